@@ -1,0 +1,93 @@
+using System.CommandLine;
+using Multinode.Infra.Planning;
+using Multinode.Infra.Validation;
+using Spectre.Console;
+
+namespace Multinode.Infra.Cli;
+
+/// <summary>The `multinode` command: offline, no credentials. Exit 0 when valid, 1 for invalid programs,
+/// 2 for usage errors and unreadable files.</summary>
+public static class Cli
+{
+    public const int Ok = 0, Invalid = 1, Usage = 2;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("Multinode.Infra: plan and check Multinode workloads offline.");
+        var path = new Argument<string>("PATH") { Description = "A Pulumi YAML program: a Pulumi.yaml or a folder holding one." };
+        var stack = new Option<string?>("--stack", "-s") { Description = "Also read config from Pulumi.<stack>.yaml beside the program." };
+        var format = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json", "markdown");
+
+        var validate = new Command("validate", "Check every multinode resource and the multinode config; print every problem.") { path, stack };
+        validate.SetAction(parse => Guard(stderr, () => Validate(parse.GetValue(path)!, parse.GetValue(stack), stdout, stderr)));
+        var plan = new Command("plan", "Print each workload with its resolved settings and planned child resources.") { path, stack, format };
+        plan.SetAction(parse => Guard(stderr, () => PrintPlan(parse.GetValue(path)!, parse.GetValue(stack), parse.GetValue(format)!, stdout, stderr)));
+        root.Subcommands.Add(validate);
+        root.Subcommands.Add(plan);
+
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            foreach (var error in result.Errors) stderr.WriteLine($"error: {error.Message}");
+            stderr.WriteLine("Run 'multinode --help' for usage.");
+            return Usage;
+        }
+        return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+
+    private static int Guard(TextWriter stderr, Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (ProgramLoadException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return Usage;
+        }
+    }
+
+    private static int Validate(string path, string? stack, TextWriter stdout, TextWriter stderr)
+    {
+        var (program, file) = ProgramLoader.Load(path, stack);
+        var result = Planner.Plan(program);
+        if (!result.IsValid) return PrintFailures(result.Failures, file, stderr);
+        stdout.WriteLine($"{file}: {program.Resources.Count} workload(s) and the multinode config are valid.");
+        return Ok;
+    }
+
+    private static int PrintPlan(string path, string? stack, string format, TextWriter stdout, TextWriter stderr)
+    {
+        var (program, file) = ProgramLoader.Load(path, stack);
+        var result = Planner.Plan(program);
+        if (!result.IsValid) return PrintFailures(result.Failures, file, stderr);
+        var plan = result.Value!;
+        switch (format)
+        {
+            case "json": stdout.Write(PlanJson.Write(plan)); break;
+            case "markdown": stdout.Write(PlanPrinter.Markdown(plan)); break;
+            default: PlanPrinter.WriteText(plan, Console(stdout)); break;
+        }
+        return Ok;
+    }
+
+    public static int PrintFailures(IReadOnlyList<ValidationFailure> failures, string file, TextWriter stderr)
+    {
+        foreach (var failure in failures) stderr.WriteLine(failure);
+        stderr.WriteLine($"{file}: {failures.Count} problem{(failures.Count == 1 ? "" : "s")} found; nothing was planned.");
+        return Invalid;
+    }
+
+    private static IAnsiConsole Console(TextWriter writer)
+    {
+        var redirected = !ReferenceEquals(writer, System.Console.Out) || System.Console.IsOutputRedirected;
+        return AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        });
+    }
+}

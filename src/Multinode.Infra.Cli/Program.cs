@@ -1,0 +1,1 @@
+return Multinode.Infra.Cli.Cli.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,213 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Multinode.Infra.Planning;
+using Multinode.Infra.Values;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Multinode.Infra.Cli;
+
+/// <summary>A file the CLI could not use: reported with exit code 2.</summary>
+public sealed class ProgramLoadException(string message) : Exception(message);
+
+/// <summary>
+/// Reads a Pulumi YAML program offline: its <c>multinode:*</c> resources and the <c>multinode:*</c> config from
+/// <c>Pulumi.yaml</c> and, with a stack, <c>Pulumi.&lt;stack&gt;.yaml</c> (stack values win), as the pulumi CLI does.
+/// <c>${...}</c> interpolations resolve against config and literal variables; the rest are unknown values.
+/// </summary>
+public static partial class ProgramLoader
+{
+    private static readonly string[] DeclarationKeys = ["type", "description", "default", "value", "secret", "items"];
+
+    public static (ProgramDeclaration Program, string ProjectFile) Load(string path, string? stack)
+    {
+        var file = Directory.Exists(path) ? FindProjectFile(path) : path;
+        if (!File.Exists(file))
+            throw new ProgramLoadException($"{path}: no such file or folder (expected a Pulumi.yaml or a folder holding one)");
+        var root = ReadYaml(file) as YamlMappingNode
+            ?? throw new ProgramLoadException($"{file}: the program is not a YAML mapping");
+        var project = Scalar(root, "name") ?? "project";
+
+        var config = new Dictionary<string, PropertyValue>(StringComparer.Ordinal);
+        if (Child(root, "config") is YamlMappingNode projectConfig)
+        {
+            foreach (var (keyNode, valueNode) in projectConfig.Children)
+            {
+                var key = Key(keyNode);
+                var value = DeclaredValue(valueNode);
+                if (value is not null) config[Qualify(key, project)] = value;
+            }
+        }
+        if (stack is not null)
+        {
+            var stackFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, $"Pulumi.{stack}.yaml");
+            if (!File.Exists(stackFile))
+                throw new ProgramLoadException($"{stackFile}: no such stack file for --stack {stack}");
+            if (ReadYaml(stackFile) is YamlMappingNode stackRoot && Child(stackRoot, "config") is YamlMappingNode stackConfig)
+                foreach (var (keyNode, valueNode) in stackConfig.Children)
+                    config[Qualify(Key(keyNode), project)] = Convert(valueNode, _ => null);
+        }
+
+        var variables = new Dictionary<string, PropertyValue>(StringComparer.Ordinal)
+        {
+            ["pulumi.project"] = project,
+        };
+        if (stack is not null) variables["pulumi.stack"] = stack;
+        foreach (var (key, value) in config)
+        {
+            variables.TryAdd(key, value);
+            if (key.StartsWith(project + ":", StringComparison.Ordinal)) variables[key[(project.Length + 1)..]] = value;
+        }
+        PropertyValue? Resolve(string name) => variables.GetValueOrDefault(name);
+        if (Child(root, "variables") is YamlMappingNode vars)
+            foreach (var (keyNode, valueNode) in vars.Children)
+                variables.TryAdd(Key(keyNode), Convert(valueNode, Resolve));
+
+        var resources = new List<ResourceDeclaration>();
+        if (Child(root, "resources") is YamlMappingNode resourceMap)
+        {
+            foreach (var (keyNode, valueNode) in resourceMap.Children)
+            {
+                if (valueNode is not YamlMappingNode body || Scalar(body, "type") is not { } type) continue;
+                if (!type.StartsWith("multinode:", StringComparison.Ordinal)) continue;
+                var properties = Child(body, "properties") is { } p ? Convert(p, Resolve) : PropertyValue.From(PropertyMap.Empty);
+                resources.Add(new ResourceDeclaration(Key(keyNode), type,
+                    properties is ObjectValue o ? o.Map : PropertyMap.Empty));
+            }
+        }
+
+        var multinodeConfig = new PropertyMap(config
+            .Where(c => c.Key.StartsWith("multinode:", StringComparison.Ordinal))
+            .OrderBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => KeyValuePair.Create(c.Key["multinode:".Length..], c.Value)));
+        return (new ProgramDeclaration(resources, multinodeConfig), file);
+    }
+
+    private static string FindProjectFile(string folder)
+    {
+        foreach (var name in new[] { "Pulumi.yaml", "Pulumi.yml" })
+        {
+            var candidate = Path.Combine(folder, name);
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new ProgramLoadException($"{folder}: no Pulumi.yaml in this folder");
+    }
+
+    private static YamlNode? ReadYaml(string file)
+    {
+        try
+        {
+            using var reader = new StreamReader(file);
+            var stream = new YamlStream();
+            stream.Load(reader);
+            return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
+        }
+        catch (YamlException e)
+        {
+            throw new ProgramLoadException($"{file}:{e.Start.Line}:{e.Start.Column}: not valid YAML: {e.InnerException?.Message ?? e.Message}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ProgramLoadException($"{file}: cannot be read: {e.Message}");
+        }
+    }
+
+    private static string Qualify(string key, string project) => key.Contains(':', StringComparison.Ordinal) ? key : $"{project}:{key}";
+
+    private static string Key(YamlNode node) => node is YamlScalarNode s ? s.Value ?? "" : node.ToString();
+
+    private static YamlNode? Child(YamlMappingNode map, string key) =>
+        map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+    private static string? Scalar(YamlMappingNode map, string key) => Child(map, key) is YamlScalarNode s ? s.Value : null;
+
+    /// <summary>A project config entry: a plain value, or a declaration whose value is under value or default.</summary>
+    private static PropertyValue? DeclaredValue(YamlNode node)
+    {
+        if (node is YamlMappingNode map && map.Children.Keys.All(k => DeclarationKeys.Contains(Key(k))))
+        {
+            var value = Child(map, "value") ?? Child(map, "default");
+            if (value is null) return null;
+            var converted = Convert(value, _ => null);
+            return Scalar(map, "secret") == "true" ? PropertyValue.Secret(converted) : converted;
+        }
+        return Convert(node, _ => null);
+    }
+
+    [GeneratedRegex(@"\$\$\{|\$\{([^}]*)\}")]
+    private static partial Regex Interpolation();
+
+    /// <summary>YAML to a property value, typing plain scalars by YAML 1.2's core schema.</summary>
+    internal static PropertyValue Convert(YamlNode node, Func<string, PropertyValue?> resolve)
+    {
+        switch (node)
+        {
+            case YamlScalarNode scalar:
+                var text = scalar.Value ?? "";
+                if (scalar.Style is ScalarStyle.Plain && TypedPlain(text) is { } typed) return typed;
+                return Interpolate(text, resolve);
+            case YamlSequenceNode sequence:
+                return PropertyValue.From(sequence.Children.Select(c => Convert(c, resolve)));
+            case YamlMappingNode mapping:
+                if (mapping.Children.Count == 1 && Key(mapping.Children.Keys.First()) is var only && only.StartsWith("fn::", StringComparison.Ordinal))
+                {
+                    return only == "fn::secret"
+                        ? PropertyValue.Secret(Convert(mapping.Children.Values.First(), resolve))
+                        : PropertyValue.Unknown;
+                }
+                if (mapping.Children.Count == 1 && Key(mapping.Children.Keys.First()) == "secure")
+                    return PropertyValue.Secret(PropertyValue.Unknown);
+                return PropertyValue.From(new PropertyMap(mapping.Children.Select(c =>
+                    KeyValuePair.Create(Key(c.Key), Convert(c.Value, resolve)))));
+            default:
+                return PropertyValue.Null;
+        }
+    }
+
+    private static PropertyValue Interpolate(string text, Func<string, PropertyValue?> resolve)
+    {
+        var matches = Interpolation().Matches(text);
+        if (matches.Count == 0) return text;
+        if (matches.Count == 1 && matches[0].Value != "$${" && matches[0].Length == text.Length)
+            return resolve(matches[0].Groups[1].Value.Trim()) ?? PropertyValue.Unknown;
+        var secret = false;
+        var unknown = false;
+        var result = Interpolation().Replace(text, m =>
+        {
+            if (m.Value == "$${") return "${";
+            var value = resolve(m.Groups[1].Value.Trim());
+            if (value is SecretValue s) { secret = true; value = s.Value; }
+            switch (value)
+            {
+                case StringValue sv: return sv.Value;
+                case NumberValue or BoolValue: return value.Display();
+                default: unknown = true; return "";
+            }
+        });
+        PropertyValue interpolated = unknown ? PropertyValue.Unknown : result;
+        return secret ? PropertyValue.Secret(interpolated) : interpolated;
+    }
+
+    private static PropertyValue? TypedPlain(string text)
+    {
+        switch (text)
+        {
+            case "" or "~" or "null" or "Null" or "NULL": return PropertyValue.Null;
+            case "true" or "True" or "TRUE": return true;
+            case "false" or "False" or "FALSE": return false;
+            case ".nan" or ".NaN" or ".NAN": return double.NaN;
+            case ".inf" or ".Inf" or ".INF" or "+.inf" or "+.Inf" or "+.INF": return double.PositiveInfinity;
+            case "-.inf" or "-.Inf" or "-.INF": return double.NegativeInfinity;
+        }
+        if (NumberPattern().IsMatch(text) &&
+            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+            return number;
+        if (text.StartsWith("0x", StringComparison.Ordinal) &&
+            long.TryParse(text[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var hex))
+            return hex;
+        return null;
+    }
+
+    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
+    private static partial Regex NumberPattern();
+}

@@ -1,0 +1,62 @@
+using Multinode.Infra.Configuration;
+using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
+
+namespace Multinode.Infra.Planning;
+
+/// <summary>Pulumi resource options a planned child carries.</summary>
+public sealed record ResourceOptions
+{
+    public static readonly ResourceOptions None = new();
+
+    /// <summary>Input paths whose change replaces the resource (as the upstream provider would, made explicit).</summary>
+    public IReadOnlyList<string> ReplaceOnChanges { get; init; } = [];
+
+    public IReadOnlyList<string> IgnoreChanges { get; init; } = [];
+
+    public bool DeleteBeforeReplace { get; init; }
+
+    public IReadOnlyList<string> AdditionalSecretOutputs { get; init; } = [];
+}
+
+/// <summary>
+/// One child resource to register: a type token such as <c>aws:autoscaling/group:Group</c>, a logical name
+/// derived only from the declaration, and its inputs. References to other children are
+/// <see cref="ReferenceValue"/>s inside the inputs; <see cref="DependsOn"/> lists them and any explicit ordering.
+/// </summary>
+public sealed record PlannedResource(string Type, string Name, PropertyMap Inputs, ResourceOptions Options)
+{
+    /// <summary>The planned children this one must wait for: every child its inputs refer to, plus <see cref="ExtraDependsOn"/>.</summary>
+    public IReadOnlyList<string> DependsOn =>
+        [.. PropertyValue.From(Inputs).References().Concat(ExtraDependsOn).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>Ordering that no input reference expresses.</summary>
+    public IReadOnlyList<string> ExtraDependsOn { get; init; } = [];
+
+    /// <summary>The Pulumi package that owns <see cref="Type"/> ("aws", "kubernetes").</summary>
+    public string Package => Type[..Type.IndexOf(':', StringComparison.Ordinal)];
+}
+
+/// <summary>Facts about a workload's plan that people want next to it: cost and capacity at maximum scale.</summary>
+public sealed record PlanSummary
+{
+    /// <summary>Workers at maximum scale.</summary>
+    public int MaxWorkers { get; init; }
+
+    /// <summary>vCPUs, memory and GPUs requested at maximum scale.</summary>
+    public double MaxCpu { get; init; }
+    public Memory MaxMemory { get; init; } = new(0);
+    public int MaxGpus { get; init; }
+
+    /// <summary>Worst-case on-demand USD per hour at maximum scale, when the target can price it.</summary>
+    public decimal? MaxHourlyCost { get; init; }
+
+    /// <summary>Further facts as label/value pairs, in display order (e.g. instance type and its price).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Facts { get; init; } = [];
+}
+
+/// <summary>The plan of one workload: its component outputs and its children, in registration order.</summary>
+public sealed record WorkloadPlan(Workload Workload, IReadOnlyList<PlannedResource> Resources, PropertyMap Outputs, PlanSummary Summary);
+
+/// <summary>A whole program's plan. Same input, byte-identical plan.</summary>
+public sealed record Plan(ProviderConfig Config, IReadOnlyList<WorkloadPlan> Workloads);

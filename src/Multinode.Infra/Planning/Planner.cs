@@ -1,0 +1,90 @@
+using Multinode.Infra.Configuration;
+using Multinode.Infra.Validation;
+using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
+
+namespace Multinode.Infra.Planning;
+
+/// <summary>Validates a program and plans every workload with the configured target: the one entry point
+/// the CLI and the provider share.</summary>
+public static class Planner
+{
+    /// <summary>The target implementations; a target without one plans no children.</summary>
+    private static ITarget? TargetFor(Target target) => target switch
+    {
+        _ => null,
+    };
+
+    /// <summary>Reads every workload and the config, reporting all failures together.</summary>
+    public static Result<ValidatedProgram> Validate(ProgramDeclaration program)
+    {
+        var failures = new List<ValidationFailure>();
+        var config = ProviderConfigReader.Read(program.Config);
+        failures.AddRange(config.Failures);
+        var workloads = new List<Workload>();
+        foreach (var resource in program.Resources)
+        {
+            if (WorkloadKinds.FromToken(resource.Token) is not { } kind)
+            {
+                var known = Enum.GetValues<WorkloadKind>().Select(k => k.Token());
+                var suggestion = InputReader.Suggest(resource.Token, known);
+                failures.Add(new ValidationFailure($"resource \"{resource.Name}\"", "type",
+                    $"type = {PropertyValue.Quote(resource.Token)} is not a Multinode resource; " +
+                    (suggestion is null ? $"use one of {string.Join(", ", known)}" : $"did you mean {suggestion}?")));
+                continue;
+            }
+            var workload = WorkloadReader.Read(kind, resource.Name, resource.Properties);
+            failures.AddRange(workload.Failures);
+            if (workload.Value is not null) workloads.Add(workload.Value);
+        }
+        if (config.Value is { } c) failures.AddRange(CheckAgainstConfig(workloads, c));
+        return failures.Count > 0 || config.Value is null
+            ? Result<ValidatedProgram>.Fail(failures)
+            : Result<ValidatedProgram>.Ok(new ValidatedProgram(config.Value, workloads));
+    }
+
+    /// <summary>Validates, then plans every workload in declaration order.</summary>
+    public static Result<Plan> Plan(ProgramDeclaration program) =>
+        Validate(program).Then(valid => Plan(valid.Config, valid.Workloads));
+
+    /// <summary>Plans already-validated workloads.</summary>
+    public static Result<Plan> Plan(ProviderConfig config, IReadOnlyList<Workload> workloads)
+    {
+        var target = TargetFor(config.Target);
+        var failures = new List<ValidationFailure>();
+        var plans = new List<WorkloadPlan>();
+        foreach (var workload in workloads)
+        {
+            var plan = target?.Plan(workload, config)
+                ?? Result<WorkloadPlan>.Ok(new WorkloadPlan(workload, [], PropertyMap.Empty, Summaries.AtMaximumScale(workload)));
+            failures.AddRange(plan.Failures);
+            if (plan.Value is not null) plans.Add(plan.Value);
+        }
+        return failures.Count > 0 ? Result<Plan>.Fail(failures) : Result<Plan>.Ok(new Plan(config, plans));
+    }
+
+    private static IEnumerable<ValidationFailure> CheckAgainstConfig(IReadOnlyList<Workload> workloads, ProviderConfig config)
+    {
+        if (config is { Target: Target.Aws, Aws.KnownSubnetCount: < 2 })
+        {
+            foreach (var service in workloads.OfType<ServiceWorkload>())
+                yield return new ValidationFailure(service.Label, "subnetIds",
+                    $"a Service needs at least two subnets in different availability zones for its load balancer, but aws.subnetIds has {config.Aws.KnownSubnetCount}");
+        }
+    }
+}
+
+/// <summary>A program whose config and workloads all passed validation.</summary>
+public sealed record ValidatedProgram(ProviderConfig Config, IReadOnlyList<Workload> Workloads);
+
+/// <summary>Capacity at maximum scale, the target-independent part of every summary.</summary>
+public static class Summaries
+{
+    public static PlanSummary AtMaximumScale(Workload workload) => new()
+    {
+        MaxWorkers = workload.MaxWorkers,
+        MaxCpu = workload.MaxWorkers * workload.Resources.Cpu,
+        MaxMemory = new Memory(workload.MaxWorkers * workload.Resources.Memory.Bytes),
+        MaxGpus = workload.MaxWorkers * (workload.Resources.Gpu?.Count ?? 0),
+    };
+}

@@ -1,0 +1,189 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Multinode.Infra.Values;
+
+/// <summary>
+/// A property value as Pulumi sees it: plain JSON-like data plus the three things plain JSON cannot
+/// say — a value not known until deployment, a secret, and a reference to another planned child's output.
+/// Both the CLI (from YAML) and the provider (from protobuf) convert into this type; the core sees nothing else.
+/// </summary>
+public abstract record PropertyValue
+{
+    private protected PropertyValue() { }
+
+    /// <summary>The JSON null.</summary>
+    public static readonly PropertyValue Null = new NullValue();
+
+    /// <summary>A value that is only known after deployment (Pulumi's unknown during preview).</summary>
+    public static readonly PropertyValue Unknown = new UnknownValue();
+
+    public static PropertyValue From(bool value) => new BoolValue(value);
+    public static PropertyValue From(double value) => new NumberValue(value);
+    public static PropertyValue From(string value) => new StringValue(value);
+    public static PropertyValue From(IEnumerable<PropertyValue> items) => new ArrayValue([.. items]);
+    public static PropertyValue From(PropertyMap map) => new ObjectValue(map);
+    public static PropertyValue Strings(IEnumerable<string> items) => From(items.Select(From));
+
+    /// <summary>Wraps a value as secret; secrets do not nest.</summary>
+    public static PropertyValue Secret(PropertyValue value) => value is SecretValue ? value : new SecretValue(value);
+
+    /// <summary>The output <paramref name="property"/> of the planned child named <paramref name="resource"/>.</summary>
+    public static PropertyValue Reference(string resource, string property) => new ReferenceValue(resource, property);
+
+    public static implicit operator PropertyValue(string value) => From(value);
+    public static implicit operator PropertyValue(double value) => From(value);
+    public static implicit operator PropertyValue(bool value) => From(value);
+    public static implicit operator PropertyValue(PropertyMap value) => From(value);
+
+    /// <summary>True when this value, or anything inside it, is a secret.</summary>
+    public bool ContainsSecret => this switch
+    {
+        SecretValue => true,
+        ArrayValue a => a.Items.Any(i => i.ContainsSecret),
+        ObjectValue o => o.Map.Values.Any(v => v.ContainsSecret),
+        _ => false,
+    };
+
+    /// <summary>True when this value, or anything inside it, is unknown.</summary>
+    public bool ContainsUnknown => this switch
+    {
+        UnknownValue => true,
+        SecretValue s => s.Value.ContainsUnknown,
+        ArrayValue a => a.Items.Any(i => i.ContainsUnknown),
+        ObjectValue o => o.Map.Values.Any(v => v.ContainsUnknown),
+        _ => false,
+    };
+
+    /// <summary>The names of planned children this value refers to, in order of first appearance.</summary>
+    public IEnumerable<string> References() => this switch
+    {
+        ReferenceValue r => [r.Resource],
+        SecretValue s => s.Value.References(),
+        ArrayValue a => a.Items.SelectMany(i => i.References()).Distinct(StringComparer.Ordinal),
+        ObjectValue o => o.Map.Values.SelectMany(v => v.References()).Distinct(StringComparer.Ordinal),
+        _ => [],
+    };
+
+    /// <summary>Writes this value as JSON for people: unknowns as {"unknown":true}, secrets as {"secret":true}
+    /// (value withheld), references as {"resource":name,"property":p}.</summary>
+    public void WriteJson(Utf8JsonWriter writer)
+    {
+        switch (this)
+        {
+            case NullValue: writer.WriteNullValue(); break;
+            case BoolValue b: writer.WriteBooleanValue(b.Value); break;
+            case NumberValue n: WriteNumber(writer, n.Value); break;
+            case StringValue s: writer.WriteStringValue(s.Value); break;
+            case UnknownValue:
+                writer.WriteStartObject(); writer.WriteBoolean("unknown", true); writer.WriteEndObject(); break;
+            case SecretValue:
+                writer.WriteStartObject(); writer.WriteBoolean("secret", true); writer.WriteEndObject(); break;
+            case ReferenceValue r:
+                writer.WriteStartObject();
+                writer.WriteString("resource", r.Resource);
+                writer.WriteString("property", r.Property);
+                writer.WriteEndObject();
+                break;
+            case ArrayValue a:
+                writer.WriteStartArray();
+                foreach (var item in a.Items) item.WriteJson(writer);
+                writer.WriteEndArray();
+                break;
+            case ObjectValue o:
+                writer.WriteStartObject();
+                foreach (var (key, value) in o.Map)
+                {
+                    writer.WritePropertyName(key);
+                    value.WriteJson(writer);
+                }
+                writer.WriteEndObject();
+                break;
+            default: throw new InvalidOperationException($"unhandled value {GetType().Name}");
+        }
+    }
+
+    /// <summary>Integers print without a fraction so that plans stay byte-identical and readable.</summary>
+    private static void WriteNumber(Utf8JsonWriter writer, double value)
+    {
+        if (double.IsFinite(value) && Math.Abs(value) < 9007199254740992d && value == Math.Floor(value))
+            writer.WriteNumberValue((long)value);
+        else if (double.IsFinite(value))
+            writer.WriteNumberValue(value);
+        else
+            writer.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Compact JSON text (see <see cref="WriteJson"/>).</summary>
+    public string ToJson(bool indented = false)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            WriteJson(writer);
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>Short human text for messages and tables: strings unquoted at top level only where asked.</summary>
+    public string Display() => this switch
+    {
+        StringValue s => Quote(s.Value),
+        NumberValue n => FormatNumber(n.Value),
+        UnknownValue => "(unknown)",
+        SecretValue => "(secret)",
+        ReferenceValue r => $"{r.Resource}.{r.Property}",
+        _ => ToJson(),
+    };
+
+    internal static string Quote(string s) => JsonSerializerQuote(s);
+
+    private static string JsonSerializerQuote(string s)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            writer.WriteStringValue(s);
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    public static string FormatNumber(double value) =>
+        double.IsNaN(value) ? "NaN"
+        : double.IsPositiveInfinity(value) ? "Infinity"
+        : double.IsNegativeInfinity(value) ? "-Infinity"
+        : value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>Reads plain JSON (no unknown/secret markers) into a value.</summary>
+    public static PropertyValue FromJson(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Null or JsonValueKind.Undefined => Null,
+        JsonValueKind.True => From(true),
+        JsonValueKind.False => From(false),
+        JsonValueKind.Number => From(element.GetDouble()),
+        JsonValueKind.String => From(element.GetString()!),
+        JsonValueKind.Array => From(element.EnumerateArray().Select(FromJson)),
+        JsonValueKind.Object => From(new PropertyMap(element.EnumerateObject().Select(p => KeyValuePair.Create(p.Name, FromJson(p.Value))))),
+        _ => throw new InvalidOperationException($"unexpected JSON kind {element.ValueKind}"),
+    };
+}
+
+public sealed record NullValue : PropertyValue;
+
+public sealed record UnknownValue : PropertyValue;
+
+public sealed record BoolValue(bool Value) : PropertyValue;
+
+public sealed record NumberValue(double Value) : PropertyValue;
+
+public sealed record StringValue(string Value) : PropertyValue;
+
+public sealed record SecretValue(PropertyValue Value) : PropertyValue;
+
+public sealed record ReferenceValue(string Resource, string Property) : PropertyValue;
+
+public sealed record ArrayValue(IReadOnlyList<PropertyValue> Items) : PropertyValue
+{
+    public bool Equals(ArrayValue? other) => other is not null && Items.SequenceEqual(other.Items);
+
+    public override int GetHashCode() => Items.Aggregate(Items.Count, (h, i) => HashCode.Combine(h, i));
+}
+
+public sealed record ObjectValue(PropertyMap Map) : PropertyValue;

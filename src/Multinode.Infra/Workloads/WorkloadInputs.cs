@@ -1,0 +1,109 @@
+using Cronos;
+using Multinode.Infra.Validation;
+
+namespace Multinode.Infra.Workloads;
+
+/// <summary>The declared inputs of every workload kind: what the validator checks and the schema publishes.</summary>
+public static class WorkloadInputs
+{
+    public static readonly IReadOnlyList<InputSpec> Resources =
+    [
+        new("cpu", InputType.Number, "vCPUs per worker.") { Default = 1, Min = 0.1, Max = 192 },
+        new("memory", InputType.String, "Memory per worker, as a Kubernetes quantity (\"512Mi\", \"16Gi\") or \"16 GiB\".")
+        {
+            Default = "2Gi",
+            Check = text => Memory.TryParse(text, out var error) is null ? error : null,
+        },
+        new("gpu", InputType.Object, "GPUs per worker; none when absent.")
+        {
+            Properties =
+            [
+                new("type", InputType.String, "GPU model. Aliases such as \"nvidia-tesla-t4\" or \"A100-80GB\" are accepted.")
+                {
+                    Required = true,
+                    Check = text => GpuTypes.TryParse(text) is null ? $"is not a supported GPU type (allowed: {GpuTypes.AllowedList})" : null,
+                },
+                new("count", InputType.Integer, "GPUs per worker.") { Default = 1, Min = 1, Max = GpuRequest.MaxCount },
+            ],
+        },
+    ];
+
+    public static readonly IReadOnlyList<InputSpec> Common =
+    [
+        new("image", InputType.String, "Container image the workers run.") { Required = true, PassThrough = true, Check = NotEmpty },
+        new("command", InputType.StringArray, "Overrides the image's entrypoint.") { PassThrough = true },
+        new("args", InputType.StringArray, "Arguments passed to the command.") { PassThrough = true },
+        new("env", InputType.StringMap, "Environment variables of the workers. Secret values stay secret in every child resource.") { PassThrough = true },
+        new("resources", InputType.Object, "CPU, memory and GPUs of one worker.") { Properties = Resources },
+        new("timeoutSeconds", InputType.Integer, "Longest time one invocation, execution or run may take; scale-in waits at least this long for work in progress.")
+        {
+            Default = Container.DefaultTimeoutSeconds, Min = 1, Max = 86400,
+        },
+        new("tags", InputType.StringMap, "Tags (AWS) or labels (Kubernetes) put on every child resource.") { PassThrough = true },
+        new("instanceTypes", InputType.StringArray, "AWS only: instance types to use instead of the cheapest catalog match; each must fit the request."),
+    ];
+
+    public static IReadOnlyList<InputSpec> For(WorkloadKind kind) => kind switch
+    {
+        WorkloadKind.Function =>
+        [
+            .. Common,
+            new("maxWorkers", InputType.Integer, "Most workers at once.") { Default = 10, Min = 1, Max = 100 },
+            new("spareWorkers", InputType.Integer, "Idle workers kept warm beyond the in-flight invocations (at most maxWorkers).") { Default = 0, Min = 0, Max = 100 },
+            new("cooldownPeriod", InputType.Integer, "Seconds a worker stays after its last invocation before it may be scaled in.") { Default = 60, Min = 0, Max = 86400 },
+        ],
+        WorkloadKind.Job =>
+        [
+            .. Common,
+            new("maxConcurrency", InputType.Integer, "Most executions running at once; each gets a fresh worker.") { Default = 10, Min = 1, Max = 100 },
+        ],
+        WorkloadKind.Service =>
+        [
+            .. Common,
+            new("minReplicas", InputType.Integer, "Fewest replicas (at most maxReplicas).") { Default = 2, Min = 1, Max = 100 },
+            new("maxReplicas", InputType.Integer, "Most replicas.") { Default = 10, Min = 1, Max = 100 },
+            new("targetCpuUtilization", InputType.Number, "Average CPU utilisation (0.05 to 0.95) the replicas are scaled to hold.") { Default = 0.5, Min = 0.05, Max = 0.95 },
+            new("port", InputType.Integer, "Port the container listens on.") { Default = 8080, Min = 1, Max = 65535 },
+            new("healthCheckPath", InputType.String, "HTTP path that answers 2xx when a replica is ready.")
+            {
+                Default = "/",
+                Check = p => p.StartsWith('/') && p.Length <= 1024 && !p.Any(char.IsWhiteSpace) ? null : "must be a URL path starting with \"/\" without spaces",
+            },
+        ],
+        WorkloadKind.ScheduledTask =>
+        [
+            .. Common,
+            new("schedule", InputType.String, "Cron expression (five fields: minute hour day-of-month month day-of-week), e.g. \"0 3 * * *\".")
+            {
+                Required = true, Check = CheckCron,
+            },
+            new("timeZone", InputType.String, "IANA time zone the schedule is read in.") { Default = "UTC", Check = CheckTimeZone },
+        ],
+        WorkloadKind.Daemon => Common,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    private static string? NotEmpty(string s) => s.Trim().Length == 0 ? "must not be empty" : null;
+
+    private static string? CheckCron(string text)
+    {
+        if (text.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries).Length != 5)
+            return "is not a cron expression of five fields (minute hour day-of-month month day-of-week), e.g. \"0 3 * * *\"";
+        try
+        {
+            CronExpression.Parse(text, CronFormat.Standard);
+            return null;
+        }
+        catch (CronFormatException)
+        {
+            return "is not a valid cron expression (minute 0-59, hour 0-23, day-of-month 1-31, month 1-12, day-of-week 0-6), e.g. \"0 3 * * *\"";
+        }
+    }
+
+    private static string? CheckTimeZone(string text)
+    {
+        if (text.Length > 0 && TimeZoneInfo.TryFindSystemTimeZoneById(text, out var zone) && zone.HasIanaId)
+            return null;
+        return "is not an IANA time zone such as \"UTC\" or \"Europe/Berlin\"";
+    }
+}

@@ -1,0 +1,17 @@
+using System.Runtime.CompilerServices;
+
+namespace Multinode.Infra.Tests;
+
+/// <summary>Paths inside the repository, found from this source file so tests run from any folder.</summary>
+public static class Repo
+{
+    public static string Root([CallerFilePath] string here = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", ".."));
+
+    public static string File(params string[] parts) => Path.Combine([Root(), .. parts]);
+
+    /// <summary>Every Pulumi YAML program the repository ships: the root one and each example.</summary>
+    public static IEnumerable<string> Programs() =>
+        new[] { File("Pulumi.yaml") }.Concat(
+            Directory.GetFiles(File("examples"), "Pulumi.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+}
