@@ -1,0 +1,28 @@
+using Multinode.Infra.Validation;
+
+namespace Multinode.Infra.Workloads;
+
+/// <summary>The outputs every component publishes, whatever the target: the schema declares these and each
+/// target's plan fills exactly these keys (<see cref="Planning.WorkloadPlan.Outputs"/>).</summary>
+public static class WorkloadOutputs
+{
+    public static readonly InputSpec Children = new("children", InputType.StringArray,
+        "Logical names of the child resources this component created, in registration order.");
+
+    public static readonly InputSpec Queue = new("queue", InputType.String,
+        "Where work is sent: the SQS queue URL on AWS; the Redis list or SQS queue URL the workers read on Kubernetes.");
+
+    public static readonly InputSpec Endpoint = new("endpoint", InputType.String,
+        "URL clients call: the load balancer's http://DNS name on AWS; the in-cluster Service URL on Kubernetes.");
+
+    public static readonly InputSpec Schedule = new("schedule", InputType.String,
+        "The cron schedule and time zone the runs follow, e.g. \"0 3 * * * (Europe/Berlin)\".");
+
+    public static IReadOnlyList<InputSpec> For(WorkloadKind kind) => kind switch
+    {
+        WorkloadKind.Function or WorkloadKind.Job => [Children, Queue],
+        WorkloadKind.Service => [Children, Endpoint],
+        WorkloadKind.ScheduledTask => [Children, Schedule],
+        _ => [Children],
+    };
+}
