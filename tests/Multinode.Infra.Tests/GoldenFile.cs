@@ -6,7 +6,9 @@ namespace Multinode.Infra.Tests;
 /// Set UPDATE_GOLDEN=1 to rewrite the files instead (then review the diff and commit it).</summary>
 public static class GoldenFile
 {
-    public static string Folder([CallerFilePath] string here = "") => Path.Combine(Path.GetDirectoryName(here)!, "Golden");
+    public static string Folder() => Path.Combine(Path.GetDirectoryName(ThisFile())!, "Golden");
+
+    private static string ThisFile([CallerFilePath] string path = "") => path;
 
     public static void Assert(string name, string actual)
     {

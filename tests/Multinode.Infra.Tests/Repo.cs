@@ -5,8 +5,9 @@ namespace Multinode.Infra.Tests;
 /// <summary>Paths inside the repository, found from this source file so tests run from any folder.</summary>
 public static class Repo
 {
-    public static string Root([CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", ".."));
+    public static string Root() => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, "..", ".."));
+
+    private static string ThisFile([CallerFilePath] string path = "") => path;
 
     public static string File(params string[] parts) => Path.Combine([Root(), .. parts]);
 

@@ -1,0 +1,244 @@
+using System.Text.Json;
+
+namespace Multinode.Infra.Tests.Cli;
+
+public sealed class CliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("multinode-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = Multinode.Infra.Cli.Cli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private const string Config = """
+        config:
+          multinode:target: kubernetes
+        """;
+
+    [Fact]
+    public void Validate_ThreeMistakes_PrintsThreeMessagesAndExitsOne()
+    {
+        var file = Write("Pulumi.yaml", $$"""
+            name: broken
+            runtime: yaml
+            {{Config}}
+            resources:
+              square:
+                type: multinode:index:Function
+                properties:
+                  image: app
+                  maxWorkers: 150
+              api:
+                type: multinode:index:Service
+                properties:
+                  image: app
+                  minReplicas: 5
+                  maxReplicas: 3
+              nightly:
+                type: multinode:index:ScheduledTask
+                properties:
+                  image: app
+                  schedule: "0 3 * * *"
+                  timeZone: Mars/Olympus
+              bucket:
+                type: aws:s3:Bucket
+            """);
+        var (code, stdout, stderr) = Run("validate", file);
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        Assert.Equal($"""
+            Function "square": maxWorkers = 150 is above the limit of 100
+            Service "api": minReplicas = 5 is above the limit of maxReplicas = 3
+            ScheduledTask "nightly": timeZone = "Mars/Olympus" is not an IANA time zone such as "UTC" or "Europe/Berlin"
+            {file}: 3 problems found; nothing was planned.
+
+            """.ReplaceLineEndings("\n"), stderr);
+    }
+
+    [Fact]
+    public void Validate_RootProgram_ExitsZero()
+    {
+        var (code, stdout, stderr) = Run("validate", Repo.File("Pulumi.yaml"));
+        Assert.True(code == 0, stderr);
+        Assert.Contains("5 workload(s) and the multinode config are valid", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_EveryShippedProgram_ExitsZero()
+    {
+        foreach (var program in Repo.Programs())
+        {
+            var (code, _, stderr) = Run("validate", program);
+            Assert.True(code == 0, $"{program}: {stderr}");
+        }
+    }
+
+    [Fact]
+    public void Plan_RootProgram_ShowsAllFiveWorkloadsWithDefaults()
+    {
+        var (code, stdout, stderr) = Run("plan", Repo.File("Pulumi.yaml"));
+        Assert.True(code == 0, stderr);
+        foreach (var label in new[] { "Function \"embed\"", "Job \"transcode\"", "Service \"api\"", "ScheduledTask \"nightly-report\"", "Daemon \"ingest\"" })
+            Assert.Contains(label, stdout, StringComparison.Ordinal);
+        // Defaults that the program does not write: the Daemon's timeout and the Job's default-free env.
+        Assert.Matches(@"timeoutSeconds\s+│\s+300", stdout);
+        Assert.Contains("(secret)", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("hf_example_token_not_real", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_Json_HasWorkloadsSettingsAndResources()
+    {
+        var (code, stdout, stderr) = Run("plan", Repo.File("Pulumi.yaml"), "--format", "json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var workloads = json.RootElement.GetProperty("workloads").EnumerateArray().ToList();
+        Assert.Equal(["multinode:index:Function", "multinode:index:Job", "multinode:index:Service", "multinode:index:ScheduledTask", "multinode:index:Daemon"],
+            workloads.Select(w => w.GetProperty("kind").GetString()));
+        var embed = workloads[0].GetProperty("settings");
+        Assert.Equal("t4", embed.GetProperty("resources").GetProperty("gpu").GetProperty("type").GetString());
+        Assert.True(embed.GetProperty("env").GetProperty("HF_TOKEN").GetProperty("secret").GetBoolean());
+        Assert.DoesNotContain("hf_example_token_not_real", stdout, StringComparison.Ordinal);
+        var daemon = workloads[4].GetProperty("settings");
+        Assert.Equal(300, daemon.GetProperty("timeoutSeconds").GetInt32());
+        foreach (var resource in json.RootElement.GetProperty("resources").EnumerateArray())
+            foreach (var field in new[] { "type", "name", "parent", "dependsOn", "inputs" })
+                Assert.True(resource.TryGetProperty(field, out _), $"resource lacks {field}");
+    }
+
+    [Fact]
+    public void Plan_UnresolvedInterpolation_IsUnknownNotAnError()
+    {
+        var file = Write("Pulumi.yaml", $$"""
+            name: interp
+            runtime: yaml
+            {{Config}}
+              region: eu-west-1
+            resources:
+              repo:
+                type: aws:ecr:Repository
+              worker:
+                type: multinode:index:Daemon
+                properties:
+                  image: ${repo.repositoryUrl}:latest
+                  env:
+                    REGION: ${region}
+                    STACK: ${pulumi.stack}
+            """);
+        var (code, stdout, stderr) = Run("plan", file, "--format", "json", "--stack", "dev");
+        Assert.Equal(2, code); // no Pulumi.dev.yaml beside it
+        Assert.Contains("Pulumi.dev.yaml: no such stack file", stderr, StringComparison.Ordinal);
+
+        Write("Pulumi.dev.yaml", "config:\n  interp:region: us-west-2\n");
+        (code, stdout, stderr) = Run("plan", file, "--format", "json", "--stack", "dev");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var settings = json.RootElement.GetProperty("workloads")[0].GetProperty("settings");
+        Assert.True(settings.GetProperty("image").GetProperty("unknown").GetBoolean());
+        Assert.Equal("us-west-2", settings.GetProperty("env").GetProperty("REGION").GetString());
+        Assert.Equal("dev", settings.GetProperty("env").GetProperty("STACK").GetString());
+    }
+
+    [Fact]
+    public void Plan_StackConfig_WinsOverProjectConfig()
+    {
+        var file = Write("Pulumi.yaml", """
+            name: stacked
+            runtime: yaml
+            config:
+              multinode:target:
+                type: string
+                default: aws
+            resources:
+              d:
+                type: multinode:index:Daemon
+                properties:
+                  image: app
+            """);
+        Write("Pulumi.k8s.yaml", "config:\n  multinode:target: kubernetes\n");
+        var (code, stdout, stderr) = Run("plan", file, "--format", "json", "--stack", "k8s");
+        Assert.True(code == 0, stderr);
+        Assert.Equal("kubernetes", JsonDocument.Parse(stdout).RootElement.GetProperty("target").GetString());
+
+        (code, _, stderr) = Run("plan", file);
+        Assert.Equal(1, code);
+        Assert.Contains("provider config: aws.subnetIds is required when target = \"aws\"", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_Markdown_HasATablePerWorkload()
+    {
+        var (code, stdout, stderr) = Run("plan", Repo.File("Pulumi.yaml"), "--format", "markdown");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("### Function `embed`", stdout, StringComparison.Ordinal);
+        Assert.Contains("| maxWorkers | 20 |", stdout, StringComparison.Ordinal);
+        Assert.Contains("### Totals at maximum scale", stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("plan")]
+    [InlineData("plan Pulumi.yaml --format html")]
+    [InlineData("frobnicate")]
+    public void Run_UsageError_ExitsTwoWithMessage(string commandLine)
+    {
+        var (code, stdout, stderr) = Run(commandLine.Split(' '));
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_MissingFile_ExitsTwo()
+    {
+        var (code, _, stderr) = Run("validate", Path.Combine(_dir, "nope.yaml"));
+        Assert.Equal(2, code);
+        Assert.Contains("no such file or folder", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_BrokenYaml_ExitsTwoNamingTheLine()
+    {
+        var file = Write("Pulumi.yaml", "name: x\nresources:\n  a: [unclosed\n");
+        var (code, _, stderr) = Run("validate", file);
+        Assert.Equal(2, code);
+        Assert.Contains("not valid YAML", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_Folder_FindsPulumiYaml()
+    {
+        var (code, _, stderr) = Run("validate", Repo.Root());
+        Assert.True(code == 0, stderr);
+    }
+
+    [Fact]
+    public void Validate_MisspelledToken_SuggestsTheRightOne()
+    {
+        var file = Write("Pulumi.yaml", $$"""
+            name: typo
+            {{Config}}
+            resources:
+              f:
+                type: multinode:index:Functon
+                properties: { image: app }
+            """);
+        var (code, _, stderr) = Run("validate", file);
+        Assert.Equal(1, code);
+        Assert.StartsWith("resource \"f\": type = \"multinode:index:Functon\" is not a Multinode resource; did you mean multinode:index:Function?", stderr, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,37 @@
+using Multinode.Infra.Configuration;
+
+namespace Multinode.Infra.Tests.Configuration;
+
+public sealed class ProviderConfigReaderTests
+{
+    [Theory]
+    [InlineData("{}", "provider config: target is required")]
+    [InlineData("{ target: gcp }", "provider config: target = \"gcp\" is not one of aws, kubernetes")]
+    [InlineData("{ target: kubernetis }", "provider config: target = \"kubernetis\" is not one of aws, kubernetes; did you mean kubernetes?")]
+    [InlineData("{ target: aws }", "provider config: aws.subnetIds is required when target = \"aws\" (the subnets the groups run in)")]
+    [InlineData("{ target: aws, aws: { subnetIds: [] } }", "provider config: aws.subnetIds = [] must name at least one subnet")]
+    [InlineData("{ target: aws, aws: { subnetIds: subnet-1 } }", "provider config: aws.subnetIds = \"subnet-1\" must be a list of strings")]
+    [InlineData("{ target: kubernetes, kubernetes: { queue: { kind: kafka } } }", "provider config: kubernetes.queue.kind = \"kafka\" is not one of redis, aws-sqs")]
+    [InlineData("{ target: kubernetes, quotas: { gpu: -1 } }", "provider config: quotas.gpu = -1 is below the minimum of 0")]
+    [InlineData("{ target: kubernetes, quotas: { memory: lots } }", "provider config: quotas.memory = \"lots\" is not a memory quantity such as \"512Mi\", \"16Gi\" or \"16 GiB\"")]
+    [InlineData("{ target: kubernetes, maxHourlyCost: -5 }", "provider config: maxHourlyCost = -5 is below the minimum of 0")]
+    [InlineData("{ target: kubernetes, maxHourlyCosts: 5 }", "provider config: maxHourlyCosts is not a property of multinode config; did you mean maxHourlyCost?")]
+    public void Read_Invalid_GivesExactMessage(string yaml, string expected) =>
+        Assert.Equal([expected], ProviderConfigReader.Read(Yaml.Map(yaml)).Failures.Select(f => f.ToString()));
+
+    [Fact]
+    public void Read_Kubernetes_FillsDefaults()
+    {
+        var config = ProviderConfigReader.Read(Yaml.Map("{ target: kubernetes }")).Value!;
+        Assert.Equal(Target.Kubernetes, config.Target);
+        Assert.Equal(new KubernetesConfig("default", QueueKind.Redis, "redis:6379", "us-east-1", "nvidia.com/gpu.product"), config.Kubernetes);
+    }
+
+    [Fact]
+    public void Read_AwsWithUnknownSubnets_IsValid()
+    {
+        var config = ProviderConfigReader.Read(Yaml.Map("{ target: aws, aws: { subnetIds: \"${vpc.privateSubnetIds}\" } }"));
+        Assert.True(config.IsValid, string.Join("\n", config.Failures));
+        Assert.Null(config.Value!.Aws!.KnownSubnetCount);
+    }
+}
