@@ -60,6 +60,7 @@ public static class Planner
             failures.AddRange(plan.Failures);
             if (plan.Value is not null) plans.Add(plan.Value);
         }
+        if (failures.Count == 0) failures.AddRange(Budget.Check(plans, config));
         return failures.Count > 0 ? Result<Plan>.Fail(failures) : Result<Plan>.Ok(new Plan(config, plans));
     }
 
