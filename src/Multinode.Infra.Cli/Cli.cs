@@ -23,8 +23,19 @@ public static class Cli
         validate.SetAction(parse => Guard(stderr, () => Validate(parse.GetValue(path)!, parse.GetValue(stack), stdout, stderr)));
         var plan = new Command("plan", "Print each workload with its resolved settings and planned child resources.") { path, stack, format };
         plan.SetAction(parse => Guard(stderr, () => PrintPlan(parse.GetValue(path)!, parse.GetValue(stack), parse.GetValue(format)!, stdout, stderr)));
+        var basePath = new Argument<string>("BASE") { Description = "The program before the change: a path, or git:REV:path." };
+        var headPath = new Argument<string>("HEAD") { Description = "The program after the change: a path, or git:REV:path." };
+        var diffFormat = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "markdown" };
+        diffFormat.AcceptOnlyFromAmong("markdown", "text", "json");
+        var diff = new Command("diff", "Compare two versions of a program: settings, child resources, cost and quota use, as a PR comment.")
+        {
+            basePath, headPath, stack, diffFormat,
+        };
+        diff.SetAction(parse => Guard(stderr, () => Diff(parse.GetValue(basePath)!, parse.GetValue(headPath)!, parse.GetValue(stack),
+            parse.GetValue(diffFormat)!, stdout, stderr)));
         root.Subcommands.Add(validate);
         root.Subcommands.Add(plan);
+        root.Subcommands.Add(diff);
 
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
@@ -72,6 +83,31 @@ public static class Cli
         }
         return Ok;
     }
+
+    private static int Diff(string basePath, string headPath, string? stack, string format, TextWriter stdout, TextWriter stderr)
+    {
+        var (baseProgram, baseFile) = ProgramLoader.Load(basePath, stack);
+        var (headProgram, headFile) = ProgramLoader.Load(headPath, stack);
+        var before = Planner.Plan(baseProgram);
+        var after = Planner.Plan(headProgram);
+        if (!before.IsValid || !after.IsValid)
+        {
+            if (!before.IsValid) PrintFailures(before.Failures, baseFile, stderr);
+            if (!after.IsValid) PrintFailures(after.Failures, headFile, stderr);
+            return Invalid;
+        }
+        var result = PlanDiff.Compute(before.Value!, after.Value!);
+        stdout.Write(format switch
+        {
+            "json" => DiffPrinter.Json(result),
+            "text" => DiffPrinter.Text(result, basePath, headPath),
+            _ => DiffPrinter.Markdown(result, basePath, headPath, PricingNote),
+        });
+        return Ok;
+    }
+
+    /// <summary>Where costs come from, said next to every figure.</summary>
+    private const string? PricingNote = null;
 
     public static int PrintFailures(IReadOnlyList<ValidationFailure> failures, string file, TextWriter stderr)
     {

@@ -19,13 +19,85 @@ public static partial class ProgramLoader
 {
     private static readonly string[] DeclarationKeys = ["type", "description", "default", "value", "secret", "items"];
 
+    /// <summary>Loads a program from a path (a Pulumi.yaml or a folder holding one), or from git as
+    /// <c>git:REV:path</c> (path relative to the current folder).</summary>
     public static (ProgramDeclaration Program, string ProjectFile) Load(string path, string? stack)
+    {
+        var source = path.StartsWith("git:", StringComparison.Ordinal) ? GitSource(path) : FileSource(path);
+        var stackText = stack is null ? null
+            : source.Read($"Pulumi.{stack}.yaml") ?? throw new ProgramLoadException(
+                $"{source.Describe($"Pulumi.{stack}.yaml")}: no such stack file for --stack {stack}");
+        return (Parse(source.ProjectText, source.ProjectFile, stack, stackText), source.ProjectFile);
+    }
+
+    /// <summary>Where a program's files come from: the project file's text and its siblings by name.</summary>
+    private sealed record Source(string ProjectFile, string ProjectText, Func<string, string?> Read, Func<string, string> Describe);
+
+    private static Source FileSource(string path)
     {
         var file = Directory.Exists(path) ? FindProjectFile(path) : path;
         if (!File.Exists(file))
             throw new ProgramLoadException($"{path}: no such file or folder (expected a Pulumi.yaml or a folder holding one)");
-        var root = ReadYaml(file) as YamlMappingNode
-            ?? throw new ProgramLoadException($"{file}: the program is not a YAML mapping");
+        var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        return new Source(file, ReadFile(file)!, name => ReadFile(Path.Combine(folder, name)), name => Path.Combine(folder, name));
+    }
+
+    private static string? ReadFile(string file)
+    {
+        try
+        {
+            return File.Exists(file) ? File.ReadAllText(file) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ProgramLoadException($"{file}: cannot be read: {e.Message}");
+        }
+    }
+
+    private static Source GitSource(string spec)
+    {
+        var parts = spec.Split(':', 3);
+        if (parts.Length != 3 || parts[1].Length == 0)
+            throw new ProgramLoadException($"{spec}: expected git:REV:path, e.g. git:main:Pulumi.yaml");
+        var (rev, path) = (parts[1], parts[2].Length == 0 ? "." : parts[2]);
+        var isFile = path.EndsWith(".yaml", StringComparison.Ordinal) || path.EndsWith(".yml", StringComparison.Ordinal);
+        var folder = isFile ? Path.GetDirectoryName(path) is { Length: > 0 } d ? d : "." : path;
+        var projectPath = isFile ? path : Path.Combine(folder, "Pulumi.yaml");
+        string Name(string p) => $"git:{rev}:{p}";
+        var text = GitShow(rev, projectPath) ?? throw new ProgramLoadException($"{Name(projectPath)}: no such file at that revision");
+        return new Source(Name(projectPath), text, name => GitShow(rev, Path.Combine(folder, name)), name => Name(Path.Combine(folder, name)));
+    }
+
+    private static string? GitShow(string rev, string path)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("git")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { "show", $"{rev}:./{path.Replace('\\', '/')}" }) start.ArgumentList.Add(arg);
+        try
+        {
+            using var git = System.Diagnostics.Process.Start(start)!;
+            var stderr = git.StandardError.ReadToEndAsync();
+            var output = git.StandardOutput.ReadToEnd();
+            git.WaitForExit();
+            if (git.ExitCode == 0) return output;
+            var error = stderr.Result;
+            if (error.Contains("does not exist", StringComparison.Ordinal) || error.Contains("exists on disk, but not in", StringComparison.Ordinal))
+                return null;
+            throw new ProgramLoadException($"git show {rev}:{path} failed: {error.Trim()}");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new ProgramLoadException($"git:{rev}:{path}: git cannot be run: {e.Message}");
+        }
+    }
+
+    private static ProgramDeclaration Parse(string projectText, string projectFile, string? stack, string? stackText)
+    {
+        var root = ReadYaml(projectText, projectFile) as YamlMappingNode
+            ?? throw new ProgramLoadException($"{projectFile}: the program is not a YAML mapping");
         var project = Scalar(root, "name") ?? "project";
 
         var config = new Dictionary<string, PropertyValue>(StringComparer.Ordinal);
@@ -38,14 +110,11 @@ public static partial class ProgramLoader
                 if (value is not null) config[Qualify(key, project)] = value;
             }
         }
-        if (stack is not null)
+        if (stackText is not null &&
+            ReadYaml(stackText, $"Pulumi.{stack}.yaml") is YamlMappingNode stackRoot && Child(stackRoot, "config") is YamlMappingNode stackConfig)
         {
-            var stackFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, $"Pulumi.{stack}.yaml");
-            if (!File.Exists(stackFile))
-                throw new ProgramLoadException($"{stackFile}: no such stack file for --stack {stack}");
-            if (ReadYaml(stackFile) is YamlMappingNode stackRoot && Child(stackRoot, "config") is YamlMappingNode stackConfig)
-                foreach (var (keyNode, valueNode) in stackConfig.Children)
-                    config[Qualify(Key(keyNode), project)] = Convert(valueNode, _ => null);
+            foreach (var (keyNode, valueNode) in stackConfig.Children)
+                config[Qualify(Key(keyNode), project)] = Convert(valueNode, _ => null);
         }
 
         var variables = new Dictionary<string, PropertyValue>(StringComparer.Ordinal)
@@ -80,7 +149,7 @@ public static partial class ProgramLoader
             .Where(c => c.Key.StartsWith("multinode:", StringComparison.Ordinal))
             .OrderBy(c => c.Key, StringComparer.Ordinal)
             .Select(c => KeyValuePair.Create(c.Key["multinode:".Length..], c.Value)));
-        return (new ProgramDeclaration(resources, multinodeConfig), file);
+        return new ProgramDeclaration(resources, multinodeConfig);
     }
 
     private static string FindProjectFile(string folder)
@@ -93,22 +162,17 @@ public static partial class ProgramLoader
         throw new ProgramLoadException($"{folder}: no Pulumi.yaml in this folder");
     }
 
-    private static YamlNode? ReadYaml(string file)
+    private static YamlNode? ReadYaml(string text, string file)
     {
         try
         {
-            using var reader = new StreamReader(file);
             var stream = new YamlStream();
-            stream.Load(reader);
+            stream.Load(new StringReader(text));
             return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
         }
         catch (YamlException e)
         {
             throw new ProgramLoadException($"{file}:{e.Start.Line}:{e.Start.Column}: not valid YAML: {e.InnerException?.Message ?? e.Message}");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ProgramLoadException($"{file}: cannot be read: {e.Message}");
         }
     }
 

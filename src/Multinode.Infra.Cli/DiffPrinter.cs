@@ -1,0 +1,278 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Multinode.Infra.Planning;
+using Multinode.Infra.Values;
+
+namespace Multinode.Infra.Cli;
+
+/// <summary>Renders a plan diff: Markdown ready to post as a pull-request comment, plain text, or JSON.</summary>
+public static class DiffPrinter
+{
+    public const decimal HoursPerMonth = 730m;
+
+    private static readonly (ChangeKind Kind, string Word, string Mark)[] Kinds =
+    [
+        (ChangeKind.Create, "create", "🟢 create"),
+        (ChangeKind.Update, "update", "✏️ update"),
+        (ChangeKind.Replace, "replace", "🔴 replace"),
+        (ChangeKind.Delete, "delete", "🗑️ delete"),
+    ];
+
+    public static string EmptyLine(string baseName, string headName) =>
+        $"No changes: {baseName} and {headName} plan the same resources with the same settings.\n";
+
+    /// <summary>"2 workloads changed, 1 added · 3 to create · 1 to update · 0 to replace · 0 to delete".</summary>
+    public static string Summary(PlanDiff diff)
+    {
+        var statuses = Enum.GetValues<WorkloadStatus>().Where(s => s != WorkloadStatus.Unchanged)
+            .Select(s => (Status: s, Count: diff.Workloads.Count(w => w.Status == s)))
+            .Where(x => x.Count > 0)
+            .Select(x => $"{x.Count} {(x.Count == 1 ? "workload" : "workloads")} {x.Status.ToString().ToLowerInvariant()}");
+        var workloads = string.Join(", ", statuses);
+        var counts = string.Join(" · ", Kinds.Select(k => $"{diff.Count(k.Kind)} to {k.Word}"));
+        return (workloads.Length == 0 ? "settings unchanged" : workloads) + " · " + counts;
+    }
+
+    private static string Value(PropertyValue? value) => value is null ? "—" : value.Display();
+
+    private static string Money(decimal? amount) => amount is { } a ? PlanJson.Dollars(decimal.Round(a, 4)) : "n/a";
+
+    private static string Delta(decimal? before, decimal? after)
+    {
+        if (before is not { } b || after is not { } a) return "n/a";
+        var d = decimal.Round(a - b, 4);
+        return (d >= 0 ? "+" : "−") + PlanJson.Dollars(Math.Abs(d));
+    }
+
+    /// <summary>Rows of the cost and quota table: label, before, after, change.</summary>
+    public static IEnumerable<(string Label, string Before, string After, string Change)> Totals(PlanDiff diff)
+    {
+        var before = PlanJson.Totals(diff.Base);
+        var after = PlanJson.Totals(diff.Head);
+        yield return ("worst-case cost per hour", Money(before.MaxHourlyCost), Money(after.MaxHourlyCost), Delta(before.MaxHourlyCost, after.MaxHourlyCost));
+        yield return ($"worst-case cost per month ({HoursPerMonth} h)", Money(before.MaxHourlyCost * HoursPerMonth), Money(after.MaxHourlyCost * HoursPerMonth),
+            Delta(before.MaxHourlyCost * HoursPerMonth, after.MaxHourlyCost * HoursPerMonth));
+        var quotas = diff.Head.Config.Quotas;
+        var budget = diff.Head.Config.MaxHourlyCost;
+        if (budget is { } max) yield return ("maxHourlyCost budget", Percent((double)(before.MaxHourlyCost ?? 0), max), Percent((double)(after.MaxHourlyCost ?? 0), max), "");
+        yield return ("vCPU at maximum scale", Use(PropertyValue.FormatNumber(before.MaxCpu), before.MaxCpu, quotas.Cpu),
+            Use(PropertyValue.FormatNumber(after.MaxCpu), after.MaxCpu, quotas.Cpu), Signed(after.MaxCpu - before.MaxCpu));
+        yield return ("memory at maximum scale", Use(before.MaxMemory.ToString(), before.MaxMemory.Bytes, quotas.Memory?.Bytes),
+            Use(after.MaxMemory.ToString(), after.MaxMemory.Bytes, quotas.Memory?.Bytes),
+            after.MaxMemory.Bytes == before.MaxMemory.Bytes ? "0" : (after.MaxMemory.Bytes > before.MaxMemory.Bytes ? "+" : "−") +
+                new Workloads.Memory(Math.Abs(after.MaxMemory.Bytes - before.MaxMemory.Bytes)));
+        yield return ("GPUs at maximum scale", Use(before.MaxGpus.ToString(CultureInfo.InvariantCulture), before.MaxGpus, quotas.Gpu),
+            Use(after.MaxGpus.ToString(CultureInfo.InvariantCulture), after.MaxGpus, quotas.Gpu), Signed(after.MaxGpus - before.MaxGpus));
+    }
+
+    private static string Signed(double d) => d == 0 ? "0" : (d > 0 ? "+" : "−") + PropertyValue.FormatNumber(Math.Abs(d));
+
+    private static string Use(string text, double used, double? quota) =>
+        quota is { } q and > 0 ? $"{text} ({Percent(used, q)} of quota)" : text;
+
+    private static string Percent(double used, double limit) =>
+        limit <= 0 ? "n/a" : (used / limit).ToString("0%", CultureInfo.InvariantCulture);
+
+    private static IEnumerable<string> Warnings(PlanDiff diff)
+    {
+        foreach (var w in diff.Workloads)
+        {
+            if (w.Status == WorkloadStatus.Renamed)
+                yield return $"Workload `{w.RenamedFrom}` is renamed to `{w.Name}`: every one of its {w.Count(ChangeKind.Delete)} child resources is deleted and created again under the new name. Keep the old name (or alias it) to avoid this.";
+            if (w.Status == WorkloadStatus.Removed)
+                yield return $"Workload `{w.Name}` is removed: its {w.Count(ChangeKind.Delete)} child resources are deleted.";
+            foreach (var r in w.Resources.Where(r => r.Kind == ChangeKind.Replace))
+                yield return $"`{r.Name}` (`{r.Type}`) is replaced because {string.Join(", ", r.ReplacedBy.Select(p => $"`{p}`"))} changed.";
+        }
+    }
+
+    public static string Markdown(PlanDiff diff, string baseName, string headName, string? pricingNote)
+    {
+        if (diff.IsEmpty) return EmptyLine(baseName, headName);
+        var md = new StringBuilder();
+        md.Append("<!-- multinode-diff -->\n");
+        md.Append("## Multinode preview: `").Append(baseName).Append("` → `").Append(headName).Append("`\n\n");
+        var before = PlanJson.Totals(diff.Base).MaxHourlyCost;
+        var after = PlanJson.Totals(diff.Head).MaxHourlyCost;
+        md.Append("**").Append(Summary(diff)).Append("**");
+        if (before is not null || after is not null)
+            md.Append(" · worst-case cost ").Append(Money(before)).Append("/h → ").Append(Money(after)).Append("/h (").Append(Delta(before, after)).Append("/h)");
+        md.Append("\n\n");
+        foreach (var warning in Warnings(diff)) md.Append("> ⚠️ ").Append(warning).Append('\n');
+        if (Warnings(diff).Any()) md.Append('\n');
+
+        foreach (var w in diff.Workloads.Where(w => w.Status != WorkloadStatus.Unchanged))
+        {
+            md.Append("### ").Append(w.Kind).Append(" `").Append(w.Name).Append("` — ").Append(w.Status.ToString().ToLowerInvariant());
+            if (w.RenamedFrom is not null) md.Append(" from `").Append(w.RenamedFrom).Append('`');
+            md.Append("\n\n");
+            if (w.Settings.Count > 0 && w.Status is WorkloadStatus.Changed)
+            {
+                md.Append("| setting | before | after |\n| --- | --- | --- |\n");
+                foreach (var c in w.Settings)
+                    md.Append("| ").Append(c.Path).Append(" | ").Append(PlanPrinter.Cell(Value(c.Before))).Append(" | ").Append(PlanPrinter.Cell(Value(c.After))).Append(" |\n");
+                md.Append('\n');
+            }
+            var changed = w.Resources.Where(r => r.Kind != ChangeKind.Same).ToList();
+            if (changed.Count > 0)
+            {
+                md.Append("| resource | type | change |\n| --- | --- | --- |\n");
+                foreach (var r in changed)
+                    md.Append("| `").Append(r.Name).Append("` | `").Append(r.Type).Append("` | ").Append(Kinds.First(k => k.Kind == r.Kind).Mark).Append(" |\n");
+                md.Append('\n');
+            }
+            var detailed = changed.Where(r => r.Changes.Count > 0).ToList();
+            if (detailed.Count > 0)
+            {
+                md.Append("<details><summary>Changed inputs of ").Append(detailed.Count).Append(" resource").Append(detailed.Count == 1 ? "" : "s").Append("</summary>\n\n");
+                foreach (var r in detailed)
+                {
+                    md.Append("- `").Append(r.Name).Append("` (").Append(r.Kind.ToString().ToLowerInvariant()).Append(")\n");
+                    foreach (var c in r.Changes)
+                        md.Append("  - `").Append(c.Path).Append("`: ").Append(Inline(Value(c.Before))).Append(" → ").Append(Inline(Value(c.After)))
+                          .Append(r.ReplacedBy.Any(p => PlanDiff.Covers(p, c.Path)) ? " (forces replacement)" : "").Append('\n');
+                }
+                md.Append("\n</details>\n\n");
+            }
+        }
+        var unchanged = diff.Workloads.Where(w => w.Status == WorkloadStatus.Unchanged).Select(w => $"`{w.Name}`").ToList();
+        if (unchanged.Count > 0) md.Append("Unchanged: ").Append(string.Join(", ", unchanged)).Append(".\n\n");
+
+        md.Append("### Cost and quotas at maximum scale\n\n| | before | after | change |\n| --- | --- | --- | --- |\n");
+        foreach (var (label, b, a, change) in Totals(diff))
+            md.Append("| ").Append(label).Append(" | ").Append(b).Append(" | ").Append(a).Append(" | ").Append(change).Append(" |\n");
+        md.Append('\n');
+        if (pricingNote is not null) md.Append("_").Append(pricingNote).Append("_\n\n");
+
+        md.Append("<details><summary>Resource graph</summary>\n\n```mermaid\n").Append(Mermaid(diff)).Append("```\n\n</details>\n");
+        return md.ToString();
+    }
+
+    private static string Inline(string text) => $"`{text.Replace("`", "'", StringComparison.Ordinal)}`";
+
+    /// <summary>A Mermaid flowchart: one subgraph per workload, its children coloured by change, dependency edges.</summary>
+    public static string Mermaid(PlanDiff diff)
+    {
+        var g = new StringBuilder("flowchart LR\n");
+        g.Append("  classDef create fill:#d4f7d4,stroke:#2a2;\n  classDef update fill:#fff3c4,stroke:#c90;\n");
+        g.Append("  classDef replace fill:#ffd6d6,stroke:#c22;\n  classDef delete fill:#eee,stroke:#999,stroke-dasharray:4;\n");
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Id(string name) => ids.TryGetValue(name, out var id) ? id : ids[name] = $"n{ids.Count}";
+        foreach (var w in diff.Workloads)
+        {
+            g.Append("  subgraph ").Append(Id("workload:" + w.Name)).Append("[\"").Append(w.Kind).Append(' ').Append(w.Name).Append("\"]\n");
+            foreach (var r in w.Resources)
+            {
+                g.Append("    ").Append(Id(r.Name)).Append("[\"").Append(r.Name).Append("<br/><small>").Append(r.Type).Append("</small>\"]");
+                if (r.Kind != ChangeKind.Same) g.Append(":::").Append(r.Kind.ToString().ToLowerInvariant());
+                g.Append('\n');
+            }
+            g.Append("  end\n");
+        }
+        foreach (var plan in new[] { diff.Head, diff.Base })
+            foreach (var resource in plan.Workloads.SelectMany(w => w.Resources))
+                foreach (var dependency in resource.DependsOn)
+                {
+                    var edge = $"  {Id(dependency)} --> {Id(resource.Name)}\n";
+                    if (!g.ToString().Contains(edge, StringComparison.Ordinal)) g.Append(edge);
+                }
+        return g.ToString();
+    }
+
+    public static string Text(PlanDiff diff, string baseName, string headName)
+    {
+        if (diff.IsEmpty) return EmptyLine(baseName, headName);
+        var t = new StringBuilder();
+        t.Append(baseName).Append(" → ").Append(headName).Append(": ").Append(Summary(diff)).Append('\n');
+        foreach (var warning in Warnings(diff)) t.Append("! ").Append(warning.Replace("`", "", StringComparison.Ordinal)).Append('\n');
+        foreach (var w in diff.Workloads.Where(w => w.Status != WorkloadStatus.Unchanged))
+        {
+            t.Append('\n').Append(w.Kind).Append(" \"").Append(w.Name).Append("\": ").Append(w.Status.ToString().ToLowerInvariant()).Append('\n');
+            if (w.Status == WorkloadStatus.Changed)
+                foreach (var c in w.Settings) t.Append("  ~ ").Append(c.Path).Append(": ").Append(Value(c.Before)).Append(" → ").Append(Value(c.After)).Append('\n');
+            foreach (var r in w.Resources.Where(r => r.Kind != ChangeKind.Same))
+            {
+                var sign = r.Kind switch { ChangeKind.Create => "+", ChangeKind.Delete => "-", ChangeKind.Replace => "+-", _ => "~" };
+                t.Append("  ").Append(sign).Append(' ').Append(r.Type).Append(' ').Append(r.Name);
+                if (r.Changes.Count > 0) t.Append(" (").Append(string.Join(", ", r.Changes.Select(c => c.Path))).Append(')');
+                t.Append('\n');
+            }
+        }
+        t.Append('\n');
+        foreach (var (label, b, a, change) in Totals(diff)) t.Append(label).Append(": ").Append(b).Append(" → ").Append(a).Append(change.Length > 0 ? $" ({change})" : "").Append('\n');
+        return t.ToString();
+    }
+
+    public static string Json(PlanDiff diff)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteBoolean("empty", diff.IsEmpty);
+            w.WriteStartObject("counts");
+            foreach (var (kind, word, _) in Kinds) w.WriteNumber(word, diff.Count(kind));
+            w.WriteEndObject();
+            w.WriteStartArray("workloads");
+            foreach (var wd in diff.Workloads)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", wd.Name);
+                w.WriteString("kind", Workloads.WorkloadKinds.Token(wd.Kind));
+                w.WriteString("status", wd.Status.ToString().ToLowerInvariant());
+                if (wd.RenamedFrom is not null) w.WriteString("renamedFrom", wd.RenamedFrom);
+                w.WriteStartArray("settings");
+                foreach (var c in wd.Settings) WriteChange(w, c);
+                w.WriteEndArray();
+                w.WriteStartArray("resources");
+                foreach (var r in wd.Resources)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("type", r.Type);
+                    w.WriteString("name", r.Name);
+                    w.WriteString("change", r.Kind.ToString().ToLowerInvariant());
+                    w.WriteStartArray("changes");
+                    foreach (var c in r.Changes) WriteChange(w, c);
+                    w.WriteEndArray();
+                    w.WriteStartArray("replacedBy");
+                    foreach (var p in r.ReplacedBy) w.WriteStringValue(p);
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartObject("totals");
+            foreach (var (side, plan) in new[] { ("before", diff.Base), ("after", diff.Head) })
+            {
+                var totals = PlanJson.Totals(plan);
+                w.WriteStartObject(side);
+                w.WriteNumber("maxCpu", totals.MaxCpu);
+                w.WriteString("maxMemory", totals.MaxMemory.ToString());
+                w.WriteNumber("maxGpus", totals.MaxGpus);
+                if (totals.MaxHourlyCost is { } c)
+                {
+                    w.WriteNumber("maxHourlyCost", decimal.Round(c, 4));
+                    w.WriteNumber("maxMonthlyCost", decimal.Round(c * HoursPerMonth, 2));
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    private static void WriteChange(Utf8JsonWriter w, PropertyChange c)
+    {
+        w.WriteStartObject();
+        w.WriteString("path", c.Path);
+        w.WritePropertyName("before");
+        (c.Before ?? PropertyValue.Null).WriteJson(w);
+        w.WritePropertyName("after");
+        (c.After ?? PropertyValue.Null).WriteJson(w);
+        w.WriteEndObject();
+    }
+}

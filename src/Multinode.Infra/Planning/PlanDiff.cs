@@ -1,0 +1,159 @@
+using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
+
+namespace Multinode.Infra.Planning;
+
+/// <summary>What happens to one child resource between two plans, by the rules the engine uses.</summary>
+public enum ChangeKind
+{
+    Same,
+    Create,
+    Update,
+    Replace,
+    Delete,
+}
+
+/// <summary>What happens to one workload between two plans.</summary>
+public enum WorkloadStatus
+{
+    Unchanged,
+    Changed,
+    Added,
+    Removed,
+
+    /// <summary>Removed under one name and added under another with the same declaration: all children replaced.</summary>
+    Renamed,
+}
+
+/// <summary>One leaf value that differs; null on a side where the path does not exist.</summary>
+public sealed record PropertyChange(string Path, PropertyValue? Before, PropertyValue? After);
+
+/// <summary>One child resource's change, the changed input paths and which of them force replacement.</summary>
+public sealed record ResourceChange(string Type, string Name, ChangeKind Kind, IReadOnlyList<PropertyChange> Changes,
+    IReadOnlyList<string> ReplacedBy);
+
+/// <summary>One workload's settings and children, before and after.</summary>
+public sealed record WorkloadDiff(string Name, WorkloadKind Kind, WorkloadStatus Status, string? RenamedFrom,
+    IReadOnlyList<PropertyChange> Settings, IReadOnlyList<ResourceChange> Resources, WorkloadPlan? Before, WorkloadPlan? After)
+{
+    public int Count(ChangeKind kind) => Resources.Count(r => r.Kind == kind);
+}
+
+/// <summary>
+/// The difference between two plans of the same program: settings old → new per workload, and each child
+/// created, updated in place, replaced or deleted. A child is identified by type and name (its URN); a change
+/// to an input path the plan declares in <see cref="ResourceOptions.ReplaceOnChanges"/> replaces it.
+/// </summary>
+public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> Workloads)
+{
+    public bool IsEmpty => Workloads.All(w => w.Status == WorkloadStatus.Unchanged) && Base.Config == Head.Config;
+
+    public int Count(ChangeKind kind) => Workloads.Sum(w => w.Count(kind));
+
+    public static PlanDiff Compute(Plan before, Plan after)
+    {
+        var diffs = new List<WorkloadDiff>();
+        var beforeByName = before.Workloads.ToDictionary(w => w.Workload.Name, StringComparer.Ordinal);
+        var afterNames = after.Workloads.Select(w => w.Workload.Name).ToHashSet(StringComparer.Ordinal);
+        var removed = before.Workloads.Where(w => !afterNames.Contains(w.Workload.Name)).ToList();
+
+        foreach (var head in after.Workloads)
+        {
+            if (beforeByName.TryGetValue(head.Workload.Name, out var old))
+            {
+                diffs.Add(Compare(old, head, WorkloadStatus.Changed, null));
+                continue;
+            }
+            // A rename: same kind and identical settings under a new name. Every child gets a new URN.
+            var renamed = removed.FirstOrDefault(r => r.Workload.Kind == head.Workload.Kind && r.Workload.Settings().Equals(head.Workload.Settings()));
+            if (renamed is not null)
+            {
+                removed.Remove(renamed);
+                diffs.Add(Compare(renamed, head, WorkloadStatus.Renamed, renamed.Workload.Name));
+                continue;
+            }
+            diffs.Add(Compare(null, head, WorkloadStatus.Added, null));
+        }
+        diffs.AddRange(removed.Select(r => Compare(r, null, WorkloadStatus.Removed, null)));
+        return new PlanDiff(before, after, diffs);
+    }
+
+    private static WorkloadDiff Compare(WorkloadPlan? before, WorkloadPlan? after, WorkloadStatus status, string? renamedFrom)
+    {
+        var settings = Changes(
+            before is null ? null : PropertyValue.From(before.Workload.Settings()),
+            after is null ? null : PropertyValue.From(after.Workload.Settings()), "");
+        var resources = new List<ResourceChange>();
+        var beforeResources = before?.Resources ?? [];
+        var afterResources = after?.Resources ?? [];
+        static (string, string) Key(PlannedResource r) => (r.Type, r.Name);
+        var oldByKey = beforeResources.ToDictionary(Key);
+        foreach (var resource in afterResources)
+        {
+            if (status != WorkloadStatus.Renamed && oldByKey.Remove(Key(resource), out var old))
+                resources.Add(Compare(old, resource));
+            else
+                resources.Add(new ResourceChange(resource.Type, resource.Name, ChangeKind.Create, [], []));
+        }
+        var deleted = status == WorkloadStatus.Renamed ? beforeResources : beforeResources.Where(r => oldByKey.ContainsKey(Key(r)));
+        resources.AddRange(deleted.Select(r => new ResourceChange(r.Type, r.Name, ChangeKind.Delete, [], [])));
+        if (status == WorkloadStatus.Changed && settings.Count == 0 && resources.All(r => r.Kind == ChangeKind.Same))
+            status = WorkloadStatus.Unchanged;
+        var workload = (after ?? before)!.Workload;
+        return new WorkloadDiff(workload.Name, workload.Kind, status, renamedFrom, settings, resources, before, after);
+    }
+
+    private static ResourceChange Compare(PlannedResource before, PlannedResource after)
+    {
+        var changes = Changes(PropertyValue.From(before.Inputs), PropertyValue.From(after.Inputs), "");
+        if (changes.Count == 0)
+            return new ResourceChange(after.Type, after.Name, ChangeKind.Same, [], []);
+        var replacedBy = after.Options.ReplaceOnChanges
+            .Where(rule => changes.Any(c => Covers(rule, c.Path)))
+            .ToList();
+        return new ResourceChange(after.Type, after.Name, replacedBy.Count > 0 ? ChangeKind.Replace : ChangeKind.Update, changes, replacedBy);
+    }
+
+    /// <summary>Pulumi's replaceOnChanges path rules: "*" matches everything, a path matches itself and what is under it.</summary>
+    public static bool Covers(string rule, string path) =>
+        rule == "*" || path == rule ||
+        path.StartsWith(rule + ".", StringComparison.Ordinal) || path.StartsWith(rule + "[", StringComparison.Ordinal) ||
+        (rule.EndsWith("[*]", StringComparison.Ordinal) && path.StartsWith(rule[..^3] + "[", StringComparison.Ordinal));
+
+    /// <summary>Leaf-level differences. Secrets compare by value but are shown as (secret); an unknown after value
+    /// always counts as a change, as the engine must assume it may differ.</summary>
+    public static IReadOnlyList<PropertyChange> Changes(PropertyValue? before, PropertyValue? after, string path)
+    {
+        var changes = new List<PropertyChange>();
+        Walk(before, after, path, changes);
+        return changes;
+    }
+
+    private static void Walk(PropertyValue? before, PropertyValue? after, string path, List<PropertyChange> changes)
+    {
+        if (before is ObjectValue bo && after is ObjectValue ao)
+        {
+            foreach (var key in ao.Map.Keys.Concat(bo.Map.Keys.Where(k => !ao.Map.ContainsKey(k))))
+                Walk(bo.Map.Get(key), ao.Map.Get(key), path.Length == 0 ? key : $"{path}.{key}", changes);
+            return;
+        }
+        if (before is ArrayValue ba && after is ArrayValue aa)
+        {
+            for (var i = 0; i < Math.Max(ba.Items.Count, aa.Items.Count); i++)
+                Walk(i < ba.Items.Count ? ba.Items[i] : null, i < aa.Items.Count ? aa.Items[i] : null, $"{path}[{i}]", changes);
+            return;
+        }
+        if (before is null && after is ObjectValue { Map.Count: > 0 } onlyAfter)
+        {
+            foreach (var (key, value) in onlyAfter.Map) Walk(null, value, path.Length == 0 ? key : $"{path}.{key}", changes);
+            return;
+        }
+        if (after is null && before is ObjectValue { Map.Count: > 0 } onlyBefore)
+        {
+            foreach (var (key, value) in onlyBefore.Map) Walk(value, null, path.Length == 0 ? key : $"{path}.{key}", changes);
+            return;
+        }
+        if (Equals(before, after) && !(after?.ContainsUnknown ?? false)) return;
+        changes.Add(new PropertyChange(path, before, after));
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text.Json;
+
+namespace Multinode.Infra.Tests.Cli;
+
+public sealed class DiffCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("multinode-diff-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = Multinode.Infra.Cli.Cli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>The root program with text replacements applied, written to a temp folder.</summary>
+    private string Variant(string name, params (string From, string To)[] edits)
+    {
+        var text = File.ReadAllText(Repo.File("Pulumi.yaml"));
+        foreach (var (from, to) in edits)
+        {
+            Assert.Contains(from, text, StringComparison.Ordinal);
+            text = text.Replace(from, to, StringComparison.Ordinal);
+        }
+        var folder = Directory.CreateDirectory(Path.Combine(_dir, name)).FullName;
+        File.WriteAllText(Path.Combine(folder, "Pulumi.yaml"), text);
+        return folder;
+    }
+
+    [Fact]
+    public void Diff_SameProgram_SaysSoInOneLine()
+    {
+        var (code, stdout, stderr) = Run("diff", Repo.File("Pulumi.yaml"), Variant("same"));
+        Assert.True(code == 0, stderr);
+        Assert.Single(stdout.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("No changes:", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Diff_ScalingChange_ShowsSettingOldToNewAndTotals()
+    {
+        var head = Variant("scaled", ("maxWorkers: 20", "maxWorkers: 30"));
+        var (code, stdout, stderr) = Run("diff", Repo.File("Pulumi.yaml"), head);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("### Function `embed` — changed", stdout, StringComparison.Ordinal);
+        Assert.Contains("| maxWorkers | 20 | 30 |", stdout, StringComparison.Ordinal);
+        Assert.Contains("| GPUs at maximum scale | 20 | 30 | +10 |", stdout, StringComparison.Ordinal);
+        Assert.Contains("```mermaid", stdout, StringComparison.Ordinal);
+        Assert.Contains("Unchanged: `transcode`, `api`, `nightly-report`, `ingest`.", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Diff_RenamedWorkload_IsCalledOutLoudly()
+    {
+        var head = Variant("renamed", ("  ingest:\n", "  ingester:\n"));
+        var (code, stdout, _) = Run("diff", Repo.File("Pulumi.yaml"), head, "--format", "text");
+        Assert.Equal(0, code);
+        Assert.Contains("! Workload ingest is renamed to ingester", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Diff_Json_ListsWorkloadStatuses()
+    {
+        var head = Variant("json", ("maxConcurrency: 5", "maxConcurrency: 6"));
+        var (code, stdout, stderr) = Run("diff", Repo.File("Pulumi.yaml"), head, "--format", "json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.False(json.RootElement.GetProperty("empty").GetBoolean());
+        var transcode = json.RootElement.GetProperty("workloads").EnumerateArray().Single(w => w.GetProperty("name").GetString() == "transcode");
+        Assert.Equal("changed", transcode.GetProperty("status").GetString());
+        Assert.Equal("maxConcurrency", transcode.GetProperty("settings")[0].GetProperty("path").GetString());
+    }
+
+    [Fact]
+    public void Diff_InvalidHead_ExitsOneNamingTheFile()
+    {
+        var head = Variant("invalid", ("maxWorkers: 20", "maxWorkers: 200"));
+        var (code, _, stderr) = Run("diff", Repo.File("Pulumi.yaml"), head);
+        Assert.Equal(1, code);
+        Assert.Contains("Function \"embed\": maxWorkers = 200 is above the limit of 100", stderr, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(head, "Pulumi.yaml"), stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Diff_GitRevision_ReadsTheCommittedProgram()
+    {
+        var (code, stdout, stderr) = Run("diff", $"git:HEAD:{Path.GetRelativePath(Environment.CurrentDirectory, Repo.File("Pulumi.yaml"))}", Repo.File("Pulumi.yaml"), "--format", "json");
+        Assert.True(code == 0, stderr);
+        Assert.NotEmpty(stdout);
+    }
+
+    [Fact]
+    public void Diff_BadGitSpec_ExitsTwo()
+    {
+        var (code, _, stderr) = Run("diff", "git:no-such-revision-xyz:Pulumi.yaml", Repo.File("Pulumi.yaml"));
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
+    }
+}
