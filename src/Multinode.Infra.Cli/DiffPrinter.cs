@@ -89,7 +89,8 @@ public static class DiffPrinter
 
     public static string Markdown(PlanDiff diff, string baseName, string headName, string? pricingNote)
     {
-        if (diff.IsEmpty) return EmptyLine(baseName, headName);
+        // The marker lets a CI job find and update its own comment, even when there is nothing to show.
+        if (diff.IsEmpty) return "<!-- multinode-diff --> " + EmptyLine(baseName, headName);
         var md = new StringBuilder();
         md.Append("<!-- multinode-diff -->\n");
         md.Append("## Multinode preview: `").Append(baseName).Append("` → `").Append(headName).Append("`\n\n");

@@ -104,6 +104,7 @@ public static class WorkloadInputs
     {
         if (text.Length > 0 && TimeZoneInfo.TryFindSystemTimeZoneById(text, out var zone) && zone.HasIanaId)
             return null;
-        return "is not an IANA time zone such as \"UTC\" or \"Europe/Berlin\"";
+        var suggestion = InputReader.Suggest(text, TimeZoneInfo.GetSystemTimeZones().Where(z => z.HasIanaId).Select(z => z.Id));
+        return "is not an IANA time zone such as \"UTC\" or \"Europe/Berlin\"" + (suggestion is null ? "" : $"; did you mean \"{suggestion}\"?");
     }
 }

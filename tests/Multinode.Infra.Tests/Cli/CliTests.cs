@@ -241,4 +241,27 @@ public sealed class CliTests : IDisposable
         Assert.Equal(1, code);
         Assert.StartsWith("resource \"f\": type = \"multinode:index:Functon\" is not a Multinode resource; did you mean multinode:index:Function?", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Validate_DocumentedInvalidExample_PrintsEveryMistake()
+    {
+        var (code, _, stderr) = Run("validate", Repo.File("docs", "examples", "invalid"));
+        Assert.Equal(1, code);
+        Assert.Equal([
+            "Function \"square\": resources.memory = \"16Gb\" has an unknown unit \"Gb\" (use Mi, Gi, MiB, GiB, M or G)",
+            "Function \"square\": maxWorkers = 150 is above the limit of 100",
+            "Function \"square\": spareWorkers = 200 is above the limit of 100",
+            "Service \"api\": healthcheckPath is not a property of Service; did you mean healthCheckPath?",
+            "ScheduledTask \"nightly\": schedule = \"0 25 * * *\" is not a valid cron expression (minute 0-59, hour 0-23, day-of-month 1-31, month 1-12, day-of-week 0-6), e.g. \"0 3 * * *\"",
+            "ScheduledTask \"nightly\": timeZone = \"Europe/Berlim\" is not an IANA time zone such as \"UTC\" or \"Europe/Berlin\"; did you mean \"Europe/Berlin\"?",
+        ], stderr.Split('\n')[..6]);
+    }
+
+    [Fact]
+    public void Validate_DocumentedQuotaExample_FailsOnTheGpuQuota()
+    {
+        var (code, _, stderr) = Run("validate", Repo.File("docs", "examples", "quota-exceeded"));
+        Assert.Equal(1, code);
+        Assert.StartsWith("provider config: quotas.gpu = 16 is exceeded: the workloads need 28 GPUs at maximum scale (largest: Function \"embed\" 20, Job \"train\" 8)\n", stderr, StringComparison.Ordinal);
+    }
 }

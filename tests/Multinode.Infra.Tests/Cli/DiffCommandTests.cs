@@ -36,7 +36,7 @@ public sealed class DiffCommandTests : IDisposable
         var (code, stdout, stderr) = Run("diff", Repo.File("Pulumi.yaml"), Variant("same"));
         Assert.True(code == 0, stderr);
         Assert.Single(stdout.TrimEnd('\n').Split('\n'));
-        Assert.StartsWith("No changes:", stdout, StringComparison.Ordinal);
+        Assert.StartsWith("<!-- multinode-diff --> No changes:", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
