@@ -2,23 +2,11 @@ using System.Text.Json;
 
 namespace Multinode.Infra.Tests.Cli;
 
-public sealed class CliTests : IDisposable
+public sealed class CliTests : CliFixture
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("multinode-cli-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = Multinode.Infra.Cli.Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     private string Write(string name, string text)
     {
-        var path = Path.Combine(_dir, name);
+        var path = Path.Combine(Dir, name);
         File.WriteAllText(path, text);
         return path;
     }
@@ -204,7 +192,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Run_MissingFile_ExitsTwo()
     {
-        var (code, _, stderr) = Run("validate", Path.Combine(_dir, "nope.yaml"));
+        var (code, _, stderr) = Run("validate", Path.Combine(Dir, "nope.yaml"));
         Assert.Equal(2, code);
         Assert.Contains("no such file or folder", stderr, StringComparison.Ordinal);
     }

@@ -2,20 +2,8 @@ using System.Text.Json;
 
 namespace Multinode.Infra.Tests.Cli;
 
-public sealed class DiffCommandTests : IDisposable
+public sealed class DiffCommandTests : CliFixture
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("multinode-diff-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = Multinode.Infra.Cli.Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     /// <summary>The root program with text replacements applied, written to a temp folder.</summary>
     private string Variant(string name, params (string From, string To)[] edits)
     {
@@ -25,7 +13,7 @@ public sealed class DiffCommandTests : IDisposable
             Assert.Contains(from, text, StringComparison.Ordinal);
             text = text.Replace(from, to, StringComparison.Ordinal);
         }
-        var folder = Directory.CreateDirectory(Path.Combine(_dir, name)).FullName;
+        var folder = Directory.CreateDirectory(Path.Combine(Dir, name)).FullName;
         File.WriteAllText(Path.Combine(folder, "Pulumi.yaml"), text);
         return folder;
     }

@@ -1,0 +1,21 @@
+namespace Multinode.Infra.Tests.Cli;
+
+/// <summary>Runs the CLI in-process against a temporary folder that is removed afterwards.</summary>
+public abstract class CliFixture : IDisposable
+{
+    protected string Dir { get; } = Directory.CreateTempSubdirectory("multinode-cli-").FullName;
+
+    public void Dispose()
+    {
+        Directory.Delete(Dir, recursive: true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = Multinode.Infra.Cli.Cli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+}
