@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Multinode.Infra.Cli;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Targets.Kubernetes;
 using Multinode.Infra.Values;
@@ -116,11 +115,10 @@ public sealed partial class KedaTests
     /// <summary>Every KEDA child of every example program and of one workload of each kind under each queue setup.</summary>
     public static IEnumerable<PlannedResource> KedaChildren()
     {
-        foreach (var file in Repo.Programs())
+        foreach (var (file, program) in KubernetesPrograms())
         {
-            var (program, _) = ProgramLoader.Load(file, null);
-            var plan = Planner.Plan(program with { Config = program.Config.With("target", "kubernetes") });
-            Assert.True(plan.IsValid, string.Join("\n", plan.Failures));
+            var plan = Planner.Plan(program);
+            Assert.True(plan.IsValid, $"{file}: {string.Join("\n", plan.Failures)}");
             foreach (var workload in plan.Value!.Workloads)
                 foreach (var child in workload.Resources.Where(r => Schemas.ContainsKey(r.Type)))
                     yield return child;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Multinode.Infra.Cli;
 using Multinode.Infra.Configuration;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Targets.Kubernetes;
@@ -86,6 +87,20 @@ internal static class KubernetesPlans
     /// <summary>The child that runs the pods: the Deployment, ScaledJob or CronJob.</summary>
     public static PlannedResource Workers(this WorkloadPlan plan) => Assert.Single(plan.Resources, r =>
         r.Type is "kubernetes:apps/v1:Deployment" or "kubernetes:batch/v1:CronJob" or Keda.ScaledJobType);
+
+    /// <summary>Every shipped program that targets Kubernetes, and the root program moved onto Kubernetes
+    /// (the AWS examples stay on AWS: their tags need not be valid Kubernetes labels).</summary>
+    public static IEnumerable<(string File, ProgramDeclaration Program)> KubernetesPrograms()
+    {
+        foreach (var file in Repo.Programs())
+        {
+            var (program, _) = ProgramLoader.Load(file, null);
+            if (file == Repo.File("Pulumi.yaml"))
+                yield return (file, program with { Config = program.Config.With("target", "kubernetes") });
+            else if (program.Config.Get("target") is StringValue { Value: "kubernetes" })
+                yield return (file, program);
+        }
+    }
 
     public const string Function = """{ "image": "ghcr.io/example/square:1.0", "maxWorkers": 20, "spareWorkers": 2, "cooldownPeriod": 300, "timeoutSeconds": 120 }""";
     public const string Job = """{ "image": "ghcr.io/example/transcode:2.0", "command": ["/bin/transcode"], "args": ["--fast"], "maxConcurrency": 5, "timeoutSeconds": 3600, "resources": { "cpu": 8, "memory": "16 GiB" } }""";
