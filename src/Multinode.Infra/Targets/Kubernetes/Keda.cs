@@ -19,6 +19,7 @@ public sealed record KedaScaledObject
     public required ScaledObjectSpec Spec { get; init; }
 }
 
+/// <summary>What a ScaledObject scales, between which bounds, on which triggers.</summary>
 public sealed record ScaledObjectSpec
 {
     public required ScaleTargetRef ScaleTargetRef { get; init; }
@@ -31,6 +32,7 @@ public sealed record ScaledObjectSpec
     public required IReadOnlyList<ScaleTrigger> Triggers { get; init; }
 }
 
+/// <summary>The workload a ScaledObject scales (a Deployment here).</summary>
 public sealed record ScaleTargetRef
 {
     public string? ApiVersion { get; init; }
@@ -38,12 +40,14 @@ public sealed record ScaleTargetRef
     public required string Name { get; init; }
 }
 
+/// <summary>Settings of the HPA that KEDA manages, and the composite metric.</summary>
 public sealed record ScaledObjectAdvanced
 {
     public HorizontalPodAutoscalerConfig? HorizontalPodAutoscalerConfig { get; init; }
     public ScalingModifiers? ScalingModifiers { get; init; }
 }
 
+/// <summary>Passed by KEDA into the HPA it creates; its behavior governs every scale-in above zero.</summary>
 public sealed record HorizontalPodAutoscalerConfig
 {
     [JsonConverter(typeof(KubernetesModelConverter<V2HorizontalPodAutoscalerBehavior>))]
@@ -59,6 +63,7 @@ public sealed record ScalingModifiers
     public string? MetricType { get; init; }
 }
 
+/// <summary>One event source KEDA measures; <c>metadata</c> holds the scaler's settings, all strings.</summary>
 public sealed record ScaleTrigger
 {
     public required string Type { get; init; }
@@ -67,6 +72,7 @@ public sealed record ScaleTrigger
     public AuthenticationRef? AuthenticationRef { get; init; }
 }
 
+/// <summary>The TriggerAuthentication (same namespace) a trigger takes its credentials from.</summary>
 public sealed record AuthenticationRef
 {
     public required string Name { get; init; }
@@ -82,6 +88,7 @@ public sealed record KedaScaledJob
     public required ScaledJobSpec Spec { get; init; }
 }
 
+/// <summary>The Job each unit of work gets, how many at most, and how KEDA counts and rolls them.</summary>
 public sealed record ScaledJobSpec
 {
     [JsonConverter(typeof(KubernetesModelConverter<V1JobSpec>))]
@@ -93,11 +100,13 @@ public sealed record ScaledJobSpec
     public required IReadOnlyList<ScaleTrigger> Triggers { get; init; }
 }
 
+/// <summary>What happens to running Jobs when the ScaledJob changes ("gradual": they are left to finish).</summary>
 public sealed record ScaledJobRollout
 {
     public required string Strategy { get; init; }
 }
 
+/// <summary>How KEDA turns the metric and the running Jobs into Jobs to start.</summary>
 public sealed record ScaledJobScalingStrategy
 {
     public string? Strategy { get; init; }
@@ -114,12 +123,14 @@ public sealed record KedaTriggerAuthentication
     public required TriggerAuthenticationSpec Spec { get; init; }
 }
 
+/// <summary>Credentials from Secrets or from a pod identity provider.</summary>
 public sealed record TriggerAuthenticationSpec
 {
     public IReadOnlyList<SecretTargetRef>? SecretTargetRef { get; init; }
     public PodIdentity? PodIdentity { get; init; }
 }
 
+/// <summary>One trigger parameter read from a key of a Secret.</summary>
 public sealed record SecretTargetRef
 {
     public required string Parameter { get; init; }
@@ -127,6 +138,7 @@ public sealed record SecretTargetRef
     public required string Key { get; init; }
 }
 
+/// <summary>A cloud identity KEDA uses (provider "aws": an assumed role or the workload's own).</summary>
 public sealed record PodIdentity
 {
     public required string Provider { get; init; }

@@ -1,7 +1,9 @@
 using System.Text.RegularExpressions;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Targets.Kubernetes;
+using Multinode.Infra.Tests.TypeCheck;
 using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
 using static Multinode.Infra.Tests.Targets.Kubernetes.KubernetesPlans;
 
 namespace Multinode.Infra.Tests.Targets.Kubernetes;
@@ -182,6 +184,67 @@ public sealed partial class KedaTests
             "x (kubernetes:keda.sh/v1alpha1:ScaledObject): spec.advanced.scalingModifiers.metricType = \"Average\" must be one of AverageValue, Value",
             "x (kubernetes:keda.sh/v1alpha1:ScaledObject): spec.triggers[].metadata.listLength = 5 must be a string",
         ], Check(wrong));
+    }
+
+    [Fact]
+    public void KedaChildren_EmbeddedKubernetesParts_PassTscStrict()
+    {
+        // The schema leaves the Kubernetes parts of KEDA's CRDs to their Kubernetes types: wrap each in the
+        // built-in resource that owns that type and let tsc check it against @pulumi/kubernetes.
+        var wrapped = new List<PlannedResource>();
+        foreach (var child in KedaChildren().DistinctBy(c => PropertyValue.From(c.Inputs).ToJson()))
+        {
+            var metadata = ("metadata", child.At("metadata"));
+            if (child.Type == Keda.ScaledJobType)
+                wrapped.Add(new PlannedResource("kubernetes:batch/v1:Job", $"{child.Name}-{wrapped.Count}",
+                    new PropertyMap(metadata, ("spec", child.At("spec.jobTargetRef"))), ResourceOptions.None));
+            if (child.Type == Keda.ScaledObjectType)
+                wrapped.Add(new PlannedResource("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", $"{child.Name}-{wrapped.Count}",
+                    new PropertyMap(metadata, ("spec", new PropertyMap(
+                        ("scaleTargetRef", child.At("spec.scaleTargetRef")),
+                        ("maxReplicas", child.At("spec.maxReplicaCount")),
+                        ("behavior", child.At("spec.advanced.horizontalPodAutoscalerConfig.behavior"))))), ResourceOptions.None));
+            var meta = new PlannedResource("kubernetes:core/v1:ConfigMap", $"{child.Name}-meta-{wrapped.Count}", new PropertyMap(metadata), ResourceOptions.None);
+            wrapped.Add(meta);
+        }
+        Assert.Contains(wrapped, w => w.Type == "kubernetes:batch/v1:Job");
+        Assert.Contains(wrapped, w => w.Type == "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
+        var holder = Workload(WorkloadKind.Daemon, "keda-parts", Daemon);
+        var plan = new Plan(Config(), [new WorkloadPlan(holder, wrapped, PropertyMap.Empty, new PlanSummary())]);
+        var (code, output) = Tsc(TypeScriptEmitter.Emit(plan));
+        Assert.True(code == 0, $"tsc --strict rejected the Kubernetes parts of the KEDA children:\n{output}");
+    }
+
+    [Fact]
+    public void Tsc_WrongJobSpec_IsRejected()
+    {
+        var (code, output) = Tsc("""
+            import * as k8s from "@pulumi/kubernetes";
+            new k8s.batch.v1.Job("j", { spec: { template: {}, parallelism: "one" } });
+            """);
+        Assert.NotEqual(0, code);
+        Assert.Contains("error TS2322", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>tsc --strict over one file, in a folder of its own beside the locked @pulumi/kubernetes install
+    /// (tests/typecheck/generated belongs to TypeCheckTests, which may run at the same time).</summary>
+    private static (int, string) Tsc(string source)
+    {
+        var project = Repo.File("tests", "typecheck");
+        Node.EnsureInstalled(project);
+        var folder = Directory.CreateTempSubdirectory("multinode-keda-").FullName;
+        try
+        {
+            File.CreateSymbolicLink(Path.Combine(folder, "node_modules"), Path.Combine(project, "node_modules"));
+            File.Copy(Path.Combine(project, "tsconfig.json"), Path.Combine(folder, "tsconfig.json"));
+            Directory.CreateDirectory(Path.Combine(folder, "generated"));
+            File.WriteAllText(Path.Combine(folder, "generated", "keda.ts"), source);
+            return Node.Run(folder, "node", Path.Combine(project, "node_modules", "typescript", "bin", "tsc"), "-p", ".");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [GeneratedRegex("[A-Za-z_][A-Za-z0-9_]*")]
