@@ -1,0 +1,309 @@
+using System.Globalization;
+using System.Text.Json.Serialization.Metadata;
+using k8s.Models;
+using Multinode.Infra.Configuration;
+using Multinode.Infra.Planning;
+using Multinode.Infra.Validation;
+using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
+using K8sJson = k8s.SourceGenerationContext;
+
+namespace Multinode.Infra.Targets.Kubernetes;
+
+/// <summary>
+/// Plans a workload as <c>kubernetes:*</c> children (docs/scaling.md explains each mapping):
+/// Function → Deployment + KEDA ScaledObject; Job → KEDA ScaledJob; Service → Deployment + Service + HPA + PDB;
+/// ScheduledTask → CronJob; Daemon → Deployment of one replica, strategy Recreate. A Secret carries secret env
+/// values and a KEDA TriggerAuthentication the queue credentials, when there are any.
+/// </summary>
+public sealed class KubernetesTarget : ITarget
+{
+    /// <summary>Changing one of these paths makes Kubernetes (or the upstream provider) replace the object rather
+    /// than update it; a diff tool reads them. Names are fixed, so a replacement must delete first.</summary>
+    private static readonly string[] Identity = ["metadata.name", "metadata.namespace"];
+
+    private static readonly ResourceOptions Named = new() { ReplaceOnChanges = Identity, DeleteBeforeReplace = true };
+
+    /// <summary>A Deployment's selector is immutable; the pod template, replicas and strategy are not.</summary>
+    private static readonly ResourceOptions DeploymentOptions = Named with { ReplaceOnChanges = [.. Identity, "spec.selector"] };
+
+    public Result<WorkloadPlan> Plan(Workload workload, ProviderConfig config)
+    {
+        var failures = PodTemplates.Check(workload).ToList();
+        if (failures.Count > 0) return Result<WorkloadPlan>.Fail(failures);
+        var plan = new WorkloadPlanner(workload, config.Kubernetes);
+        plan.EnvSecret();
+        var outputs = workload switch
+        {
+            FunctionWorkload f => plan.Function(f),
+            JobWorkload j => plan.Job(j),
+            ServiceWorkload s => plan.Service(s),
+            ScheduledTaskWorkload t => plan.ScheduledTask(t),
+            DaemonWorkload d => plan.Daemon(d),
+            _ => throw new ArgumentOutOfRangeException(nameof(workload)),
+        };
+        return Result<WorkloadPlan>.Ok(plan.Finish(outputs));
+    }
+
+    /// <summary>The children of one workload, built in registration order.</summary>
+    private sealed class WorkloadPlanner(Workload workload, KubernetesConfig config)
+    {
+        private readonly KubernetesBody _body = new();
+        private readonly List<PlannedResource> _resources = [];
+        private readonly List<KeyValuePair<string, string>> _facts = [new("namespace", config.Namespace)];
+        private string? _envSecret;
+
+        private string Name => workload.Name;
+
+        private string Add<T>(string type, string name, T body, JsonTypeInfo<T> json, ResourceOptions options, params string?[] after)
+        {
+            _resources.Add(new PlannedResource(type, name, _body.Inputs(body, json), options)
+            {
+                ExtraDependsOn = [.. after.OfType<string>()],
+            });
+            return name;
+        }
+
+        private V1ObjectMeta Metadata(string? name = null) => PodTemplates.Metadata(workload, config, _body, name);
+
+        private V1PodTemplateSpec Pod(string restartPolicy, IEnumerable<V1EnvVar>? env = null, Action<V1PodSpec, V1Container>? shape = null) =>
+            PodTemplates.Template(workload, config, _body, env ?? [], restartPolicy, shape);
+
+        public void EnvSecret()
+        {
+            if (PodTemplates.EnvSecret(workload, config, _body) is not { } secret) return;
+            _envSecret = Add("kubernetes:core/v1:Secret", $"{Name}-env", secret, K8sJson.Default.V1Secret,
+                Named with { AdditionalSecretOutputs = ["data", "stringData"] });
+        }
+
+        /// <summary>A Deployment; <paramref name="replicas"/> is left out when an autoscaler owns it, so that an
+        /// update never resets the scale the autoscaler chose.</summary>
+        private string Deployment(V1PodTemplateSpec template, int? replicas, V1DeploymentStrategy? strategy) =>
+            Add("kubernetes:apps/v1:Deployment", Name, new V1Deployment
+            {
+                ApiVersion = "apps/v1",
+                Kind = "Deployment",
+                Metadata = Metadata(),
+                Spec = new V1DeploymentSpec
+                {
+                    Replicas = replicas,
+                    Selector = new V1LabelSelector { MatchLabels = PodTemplates.Selector(workload) },
+                    Strategy = strategy,
+                    Template = template,
+                },
+            }, K8sJson.Default.V1Deployment, DeploymentOptions, _envSecret);
+
+        private QueueTriggers Queue()
+        {
+            var queue = QueueTriggers.For(workload, config, _body);
+            _facts.Add(new("queue", queue.Description));
+            return queue;
+        }
+
+        private string? QueueAuthentication(QueueTriggers queue) =>
+            queue.Authentication is { } auth
+                ? Add(Keda.TriggerAuthenticationType, QueueTriggers.AuthenticationName(workload), auth, KedaJsonContext.Default.KedaTriggerAuthentication, Named)
+                : null;
+
+        public PropertyMap Function(FunctionWorkload f)
+        {
+            var queue = Queue();
+            var auth = QueueAuthentication(queue);
+            var deployment = Deployment(Pod("Always", queue.WorkerEnv), replicas: null, strategy: null);
+            // desired = ceil((in-flight + spare) / 1), clamped to spare..maxWorkers by KEDA.
+            var formula = f.SpareWorkers > 0 ? $"{queue.InFlight} + {f.SpareWorkers}" : queue.InFlight;
+            Add(Keda.ScaledObjectType, $"{Name}-scaler", new KedaScaledObject
+            {
+                Metadata = Metadata(),
+                Spec = new ScaledObjectSpec
+                {
+                    ScaleTargetRef = new ScaleTargetRef { ApiVersion = "apps/v1", Kind = "Deployment", Name = Name },
+                    CooldownPeriod = f.CooldownPeriod,
+                    MinReplicaCount = f.SpareWorkers,
+                    MaxReplicaCount = f.MaxWorkers,
+                    Advanced = new ScaledObjectAdvanced
+                    {
+                        // KEDA's cooldownPeriod only covers 1 -> 0; scale-in between 1 and N is the HPA's.
+                        HorizontalPodAutoscalerConfig = new HorizontalPodAutoscalerConfig
+                        {
+                            Behavior = new V2HorizontalPodAutoscalerBehavior
+                            {
+                                ScaleDown = new V2HPAScalingRules { StabilizationWindowSeconds = f.CooldownPeriod },
+                            },
+                        },
+                        ScalingModifiers = new ScalingModifiers { Formula = formula, Target = "1", MetricType = "AverageValue" },
+                    },
+                    Triggers = queue.Triggers,
+                },
+            }, KedaJsonContext.Default.KedaScaledObject, Named, deployment, auth);
+            _facts.Add(new("scaling", $"KEDA: desired = {formula}, {f.SpareWorkers}..{f.MaxWorkers} workers, scale-in after {f.CooldownPeriod}s below target"));
+            return new PropertyMap(("queue", queue.Queue));
+        }
+
+        public PropertyMap Job(JobWorkload j)
+        {
+            var queue = Queue();
+            var auth = QueueAuthentication(queue);
+            Add(Keda.ScaledJobType, Name, new KedaScaledJob
+            {
+                Metadata = Metadata(),
+                Spec = new ScaledJobSpec
+                {
+                    JobTargetRef = new V1JobSpec
+                    {
+                        Parallelism = 1,
+                        Completions = 1,
+                        // A failed execution is not rerun by Kubernetes: its message is redelivered by the queue.
+                        BackoffLimit = 0,
+                        ActiveDeadlineSeconds = j.Container.TimeoutSeconds,
+                        Template = Pod("Never", queue.WorkerEnv),
+                    },
+                    MaxReplicaCount = j.MaxConcurrency,
+                    // An update of the ScaledJob must not delete the Jobs that are running.
+                    Rollout = new ScaledJobRollout { Strategy = "gradual" },
+                    // "default": jobs to start = in-flight - running jobs, which is right when the metric counts the
+                    // work the running jobs hold; "sum" adds Redis's two lists.
+                    ScalingStrategy = new ScaledJobScalingStrategy { Strategy = "default", MultipleScalersCalculation = "sum" },
+                    Triggers = queue.Triggers,
+                },
+            }, KedaJsonContext.Default.KedaScaledJob, Named, _envSecret, auth);
+            _facts.Add(new("scaling", $"KEDA: one Job per message, at most {j.MaxConcurrency} at once"));
+            return new PropertyMap(("queue", queue.Queue));
+        }
+
+        public PropertyMap Service(ServiceWorkload s)
+        {
+            var deployment = Deployment(Pod("Always", shape: (pod, container) =>
+            {
+                container.Ports = [new V1ContainerPort { Name = "http", ContainerPort = s.Port, Protocol = "TCP" }];
+                container.ReadinessProbe = new V1Probe
+                {
+                    HttpGet = new V1HTTPGetAction { Path = s.HealthCheckPath, Port = "http" },
+                    PeriodSeconds = 5,
+                    FailureThreshold = 3,
+                };
+                // ScheduleAnyway: spread as evenly as the cluster allows, but never leave a replica pending on a
+                // cluster with one zone or few nodes.
+                pod.TopologySpreadConstraints =
+                [
+                    Spread("topology.kubernetes.io/zone"),
+                    Spread("kubernetes.io/hostname"),
+                ];
+            }), replicas: null, strategy: new V1DeploymentStrategy
+            {
+                Type = "RollingUpdate",
+                RollingUpdate = new V1RollingUpdateDeployment { MaxSurge = 1, MaxUnavailable = 0 },
+            });
+            Add("kubernetes:core/v1:Service", $"{Name}-service", new V1Service
+            {
+                ApiVersion = "v1",
+                Kind = "Service",
+                Metadata = Metadata(),
+                Spec = new V1ServiceSpec
+                {
+                    Type = "ClusterIP",
+                    Selector = PodTemplates.Selector(workload),
+                    Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = "http", Protocol = "TCP" }],
+                },
+            }, K8sJson.Default.V1Service, Named);
+            var utilization = (int)Math.Round(100 * s.TargetCpuUtilization, MidpointRounding.AwayFromZero);
+            Add("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", $"{Name}-hpa", new V2HorizontalPodAutoscaler
+            {
+                ApiVersion = "autoscaling/v2",
+                Kind = "HorizontalPodAutoscaler",
+                Metadata = Metadata(),
+                Spec = new V2HorizontalPodAutoscalerSpec
+                {
+                    ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = Name },
+                    MinReplicas = s.MinReplicas,
+                    MaxReplicas = s.MaxReplicas,
+                    Metrics =
+                    [
+                        new V2MetricSpec
+                        {
+                            Type = "Resource",
+                            Resource = new V2ResourceMetricSource
+                            {
+                                Name = "cpu",
+                                Target = new V2MetricTarget { Type = "Utilization", AverageUtilization = utilization },
+                            },
+                        },
+                    ],
+                },
+            }, K8sJson.Default.V2HorizontalPodAutoscaler, Named, deployment);
+            Add("kubernetes:policy/v1:PodDisruptionBudget", $"{Name}-pdb", new V1PodDisruptionBudget
+            {
+                ApiVersion = "policy/v1",
+                Kind = "PodDisruptionBudget",
+                Metadata = Metadata(),
+                Spec = new V1PodDisruptionBudgetSpec
+                {
+                    // One replica at a time may be evicted (node drains, upgrades); minAvailable would block drains
+                    // of a single-replica service forever.
+                    MaxUnavailable = 1,
+                    Selector = new V1LabelSelector { MatchLabels = PodTemplates.Selector(workload) },
+                },
+            }, K8sJson.Default.V1PodDisruptionBudget, Named);
+            _facts.Add(new("scaling", $"HPA: {s.MinReplicas}..{s.MaxReplicas} replicas at {utilization}% average CPU"));
+            return new PropertyMap(("endpoint", $"http://{Name}.{config.Namespace}.svc.cluster.local"));
+        }
+
+        private V1TopologySpreadConstraint Spread(string key) => new()
+        {
+            MaxSkew = 1,
+            TopologyKey = key,
+            WhenUnsatisfiable = "ScheduleAnyway",
+            LabelSelector = new V1LabelSelector { MatchLabels = PodTemplates.Selector(workload) },
+        };
+
+        public PropertyMap ScheduledTask(ScheduledTaskWorkload t)
+        {
+            Add("kubernetes:batch/v1:CronJob", Name, new V1CronJob
+            {
+                ApiVersion = "batch/v1",
+                Kind = "CronJob",
+                Metadata = Metadata(),
+                Spec = new V1CronJobSpec
+                {
+                    Schedule = t.Schedule,
+                    TimeZone = t.TimeZone,
+                    // A run still going when the next one is due: the next one is skipped, never run beside it.
+                    ConcurrencyPolicy = "Forbid",
+                    JobTemplate = new V1JobTemplateSpec
+                    {
+                        Metadata = new V1ObjectMeta { Labels = PodTemplates.Labels(workload, _body) },
+                        Spec = new V1JobSpec
+                        {
+                            ActiveDeadlineSeconds = t.Container.TimeoutSeconds,
+                            BackoffLimit = 0,
+                            Template = Pod("Never"),
+                        },
+                    },
+                },
+            }, K8sJson.Default.V1CronJob, Named, _envSecret);
+            var schedule = $"{t.Schedule} ({t.TimeZone})";
+            _facts.Add(new("schedule", schedule));
+            return new PropertyMap(("schedule", schedule));
+        }
+
+        public PropertyMap Daemon(DaemonWorkload d)
+        {
+            // Recreate: the old pod is gone before the new one starts, so an update never runs two at once.
+            Deployment(Pod("Always"), replicas: 1, strategy: new V1DeploymentStrategy { Type = "Recreate" });
+            return PropertyMap.Empty;
+        }
+
+        public WorkloadPlan Finish(PropertyMap kindOutputs)
+        {
+            if (workload.Resources.Gpu is { } gpu)
+                _facts.Add(new("GPU nodes", $"{config.GpuNodeLabel}={PodTemplates.Product(gpu.Type, config)}, {PodTemplates.GpuResource} x{gpu.Count.ToString(CultureInfo.InvariantCulture)}"));
+            if (workload.Container.InstanceTypes.Count > 0)
+                _facts.Add(new("instanceTypes", "ignored on Kubernetes (AWS only); nodes are chosen by the scheduler"));
+            var outputs = new PropertyMap([
+                KeyValuePair.Create("children", PropertyValue.Strings(_resources.Select(r => r.Name))),
+                .. kindOutputs,
+            ]);
+            return new WorkloadPlan(workload, _resources, outputs, Summaries.AtMaximumScale(workload) with { Facts = _facts });
+        }
+    }
+}

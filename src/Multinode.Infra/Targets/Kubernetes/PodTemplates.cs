@@ -1,0 +1,209 @@
+using System.Globalization;
+using k8s.Models;
+using Multinode.Infra.Configuration;
+using Multinode.Infra.Validation;
+using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
+
+namespace Multinode.Infra.Targets.Kubernetes;
+
+/// <summary>What a workload's pods look like on Kubernetes, whatever controller runs them: one container with
+/// requests = limits, GPUs and their scheduling, safe security defaults, env (secrets by reference) and labels.</summary>
+internal static class PodTemplates
+{
+    /// <summary>Time a container gets after SIGTERM on top of timeoutSeconds, to finish the invocation it had just
+    /// started and exit; scale-in then never cuts work short (DESIGN section 5).</summary>
+    public const int ShutdownAllowanceSeconds = 30;
+
+    public const string GpuResource = "nvidia.com/gpu";
+
+    /// <summary>Labels Multinode owns; tags may not set them.</summary>
+    public const string NameLabel = "app.kubernetes.io/name";
+    public const string ManagedByLabel = "app.kubernetes.io/managed-by";
+    public const string ManagedBy = "multinode";
+
+    /// <summary>GPU product label values as NVIDIA GPU feature discovery writes them (the nvidia-smi product name
+    /// with dashes) for the model each type is sold as on AWS; <c>kubernetes.gpuProducts</c> overrides them.</summary>
+    public static string CanonicalProduct(GpuType type) => type switch
+    {
+        GpuType.T4 => "Tesla-T4",
+        GpuType.A10G => "NVIDIA-A10G",
+        GpuType.L4 => "NVIDIA-L4",
+        GpuType.L40S => "NVIDIA-L40S",
+        GpuType.V100 => "Tesla-V100-SXM2-16GB",
+        GpuType.A100 => "NVIDIA-A100-SXM4-40GB",
+        GpuType.A100_80GB => "NVIDIA-A100-SXM4-80GB",
+        GpuType.H100 => "NVIDIA-H100-80GB-HBM3",
+        GpuType.H200 => "NVIDIA-H200",
+        _ => throw new ArgumentOutOfRangeException(nameof(type)),
+    };
+
+    public static string Product(GpuType type, KubernetesConfig config) =>
+        config.GpuProducts.TryGetValue(type, out var product) ? product : CanonicalProduct(type);
+
+    /// <summary>Tags and env names that Kubernetes cannot take; all of them, so the user fixes them at once.</summary>
+    public static IEnumerable<ValidationFailure> Check(Workload workload)
+    {
+        foreach (var (key, value) in workload.Container.Tags)
+        {
+            var path = $"tags.{key}";
+            if (key is NameLabel or ManagedByLabel)
+                yield return new(workload.Label, path, $"{path}: the label {PropertyValue.Quote(key)} is set by Multinode and cannot be a tag");
+            else if (KubernetesChecks.LabelKey(key) is { } keyProblem)
+                yield return new(workload.Label, path, $"{path}: the key {PropertyValue.Quote(key)} {keyProblem}");
+            else if (value is SecretValue)
+                yield return new(workload.Label, path, $"{path} is a secret, but tags become Kubernetes labels, which anyone who can list the objects reads; pass it as a plain value");
+            else if (value is StringValue s && KubernetesChecks.LabelValue(s.Value) is { } valueProblem)
+                yield return new(workload.Label, path, $"{path} = {value.Display()} {valueProblem}");
+        }
+        foreach (var (key, value) in workload.Container.Env)
+        {
+            if (value is SecretValue && KubernetesChecks.SecretKey(key) is not null)
+                yield return new(workload.Label, $"env.{key}",
+                    $"env.{key}: the name {PropertyValue.Quote(key)} holds a secret, which is passed through a Kubernetes Secret whose keys may only be letters, digits, '-', '_' and '.'");
+        }
+    }
+
+    /// <summary>The workload's own labels: the standard ones and its tags, in key order.</summary>
+    public static SortedDictionary<string, string> Labels(Workload workload, KubernetesBody body)
+    {
+        var labels = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            [NameLabel] = workload.Name,
+            [ManagedByLabel] = ManagedBy,
+        };
+        foreach (var (key, value) in workload.Container.Tags) labels[key] = body.Text(value);
+        return labels;
+    }
+
+    /// <summary>Pods of the workload, as controllers select them. Never includes tags: a selector is immutable.</summary>
+    public static SortedDictionary<string, string> Selector(Workload workload) =>
+        new(StringComparer.Ordinal) { [NameLabel] = workload.Name };
+
+    public static V1ObjectMeta Metadata(Workload workload, KubernetesConfig config, KubernetesBody body, string? name = null) => new()
+    {
+        Name = name ?? workload.Name,
+        NamespaceProperty = config.Namespace,
+        Labels = Labels(workload, body),
+    };
+
+    /// <summary>Name of the Secret that holds the workload's secret env values.</summary>
+    public static string EnvSecretName(Workload workload) => $"{workload.Name}-env";
+
+    public static bool HasSecretEnv(Workload workload) => workload.Container.Env.Values.Any(v => v is SecretValue);
+
+    /// <summary>The Secret with every secret env value (stringData, each value still secret), or null when none.</summary>
+    public static V1Secret? EnvSecret(Workload workload, KubernetesConfig config, KubernetesBody body)
+    {
+        if (!HasSecretEnv(workload)) return null;
+        var data = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in workload.Container.Env)
+            if (value is SecretValue) data[key] = body.Text(value);
+        return new V1Secret
+        {
+            ApiVersion = "v1",
+            Kind = "Secret",
+            Metadata = Metadata(workload, config, body, EnvSecretName(workload)),
+            Type = "Opaque",
+            StringData = data,
+        };
+    }
+
+    /// <summary>CPU as a Kubernetes quantity: whole cores as "2", fractions in millicores ("500m").</summary>
+    public static string Cpu(double cpu) =>
+        cpu == Math.Floor(cpu)
+            ? ((long)cpu).ToString(CultureInfo.InvariantCulture)
+            : ((long)Math.Round(cpu * 1000)).ToString(CultureInfo.InvariantCulture) + "m";
+
+    /// <summary>Requests = limits: the scheduler reserves exactly what the worker may use (Guaranteed QoS), so the
+    /// totals at maximum scale are what the cluster must hold.</summary>
+    public static V1ResourceRequirements Resources(ResourceRequest request)
+    {
+        Dictionary<string, ResourceQuantity> Amounts()
+        {
+            var amounts = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal)
+            {
+                ["cpu"] = new(Cpu(request.Cpu)),
+                ["memory"] = new(request.Memory.ToString()),
+            };
+            if (request.Gpu is { } gpu) amounts[GpuResource] = new(gpu.Count.ToString(CultureInfo.InvariantCulture));
+            return amounts;
+        }
+        return new V1ResourceRequirements { Limits = Amounts(), Requests = Amounts() };
+    }
+
+    /// <summary>The pod template every kind shares; <paramref name="shape"/> adds what one kind needs.</summary>
+    public static V1PodTemplateSpec Template(Workload workload, KubernetesConfig config, KubernetesBody body,
+        IEnumerable<V1EnvVar> platformEnv, string restartPolicy, Action<V1PodSpec, V1Container>? shape = null)
+    {
+        var container = new V1Container
+        {
+            Name = workload.Name,
+            Image = body.Text(workload.Container.Image),
+            Command = body.List(workload.Container.Command),
+            Args = body.List(workload.Container.Args),
+            Env = Env(workload, body, platformEnv),
+            Resources = Resources(workload.Resources),
+            SecurityContext = new V1SecurityContext
+            {
+                AllowPrivilegeEscalation = false,
+                ReadOnlyRootFilesystem = config.ReadOnlyRootFilesystem,
+                Capabilities = new V1Capabilities { Drop = ["ALL"] },
+            },
+        };
+        var pod = new V1PodSpec
+        {
+            Containers = [container],
+            RestartPolicy = restartPolicy,
+            ServiceAccountName = config.ServiceAccountName,
+            TerminationGracePeriodSeconds = workload.Container.TimeoutSeconds + ShutdownAllowanceSeconds,
+            SecurityContext = new V1PodSecurityContext
+            {
+                RunAsNonRoot = config.RunAsNonRoot,
+                SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
+            },
+        };
+        if (config.ReadOnlyRootFilesystem)
+        {
+            // Most programs still write temporary files; give them a scratch /tmp that lives as long as the pod.
+            pod.Volumes = [new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() }];
+            container.VolumeMounts = [new V1VolumeMount { Name = "tmp", MountPath = "/tmp" }];
+        }
+        if (workload.Resources.Gpu is { } gpu)
+        {
+            pod.NodeSelector = new SortedDictionary<string, string>(StringComparer.Ordinal) { [config.GpuNodeLabel] = Product(gpu.Type, config) };
+            // GPU node groups are usually tainted so that only pods asking for GPUs land there.
+            pod.Tolerations = [new V1Toleration { Key = GpuResource, OperatorProperty = "Exists", Effect = "NoSchedule" }];
+        }
+        shape?.Invoke(pod, container);
+        return new V1PodTemplateSpec
+        {
+            Metadata = new V1ObjectMeta { Labels = Labels(workload, body) },
+            Spec = pod,
+        };
+    }
+
+    /// <summary>The user's env in declared order (secret values by reference to the env Secret), then Multinode's
+    /// own variables that the user did not set.</summary>
+    private static List<V1EnvVar>? Env(Workload workload, KubernetesBody body, IEnumerable<V1EnvVar> platformEnv)
+    {
+        var env = new List<V1EnvVar>();
+        foreach (var (key, value) in workload.Container.Env)
+        {
+            env.Add(value is SecretValue
+                ? new V1EnvVar
+                {
+                    Name = key,
+                    ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = EnvSecretName(workload), Key = key } },
+                }
+                : new V1EnvVar { Name = key, Value = body.Text(value) });
+        }
+        var own = new List<V1EnvVar>
+        {
+            new() { Name = "MULTINODE_WORKLOAD", Value = workload.Name },
+            new() { Name = "MULTINODE_TIMEOUT_SECONDS", Value = workload.Container.TimeoutSeconds.ToString(CultureInfo.InvariantCulture) },
+        };
+        env.AddRange(own.Concat(platformEnv).Where(e => !workload.Container.Env.ContainsKey(e.Name)));
+        return env;
+    }
+}

@@ -1,0 +1,449 @@
+using Multinode.Infra.Planning;
+using Multinode.Infra.Targets.Kubernetes;
+using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
+using static Multinode.Infra.Tests.Targets.Kubernetes.KubernetesPlans;
+
+namespace Multinode.Infra.Tests.Targets.Kubernetes;
+
+public sealed class KubernetesTargetTests
+{
+    private const string Deployment = "kubernetes:apps/v1:Deployment";
+
+    [Theory]
+    [InlineData(WorkloadKind.Function, "k8s-function.json")]
+    [InlineData(WorkloadKind.Job, "k8s-job.json")]
+    [InlineData(WorkloadKind.Service, "k8s-service.json")]
+    [InlineData(WorkloadKind.ScheduledTask, "k8s-scheduledtask.json")]
+    [InlineData(WorkloadKind.Daemon, "k8s-daemon.json")]
+    public void Plan_EachKind_MatchesGoldenFile(WorkloadKind kind, string golden)
+    {
+        var (_, name, json) = OneOfEach().Single(w => w.Kind == kind);
+        var config = Config();
+        GoldenFile.Assert(golden, PlanJson.Write(Plan(Workload(kind, name, json), config), config));
+    }
+
+    [Fact]
+    public void Plan_FunctionOnSqsWithGpuAndSecrets_MatchesGoldenFile()
+    {
+        var config = Config("""{ "namespace": "media", "serviceAccountName": "workers", "readOnlyRootFilesystem": true, "queue": { "kind": "aws-sqs", "region": "eu-west-1", "accountId": "123456789012" } }""");
+        var workload = Workload(WorkloadKind.Function, "embed", Json(Function)
+            .With("resources", Json("""{ "cpu": 4, "memory": "16Gi", "gpu": { "type": "nvidia-tesla-t4" } }"""))
+            .With("env", new PropertyMap(("MODEL", "minilm"), ("HF_TOKEN", PropertyValue.Secret("hf_not_real")))));
+        GoldenFile.Assert("k8s-function-sqs-gpu.json", PlanJson.Write(Plan(workload, config), config));
+    }
+
+    [Fact]
+    public void Plan_EveryExampleTwice_IsByteIdentical()
+    {
+        var programs = KubernetesPrograms().ToList();
+        Assert.True(programs.Count >= 3, "the root program and at least two kubernetes examples");
+        foreach (var (file, program) in programs)
+        {
+            var first = Planner.Plan(program);
+            var second = Planner.Plan(program);
+            Assert.True(first.IsValid, $"{file}: {string.Join("\n", first.Failures)}");
+            Assert.Equal(PlanJson.Write(first.Value!), PlanJson.Write(second.Value!));
+            Assert.All(first.Value!.Workloads, w => Assert.NotEmpty(w.Resources));
+        }
+    }
+
+    [Fact]
+    public void Plan_Function_ScalesInFlightPlusSpareWithinBounds()
+    {
+        var plan = Plan(Workload(WorkloadKind.Function, "square", Function));
+        var scaler = plan.Child(Keda.ScaledObjectType);
+        Assert.Equal("square-scaler", scaler.Name);
+        Assert.Equal(2, scaler.Number("spec.minReplicaCount"));
+        Assert.Equal(20, scaler.Number("spec.maxReplicaCount"));
+        Assert.Equal(300, scaler.Number("spec.cooldownPeriod"));
+        Assert.Equal(300, scaler.Number("spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds"));
+        Assert.Equal("pending + processing + 2", scaler.Text("spec.advanced.scalingModifiers.formula"));
+        Assert.Equal("1", scaler.Text("spec.advanced.scalingModifiers.target"));
+        Assert.Equal("AverageValue", scaler.Text("spec.advanced.scalingModifiers.metricType"));
+        Assert.Equal("square", scaler.Text("spec.scaleTargetRef.name"));
+        Assert.Equal(["square"], scaler.DependsOn);
+        Assert.Equal(["pending", "processing"], ((ArrayValue)scaler.At("spec.triggers")).Items.Select(t => ((ObjectValue)t).Map["name"].Display().Trim('"')));
+        // The autoscaler owns the replica count: the Deployment must not reset it on every update.
+        Assert.False(((ObjectValue)plan.Child(Deployment).At("spec")).Map.ContainsKey("replicas"));
+        Assert.Equal(new PropertyMap(("children", PropertyValue.Strings(["square", "square-scaler"])), ("queue", "multinode:default:square")), plan.Outputs);
+    }
+
+    [Fact]
+    public void Plan_FunctionWithoutSpare_FormulaIsInFlightAlone()
+    {
+        var plan = Plan(Workload(WorkloadKind.Function, "square", """{ "image": "i", "maxWorkers": 3 }"""));
+        var scaler = plan.Child(Keda.ScaledObjectType);
+        Assert.Equal("pending + processing", scaler.Text("spec.advanced.scalingModifiers.formula"));
+        Assert.Equal(0, scaler.Number("spec.minReplicaCount"));
+        Assert.Equal(60, scaler.Number("spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds"));
+    }
+
+    [Fact]
+    public void Plan_FunctionOnSqs_CountsVisibleAndInFlightMessagesWithItsOwnIdentity()
+    {
+        var config = Config("""{ "serviceAccountName": "workers", "queue": { "kind": "aws-sqs", "region": "eu-west-1", "accountId": "123456789012" } }""");
+        var plan = Plan(Workload(WorkloadKind.Function, "square", Function), config);
+        var scaler = plan.Child(Keda.ScaledObjectType);
+        Assert.Equal("aws-sqs-queue", scaler.Text("spec.triggers[0].type"));
+        Assert.Equal("https://sqs.eu-west-1.amazonaws.com/123456789012/square", scaler.Text("spec.triggers[0].metadata.queueURL"));
+        Assert.Equal("true", scaler.Text("spec.triggers[0].metadata.scaleOnInFlight"));
+        Assert.Equal("messages + 2", scaler.Text("spec.advanced.scalingModifiers.formula"));
+        var auth = plan.Child(Keda.TriggerAuthenticationType);
+        Assert.Equal("square-queue", scaler.Text("spec.triggers[0].authenticationRef.name"));
+        Assert.Equal("square-queue", auth.Text("metadata.name"));
+        Assert.Equal("workload", auth.Text("spec.podIdentity.identityOwner"));
+        Assert.Equal("workers", plan.Child(Deployment).Pod("serviceAccountName").Display().Trim('"'));
+        Assert.Equal(["square", "square-queue-auth"], scaler.DependsOn);
+        Assert.Equal("https://sqs.eu-west-1.amazonaws.com/123456789012/square", plan.Outputs["queue"].Display().Trim('"'));
+    }
+
+    [Fact]
+    public void Plan_JobOnSqsWithRole_KedaAssumesTheRole()
+    {
+        var config = Config("""{ "queue": { "kind": "aws-sqs", "accountId": "123456789012", "roleArn": "arn:aws:iam::123456789012:role/keda-sqs" } }""");
+        var auth = Plan(Workload(WorkloadKind.Job, "transcode", Job), config).Child(Keda.TriggerAuthenticationType);
+        Assert.Equal("arn:aws:iam::123456789012:role/keda-sqs", auth.Text("spec.podIdentity.roleArn"));
+        Assert.False(((ObjectValue)auth.At("spec.podIdentity")).Map.ContainsKey("identityOwner"));
+    }
+
+    [Fact]
+    public void Plan_Job_OneJobPerExecutionAtMostMaxConcurrency()
+    {
+        var plan = Plan(Workload(WorkloadKind.Job, "transcode", Job));
+        var job = plan.Child(Keda.ScaledJobType);
+        Assert.Equal(5, job.Number("spec.maxReplicaCount"));
+        Assert.Equal(1, job.Number("spec.jobTargetRef.parallelism"));
+        Assert.Equal(1, job.Number("spec.jobTargetRef.completions"));
+        Assert.Equal(3600, job.Number("spec.jobTargetRef.activeDeadlineSeconds"));
+        Assert.Equal("Never", job.Text("spec.jobTargetRef.template.spec.restartPolicy"));
+        Assert.Equal("gradual", job.Text("spec.rollout.strategy"));
+        Assert.Equal("sum", job.Text("spec.scalingStrategy.multipleScalersCalculation"));
+        Assert.Equal(PropertyValue.Strings(["/bin/transcode"]), job.Pod("containers[0].command"));
+        Assert.Equal(["transcode"], plan.Resources.Select(r => r.Name));
+    }
+
+    [Fact]
+    public void Plan_Service_HpaPdbSpreadProbeAndEndpoint()
+    {
+        var plan = Plan(Workload(WorkloadKind.Service, "api", Service));
+        Assert.Equal(["api", "api-service", "api-hpa", "api-pdb"], plan.Resources.Select(r => r.Name));
+        var hpa = plan.Child("kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
+        Assert.Equal(65, hpa.Number("spec.metrics[0].resource.target.averageUtilization"));
+        Assert.Equal("Utilization", hpa.Text("spec.metrics[0].resource.target.type"));
+        Assert.Equal("cpu", hpa.Text("spec.metrics[0].resource.name"));
+        Assert.Equal(2, hpa.Number("spec.minReplicas"));
+        Assert.Equal(8, hpa.Number("spec.maxReplicas"));
+        Assert.Equal("api", hpa.Text("spec.scaleTargetRef.name"));
+        var pdb = plan.Child("kubernetes:policy/v1:PodDisruptionBudget");
+        Assert.Equal(1, pdb.Number("spec.maxUnavailable"));
+        var deployment = plan.Child(Deployment);
+        Assert.Equal(["topology.kubernetes.io/zone", "kubernetes.io/hostname"],
+            ((ArrayValue)deployment.Pod("topologySpreadConstraints")).Items.Select(c => ((StringValue)((ObjectValue)c).Map["topologyKey"]).Value));
+        Assert.Equal("/healthz", deployment.Text("spec.template.spec.containers[0].readinessProbe.httpGet.path"));
+        Assert.Equal(8080, deployment.Number("spec.template.spec.containers[0].ports[0].containerPort"));
+        Assert.Equal("http", plan.Child("kubernetes:core/v1:Service").Text("spec.ports[0].targetPort"));
+        Assert.Equal("http://api.default.svc.cluster.local", plan.Outputs["endpoint"].Display().Trim('"'));
+    }
+
+    [Theory]
+    [InlineData(0.65, 65)]
+    [InlineData(0.05, 5)]
+    [InlineData(0.125, 13)]
+    [InlineData(0.95, 95)]
+    public void Plan_ServiceTargetCpu_IsRoundedPercent(double target, double expected)
+    {
+        var workload = Workload(WorkloadKind.Service, "api", Json(Service).With("targetCpuUtilization", target));
+        var hpa = Plan(workload).Child("kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
+        Assert.Equal(expected, hpa.Number("spec.metrics[0].resource.target.averageUtilization"));
+    }
+
+    [Fact]
+    public void Plan_ScheduledTask_CronJobForbidsOverlapAndStopsAtTimeout()
+    {
+        var plan = Plan(Workload(WorkloadKind.ScheduledTask, "nightly-report", ScheduledTask));
+        var cron = plan.Child("kubernetes:batch/v1:CronJob");
+        Assert.Equal("0 3 * * *", cron.Text("spec.schedule"));
+        Assert.Equal("Europe/Berlin", cron.Text("spec.timeZone"));
+        Assert.Equal("Forbid", cron.Text("spec.concurrencyPolicy"));
+        Assert.Equal(1800, cron.Number("spec.jobTemplate.spec.activeDeadlineSeconds"));
+        Assert.Equal(0, cron.Number("spec.jobTemplate.spec.backoffLimit"));
+        Assert.Equal("Never", cron.Text("spec.jobTemplate.spec.template.spec.restartPolicy"));
+        Assert.Equal("0 3 * * * (Europe/Berlin)", plan.Outputs["schedule"].Display().Trim('"'));
+    }
+
+    [Fact]
+    public void Plan_Daemon_OneReplicaRecreated()
+    {
+        var plan = Plan(Workload(WorkloadKind.Daemon, "ingest", Daemon));
+        var deployment = Assert.Single(plan.Resources);
+        Assert.Equal(Deployment, deployment.Type);
+        Assert.Equal(1, deployment.Number("spec.replicas"));
+        Assert.Equal("Recreate", deployment.Text("spec.strategy.type"));
+        Assert.Equal("Always", deployment.Pod("restartPolicy").Display().Trim('"'));
+        Assert.Equal(new PropertyMap(("children", PropertyValue.Strings(["ingest"]))), plan.Outputs);
+    }
+
+    [Fact]
+    public void Plan_EveryKind_OutputsAreExactlyTheDeclaredOnes()
+    {
+        foreach (var (kind, name, json) in OneOfEach())
+        {
+            var plan = Plan(Workload(kind, name, json));
+            Assert.Equal(WorkloadOutputs.For(kind).Select(o => o.Name), plan.Outputs.Keys);
+            Assert.Equal(PropertyValue.Strings(plan.Resources.Select(r => r.Name)), plan.Outputs["children"]);
+        }
+    }
+
+    [Theory]
+    [InlineData("t4", "Tesla-T4")]
+    [InlineData("a10g", "NVIDIA-A10G")]
+    [InlineData("l4", "NVIDIA-L4")]
+    [InlineData("l40s", "NVIDIA-L40S")]
+    [InlineData("v100", "Tesla-V100-SXM2-16GB")]
+    [InlineData("a100", "NVIDIA-A100-SXM4-40GB")]
+    [InlineData("A100-80GB", "NVIDIA-A100-SXM4-80GB")]
+    [InlineData("h100", "NVIDIA-H100-80GB-HBM3")]
+    [InlineData("h200", "NVIDIA-H200")]
+    public void Plan_Gpu_LimitNodeSelectorAndToleration(string type, string product)
+    {
+        foreach (var (kind, name, json) in OneOfEach())
+        {
+            var workload = Workload(kind, name, Json(json).With("resources", Json($$"""{ "gpu": { "type": "{{type}}", "count": 4 } }""")));
+            var workers = Plan(workload).Workers();
+            Assert.Equal(PropertyValue.From("4"), ((ObjectValue)workers.Pod("containers[0].resources.limits")).Map["nvidia.com/gpu"]);
+            Assert.Equal(new PropertyMap(("nvidia.com/gpu.product", product)), ((ObjectValue)workers.Pod("nodeSelector")).Map);
+            Assert.Equal(
+                PropertyValue.From([PropertyValue.From(new PropertyMap(("effect", "NoSchedule"), ("key", "nvidia.com/gpu"), ("operator", "Exists")))]),
+                workers.Pod("tolerations"));
+        }
+    }
+
+    [Fact]
+    public void Plan_GpuWithConfiguredLabelAndProduct_UsesThem()
+    {
+        var config = Config("""{ "gpuNodeLabel": "cloud.google.com/gke-accelerator", "gpuProducts": { "nvidia-tesla-t4": "nvidia-tesla-t4" } }""");
+        var workload = Workload(WorkloadKind.Daemon, "d", Json(Daemon).With("resources", Json("""{ "gpu": { "type": "t4" } }""")));
+        var selector = Plan(workload, config).Workers().Pod("nodeSelector");
+        Assert.Equal(new PropertyMap(("cloud.google.com/gke-accelerator", "nvidia-tesla-t4")), ((ObjectValue)selector).Map);
+    }
+
+    [Fact]
+    public void Plan_WithoutGpu_NoGpuSchedulingAtAll()
+    {
+        var workers = Plan(Workload(WorkloadKind.Daemon, "d", Daemon)).Workers();
+        var pod = (ObjectValue)workers.At(workers.PodSpecPath());
+        Assert.False(pod.Map.ContainsKey("nodeSelector"));
+        Assert.False(pod.Map.ContainsKey("tolerations"));
+        Assert.False(((ObjectValue)workers.Pod("containers[0].resources.limits")).Map.ContainsKey("nvidia.com/gpu"));
+    }
+
+    [Fact]
+    public void Plan_EveryKind_RequestsEqualLimits()
+    {
+        foreach (var (kind, name, json) in OneOfEach())
+        {
+            var workload = Workload(kind, name, json);
+            var resources = (ObjectValue)Plan(workload).Workers().Pod("containers[0].resources");
+            Assert.Equal(resources.Map["limits"], resources.Map["requests"]);
+            var limits = ((ObjectValue)resources.Map["limits"]).Map;
+            Assert.Equal(workload.Resources.Memory.ToString(), ((StringValue)limits["memory"]).Value);
+            Assert.Equal(PodTemplates.Cpu(workload.Resources.Cpu), ((StringValue)limits["cpu"]).Value);
+        }
+    }
+
+    [Theory]
+    [InlineData(1, "1")]
+    [InlineData(0.5, "500m")]
+    [InlineData(0.1, "100m")]
+    [InlineData(2.25, "2250m")]
+    [InlineData(96, "96")]
+    public void Cpu_Amount_IsKubernetesQuantity(double cpu, string expected) => Assert.Equal(expected, PodTemplates.Cpu(cpu));
+
+    [Fact]
+    public void Plan_EveryKind_TerminationGraceCoversTimeout()
+    {
+        foreach (var (kind, name, json) in OneOfEach())
+        {
+            var workload = Workload(kind, name, Json(json).With("timeoutSeconds", 7200));
+            var grace = ((NumberValue)Plan(workload).Workers().Pod("terminationGracePeriodSeconds")).Value;
+            Assert.True(grace >= 7200, $"{kind}: grace {grace} < timeoutSeconds 7200");
+        }
+    }
+
+    [Fact]
+    public void Plan_EveryKind_SafePodDefaults()
+    {
+        foreach (var (kind, name, json) in OneOfEach())
+        {
+            var workers = Plan(Workload(kind, name, json)).Workers();
+            Assert.Equal(PropertyValue.From(true), workers.Pod("securityContext.runAsNonRoot"));
+            Assert.Equal(PropertyValue.From(false), workers.Pod("containers[0].securityContext.allowPrivilegeEscalation"));
+            Assert.Equal(PropertyValue.From(false), workers.Pod("containers[0].securityContext.readOnlyRootFilesystem"));
+            Assert.Equal(PropertyValue.Strings(["ALL"]), workers.Pod("containers[0].securityContext.capabilities.drop"));
+        }
+    }
+
+    [Fact]
+    public void Plan_ReadOnlyRootAndRootAllowed_AreHonouredWithScratchTmp()
+    {
+        var workers = Plan(Workload(WorkloadKind.Daemon, "d", Daemon), Config("""{ "runAsNonRoot": false, "readOnlyRootFilesystem": true }""")).Workers();
+        Assert.Equal(PropertyValue.From(false), workers.Pod("securityContext.runAsNonRoot"));
+        Assert.Equal(PropertyValue.From(true), workers.Pod("containers[0].securityContext.readOnlyRootFilesystem"));
+        Assert.Equal("/tmp", ((StringValue)workers.Pod("containers[0].volumeMounts[0].mountPath")).Value);
+    }
+
+    [Fact]
+    public void Plan_SecretEnv_NeverInPlainAnywhereAndReferencedFromASecret()
+    {
+        const string Token = "hf_super_secret_value";
+        foreach (var (kind, name, json) in OneOfEach())
+        {
+            var workload = Workload(kind, name, Json(json).With("env", new PropertyMap(("PLAIN", "visible"), ("TOKEN", PropertyValue.Secret(Token)))));
+            var plan = Plan(workload);
+            foreach (var child in plan.Resources)
+            {
+                Assert.DoesNotContain(Token, PlainStrings(PropertyValue.From(child.Inputs)));
+            }
+            var secret = plan.Child("kubernetes:core/v1:Secret");
+            Assert.Equal(PropertyValue.Secret(Token), secret.At("stringData.TOKEN"));
+            Assert.Contains("stringData", secret.Options.AdditionalSecretOutputs);
+            var workers = plan.Workers();
+            Assert.Equal(new PropertyMap(("key", "TOKEN"), ("name", $"{name}-env")), ((ObjectValue)workers.Pod("containers[0].env[1].valueFrom.secretKeyRef")).Map);
+            Assert.Equal("visible", ((StringValue)workers.Pod("containers[0].env[0].value")).Value);
+            Assert.Contains(secret.Name, workers.DependsOn);
+        }
+    }
+
+    /// <summary>Every string a reader of the plan would see: secrets excluded, as PlanJson and the engine treat them.</summary>
+    private static IEnumerable<string> PlainStrings(PropertyValue value) => value switch
+    {
+        StringValue s => [s.Value],
+        ArrayValue a => a.Items.SelectMany(PlainStrings),
+        ObjectValue o => o.Map.Keys.Concat(o.Map.Values.SelectMany(PlainStrings)),
+        _ => [],
+    };
+
+    [Fact]
+    public void Plan_UnknownAndSecretPassThroughs_LandWhereTheyBelong()
+    {
+        var workload = Workload(WorkloadKind.Job, "t", new PropertyMap(
+            ("image", PropertyValue.Unknown),
+            ("command", PropertyValue.Secret(PropertyValue.Strings(["/run"]))),
+            ("args", PropertyValue.From([PropertyValue.From("--in"), PropertyValue.Unknown])),
+            ("env", new PropertyMap(("URL", PropertyValue.Unknown))),
+            ("tags", new PropertyMap(("owner", PropertyValue.Unknown)))));
+        var job = Plan(workload).Child(Keda.ScaledJobType);
+        Assert.Equal(PropertyValue.Unknown, job.Pod("containers[0].image"));
+        Assert.Equal(PropertyValue.Secret(PropertyValue.Strings(["/run"])), job.Pod("containers[0].command"));
+        Assert.Equal(PropertyValue.From([PropertyValue.From("--in"), PropertyValue.Unknown]), job.Pod("containers[0].args"));
+        Assert.Equal(PropertyValue.Unknown, job.Pod("containers[0].env[0].value"));
+        Assert.Equal(PropertyValue.Unknown, job.At("metadata.labels.owner"));
+    }
+
+    [Fact]
+    public void Plan_EveryChild_NamedFromTheWorkloadInTheConfiguredNamespaceWithLabels()
+    {
+        var config = Config("""{ "namespace": "team-a" }""");
+        foreach (var (kind, name, json) in OneOfEach())
+        {
+            var workload = Workload(kind, name, Json(json).With("tags", new PropertyMap(("team", "a"), ("example.com/cost-center", "42"))));
+            foreach (var child in Plan(workload, config).Resources)
+            {
+                Assert.StartsWith(name, child.Name, StringComparison.Ordinal);
+                Assert.StartsWith(name, child.Text("metadata.name"), StringComparison.Ordinal);
+                Assert.Equal("team-a", child.Text("metadata.namespace"));
+                Assert.Equal(new PropertyMap(
+                    ("app.kubernetes.io/managed-by", "multinode"), ("app.kubernetes.io/name", name),
+                    ("example.com/cost-center", "42"), ("team", "a")), ((ObjectValue)child.At("metadata.labels")).Map);
+                Assert.Contains("metadata.name", child.Options.ReplaceOnChanges);
+                Assert.Contains("metadata.namespace", child.Options.ReplaceOnChanges);
+                Assert.True(child.Options.DeleteBeforeReplace);
+            }
+        }
+    }
+
+    [Fact]
+    public void Plan_ScalingEnvAndTagChanges_KeepEveryChildIdentity()
+    {
+        var before = Plan(Workload(WorkloadKind.Function, "square", Function));
+        var after = Plan(Workload(WorkloadKind.Function, "square", Json(Function)
+            .With("maxWorkers", 50).With("spareWorkers", 5).With("cooldownPeriod", 30)
+            .With("env", new PropertyMap(("LEVEL", "debug"))).With("tags", new PropertyMap(("team", "b")))));
+        Assert.Equal(Identities(before), Identities(after));
+        foreach (var (old, @new) in before.Resources.Zip(after.Resources))
+            foreach (var path in old.Options.ReplaceOnChanges)
+                Assert.Equal(old.At(path), @new.At(path));
+    }
+
+    [Fact]
+    public void Plan_CpuAndMemoryChange_TouchesOnlyThePodTemplate()
+    {
+        var before = Plan(Workload(WorkloadKind.Service, "api", Service));
+        var after = Plan(Workload(WorkloadKind.Service, "api", Json(Service).With("resources", Json("""{ "cpu": 4, "memory": "8Gi" }"""))));
+        Assert.Equal(Identities(before), Identities(after));
+        foreach (var (old, @new) in before.Resources.Zip(after.Resources))
+        {
+            if (old.Type == Deployment)
+            {
+                Assert.NotEqual(old.At("spec.template"), @new.At("spec.template"));
+                Assert.Equal(old.At("spec.selector"), @new.At("spec.selector"));
+                Assert.Equal(old.At("metadata"), @new.At("metadata"));
+            }
+            else
+            {
+                Assert.Equal(old.Inputs, @new.Inputs);
+            }
+        }
+    }
+
+    private static IEnumerable<(string, string, string)> Identities(WorkloadPlan plan) =>
+        plan.Resources.Select(r => (r.Type, r.Name, r.Text("metadata.name")));
+
+    [Fact]
+    public void Plan_InvalidTags_FailsNamingEachOne()
+    {
+        var workload = Workload(WorkloadKind.Daemon, "ingest", Json(Daemon).With("tags", new PropertyMap(
+            ("cost center", "a"), ("team", "platform team"), ("app.kubernetes.io/name", "x"), ("owner", PropertyValue.Secret("me")))));
+        var result = Try(workload);
+        Assert.False(result.IsValid);
+        Assert.Equal(
+        [
+            """Daemon "ingest": tags.cost center: the key "cost center" is not a Kubernetes label key (an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)""",
+            """Daemon "ingest": tags.team = "platform team" is not a Kubernetes label value (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, or empty)""",
+            """Daemon "ingest": tags.app.kubernetes.io/name: the label "app.kubernetes.io/name" is set by Multinode and cannot be a tag""",
+            """Daemon "ingest": tags.owner is a secret, but tags become Kubernetes labels, which anyone who can list the objects reads; pass it as a plain value""",
+        ], result.Failures.Select(f => f.ToString()));
+        Assert.Equal(["tags.cost center", "tags.team", "tags.app.kubernetes.io/name", "tags.owner"], result.Failures.Select(f => f.Path));
+    }
+
+    [Fact]
+    public void Plan_SecretEnvWithNameNoSecretKeyAllows_Fails()
+    {
+        var workload = Workload(WorkloadKind.Daemon, "ingest", Json(Daemon).With("env", new PropertyMap(("API KEY", PropertyValue.Secret("x")))));
+        var failure = Assert.Single(Try(workload).Failures);
+        Assert.Equal("""Daemon "ingest": env.API KEY: the name "API KEY" holds a secret, which is passed through a Kubernetes Secret whose keys may only be letters, digits, '-', '_' and '.'""", failure.ToString());
+    }
+
+    [Fact]
+    public void Plan_InstanceTypes_IgnoredWithAFact()
+    {
+        var plan = Plan(Workload(WorkloadKind.Daemon, "d", Json(Daemon).With("instanceTypes", PropertyValue.Strings(["m7i.large"]))));
+        Assert.Contains(plan.Summary.Facts, f => f.Key == "instanceTypes" && f.Value.Contains("ignored", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Plan_Summary_MaximumScaleAndFacts()
+    {
+        var workload = Workload(WorkloadKind.Function, "square", Json(Function).With("resources", Json("""{ "cpu": 4, "memory": "16Gi", "gpu": { "type": "l4", "count": 2 } }""")));
+        var summary = Plan(workload).Summary;
+        Assert.Equal((20, 80.0, "320Gi", 40), (summary.MaxWorkers, summary.MaxCpu, summary.MaxMemory.ToString(), summary.MaxGpus));
+        Assert.Equal(
+        [
+            new("namespace", "default"),
+            new("queue", "redis lists multinode:default:square + multinode:default:square:processing at redis:6379"),
+            new("scaling", "KEDA: desired = pending + processing + 2, 2..20 workers, scale-in after 300s below target"),
+            new("GPU nodes", "nvidia.com/gpu.product=NVIDIA-L4, nvidia.com/gpu x2"),
+        ], summary.Facts);
+    }
+}
