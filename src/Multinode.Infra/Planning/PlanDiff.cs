@@ -46,7 +46,10 @@ public sealed record WorkloadDiff(string Name, WorkloadKind Kind, WorkloadStatus
 /// </summary>
 public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> Workloads)
 {
-    public bool IsEmpty => Workloads.All(w => w.Status == WorkloadStatus.Unchanged) && Base.Config == Head.Config;
+    /// <summary>No workload changed and the limits are the same. Other config changes that matter (a namespace,
+    /// subnets) surface as changed children.</summary>
+    public bool IsEmpty => Workloads.All(w => w.Status == WorkloadStatus.Unchanged) &&
+        Base.Config.Quotas == Head.Config.Quotas && Base.Config.MaxHourlyCost == Head.Config.MaxHourlyCost;
 
     public int Count(ChangeKind kind) => Workloads.Sum(w => w.Count(kind));
 

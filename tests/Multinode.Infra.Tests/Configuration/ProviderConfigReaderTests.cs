@@ -24,7 +24,8 @@ public sealed class ProviderConfigReaderTests
     {
         var config = ProviderConfigReader.Read(Yaml.Map("{ target: kubernetes }")).Value!;
         Assert.Equal(Target.Kubernetes, config.Target);
-        Assert.Equal(new KubernetesConfig("default", QueueKind.Redis, "redis:6379", "us-east-1", "nvidia.com/gpu.product"), config.Kubernetes);
+        Assert.Equal(("default", QueueKind.Redis, "redis:6379", "nvidia.com/gpu.product"),
+            (config.Kubernetes.Namespace, config.Kubernetes.QueueKind, config.Kubernetes.QueueAddress, config.Kubernetes.GpuNodeLabel));
     }
 
     [Fact]
