@@ -12,6 +12,7 @@ public static class Planner
     /// <summary>The target implementations; a target without one plans no children.</summary>
     private static ITarget? TargetFor(Target target) => target switch
     {
+        Target.Aws => new Targets.Aws.AwsTarget(),
         _ => null,
     };
 
