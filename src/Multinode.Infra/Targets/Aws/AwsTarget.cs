@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Multinode.Infra.Catalog;
 using Multinode.Infra.Configuration;
@@ -439,10 +438,8 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 cost += LoadBalancerPricePerHour;
                 facts.Add(new("load balancer per hour", $"{PlanJson.Dollars(LoadBalancerPricePerHour)} (included; LCU charges are not)"));
             }
-            return summary with { Facts = facts, MaxHourlyCost = cost };
+            // Trailing zeros of a product (30 × 0.526 = 15.780) would otherwise show in printed plans.
+            return summary with { Facts = facts, MaxHourlyCost = cost / 1.0000000000000000000000000000m };
         }
     }
-
-    /// <summary>Formats a number the way plans print it.</summary>
-    internal static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

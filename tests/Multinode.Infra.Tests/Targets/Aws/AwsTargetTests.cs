@@ -2,7 +2,7 @@ using Multinode.Infra.Values;
 
 namespace Multinode.Infra.Tests.Targets.Aws;
 
-public sealed class AwsTargetTests
+public sealed partial class AwsTargetTests
 {
     private const string Function = """
         square:
