@@ -195,6 +195,13 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
             switch (workload)
             {
                 case FunctionWorkload f:
+                    // Closes the race between "idle, so unprotected" and "just took a message": an instance chosen
+                    // for scale-in may finish its invocation before it goes (docs/scaling.md).
+                    Add(AwsTypes.LifecycleHook, "drain", new PropertyMap(
+                        ("autoscalingGroupName", Ref(asg, "name")),
+                        ("lifecycleTransition", "autoscaling:EC2_INSTANCE_TERMINATING"),
+                        ("heartbeatTimeout", DrainSeconds(workload.Container.TimeoutSeconds)),
+                        ("defaultResult", "CONTINUE")));
                     QueuePolicies(asg, queue!, new QueueScaling(f.MaxWorkersLimit, f.SpareWorkers, f.CooldownPeriod));
                     break;
                 case JobWorkload j:
@@ -230,6 +237,10 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
 
             return new WorkloadPlan(workload, _resources, new PropertyMap([.. outputs]), Summary());
         }
+
+        /// <summary>How long a terminating worker may finish its invocation: timeoutSeconds plus 30 s to wind down,
+        /// within the 30..7200 s a lifecycle hook allows.</summary>
+        public static int DrainSeconds(int timeoutSeconds) => Math.Clamp(timeoutSeconds + 30, 30, 7200);
 
         /// <summary>100 × utilisation, rounded to hundredths so that 0.65 gives 65 and not 65.00000000000001.</summary>
         public static double CpuTarget(double utilisation) => Math.Round(utilisation * 100, 2);
@@ -309,7 +320,10 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 ("instanceMaintenancePolicy", workload.Kind == WorkloadKind.Daemon
                     ? Obj(("minHealthyPercentage", 0), ("maxHealthyPercentage", 100))
                     : null),
-                ("suspendedProcesses", workload.Kind == WorkloadKind.Daemon ? PropertyValue.Strings(["AZRebalance"]) : null),
+                // Rebalancing launches before it terminates: a second daemon or scheduled run, or an extra job worker.
+                ("suspendedProcesses", workload.Kind is WorkloadKind.Daemon or WorkloadKind.ScheduledTask or WorkloadKind.Job
+                    ? PropertyValue.Strings(["AZRebalance"])
+                    : null),
                 ("metricsGranularity", "1Minute"),
                 ("enabledMetrics", PropertyValue.Strings(["GroupDesiredCapacity", "GroupInServiceInstances", "GroupPendingInstances", "GroupTerminatingInstances"])),
                 ("tags", PropertyValue.From(tags)));
@@ -333,7 +347,8 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
             switch (workload.Kind)
             {
                 case WorkloadKind.Function:
-                    statements.Add(Statement("ProtectWhileBusy", ["autoscaling:SetInstanceProtection"], Ref(asg, "arn")));
+                    statements.Add(Statement("ProtectWhileBusy",
+                        ["autoscaling:SetInstanceProtection", "autoscaling:CompleteLifecycleAction"], Ref(asg, "arn")));
                     break;
                 case WorkloadKind.Job or WorkloadKind.ScheduledTask:
                     statements.Add(Statement("EndOwnInstance", ["autoscaling:TerminateInstanceInAutoScalingGroup"], Ref(asg, "arn")));

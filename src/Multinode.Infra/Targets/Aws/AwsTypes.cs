@@ -14,6 +14,7 @@ internal static class AwsTypes
     public const string Group = "aws:autoscaling/group:Group";
     public const string Policy = "aws:autoscaling/policy:Policy";
     public const string Schedule = "aws:autoscaling/schedule:Schedule";
+    public const string LifecycleHook = "aws:autoscaling/lifecycleHook:LifecycleHook";
     public const string MetricAlarm = "aws:cloudwatch/metricAlarm:MetricAlarm";
     public const string LoadBalancer = "aws:lb/loadBalancer:LoadBalancer";
     public const string TargetGroup = "aws:lb/targetGroup:TargetGroup";
@@ -32,6 +33,7 @@ internal static class AwsTypes
         Group => ["name", "namePrefix"],
         Policy => ["name", "autoscalingGroupName"],
         Schedule => ["scheduledActionName", "autoscalingGroupName"],
+        LifecycleHook => ["name", "autoscalingGroupName"],
         MetricAlarm => ["name"],
         LoadBalancer => ["name", "namePrefix", "internal", "loadBalancerType"],
         TargetGroup => ["name", "namePrefix", "port", "protocol", "protocolVersion", "targetType", "vpcId"],

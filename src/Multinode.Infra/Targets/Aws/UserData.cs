@@ -72,7 +72,7 @@ internal static class UserData
         run.Add($" -e MULTINODE_TIMEOUT_SECONDS={c.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)}");
         if (queue)
             run.Add($" -e MULTINODE_QUEUE_URL=\"$QUEUE_URL\" -e MULTINODE_DEAD_LETTER_QUEUE_URL=\"$DEAD_LETTER_QUEUE_URL\" -e MULTINODE_MAX_RECEIVES={MaxReceives}");
-        if (workload.Kind == WorkloadKind.Job) run.Add(" -e MULTINODE_EXECUTIONS=1");
+        if (workload.Kind == WorkloadKind.Job) run.Add($" -e MULTINODE_EXECUTIONS=1 -e MULTINODE_MESSAGE_WAIT_SECONDS={JobMessageWaitSeconds}");
         foreach (var (key, value) in c.Env)
         {
             if (value.ContainsSecret) continue;

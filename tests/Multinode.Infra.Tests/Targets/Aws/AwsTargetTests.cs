@@ -66,6 +66,27 @@ public sealed partial class AwsTargetTests
         Assert.Equal("(FILL(visible, 0) + FILL(inflight, 0) + 2) / workers", track.String($"{metrics}.3.expression"));
     }
 
+    [Theory]
+    [InlineData(120, 150)]
+    [InlineData(1, 31)]
+    [InlineData(86400, 7200)]
+    public void Plan_Function_DrainHookWaitsForTheLongestInvocation(int timeout, int heartbeat)
+    {
+        var plan = AwsPlanning.PlanOne($"""
+            f:
+              type: multinode:index:Function
+              properties:
+                image: img
+                timeoutSeconds: {timeout}
+            """);
+        var hook = plan.Child("f-drain");
+        Assert.Equal("autoscaling:EC2_INSTANCE_TERMINATING", hook.String("lifecycleTransition"));
+        Assert.Equal(heartbeat, hook.Number("heartbeatTimeout"));
+        Assert.Equal("CONTINUE", hook.String("defaultResult"));
+        Assert.Equal(new ReferenceValue("f-asg", "name"), hook.At("autoscalingGroupName"));
+        Assert.Null(plan.Child("f-asg").At("suspendedProcesses"));
+    }
+
     [Fact]
     public void Plan_FunctionAtZero_StartPolicySetsInFlightPlusSpareInOneStep()
     {
@@ -141,6 +162,7 @@ public sealed partial class AwsTargetTests
         Assert.Equal(0, asg.Number("minSize"));
         Assert.Equal(7, asg.Number("maxSize"));
         Assert.Equal(PropertyValue.From(true), asg.At("protectFromScaleIn"));
+        Assert.Equal("AZRebalance", asg.String("suspendedProcesses.0"));
         Assert.DoesNotContain(plan.Resources, r => r.Name.Contains("scale-in", StringComparison.Ordinal));
         Assert.Equal("(FILL(visible, 0) + FILL(inflight, 0) + 0) / workers",
             plan.Child("render-track").String("targetTrackingConfiguration.customizedMetricSpecification.metrics.3.expression"));
@@ -231,6 +253,7 @@ public sealed partial class AwsTargetTests
                 timeoutSeconds: 1800
             """);
         var asg = plan.Child("report-asg");
+        Assert.Equal("AZRebalance", asg.String("suspendedProcesses.0"));
         Assert.Equal(0, asg.Number("minSize"));
         Assert.Equal(1, asg.Number("maxSize"));
         var run = plan.Child("report-run");
