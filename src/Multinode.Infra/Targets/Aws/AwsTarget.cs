@@ -43,7 +43,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
         return Result<WorkloadPlan>.Ok(new Builder(workload, aws, choice.Value!, catalog).Build());
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9+\-=._:@]{1,128}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9+\-=.,_:@]{1,128}$")]
     private static partial Regex InstanceTagKey();
 
     /// <summary>Instance tags are readable through the metadata service (the boot script needs that), which allows only
@@ -52,10 +52,11 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
     {
         foreach (var key in workload.Container.Tags.Keys)
         {
-            if (!InstanceTagKey().IsMatch(key) || key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
+            if (!InstanceTagKey().IsMatch(key) || key is "." or ".." or "_index" ||
+                key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
                 yield return new ValidationFailure(workload.Label, $"tags.{key}",
                     $"tags.{key}: the key {PropertyValue.Quote(key)} cannot tag an EC2 instance whose tags are readable from the instance metadata; " +
-                    "use letters, digits and + - = . _ : @ (no spaces or '/', not starting with \"aws:\")");
+                    "use letters, digits and + - = . , _ : @ (no spaces or '/', not starting with \"aws:\")");
         }
     }
 
@@ -293,13 +294,18 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 _ => (1, 1),
             };
             var launchTemplate = Obj(("id", Ref(lt, "id")), ("version", "$Latest"));
-            var tags = new List<PropertyValue> { GroupTag("Name", _n) };
-            tags.AddRange(workload.Container.Tags.Select(t => GroupTag(t.Key, t.Value)));
-            tags.Add(GroupTag("multinode:workload", _n));
-            tags.Add(GroupTag("multinode:kind", workload.Kind.Token()));
-            if (queue is not null) tags.Add(GroupTag(UserData.QueueUrlTag, Ref(queue, "url")));
-            if (dlq is not null) tags.Add(GroupTag(UserData.DeadLetterQueueUrlTag, Ref(dlq, "url")));
-            if (secrets is not null) tags.Add(GroupTag(UserData.SecretsTag, Ref(secrets, "name")));
+            // One entry per key (AWS rejects duplicates): the workload's own tags may rename instances; Multinode's win.
+            var tags = new PropertyMap(
+                new[] { KeyValuePair.Create("Name", (PropertyValue)_n) }
+                    .Concat(((ObjectValue)Tags).Map)
+                    .Concat(new (string Key, string? Child, string Property)[]
+                        {
+                            (UserData.QueueUrlTag, queue, "url"),
+                            (UserData.DeadLetterQueueUrlTag, dlq, "url"),
+                            (UserData.SecretsTag, secrets, "name"),
+                        }
+                        .Where(t => t.Child is not null)
+                        .Select(t => KeyValuePair.Create(t.Key, Ref(t.Child!, t.Property)))));
             return new PropertyMap(
                 ("minSize", min),
                 ("maxSize", max),
@@ -326,7 +332,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                     : null),
                 ("metricsGranularity", "1Minute"),
                 ("enabledMetrics", PropertyValue.Strings(["GroupDesiredCapacity", "GroupInServiceInstances", "GroupPendingInstances", "GroupTerminatingInstances"])),
-                ("tags", PropertyValue.From(tags)));
+                ("tags", PropertyValue.From(tags.Select(t => GroupTag(t.Key, t.Value)))));
         }
 
         private static PropertyValue GroupTag(string key, PropertyValue value) =>

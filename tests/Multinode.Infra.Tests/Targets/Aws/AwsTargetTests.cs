@@ -351,6 +351,21 @@ public sealed partial class AwsTargetTests
     }
 
     [Fact]
+    public void Plan_NameTag_OverridesInstanceNameOnceAndMultinodeTagsWin()
+    {
+        var plan = AwsPlanning.PlanOne("""
+            d:
+              type: multinode:index:Daemon
+              properties:
+                image: img
+                tags: { Name: ingest-primary, "multinode:workload": other, team: data }
+            """);
+        var tags = ((ArrayValue)plan.Child("d-asg").At("tags")!).Items
+            .Select(t => (((StringValue)AwsPlanning.At(t, "key")!).Value, ((StringValue)AwsPlanning.At(t, "value")!).Value)).ToList();
+        Assert.Equal([("Name", "ingest-primary"), ("multinode:workload", "d"), ("team", "data"), ("multinode:kind", "multinode:index:Daemon")], tags);
+    }
+
+    [Fact]
     public void Plan_TagKeyWithSlash_FailsNamingTheTag()
     {
         var failures = AwsPlanning.Failures("""
@@ -361,7 +376,7 @@ public sealed partial class AwsTargetTests
                 tags: { "team/owner": platform }
             """);
         Assert.Equal([
-            """Daemon "d": tags.team/owner: the key "team/owner" cannot tag an EC2 instance whose tags are readable from the instance metadata; use letters, digits and + - = . _ : @ (no spaces or '/', not starting with "aws:")""",
+            """Daemon "d": tags.team/owner: the key "team/owner" cannot tag an EC2 instance whose tags are readable from the instance metadata; use letters, digits and + - = . , _ : @ (no spaces or '/', not starting with "aws:")""",
         ], failures);
     }
 }
