@@ -132,8 +132,12 @@ internal static class UserData
 }
 
 /// <summary>An image in an ECR registry, whose pull the instance role must be allowed.</summary>
-internal sealed record EcrImage(string Account, string Region, string Repository)
+internal sealed partial record EcrImage(string Account, string Region, string Repository)
 {
+    [System.Text.RegularExpressions.GeneratedRegex(
+        @"^(?<account>[0-9]{12})\.dkr\.ecr\.(?<region>[a-z0-9-]+)\.amazonaws\.com/(?<repo>[a-z0-9][a-z0-9._/-]*?)(:[^/@]+)?(@sha256:[0-9a-f]+)?$")]
+    private static partial System.Text.RegularExpressions.Regex Pattern();
+
     public string Registry => $"{Account}.dkr.ecr.{Region}.amazonaws.com";
 
     public string RepositoryArn => $"arn:aws:ecr:{Region}:{Account}:repository/{Repository}";
@@ -148,8 +152,7 @@ internal sealed record EcrImage(string Account, string Region, string Repository
             _ => null,
         };
         if (text is null) return null;
-        var match = System.Text.RegularExpressions.Regex.Match(text,
-            @"^(?<account>[0-9]{12})\.dkr\.ecr\.(?<region>[a-z0-9-]+)\.amazonaws\.com/(?<repo>[a-z0-9][a-z0-9._/-]*?)(:[^/@]+)?(@sha256:[0-9a-f]+)?$");
+        var match = Pattern().Match(text);
         return match.Success ? new EcrImage(match.Groups["account"].Value, match.Groups["region"].Value, match.Groups["repo"].Value) : null;
     }
 }
