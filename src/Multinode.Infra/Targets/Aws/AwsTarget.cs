@@ -66,14 +66,10 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
         private readonly List<PlannedResource> _resources = [];
         private readonly string _n = workload.Name;
 
-        private string Add(string type, string suffix, PropertyMap inputs, bool deleteBeforeReplace = false)
+        private string Add(string type, string suffix, PropertyMap inputs)
         {
             var name = $"{_n}-{suffix}";
-            _resources.Add(new PlannedResource(type, name, inputs, new ResourceOptions
-            {
-                ReplaceOnChanges = AwsTypes.ReplaceOnChanges(type),
-                DeleteBeforeReplace = deleteBeforeReplace,
-            }));
+            _resources.Add(new PlannedResource(type, name, inputs, new ResourceOptions { ReplaceOnChanges = AwsTypes.ReplaceOnChanges(type) }));
             return name;
         }
 
@@ -92,31 +88,47 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
 
         public WorkloadPlan Build()
         {
-            var queued = workload.Kind is WorkloadKind.Function or WorkloadKind.Job;
-            string? dlq = null, queue = null, secrets = null;
-            if (queued)
-            {
-                dlq = Add(AwsTypes.Queue, "dlq", new PropertyMap(
-                    ("messageRetentionSeconds", 1209600),
-                    ("sqsManagedSseEnabled", true),
-                    ("tags", Tags)));
-                queue = Add(AwsTypes.Queue, "queue", new PropertyMap(
-                    // A message stays invisible while its worker runs it (SQS allows at most 12 hours).
-                    ("visibilityTimeoutSeconds", Math.Min(43200, workload.Container.TimeoutSeconds)),
-                    ("messageRetentionSeconds", 345600),
-                    ("receiveWaitTimeSeconds", 20),
-                    ("sqsManagedSseEnabled", true),
-                    ("tags", Tags)));
-            }
-            if (UserData.SecretEnvFile(workload.Container) is { } secretValues)
-            {
-                secrets = Add(AwsTypes.Parameter, "secrets", new PropertyMap(
+            var (queue, dlq) = workload.Kind is WorkloadKind.Function or WorkloadKind.Job ? Queues() : (null, null);
+            var secrets = SecretsParameter();
+            var (role, profile) = Identity();
+            var (sg, lbSg) = SecurityGroups();
+            var ecr = EcrImage.From(workload.Container.Image);
+            var lt = Add(AwsTypes.LaunchTemplate, "lt", LaunchTemplate(profile, sg, secrets is not null, ecr));
+            var (tg, lb) = workload is ServiceWorkload service ? LoadBalancer(service, lbSg!) : (null, null);
+            var asg = Add(AwsTypes.Group, "asg", Group(lt, queue, dlq, secrets, tg));
+            RolePolicy(role, asg, queue, dlq, secrets, ecr);
+            Scaling(asg, queue);
+            return new WorkloadPlan(workload, _resources, Outputs(queue, lb), Summary());
+        }
+
+        private (string Queue, string DeadLetterQueue) Queues()
+        {
+            var dlq = Add(AwsTypes.Queue, "dlq", new PropertyMap(
+                ("messageRetentionSeconds", 1209600),
+                ("sqsManagedSseEnabled", true),
+                ("tags", Tags)));
+            var queue = Add(AwsTypes.Queue, "queue", new PropertyMap(
+                // A message stays invisible while its worker runs it (SQS allows at most 12 hours).
+                ("visibilityTimeoutSeconds", Math.Min(43200, workload.Container.TimeoutSeconds)),
+                ("messageRetentionSeconds", 345600),
+                ("receiveWaitTimeSeconds", 20),
+                ("sqsManagedSseEnabled", true),
+                ("tags", Tags)));
+            return (queue, dlq);
+        }
+
+        /// <summary>Secret env values live in a SecureString parameter only this workload's role may read, never in user data.</summary>
+        private string? SecretsParameter() =>
+            UserData.SecretEnvFile(workload.Container) is { } secretValues
+                ? Add(AwsTypes.Parameter, "secrets", new PropertyMap(
                     ("type", "SecureString"),
                     ("description", $"Secret env values of Multinode {Kind} \"{_n}\" (Docker env-file lines)"),
                     ("value", PropertyValue.Secret(secretValues)),
-                    ("tags", Tags)));
-            }
+                    ("tags", Tags)))
+                : null;
 
+        private (string Role, string Profile) Identity()
+        {
             var role = Add(AwsTypes.Role, "role", new PropertyMap(
                 ("description", $"Instances of Multinode {Kind} \"{_n}\""),
                 ("assumeRolePolicy", Obj(
@@ -129,75 +141,79 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
             var profile = Add(AwsTypes.InstanceProfile, "profile", new PropertyMap(
                 ("role", Ref(role, "name")),
                 ("tags", Tags)));
+            return (role, profile);
+        }
 
-            string? lbSg = null;
-            if (workload is ServiceWorkload svc)
+        /// <summary>The instances' group (egress only; a Service's container port from its load balancer alone) and, for a
+        /// Service, the load balancer's. Descriptions, which AWS cannot change in place, depend on kind and name only.</summary>
+        private (string Instances, string? LoadBalancer) SecurityGroups()
+        {
+            var allOutbound = List(Obj(("description", "all outbound"), ("protocol", "-1"), ("fromPort", 0), ("toPort", 0),
+                ("cidrBlocks", PropertyValue.Strings(["0.0.0.0/0"])), ("ipv6CidrBlocks", PropertyValue.Strings(["::/0"]))));
+            if (workload is not ServiceWorkload service)
             {
-                lbSg = Add(AwsTypes.SecurityGroup, "lb-sg", new PropertyMap(
-                    ("description", $"Multinode Service {_n}: load balancer, HTTP from anywhere"),
+                return (Add(AwsTypes.SecurityGroup, "sg", new PropertyMap(
+                    ("description", $"Multinode {Kind} {_n}: instances, egress only"),
                     ("vpcId", aws.VpcId),
-                    ("ingress", List(
-                        Obj(("description", "HTTP from anywhere"), ("protocol", "tcp"), ("fromPort", ListenerPort), ("toPort", ListenerPort),
-                            ("cidrBlocks", PropertyValue.Strings(["0.0.0.0/0"])), ("ipv6CidrBlocks", PropertyValue.Strings(["::/0"]))))),
-                    ("egress", List(
-                        Obj(("description", "to the replicas' port"), ("protocol", "tcp"), ("fromPort", svc.Port), ("toPort", svc.Port),
-                            ("cidrBlocks", PropertyValue.Strings(["0.0.0.0/0"]))))),
-                    ("tags", Tags)));
+                    ("ingress", List()),
+                    ("egress", allOutbound),
+                    ("tags", Tags))), null);
             }
-            var sg = Add(AwsTypes.SecurityGroup, "sg", new PropertyMap(
-                ("description", lbSg is null
-                    ? $"Multinode {Kind} {_n}: instances, egress only"
-                    : $"Multinode {Kind} {_n}: instances, reachable only from the load balancer"),
+            var lbSg = Add(AwsTypes.SecurityGroup, "lb-sg", new PropertyMap(
+                ("description", $"Multinode Service {_n}: load balancer, HTTP from anywhere"),
                 ("vpcId", aws.VpcId),
-                ("ingress", workload is ServiceWorkload s && lbSg is not null
-                    ? List(Obj(("description", "from the load balancer"), ("protocol", "tcp"), ("fromPort", s.Port), ("toPort", s.Port),
-                        ("securityGroups", List(Ref(lbSg, "id")))))
-                    : List()),
-                ("egress", List(Obj(("description", "all outbound"), ("protocol", "-1"), ("fromPort", 0), ("toPort", 0),
+                ("ingress", List(Obj(("description", "HTTP from anywhere"), ("protocol", "tcp"), ("fromPort", ListenerPort), ("toPort", ListenerPort),
                     ("cidrBlocks", PropertyValue.Strings(["0.0.0.0/0"])), ("ipv6CidrBlocks", PropertyValue.Strings(["::/0"]))))),
+                ("egress", List(Obj(("description", "to the replica port"), ("protocol", "tcp"), ("fromPort", service.Port), ("toPort", service.Port),
+                    ("cidrBlocks", PropertyValue.Strings(["0.0.0.0/0"]))))),
                 ("tags", Tags)));
+            var sg = Add(AwsTypes.SecurityGroup, "sg", new PropertyMap(
+                ("description", $"Multinode {Kind} {_n}: instances, reachable only from the load balancer"),
+                ("vpcId", aws.VpcId),
+                ("ingress", List(Obj(("description", "from the load balancer"), ("protocol", "tcp"), ("fromPort", service.Port), ("toPort", service.Port),
+                    ("securityGroups", List(Ref(lbSg, "id")))))),
+                ("egress", allOutbound),
+                ("tags", Tags)));
+            return (sg, lbSg);
+        }
 
-            var ecr = EcrImage.From(workload.Container.Image);
-            var lt = Add(AwsTypes.LaunchTemplate, "lt", LaunchTemplate(profile, sg, secrets is not null, ecr));
+        private (string TargetGroup, string LoadBalancer) LoadBalancer(ServiceWorkload service, string lbSg)
+        {
+            var tg = Add(AwsTypes.TargetGroup, "tg", new PropertyMap(
+                ("port", service.Port),
+                ("protocol", "HTTP"),
+                ("targetType", "instance"),
+                ("vpcId", aws.VpcId),
+                // Connection draining: a replica leaving keeps its requests for up to timeoutSeconds (ALB allows 3600).
+                ("deregistrationDelay", Math.Min(3600, workload.Container.TimeoutSeconds)),
+                ("healthCheck", Obj(
+                    ("enabled", true), ("path", service.HealthCheckPath), ("protocol", "HTTP"), ("port", "traffic-port"),
+                    ("matcher", "200-399"), ("interval", 15), ("timeout", 5), ("healthyThreshold", 2), ("unhealthyThreshold", 3))),
+                ("tags", Tags)));
+            var lb = Add(AwsTypes.LoadBalancer, "lb", new PropertyMap(
+                ("loadBalancerType", "application"),
+                ("internal", false),
+                ("subnets", aws.SubnetIds),
+                ("securityGroups", List(Ref(lbSg, "id"))),
+                ("dropInvalidHeaderFields", true),
+                ("tags", Tags)));
+            Add(AwsTypes.Listener, "http", new PropertyMap(
+                ("loadBalancerArn", Ref(lb, "arn")),
+                ("port", ListenerPort),
+                ("protocol", "HTTP"),
+                ("defaultActions", List(Obj(("type", "forward"), ("targetGroupArn", Ref(tg, "arn"))))),
+                ("tags", Tags)));
+            return (tg, lb);
+        }
 
-            string? tg = null, lb = null;
-            if (workload is ServiceWorkload service)
-            {
-                tg = Add(AwsTypes.TargetGroup, "tg", new PropertyMap(
-                    ("port", service.Port),
-                    ("protocol", "HTTP"),
-                    ("targetType", "instance"),
-                    ("vpcId", aws.VpcId),
-                    // Connection draining: a replica leaving keeps its requests for up to timeoutSeconds (ALB allows 3600).
-                    ("deregistrationDelay", Math.Min(3600, workload.Container.TimeoutSeconds)),
-                    ("healthCheck", Obj(
-                        ("enabled", true), ("path", service.HealthCheckPath), ("protocol", "HTTP"), ("port", "traffic-port"),
-                        ("matcher", "200-399"), ("interval", 15), ("timeout", 5), ("healthyThreshold", 2), ("unhealthyThreshold", 3))),
-                    ("tags", Tags)));
-                lb = Add(AwsTypes.LoadBalancer, "lb", new PropertyMap(
-                    ("loadBalancerType", "application"),
-                    ("internal", false),
-                    ("subnets", aws.SubnetIds),
-                    ("securityGroups", List(Ref(lbSg!, "id"))),
-                    ("dropInvalidHeaderFields", true),
-                    ("tags", Tags)));
-                Add(AwsTypes.Listener, "http", new PropertyMap(
-                    ("loadBalancerArn", Ref(lb, "arn")),
-                    ("port", ListenerPort),
-                    ("protocol", "HTTP"),
-                    ("defaultActions", List(Obj(("type", "forward"), ("targetGroupArn", Ref(tg, "arn"))))),
-                    ("tags", Tags)));
-            }
-
-            var asg = Add(AwsTypes.Group, "asg", Group(lt, queue, dlq, secrets, tg));
-            RolePolicy(role, asg, queue, dlq, secrets, ecr);
-
-            var outputs = new List<(string, PropertyValue?)>();
+        /// <summary>The kind's scaling children (docs/scaling.md): queue-driven policies, CPU tracking or a schedule.</summary>
+        private void Scaling(string asg, string? queue)
+        {
             switch (workload)
             {
                 case FunctionWorkload f:
                     // Closes the race between "idle, so unprotected" and "just took a message": an instance chosen
-                    // for scale-in may finish its invocation before it goes (docs/scaling.md).
+                    // for scale-in may finish its invocation before it goes.
                     Add(AwsTypes.LifecycleHook, "drain", new PropertyMap(
                         ("autoscalingGroupName", Ref(asg, "name")),
                         ("lifecycleTransition", "autoscaling:EC2_INSTANCE_TERMINATING"),
@@ -208,14 +224,14 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 case JobWorkload j:
                     QueuePolicies(asg, queue!, new QueueScaling(j.MaxConcurrency, 0, null));
                     break;
-                case ServiceWorkload scaled:
+                case ServiceWorkload s:
                     Add(AwsTypes.Policy, "cpu", new PropertyMap(
                         ("autoscalingGroupName", Ref(asg, "name")),
                         ("policyType", "TargetTrackingScaling"),
                         ("estimatedInstanceWarmup", 300),
                         ("targetTrackingConfiguration", Obj(
                             ("predefinedMetricSpecification", Obj(("predefinedMetricType", "ASGAverageCPUUtilization"))),
-                            ("targetValue", CpuTarget(scaled.TargetCpuUtilization))))));
+                            ("targetValue", CpuTarget(s.TargetCpuUtilization))))));
                     break;
                 case ScheduledTaskWorkload t:
                     Add(AwsTypes.Schedule, "run", new PropertyMap(
@@ -229,15 +245,15 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                         ("desiredCapacity", 1)));
                     break;
             }
-
-            outputs.Add((WorkloadOutputs.Children.Name, PropertyValue.Strings(_resources.Select(r => r.Name))));
-            if (queue is not null) outputs.Add((WorkloadOutputs.Queue.Name, Ref(queue, "url")));
-            // The DNS name; a reference cannot be prefixed with "http://" until plans can format strings from outputs.
-            if (lb is not null) outputs.Add((WorkloadOutputs.Endpoint.Name, Ref(lb, "dnsName")));
-            if (workload is ScheduledTaskWorkload st) outputs.Add((WorkloadOutputs.Schedule.Name, $"{st.Schedule} ({st.TimeZone})"));
-
-            return new WorkloadPlan(workload, _resources, new PropertyMap([.. outputs]), Summary());
         }
+
+        /// <summary>Exactly the keys of <see cref="WorkloadOutputs.For"/>.</summary>
+        private PropertyMap Outputs(string? queue, string? lb) => new(
+            (WorkloadOutputs.Children.Name, PropertyValue.Strings(_resources.Select(r => r.Name))),
+            (WorkloadOutputs.Queue.Name, queue is null ? null : Ref(queue, "url")),
+            // The DNS name: a reference cannot be prefixed with "http://" until plans can format strings from outputs.
+            (WorkloadOutputs.Endpoint.Name, lb is null ? null : Ref(lb, "dnsName")),
+            (WorkloadOutputs.Schedule.Name, workload is ScheduledTaskWorkload st ? PropertyValue.From($"{st.Schedule} ({st.TimeZone})") : null));
 
         /// <summary>How long a terminating worker may finish its invocation: timeoutSeconds plus 30 s to wind down,
         /// within the 30..7200 s a lifecycle hook allows.</summary>

@@ -103,6 +103,19 @@ public sealed partial class AwsTargetTests
     }
 
     [Fact]
+    public void SecurityGroups_DescriptionsUseOnlyCharactersEc2Accepts()
+    {
+        // EC2 accepts a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$* in group and rule descriptions.
+        var allowed = new System.Text.RegularExpressions.Regex(@"^[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]{1,255}$");
+        foreach (var sg in AllChildren().Where(r => r.Type == "aws:ec2/securityGroup:SecurityGroup"))
+        {
+            Assert.Matches(allowed, sg.String("description"));
+            foreach (var rule in ((ArrayValue)sg.At("ingress")!).Items.Concat(((ArrayValue)sg.At("egress")!).Items))
+                Assert.Matches(allowed, ((StringValue)AwsPlanning.At(rule, "description")!).Value);
+        }
+    }
+
+    [Fact]
     public void Queues_AreEncrypted()
     {
         var queues = AllChildren().Where(r => r.Type == "aws:sqs/queue:Queue").ToList();
