@@ -34,6 +34,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
         var aws = config.Aws ?? throw new InvalidOperationException("target aws without aws config passed validation");
         var failures = new List<ValidationFailure>();
         failures.AddRange(CheckTags(workload));
+        failures.AddRange(CheckSecretEnv(workload));
         if (workload is ServiceWorkload && aws.VpcId is null)
             failures.Add(new ValidationFailure(workload.Label, "vpcId",
                 "a Service needs aws.vpcId (the VPC of aws.subnetIds) for its target group and security groups, but it is not set"));
@@ -59,6 +60,13 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                     "use letters, digits and + - = . , _ : @ (no spaces or '/', not starting with \"aws:\")");
         }
     }
+
+    /// <summary>Secret env values travel as Docker env-file lines (docs/aws.md), which cannot hold a line break.</summary>
+    private static IEnumerable<ValidationFailure> CheckSecretEnv(Workload workload) =>
+        workload.Container.Env
+            .Where(e => e.Value is SecretValue { Value: StringValue s } && s.Value.Contains('\n', StringComparison.Ordinal))
+            .Select(e => new ValidationFailure(workload.Label, $"env.{e.Key}",
+                $"env.{e.Key} = (secret) contains a line break; on AWS secret values reach the container as Docker env-file lines, one per variable"));
 
     /// <summary>Builds one workload's children in registration order.</summary>
     private sealed class Builder(Workload workload, AwsConfig aws, InstanceChoice choice, InstanceCatalog catalog)

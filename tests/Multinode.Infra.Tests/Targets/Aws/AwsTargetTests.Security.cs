@@ -150,6 +150,20 @@ public sealed partial class AwsTargetTests
     }
 
     [Fact]
+    public void Plan_SecretEnvWithLineBreak_FailsWithoutShowingTheValue()
+    {
+        var failures = AwsPlanning.Failures("""
+            d:
+              type: multinode:index:Daemon
+              properties:
+                image: img
+                env:
+                  KEY: { "fn::secret": "line one\nline two" }
+            """);
+        Assert.Equal(["""Daemon "d": env.KEY = (secret) contains a line break; on AWS secret values reach the container as Docker env-file lines, one per variable"""], failures);
+    }
+
+    [Fact]
     public void Plan_NoSecretEnv_PlansNoParameter()
     {
         var plan = AwsPlanning.PlanOne("d: { type: \"multinode:index:Daemon\", properties: { image: img, env: { A: b } } }");
