@@ -105,4 +105,18 @@ public sealed class InstanceSelectionTests
             """Function "square": resources = 32 vCPU and 256Gi together fit no instance type; the largest is c.big (64 vCPU, 128 GiB)""",
         ], choice.Failures.Select(f => f.ToString()));
     }
+
+    [Fact]
+    public void Docs_ErrorExamples_AreWhatSelectionSays()
+    {
+        var said = new[]
+        {
+            InstanceSelection.Choose(Function(Request(4, "16Gi", GpuType.T4), "g4dn.xlarge", "t3.small"), InstanceCatalog.Default),
+            InstanceSelection.Choose(Function(Request(1, "2Gi"), "m6i.larg"), InstanceCatalog.Default),
+            InstanceSelection.Choose(Function(Request(128, "64Gi", GpuType.T4)), InstanceCatalog.Default),
+            InstanceSelection.Choose(Function(Request(2, "2Ti")), InstanceCatalog.Default),
+        }.SelectMany(r => r.Failures).Select(f => f.ToString()).ToList();
+        var documented = File.ReadAllLines(Repo.File("docs", "aws.md")).Where(l => l.StartsWith("Function \"square\": ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(said, documented);
+    }
 }
