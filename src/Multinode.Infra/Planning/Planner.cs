@@ -9,11 +9,14 @@ namespace Multinode.Infra.Planning;
 /// the CLI and the provider share.</summary>
 public static class Planner
 {
-    /// <summary>The target implementations; a target without one plans no children.</summary>
-    private static ITarget? TargetFor(Target target) => target switch
+    private static readonly ITarget Aws = new Targets.Aws.AwsTarget();
+    private static readonly ITarget Kubernetes = new Targets.Kubernetes.KubernetesTarget();
+
+    private static ITarget TargetFor(Target target) => target switch
     {
-        Target.Kubernetes => new Targets.Kubernetes.KubernetesTarget(),
-        _ => null,
+        Target.Aws => Aws,
+        Target.Kubernetes => Kubernetes,
+        _ => throw new ArgumentOutOfRangeException(nameof(target), target, "no such target"),
     };
 
     /// <summary>Reads every workload and the config, reporting all failures together.</summary>
@@ -56,8 +59,7 @@ public static class Planner
         var plans = new List<WorkloadPlan>();
         foreach (var workload in workloads)
         {
-            var plan = target?.Plan(workload, config)
-                ?? Result<WorkloadPlan>.Ok(new WorkloadPlan(workload, [], PropertyMap.Empty, Summaries.AtMaximumScale(workload)));
+            var plan = target.Plan(workload, config);
             failures.AddRange(plan.Failures);
             if (plan.Value is not null) plans.Add(plan.Value);
         }

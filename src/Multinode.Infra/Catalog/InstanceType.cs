@@ -1,0 +1,42 @@
+using System.Globalization;
+using Multinode.Infra.Workloads;
+
+namespace Multinode.Infra.Catalog;
+
+/// <summary>The GPUs of one machine: model, how many, and memory per GPU.</summary>
+public sealed record GpuSpec(GpuType Type, int Count, int MemoryGiB);
+
+/// <summary>One machine type of the catalog: its shape and its on-demand price per hour.</summary>
+public sealed record InstanceType(string Name, int VCpus, double MemoryGiB, GpuSpec? Gpu, decimal PricePerHour)
+{
+    public Memory Memory => new((long)Math.Round(MemoryGiB * 1024 * 1024 * 1024));
+
+    /// <summary>True when one worker with <paramref name="request"/> fits on this machine. A GPU request needs GPUs of
+    /// that model and at least that many; a request without GPUs never lands on a GPU machine (idle GPUs cost most).</summary>
+    public bool Fits(ResourceRequest request) =>
+        VCpus >= request.Cpu && Memory.Bytes >= request.Memory.Bytes &&
+        (request.Gpu is { } gpu ? Gpu is { } g && g.Type == gpu.Type && g.Count >= gpu.Count : Gpu is null);
+
+    /// <summary>What this machine lacks for <paramref name="request"/>, in the request's own terms; empty when it fits.</summary>
+    public IReadOnlyList<string> Shortfalls(ResourceRequest request)
+    {
+        var problems = new List<string>();
+        if (VCpus < request.Cpu)
+            problems.Add($"{VCpus} vCPU < resources.cpu = {request.Cpu.ToString("R", CultureInfo.InvariantCulture)}");
+        if (Memory.Bytes < request.Memory.Bytes)
+            problems.Add($"{FormatGiB(MemoryGiB)} GiB < resources.memory = \"{request.Memory}\"");
+        if (request.Gpu is { } gpu)
+        {
+            if (Gpu is null) problems.Add($"no GPU < resources.gpu = {gpu.Count} × {gpu.Type.Name()}");
+            else if (Gpu.Type != gpu.Type) problems.Add($"{Gpu.Type.Name()} GPUs, not {gpu.Type.Name()}");
+            else if (Gpu.Count < gpu.Count) problems.Add($"{Gpu.Count} × {Gpu.Type.Name()} < resources.gpu = {gpu.Count} × {gpu.Type.Name()}");
+        }
+        return problems;
+    }
+
+    /// <summary>"g4dn.xlarge (4 vCPU, 16 GiB, 1 × t4)".</summary>
+    public string Description =>
+        $"{Name} ({VCpus} vCPU, {FormatGiB(MemoryGiB)} GiB{(Gpu is { } g ? $", {g.Count} × {g.Type.Name()}" : "")})";
+
+    private static string FormatGiB(double gib) => gib.ToString("0.###", CultureInfo.InvariantCulture);
+}

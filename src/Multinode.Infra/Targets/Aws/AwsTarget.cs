@@ -1,0 +1,490 @@
+using System.Text.RegularExpressions;
+using Multinode.Infra.Catalog;
+using Multinode.Infra.Configuration;
+using Multinode.Infra.Planning;
+using Multinode.Infra.Validation;
+using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
+
+namespace Multinode.Infra.Targets.Aws;
+
+/// <summary>
+/// Plans a workload as EC2 Auto Scaling infrastructure (docs/aws.md, docs/scaling.md): IAM role, policy and instance
+/// profile, an egress-only security group, a launch template and an Auto Scaling group for every kind, plus SQS queues
+/// and queue-driven policies for Function and Job, a load balancer for Service, and a scheduled action for
+/// ScheduledTask. Logical names derive from the workload name only; physical names are left to Pulumi's auto-naming,
+/// so that no shape-dependent value ever renames (and so replaces) a child.
+/// </summary>
+public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
+{
+    public AwsTarget() : this(InstanceCatalog.Default) { }
+
+    /// <summary>Public SSM parameters of the ECS-optimized Amazon Linux 2023 AMIs, resolved by EC2 at launch.</summary>
+    public const string AmiParameter = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
+    public const string GpuAmiParameter = "/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id";
+
+    /// <summary>The Application Load Balancer's fixed hourly price in us-east-1 (LCUs are usage-based and not counted).</summary>
+    public const decimal LoadBalancerPricePerHour = 0.0225m;
+
+    /// <summary>The listener port clients reach a Service on.</summary>
+    public const int ListenerPort = 80;
+
+    public Result<WorkloadPlan> Plan(Workload workload, ProviderConfig config)
+    {
+        var aws = config.Aws ?? throw new InvalidOperationException("target aws without aws config passed validation");
+        var failures = new List<ValidationFailure>();
+        failures.AddRange(CheckTags(workload));
+        failures.AddRange(CheckSecretEnv(workload));
+        if (workload is ServiceWorkload && aws.VpcId is null)
+            failures.Add(new ValidationFailure(workload.Label, "vpcId",
+                "a Service needs aws.vpcId (the VPC of aws.subnetIds) for its target group and security groups, but it is not set"));
+        var choice = InstanceSelection.Choose(workload, catalog);
+        failures.AddRange(choice.Failures);
+        if (failures.Count > 0) return Result<WorkloadPlan>.Fail(failures);
+        return Result<WorkloadPlan>.Ok(new Builder(workload, aws, choice.Value!, catalog).Build());
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9+\-=.,_:@]{1,128}$")]
+    private static partial Regex InstanceTagKey();
+
+    /// <summary>Instance tags are readable through the metadata service (the boot script needs that), which allows only
+    /// these characters in tag keys; AWS would refuse to launch otherwise.</summary>
+    private static IEnumerable<ValidationFailure> CheckTags(Workload workload)
+    {
+        foreach (var key in workload.Container.Tags.Keys)
+        {
+            if (!InstanceTagKey().IsMatch(key) || key is "." or ".." or "_index" ||
+                key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
+                yield return new ValidationFailure(workload.Label, $"tags.{key}",
+                    $"tags.{key}: the key {PropertyValue.Quote(key)} cannot tag an EC2 instance whose tags are readable from the instance metadata; " +
+                    "use letters, digits and + - = . , _ : @ (no spaces or '/', not starting with \"aws:\")");
+        }
+    }
+
+    /// <summary>Secret env values travel as Docker env-file lines (docs/aws.md), which cannot hold a line break.</summary>
+    private static IEnumerable<ValidationFailure> CheckSecretEnv(Workload workload) =>
+        workload.Container.Env
+            .Where(e => e.Value is SecretValue { Value: StringValue s } && s.Value.Contains('\n', StringComparison.Ordinal))
+            .Select(e => new ValidationFailure(workload.Label, $"env.{e.Key}",
+                $"env.{e.Key} = (secret) contains a line break; on AWS secret values reach the container as Docker env-file lines, one per variable"));
+
+    /// <summary>Builds one workload's children in registration order.</summary>
+    private sealed class Builder(Workload workload, AwsConfig aws, InstanceChoice choice, InstanceCatalog catalog)
+    {
+        private readonly List<PlannedResource> _resources = [];
+        private readonly string _n = workload.Name;
+
+        private string Add(string type, string suffix, PropertyMap inputs)
+        {
+            var name = $"{_n}-{suffix}";
+            _resources.Add(new PlannedResource(type, name, inputs, new ResourceOptions { ReplaceOnChanges = AwsTypes.ReplaceOnChanges(type) }));
+            return name;
+        }
+
+        private static PropertyValue Ref(string resource, string property) => PropertyValue.Reference(resource, property);
+
+        private static PropertyValue Obj(params (string, PropertyValue?)[] entries) => PropertyValue.From(new PropertyMap(entries));
+
+        private static PropertyValue List(params PropertyValue[] items) => PropertyValue.From(items);
+
+        private string Kind => workload.Kind.ToString();
+
+        /// <summary>Tags of every taggable child: the workload's own, then Multinode's (which win).</summary>
+        private PropertyValue Tags => PropertyValue.From(new PropertyMap(workload.Container.Tags
+            .Append(KeyValuePair.Create("multinode:workload", (PropertyValue)_n))
+            .Append(KeyValuePair.Create("multinode:kind", (PropertyValue)workload.Kind.Token()))));
+
+        public WorkloadPlan Build()
+        {
+            var (queue, dlq) = workload.Kind is WorkloadKind.Function or WorkloadKind.Job ? Queues() : (null, null);
+            var secrets = SecretsParameter();
+            var (role, profile) = Identity();
+            var (sg, lbSg) = SecurityGroups();
+            var ecr = EcrImage.From(workload.Container.Image);
+            var lt = Add(AwsTypes.LaunchTemplate, "lt", LaunchTemplate(profile, sg, secrets is not null, ecr));
+            var (tg, lb) = workload is ServiceWorkload service ? LoadBalancer(service, lbSg!) : (null, null);
+            var asg = Add(AwsTypes.Group, "asg", Group(lt, queue, dlq, secrets, tg));
+            RolePolicy(role, asg, queue, dlq, secrets, ecr);
+            Scaling(asg, queue);
+            return new WorkloadPlan(workload, _resources, Outputs(queue, lb), Summary());
+        }
+
+        private (string Queue, string DeadLetterQueue) Queues()
+        {
+            var dlq = Add(AwsTypes.Queue, "dlq", new PropertyMap(
+                ("messageRetentionSeconds", 1209600),
+                ("sqsManagedSseEnabled", true),
+                ("tags", Tags)));
+            var queue = Add(AwsTypes.Queue, "queue", new PropertyMap(
+                // A message stays invisible while its worker runs it (SQS allows at most 12 hours).
+                ("visibilityTimeoutSeconds", Math.Min(43200, workload.Container.TimeoutSeconds)),
+                ("messageRetentionSeconds", 345600),
+                ("receiveWaitTimeSeconds", 20),
+                ("sqsManagedSseEnabled", true),
+                ("tags", Tags)));
+            return (queue, dlq);
+        }
+
+        /// <summary>Secret env values live in a SecureString parameter only this workload's role may read, never in user data.</summary>
+        private string? SecretsParameter() =>
+            UserData.SecretEnvFile(workload.Container) is { } secretValues
+                ? Add(AwsTypes.Parameter, "secrets", new PropertyMap(
+                    ("type", "SecureString"),
+                    ("description", $"Secret env values of Multinode {Kind} \"{_n}\" (Docker env-file lines)"),
+                    ("value", PropertyValue.Secret(secretValues)),
+                    ("tags", Tags)))
+                : null;
+
+        private (string Role, string Profile) Identity()
+        {
+            var role = Add(AwsTypes.Role, "role", new PropertyMap(
+                ("description", $"Instances of Multinode {Kind} \"{_n}\""),
+                ("assumeRolePolicy", Obj(
+                    ("Version", "2012-10-17"),
+                    ("Statement", List(Obj(
+                        ("Effect", "Allow"),
+                        ("Principal", Obj(("Service", "ec2.amazonaws.com"))),
+                        ("Action", "sts:AssumeRole")))))),
+                ("tags", Tags)));
+            var profile = Add(AwsTypes.InstanceProfile, "profile", new PropertyMap(
+                ("role", Ref(role, "name")),
+                ("tags", Tags)));
+            return (role, profile);
+        }
+
+        /// <summary>The instances' group (egress only; a Service's container port from its load balancer alone) and, for a
+        /// Service, the load balancer's. Descriptions, which AWS cannot change in place, depend on kind and name only.</summary>
+        private (string Instances, string? LoadBalancer) SecurityGroups()
+        {
+            var allOutbound = List(Obj(("description", "all outbound"), ("protocol", "-1"), ("fromPort", 0), ("toPort", 0),
+                ("cidrBlocks", PropertyValue.Strings(["0.0.0.0/0"])), ("ipv6CidrBlocks", PropertyValue.Strings(["::/0"]))));
+            if (workload is not ServiceWorkload service)
+            {
+                return (Add(AwsTypes.SecurityGroup, "sg", new PropertyMap(
+                    ("description", $"Multinode {Kind} {_n}: instances, egress only"),
+                    ("vpcId", aws.VpcId),
+                    ("ingress", List()),
+                    ("egress", allOutbound),
+                    ("tags", Tags))), null);
+            }
+            var lbSg = Add(AwsTypes.SecurityGroup, "lb-sg", new PropertyMap(
+                ("description", $"Multinode Service {_n}: load balancer, HTTP from anywhere"),
+                ("vpcId", aws.VpcId),
+                ("ingress", List(Obj(("description", "HTTP from anywhere"), ("protocol", "tcp"), ("fromPort", ListenerPort), ("toPort", ListenerPort),
+                    ("cidrBlocks", PropertyValue.Strings(["0.0.0.0/0"])), ("ipv6CidrBlocks", PropertyValue.Strings(["::/0"]))))),
+                ("egress", List(Obj(("description", "to the replica port"), ("protocol", "tcp"), ("fromPort", service.Port), ("toPort", service.Port),
+                    ("cidrBlocks", PropertyValue.Strings(["0.0.0.0/0"]))))),
+                ("tags", Tags)));
+            var sg = Add(AwsTypes.SecurityGroup, "sg", new PropertyMap(
+                ("description", $"Multinode {Kind} {_n}: instances, reachable only from the load balancer"),
+                ("vpcId", aws.VpcId),
+                ("ingress", List(Obj(("description", "from the load balancer"), ("protocol", "tcp"), ("fromPort", service.Port), ("toPort", service.Port),
+                    ("securityGroups", List(Ref(lbSg, "id")))))),
+                ("egress", allOutbound),
+                ("tags", Tags)));
+            return (sg, lbSg);
+        }
+
+        private (string TargetGroup, string LoadBalancer) LoadBalancer(ServiceWorkload service, string lbSg)
+        {
+            var tg = Add(AwsTypes.TargetGroup, "tg", new PropertyMap(
+                ("port", service.Port),
+                ("protocol", "HTTP"),
+                ("targetType", "instance"),
+                ("vpcId", aws.VpcId),
+                // Connection draining: a replica leaving keeps its requests for up to timeoutSeconds (ALB allows 3600).
+                ("deregistrationDelay", Math.Min(3600, workload.Container.TimeoutSeconds)),
+                ("healthCheck", Obj(
+                    ("enabled", true), ("path", service.HealthCheckPath), ("protocol", "HTTP"), ("port", "traffic-port"),
+                    ("matcher", "200-399"), ("interval", 15), ("timeout", 5), ("healthyThreshold", 2), ("unhealthyThreshold", 3))),
+                ("tags", Tags)));
+            var lb = Add(AwsTypes.LoadBalancer, "lb", new PropertyMap(
+                ("loadBalancerType", "application"),
+                ("internal", false),
+                ("subnets", aws.SubnetIds),
+                ("securityGroups", List(Ref(lbSg, "id"))),
+                ("dropInvalidHeaderFields", true),
+                ("tags", Tags)));
+            Add(AwsTypes.Listener, "http", new PropertyMap(
+                ("loadBalancerArn", Ref(lb, "arn")),
+                ("port", ListenerPort),
+                ("protocol", "HTTP"),
+                ("defaultActions", List(Obj(("type", "forward"), ("targetGroupArn", Ref(tg, "arn"))))),
+                ("tags", Tags)));
+            return (tg, lb);
+        }
+
+        /// <summary>The kind's scaling children (docs/scaling.md): queue-driven policies, CPU tracking or a schedule.</summary>
+        private void Scaling(string asg, string? queue)
+        {
+            switch (workload)
+            {
+                case FunctionWorkload f:
+                    // Closes the race between "idle, so unprotected" and "just took a message": an instance chosen
+                    // for scale-in may finish its invocation before it goes.
+                    Add(AwsTypes.LifecycleHook, "drain", new PropertyMap(
+                        ("autoscalingGroupName", Ref(asg, "name")),
+                        ("lifecycleTransition", "autoscaling:EC2_INSTANCE_TERMINATING"),
+                        ("heartbeatTimeout", DrainSeconds(workload.Container.TimeoutSeconds)),
+                        ("defaultResult", "CONTINUE")));
+                    QueuePolicies(asg, queue!, new QueueScaling(f.MaxWorkersLimit, f.SpareWorkers, f.CooldownPeriod));
+                    break;
+                case JobWorkload j:
+                    QueuePolicies(asg, queue!, new QueueScaling(j.MaxConcurrency, 0, null));
+                    break;
+                case ServiceWorkload s:
+                    Add(AwsTypes.Policy, "cpu", new PropertyMap(
+                        ("autoscalingGroupName", Ref(asg, "name")),
+                        ("policyType", "TargetTrackingScaling"),
+                        ("estimatedInstanceWarmup", 300),
+                        ("targetTrackingConfiguration", Obj(
+                            ("predefinedMetricSpecification", Obj(("predefinedMetricType", "ASGAverageCPUUtilization"))),
+                            ("targetValue", CpuTarget(s.TargetCpuUtilization))))));
+                    break;
+                case ScheduledTaskWorkload t:
+                    Add(AwsTypes.Schedule, "run", new PropertyMap(
+                        // Unique within its group only, so a fixed name cannot collide across stacks.
+                        ("scheduledActionName", $"{_n}-run"),
+                        ("autoscalingGroupName", Ref(asg, "name")),
+                        ("recurrence", t.Schedule),
+                        ("timeZone", t.TimeZone),
+                        ("minSize", 0),
+                        ("maxSize", 1),
+                        ("desiredCapacity", 1)));
+                    break;
+            }
+        }
+
+        /// <summary>Exactly the keys of <see cref="WorkloadOutputs.For"/>.</summary>
+        private PropertyMap Outputs(string? queue, string? lb) => new(
+            (WorkloadOutputs.Children.Name, PropertyValue.Strings(_resources.Select(r => r.Name))),
+            (WorkloadOutputs.Queue.Name, queue is null ? null : Ref(queue, "url")),
+            // The DNS name: a reference cannot be prefixed with "http://" until plans can format strings from outputs.
+            (WorkloadOutputs.Endpoint.Name, lb is null ? null : Ref(lb, "dnsName")),
+            (WorkloadOutputs.Schedule.Name, workload is ScheduledTaskWorkload st ? PropertyValue.From($"{st.Schedule} ({st.TimeZone})") : null));
+
+        /// <summary>How long a terminating worker may finish its invocation: timeoutSeconds plus 30 s to wind down,
+        /// within the 30..7200 s a lifecycle hook allows.</summary>
+        public static int DrainSeconds(int timeoutSeconds) => Math.Clamp(timeoutSeconds + 30, 30, 7200);
+
+        /// <summary>100 × utilisation, rounded to hundredths so that 0.65 gives 65 and not 65.00000000000001.</summary>
+        public static double CpuTarget(double utilisation) => Math.Round(utilisation * 100, 2);
+
+        private PropertyMap LaunchTemplate(string profile, string sg, bool hasSecrets, EcrImage? ecr)
+        {
+            var gpu = workload.Resources.Gpu is not null;
+            PropertyValue securityGroups = aws.SecurityGroupIds switch
+            {
+                null => List(Ref(sg, "id")),
+                ArrayValue extra => PropertyValue.From(extra.Items.Prepend(Ref(sg, "id"))),
+                _ => PropertyValue.Unknown,
+            };
+            return new PropertyMap(
+                ("description", $"Multinode {Kind} \"{_n}\""),
+                ("imageId", aws.AmiId ?? $"resolve:ssm:{(gpu ? GpuAmiParameter : AmiParameter)}"),
+                ("instanceType", choice.Primary.Name),
+                ("keyName", aws.KeyName),
+                ("vpcSecurityGroupIds", securityGroups),
+                ("iamInstanceProfile", Obj(("arn", Ref(profile, "arn")))),
+                ("metadataOptions", Obj(
+                    ("httpEndpoint", "enabled"),
+                    ("httpTokens", "required"),
+                    // Queue workers' containers call SQS and Auto Scaling with the instance role, one hop behind
+                    // Docker's bridge; other kinds' containers get no path to the role's credentials.
+                    ("httpPutResponseHopLimit", workload.Kind is WorkloadKind.Function or WorkloadKind.Job ? 2 : 1),
+                    ("instanceMetadataTags", "enabled"))),
+                ("blockDeviceMappings", List(Obj(
+                    ("deviceName", "/dev/xvda"),
+                    ("ebs", Obj(
+                        ("volumeSize", gpu ? 100 : 30),
+                        ("volumeType", "gp3"),
+                        ("encrypted", "true"),
+                        ("deleteOnTermination", "true")))))),
+                ("instanceInitiatedShutdownBehavior", "terminate"),
+                ("userData", Text.Base64(UserData.Script(workload, hasSecrets, ecr))),
+                ("updateDefaultVersion", true),
+                ("tagSpecifications", List(Obj(("resourceType", "volume"), ("tags", Tags)))),
+                ("tags", Tags));
+        }
+
+        private PropertyMap Group(string lt, string? queue, string? dlq, string? secrets, string? tg)
+        {
+            var (min, max) = workload switch
+            {
+                FunctionWorkload f => (f.SpareWorkers, f.MaxWorkersLimit),
+                JobWorkload j => (0, j.MaxConcurrency),
+                ServiceWorkload s => (s.MinReplicas, s.MaxReplicas),
+                ScheduledTaskWorkload => (0, 1),
+                _ => (1, 1),
+            };
+            var launchTemplate = Obj(("id", Ref(lt, "id")), ("version", "$Latest"));
+            // One entry per key (AWS rejects duplicates): the workload's own tags may rename instances; Multinode's win.
+            var tags = new PropertyMap(
+                new[] { KeyValuePair.Create("Name", (PropertyValue)_n) }
+                    .Concat(((ObjectValue)Tags).Map)
+                    .Concat(new (string Key, string? Child, string Property)[]
+                        {
+                            (UserData.QueueUrlTag, queue, "url"),
+                            (UserData.DeadLetterQueueUrlTag, dlq, "url"),
+                            (UserData.SecretsTag, secrets, "name"),
+                        }
+                        .Where(t => t.Child is not null)
+                        .Select(t => KeyValuePair.Create(t.Key, Ref(t.Child!, t.Property)))));
+            return new PropertyMap(
+                ("minSize", min),
+                ("maxSize", max),
+                ("vpcZoneIdentifiers", aws.SubnetIds),
+                ("launchTemplate", choice.Types.Count == 1 ? launchTemplate : null),
+                ("mixedInstancesPolicy", choice.Types.Count > 1
+                    ? Obj(("launchTemplate", Obj(
+                        ("launchTemplateSpecification", Obj(("launchTemplateId", Ref(lt, "id")), ("version", "$Latest"))),
+                        ("overrides", PropertyValue.From(choice.Types.Select(t => Obj(("instanceType", t.Name))))))))
+                    : null),
+                ("targetGroupArns", tg is not null ? List(Ref(tg, "arn")) : null),
+                ("healthCheckType", tg is not null ? "ELB" : "EC2"),
+                ("healthCheckGracePeriod", 300),
+                // Job instances never die by scale-in: each ends itself after its one execution.
+                ("protectFromScaleIn", workload.Kind == WorkloadKind.Job),
+                // A Daemon's replacement terminates the old instance before launching the new one, and AZ rebalancing
+                // (which launches first) is off, so two never run at once.
+                ("instanceMaintenancePolicy", workload.Kind == WorkloadKind.Daemon
+                    ? Obj(("minHealthyPercentage", 0), ("maxHealthyPercentage", 100))
+                    : null),
+                // Rebalancing launches before it terminates: a second daemon or scheduled run, or an extra job worker.
+                ("suspendedProcesses", workload.Kind is WorkloadKind.Daemon or WorkloadKind.ScheduledTask or WorkloadKind.Job
+                    ? PropertyValue.Strings(["AZRebalance"])
+                    : null),
+                ("metricsGranularity", "1Minute"),
+                ("enabledMetrics", PropertyValue.Strings(["GroupDesiredCapacity", "GroupInServiceInstances", "GroupPendingInstances", "GroupTerminatingInstances"])),
+                ("tags", PropertyValue.From(tags.Select(t => GroupTag(t.Key, t.Value)))));
+        }
+
+        private static PropertyValue GroupTag(string key, PropertyValue value) =>
+            Obj(("key", key), ("value", value), ("propagateAtLaunch", true));
+
+        /// <summary>Only what this workload's instances do, on this workload's own resources.</summary>
+        private void RolePolicy(string role, string asg, string? queue, string? dlq, string? secrets, EcrImage? ecr)
+        {
+            var statements = new List<PropertyValue>();
+            PropertyValue Statement(string sid, IEnumerable<string> actions, PropertyValue resource) =>
+                Obj(("Sid", sid), ("Effect", "Allow"), ("Action", PropertyValue.Strings(actions)), ("Resource", resource));
+            if (queue is not null)
+            {
+                statements.Add(Statement("ConsumeOwnQueue",
+                    ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"], Ref(queue, "arn")));
+                statements.Add(Statement("DeadLetterOwnQueue", ["sqs:SendMessage"], Ref(dlq!, "arn")));
+            }
+            switch (workload.Kind)
+            {
+                case WorkloadKind.Function:
+                    statements.Add(Statement("ProtectWhileBusy",
+                        ["autoscaling:SetInstanceProtection", "autoscaling:CompleteLifecycleAction"], Ref(asg, "arn")));
+                    break;
+                case WorkloadKind.Job or WorkloadKind.ScheduledTask:
+                    statements.Add(Statement("EndOwnInstance", ["autoscaling:TerminateInstanceInAutoScalingGroup"], Ref(asg, "arn")));
+                    break;
+            }
+            if (secrets is not null)
+                statements.Add(Statement("ReadOwnSecrets", ["ssm:GetParameter"], Ref(secrets, "arn")));
+            if (ecr is not null)
+            {
+                // ecr:GetAuthorizationToken has no resource-level permissions: AWS requires "*" (docs/aws.md).
+                statements.Add(Statement("EcrLogin", ["ecr:GetAuthorizationToken"], "*"));
+                statements.Add(Statement("PullOwnImage", ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], ecr.RepositoryArn));
+            }
+            if (statements.Count == 0) return;
+            Add(AwsTypes.RolePolicy, "policy", new PropertyMap(
+                ("role", Ref(role, "name")),
+                ("policy", Obj(("Version", "2012-10-17"), ("Statement", PropertyValue.From(statements))))));
+        }
+
+        private void QueuePolicies(string asg, string queue, QueueScaling scaling)
+        {
+            var group = Ref(asg, "name");
+            var queueName = Ref(queue, "name");
+            PropertyValue TrackedMetric(string id, string ns, string metric, string dimension, PropertyValue value, string stat) => Obj(
+                ("id", id),
+                ("metricStat", Obj(
+                    ("metric", Obj(("namespace", ns), ("metricName", metric), ("dimensions", List(Obj(("name", dimension), ("value", value)))))),
+                    ("stat", stat))),
+                ("returnData", false));
+            Add(AwsTypes.Policy, "track", new PropertyMap(
+                ("autoscalingGroupName", group),
+                ("policyType", "TargetTrackingScaling"),
+                ("targetTrackingConfiguration", Obj(
+                    ("customizedMetricSpecification", Obj(("metrics", List(
+                        TrackedMetric("visible", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queueName, "Maximum"),
+                        TrackedMetric("inflight", "AWS/SQS", "ApproximateNumberOfMessagesNotVisible", "QueueName", queueName, "Maximum"),
+                        TrackedMetric("workers", "AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", group, "Average"),
+                        Obj(("id", "load"), ("label", "(in-flight + spare) per in-service instance"),
+                            ("expression", scaling.TrackingExpression), ("returnData", true)))))),
+                    ("targetValue", 1),
+                    // Scale-in is the cooldown-aware step policy's (Function) or the workers' own (Job).
+                    ("disableScaleIn", true)))));
+
+            var start = Add(AwsTypes.Policy, "start", new PropertyMap(
+                ("autoscalingGroupName", group),
+                ("policyType", "StepScaling"),
+                ("adjustmentType", "ExactCapacity"),
+                ("metricAggregationType", "Maximum"),
+                ("stepAdjustments", QueueScaling.StepsValue(scaling.StartSteps))));
+            Alarm("start-alarm", queueName, group, QueueScaling.StartExpression, "in-flight messages while no instance is in service",
+                periods: 1, period: 60, Ref(start, "arn"));
+
+            if (scaling.CooldownSeconds is null) return;
+            var scaleIn = Add(AwsTypes.Policy, "scale-in", new PropertyMap(
+                ("autoscalingGroupName", group),
+                ("policyType", "StepScaling"),
+                ("adjustmentType", "ChangeInCapacity"),
+                ("metricAggregationType", "Minimum"),
+                ("stepAdjustments", QueueScaling.StepsValue(scaling.ScaleInSteps))));
+            Alarm("scale-in-alarm", queueName, group, scaling.ScaleInExpression, "in-service instances beyond in-flight + spare",
+                scaling.ScaleInEvaluationPeriods, scaling.Period, Ref(scaleIn, "arn"));
+        }
+
+        private void Alarm(string suffix, PropertyValue queueName, PropertyValue group, string expression, string label,
+            int periods, int period, PropertyValue action)
+        {
+            PropertyValue Metric(string id, string ns, string metric, string dimension, PropertyValue value, string stat) => Obj(
+                ("id", id),
+                ("metric", Obj(("namespace", ns), ("metricName", metric), ("period", period), ("stat", stat),
+                    ("dimensions", Obj((dimension, value))))),
+                ("returnData", false));
+            Add(AwsTypes.MetricAlarm, suffix, new PropertyMap(
+                ("alarmDescription", $"Multinode {Kind} \"{_n}\": {label}"),
+                ("comparisonOperator", "GreaterThanOrEqualToThreshold"),
+                ("threshold", 1),
+                ("evaluationPeriods", periods),
+                ("datapointsToAlarm", periods),
+                ("treatMissingData", "notBreaching"),
+                ("metricQueries", List(
+                    Metric("visible", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queueName, "Maximum"),
+                    Metric("inflight", "AWS/SQS", "ApproximateNumberOfMessagesNotVisible", "QueueName", queueName, "Maximum"),
+                    Metric("workers", "AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", group, "Average"),
+                    Obj(("id", "signal"), ("label", label), ("expression", expression), ("returnData", true)))),
+                ("alarmActions", List(action)),
+                ("tags", Tags)));
+        }
+
+        private PlanSummary Summary()
+        {
+            var summary = Summaries.AtMaximumScale(workload);
+            var price = choice.WorstPricePerHour;
+            var cost = summary.MaxWorkers * price;
+            var facts = new List<KeyValuePair<string, string>>
+            {
+                new(choice.Types.Count == 1 ? "instance type" : "instance types", string.Join(", ", choice.Types.Select(t => t.Description))),
+                new("price per instance-hour", PlanJson.Dollars(price) + (choice.Types.Count > 1 ? " (the dearest listed)" : "")),
+                new("prices", $"on-demand {catalog.Region}, catalog of {catalog.Date}" +
+                    (aws.Region == catalog.Region ? "" : $" (aws.region is {aws.Region}; prices there differ)")),
+            };
+            if (workload is ServiceWorkload)
+            {
+                cost += LoadBalancerPricePerHour;
+                facts.Add(new("load balancer per hour", $"{PlanJson.Dollars(LoadBalancerPricePerHour)} (included; LCU charges are not)"));
+            }
+            // Trailing zeros of a product (30 × 0.526 = 15.780) would otherwise show in printed plans.
+            return summary with { Facts = facts, MaxHourlyCost = cost / 1.0000000000000000000000000000m };
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Multinode.Infra.Catalog;
+using Multinode.Infra.Workloads;
+
+namespace Multinode.Infra.Tests.Catalog;
+
+public sealed class InstanceCatalogTests
+{
+    private static ResourceRequest Request(double cpu, string memory, GpuType? gpu = null, int count = 1) =>
+        new(cpu, Memory.Parse(memory), gpu is { } g ? new GpuRequest(g, count) : null);
+
+    [Fact]
+    public void Default_IsDatedAndSourced()
+    {
+        var catalog = InstanceCatalog.Default;
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}$", catalog.Date);
+        Assert.Contains("AWS", catalog.Source, StringComparison.Ordinal);
+        Assert.Equal("us-east-1", catalog.Region);
+        Assert.Equal(catalog.Types.Count, catalog.Types.Select(t => t.Name).Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("t3.")]
+    [InlineData("m6i.")]
+    [InlineData("m7i.")]
+    [InlineData("c6i.")]
+    [InlineData("c7i.")]
+    [InlineData("r6i.")]
+    [InlineData("r7i.")]
+    public void Default_CoversGeneralPurposeFamily(string family) =>
+        Assert.Contains(InstanceCatalog.Default.Types, t => t.Name.StartsWith(family, StringComparison.Ordinal) && t.Gpu is null);
+
+    [Theory]
+    [InlineData("g4dn", GpuType.T4, 16)]
+    [InlineData("g5", GpuType.A10G, 24)]
+    [InlineData("g6", GpuType.L4, 24)]
+    [InlineData("g6e", GpuType.L40S, 48)]
+    [InlineData("p3", GpuType.V100, 16)]
+    [InlineData("p4d", GpuType.A100, 40)]
+    [InlineData("p4de", GpuType.A100_80GB, 80)]
+    [InlineData("p5", GpuType.H100, 80)]
+    [InlineData("p5e", GpuType.H200, 141)]
+    public void Default_GpuFamilyHasItsModelAndMemory(string family, GpuType type, int memoryGiB)
+    {
+        var members = InstanceCatalog.Default.Types.Where(t => t.Name.StartsWith(family + ".", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(members);
+        Assert.All(members, t => Assert.Equal(new GpuSpec(type, t.Gpu!.Count, memoryGiB), t.Gpu));
+        Assert.All(members, t => Assert.True(t.PricePerHour > 0));
+    }
+
+    [Theory]
+    [InlineData(1, "2Gi", null, 1, "t3.small")]
+    [InlineData(2, "4Gi", null, 1, "t3.medium")]
+    [InlineData(16, "32Gi", null, 1, "c6i.4xlarge")]
+    [InlineData(4, "64Gi", null, 1, "r6i.2xlarge")]
+    [InlineData(4, "16Gi", GpuType.T4, 1, "g4dn.xlarge")]
+    [InlineData(4, "16Gi", GpuType.T4, 2, "g4dn.12xlarge")]
+    [InlineData(8, "32Gi", GpuType.L4, 1, "g6.2xlarge")]
+    [InlineData(4, "16Gi", GpuType.A10G, 1, "g5.xlarge")]
+    [InlineData(1, "2Gi", GpuType.L40S, 1, "g6e.xlarge")]
+    [InlineData(1, "2Gi", GpuType.V100, 2, "p3.8xlarge")]
+    [InlineData(1, "2Gi", GpuType.A100, 1, "p4d.24xlarge")]
+    [InlineData(1, "2Gi", GpuType.A100_80GB, 8, "p4de.24xlarge")]
+    [InlineData(1, "2Gi", GpuType.H100, 8, "p5.48xlarge")]
+    [InlineData(1, "2Gi", GpuType.H200, 1, "p5e.48xlarge")]
+    public void Cheapest_Request_PicksCheapestFit(double cpu, string memory, GpuType? gpu, int count, string expected) =>
+        Assert.Equal(expected, InstanceCatalog.Default.Cheapest(Request(cpu, memory, gpu, count))?.Name);
+
+    [Fact]
+    public void Cheapest_IsNeverDearerThanAnyFit()
+    {
+        var catalog = InstanceCatalog.Default;
+        foreach (var request in new[] { Request(3, "12Gi"), Request(10, "100Gi"), Request(6, "40Gi", GpuType.A10G), Request(20, "100Gi", GpuType.L4, 2) })
+        {
+            var cheapest = catalog.Cheapest(request)!;
+            Assert.True(cheapest.Fits(request));
+            Assert.All(catalog.Types.Where(t => t.Fits(request)), t => Assert.True(cheapest.PricePerHour <= t.PricePerHour, $"{t.Name} is cheaper than {cheapest.Name}"));
+        }
+    }
+
+    [Fact]
+    public void Cheapest_CpuRequest_NeverLandsOnGpuMachine()
+    {
+        // 96 vCPU and 384 GiB would fit g4dn.metal too; a request without GPUs must not pay for idle GPUs.
+        var chosen = InstanceCatalog.Default.Cheapest(Request(96, "384Gi"))!;
+        Assert.Null(chosen.Gpu);
+    }
+
+    [Fact]
+    public void Cheapest_NothingFits_ReturnsNullAndLargestNamesTheBiggestCandidate()
+    {
+        var request = Request(128, "64Gi", GpuType.T4);
+        Assert.Null(InstanceCatalog.Default.Cheapest(request));
+        Assert.Equal("g4dn.metal (96 vCPU, 384 GiB, 8 × t4)", InstanceCatalog.Default.Largest(request)!.Description);
+    }
+
+    [Fact]
+    public void Shortfalls_TooSmall_NamesEachDimension()
+    {
+        var t3 = InstanceCatalog.Default.Find("t3.small")!;
+        Assert.Equal(["2 vCPU < resources.cpu = 4", "2 GiB < resources.memory = \"16Gi\"", "no GPU < resources.gpu = 1 × t4"],
+            t3.Shortfalls(Request(4, "16Gi", GpuType.T4)));
+        Assert.Empty(t3.Shortfalls(Request(2, "2Gi")));
+    }
+
+    [Fact]
+    public void Parse_CatalogJson_ReadsPricesExactly()
+    {
+        using var document = JsonDocument.Parse("""
+            {"source": "test", "date": "2020-01-01", "region": "eu-west-1", "instanceTypes": [
+              {"name": "x.large", "vcpus": 2, "memoryGiB": 8, "pricePerHour": "0.1234"},
+              {"name": "x.gpu", "vcpus": 4, "memoryGiB": 16, "gpu": {"type": "nvidia-tesla-t4", "count": 1, "memoryGiB": 16}, "pricePerHour": "0.5"}
+            ]}
+            """);
+        var catalog = InstanceCatalog.Parse(document.RootElement);
+        Assert.Equal(0.1234m, catalog.Find("x.large")!.PricePerHour);
+        Assert.Equal(new GpuSpec(GpuType.T4, 1, 16), catalog.Find("x.gpu")!.Gpu);
+        Assert.Equal("eu-west-1", catalog.Region);
+    }
+}

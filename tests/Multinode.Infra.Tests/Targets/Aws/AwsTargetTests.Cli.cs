@@ -1,0 +1,44 @@
+namespace Multinode.Infra.Tests.Targets.Aws;
+
+/// <summary>What `multinode plan` shows for the AWS example, in every format.</summary>
+public sealed partial class AwsTargetTests
+{
+    private static string PlanExample(string format)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = Multinode.Infra.Cli.Cli.Run(["plan", Repo.File("examples", "aws-inference"), "--format", format], stdout, stderr);
+        Assert.True(code == 0, stderr.ToString());
+        return stdout.ToString();
+    }
+
+    [Fact]
+    public void CliPlan_Markdown_ListsResourcesInstanceTypePriceAndWorstCase()
+    {
+        var md = PlanExample("markdown");
+        Assert.Contains("| instance type | g6.2xlarge (8 vCPU, 32 GiB, 1 × l4) |", md, StringComparison.Ordinal);
+        Assert.Contains("| price per instance-hour | $0.9776 |", md, StringComparison.Ordinal);
+        Assert.Contains("| worst-case cost per hour | $29.328 |", md, StringComparison.Ordinal);
+        Assert.Contains("| `generate-asg` | `aws:autoscaling/group:Group` |", md, StringComparison.Ordinal);
+        Assert.Contains("| `gateway-lb` | `aws:lb/loadBalancer:LoadBalancer` |", md, StringComparison.Ordinal);
+        Assert.Contains("| `usage-report-run` | `aws:autoscaling/schedule:Schedule` |", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CliPlan_Json_CarriesFactsAndCost()
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(PlanExample("json"));
+        var finetune = json.RootElement.GetProperty("workloads").EnumerateArray().Single(w => w.GetProperty("name").GetString() == "finetune");
+        var summary = finetune.GetProperty("summary");
+        Assert.Equal("g5.12xlarge (48 vCPU, 192 GiB, 4 × a10g), g5.24xlarge (96 vCPU, 384 GiB, 4 × a10g)", summary.GetProperty("instance types").GetString());
+        Assert.Equal(3 * 8.144m, summary.GetProperty("maxHourlyCost").GetDecimal());
+    }
+
+    [Fact]
+    public void CliPlan_Text_ShowsTheChosenTypes()
+    {
+        var text = PlanExample("text");
+        Assert.Contains("g6.2xlarge (8 vCPU, 32 GiB, 1 × l4)", text, StringComparison.Ordinal);
+        Assert.Contains("metrics-shipper-asg", text, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,382 @@
+using Multinode.Infra.Values;
+
+namespace Multinode.Infra.Tests.Targets.Aws;
+
+public sealed partial class AwsTargetTests
+{
+    private const string Function = """
+        square:
+          type: multinode:index:Function
+          properties:
+            image: ghcr.io/example/square:1.0.0
+            maxWorkers: 30
+            spareWorkers: 2
+            cooldownPeriod: 300
+        """;
+
+    [Fact]
+    public void Plan_Function_GroupSpansSpareToMaxWorkers()
+    {
+        var asg = AwsPlanning.PlanOne(Function).Child("square-asg");
+        Assert.Equal(2, asg.Number("minSize"));
+        Assert.Equal(30, asg.Number("maxSize"));
+        Assert.Null(asg.At("desiredCapacity"));
+        Assert.Equal(PropertyValue.From(false), asg.At("protectFromScaleIn"));
+    }
+
+    [Fact]
+    public void Plan_Function_ScalesInOnlyAfterCooldownOfExcess()
+    {
+        var plan = AwsPlanning.PlanOne(Function);
+        var alarm = plan.Child("square-scale-in-alarm");
+        Assert.Equal(60, alarm.Number("metricQueries.0.metric.period"));
+        Assert.Equal(5, alarm.Number("evaluationPeriods"));
+        Assert.Equal(5, alarm.Number("datapointsToAlarm"));
+        Assert.Equal(300, alarm.Number("evaluationPeriods") * alarm.Number("metricQueries.0.metric.period"));
+        Assert.Equal("GreaterThanOrEqualToThreshold", alarm.String("comparisonOperator"));
+        Assert.Equal(1, alarm.Number("threshold"));
+        Assert.Equal("FILL(workers, 0) - (FILL(visible, 0) + FILL(inflight, 0) + 2)", alarm.String("metricQueries.3.expression"));
+        Assert.Equal(new ReferenceValue("square-scale-in", "arn"), alarm.At("alarmActions.0"));
+
+        var policy = plan.Child("square-scale-in");
+        Assert.Equal("ChangeInCapacity", policy.String("adjustmentType"));
+        Assert.Equal("0", policy.String("stepAdjustments.0.metricIntervalLowerBound"));
+        Assert.Equal("1", policy.String("stepAdjustments.0.metricIntervalUpperBound"));
+        Assert.Equal(-1, policy.Number("stepAdjustments.0.scalingAdjustment"));
+        Assert.Equal(-2, policy.Number("stepAdjustments.1.scalingAdjustment"));
+        var steps = (ArrayValue)policy.At("stepAdjustments")!;
+        Assert.Equal(20, steps.Items.Count);
+        Assert.Null(AwsPlanning.At(steps.Items[^1], "metricIntervalUpperBound"));
+        Assert.Equal(-20, AwsPlanning.At(steps.Items[^1], "scalingAdjustment") is NumberValue n ? n.Value : 0);
+    }
+
+    [Fact]
+    public void Plan_Function_TracksInFlightPlusSparePerInstanceWithoutScaleIn()
+    {
+        var track = AwsPlanning.PlanOne(Function).Child("square-track");
+        Assert.Equal("TargetTrackingScaling", track.String("policyType"));
+        Assert.Equal(1, track.Number("targetTrackingConfiguration.targetValue"));
+        Assert.Equal(PropertyValue.From(true), track.At("targetTrackingConfiguration.disableScaleIn"));
+        var metrics = "targetTrackingConfiguration.customizedMetricSpecification.metrics";
+        Assert.Equal("ApproximateNumberOfMessagesVisible", track.String($"{metrics}.0.metricStat.metric.metricName"));
+        Assert.Equal(new ReferenceValue("square-queue", "name"), track.At($"{metrics}.0.metricStat.metric.dimensions.0.value"));
+        Assert.Equal("ApproximateNumberOfMessagesNotVisible", track.String($"{metrics}.1.metricStat.metric.metricName"));
+        Assert.Equal("GroupInServiceInstances", track.String($"{metrics}.2.metricStat.metric.metricName"));
+        Assert.Equal(new ReferenceValue("square-asg", "name"), track.At($"{metrics}.2.metricStat.metric.dimensions.0.value"));
+        Assert.Equal("(FILL(visible, 0) + FILL(inflight, 0) + 2) / workers", track.String($"{metrics}.3.expression"));
+    }
+
+    [Theory]
+    [InlineData(120, 150)]
+    [InlineData(1, 31)]
+    [InlineData(86400, 7200)]
+    public void Plan_Function_DrainHookWaitsForTheLongestInvocation(int timeout, int heartbeat)
+    {
+        var plan = AwsPlanning.PlanOne($"""
+            f:
+              type: multinode:index:Function
+              properties:
+                image: img
+                timeoutSeconds: {timeout}
+            """);
+        var hook = plan.Child("f-drain");
+        Assert.Equal("autoscaling:EC2_INSTANCE_TERMINATING", hook.String("lifecycleTransition"));
+        Assert.Equal(heartbeat, hook.Number("heartbeatTimeout"));
+        Assert.Equal("CONTINUE", hook.String("defaultResult"));
+        Assert.Equal(new ReferenceValue("f-asg", "name"), hook.At("autoscalingGroupName"));
+        Assert.Null(plan.Child("f-asg").At("suspendedProcesses"));
+    }
+
+    [Fact]
+    public void Plan_FunctionAtZero_StartPolicySetsInFlightPlusSpareInOneStep()
+    {
+        var plan = AwsPlanning.PlanOne("""
+            square:
+              type: multinode:index:Function
+              properties:
+                image: ghcr.io/example/square:1.0.0
+                maxWorkers: 5
+        """);
+        Assert.Equal(0, plan.Child("square-asg").Number("minSize"));
+        var start = plan.Child("square-start");
+        Assert.Equal("ExactCapacity", start.String("adjustmentType"));
+        var steps = (ArrayValue)start.At("stepAdjustments")!;
+        Assert.Equal([1, 2, 3, 4, 5], steps.Items.Select(s => ((NumberValue)AwsPlanning.At(s, "scalingAdjustment")!).Value));
+        Assert.Null(AwsPlanning.At(steps.Items[^1], "metricIntervalUpperBound"));
+        var alarm = plan.Child("square-start-alarm");
+        Assert.Equal("IF(FILL(workers, 0) < 1, FILL(visible, 0) + FILL(inflight, 0), 0)", alarm.String("metricQueries.3.expression"));
+        Assert.Equal(1, alarm.Number("evaluationPeriods"));
+        Assert.Equal(1, alarm.Number("threshold"));
+    }
+
+    [Theory]
+    [InlineData(0, 60, 1)]
+    [InlineData(45, 60, 1)]
+    [InlineData(61, 60, 2)]
+    [InlineData(3600, 60, 60)]
+    [InlineData(86400, 300, 288)]
+    public void Plan_Cooldown_RoundsUpToWholePeriods(int cooldown, int period, int periods)
+    {
+        var alarm = AwsPlanning.PlanOne($"""
+            f:
+              type: multinode:index:Function
+              properties:
+                image: img
+                cooldownPeriod: {cooldown}
+            """).Child("f-scale-in-alarm");
+        Assert.Equal(period, alarm.Number("metricQueries.0.metric.period"));
+        Assert.Equal(periods, alarm.Number("evaluationPeriods"));
+    }
+
+    [Fact]
+    public void Plan_Function_QueueHoldsMessagesForTimeoutAndHasDeadLetterQueue()
+    {
+        var plan = AwsPlanning.PlanOne("""
+            f:
+              type: multinode:index:Function
+              properties:
+                image: img
+                timeoutSeconds: 900
+            """);
+        Assert.Equal(900, plan.Child("f-queue").Number("visibilityTimeoutSeconds"));
+        Assert.Equal(1209600, plan.Child("f-dlq").Number("messageRetentionSeconds"));
+        Assert.Equal(new ReferenceValue("f-queue", "url"), plan.Outputs["queue"]);
+        var tags = (ArrayValue)plan.Child("f-asg").At("tags")!;
+        Assert.Contains(tags.Items, t => AwsPlanning.At(t, "key") is StringValue { Value: "multinode:queue-url" } &&
+            Equals(AwsPlanning.At(t, "value"), new ReferenceValue("f-queue", "url")));
+        Assert.Contains(tags.Items, t => AwsPlanning.At(t, "key") is StringValue { Value: "multinode:dead-letter-queue-url" } &&
+            Equals(AwsPlanning.At(t, "value"), new ReferenceValue("f-dlq", "url")));
+    }
+
+    [Fact]
+    public void Plan_Job_ProtectsEveryInstanceAndHasNoScaleInPolicy()
+    {
+        var plan = AwsPlanning.PlanOne("""
+            render:
+              type: multinode:index:Job
+              properties:
+                image: img
+                maxConcurrency: 7
+            """);
+        var asg = plan.Child("render-asg");
+        Assert.Equal(0, asg.Number("minSize"));
+        Assert.Equal(7, asg.Number("maxSize"));
+        Assert.Equal(PropertyValue.From(true), asg.At("protectFromScaleIn"));
+        Assert.Equal("AZRebalance", asg.String("suspendedProcesses.0"));
+        Assert.DoesNotContain(plan.Resources, r => r.Name.Contains("scale-in", StringComparison.Ordinal));
+        Assert.Equal("(FILL(visible, 0) + FILL(inflight, 0) + 0) / workers",
+            plan.Child("render-track").String("targetTrackingConfiguration.customizedMetricSpecification.metrics.3.expression"));
+        var start = (ArrayValue)plan.Child("render-start").At("stepAdjustments")!;
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], start.Items.Select(s => ((NumberValue)AwsPlanning.At(s, "scalingAdjustment")!).Value));
+        var script = plan.Child("render-lt").UserDataText();
+        Assert.Contains("-e MULTINODE_EXECUTIONS=1", script, StringComparison.Ordinal);
+        Assert.Contains("timeout 420s docker wait worker || docker kill worker", script, StringComparison.Ordinal);
+        Assert.Contains("terminate-instance-in-auto-scaling-group --region \"$REGION\" --instance-id \"$INSTANCE_ID\" --should-decrement-desired-capacity", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_Service_TargetTracksAverageCpuTimesHundred()
+    {
+        var plan = AwsPlanning.PlanOne("""
+            api:
+              type: multinode:index:Service
+              properties:
+                image: img
+                minReplicas: 3
+                maxReplicas: 12
+                targetCpuUtilization: 0.65
+            """);
+        var policy = plan.Child("api-cpu");
+        Assert.Equal("ASGAverageCPUUtilization", policy.String("targetTrackingConfiguration.predefinedMetricSpecification.predefinedMetricType"));
+        Assert.Equal(65, policy.Number("targetTrackingConfiguration.targetValue"));
+        var asg = plan.Child("api-asg");
+        Assert.Equal(3, asg.Number("minSize"));
+        Assert.Equal(12, asg.Number("maxSize"));
+        Assert.Equal("ELB", asg.String("healthCheckType"));
+        Assert.Equal(new ReferenceValue("api-tg", "arn"), asg.At("targetGroupArns.0"));
+        Assert.Equal(new ReferenceValue("api-lb", "dnsName"), plan.Outputs["endpoint"]);
+    }
+
+    [Fact]
+    public void Plan_Service_InstancesReachableOnlyFromLoadBalancer()
+    {
+        var plan = AwsPlanning.PlanOne("""
+            api:
+              type: multinode:index:Service
+              properties:
+                image: img
+                port: 9000
+                healthCheckPath: /healthz
+            """);
+        var instances = plan.Child("api-sg");
+        var ingress = Assert.Single(((ArrayValue)instances.At("ingress")!).Items);
+        Assert.Equal(9000, ((NumberValue)AwsPlanning.At(ingress, "fromPort")!).Value);
+        Assert.Equal(new ReferenceValue("api-lb-sg", "id"), AwsPlanning.At(ingress, "securityGroups.0"));
+        Assert.Null(AwsPlanning.At(ingress, "cidrBlocks"));
+        var lbIngress = Assert.Single(((ArrayValue)plan.Child("api-lb-sg").At("ingress")!).Items);
+        Assert.Equal(80, ((NumberValue)AwsPlanning.At(lbIngress, "fromPort")!).Value);
+        Assert.Equal(80, ((NumberValue)AwsPlanning.At(lbIngress, "toPort")!).Value);
+        var tg = plan.Child("api-tg");
+        Assert.Equal(9000, tg.Number("port"));
+        Assert.Equal("/healthz", tg.String("healthCheck.path"));
+        Assert.Equal("vpc-0123456789abcdef0", tg.String("vpcId"));
+        Assert.Equal(new ReferenceValue("api-tg", "arn"), plan.Child("api-http").At("defaultActions.0.targetGroupArn"));
+        Assert.Contains("-p 9000:9000", plan.Child("api-lt").UserDataText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_ServiceWithoutVpcId_FailsNamingTheKey()
+    {
+        var failures = AwsPlanning.Failures("""
+            api:
+              type: multinode:index:Service
+              properties:
+                image: img
+            """, """
+            target: aws
+            aws:
+              subnetIds: [subnet-a, subnet-b]
+            """);
+        Assert.Equal(["""Service "api": a Service needs aws.vpcId (the VPC of aws.subnetIds) for its target group and security groups, but it is not set"""], failures);
+    }
+
+    [Fact]
+    public void Plan_ScheduledTask_ScheduledActionStartsOneWorker()
+    {
+        var plan = AwsPlanning.PlanOne("""
+            report:
+              type: multinode:index:ScheduledTask
+              properties:
+                image: img
+                schedule: "0 3 * * *"
+                timeZone: Europe/Berlin
+                timeoutSeconds: 1800
+            """);
+        var asg = plan.Child("report-asg");
+        Assert.Equal("AZRebalance", asg.String("suspendedProcesses.0"));
+        Assert.Equal(0, asg.Number("minSize"));
+        Assert.Equal(1, asg.Number("maxSize"));
+        var run = plan.Child("report-run");
+        Assert.Equal("0 3 * * *", run.String("recurrence"));
+        Assert.Equal("Europe/Berlin", run.String("timeZone"));
+        Assert.Equal(1, run.Number("desiredCapacity"));
+        Assert.Equal(new ReferenceValue("report-asg", "name"), run.At("autoscalingGroupName"));
+        Assert.Equal("0 3 * * * (Europe/Berlin)", ((StringValue)plan.Outputs["schedule"]).Value);
+        Assert.Contains("timeout 1800s docker wait worker || docker kill worker", plan.Child("report-lt").UserDataText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_Daemon_ExactlyOneAndTerminatesBeforeLaunching()
+    {
+        var plan = AwsPlanning.PlanOne("""
+            ingest:
+              type: multinode:index:Daemon
+              properties:
+                image: img
+            """);
+        var asg = plan.Child("ingest-asg");
+        Assert.Equal(1, asg.Number("minSize"));
+        Assert.Equal(1, asg.Number("maxSize"));
+        Assert.Equal(0, asg.Number("instanceMaintenancePolicy.minHealthyPercentage"));
+        Assert.Equal(100, asg.Number("instanceMaintenancePolicy.maxHealthyPercentage"));
+        Assert.Equal("AZRebalance", asg.String("suspendedProcesses.0"));
+        Assert.DoesNotContain(plan.Resources, r => r.Type == "aws:autoscaling/policy:Policy");
+        Assert.Contains("docker run -d --restart always --name worker", plan.Child("ingest-lt").UserDataText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_EveryKind_OutputsExactlyTheDeclaredKeys()
+    {
+        var result = AwsPlanning.Plan("""
+            f: { type: "multinode:index:Function", properties: { image: img } }
+            j: { type: "multinode:index:Job", properties: { image: img } }
+            s: { type: "multinode:index:Service", properties: { image: img } }
+            t: { type: "multinode:index:ScheduledTask", properties: { image: img, schedule: "0 * * * *" } }
+            d: { type: "multinode:index:Daemon", properties: { image: img } }
+            """);
+        Assert.True(result.IsValid, string.Join("\n", result.Failures));
+        foreach (var plan in result.Value!.Workloads)
+        {
+            Assert.Equal(Multinode.Infra.Workloads.WorkloadOutputs.For(plan.Workload.Kind).Select(o => o.Name), plan.Outputs.Keys);
+            Assert.Equal(plan.Resources.Select(r => r.Name), ((ArrayValue)plan.Outputs["children"]).Items.Select(i => ((StringValue)i).Value));
+        }
+    }
+
+    [Fact]
+    public void Plan_GpuFunction_UsesGpuAmiAndPricesTheChosenType()
+    {
+        var plan = AwsPlanning.PlanOne("""
+            embed:
+              type: multinode:index:Function
+              properties:
+                image: img
+                resources: { cpu: 4, memory: 16Gi, gpu: { type: nvidia-tesla-t4 } }
+                maxWorkers: 20
+            """);
+        var lt = plan.Child("embed-lt");
+        Assert.Equal("g4dn.xlarge", lt.String("instanceType"));
+        Assert.Equal("resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id", lt.String("imageId"));
+        Assert.Contains(" --gpus all ", lt.UserDataText(), StringComparison.Ordinal);
+        Assert.Equal(("instance type", "g4dn.xlarge (4 vCPU, 16 GiB, 1 × t4)"), (plan.Summary.Facts[0].Key, plan.Summary.Facts[0].Value));
+        Assert.Equal(("price per instance-hour", "$0.526"), (plan.Summary.Facts[1].Key, plan.Summary.Facts[1].Value));
+        Assert.Equal(20 * 0.526m, plan.Summary.MaxHourlyCost);
+    }
+
+    [Fact]
+    public void Plan_CpuWorkload_UsesStandardAmiOrConfiguredOne()
+    {
+        var standard = AwsPlanning.PlanOne("d: { type: \"multinode:index:Daemon\", properties: { image: img } }").Child("d-lt");
+        Assert.Equal("resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id", standard.String("imageId"));
+        Assert.DoesNotContain("--gpus", standard.UserDataText(), StringComparison.Ordinal);
+        var configured = AwsPlanning.PlanOne("d: { type: \"multinode:index:Daemon\", properties: { image: img } }", """
+            target: aws
+            aws: { subnetIds: [subnet-a], amiId: ami-0123456789abcdef0 }
+            """).Child("d-lt");
+        Assert.Equal("ami-0123456789abcdef0", configured.String("imageId"));
+    }
+
+    [Fact]
+    public void Plan_Service_CostIncludesLoadBalancer()
+    {
+        var plan = AwsPlanning.PlanOne("""
+            api:
+              type: multinode:index:Service
+              properties:
+                image: img
+                maxReplicas: 8
+                resources: { cpu: 2, memory: 4Gi }
+            """);
+        Assert.Equal(8 * 0.0416m + 0.0225m, plan.Summary.MaxHourlyCost);
+        Assert.Contains(plan.Summary.Facts, f => f.Key == "load balancer per hour");
+    }
+
+    [Fact]
+    public void Plan_NameTag_OverridesInstanceNameOnceAndMultinodeTagsWin()
+    {
+        var plan = AwsPlanning.PlanOne("""
+            d:
+              type: multinode:index:Daemon
+              properties:
+                image: img
+                tags: { Name: ingest-primary, "multinode:workload": other, team: data }
+            """);
+        var tags = ((ArrayValue)plan.Child("d-asg").At("tags")!).Items
+            .Select(t => (((StringValue)AwsPlanning.At(t, "key")!).Value, ((StringValue)AwsPlanning.At(t, "value")!).Value)).ToList();
+        Assert.Equal([("Name", "ingest-primary"), ("multinode:workload", "d"), ("team", "data"), ("multinode:kind", "multinode:index:Daemon")], tags);
+    }
+
+    [Fact]
+    public void Plan_TagKeyWithSlash_FailsNamingTheTag()
+    {
+        var failures = AwsPlanning.Failures("""
+            d:
+              type: multinode:index:Daemon
+              properties:
+                image: img
+                tags: { "team/owner": platform }
+            """);
+        Assert.Equal([
+            """Daemon "d": tags.team/owner: the key "team/owner" cannot tag an EC2 instance whose tags are readable from the instance metadata; use letters, digits and + - = . , _ : @ (no spaces or '/', not starting with "aws:")""",
+        ], failures);
+    }
+}
