@@ -101,13 +101,10 @@ public static class Cli
         {
             "json" => DiffPrinter.Json(result),
             "text" => DiffPrinter.Text(result, basePath, headPath),
-            _ => DiffPrinter.Markdown(result, basePath, headPath, PricingNote),
+            _ => DiffPrinter.Markdown(result, basePath, headPath),
         });
         return Ok;
     }
-
-    /// <summary>Where costs come from, said next to every figure.</summary>
-    private const string? PricingNote = null;
 
     public static int PrintFailures(IReadOnlyList<ValidationFailure> failures, string file, TextWriter stderr)
     {

@@ -36,6 +36,9 @@ public static class DiffPrinter
 
     private static string Value(PropertyValue? value) => value is null ? "—" : value.Display();
 
+    private static string Monthly(decimal? hourly) =>
+        hourly is { } h ? "$" + (h * HoursPerMonth).ToString("#,##0.00", CultureInfo.InvariantCulture) : "n/a";
+
     private static string Money(decimal? amount) => amount is { } a ? PlanJson.Dollars(decimal.Round(a, 4)) : "n/a";
 
     private static string Delta(decimal? before, decimal? after)
@@ -51,8 +54,10 @@ public static class DiffPrinter
         var before = PlanJson.Totals(diff.Base);
         var after = PlanJson.Totals(diff.Head);
         yield return ("worst-case cost per hour", Money(before.MaxHourlyCost), Money(after.MaxHourlyCost), Delta(before.MaxHourlyCost, after.MaxHourlyCost));
-        yield return ($"worst-case cost per month ({HoursPerMonth} h)", Money(before.MaxHourlyCost * HoursPerMonth), Money(after.MaxHourlyCost * HoursPerMonth),
-            Delta(before.MaxHourlyCost * HoursPerMonth, after.MaxHourlyCost * HoursPerMonth));
+        yield return ($"worst-case cost per month ({HoursPerMonth} h)", Monthly(before.MaxHourlyCost), Monthly(after.MaxHourlyCost),
+            before.MaxHourlyCost is { } b && after.MaxHourlyCost is { } a
+                ? (a >= b ? "+" : "−") + Monthly(Math.Abs(a - b))
+                : "n/a");
         var quotas = diff.Head.Config.Quotas;
         var budget = diff.Head.Config.MaxHourlyCost;
         if (budget is { } max) yield return ("maxHourlyCost budget", Percent((double)(before.MaxHourlyCost ?? 0), max), Percent((double)(after.MaxHourlyCost ?? 0), max), "");
@@ -87,7 +92,7 @@ public static class DiffPrinter
         }
     }
 
-    public static string Markdown(PlanDiff diff, string baseName, string headName, string? pricingNote)
+    public static string Markdown(PlanDiff diff, string baseName, string headName)
     {
         // The marker lets a CI job find and update its own comment, even when there is nothing to show.
         if (diff.IsEmpty) return "<!-- multinode-diff --> " + EmptyLine(baseName, headName);
@@ -131,8 +136,19 @@ public static class DiffPrinter
                 {
                     md.Append("- `").Append(r.Name).Append("` (").Append(r.Kind.ToString().ToLowerInvariant()).Append(")\n");
                     foreach (var c in r.Changes)
+                    {
+                        var forces = r.ReplacedBy.Any(p => PlanDiff.Covers(p, c.Path)) ? " (forces replacement)" : "";
+                        if (LongText(c.Before) is { } oldText && LongText(c.After) is { } newText)
+                        {
+                            md.Append("  - `").Append(c.Path).Append("` changed").Append(forces).Append(":\n\n    ```diff\n");
+                            foreach (var line in oldText.Except(newText)) md.Append("    - ").Append(line).Append('\n');
+                            foreach (var line in newText.Except(oldText)) md.Append("    + ").Append(line).Append('\n');
+                            md.Append("    ```\n");
+                            continue;
+                        }
                         md.Append("  - `").Append(c.Path).Append("`: ").Append(Inline(Value(c.Before))).Append(" → ").Append(Inline(Value(c.After)))
-                          .Append(r.ReplacedBy.Any(p => PlanDiff.Covers(p, c.Path)) ? " (forces replacement)" : "").Append('\n');
+                          .Append(forces).Append('\n');
+                    }
                 }
                 md.Append("\n</details>\n\n");
             }
@@ -144,10 +160,31 @@ public static class DiffPrinter
         foreach (var (label, b, a, change) in Totals(diff))
             md.Append("| ").Append(label).Append(" | ").Append(b).Append(" | ").Append(a).Append(" | ").Append(change).Append(" |\n");
         md.Append('\n');
-        if (pricingNote is not null) md.Append("_").Append(pricingNote).Append("_\n\n");
+        md.Append('_').Append(PlanJson.PricingNote(diff.Head)).Append("_\n\n");
 
         md.Append("<details><summary>Resource graph</summary>\n\n```mermaid\n").Append(Mermaid(diff)).Append("```\n\n</details>\n");
         return md.ToString();
+    }
+
+    /// <summary>The lines of a long string (user data, scripts, policies), base64-decoded when it is base64 text;
+    /// null for short values, which print inline.</summary>
+    private static string[]? LongText(PropertyValue? value)
+    {
+        if (value is not StringValue { Value.Length: > 120 } s) return null;
+        var text = s.Value;
+        var buffer = new byte[text.Length];
+        if (Convert.TryFromBase64String(text, buffer, out var length))
+        {
+            try
+            {
+                text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer, 0, length);
+            }
+            catch (DecoderFallbackException)
+            {
+                return null;
+            }
+        }
+        return text.Split('\n');
     }
 
     private static string Inline(string text) => $"`{text.Replace("`", "'", StringComparison.Ordinal)}`";
@@ -202,6 +239,7 @@ public static class DiffPrinter
         }
         t.Append('\n');
         foreach (var (label, b, a, change) in Totals(diff)) t.Append(label).Append(": ").Append(b).Append(" → ").Append(a).Append(change.Length > 0 ? $" ({change})" : "").Append('\n');
+        t.Append(PlanJson.PricingNote(diff.Head)).Append('\n');
         return t.ToString();
     }
 
@@ -255,8 +293,8 @@ public static class DiffPrinter
                 w.WriteNumber("maxGpus", totals.MaxGpus);
                 if (totals.MaxHourlyCost is { } c)
                 {
-                    w.WriteNumber("maxHourlyCost", decimal.Round(c, 4));
-                    w.WriteNumber("maxMonthlyCost", decimal.Round(c * HoursPerMonth, 2));
+                    w.WriteNumber("maxHourlyCost", PlanJson.Normalize(decimal.Round(c, 4)));
+                    w.WriteNumber("maxMonthlyCost", PlanJson.Normalize(decimal.Round(c * HoursPerMonth, 2)));
                 }
                 w.WriteEndObject();
             }

@@ -55,6 +55,7 @@ public static class PlanPrinter
         var totals = new Table().AddColumns("total over all workloads", "value");
         foreach (var (label, value) in SummaryRows(PlanJson.Totals(plan))) totals.AddRow(Markup.Escape(label), Markup.Escape(value));
         console.Write(totals);
+        console.WriteLine(PlanJson.PricingNote(plan));
     }
 
     public static string Markdown(Plan plan)
@@ -77,6 +78,7 @@ public static class PlanPrinter
         }
         md.Append("### Totals at maximum scale\n\n| total | value |\n| --- | --- |\n");
         foreach (var (label, value) in SummaryRows(PlanJson.Totals(plan))) md.Append("| ").Append(label).Append(" | ").Append(Cell(value)).Append(" |\n");
+        md.Append("\n_").Append(PlanJson.PricingNote(plan)).Append("_\n");
         return md.ToString();
     }
 

@@ -10,9 +10,12 @@ public static class GoldenFile
 
     private static string ThisFile([CallerFilePath] string path = "") => path;
 
-    public static void Assert(string name, string actual)
+    public static void Assert(string name, string actual) => AssertFile(Path.Combine(Folder(), name), actual);
+
+    /// <summary>The same for a golden file elsewhere in the repository (e.g. a rendered example).</summary>
+    public static void AssertFile(string path, string actual)
     {
-        var path = Path.Combine(Folder(), name);
+        var name = Path.GetFileName(path);
         if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
         {
             File.WriteAllText(path, actual);

@@ -31,6 +31,13 @@ public static class PlanJson
             w.WriteStartObject("totals");
             WriteSummary(w, Totals(plan));
             w.WriteEndObject();
+            var catalog = Catalog.InstanceCatalog.Default;
+            w.WriteStartObject("pricing");
+            w.WriteString("basis", "on-demand");
+            w.WriteString("region", catalog.Region);
+            w.WriteString("date", catalog.Date);
+            w.WriteString("note", PricingNote(plan));
+            w.WriteEndObject();
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
@@ -39,6 +46,9 @@ public static class PlanJson
     /// <summary>One workload's plan on its own (golden files hold one per kind and target).</summary>
     public static string Write(WorkloadPlan workload, Configuration.ProviderConfig config) =>
         Write(new Plan(config, [workload]));
+
+    /// <summary>Where the plan's cost figures come from and what they assume.</summary>
+    public static string PricingNote(Plan plan) => Catalog.NodePacking.PricingNote(plan.Config, Catalog.InstanceCatalog.Default);
 
     /// <summary>Capacity and cost of every workload at maximum scale together.</summary>
     public static PlanSummary Totals(Plan plan) => new()
@@ -73,7 +83,7 @@ public static class PlanJson
         w.WriteNumber("maxCpu", summary.MaxCpu);
         w.WriteString("maxMemory", summary.MaxMemory.ToString());
         w.WriteNumber("maxGpus", summary.MaxGpus);
-        if (summary.MaxHourlyCost is { } cost) w.WriteNumber("maxHourlyCost", decimal.Round(cost, 4));
+        if (summary.MaxHourlyCost is { } cost) w.WriteNumber("maxHourlyCost", Normalize(decimal.Round(cost, 4)));
         foreach (var (label, value) in summary.Facts) w.WriteString(label, value);
     }
 
@@ -108,6 +118,9 @@ public static class PlanJson
         foreach (var item in items) w.WriteStringValue(item);
         w.WriteEndArray();
     }
+
+    /// <summary>Drops trailing zeros (0.8320 → 0.832) so figures print the same whatever their arithmetic.</summary>
+    public static decimal Normalize(decimal value) => value / 1.000000000000000000000000000000000m;
 
     /// <summary>Money as people read it: "$1.2345".</summary>
     public static string Dollars(decimal amount) => "$" + amount.ToString("0.####", CultureInfo.InvariantCulture);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization.Metadata;
 using k8s.Models;
+using Multinode.Infra.Catalog;
 using Multinode.Infra.Configuration;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Validation;
@@ -303,7 +304,16 @@ public sealed class KubernetesTarget : ITarget
                 KeyValuePair.Create("children", PropertyValue.Strings(_resources.Select(r => r.Name))),
                 .. kindOutputs,
             ]);
-            return new WorkloadPlan(workload, _resources, outputs, Summaries.AtMaximumScale(workload) with { Facts = _facts });
+            // Cost by the nodes the requests need at maximum scale (assumption stated in NodePacking.PricingNote).
+            decimal? cost = null;
+            if (NodePacking.Cheapest(InstanceCatalog.Default, workload.Resources, workload.MaxWorkers) is { } nodes)
+            {
+                _facts.Add(new("nodes at maximum scale",
+                    $"{nodes.Nodes.ToString(CultureInfo.InvariantCulture)} × {nodes.Type.Description}, {nodes.WorkersPerNode.ToString(CultureInfo.InvariantCulture)} worker{(nodes.WorkersPerNode == 1 ? "" : "s")} each, {PlanJson.Dollars(nodes.Type.PricePerHour)} per node-hour"));
+                cost = nodes.HourlyCost;
+            }
+            return new WorkloadPlan(workload, _resources, outputs,
+                Summaries.AtMaximumScale(workload) with { Facts = _facts, MaxHourlyCost = cost });
         }
     }
 }

@@ -1,0 +1,41 @@
+using Multinode.Infra.Configuration;
+using Multinode.Infra.Workloads;
+
+namespace Multinode.Infra.Catalog;
+
+/// <summary>Whole nodes of one catalog type that hold a workload's workers at maximum scale.</summary>
+public sealed record NodePacking(InstanceType Type, int WorkersPerNode, int Nodes)
+{
+    /// <summary>Share of a node's vCPU and memory left to pods after the kubelet, system daemons and eviction
+    /// thresholds take theirs (roughly what managed node groups reserve on mid-size nodes).</summary>
+    public const double Allocatable = 0.9;
+
+    public decimal HourlyCost => Nodes * Type.PricePerHour;
+
+    /// <summary>How many workers of <paramref name="request"/> fit on one <paramref name="type"/> node; 0 when none.</summary>
+    public static int PerNode(InstanceType type, ResourceRequest request)
+    {
+        if (!type.Fits(request with { Cpu = 0.001, Memory = new Memory(1) })) return 0;
+        var byCpu = (int)Math.Floor(type.VCpus * Allocatable / request.Cpu + 1e-9);
+        var byMemory = (int)Math.Floor(type.Memory.Bytes * Allocatable / request.Memory.Bytes + 1e-9);
+        var byGpu = request.Gpu is { } gpu ? type.Gpu!.Count / gpu.Count : int.MaxValue;
+        return Math.Min(byCpu, Math.Min(byMemory, byGpu));
+    }
+
+    /// <summary>The cheapest way to run <paramref name="workers"/> workers on whole nodes of a single type; null when
+    /// no type holds even one.</summary>
+    public static NodePacking? Cheapest(InstanceCatalog catalog, ResourceRequest request, int workers) =>
+        catalog.Types
+            .Select(t => (Type: t, PerNode: PerNode(t, request)))
+            .Where(x => x.PerNode > 0)
+            .Select(x => new NodePacking(x.Type, x.PerNode, (workers + x.PerNode - 1) / x.PerNode))
+            .OrderBy(p => p.HourlyCost).ThenBy(p => p.Nodes)
+            .FirstOrDefault();
+
+    /// <summary>What every cost figure rests on, said next to it.</summary>
+    public static string PricingNote(ProviderConfig config, InstanceCatalog catalog) =>
+        $"Costs are worst-case (every workload at its maximum), on-demand, {catalog.Region}, from the instance catalog dated {catalog.Date}" +
+        (config.Target == Target.Kubernetes
+            ? $"; on Kubernetes each workload is priced as whole nodes of the cheapest catalog type that holds its pods, with {Allocatable * 100:0}% of each node allocatable."
+            : ".");
+}
