@@ -32,6 +32,48 @@ public abstract record PropertyValue
     /// <summary>The output <paramref name="property"/> of the planned child named <paramref name="resource"/>.</summary>
     public static PropertyValue Reference(string resource, string property) => new ReferenceValue(resource, property);
 
+    /// <summary>
+    /// A string joined from parts. The one rule for derived strings: all parts literal gives a plain string; an
+    /// unknown part makes the whole unknown; a secret part makes the whole secret; parts that refer to other
+    /// children's outputs give an <see cref="InterpolationValue"/>, joined once those outputs are known.
+    /// </summary>
+    public static PropertyValue Concat(params IEnumerable<PropertyValue> parts)
+    {
+        var flat = new List<PropertyValue>();
+        var secret = false;
+        var unknown = false;
+        foreach (var part in parts)
+        {
+            var inner = part;
+            if (inner is SecretValue s)
+            {
+                secret = true;
+                inner = s.Value;
+            }
+            switch (inner)
+            {
+                case StringValue or ReferenceValue: flat.Add(inner); break;
+                case NumberValue or BoolValue: flat.Add(From(inner.Display())); break;
+                case InterpolationValue i: flat.AddRange(i.Parts); break;
+                default: unknown = true; break;
+            }
+        }
+        // Adjacent literals merge so that equal strings always have one representation.
+        var merged = new List<PropertyValue>();
+        foreach (var part in flat)
+        {
+            if (part is StringValue next && merged.Count > 0 && merged[^1] is StringValue last)
+                merged[^1] = From(last.Value + next.Value);
+            else if (part is not StringValue { Value.Length: 0 })
+                merged.Add(part);
+        }
+        PropertyValue result = unknown ? Unknown
+            : merged.Count == 0 ? From("")
+            : merged is [StringValue only] ? only
+            : new InterpolationValue(merged);
+        return secret ? Secret(result) : result;
+    }
+
     public static implicit operator PropertyValue(string value) => From(value);
     public static implicit operator PropertyValue(double value) => From(value);
     public static implicit operator PropertyValue(bool value) => From(value);
@@ -60,6 +102,7 @@ public abstract record PropertyValue
     public IEnumerable<string> References() => this switch
     {
         ReferenceValue r => [r.Resource],
+        InterpolationValue i => i.Parts.SelectMany(p => p.References()).Distinct(StringComparer.Ordinal),
         SecretValue s => s.Value.References(),
         ArrayValue a => a.Items.SelectMany(i => i.References()).Distinct(StringComparer.Ordinal),
         ObjectValue o => o.Map.Values.SelectMany(v => v.References()).Distinct(StringComparer.Ordinal),
@@ -84,6 +127,13 @@ public abstract record PropertyValue
                 writer.WriteStartObject();
                 writer.WriteString("resource", r.Resource);
                 writer.WriteString("property", r.Property);
+                writer.WriteEndObject();
+                break;
+            case InterpolationValue i:
+                writer.WriteStartObject();
+                writer.WriteStartArray("concat");
+                foreach (var part in i.Parts) part.WriteJson(writer);
+                writer.WriteEndArray();
                 writer.WriteEndObject();
                 break;
             case ArrayValue a:
@@ -132,6 +182,7 @@ public abstract record PropertyValue
         UnknownValue => "(unknown)",
         SecretValue => "(secret)",
         ReferenceValue r => $"{r.Resource}.{r.Property}",
+        InterpolationValue i => Quote(string.Concat(i.Parts.Select(p => p is StringValue s ? s.Value : $"${{{p.Display()}}}"))),
         _ => ToJson(),
     };
 
@@ -178,6 +229,14 @@ public sealed record StringValue(string Value) : PropertyValue;
 public sealed record SecretValue(PropertyValue Value) : PropertyValue;
 
 public sealed record ReferenceValue(string Resource, string Property) : PropertyValue;
+
+/// <summary>A string joined from literal parts and references to other children's outputs (see <see cref="PropertyValue.Concat"/>).</summary>
+public sealed record InterpolationValue(IReadOnlyList<PropertyValue> Parts) : PropertyValue
+{
+    public bool Equals(InterpolationValue? other) => other is not null && Parts.SequenceEqual(other.Parts);
+
+    public override int GetHashCode() => Parts.Aggregate(Parts.Count, (h, i) => HashCode.Combine(h, i));
+}
 
 public sealed record ArrayValue(IReadOnlyList<PropertyValue> Items) : PropertyValue
 {

@@ -76,6 +76,21 @@ public static partial class TypeScriptEmitter
                     throw new InvalidOperationException($"reference to {r.Resource}, which is not planned before its use or has no SDK class");
                 ts.Append(v).Append('.').Append(r.Property);
                 break;
+            case InterpolationValue i:
+                ts.Append("pulumi.interpolate`");
+                foreach (var part in i.Parts)
+                {
+                    if (part is StringValue text)
+                        ts.Append(text.Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("`", "\\`", StringComparison.Ordinal).Replace("${", "\\${", StringComparison.Ordinal));
+                    else
+                    {
+                        ts.Append("${");
+                        WriteValue(ts, part, variables, depth);
+                        ts.Append('}');
+                    }
+                }
+                ts.Append('`');
+                break;
             case ArrayValue a:
                 ts.Append('[');
                 for (var i = 0; i < a.Items.Count; i++)

@@ -96,20 +96,22 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
 
         public WorkloadPlan Build()
         {
-            var (queue, dlq) = workload.Kind is WorkloadKind.Function or WorkloadKind.Job ? Queues() : (null, null);
+            var queue = workload.Kind is WorkloadKind.Function or WorkloadKind.Job ? Queues() : null;
             var secrets = SecretsParameter();
             var (role, profile) = Identity();
             var (sg, lbSg) = SecurityGroups();
             var ecr = EcrImage.From(workload.Container.Image);
             var lt = Add(AwsTypes.LaunchTemplate, "lt", LaunchTemplate(profile, sg, secrets is not null, ecr));
             var (tg, lb) = workload is ServiceWorkload service ? LoadBalancer(service, lbSg!) : (null, null);
-            var asg = Add(AwsTypes.Group, "asg", Group(lt, queue, dlq, secrets, tg));
-            RolePolicy(role, asg, queue, dlq, secrets, ecr);
+            var asg = Add(AwsTypes.Group, "asg", Group(lt, queue, secrets, tg));
+            RolePolicy(role, asg, queue, secrets, ecr);
             Scaling(asg, queue);
             return new WorkloadPlan(workload, _resources, Outputs(queue, lb), Summary());
         }
 
-        private (string Queue, string DeadLetterQueue) Queues()
+        /// <summary>The work queue and its dead-letter queue; SQS itself moves a message that failed
+        /// <see cref="UserData.MaxReceives"/> times (its redrive policy), so workers need no rights on the dead letters.</summary>
+        private string Queues()
         {
             var dlq = Add(AwsTypes.Queue, "dlq", new PropertyMap(
                 ("messageRetentionSeconds", 1209600),
@@ -121,8 +123,10 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 ("messageRetentionSeconds", 345600),
                 ("receiveWaitTimeSeconds", 20),
                 ("sqsManagedSseEnabled", true),
+                ("redrivePolicy", PropertyValue.Concat(
+                    "{\"deadLetterTargetArn\":\"", Ref(dlq, "arn"), $"\",\"maxReceiveCount\":{UserData.MaxReceives}}}")),
                 ("tags", Tags)));
-            return (queue, dlq);
+            return queue;
         }
 
         /// <summary>Secret env values live in a SecureString parameter only this workload's role may read, never in user data.</summary>
@@ -260,7 +264,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
             (WorkloadOutputs.Children.Name, PropertyValue.Strings(_resources.Select(r => r.Name))),
             (WorkloadOutputs.Queue.Name, queue is null ? null : Ref(queue, "url")),
             // The DNS name: a reference cannot be prefixed with "http://" until plans can format strings from outputs.
-            (WorkloadOutputs.Endpoint.Name, lb is null ? null : Ref(lb, "dnsName")),
+            (WorkloadOutputs.Endpoint.Name, lb is null ? null : PropertyValue.Concat("http://", Ref(lb, "dnsName"))),
             (WorkloadOutputs.Schedule.Name, workload is ScheduledTaskWorkload st ? PropertyValue.From($"{st.Schedule} ({st.TimeZone})") : null));
 
         /// <summary>How long a terminating worker may finish its invocation: timeoutSeconds plus 30 s to wind down,
@@ -307,7 +311,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 ("tags", Tags));
         }
 
-        private PropertyMap Group(string lt, string? queue, string? dlq, string? secrets, string? tg)
+        private PropertyMap Group(string lt, string? queue, string? secrets, string? tg)
         {
             var (min, max) = workload switch
             {
@@ -317,7 +321,11 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 ScheduledTaskWorkload => (0, 1),
                 _ => (1, 1),
             };
-            var launchTemplate = Obj(("id", Ref(lt, "id")), ("version", "$Latest"));
+            // The group pins the template's latest version, so a new machine shape shows in the preview as the group
+            // moving to a new version, never as a new group. New instances use it; a Service's replicas also roll
+            // to it through the instance refresh below, while queue workers and daemons turn over on their own.
+            var version = PropertyValue.Concat(Ref(lt, "latestVersion"));
+            var launchTemplate = Obj(("id", Ref(lt, "id")), ("version", version));
             // One entry per key (AWS rejects duplicates): the workload's own tags may rename instances; Multinode's win.
             var tags = new PropertyMap(
                 new[] { KeyValuePair.Create("Name", (PropertyValue)_n) }
@@ -325,7 +333,6 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                     .Concat(new (string Key, string? Child, string Property)[]
                         {
                             (UserData.QueueUrlTag, queue, "url"),
-                            (UserData.DeadLetterQueueUrlTag, dlq, "url"),
                             (UserData.SecretsTag, secrets, "name"),
                         }
                         .Where(t => t.Child is not null)
@@ -337,7 +344,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 ("launchTemplate", choice.Types.Count == 1 ? launchTemplate : null),
                 ("mixedInstancesPolicy", choice.Types.Count > 1
                     ? Obj(("launchTemplate", Obj(
-                        ("launchTemplateSpecification", Obj(("launchTemplateId", Ref(lt, "id")), ("version", "$Latest"))),
+                        ("launchTemplateSpecification", Obj(("launchTemplateId", Ref(lt, "id")), ("version", version))),
                         ("overrides", PropertyValue.From(choice.Types.Select(t => Obj(("instanceType", t.Name))))))))
                     : null),
                 ("targetGroupArns", tg is not null ? List(Ref(tg, "arn")) : null),
@@ -354,6 +361,9 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 ("suspendedProcesses", workload.Kind is WorkloadKind.Daemon or WorkloadKind.ScheduledTask or WorkloadKind.Job
                     ? PropertyValue.Strings(["AZRebalance"])
                     : null),
+                ("instanceRefresh", workload.Kind == WorkloadKind.Service
+                    ? Obj(("strategy", "Rolling"), ("preferences", Obj(("minHealthyPercentage", 90))))
+                    : null),
                 ("metricsGranularity", "1Minute"),
                 ("enabledMetrics", PropertyValue.Strings(["GroupDesiredCapacity", "GroupInServiceInstances", "GroupPendingInstances", "GroupTerminatingInstances"])),
                 ("tags", PropertyValue.From(tags.Select(t => GroupTag(t.Key, t.Value)))));
@@ -363,7 +373,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
             Obj(("key", key), ("value", value), ("propagateAtLaunch", true));
 
         /// <summary>Only what this workload's instances do, on this workload's own resources.</summary>
-        private void RolePolicy(string role, string asg, string? queue, string? dlq, string? secrets, EcrImage? ecr)
+        private void RolePolicy(string role, string asg, string? queue, string? secrets, EcrImage? ecr)
         {
             var statements = new List<PropertyValue>();
             PropertyValue Statement(string sid, IEnumerable<string> actions, PropertyValue resource) =>
@@ -372,7 +382,6 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
             {
                 statements.Add(Statement("ConsumeOwnQueue",
                     ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"], Ref(queue, "arn")));
-                statements.Add(Statement("DeadLetterOwnQueue", ["sqs:SendMessage"], Ref(dlq!, "arn")));
             }
             switch (workload.Kind)
             {

@@ -13,11 +13,10 @@ namespace Multinode.Infra.Targets.Aws;
 internal static class UserData
 {
     public const string QueueUrlTag = "multinode:queue-url";
-    public const string DeadLetterQueueUrlTag = "multinode:dead-letter-queue-url";
     public const string SecretsTag = "multinode:secrets-parameter";
     public const string EnvFile = "/etc/multinode/env";
 
-    /// <summary>How many times a message may be received before the worker moves it to the dead-letter queue.</summary>
+    /// <summary>How many times a message may be received before SQS moves it to the dead-letter queue.</summary>
     public const int MaxReceives = 5;
 
     /// <summary>Seconds a Job's worker may wait for its message before it gives up and ends its instance.</summary>
@@ -57,7 +56,6 @@ internal static class UserData
         if (queue)
         {
             lines.Add($"QUEUE_URL=$(imds tags/instance/{QueueUrlTag})\n");
-            lines.Add($"DEAD_LETTER_QUEUE_URL=$(imds tags/instance/{DeadLetterQueueUrlTag})\n");
         }
 
         var run = new List<PropertyValue>
@@ -71,7 +69,7 @@ internal static class UserData
         run.Add(" -e MULTINODE_INSTANCE_ID=\"$INSTANCE_ID\" -e MULTINODE_GROUP=\"$GROUP\" -e AWS_REGION=\"$REGION\"");
         run.Add($" -e MULTINODE_TIMEOUT_SECONDS={c.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)}");
         if (queue)
-            run.Add($" -e MULTINODE_QUEUE_URL=\"$QUEUE_URL\" -e MULTINODE_DEAD_LETTER_QUEUE_URL=\"$DEAD_LETTER_QUEUE_URL\" -e MULTINODE_MAX_RECEIVES={MaxReceives}");
+            run.Add(" -e MULTINODE_QUEUE_URL=\"$QUEUE_URL\"");
         if (workload.Kind == WorkloadKind.Job) run.Add($" -e MULTINODE_EXECUTIONS=1 -e MULTINODE_MESSAGE_WAIT_SECONDS={JobMessageWaitSeconds}");
         foreach (var (key, value) in c.Env)
         {
@@ -102,7 +100,7 @@ internal static class UserData
             lines.Add($"timeout {limit.ToString(CultureInfo.InvariantCulture)}s docker wait worker || docker kill worker\n");
             lines.Add("aws autoscaling terminate-instance-in-auto-scaling-group --region \"$REGION\" --instance-id \"$INSTANCE_ID\" --should-decrement-desired-capacity\n");
         }
-        return Text.Concat(lines);
+        return PropertyValue.Concat(lines);
     }
 
     /// <summary>The lines of the secrets parameter: <c>KEY=value</c> per secret env value, Docker's env-file format.</summary>
@@ -110,7 +108,7 @@ internal static class UserData
     {
         var secrets = container.Env.Where(e => e.Value.ContainsSecret).ToList();
         if (secrets.Count == 0) return null;
-        return Text.Concat(secrets.SelectMany(e => new[] { (PropertyValue)$"{e.Key}=", e.Value, "\n" }));
+        return PropertyValue.Concat(secrets.SelectMany(e => new[] { (PropertyValue)$"{e.Key}=", e.Value, "\n" }));
     }
 
     /// <summary>Docker takes the first word of a command as --entrypoint and the rest after the image.</summary>

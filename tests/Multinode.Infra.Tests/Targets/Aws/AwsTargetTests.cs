@@ -144,8 +144,10 @@ public sealed partial class AwsTargetTests
         var tags = (ArrayValue)plan.Child("f-asg").At("tags")!;
         Assert.Contains(tags.Items, t => AwsPlanning.At(t, "key") is StringValue { Value: "multinode:queue-url" } &&
             Equals(AwsPlanning.At(t, "value"), new ReferenceValue("f-queue", "url")));
-        Assert.Contains(tags.Items, t => AwsPlanning.At(t, "key") is StringValue { Value: "multinode:dead-letter-queue-url" } &&
-            Equals(AwsPlanning.At(t, "value"), new ReferenceValue("f-dlq", "url")));
+        // SQS moves a message received 5 times to the dead-letter queue: the policy names the DLQ's ARN.
+        Assert.Equal(PropertyValue.Concat("{\"deadLetterTargetArn\":\"", new ReferenceValue("f-dlq", "arn"), "\",\"maxReceiveCount\":5}"),
+            plan.Child("f-queue").At("redrivePolicy"));
+        Assert.DoesNotContain(tags.Items, t => AwsPlanning.At(t, "key") is StringValue { Value: "multinode:dead-letter-queue-url" });
     }
 
     [Fact]
@@ -194,7 +196,7 @@ public sealed partial class AwsTargetTests
         Assert.Equal(12, asg.Number("maxSize"));
         Assert.Equal("ELB", asg.String("healthCheckType"));
         Assert.Equal(new ReferenceValue("api-tg", "arn"), asg.At("targetGroupArns.0"));
-        Assert.Equal(new ReferenceValue("api-lb", "dnsName"), plan.Outputs["endpoint"]);
+        Assert.Equal(PropertyValue.Concat("http://", new ReferenceValue("api-lb", "dnsName")), plan.Outputs["endpoint"]);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace Multinode.Infra.Tests.Targets.Aws;
 public sealed class InstanceSelectionTests
 {
     private static Workload Function(ResourceRequest resources, params string[] instanceTypes) =>
-        new FunctionWorkload("square", new Container("img", null, null, Values.PropertyMap.Empty, 300, Values.PropertyMap.Empty, instanceTypes),
+        new FunctionWorkload("square", new Container("img", null, null, Multinode.Infra.Values.PropertyMap.Empty, 300, Multinode.Infra.Values.PropertyMap.Empty, instanceTypes),
             resources, 10, 0, 60);
 
     private static ResourceRequest Request(double cpu, string memory, GpuType? gpu = null, int count = 1) =>

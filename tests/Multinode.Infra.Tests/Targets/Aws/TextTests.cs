@@ -5,22 +5,6 @@ namespace Multinode.Infra.Tests.Targets.Aws;
 
 public sealed class TextTests
 {
-    [Fact]
-    public void Concat_KnownParts_IsPlainText() =>
-        Assert.Equal(PropertyValue.From("a=1\n"), Text.Concat(["a=", PropertyValue.From(1), "\n"]));
-
-    [Fact]
-    public void Concat_SecretPart_IsSecretAsAWhole() =>
-        Assert.Equal(PropertyValue.Secret("TOKEN=x"), Text.Concat(["TOKEN=", PropertyValue.Secret("x")]));
-
-    [Fact]
-    public void Concat_UnknownPart_IsUnknownAsAWhole() =>
-        Assert.Equal(PropertyValue.Unknown, Text.Concat(["image ", PropertyValue.Unknown]));
-
-    [Fact]
-    public void Concat_SecretAndUnknown_IsSecretUnknown() =>
-        Assert.Equal(PropertyValue.Secret(PropertyValue.Unknown), Text.Concat([PropertyValue.Secret("a"), PropertyValue.Unknown]));
-
     [Theory]
     [InlineData("plain", "'plain'")]
     [InlineData("it's", "'it'\\''s'")]
