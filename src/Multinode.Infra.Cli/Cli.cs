@@ -23,8 +23,11 @@ public static class Cli
         validate.SetAction(parse => Guard(stderr, () => Validate(parse.GetValue(path)!, parse.GetValue(stack), stdout, stderr)));
         var plan = new Command("plan", "Print each workload with its resolved settings and planned child resources.") { path, stack, format };
         plan.SetAction(parse => Guard(stderr, () => PrintPlan(parse.GetValue(path)!, parse.GetValue(stack), parse.GetValue(format)!, stdout, stderr)));
+        var schema = new Command("schema", "Print the Pulumi package schema (what schema.json holds) generated from the workload model.");
+        schema.SetAction(_ => { stdout.Write(Schema.PackageSchema.Generate()); return Ok; });
         root.Subcommands.Add(validate);
         root.Subcommands.Add(plan);
+        root.Subcommands.Add(schema);
 
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
