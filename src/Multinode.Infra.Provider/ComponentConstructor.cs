@@ -40,9 +40,19 @@ public sealed class ComponentConstructor(EngineLog log)
 
     public async Task<ConstructResponse> ConstructAsync(ConstructRequest request, PropertyMap config, CancellationToken cancellationToken)
     {
-        var inputDependencies = new SortedSet<string>(StringComparer.Ordinal);
-        var inputs = PropertyConverter.ToMap(request.Inputs, inputDependencies);
-        foreach (var dependencies in request.InputDependencies.Values) inputDependencies.UnionWith(dependencies.Urns);
+        // Dependencies of each input: the engine's inputDependencies plus those carried by output values and
+        // resource references inside it.
+        var propertyDependencies = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        var entries = new List<KeyValuePair<string, PropertyValue>>();
+        foreach (var (key, value) in request.Inputs?.Fields ?? [])
+        {
+            var dependencies = new SortedSet<string>(StringComparer.Ordinal);
+            entries.Add(KeyValuePair.Create(key, PropertyConverter.ToValue(value, dependencies)));
+            if (request.InputDependencies.TryGetValue(key, out var declared)) dependencies.UnionWith(declared.Urns);
+            if (dependencies.Count > 0) propertyDependencies[key] = dependencies;
+        }
+        var inputs = new PropertyMap(entries);
+        var inputDependencies = propertyDependencies.Values.SelectMany(d => d).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
         var result = Planner.Plan(new ProgramDeclaration([new ResourceDeclaration(request.Name, request.Type, inputs)], config));
         if (!result.IsValid) throw new ValidationFailedException(result.Failures);
@@ -61,9 +71,11 @@ public sealed class ComponentConstructor(EngineLog log)
             Object = new Google.Protobuf.WellKnownTypes.Struct(),
             AcceptSecrets = true,
             AcceptResources = true,
-            Dependencies = { request.Dependencies },
+            Dependencies = { request.Dependencies.Concat(inputDependencies).Distinct(StringComparer.Ordinal) },
             Providers = { request.Providers },
         };
+        foreach (var (key, urns) in propertyDependencies)
+            componentRequest.PropertyDependencies[key] = new RegisterResourceRequest.Types.PropertyDependencies { Urns = { urns } };
         if (request.HasProtect) componentRequest.Protect = request.Protect;
         if (request.HasRetainOnDelete) componentRequest.RetainOnDelete = request.RetainOnDelete;
         var component = await Call(() => monitor.RegisterResourceAsync(componentRequest, cancellationToken: cancellationToken),
