@@ -168,10 +168,10 @@ async function startMonitor({ stack = 'dev', project = 'proj', dryRun = false } 
 }
 
 /** Starts the published plugin as the engine does and reads the port from its first stdout line. */
-async function startPlugin({ engineAddress, env = {}, args = [] } = {}) {
-  if (!fs.existsSync(PLUGIN)) throw new Error(`no plugin at ${PLUGIN}; run tests/conformance/run.sh (it publishes one)`);
+async function startPlugin({ engineAddress, env = {}, args = [], plugin = PLUGIN } = {}) {
+  if (!fs.existsSync(plugin)) throw new Error(`no plugin at ${plugin}; run tests/conformance/run.sh (it publishes one)`);
   const started = process.hrtime.bigint();
-  const proc = spawn(PLUGIN, [...args, ...(engineAddress ? [engineAddress] : [])], {
+  const proc = spawn(plugin, [...args, ...(engineAddress ? [engineAddress] : [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', ...env },
   });
