@@ -51,6 +51,8 @@ public static class PluginHost
     /// <summary>Runs the plugin until Cancel, SIGTERM/SIGINT or the parent's exit.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        // Read before anything else: the parent may be gone by the time the port is out.
+        var parent = ParentId();
         var engineAddress = EngineAddress(args);
         await using var app = await StartAsync(engineAddress).ConfigureAwait(false);
         using (var stdout = Console.OpenStandardOutput())
@@ -60,7 +62,7 @@ public static class PluginHost
             await stdout.FlushAsync().ConfigureAwait(false);
         }
         var lifetime = app.Lifetime;
-        _ = WatchParentAsync(lifetime);
+        if (parent is not null) _ = WatchParentAsync(parent.Value, lifetime);
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;
     }
@@ -79,9 +81,8 @@ public static class PluginHost
     }
 
     /// <summary>When the engine dies without a word the plugin is re-parented: stop then, not linger.</summary>
-    private static async Task WatchParentAsync(IHostApplicationLifetime lifetime)
+    private static async Task WatchParentAsync(int parent, IHostApplicationLifetime lifetime)
     {
-        if (ParentId() is not { } parent) return;
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
         while (await timer.WaitForNextTickAsync(lifetime.ApplicationStopping).ConfigureAwait(false) is true)
         {

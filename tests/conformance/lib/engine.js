@@ -91,6 +91,7 @@ function checkRegistrations({ monitor, plan, type, name, response, providers = {
   assert.ok(component, `${type} ${name} was registered under the stack`);
   assert.equal(component.custom, false);
   assert.equal(component.remote, false, 'remote = true would make the engine call Construct again');
+  assert.deepEqual(component.object, {}, 'the component is registered with an (empty) object');
   assert.equal(component.acceptSecrets, true);
   assert.equal(component.acceptResources, true);
   assert.deepEqual(component.providers, providers, 'the component carries the request\'s providers');

@@ -119,7 +119,8 @@ async function startMonitor({ stack = 'dev', project = 'proj', dryRun = false } 
         return;
       }
       chains.set(urn, chain);
-      const object = r.getObject() ? r.getObject().toJavaScript() : {};
+      // Absent stays undefined, so that a wrong field number cannot pass for an empty object.
+      const object = r.getObject() ? r.getObject().toJavaScript() : undefined;
       registrations.push({
         urn,
         type: r.getType(),
@@ -148,8 +149,8 @@ async function startMonitor({ stack = 'dev', project = 'proj', dryRun = false } 
       if (r.getCustom()) {
         const id = dryRun ? '' : `id-${r.getName()}`;
         res.setId(id);
-        res.setObject(toStruct(object));
-        outputs.set(urn, { id, object });
+        res.setObject(toStruct(object || {}));
+        outputs.set(urn, { id, object: object || {} });
       }
       cb(null, res);
     },
@@ -160,7 +161,7 @@ async function startMonitor({ stack = 'dev', project = 'proj', dryRun = false } 
         cb({ code: grpc.status.NOT_FOUND, details: `unknown resource ${r.getUrn()}` });
         return;
       }
-      reg.outputs = r.getOutputs() ? r.getOutputs().toJavaScript() : {};
+      reg.outputs = r.getOutputs() ? r.getOutputs().toJavaScript() : undefined;
       cb(null, new Empty());
     },
   });

@@ -31,7 +31,7 @@ function secretTexts(value, inSecret = false, out = []) {
 
 function assertNoPlaintext(monitor, secrets) {
   for (const r of monitor.registrations) {
-    for (const text of plainStrings([r.object, r.outputs || {}])) {
+    for (const text of plainStrings([r.object || {}, r.outputs || {}])) {
       for (const s of secrets) assert.ok(!text.includes(s), `${r.type} ${r.name} carries the secret ${JSON.stringify(s)} in the clear`);
     }
   }

@@ -96,7 +96,8 @@ describe('handshake and configuration', () => {
     try {
       const olds = toStruct({ target: 'aws', aws: { subnetIds: ['subnet-a', 'subnet-b'] }, version: '0.1.0' });
       const news = toStruct({ target: 'kubernetes', maxHourlyCost: 5, version: '0.2.0' });
-      const res = await plugin.call('diffConfig', new providerPb.DiffRequest().setOlds(olds).setOldInputs(olds).setNews(news));
+      // The diff is of the old inputs; olds (the old state) differ on purpose, to show which one was read.
+      const res = await plugin.call('diffConfig', new providerPb.DiffRequest().setOlds(news).setOldInputs(olds).setNews(news));
       assert.equal(res.getChanges(), providerPb.DiffResponse.DiffChanges.DIFF_SOME);
       assert.deepEqual(res.getDiffsList(), ['aws', 'maxHourlyCost', 'target']);
       assert.equal(res.getHasdetaileddiff(), true);
