@@ -52,12 +52,17 @@ public sealed class ComponentConstructor(EngineLog log)
             if (dependencies.Count > 0) propertyDependencies[key] = dependencies;
         }
         var inputs = new PropertyMap(entries);
-        var inputDependencies = propertyDependencies.Values.SelectMany(d => d).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
         var result = Planner.Plan(new ProgramDeclaration([new ResourceDeclaration(request.Name, request.Type, inputs)], config));
         if (!result.IsValid) throw new ValidationFailedException(result.Failures);
-        var plan = result.Value!.Workloads.Single();
+        return await RegisterAsync(request, result.Value!.Workloads.Single(), propertyDependencies, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>Registers a planned workload: the component, its children in dependency order, its outputs.</summary>
+    internal async Task<ConstructResponse> RegisterAsync(ConstructRequest request, WorkloadPlan plan,
+        IReadOnlyDictionary<string, SortedSet<string>> propertyDependencies, CancellationToken cancellationToken)
+    {
+        var inputDependencies = propertyDependencies.Values.SelectMany(d => d).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         using var channel = GrpcChannel.ForAddress(Channels.Address(request.MonitorEndpoint));
         var monitor = new ResourceMonitor.ResourceMonitorClient(channel);
 

@@ -23,6 +23,9 @@ public sealed class FakeEngine : ResourceMonitor.ResourceMonitorBase
     public ConcurrentDictionary<string, Struct> Outputs { get; } = new();
     public ConcurrentQueue<LogRequest> Logs { get; } = new();
 
+    /// <summary>In preview the engine answers custom resources with an empty id.</summary>
+    public bool DryRun { get; set; }
+
     public override Task<RegisterResourceResponse> RegisterResource(RegisterResourceRequest request, ServerCallContext context)
     {
         Registered.Enqueue(request);
@@ -32,7 +35,7 @@ public sealed class FakeEngine : ResourceMonitor.ResourceMonitorBase
         return Task.FromResult(new RegisterResourceResponse
         {
             Urn = $"urn:pulumi:dev::proj::{chain}::{request.Name}",
-            Id = request.Custom ? $"id-{request.Name}" : "",
+            Id = request.Custom && !DryRun ? $"id-{request.Name}" : "",
             Object = request.Custom ? request.Object : new Struct(),
         });
     }
