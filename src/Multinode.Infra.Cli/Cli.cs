@@ -33,9 +33,12 @@ public static class Cli
         };
         diff.SetAction(parse => Guard(stderr, () => Diff(parse.GetValue(basePath)!, parse.GetValue(headPath)!, parse.GetValue(stack),
             parse.GetValue(diffFormat)!, stdout, stderr)));
+        var schema = new Command("schema", "Print the Pulumi package schema (what schema.json holds) generated from the workload model.");
+        schema.SetAction(_ => { stdout.Write(Schema.PackageSchema.Generate()); return Ok; });
         root.Subcommands.Add(validate);
         root.Subcommands.Add(plan);
         root.Subcommands.Add(diff);
+        root.Subcommands.Add(schema);
 
         var result = root.Parse(args);
         if (result.Errors.Count > 0)

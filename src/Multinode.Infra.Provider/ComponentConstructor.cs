@@ -1,0 +1,185 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Multinode.Infra.Planning;
+using Multinode.Infra.Values;
+using Pulumirpc;
+
+namespace Multinode.Infra.Provider;
+
+/// <summary>
+/// Construct: validates one component's inputs, plans it with the configured target, registers the component
+/// and each planned child with the engine's ResourceMonitor, then the component's outputs.
+/// </summary>
+public sealed class ComponentConstructor(EngineLog log)
+{
+    /// <summary>What the monitor answered for a registered child: enough to resolve references to it.</summary>
+    private sealed record Registered(string Urn, string Id, PropertyMap Outputs)
+    {
+        public PropertyValue Output(string property, bool dryRun)
+        {
+            if (property == "urn") return Urn;
+            if (property == "id") return Id.Length == 0 ? PropertyValue.Unknown : Id;
+            PropertyValue current = PropertyValue.From(Outputs);
+            var secret = false;
+            foreach (var segment in property.Split('.'))
+            {
+                if (current is SecretValue s) { secret = true; current = s.Value; }
+                if (current is UnknownValue) break;
+                if (current is ObjectValue o && o.Map.Get(segment) is { } next)
+                {
+                    current = next;
+                    continue;
+                }
+                // Absent in preview means not known yet; absent after an update means the provider left it empty.
+                current = dryRun ? PropertyValue.Unknown : PropertyValue.Null;
+                break;
+            }
+            return secret ? PropertyValue.Secret(current) : current;
+        }
+    }
+
+    public async Task<ConstructResponse> ConstructAsync(ConstructRequest request, PropertyMap config, CancellationToken cancellationToken)
+    {
+        // Dependencies of each input: the engine's inputDependencies plus those carried by output values and
+        // resource references inside it.
+        var propertyDependencies = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        var entries = new List<KeyValuePair<string, PropertyValue>>();
+        foreach (var (key, value) in request.Inputs?.Fields ?? [])
+        {
+            var dependencies = new SortedSet<string>(StringComparer.Ordinal);
+            entries.Add(KeyValuePair.Create(key, PropertyConverter.ToValue(value, dependencies)));
+            if (request.InputDependencies.TryGetValue(key, out var declared)) dependencies.UnionWith(declared.Urns);
+            if (dependencies.Count > 0) propertyDependencies[key] = dependencies;
+        }
+        var inputs = new PropertyMap(entries);
+
+        var result = Planner.Plan(new ProgramDeclaration([new ResourceDeclaration(request.Name, request.Type, inputs)], config));
+        if (!result.IsValid) throw new ValidationFailedException(result.Failures);
+        return await RegisterAsync(request, result.Value!.Workloads.Single(), propertyDependencies, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Registers a planned workload: the component, its children in dependency order, its outputs.</summary>
+    internal async Task<ConstructResponse> RegisterAsync(ConstructRequest request, WorkloadPlan plan,
+        IReadOnlyDictionary<string, SortedSet<string>> propertyDependencies, CancellationToken cancellationToken)
+    {
+        var inputDependencies = propertyDependencies.Values.SelectMany(d => d).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        using var channel = GrpcChannel.ForAddress(Channels.Address(request.MonitorEndpoint));
+        var monitor = new ResourceMonitor.ResourceMonitorClient(channel);
+
+        var componentRequest = new RegisterResourceRequest
+        {
+            Type = request.Type,
+            Name = request.Name,
+            Parent = request.Parent,
+            Custom = false,
+            Remote = false,
+            Object = new Google.Protobuf.WellKnownTypes.Struct(),
+            AcceptSecrets = true,
+            AcceptResources = true,
+            Dependencies = { request.Dependencies.Concat(inputDependencies).Distinct(StringComparer.Ordinal) },
+            Providers = { request.Providers },
+        };
+        foreach (var (key, urns) in propertyDependencies)
+            componentRequest.PropertyDependencies[key] = new RegisterResourceRequest.Types.PropertyDependencies { Urns = { urns } };
+        if (request.HasProtect) componentRequest.Protect = request.Protect;
+        if (request.HasRetainOnDelete) componentRequest.RetainOnDelete = request.RetainOnDelete;
+        var component = await Call(() => monitor.RegisterResourceAsync(componentRequest, cancellationToken: cancellationToken),
+            $"registering {plan.Workload.Label}").ConfigureAwait(false);
+        log.Debug($"{plan.Workload.Label}: registering {plan.Resources.Count} child resources", component.Urn);
+
+        // Each child is sent as soon as the children it refers to are registered, so independent children
+        // are created in parallel during `pulumi up`.
+        var registrations = new Dictionary<string, Task<Registered>>(StringComparer.Ordinal);
+        foreach (var resource in plan.Resources)
+            registrations[resource.Name] = RegisterChildAsync(monitor, request, component.Urn, resource, registrations,
+                inputDependencies, cancellationToken);
+        await Task.WhenAll(registrations.Values).ConfigureAwait(false);
+        var children = registrations.ToDictionary(r => r.Key, r => r.Value.Result, StringComparer.Ordinal);
+
+        var outputs = Resolve(plan.Outputs, children, request.DryRun);
+        var state = PropertyConverter.ToStruct(outputs);
+        await Call(() => monitor.RegisterResourceOutputsAsync(
+            new RegisterResourceOutputsRequest { Urn = component.Urn, Outputs = state }, cancellationToken: cancellationToken),
+            $"registering the outputs of {plan.Workload.Label}").ConfigureAwait(false);
+
+        var response = new ConstructResponse { Urn = component.Urn, State = state };
+        foreach (var (key, value) in plan.Outputs)
+        {
+            var urns = value.References().Select(name => children[name].Urn).ToList();
+            if (urns.Count > 0) response.StateDependencies[key] = new ConstructResponse.Types.PropertyDependencies { Urns = { urns } };
+        }
+        return response;
+    }
+
+    private static async Task<Registered> RegisterChildAsync(ResourceMonitor.ResourceMonitorClient monitor, ConstructRequest construct,
+        string componentUrn, PlannedResource resource, IReadOnlyDictionary<string, Task<Registered>> earlier,
+        IEnumerable<string> inputDependencies, CancellationToken cancellationToken)
+    {
+        var dependencies = new Dictionary<string, Registered>(StringComparer.Ordinal);
+        foreach (var name in resource.DependsOn)
+        {
+            if (!earlier.TryGetValue(name, out var task))
+                throw new InvalidOperationException($"{resource.Name} refers to {name}, which is not planned before it");
+            dependencies[name] = await task.ConfigureAwait(false);
+        }
+
+        var options = resource.Options;
+        var request = new RegisterResourceRequest
+        {
+            Type = resource.Type,
+            Name = resource.Name,
+            Parent = componentUrn,
+            Custom = true,
+            Object = PropertyConverter.ToStruct(Resolve(resource.Inputs, dependencies, construct.DryRun)),
+            AcceptSecrets = true,
+            AcceptResources = true,
+            Version = ChildProviders.VersionOf(resource.Package) ?? "",
+            // Inputs may derive from any component input, so a child waits for what the component's inputs waited for.
+            Dependencies = { resource.DependsOn.Select(n => dependencies[n].Urn).Concat(inputDependencies).Distinct(StringComparer.Ordinal) },
+            IgnoreChanges = { options.IgnoreChanges },
+            ReplaceOnChanges = { options.ReplaceOnChanges },
+            AdditionalSecretOutputs = { options.AdditionalSecretOutputs },
+            DeleteBeforeReplace = options.DeleteBeforeReplace,
+            DeleteBeforeReplaceDefined = options.DeleteBeforeReplace,
+        };
+        foreach (var (key, value) in resource.Inputs)
+        {
+            var urns = value.References().Select(name => dependencies[name].Urn).ToList();
+            if (urns.Count > 0) request.PropertyDependencies[key] = new RegisterResourceRequest.Types.PropertyDependencies { Urns = { urns } };
+        }
+        if (construct.Providers.TryGetValue(resource.Package, out var provider)) request.Provider = provider;
+        // Like the SDKs, protect and retainOnDelete given to the component hold for its children.
+        if (construct.HasProtect) request.Protect = construct.Protect;
+        if (construct.HasRetainOnDelete) request.RetainOnDelete = construct.RetainOnDelete;
+
+        var response = await Call(() => monitor.RegisterResourceAsync(request, cancellationToken: cancellationToken),
+            $"registering {resource.Type} \"{resource.Name}\"").ConfigureAwait(false);
+        return new Registered(response.Urn, response.Id, PropertyConverter.ToMap(response.Object));
+    }
+
+    private static PropertyMap Resolve(PropertyMap map, IReadOnlyDictionary<string, Registered> children, bool dryRun) =>
+        new(map.Select(e => KeyValuePair.Create(e.Key, Resolve(e.Value, children, dryRun))));
+
+    /// <summary>Replaces references to children by their registered outputs (unknown in preview until known).</summary>
+    private static PropertyValue Resolve(PropertyValue value, IReadOnlyDictionary<string, Registered> children, bool dryRun) => value switch
+    {
+        ReferenceValue r => children[r.Resource].Output(r.Property, dryRun),
+        SecretValue s => PropertyValue.Secret(Resolve(s.Value, children, dryRun)),
+        ArrayValue a => PropertyValue.From(a.Items.Select(i => Resolve(i, children, dryRun))),
+        ObjectValue o => PropertyValue.From(Resolve(o.Map, children, dryRun)),
+        _ => value,
+    };
+
+    /// <summary>A failed registration names what was being registered; the monitor's status code is kept.</summary>
+    private static async Task<T> Call<T>(Func<AsyncUnaryCall<T>> call, string what)
+    {
+        try
+        {
+            return await call().ResponseAsync.ConfigureAwait(false);
+        }
+        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
+        {
+            throw new RpcException(new Status(e.StatusCode, $"{what} failed: {e.Status.Detail}"), e.Trailers);
+        }
+    }
+}

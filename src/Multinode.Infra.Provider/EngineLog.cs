@@ -1,0 +1,55 @@
+using Grpc.Net.Client;
+using Pulumirpc;
+
+namespace Multinode.Infra.Provider;
+
+/// <summary>Logs through the engine's <c>pulumirpc.Engine/Log</c> so messages show up in `pulumi preview`;
+/// to stderr when there is no engine (stdout carries only the port).</summary>
+public sealed class EngineLog : IDisposable
+{
+    private readonly GrpcChannel? _channel;
+    private readonly Engine.EngineClient? _client;
+
+    public EngineLog(string? engineAddress)
+    {
+        if (string.IsNullOrEmpty(engineAddress)) return;
+        _channel = GrpcChannel.ForAddress(Channels.Address(engineAddress));
+        _client = new Engine.EngineClient(_channel);
+    }
+
+    public void Debug(string message, string urn = "") => Write(LogSeverity.Debug, message, urn);
+    public void Info(string message, string urn = "") => Write(LogSeverity.Info, message, urn);
+    public void Error(string message, string urn = "") => Write(LogSeverity.Error, message, urn);
+
+    /// <summary>Fire and forget: a log line must never fail or slow down an RPC.</summary>
+    public void Write(LogSeverity severity, string message, string urn = "")
+    {
+        if (_client is null)
+        {
+            Console.Error.WriteLine($"[{severity}] {message}");
+            return;
+        }
+        _ = SendAsync(_client, new LogRequest { Severity = severity, Message = message, Urn = urn });
+    }
+
+    private static async Task SendAsync(Engine.EngineClient client, LogRequest request)
+    {
+        try
+        {
+            await client.LogAsync(request, deadline: DateTime.UtcNow.AddSeconds(10)).ConfigureAwait(false);
+        }
+        catch (Grpc.Core.RpcException e)
+        {
+            await Console.Error.WriteLineAsync($"[{request.Severity}] {request.Message} (engine log failed: {e.Status.Detail})").ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => _channel?.Dispose();
+}
+
+/// <summary>Engine and monitor addresses arrive as host:port.</summary>
+public static class Channels
+{
+    public static string Address(string endpoint) =>
+        endpoint.Contains("://", StringComparison.Ordinal) ? endpoint : $"http://{endpoint}";
+}

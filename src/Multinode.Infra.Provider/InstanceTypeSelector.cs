@@ -1,0 +1,118 @@
+using Amazon;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.Runtime.Credentials;
+using Multinode.Infra.Planning;
+using Multinode.Infra.Schema;
+using Multinode.Infra.Validation;
+using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
+
+namespace Multinode.Infra.Provider;
+
+/// <summary>
+/// <c>multinode:index:selectInstanceType</c>. The answer comes from the same place a workload's does: the AWS
+/// target's plan of a one-worker Daemon, which picks the cheapest catalog entry; so the function and the
+/// planned launch templates cannot disagree. With <c>live = true</c> and AWS credentials present, EC2's
+/// DescribeInstanceTypes supplies the candidates instead (no prices there: the smallest fit wins).
+/// </summary>
+public sealed class InstanceTypeSelector(EngineLog log)
+{
+    private const string Label = "selectInstanceType";
+
+    public async Task<PropertyMap> SelectAsync(PropertyMap args, CancellationToken cancellationToken)
+    {
+        var reader = new InputReader(Label);
+        reader.Check(args, Functions.SelectInstanceType.Inputs, owner: Label);
+        if (reader.Failures.Count > 0) throw new ValidationFailedException(reader.Failures);
+        var request = new ResourceRequest(
+            reader.Number("cpu")!.Value,
+            Memory.Parse(reader.String("memory")!),
+            reader.String("gpu.type") is { } gpu ? new GpuRequest(GpuTypes.TryParse(gpu)!.Value, reader.Integer("gpu.count")!.Value) : null);
+        var region = reader.String("region")!;
+        if (reader.Boolean("live") == true)
+        {
+            if (HasAwsCredentials()) return await FromEc2Async(request, region, cancellationToken).ConfigureAwait(false);
+            log.Info("selectInstanceType: live = true but no AWS credentials were found; answering from the embedded catalog");
+        }
+        return FromCatalog(args, region);
+    }
+
+    private static PropertyMap FromCatalog(PropertyMap args, string region)
+    {
+        var resources = new PropertyMap(args.Where(a => a.Key is "cpu" or "memory" or "gpu"));
+        var config = new PropertyMap(
+            ("target", "aws"),
+            ("aws", new PropertyMap(("subnetIds", PropertyValue.Strings(["subnet-a", "subnet-b"])), ("region", region))));
+        var program = new ProgramDeclaration(
+            [new ResourceDeclaration("select-instance-type", WorkloadKind.Daemon.Token(), new PropertyMap(("image", "probe"), ("resources", resources)))],
+            config);
+        var result = Planner.Plan(program);
+        if (!result.IsValid)
+            throw new ValidationFailedException([.. result.Failures.Select(f => f with { Resource = Label })]);
+        var plan = result.Value!.Workloads.Single();
+        var instanceType = plan.Resources.Select(r => r.Inputs.Get("instanceType")).OfType<StringValue>().FirstOrDefault()
+            ?? throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.FailedPrecondition,
+                "this build's AWS target planned no instance type; selectInstanceType needs the AWS target and its catalog"));
+        return new PropertyMap(
+            ("instanceType", instanceType),
+            ("source", "catalog"),
+            ("hourlyPrice", plan.Summary.MaxHourlyCost is { } price ? PropertyValue.From((double)price) : null));
+    }
+
+    private static bool HasAwsCredentials()
+    {
+        try
+        {
+            return DefaultAWSCredentialsIdentityResolver.GetCredentials() is not null;
+        }
+        catch (Amazon.Runtime.AmazonClientException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<PropertyMap> FromEc2Async(ResourceRequest request, string region, CancellationToken cancellationToken)
+    {
+        using var ec2 = new AmazonEC2Client(RegionEndpoint.GetBySystemName(region));
+        var candidates = new List<InstanceTypeInfo>();
+        string? next = null;
+        do
+        {
+            var page = await ec2.DescribeInstanceTypesAsync(new DescribeInstanceTypesRequest
+            {
+                Filters = [new Filter("current-generation", ["true"])],
+                NextToken = next,
+            }, cancellationToken).ConfigureAwait(false);
+            candidates.AddRange(page.InstanceTypes ?? []);
+            next = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(next));
+
+        var best = candidates
+            .Where(t => Fits(t, request))
+            .OrderBy(t => t.VCpuInfo?.DefaultVCpus ?? int.MaxValue)
+            .ThenBy(t => t.MemoryInfo?.SizeInMiB ?? long.MaxValue)
+            .ThenBy(t => t.InstanceType?.Value, StringComparer.Ordinal)
+            .FirstOrDefault()
+            ?? throw new ValidationFailedException([new ValidationFailure(Label, "",
+                $"no current-generation instance type in {region} has {request.Cpu} vCPU, {request.Memory}" +
+                (request.Gpu is { } g ? $" and {g.Count} × {g.Type.Name()}" : ""))]);
+        return new PropertyMap(
+            ("instanceType", best.InstanceType?.Value ?? ""),
+            ("source", "ec2"),
+            ("vcpus", best.VCpuInfo?.DefaultVCpus is { } v ? PropertyValue.From(v) : null),
+            ("memory", best.MemoryInfo?.SizeInMiB is { } m ? PropertyValue.From(new Memory(m * 1024 * 1024).ToString()) : null));
+    }
+
+    private static bool Fits(InstanceTypeInfo type, ResourceRequest request)
+    {
+        if ((type.VCpuInfo?.DefaultVCpus ?? 0) < request.Cpu) return false;
+        if ((type.MemoryInfo?.SizeInMiB ?? 0) * 1024 * 1024 < request.Memory.Bytes) return false;
+        var gpus = type.GpuInfo?.Gpus ?? [];
+        if (request.Gpu is not { } gpu) return gpus.Count == 0;
+        var match = gpus.FirstOrDefault(g => GpuTypes.TryParse(g.Name ?? "") is { } t &&
+            (t == gpu.Type || (gpu.Type == GpuType.A100_80GB && t == GpuType.A100 && (g.MemoryInfo?.SizeInMiB ?? 0) >= 80 * 1024)));
+        return match is not null && (match.Count ?? 0) >= gpu.Count;
+    }
+}

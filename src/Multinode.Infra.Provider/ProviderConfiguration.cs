@@ -1,0 +1,58 @@
+using Multinode.Infra.Configuration;
+using Multinode.Infra.Validation;
+using Multinode.Infra.Values;
+
+namespace Multinode.Infra.Provider;
+
+/// <summary>
+/// Turns the ways the engine sends configuration (CheckConfig/Configure args keyed without the package prefix,
+/// the deprecated <c>variables</c> map, Construct's <c>config</c> map) into the property map
+/// <see cref="ProviderConfigReader.Read"/> validates.
+/// </summary>
+public static class ProviderConfiguration
+{
+    private const string Prefix = "multinode:";
+
+    /// <summary>Keys the engine adds to every provider's inputs; they are not configuration.</summary>
+    private static readonly HashSet<string> EngineKeys = new(StringComparer.Ordinal) { "version", "pluginDownloadURL" };
+
+    /// <summary>Config keyed without prefix (CheckConfig news, Configure args).</summary>
+    public static PropertyMap FromArgs(PropertyMap args) =>
+        Normalize(args.Where(a => !EngineKeys.Contains(a.Key)));
+
+    /// <summary>The deprecated <c>variables</c> map: <c>multinode:config:target</c> → text.</summary>
+    public static PropertyMap FromVariables(IEnumerable<KeyValuePair<string, string>> variables) =>
+        Normalize(variables
+            .Where(v => v.Key.StartsWith(Prefix, StringComparison.Ordinal))
+            .Select(v => KeyValuePair.Create(v.Key[Prefix.Length..] is var rest && rest.StartsWith("config:", StringComparison.Ordinal) ? rest["config:".Length..] : rest,
+                PropertyValue.From(v.Value)))
+            .OrderBy(v => v.Key, StringComparer.Ordinal));
+
+    /// <summary>Construct's <c>config</c> map (<c>multinode:target</c> → text), secrets named in <paramref name="secretKeys"/>.</summary>
+    public static PropertyMap FromConstructConfig(IEnumerable<KeyValuePair<string, string>> config, IEnumerable<string> secretKeys)
+    {
+        var secrets = secretKeys.ToHashSet(StringComparer.Ordinal);
+        return Normalize(config
+            .Where(c => c.Key.StartsWith(Prefix, StringComparison.Ordinal))
+            .OrderBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => KeyValuePair.Create(c.Key[Prefix.Length..],
+                secrets.Contains(c.Key) ? PropertyValue.Secret(c.Value) : PropertyValue.From(c.Value))));
+    }
+
+    /// <summary>Where a key's declared type is not a string, a string value is read as JSON ("{...}", "2", "true"),
+    /// keeping a secret secret.</summary>
+    private static PropertyMap Normalize(IEnumerable<KeyValuePair<string, PropertyValue>> entries) =>
+        new(entries.Select(e => KeyValuePair.Create(e.Key, Parse(e.Key, e.Value))));
+
+    private static PropertyValue Parse(string key, PropertyValue value)
+    {
+        var spec = ProviderConfigReader.Inputs.FirstOrDefault(s => s.Name == key);
+        if (spec is null || spec.Type == InputType.String) return value;
+        return value switch
+        {
+            StringValue s => PropertyConverter.FromConfigText(s.Value),
+            SecretValue { Value: StringValue s } => PropertyValue.Secret(PropertyConverter.FromConfigText(s.Value)),
+            _ => value,
+        };
+    }
+}

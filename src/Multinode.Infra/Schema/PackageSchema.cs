@@ -1,0 +1,366 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Multinode.Infra.Configuration;
+using Multinode.Infra.Validation;
+using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
+
+namespace Multinode.Infra.Schema;
+
+/// <summary>
+/// Generates the Pulumi package schema (<c>schema.json</c>) from the declared inputs and outputs: the workload
+/// inputs, the component outputs, the provider config keys and the functions. Nothing in it is written by hand,
+/// so the schema, the validator and the docs cannot disagree.
+/// </summary>
+public static class PackageSchema
+{
+    /// <summary>The provider's version: the plugin reports it, the schema carries it, `pulumi plugin install` names it.</summary>
+    public const string Version = "0.1.0";
+
+    private const string Package = WorkloadKinds.Package;
+
+    /// <summary>Names of the object and enum types, by the spec's path; the rest are named after the property.</summary>
+    private static readonly Dictionary<string, string> TypeNames = new(StringComparer.Ordinal)
+    {
+        ["config:target"] = "Target",
+        ["config:aws"] = "AwsSettings",
+        ["config:kubernetes"] = "KubernetesSettings",
+        ["config:kubernetes.queue"] = "KubernetesQueue",
+        ["config:kubernetes.queue.kind"] = "QueueKind",
+        ["config:quotas"] = "Quotas",
+        ["resources"] = "Resources",
+        ["resources.gpu"] = "Gpu",
+        ["resources.gpu.type"] = "GpuType",
+        // selectInstanceType takes the resource inputs at its top level.
+        ["gpu"] = "Gpu",
+        ["gpu.type"] = "GpuType",
+    };
+
+    private static readonly Dictionary<WorkloadKind, string> KindDescriptions = new()
+    {
+        [WorkloadKind.Function] = "A warm pool of workers fed by a queue: desired workers = min(maxWorkers, in-flight invocations + spareWorkers); a worker stays at least cooldownPeriod after its last invocation.",
+        [WorkloadKind.Job] = "One fresh worker per execution, none when idle, at most maxConcurrency at once; scale-in never stops a running execution.",
+        [WorkloadKind.Service] = "Identical replicas behind a load balancer, minReplicas..maxReplicas, scaled to hold the average CPU at targetCpuUtilization and spread over failure domains.",
+        [WorkloadKind.ScheduledTask] = "One fresh worker per scheduled run (cron, in timeZone), gone afterwards.",
+        [WorkloadKind.Daemon] = "Exactly one process, replaced on failure, never two at once.",
+    };
+
+    /// <summary>The schema as indented JSON with a final newline; byte-identical from run to run.</summary>
+    public static string Generate()
+    {
+        var types = new TypeRegistry();
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions
+        {
+            Indented = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        }))
+        {
+            w.WriteStartObject();
+            w.WriteString("name", Package);
+            w.WriteString("displayName", "Multinode");
+            w.WriteString("version", Version);
+            w.WriteString("description", "Multinode workloads (Function, Job, Service, ScheduledTask, Daemon) as component resources on AWS (EC2 Auto Scaling) or Kubernetes.");
+            w.WriteStartArray("keywords");
+            foreach (var k in new[] { "pulumi", "multinode", "category/cloud", "kind/component", "aws", "kubernetes" }) w.WriteStringValue(k);
+            w.WriteEndArray();
+            w.WriteString("license", "Apache-2.0");
+            w.WriteStartObject("meta");
+            w.WriteString("moduleFormat", "(.*)");
+            w.WriteEndObject();
+            WriteLanguage(w);
+
+            var config = ProviderConfigReader.Inputs;
+            w.WriteStartObject("config");
+            w.WriteStartObject("variables");
+            WriteProperties(w, config, "config:", types);
+            w.WriteEndObject();
+            WriteRequired(w, "defaults", config);
+            w.WriteEndObject();
+
+            w.WriteStartObject("provider");
+            w.WriteString("description", "The multinode provider: where workloads go (target) and the settings of that target.");
+            w.WriteStartObject("inputProperties");
+            WriteProperties(w, config, "config:", types);
+            w.WriteEndObject();
+            WriteRequired(w, "requiredInputs", config);
+            w.WriteEndObject();
+
+            w.WriteStartObject("resources");
+            foreach (var kind in Enum.GetValues<WorkloadKind>())
+            {
+                var inputs = WorkloadInputs.For(kind);
+                var outputs = WorkloadOutputs.For(kind);
+                w.WriteStartObject(kind.Token());
+                w.WriteString("description", KindDescriptions[kind]);
+                w.WriteBoolean("isComponent", true);
+                w.WriteStartObject("inputProperties");
+                WriteProperties(w, inputs, "", types);
+                w.WriteEndObject();
+                WriteRequired(w, "requiredInputs", inputs);
+                w.WriteStartObject("properties");
+                WriteProperties(w, outputs, "output:", types);
+                w.WriteEndObject();
+                w.WriteStartArray("required");
+                foreach (var o in outputs) w.WriteStringValue(o.Name);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+
+            w.WriteStartObject("functions");
+            foreach (var function in Functions.All)
+            {
+                w.WriteStartObject(function.Token);
+                w.WriteString("description", function.Description);
+                WriteObjectSpec(w, "inputs", function.Inputs, "", types);
+                WriteObjectSpec(w, "outputs", function.Outputs, "output:", types);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+
+            w.WriteStartObject("types");
+            // Writing a type may discover nested ones: drain until stable, in token order.
+            var written = new HashSet<string>(StringComparer.Ordinal);
+            while (types.Writers.Keys.FirstOrDefault(k => !written.Contains(k)) is { } next)
+            {
+                written.Add(next);
+                w.WritePropertyName(next);
+                types.Writers[next](w);
+            }
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        var text = Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        // Types are written in discovery order; re-sort them so the file is stable under declaration changes.
+        return Sort(text);
+    }
+
+    private static string Sort(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions
+        {
+            Indented = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        }))
+        {
+            w.WriteStartObject();
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (property.Name != "types")
+                {
+                    property.WriteTo(w);
+                    continue;
+                }
+                w.WriteStartObject("types");
+                foreach (var type in property.Value.EnumerateObject().OrderBy(t => t.Name, StringComparer.Ordinal)) type.WriteTo(w);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    private static void WriteLanguage(Utf8JsonWriter w)
+    {
+        w.WriteStartObject("language");
+        w.WriteStartObject("csharp");
+        w.WriteString("rootNamespace", "Multinode.Pulumi");
+        w.WriteStartObject("packageReferences");
+        w.WriteString("Pulumi", "3.*");
+        w.WriteEndObject();
+        w.WriteBoolean("respectSchemaVersion", true);
+        w.WriteEndObject();
+        w.WriteStartObject("go");
+        w.WriteString("importBasePath", "github.com/multinode/pulumi-multinode/sdk/go/multinode");
+        w.WriteBoolean("generateResourceContainerTypes", true);
+        w.WriteBoolean("respectSchemaVersion", true);
+        w.WriteEndObject();
+        w.WriteStartObject("nodejs");
+        w.WriteString("packageName", "@multinode/pulumi-multinode");
+        w.WriteStartObject("dependencies");
+        w.WriteString("@pulumi/pulumi", "^3.0.0");
+        w.WriteEndObject();
+        w.WriteBoolean("respectSchemaVersion", true);
+        w.WriteEndObject();
+        w.WriteStartObject("python");
+        w.WriteString("packageName", "pulumi_multinode");
+        w.WriteStartObject("requires");
+        w.WriteString("pulumi", ">=3.0.0,<4.0.0");
+        w.WriteEndObject();
+        w.WriteBoolean("respectSchemaVersion", true);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WriteObjectSpec(Utf8JsonWriter w, string name, IReadOnlyList<InputSpec> specs, string scope,
+        TypeRegistry types)
+    {
+        w.WriteStartObject(name);
+        w.WriteString("type", "object");
+        w.WriteStartObject("properties");
+        WriteProperties(w, specs, scope, types);
+        w.WriteEndObject();
+        WriteRequired(w, "required", specs);
+        w.WriteEndObject();
+    }
+
+    private static void WriteRequired(Utf8JsonWriter w, string name, IReadOnlyList<InputSpec> specs)
+    {
+        var required = specs.Where(s => s.Required).ToList();
+        if (required.Count == 0) return;
+        w.WriteStartArray(name);
+        foreach (var s in required) w.WriteStringValue(s.Name);
+        w.WriteEndArray();
+    }
+
+    // scope: "" for workload inputs, "config:" for config keys, "output:" for outputs; the prefix of TypeNames keys.
+    private static void WriteProperties(Utf8JsonWriter w, IReadOnlyList<InputSpec> specs, string scope,
+        TypeRegistry types, string path = "")
+    {
+        foreach (var spec in specs)
+        {
+            var specPath = InputReader.Join(path, spec.Name);
+            w.WriteStartObject(spec.Name);
+            WriteType(w, spec, scope, specPath, types);
+            w.WriteString("description", Describe(spec));
+            if (spec.Default is { } d && d is StringValue or NumberValue or BoolValue)
+            {
+                w.WritePropertyName("default");
+                d.WriteJson(w);
+            }
+            w.WriteEndObject();
+        }
+    }
+
+    private static void WriteType(Utf8JsonWriter w, InputSpec spec, string scope, string path,
+        TypeRegistry types)
+    {
+        switch (spec.Type)
+        {
+            case InputType.String when EnumValues(spec) is { } values:
+                var token = Token(scope, path, spec);
+                Define(types, token, spec, tw => WriteEnum(tw, spec, values));
+                if (spec.Enum is null)
+                {
+                    // Aliases are accepted too ("nvidia-tesla-t4"), so the property takes any string or the enum.
+                    w.WriteString("type", "string");
+                    w.WriteStartArray("oneOf");
+                    w.WriteStartObject(); w.WriteString("type", "string"); w.WriteEndObject();
+                    w.WriteStartObject(); w.WriteString("type", "string"); w.WriteString("$ref", $"#/types/{token}"); w.WriteEndObject();
+                    w.WriteEndArray();
+                }
+                else
+                {
+                    w.WriteString("$ref", $"#/types/{token}");
+                }
+                return;
+            case InputType.String: w.WriteString("type", "string"); return;
+            case InputType.Integer: w.WriteString("type", "integer"); return;
+            case InputType.Number: w.WriteString("type", "number"); return;
+            case InputType.Boolean: w.WriteString("type", "boolean"); return;
+            case InputType.StringArray:
+                w.WriteString("type", "array");
+                w.WriteStartObject("items"); w.WriteString("type", "string"); w.WriteEndObject();
+                return;
+            case InputType.StringMap:
+                w.WriteString("type", "object");
+                w.WriteStartObject("additionalProperties"); w.WriteString("type", "string"); w.WriteEndObject();
+                return;
+            case InputType.Object:
+                var objectToken = Token(scope, path, spec);
+                Define(types, objectToken, spec, tw =>
+                {
+                    tw.WriteStartObject();
+                    tw.WriteString("type", "object");
+                    tw.WriteString("description", spec.Description);
+                    tw.WriteStartObject("properties");
+                    WriteProperties(tw, spec.Properties, scope, types, path);
+                    tw.WriteEndObject();
+                    WriteRequired(tw, "required", spec.Properties);
+                    tw.WriteEndObject();
+                });
+                w.WriteString("$ref", $"#/types/{objectToken}");
+                return;
+            default:
+                throw new InvalidOperationException($"no schema type for {spec.Type}");
+        }
+    }
+
+    /// <summary>Enum values: the spec's own list, or the canonical GPU names for the GPU type.</summary>
+    private static IReadOnlyList<(string Value, string Description)>? EnumValues(InputSpec spec)
+    {
+        if (spec.Enum is { } e) return [.. e.Select(v => (v, ""))];
+        if (ReferenceEquals(spec, WorkloadInputs.Resources.Single(r => r.Name == "gpu").Property("type")))
+            return [.. GpuTypes.All.Select(g => (g.Name, g.Description))];
+        return null;
+    }
+
+    private static void WriteEnum(Utf8JsonWriter w, InputSpec spec, IReadOnlyList<(string Value, string Description)> values)
+    {
+        w.WriteStartObject();
+        w.WriteString("type", "string");
+        w.WriteString("description", spec.Description);
+        w.WriteStartArray("enum");
+        foreach (var (value, description) in values)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", EnumName(value));
+            w.WriteString("value", value);
+            if (description.Length > 0) w.WriteString("description", description);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>"a100-80gb" → "A100_80GB", "aws-sqs" → "AwsSqs": a name every SDK language accepts.</summary>
+    internal static string EnumName(string value)
+    {
+        if (value.Any(char.IsDigit)) return value.ToUpperInvariant().Replace('-', '_');
+        return string.Concat(value.Split('-').Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
+    }
+
+    private static string Token(string scope, string path, InputSpec spec)
+    {
+        var key = scope == "config:" ? scope + path : path;
+        var name = TypeNames.TryGetValue(key, out var n) ? n : char.ToUpperInvariant(spec.Name[0]) + spec.Name[1..];
+        return $"{Package}:index:{name}";
+    }
+
+    private static void Define(TypeRegistry types, string token, InputSpec spec, Action<Utf8JsonWriter> write)
+    {
+        // The same spec object (e.g. resources, shared by every kind) is met many times; two different specs
+        // must not claim one token.
+        if (types.Owners.TryGetValue(token, out var owner) && !ReferenceEquals(owner, spec))
+            throw new InvalidOperationException($"two different inputs both want the schema type {token}; name one in TypeNames");
+        types.Owners[token] = spec;
+        types.Writers.TryAdd(token, write);
+    }
+
+    /// <summary>The object and enum types met while writing properties, and the spec each token stands for.</summary>
+    private sealed class TypeRegistry
+    {
+        public SortedDictionary<string, Action<Utf8JsonWriter>> Writers { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, InputSpec> Owners { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>The spec's description with its default and limits, so every SDK's docs show them.</summary>
+    internal static string Describe(InputSpec spec)
+    {
+        var text = new StringBuilder(spec.Description);
+        var facts = new List<string>();
+        if (spec.Min is { } min && spec.Max is { } max) facts.Add($"Allowed: {Format(min)} to {Format(max)}.");
+        else if (spec.Min is { } lo) facts.Add($"At least {Format(lo)}.");
+        else if (spec.Max is { } hi) facts.Add($"At most {Format(hi)}.");
+        if (spec.Enum is { } e) facts.Add($"One of: {string.Join(", ", e)}.");
+        if (spec.Default is { } d) facts.Add($"Default: {d.Display()}.");
+        foreach (var fact in facts) text.Append(' ').Append(fact);
+        return text.ToString();
+    }
+
+    private static string Format(double d) => d.ToString("R", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,146 @@
+using System.Net;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Multinode.Infra.Planning;
+using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
+using Pulumirpc;
+
+namespace Multinode.Infra.Provider.Tests;
+
+/// <summary>
+/// Registration of a hand-made plan with children, references, secrets and options against a fake monitor on
+/// loopback: the part of Construct the targets will exercise, checked before they exist.
+/// </summary>
+public sealed class ComponentConstructorTests : IAsyncLifetime
+{
+    private const string Stack = "urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev";
+    private const string AwsProvider = "urn:pulumi:dev::proj::pulumi:providers:aws::default::id-aws";
+    private const string ImageDependency = "urn:pulumi:dev::proj::aws:ecr/image:Image::img";
+    private readonly FakeEngine _engine = new();
+    private WebApplication? _host;
+    private string _address = "";
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(_engine);
+        _host = builder.Build();
+        _host.MapGrpcService<FakeEngine>();
+        await _host.StartAsync();
+        _address = $"127.0.0.1:{PluginHost.Port(_host)}";
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null) await _host.DisposeAsync();
+    }
+
+    private static WorkloadPlan Plan()
+    {
+        var workload = WorkloadReader.Read(WorkloadKind.Function, "square",
+            new PropertyMap(("image", "img"), ("env", new PropertyMap(("TOKEN", PropertyValue.Secret("t0ken")))))).Value!;
+        PlannedResource[] resources =
+        [
+            new("aws:sqs/queue:Queue", "square-queue", new PropertyMap(("name", "square"), ("tags", new PropertyMap(("team", "x")))), ResourceOptions.None),
+            new("aws:iam/role:Role", "square-role", new PropertyMap(("assumeRolePolicy", "{}")), ResourceOptions.None),
+            new("aws:ec2/launchTemplate:LaunchTemplate", "square-lt", new PropertyMap(
+                ("userData", PropertyValue.Secret("TOKEN=t0ken")),
+                ("iamInstanceProfile", new PropertyMap(("arn", PropertyValue.Reference("square-role", "arn")))),
+                ("team", PropertyValue.Reference("square-queue", "tags.team"))),
+                new ResourceOptions { ReplaceOnChanges = ["userData"], AdditionalSecretOutputs = ["userData"] }),
+            new("aws:autoscaling/group:Group", "square-asg", new PropertyMap(
+                ("launchTemplate", new PropertyMap(("id", PropertyValue.Reference("square-lt", "id")))),
+                ("maxSize", 20),
+                ("queueUrl", PropertyValue.Reference("square-queue", "url"))),
+                new ResourceOptions { DeleteBeforeReplace = true, IgnoreChanges = ["desiredCapacity"] })
+            {
+                ExtraDependsOn = ["square-role"],
+            },
+        ];
+        var outputs = new PropertyMap(
+            ("children", PropertyValue.Strings(resources.Select(r => r.Name))),
+            ("queue", PropertyValue.Reference("square-queue", "url")),
+            ("token", PropertyValue.Secret(PropertyValue.Reference("square-queue", "name"))));
+        return new WorkloadPlan(workload, resources, outputs, Summaries.AtMaximumScale(workload));
+    }
+
+    private async Task<(ConstructResponse Response, Dictionary<string, RegisterResourceRequest> Children)> Register(bool dryRun)
+    {
+        _engine.DryRun = dryRun;
+        var request = new ConstructRequest
+        {
+            Type = "multinode:index:Function",
+            Name = "square",
+            Parent = Stack,
+            MonitorEndpoint = _address,
+            DryRun = dryRun,
+            Providers = { ["aws"] = AwsProvider },
+        };
+        var dependencies = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal) { ["image"] = new(StringComparer.Ordinal) { ImageDependency } };
+        var response = await new ComponentConstructor(new EngineLog(null)).RegisterAsync(request, Plan(), dependencies, CancellationToken.None);
+        var children = _engine.Registered.Where(r => r.Custom).ToDictionary(r => r.Name);
+        return (response, children);
+    }
+
+    private static string Urn(string type, string name) => $"urn:pulumi:dev::proj::multinode:index:Function${type}::{name}";
+
+    [Fact]
+    public async Task RegisterAsync_Up_ResolvesReferencesAndPassesDependenciesOptionsAndSecrets()
+    {
+        var (response, children) = await Register(dryRun: false);
+        var order = _engine.Registered.Select(r => r.Name).ToList();
+        Assert.Equal("square", order[0]);
+        Assert.True(order.IndexOf("square-lt") > order.IndexOf("square-role") && order.IndexOf("square-lt") > order.IndexOf("square-queue"));
+        Assert.True(order.IndexOf("square-asg") > order.IndexOf("square-lt"));
+
+        var queueUrn = Urn("aws:sqs/queue:Queue", "square-queue");
+        var ltUrn = Urn("aws:ec2/launchTemplate:LaunchTemplate", "square-lt");
+        var roleUrn = Urn("aws:iam/role:Role", "square-role");
+        var asg = children["square-asg"];
+        Assert.Equal(response.Urn, asg.Parent);
+        Assert.Equal(AwsProvider, asg.Provider);
+        Assert.Equal(ChildProviders.AwsVersion, asg.Version);
+        Assert.Equal(new[] { ltUrn, queueUrn, roleUrn, ImageDependency }.Order(StringComparer.Ordinal), asg.Dependencies.Order(StringComparer.Ordinal));
+        Assert.Equal([ltUrn], asg.PropertyDependencies["launchTemplate"].Urns);
+        Assert.Equal([queueUrn], asg.PropertyDependencies["queueUrl"].Urns);
+        Assert.False(asg.PropertyDependencies.ContainsKey("maxSize"));
+        Assert.Equal("id-square-lt", asg.Object.Fields["launchTemplate"].StructValue.Fields["id"].StringValue);
+        Assert.Equal(20, asg.Object.Fields["maxSize"].NumberValue);
+        Assert.Equal(Value.KindOneofCase.NullValue, asg.Object.Fields["queueUrl"].KindCase);
+        Assert.True(asg.DeleteBeforeReplace && asg.DeleteBeforeReplaceDefined);
+        Assert.Equal(["desiredCapacity"], asg.IgnoreChanges);
+
+        var lt = children["square-lt"];
+        var userData = lt.Object.Fields["userData"].StructValue.Fields;
+        Assert.Equal(PropertyConverter.SecretSig, userData[PropertyConverter.SignatureKey].StringValue);
+        Assert.Equal("x", lt.Object.Fields["team"].StringValue);
+        Assert.Equal(["userData"], lt.ReplaceOnChanges);
+        Assert.Equal(["userData"], lt.AdditionalSecretOutputs);
+        Assert.DoesNotContain(children.Values, c => c.Dependencies.Count == 0 || !c.Dependencies.Contains(ImageDependency));
+
+        Assert.Equal(Value.KindOneofCase.NullValue, response.State.Fields["queue"].KindCase);
+        Assert.Equal(PropertyConverter.SecretSig, response.State.Fields["token"].StructValue.Fields[PropertyConverter.SignatureKey].StringValue);
+        Assert.Equal("square", response.State.Fields["token"].StructValue.Fields["value"].StringValue);
+        Assert.Equal([queueUrn], response.StateDependencies["queue"].Urns);
+        Assert.False(response.StateDependencies.ContainsKey("children"));
+        Assert.Equal(response.State, _engine.Outputs[response.Urn]);
+    }
+
+    [Fact]
+    public async Task RegisterAsync_Preview_UnknownIdsAndOutputsStayUnknown()
+    {
+        var (response, children) = await Register(dryRun: true);
+        Assert.Equal(PropertyConverter.UnknownString, children["square-asg"].Object.Fields["launchTemplate"].StructValue.Fields["id"].StringValue);
+        Assert.Equal(PropertyConverter.UnknownString, children["square-asg"].Object.Fields["queueUrl"].StringValue);
+        Assert.Equal(PropertyConverter.UnknownString, children["square-lt"].Object.Fields["iamInstanceProfile"].StructValue.Fields["arn"].StringValue);
+        Assert.Equal(PropertyConverter.UnknownString, response.State.Fields["queue"].StringValue);
+    }
+}

@@ -1,0 +1,46 @@
+using System.Runtime.CompilerServices;
+using Grpc.Core;
+using Microsoft.Extensions.Hosting;
+
+namespace Multinode.Infra.Provider.Tests;
+
+/// <summary>Paths inside the repository, found from this source file.</summary>
+public static class Repo
+{
+    public static string Root([CallerFilePath] string here = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", ".."));
+}
+
+/// <summary>A call context for calling service methods directly.</summary>
+public sealed class TestCallContext : ServerCallContext
+{
+    private readonly CancellationToken _token;
+
+    public TestCallContext(CancellationToken token = default) => _token = token;
+
+    protected override string MethodCore => "test";
+    protected override string HostCore => "localhost";
+    protected override string PeerCore => "ipv4:127.0.0.1:1";
+    protected override DateTime DeadlineCore => DateTime.MaxValue;
+    protected override Metadata RequestHeadersCore { get; } = [];
+    protected override CancellationToken CancellationTokenCore => _token;
+    protected override Metadata ResponseTrailersCore { get; } = [];
+    protected override Status StatusCore { get; set; }
+    protected override WriteOptions? WriteOptionsCore { get; set; }
+    protected override AuthContext AuthContextCore { get; } = new(null, []);
+
+    protected override ContextPropagationToken CreatePropagationTokenCore(ContextPropagationOptions? options) =>
+        throw new NotSupportedException();
+
+    protected override Task WriteResponseHeadersAsyncCore(Metadata responseHeaders) => Task.CompletedTask;
+}
+
+public sealed class TestLifetime : IHostApplicationLifetime
+{
+    private readonly CancellationTokenSource _stopping = new();
+
+    public CancellationToken ApplicationStarted => CancellationToken.None;
+    public CancellationToken ApplicationStopping => _stopping.Token;
+    public CancellationToken ApplicationStopped => CancellationToken.None;
+    public void StopApplication() => _stopping.Cancel();
+}

@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Multinode.Infra.Planning;
+using Multinode.Infra.Schema;
+using Multinode.Infra.Values;
+using Pulumirpc;
+
+namespace Multinode.Infra.Provider.Tests;
+
+/// <summary>A ResourceMonitor and an Engine that record what the plugin sends.</summary>
+public sealed class FakeEngine : ResourceMonitor.ResourceMonitorBase
+{
+    public ConcurrentQueue<RegisterResourceRequest> Registered { get; } = new();
+    public ConcurrentDictionary<string, Struct> Outputs { get; } = new();
+    public ConcurrentQueue<LogRequest> Logs { get; } = new();
+
+    /// <summary>In preview the engine answers custom resources with an empty id.</summary>
+    public bool DryRun { get; set; }
+
+    public override Task<RegisterResourceResponse> RegisterResource(RegisterResourceRequest request, ServerCallContext context)
+    {
+        Registered.Enqueue(request);
+        var chain = request.Parent.Length == 0 || request.Parent.Contains("pulumi:pulumi:Stack", StringComparison.Ordinal)
+            ? request.Type
+            : $"{request.Parent.Split("::")[2]}${request.Type}";
+        return Task.FromResult(new RegisterResourceResponse
+        {
+            Urn = $"urn:pulumi:dev::proj::{chain}::{request.Name}",
+            Id = request.Custom && !DryRun ? $"id-{request.Name}" : "",
+            Object = request.Custom ? request.Object : new Struct(),
+        });
+    }
+
+    public override Task<Empty> RegisterResourceOutputs(RegisterResourceOutputsRequest request, ServerCallContext context)
+    {
+        Outputs[request.Urn] = request.Outputs;
+        return Task.FromResult(new Empty());
+    }
+
+    public sealed class EngineService(FakeEngine engine) : Engine.EngineBase
+    {
+        public override Task<Empty> Log(LogRequest request, ServerCallContext context)
+        {
+            engine.Logs.Enqueue(request);
+            return Task.FromResult(new Empty());
+        }
+    }
+}
+
+/// <summary>Tier two: the real host on port 0, called through a GrpcChannel, with a fake engine on loopback.</summary>
+public sealed class PluginHostTests : IAsyncLifetime
+{
+    private readonly FakeEngine _engine = new();
+    private WebApplication? _engineHost;
+    private WebApplication? _plugin;
+    private GrpcChannel? _channel;
+    private string _engineAddress = "";
+
+    private ResourceProvider.ResourceProviderClient Client => new(_channel!);
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(_engine);
+        builder.Services.AddSingleton<FakeEngine.EngineService>();
+        _engineHost = builder.Build();
+        _engineHost.MapGrpcService<FakeEngine>();
+        _engineHost.MapGrpcService<FakeEngine.EngineService>();
+        await _engineHost.StartAsync();
+        _engineAddress = $"127.0.0.1:{PluginHost.Port(_engineHost)}";
+
+        _plugin = await PluginHost.StartAsync(_engineAddress);
+        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{PluginHost.Port(_plugin)}");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _channel?.Dispose();
+        if (_plugin is not null) await _plugin.DisposeAsync();
+        if (_engineHost is not null) await _engineHost.DisposeAsync();
+    }
+
+    private Task Configure(string json) =>
+        Client.ConfigureAsync(new ConfigureRequest { Args = Struct.Parser.ParseJson(json) }).ResponseAsync;
+
+    private ConstructRequest Request(string type, string name, string inputs) => new()
+    {
+        Project = "proj",
+        Stack = "dev",
+        Type = type,
+        Name = name,
+        Parent = "urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev",
+        MonitorEndpoint = _engineAddress,
+        Inputs = Struct.Parser.ParseJson(inputs),
+        Providers = { ["kubernetes"] = "urn:pulumi:dev::proj::pulumi:providers:kubernetes::k8s::id-k8s" },
+    };
+
+    [Fact]
+    public async Task GetSchema_ServesTheGeneratedSchema()
+    {
+        var response = await Client.GetSchemaAsync(new GetSchemaRequest());
+        Assert.Equal(PackageSchema.Generate(), response.Schema);
+    }
+
+    [Fact]
+    public async Task Construct_RegistersComponentChildrenAndOutputs_AsPlanned()
+    {
+        await Configure("""{"target":"kubernetes"}""");
+        const string inputs = """{"image":"ghcr.io/example/ingest:1","env":{"TOKEN":{"4dabf18193072939515e22adb298388d":"1b47061264138c4ac30d75fd1eb44270","value":"s3cret"}}}""";
+        var response = await Client.ConstructAsync(Request("multinode:index:Daemon", "ingest", inputs));
+
+        var registered = _engine.Registered.ToList();
+        var component = registered[0];
+        Assert.Equal(("multinode:index:Daemon", "ingest", false, false), (component.Type, component.Name, component.Custom, component.Remote));
+        Assert.Equal("urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev", component.Parent);
+        Assert.Equal("urn:pulumi:dev::proj::multinode:index:Daemon::ingest", response.Urn);
+
+        // Whatever the target plans is what gets registered, in plan order and under the component.
+        var plan = Planner.Plan(new ProgramDeclaration(
+            [new ResourceDeclaration("ingest", "multinode:index:Daemon", PropertyConverter.ToMap(Struct.Parser.ParseJson(inputs)))],
+            new PropertyMap(("target", "kubernetes")))).Value!.Workloads.Single();
+        var children = registered.Skip(1).ToList();
+        Assert.Equal(plan.Resources.Select(r => (r.Type, r.Name)).Order(), children.Select(c => (c.Type, c.Name)).Order());
+        Assert.All(children, c =>
+        {
+            Assert.Equal(response.Urn, c.Parent);
+            Assert.True(c.Custom && c.AcceptSecrets && c.AcceptResources);
+            Assert.DoesNotContain("s3cret", c.Object.ToString().Replace("\"value\": \"s3cret\"", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        });
+        Assert.True(_engine.Outputs.ContainsKey(response.Urn), "RegisterResourceOutputs was called for the component");
+        Assert.Equal(PropertyConverter.ToStruct(plan.Outputs).Fields.Keys.Order(), response.State.Fields.Keys.Order());
+        await Task.Delay(200);
+        Assert.Contains(_engine.Logs, l => l.Urn == response.Urn);
+    }
+
+    [Fact]
+    public async Task Construct_InvalidInputs_IsInvalidArgumentWithPerPropertyDetails()
+    {
+        await Configure("""{"target":"kubernetes"}""");
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            Client.ConstructAsync(Request("multinode:index:Service", "api", """{"image":"x","minReplicas":0,"port":70000}""")).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Equal(
+            "Service \"api\": minReplicas = 0 is below the minimum of 1\nService \"api\": port = 70000 is above the limit of 65535",
+            e.Status.Detail);
+        var status = Google.Rpc.Status.Parser.ParseFrom(e.Trailers.GetValueBytes(ProviderErrors.StatusDetailsKey));
+        Assert.Equal(["minReplicas", "port"], status.Details.Single().Unpack<InputPropertiesError>().Errors.Select(x => x.PropertyPath));
+        Assert.Empty(_engine.Registered);
+    }
+
+    [Fact]
+    public async Task UndeclaredRpc_IsUnimplemented()
+    {
+        var create = new Method<Empty, Empty>(MethodType.Unary, "pulumirpc.ResourceProvider", "Create",
+            Marshallers.Create(m => m.ToByteArray(), Empty.Parser.ParseFrom), Marshallers.Create(m => m.ToByteArray(), Empty.Parser.ParseFrom));
+        var e = await Assert.ThrowsAsync<RpcException>(() => _channel!.CreateCallInvoker().AsyncUnaryCall(create, null, new CallOptions(), new Empty()).ResponseAsync);
+        Assert.Equal(StatusCode.Unimplemented, e.StatusCode);
+    }
+
+    [Fact]
+    public async Task Construct_MonitorRejects_NamesWhatFailed()
+    {
+        await Configure("""{"target":"kubernetes"}""");
+        var request = Request("multinode:index:Daemon", "ingest", """{"image":"x"}""");
+        request.MonitorEndpoint = "127.0.0.1:1";
+        var e = await Assert.ThrowsAsync<RpcException>(() => Client.ConstructAsync(request).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+        Assert.StartsWith("registering Daemon \"ingest\" failed:", e.Status.Detail, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,229 @@
+'use strict';
+// Construct of every program in the repository, on both targets, in `pulumi up` and `pulumi preview` form,
+// checked against `multinode plan --format json` of the same program.
+const { describe, it, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const {
+  SIG_KEY, SECRET_SIG, UNKNOWN, grpc, secret, outputValue, resourceRef, plainStrings,
+  startEngine, startMonitor, startPlugin, statusDetails, tempDir,
+  cleanup,
+} = require('../lib/harness');
+const { programFiles, load } = require('../lib/programs');
+const { boot, constructRequest, checkRegistrations } = require('../lib/engine');
+
+const PROVIDERS = {
+  aws: 'urn:pulumi:dev::proj::pulumi:providers:aws::default_7_16_0::aws-provider-id',
+  kubernetes: 'urn:pulumi:dev::proj::pulumi:providers:kubernetes::default_4_23_0::k8s-provider-id',
+};
+
+/** Every string inside a secret of a wire value. */
+function secretTexts(value, inSecret = false, out = []) {
+  if (typeof value === 'string') { if (inSecret && value.length >= 4) out.push(value); }
+  else if (Array.isArray(value)) value.forEach((v) => secretTexts(v, inSecret, out));
+  else if (value && typeof value === 'object') {
+    const isSecret = inSecret || value[SIG_KEY] === SECRET_SIG || (value.secret === true && 'value' in value);
+    Object.values(value).forEach((v) => secretTexts(v, isSecret, out));
+  }
+  return out;
+}
+
+function assertNoPlaintext(monitor, secrets) {
+  for (const r of monitor.registrations) {
+    for (const text of plainStrings([r.object || {}, r.outputs || {}])) {
+      for (const s of secrets) assert.ok(!text.includes(s), `${r.type} ${r.name} carries the secret ${JSON.stringify(s)} in the clear`);
+    }
+  }
+}
+
+/** Writes a one-file program beside a temp folder and loads it like the repository's programs. */
+function tempProgram(target, resources, extraConfig = {}) {
+  const dir = tempDir();
+  const file = path.join(dir, 'Pulumi.yaml');
+  const yaml = require('js-yaml');
+  fs.writeFileSync(file, yaml.dump({
+    name: 'conformance', runtime: 'yaml',
+    config: Object.fromEntries(Object.entries(extraConfig).map(([k, v]) => [`multinode:${k}`, { value: v }])),
+    resources,
+  }));
+  const program = load(file, target);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return program;
+}
+
+async function constructAll(plugin, program, { dryRun, engine }) {
+  const monitor = await startMonitor({ dryRun, project: program.project });
+  try {
+    for (const r of program.resources) {
+      const response = await plugin.call('construct', constructRequest({
+        monitor, type: r.type, name: r.name, inputs: r.inputs, dryRun, providers: PROVIDERS,
+      }));
+      const { component } = checkRegistrations({ monitor, plan: program.plan, type: r.type, name: r.name, response, providers: PROVIDERS, dryRun });
+      if (engine) assert.ok(engine.logs.some((l) => l.urn === component.urn), 'the plugin logged through the engine about the component');
+    }
+    assertNoPlaintext(monitor, secretTexts(program.resources.map((r) => r.inputs)));
+    return monitor;
+  } finally {
+    await monitor.stop();
+  }
+}
+
+for (const target of ['aws', 'kubernetes']) {
+  describe(`Construct on ${target}`, () => {
+    for (const file of programFiles()) {
+      const program = load(file, target);
+      it(`${program.file}: each resource registers its planned children, in up and in preview`, async () => {
+        assert.ok(program.resources.length > 0, 'the program declares multinode resources');
+        const engine = await startEngine();
+        const plugin = await startPlugin({ engineAddress: engine.address });
+        try {
+          await boot(plugin, program.config, { asStrings: target === 'aws' });
+          await constructAll(plugin, program, { dryRun: false, engine });
+          await constructAll(plugin, program, { dryRun: true });
+        } finally {
+          await plugin.stop();
+          await engine.stop();
+        }
+      });
+    }
+
+    it('a preview with unknown inputs plans, registers and answers unknown where it must', async () => {
+      const program = tempProgram(target, {
+        pending: {
+          type: 'multinode:index:Service',
+          properties: { image: '${registry.repositoryUrl}', tags: { build: '${build.id}' }, env: { A: '${db.endpoint}' } },
+        },
+      });
+      assert.equal(program.resources[0].inputs.image, UNKNOWN);
+      const plugin = await startPlugin();
+      try {
+        await boot(plugin, program.config);
+        const monitor = await startMonitor({ dryRun: true });
+        // The engine sends unknown outputs as output values without a value.
+        const inputs = { ...program.resources[0].inputs, image: outputValue({ dependencies: ['urn:pulumi:dev::proj::aws:ecr/repository:Repository::registry'] }) };
+        const response = await plugin.call('construct', constructRequest({ monitor, type: 'multinode:index:Service', name: 'pending', inputs, dryRun: true, providers: PROVIDERS }));
+        checkRegistrations({ monitor, plan: program.plan, type: 'multinode:index:Service', name: 'pending', response, providers: PROVIDERS, dryRun: true,
+          extraDependencies: ['urn:pulumi:dev::proj::aws:ecr/repository:Repository::registry'] });
+        await monitor.stop();
+      } finally {
+        await plugin.stop();
+      }
+    });
+
+    it('secrets stay secret in every child input and output, however they arrive', async () => {
+      const token = 'tok-4f1c9e-not-a-real-token';
+      const image = 'ghcr.io/example/private-image:7.7.7';
+      const program = tempProgram(target, {
+        square: {
+          type: 'multinode:index:Function',
+          properties: { image: { 'fn::secret': image }, env: { TOKEN: { 'fn::secret': token }, PLAIN: 'visible' }, maxWorkers: 3 },
+        },
+      });
+      const plugin = await startPlugin();
+      try {
+        await boot(plugin, program.config);
+        for (const dryRun of [false, true]) {
+          const monitor = await startMonitor({ dryRun });
+          // The image arrives as a secret output value, the token as a plain secret.
+          const inputs = { ...program.resources[0].inputs, image: outputValue({ value: image, secret: true, dependencies: [] }) };
+          const response = await plugin.call('construct', constructRequest({ monitor, type: 'multinode:index:Function', name: 'square', inputs, dryRun, providers: PROVIDERS }));
+          checkRegistrations({ monitor, plan: program.plan, type: 'multinode:index:Function', name: 'square', response, providers: PROVIDERS, dryRun });
+          assertNoPlaintext(monitor, [token, image]);
+          assert.ok(!JSON.stringify(response.getState().toJavaScript()).includes(token));
+          await monitor.stop();
+        }
+      } finally {
+        await plugin.stop();
+      }
+    });
+
+    it('resource references, output values, dependencies and resource options are accepted and passed on', async () => {
+      const program = tempProgram(target, {
+        ingest: { type: 'multinode:index:Daemon', properties: { image: 'ghcr.io/example/ingest:1.0.0', tags: { volume: 'vol-0abc' }, timeoutSeconds: 45 } },
+      });
+      const plugin = await startPlugin();
+      try {
+        await boot(plugin, program.config);
+        const monitor = await startMonitor();
+        const volume = 'urn:pulumi:dev::proj::aws:ebs/volume:Volume::data';
+        const imageDep = 'urn:pulumi:dev::proj::aws:ecr/image:Image::ingest';
+        const explicit = 'urn:pulumi:dev::proj::aws:iam/role:Role::ops';
+        const inputs = {
+          image: outputValue({ value: 'ghcr.io/example/ingest:1.0.0', dependencies: [imageDep] }),
+          tags: { volume: resourceRef(volume, 'vol-0abc') },
+          timeoutSeconds: 45,
+        };
+        const response = await plugin.call('construct', constructRequest({
+          monitor, type: 'multinode:index:Daemon', name: 'ingest', inputs, providers: PROVIDERS,
+          inputDependencies: { tags: [volume] }, dependencies: [explicit], protect: true, retainOnDelete: true,
+        }));
+        const { component, children } = checkRegistrations({ monitor, plan: program.plan, type: 'multinode:index:Daemon', name: 'ingest', response,
+          providers: PROVIDERS, extraDependencies: [imageDep, volume] });
+        assert.deepEqual(component.dependencies.slice().sort(), [explicit, imageDep, volume].sort());
+        assert.deepEqual(component.propertyDependencies, { image: [imageDep], tags: [volume] });
+        assert.deepEqual(component.providers, PROVIDERS);
+        assert.equal(component.protect, true);
+        assert.equal(component.retainOnDelete, true);
+        for (const child of children) {
+          assert.equal(child.protect, true, `${child.name} is protected like its component`);
+          assert.equal(child.retainOnDelete, true, `${child.name} is retained like its component`);
+        }
+        await monitor.stop();
+      } finally {
+        await plugin.stop();
+      }
+    });
+  });
+}
+
+after(cleanup);
+
+describe('Construct errors', () => {
+  it('invalid inputs give one readable INVALID_ARGUMENT with every problem and its property path', async () => {
+    const plugin = await startPlugin();
+    try {
+      await boot(plugin, { target: 'kubernetes' });
+      const monitor = await startMonitor();
+      const inputs = { image: 'ghcr.io/example/square:1', maxWorkers: 150, spareWorkers: -1, cooldownPeriod: 2.5, resources: { gpu: { type: 'tpu' } }, colour: 'blue' };
+      const err = await plugin.call('construct', constructRequest({ monitor, type: 'multinode:index:Function', name: 'square', inputs })).then(
+        () => assert.fail('Construct accepted invalid inputs'), (e) => e);
+      assert.equal(err.code, grpc.status.INVALID_ARGUMENT);
+      const lines = err.details.split('\n');
+      assert.ok(lines.includes('Function "square": maxWorkers = 150 is above the limit of 100'), err.details);
+      assert.ok(lines.some((l) => l.startsWith('Function "square": spareWorkers = -1 is below the minimum of 0')), err.details);
+      assert.ok(lines.some((l) => l.startsWith('Function "square": cooldownPeriod = 2.5 must be a whole number')), err.details);
+      assert.ok(lines.some((l) => l.startsWith('Function "square": resources.gpu.type = "tpu" is not a supported GPU type')), err.details);
+      assert.ok(lines.some((l) => l.startsWith('Function "square": colour is not a property of Function')), err.details);
+      assert.doesNotMatch(err.details, /\n\s+at |Exception/, 'no stack trace');
+      const status = statusDetails(err);
+      assert.equal(status.code, grpc.status.INVALID_ARGUMENT);
+      assert.equal(status.message, err.details);
+      assert.deepEqual(status.errors.map((e) => e.propertyPath).sort(),
+        ['colour', 'cooldownPeriod', 'maxWorkers', 'resources.gpu.type', 'spareWorkers']);
+      assert.ok(status.errors.every((e) => lines.includes(`Function "square": ${e.reason}`)));
+      assert.equal(monitor.registrations.length, 0, 'nothing was registered');
+      await monitor.stop();
+    } finally {
+      await plugin.stop();
+    }
+  });
+
+  it('without Configure, Construct plans with the config it carries, secrets marked', async () => {
+    const program = tempProgram('kubernetes', { nightly: { type: 'multinode:index:ScheduledTask', properties: { image: 'ghcr.io/example/report:1', schedule: '0 3 * * *', timeZone: 'Europe/Berlin' } } });
+    const plugin = await startPlugin();
+    try {
+      const monitor = await startMonitor();
+      const base = { monitor, type: 'multinode:index:ScheduledTask', name: 'nightly', inputs: program.resources[0].inputs, providers: PROVIDERS };
+      const response = await plugin.call('construct', constructRequest({ ...base, config: { 'multinode:target': 'kubernetes', 'multinode:kubernetes': '{"namespace":"default"}', 'other:key': 'x' } }));
+      checkRegistrations({ monitor, plan: program.plan, type: base.type, name: base.name, response, providers: PROVIDERS });
+      const err = await plugin.call('construct', constructRequest({ ...base, name: 'nightly2', config: { 'multinode:target': 'kubernetes' }, configSecretKeys: ['multinode:target'] }))
+        .then(() => assert.fail('a secret target was accepted'), (e) => e);
+      assert.equal(err.code, grpc.status.INVALID_ARGUMENT);
+      assert.match(err.details, /target is a secret/);
+      await monitor.stop();
+    } finally {
+      await plugin.stop();
+    }
+  });
+});
