@@ -7,8 +7,8 @@ namespace Multinode.Infra.Provider;
 /// </summary>
 public static class ChildProviders
 {
-    public const string AwsVersion = "7.16.0";
-    public const string KubernetesVersion = "4.23.0";
+    public const string AwsVersion = "7.48.0";
+    public const string KubernetesVersion = "4.34.2";
 
     public static string? VersionOf(string package) => package switch
     {

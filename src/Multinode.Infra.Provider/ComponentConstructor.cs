@@ -164,6 +164,8 @@ public sealed class ComponentConstructor(EngineLog log)
     private static PropertyValue Resolve(PropertyValue value, IReadOnlyDictionary<string, Registered> children, bool dryRun) => value switch
     {
         ReferenceValue r => children[r.Resource].Output(r.Property, dryRun),
+        // Joined once every referenced output is known; Concat keeps unknown and secret parts' rules.
+        InterpolationValue i => PropertyValue.Concat(i.Parts.Select(p => Resolve(p, children, dryRun))),
         SecretValue s => PropertyValue.Secret(Resolve(s.Value, children, dryRun)),
         ArrayValue a => PropertyValue.From(a.Items.Select(i => Resolve(i, children, dryRun))),
         ObjectValue o => PropertyValue.From(Resolve(o.Map, children, dryRun)),

@@ -7,8 +7,9 @@ namespace Multinode.Infra.Provider.Tests;
 /// <summary>Paths inside the repository, found from this source file.</summary>
 public static class Repo
 {
-    public static string Root([CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", ".."));
+    public static string Root() => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, "..", ".."));
+
+    private static string ThisFile([CallerFilePath] string path = "") => path;
 }
 
 /// <summary>A call context for calling service methods directly.</summary>

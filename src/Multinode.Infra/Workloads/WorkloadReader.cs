@@ -20,13 +20,15 @@ public static partial class WorkloadReader
         CheckCrossRules(reader, kind);
         if (reader.Failures.Count > 0) return Result<Workload>.Fail(reader.Failures);
 
+        // Env and tags are sorted by key: the engine's wire format does not keep a map's order, and the same
+        // declaration must give the same plan whether it came from YAML or from a Construct request.
         var container = new Container(
             reader.Get("image")!,
             reader.Get("command"),
             reader.Get("args"),
-            reader.Map("env"),
+            Sorted(reader.Map("env")),
             reader.Integer("timeoutSeconds")!.Value,
-            reader.Map("tags"),
+            Sorted(reader.Map("tags")),
             reader.Strings("instanceTypes"));
         var resources = new ResourceRequest(
             reader.Number("resources.cpu")!.Value,
@@ -49,6 +51,8 @@ public static partial class WorkloadReader
         };
         return Result<Workload>.Ok(workload);
     }
+
+    private static PropertyMap Sorted(PropertyMap map) => new(map.OrderBy(e => e.Key, StringComparer.Ordinal));
 
     private static void CheckName(InputReader reader, string name)
     {

@@ -67,9 +67,18 @@ function resolve(value, monitor, childrenByName, dryRun) {
   if (value && typeof value === 'object') {
     const keys = Object.keys(value).sort().join(',');
     if (keys === 'property,resource') return outputOf(monitor, childrenByName[value.resource], value.property, dryRun);
+    if (keys === 'concat') return joined(value.concat.map((v) => resolve(v, monitor, childrenByName, dryRun)));
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, monitor, childrenByName, dryRun)]));
   }
   return value;
+}
+
+/** A plan-JSON string interpolation once its parts are resolved: secret if a part is, unknown if a part is not a
+ * plain value (as PropertyValue.Concat rules), else the joined text. */
+function joined(parts) {
+  if (parts.some((p) => p && typeof p === 'object' && p.secret === true)) return { secret: true };
+  if (parts.some((p) => p === null || typeof p === 'object')) return { unknown: true };
+  return parts.map(String).join('');
 }
 
 const referencedResources = (value, out = new Set()) => {

@@ -26,8 +26,10 @@ const RESOURCE_SIG = '5cf8f73096256a8f31e491e813e4eb8e';
 const OUTPUT_SIG = 'd0e6a833031e9bbcd3f4e8bde6ca49a4';
 const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
 
-/** The child provider plugin versions the plugin must ask for (ChildProviders.cs). */
-const CHILD_VERSIONS = { aws: '7.16.0', kubernetes: '4.23.0' };
+/** The child provider plugin versions the plugin must ask for (ChildProviders.cs): the SDK versions the type
+ * check locks in tests/typecheck, so that the engine loads the provider the input shapes were checked against. */
+const TYPECHECK_DEPENDENCIES = require(path.join(REPO, 'tests', 'typecheck', 'package.json')).dependencies;
+const CHILD_VERSIONS = { aws: TYPECHECK_DEPENDENCIES['@pulumi/aws'], kubernetes: TYPECHECK_DEPENDENCIES['@pulumi/kubernetes'] };
 
 const secret = (value) => ({ [SIG_KEY]: SECRET_SIG, value });
 const outputValue = (fields) => ({ [SIG_KEY]: OUTPUT_SIG, ...fields });

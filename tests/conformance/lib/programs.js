@@ -7,6 +7,7 @@ const yaml = require('js-yaml');
 const { REPO, UNKNOWN, secret, cli, tempDir } = require('./harness');
 
 const FAKE_SUBNETS = ['subnet-0conformance00001', 'subnet-0conformance00002'];
+const FAKE_VPC = 'vpc-0conformance000001';
 
 /** The root program and every examples/**\/Pulumi.yaml. */
 function programFiles() {
@@ -35,7 +36,7 @@ function configFor(doc, target) {
     if (value !== undefined) config[key.slice('multinode:'.length)] = value;
   }
   config.target = target;
-  if (target === 'aws' && !config.aws) config.aws = { subnetIds: FAKE_SUBNETS };
+  if (target === 'aws' && !config.aws) config.aws = { vpcId: FAKE_VPC, subnetIds: FAKE_SUBNETS };
   return config;
 }
 

@@ -14,8 +14,8 @@ const { programFiles, load } = require('../lib/programs');
 const { boot, constructRequest, checkRegistrations } = require('../lib/engine');
 
 const PROVIDERS = {
-  aws: 'urn:pulumi:dev::proj::pulumi:providers:aws::default_7_16_0::aws-provider-id',
-  kubernetes: 'urn:pulumi:dev::proj::pulumi:providers:kubernetes::default_4_23_0::k8s-provider-id',
+  aws: 'urn:pulumi:dev::proj::pulumi:providers:aws::default_7_48_0::aws-provider-id',
+  kubernetes: 'urn:pulumi:dev::proj::pulumi:providers:kubernetes::default_4_34_2::k8s-provider-id',
 };
 
 /** Every string inside a secret of a wire value. */

@@ -3,7 +3,7 @@
 // references, secrets and options passes, and each kind of mistake is caught.
 const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
-const { providerPb, toStruct, secret, UNKNOWN } = require('../lib/harness');
+const { providerPb, toStruct, secret, UNKNOWN, CHILD_VERSIONS } = require('../lib/harness');
 const { checkRegistrations } = require('../lib/engine');
 
 const STACK = 'urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev';
@@ -26,7 +26,7 @@ const plan = {
 function scenario() {
   const queue = child('aws:sqs/queue:Queue', 'square-queue');
   const asg = child('aws:autoscaling/group:Group', 'square-asg');
-  const common = { custom: true, remote: false, acceptSecrets: true, acceptResources: true, version: '7.16.0', provider: PROVIDERS.aws,
+  const common = { custom: true, remote: false, acceptSecrets: true, acceptResources: true, version: CHILD_VERSIONS.aws, provider: PROVIDERS.aws,
     providers: {}, ignoreChanges: [], replaceOnChanges: [], additionalSecretOutputs: [], deleteBeforeReplace: false, deleteBeforeReplaceDefined: false, propertyDependencies: {}, dependencies: [] };
   const registrations = [
     { urn: COMPONENT, type: 'multinode:index:Function', name: 'square', parent: STACK, custom: false, remote: false, object: {}, acceptSecrets: true, acceptResources: true, providers: PROVIDERS,

@@ -409,12 +409,13 @@ public sealed class KubernetesTargetTests
         Assert.False(result.IsValid);
         Assert.Equal(
         [
-            """Daemon "ingest": tags.cost center: the key "cost center" is not a Kubernetes label key (an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)""",
-            """Daemon "ingest": tags.team = "platform team" is not a Kubernetes label value (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, or empty)""",
             """Daemon "ingest": tags.app.kubernetes.io/name: the label "app.kubernetes.io/name" is set by Multinode and cannot be a tag""",
+            """Daemon "ingest": tags.cost center: the key "cost center" is not a Kubernetes label key (an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)""",
             """Daemon "ingest": tags.owner is a secret, but tags become Kubernetes labels, which anyone who can list the objects reads; pass it as a plain value""",
+            """Daemon "ingest": tags.team = "platform team" is not a Kubernetes label value (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, or empty)""",
         ], result.Failures.Select(f => f.ToString()));
-        Assert.Equal(["tags.cost center", "tags.team", "tags.app.kubernetes.io/name", "tags.owner"], result.Failures.Select(f => f.Path));
+        // Tags are read in key order (the wire does not keep a map's order).
+        Assert.Equal(["tags.app.kubernetes.io/name", "tags.cost center", "tags.owner", "tags.team"], result.Failures.Select(f => f.Path));
     }
 
     [Fact]
