@@ -2,8 +2,9 @@ using Amazon;
 using Amazon.EC2;
 using Amazon.EC2.Model;
 using Amazon.Runtime.Credentials;
-using Multinode.Infra.Planning;
+using Multinode.Infra.Catalog;
 using Multinode.Infra.Schema;
+using Multinode.Infra.Targets.Aws;
 using Multinode.Infra.Validation;
 using Multinode.Infra.Values;
 using Multinode.Infra.Workloads;
@@ -12,8 +13,7 @@ namespace Multinode.Infra.Provider;
 
 /// <summary>
 /// <c>multinode:index:selectInstanceType</c>. The answer comes from the same place a workload's does: the AWS
-/// target's plan of a one-worker Daemon, which picks the cheapest catalog entry; so the function and the
-/// planned launch templates cannot disagree. With <c>live = true</c> and AWS credentials present, EC2's
+/// target's instance selection over the embedded catalog (the cheapest type that fits). With <c>live = true</c> and AWS credentials present, EC2's
 /// DescribeInstanceTypes supplies the candidates instead (no prices there: the smallest fit wins).
 /// </summary>
 public sealed class InstanceTypeSelector(EngineLog log)
@@ -35,29 +35,27 @@ public sealed class InstanceTypeSelector(EngineLog log)
             if (HasAwsCredentials()) return await FromEc2Async(request, region, cancellationToken).ConfigureAwait(false);
             log.Info("selectInstanceType: live = true but no AWS credentials were found; answering from the embedded catalog");
         }
-        return FromCatalog(args, region);
+        return FromCatalog(request);
     }
 
-    private static PropertyMap FromCatalog(PropertyMap args, string region)
+    /// <summary>The AWS target's own choice for one worker of this shape, so the function and the planned launch
+    /// templates cannot disagree.</summary>
+    private static PropertyMap FromCatalog(ResourceRequest request)
     {
-        var resources = new PropertyMap(args.Where(a => a.Key is "cpu" or "memory" or "gpu"));
-        var config = new PropertyMap(
-            ("target", "aws"),
-            ("aws", new PropertyMap(("subnetIds", PropertyValue.Strings(["subnet-a", "subnet-b"])), ("region", region))));
-        var program = new ProgramDeclaration(
-            [new ResourceDeclaration("select-instance-type", WorkloadKind.Daemon.Token(), new PropertyMap(("image", "probe"), ("resources", resources)))],
-            config);
-        var result = Planner.Plan(program);
-        if (!result.IsValid)
-            throw new ValidationFailedException([.. result.Failures.Select(f => f with { Resource = Label })]);
-        var plan = result.Value!.Workloads.Single();
-        var instanceType = plan.Resources.Select(r => r.Inputs.Get("instanceType")).OfType<StringValue>().FirstOrDefault()
-            ?? throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.FailedPrecondition,
-                "this build's AWS target planned no instance type; selectInstanceType needs the AWS target and its catalog"));
+        var catalog = InstanceCatalog.Default;
+        var probe = new DaemonWorkload(Label, new Container("probe", null, null, PropertyMap.Empty, Container.DefaultTimeoutSeconds, PropertyMap.Empty, []), request);
+        var choice = InstanceSelection.Choose(probe, catalog);
+        if (!choice.IsValid)
+            throw new ValidationFailedException([.. choice.Failures.Select(f => f with { Resource = Label })]);
+        var type = choice.Value!.Primary;
         return new PropertyMap(
-            ("instanceType", instanceType),
+            ("instanceType", type.Name),
             ("source", "catalog"),
-            ("hourlyPrice", plan.Summary.MaxHourlyCost is { } price ? PropertyValue.From((double)price) : null));
+            ("hourlyPrice", (double)type.PricePerHour),
+            ("vcpus", type.VCpus),
+            ("memory", type.Memory.ToString()),
+            ("catalogDate", catalog.Date),
+            ("region", catalog.Region));
     }
 
     private static bool HasAwsCredentials()

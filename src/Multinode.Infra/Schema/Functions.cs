@@ -23,8 +23,10 @@ public static class Functions
             new("instanceType", InputType.String, "The chosen instance type, e.g. \"g4dn.xlarge\".") { Required = true },
             new("source", InputType.String, "Where the answer came from: \"catalog\" or \"ec2\".") { Required = true },
             new("hourlyPrice", InputType.Number, "On-demand USD per hour in the catalog's region (catalog answers only)."),
-            new("vcpus", InputType.Integer, "vCPUs of the instance type (EC2 answers only)."),
-            new("memory", InputType.String, "Memory of the instance type as a quantity, e.g. \"16Gi\" (EC2 answers only)."),
+            new("vcpus", InputType.Integer, "vCPUs of the instance type."),
+            new("memory", InputType.String, "Memory of the instance type as a quantity, e.g. \"16Gi\"."),
+            new("catalogDate", InputType.String, "Date of the catalog's prices (catalog answers only)."),
+            new("region", InputType.String, "Region of the catalog's prices (catalog answers only)."),
         ]);
 
     public static readonly IReadOnlyList<FunctionSpec> All = [SelectInstanceType];
