@@ -12,6 +12,11 @@ namespace Multinode.Infra.Provider;
 /// </summary>
 public sealed class ComponentConstructor(EngineLog log)
 {
+    /// <summary>Every workload constructed by this plugin process, i.e. in this preview or update: quotas and the
+    /// budget hold over all of a program's workloads, and the engine constructs them one at a time.</summary>
+    private readonly Dictionary<(string Type, string Name), WorkloadPlan> _constructed = [];
+    private readonly Lock _gate = new();
+
     /// <summary>What the monitor answered for a registered child: enough to resolve references to it.</summary>
     private sealed record Registered(string Urn, string Id, PropertyMap Outputs)
     {
@@ -55,7 +60,16 @@ public sealed class ComponentConstructor(EngineLog log)
 
         var result = Planner.Plan(new ProgramDeclaration([new ResourceDeclaration(request.Name, request.Type, inputs)], config));
         if (!result.IsValid) throw new ValidationFailedException(result.Failures);
-        return await RegisterAsync(request, result.Value!.Workloads.Single(), propertyDependencies, cancellationToken).ConfigureAwait(false);
+        var plan = result.Value!.Workloads.Single();
+        lock (_gate)
+        {
+            var key = (request.Type, request.Name);
+            var program = _constructed.Where(c => c.Key != key).Select(c => c.Value).Append(plan).ToList();
+            var exceeded = Budget.Check(program, result.Value.Config);
+            if (exceeded.Count > 0) throw new ValidationFailedException(exceeded);
+            _constructed[key] = plan;
+        }
+        return await RegisterAsync(request, plan, propertyDependencies, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Registers a planned workload: the component, its children in dependency order, its outputs.</summary>

@@ -143,4 +143,32 @@ public sealed class ComponentConstructorTests : IAsyncLifetime
         Assert.Equal(PropertyConverter.UnknownString, children["square-lt"].Object.Fields["iamInstanceProfile"].StructValue.Fields["arn"].StringValue);
         Assert.Equal(PropertyConverter.UnknownString, response.State.Fields["queue"].StringValue);
     }
+
+    [Fact]
+    public async Task ConstructAsync_QuotaExceededOverTheProgram_FailsTheComponentThatCrossesIt()
+    {
+        var constructor = new ComponentConstructor(new EngineLog(null));
+        var config = new PropertyMap(("target", "kubernetes"), ("quotas", new PropertyMap(("gpu", 12))));
+        ConstructRequest Request(string name, int workers) => new()
+        {
+            Type = "multinode:index:Function",
+            Name = name,
+            Parent = Stack,
+            MonitorEndpoint = _address,
+            DryRun = true,
+            Inputs = PropertyConverter.ToStruct(new PropertyMap(
+                ("image", "img"),
+                ("maxWorkers", workers),
+                ("resources", new PropertyMap(("gpu", new PropertyMap(("type", "t4"))))))),
+        };
+
+        await constructor.ConstructAsync(Request("a", 10), config, CancellationToken.None);
+        // The same component constructed again (a second preview step) is not counted twice.
+        await constructor.ConstructAsync(Request("a", 10), config, CancellationToken.None);
+        var error = await Assert.ThrowsAsync<ValidationFailedException>(() => constructor.ConstructAsync(Request("b", 5), config, CancellationToken.None));
+        Assert.Equal(
+            ["provider config: quotas.gpu = 12 is exceeded: the workloads need 15 GPUs at maximum scale (largest: Function \"a\" 10, Function \"b\" 5)"],
+            error.Failures.Select(f => f.ToString()));
+        Assert.DoesNotContain(_engine.Registered, r => r.Name == "b");
+    }
 }
