@@ -11,10 +11,16 @@ public abstract class CliFixture : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    protected static (int Code, string Out, string Err) Run(params string[] args)
+    protected static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
+}
+
+/// <summary>Runs the `multinode` command in-process and captures what it prints.</summary>
+public static class CliRunner
+{
+    public static (int Code, string Out, string Err) Run(params string[] args)
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
         var code = Multinode.Infra.Cli.Cli.Run(args, stdout, stderr);
         return (code, stdout.ToString(), stderr.ToString());
     }

@@ -5,11 +5,9 @@ public sealed partial class AwsTargetTests
 {
     private static string PlanExample(string format)
     {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = Multinode.Infra.Cli.Cli.Run(["plan", Repo.File("examples", "aws-inference"), "--format", format], stdout, stderr);
-        Assert.True(code == 0, stderr.ToString());
-        return stdout.ToString();
+        var (code, stdout, stderr) = Tests.Cli.CliRunner.Run("plan", Repo.File("examples", "aws-inference"), "--format", format);
+        Assert.True(code == 0, stderr);
+        return stdout;
     }
 
     [Fact]
