@@ -34,7 +34,13 @@ public static class DiffPrinter
         return (workloads.Length == 0 ? "settings unchanged" : workloads) + " · " + counts;
     }
 
-    private static string Value(PropertyValue? value) => value is null ? "—" : value.Display();
+    /// <summary>A side of a change; an unknown after-value is one the engine learns only when it applies the change.</summary>
+    private static string Value(PropertyValue? value) => value switch
+    {
+        null => "—",
+        UnknownValue => "(known after apply)",
+        _ => value.Display(),
+    };
 
     private static string Monthly(decimal? hourly) =>
         hourly is { } h ? "$" + (h * HoursPerMonth).ToString("#,##0.00", CultureInfo.InvariantCulture) : "n/a";

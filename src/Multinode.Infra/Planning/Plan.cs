@@ -33,6 +33,11 @@ public sealed record PlannedResource(string Type, string Name, PropertyMap Input
     /// <summary>Ordering that no input reference expresses.</summary>
     public IReadOnlyList<string> ExtraDependsOn { get; init; } = [];
 
+    /// <summary>Outputs that take a new value whenever this resource is updated in place (a launch template's
+    /// <c>latestVersion</c>), so that a diff follows the change to the children reading them. A replaced resource
+    /// changes every output.</summary>
+    public IReadOnlyList<string> UpdatedOutputs { get; init; } = [];
+
     /// <summary>The Pulumi package that owns <see cref="Type"/> ("aws", "kubernetes").</summary>
     public string Package => Type[..Type.IndexOf(':', StringComparison.Ordinal)];
 }

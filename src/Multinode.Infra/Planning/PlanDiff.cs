@@ -78,7 +78,78 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
             diffs.Add(Compare(null, head, WorkloadStatus.Added, null));
         }
         diffs.AddRange(removed.Select(r => Compare(r, null, WorkloadStatus.Removed, null)));
-        return new PlanDiff(before, after, diffs);
+        return new PlanDiff(before, after, Propagate(diffs, after));
+    }
+
+    /// <summary>
+    /// Follows changed outputs to the children that read them, as the engine would see them: an input that refers
+    /// to an output of a replaced child, or to an output that an in-place update renews
+    /// (<see cref="PlannedResource.UpdatedOutputs"/>), changes too — an update, or a replacement when that input
+    /// forces one — until nothing more changes.
+    /// </summary>
+    private static List<WorkloadDiff> Propagate(List<WorkloadDiff> diffs, Plan after)
+    {
+        var planned = after.Workloads.SelectMany(w => w.Resources).ToDictionary(r => r.Name, StringComparer.Ordinal);
+        var changes = diffs.SelectMany(w => w.Resources).Where(r => r.Kind != ChangeKind.Delete).ToDictionary(r => r.Name, StringComparer.Ordinal);
+        bool Renews(ReferenceValue reference) =>
+            changes.TryGetValue(reference.Resource, out var change) &&
+            (change.Kind == ChangeKind.Replace ||
+             (change.Kind == ChangeKind.Update && planned[reference.Resource].UpdatedOutputs.Contains(reference.Property)));
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            foreach (var (name, change) in changes.ToList())
+            {
+                if (change.Kind is not (ChangeKind.Same or ChangeKind.Update) || !planned.TryGetValue(name, out var resource)) continue;
+                var known = change.Changes.Select(c => c.Path).ToHashSet(StringComparer.Ordinal);
+                var renewed = ReferencePaths(PropertyValue.From(resource.Inputs), "")
+                    .Where(r => Renews(r.Reference) && !known.Contains(r.Path))
+                    .Select(r => new PropertyChange(r.Path, r.Value, PropertyValue.Unknown))
+                    .DistinctBy(c => c.Path)
+                    .ToList();
+                if (renewed.Count == 0) continue;
+                var all = change.Changes.Concat(renewed).ToList();
+                var replacedBy = resource.Options.ReplaceOnChanges.Where(rule => all.Any(c => Covers(rule, c.Path))).ToList();
+                changes[name] = change with
+                {
+                    Kind = replacedBy.Count > 0 ? ChangeKind.Replace : ChangeKind.Update,
+                    Changes = all,
+                    ReplacedBy = replacedBy,
+                };
+                changed = true;
+            }
+        }
+        return [.. diffs.Select(w =>
+        {
+            var resources = w.Resources.Select(r => r.Kind == ChangeKind.Delete ? r : changes[r.Name]).ToList();
+            var status = w.Status == WorkloadStatus.Unchanged && resources.Any(r => r.Kind != ChangeKind.Same) ? WorkloadStatus.Changed : w.Status;
+            return w with { Resources = resources, Status = status };
+        })];
+    }
+
+    /// <summary>Every input path holding a reference to another child, with the value at that path.</summary>
+    private static IEnumerable<(string Path, PropertyValue Value, ReferenceValue Reference)> ReferencePaths(PropertyValue value, string path)
+    {
+        switch (value)
+        {
+            case ReferenceValue r:
+                yield return (path, value, r);
+                break;
+            case InterpolationValue i:
+                foreach (var r in i.Parts.OfType<ReferenceValue>()) yield return (path, value, r);
+                break;
+            case SecretValue s:
+                foreach (var inner in ReferencePaths(s.Value, path)) yield return inner with { Value = value };
+                break;
+            case ArrayValue a:
+                for (var k = 0; k < a.Items.Count; k++)
+                    foreach (var inner in ReferencePaths(a.Items[k], $"{path}[{k}]")) yield return inner;
+                break;
+            case ObjectValue o:
+                foreach (var (key, item) in o.Map)
+                    foreach (var inner in ReferencePaths(item, path.Length == 0 ? key : $"{path}.{key}")) yield return inner;
+                break;
+        }
     }
 
     private static WorkloadDiff Compare(WorkloadPlan? before, WorkloadPlan? after, WorkloadStatus status, string? renamedFrom)

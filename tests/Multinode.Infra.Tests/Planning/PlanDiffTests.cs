@@ -98,4 +98,43 @@ public sealed class PlanDiffTests
     [InlineData("metadata.name", "metadata.namespace", false)]
     public void Covers_FollowsReplaceOnChangesPathRules(string rule, string path, bool expected) =>
         Assert.Equal(expected, PlanDiff.Covers(rule, path));
+
+    [Fact]
+    public void Compute_UpdateRenewingAnOutput_UpdatesTheChildrenReadingIt()
+    {
+        PlannedResource Template(int cpu) => new("aws:ec2/launchTemplate:LaunchTemplate", "f-lt", Yaml.Map($"{{ cpu: {cpu} }}"), ResourceOptions.None)
+        {
+            UpdatedOutputs = ["latestVersion"],
+        };
+        var group = new PlannedResource("aws:autoscaling/group:Group", "f-asg", new PropertyMap(
+            ("launchTemplate", new PropertyMap(("id", PropertyValue.Reference("f-lt", "id")), ("version", PropertyValue.Concat(PropertyValue.Reference("f-lt", "latestVersion")))))),
+            ResourceOptions.None);
+        var diff = Diff([Workload("f", "{ image: a }", Template(2), group)], [Workload("f", "{ image: a }", Template(4), group)]);
+        var asg = diff.Workloads[0].Resources.Single(r => r.Name == "f-asg");
+        Assert.Equal(ChangeKind.Update, asg.Kind);
+        Assert.Equal(["launchTemplate.version"], asg.Changes.Select(c => c.Path));
+    }
+
+    [Fact]
+    public void Compute_ReplacedChild_ChangesEveryReferenceAndReplacesWhereThatForcesIt()
+    {
+        PlannedResource TargetGroup(int port) => Resource("f-tg", $"{{ port: {port} }}", "port");
+        var listener = new PlannedResource("aws:lb/listener:Listener", "f-http",
+            new PropertyMap(("targetGroupArn", PropertyValue.Reference("f-tg", "arn"))), new ResourceOptions { ReplaceOnChanges = ["targetGroupArn"] });
+        var alarm = new PlannedResource("aws:cloudwatch/metricAlarm:MetricAlarm", "f-alarm",
+            new PropertyMap(("listener", PropertyValue.Reference("f-http", "arn"))), ResourceOptions.None);
+        var diff = Diff([Workload("f", "{ image: a }", TargetGroup(80), listener, alarm)], [Workload("f", "{ image: a }", TargetGroup(8080), listener, alarm)]);
+        Assert.Equal([("f-tg", ChangeKind.Replace), ("f-http", ChangeKind.Replace), ("f-alarm", ChangeKind.Update)],
+            diff.Workloads[0].Resources.Select(r => (r.Name, r.Kind)));
+    }
+
+    [Fact]
+    public void Compute_UpdateNotRenewingTheReferencedOutput_LeavesReadersAlone()
+    {
+        var queue = (int seconds) => Resource("f-queue", $"{{ visibility: {seconds} }}");
+        var reader = new PlannedResource("aws:iam/rolePolicy:RolePolicy", "f-policy",
+            new PropertyMap(("queue", PropertyValue.Reference("f-queue", "arn"))), ResourceOptions.None);
+        var diff = Diff([Workload("f", "{ image: a }", queue(30), reader)], [Workload("f", "{ image: a }", queue(60), reader)]);
+        Assert.Equal(ChangeKind.Same, diff.Workloads[0].Resources.Single(r => r.Name == "f-policy").Kind);
+    }
 }

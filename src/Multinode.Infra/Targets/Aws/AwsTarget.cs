@@ -77,7 +77,10 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
         private string Add(string type, string suffix, PropertyMap inputs)
         {
             var name = $"{_n}-{suffix}";
-            _resources.Add(new PlannedResource(type, name, inputs, new ResourceOptions { ReplaceOnChanges = AwsTypes.ReplaceOnChanges(type) }));
+            _resources.Add(new PlannedResource(type, name, inputs, new ResourceOptions { ReplaceOnChanges = AwsTypes.ReplaceOnChanges(type) })
+            {
+                UpdatedOutputs = AwsTypes.UpdatedOutputs(type),
+            });
             return name;
         }
 

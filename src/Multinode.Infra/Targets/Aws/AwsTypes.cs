@@ -20,6 +20,9 @@ internal static class AwsTypes
     public const string TargetGroup = "aws:lb/targetGroup:TargetGroup";
     public const string Listener = "aws:lb/listener:Listener";
 
+    /// <summary>Outputs that change on every in-place update: a launch template gets a new version.</summary>
+    public static IReadOnlyList<string> UpdatedOutputs(string type) => type == LaunchTemplate ? ["latestVersion"] : [];
+
     /// <summary>ForceNew input paths per type (from the upstream Terraform AWS provider's schema).</summary>
     public static IReadOnlyList<string> ReplaceOnChanges(string type) => type switch
     {
