@@ -119,11 +119,14 @@ public static class Cli
     private static IAnsiConsole Console(TextWriter writer)
     {
         var redirected = !ReferenceEquals(writer, System.Console.Out) || System.Console.IsOutputRedirected;
-        return AnsiConsole.Create(new AnsiConsoleSettings
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(writer),
             Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
             ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
         });
+        // Logs and files have no terminal width; 80 columns would wrap resource types mid-token.
+        if (redirected) console.Profile.Width = 160;
+        return console;
     }
 }
