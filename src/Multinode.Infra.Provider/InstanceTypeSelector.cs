@@ -51,7 +51,7 @@ public sealed class InstanceTypeSelector(EngineLog log)
         return new PropertyMap(
             ("instanceType", type.Name),
             ("source", "catalog"),
-            ("hourlyPrice", (double)type.PricePerHour),
+            ("hourlyPrice", (double)type.PriceAtLoad(request.Cpu)),
             ("vcpus", type.VCpus),
             ("memory", type.Memory.ToString()),
             ("catalogDate", catalog.Date),

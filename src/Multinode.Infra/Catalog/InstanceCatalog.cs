@@ -49,6 +49,9 @@ public sealed class InstanceCatalog
     public static InstanceCatalog Parse(JsonElement root)
     {
         var types = new List<InstanceType>();
+        var surcharge = root.TryGetProperty("burstableSurchargePerVCpuHour", out var rate)
+            ? decimal.Parse(rate.GetString()!, NumberStyles.Number, CultureInfo.InvariantCulture)
+            : 0m;
         foreach (var entry in root.GetProperty("instanceTypes").EnumerateArray())
         {
             GpuSpec? gpu = null;
@@ -60,7 +63,11 @@ public sealed class InstanceCatalog
             }
             types.Add(new InstanceType(entry.GetProperty("name").GetString()!, entry.GetProperty("vcpus").GetInt32(),
                 entry.GetProperty("memoryGiB").GetDouble(), gpu,
-                decimal.Parse(entry.GetProperty("pricePerHour").GetString()!, NumberStyles.Number, CultureInfo.InvariantCulture)));
+                decimal.Parse(entry.GetProperty("pricePerHour").GetString()!, NumberStyles.Number, CultureInfo.InvariantCulture))
+            {
+                BaselineCpuFraction = entry.TryGetProperty("baselineCpuPercent", out var b) ? b.GetDouble() / 100 : null,
+                BurstSurchargePerVCpuHour = surcharge,
+            });
         }
         return new InstanceCatalog(root.GetProperty("source").GetString()!, root.GetProperty("date").GetString()!,
             root.GetProperty("region").GetString()!, types);
@@ -68,9 +75,10 @@ public sealed class InstanceCatalog
 
     public InstanceType? Find(string name) => _byName.GetValueOrDefault(name);
 
-    /// <summary>The cheapest type <paramref name="request"/> fits on; ties go to the smaller, then to catalog order.</summary>
+    /// <summary>The cheapest type <paramref name="request"/> fits on, priced at the load it asks for (see
+    /// <see cref="InstanceType.PriceAtLoad"/>); ties go to the smaller, then to catalog order.</summary>
     public InstanceType? Cheapest(ResourceRequest request) =>
-        Types.Where(t => t.Fits(request)).OrderBy(t => t.PricePerHour).ThenBy(t => t.VCpus).ThenBy(t => t.MemoryGiB).FirstOrDefault();
+        Types.Where(t => t.Fits(request)).OrderBy(t => t.PriceAtLoad(request.Cpu)).ThenBy(t => t.VCpus).ThenBy(t => t.MemoryGiB).FirstOrDefault();
 
     /// <summary>The types a request could land on if it were small enough: those with its GPU model, or those without
     /// GPUs when it asks for none.</summary>

@@ -9,6 +9,20 @@ public sealed record GpuSpec(GpuType Type, int Count, int MemoryGiB);
 /// <summary>One machine type of the catalog: its shape and its on-demand price per hour.</summary>
 public sealed record InstanceType(string Name, int VCpus, double MemoryGiB, GpuSpec? Gpu, decimal PricePerHour)
 {
+    /// <summary>For a burstable type (T3, unlimited mode): the share of each vCPU it may use without extra charge.</summary>
+    public double? BaselineCpuFraction { get; init; }
+
+    /// <summary>For a burstable type: USD per vCPU-hour used above the baseline.</summary>
+    public decimal BurstSurchargePerVCpuHour { get; init; }
+
+    /// <summary>The hourly price while <paramref name="cpuInUse"/> vCPUs are busy: the list price, plus CPU-credit
+    /// charges on a burstable type above its baseline. Worst-case costs use the vCPUs a worker requests, so a T3 is
+    /// only chosen where it is cheapest at that load.</summary>
+    public decimal PriceAtLoad(double cpuInUse) =>
+        BaselineCpuFraction is { } baseline
+            ? PricePerHour + (decimal)Math.Max(0, Math.Min(cpuInUse, VCpus) - baseline * VCpus) * BurstSurchargePerVCpuHour
+            : PricePerHour;
+
     public Memory Memory => new((long)Math.Round(MemoryGiB * 1024 * 1024 * 1024));
 
     /// <summary>True when one worker with <paramref name="request"/> fits on this machine. A GPU request needs GPUs of

@@ -10,7 +10,11 @@ public sealed record NodePacking(InstanceType Type, int WorkersPerNode, int Node
     /// thresholds take theirs (roughly what managed node groups reserve on mid-size nodes).</summary>
     public const double Allocatable = 0.9;
 
-    public decimal HourlyCost => Nodes * Type.PricePerHour;
+    /// <summary>Worst case: every node full, its pods using the vCPUs they request.</summary>
+    public decimal HourlyCost => Nodes * NodePrice;
+
+    /// <summary>A full node's price per hour (with CPU credits on a burstable type).</summary>
+    public decimal NodePrice { get; init; } = Type.PricePerHour;
 
     /// <summary>How many workers of <paramref name="request"/> fit on one <paramref name="type"/> node; 0 when none.</summary>
     public static int PerNode(InstanceType type, ResourceRequest request)
@@ -28,7 +32,10 @@ public sealed record NodePacking(InstanceType Type, int WorkersPerNode, int Node
         catalog.Types
             .Select(t => (Type: t, PerNode: PerNode(t, request)))
             .Where(x => x.PerNode > 0)
-            .Select(x => new NodePacking(x.Type, x.PerNode, (workers + x.PerNode - 1) / x.PerNode))
+            .Select(x => new NodePacking(x.Type, x.PerNode, (workers + x.PerNode - 1) / x.PerNode)
+            {
+                NodePrice = x.Type.PriceAtLoad(x.PerNode * request.Cpu),
+            })
             .OrderBy(p => p.HourlyCost).ThenBy(p => p.Nodes)
             .FirstOrDefault();
 

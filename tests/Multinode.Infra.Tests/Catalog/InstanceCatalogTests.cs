@@ -50,7 +50,7 @@ public sealed class InstanceCatalogTests
 
     [Theory]
     [InlineData(1, "2Gi", null, 1, "t3.small")]
-    [InlineData(2, "4Gi", null, 1, "t3.medium")]
+    [InlineData(2, "4Gi", null, 1, "c6i.large")]   // a t3.medium costs $0.1216 with 2 busy vCPUs
     [InlineData(16, "32Gi", null, 1, "c6i.4xlarge")]
     [InlineData(4, "64Gi", null, 1, "r6i.2xlarge")]
     [InlineData(4, "16Gi", GpuType.T4, 1, "g4dn.xlarge")]
@@ -66,6 +66,24 @@ public sealed class InstanceCatalogTests
     public void Cheapest_Request_PicksCheapestFit(double cpu, string memory, GpuType? gpu, int count, string expected) =>
         Assert.Equal(expected, InstanceCatalog.Default.Cheapest(Request(cpu, memory, gpu, count))?.Name);
 
+    [Theory]
+    [InlineData("t3.micro", 0.5, "0.0254")]   // 0.0104 + (0.5 − 10% of 2 vCPU) × $0.05
+    [InlineData("t3.micro", 0.1, "0.0104")]   // below the baseline: no credits
+    [InlineData("t3.2xlarge", 8, "0.5728")]   // 0.3328 + (8 − 40% of 8) × $0.05
+    [InlineData("t3.2xlarge", 64, "0.5728")]  // never more than its own vCPUs
+    [InlineData("m6i.large", 2, "0.096")]     // not burstable: the list price
+    public void PriceAtLoad_BurstableType_AddsCpuCreditsAboveBaseline(string type, double cpu, string expected) =>
+        Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), InstanceCatalog.Default.Find(type)!.PriceAtLoad(cpu));
+
+    [Fact]
+    public void Cheapest_SustainedCpu_AvoidsBurstableTypesThatCostMoreUnderLoad()
+    {
+        // 8 busy vCPUs on a t3.2xlarge ($0.3328 listed) cost $0.5728 with credits; a c6i.2xlarge costs $0.34.
+        Assert.Equal("c6i.2xlarge", InstanceCatalog.Default.Cheapest(Request(8, "16Gi"))!.Name);
+        // Half a vCPU stays on a t3.micro ($0.0254 with credits).
+        Assert.Equal("t3.micro", InstanceCatalog.Default.Cheapest(Request(0.5, "1Gi"))!.Name);
+    }
+
     [Fact]
     public void Cheapest_IsNeverDearerThanAnyFit()
     {
@@ -74,7 +92,8 @@ public sealed class InstanceCatalogTests
         {
             var cheapest = catalog.Cheapest(request)!;
             Assert.True(cheapest.Fits(request));
-            Assert.All(catalog.Types.Where(t => t.Fits(request)), t => Assert.True(cheapest.PricePerHour <= t.PricePerHour, $"{t.Name} is cheaper than {cheapest.Name}"));
+            Assert.All(catalog.Types.Where(t => t.Fits(request)), t =>
+                Assert.True(cheapest.PriceAtLoad(request.Cpu) <= t.PriceAtLoad(request.Cpu), $"{t.Name} is cheaper than {cheapest.Name}"));
         }
     }
 

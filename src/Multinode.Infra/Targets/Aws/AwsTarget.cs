@@ -481,12 +481,13 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
         private PlanSummary Summary()
         {
             var summary = Summaries.AtMaximumScale(workload);
-            var price = choice.WorstPricePerHour;
+            var price = choice.WorstPricePerHour(workload.Resources.Cpu);
+            var credits = choice.Types.Any(t => t.BaselineCpuFraction is not null) ? ", incl. CPU credits at the requested load" : "";
             var cost = summary.MaxWorkers * price;
             var facts = new List<KeyValuePair<string, string>>
             {
                 new(choice.Types.Count == 1 ? "instance type" : "instance types", string.Join(", ", choice.Types.Select(t => t.Description))),
-                new("price per instance-hour", PlanJson.Dollars(price) + (choice.Types.Count > 1 ? " (the dearest listed)" : "")),
+                new("price per instance-hour", PlanJson.Dollars(price) + (choice.Types.Count > 1 ? " (the dearest listed" + credits + ")" : credits.Length > 0 ? $" ({credits[2..]})" : "")),
                 new("prices", $"on-demand {catalog.Region}, catalog of {catalog.Date}" +
                     (aws.Region == catalog.Region ? "" : $" (aws.region is {aws.Region}; prices there differ)")),
             };

@@ -12,7 +12,8 @@ public sealed record InstanceChoice(IReadOnlyList<InstanceType> Types, bool Over
 {
     public InstanceType Primary => Types[0];
 
-    public decimal WorstPricePerHour => Types.Max(t => t.PricePerHour);
+    /// <summary>The dearest listed type's price while a worker uses <paramref name="cpu"/> vCPUs.</summary>
+    public decimal WorstPricePerHour(double cpu) => Types.Max(t => t.PriceAtLoad(cpu));
 }
 
 /// <summary>Chooses instance types for a workload: the cheapest catalog match, or the declared

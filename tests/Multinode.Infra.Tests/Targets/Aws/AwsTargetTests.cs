@@ -348,7 +348,7 @@ public sealed partial class AwsTargetTests
                 maxReplicas: 8
                 resources: { cpu: 2, memory: 4Gi }
             """);
-        Assert.Equal(8 * 0.0416m + 0.0225m, plan.Summary.MaxHourlyCost);
+        Assert.Equal(8 * 0.085m + 0.0225m, plan.Summary.MaxHourlyCost); // c6i.large, the cheapest at 2 busy vCPUs
         Assert.Contains(plan.Summary.Facts, f => f.Key == "load balancer per hour");
     }
 

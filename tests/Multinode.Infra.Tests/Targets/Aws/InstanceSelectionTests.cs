@@ -28,7 +28,7 @@ public sealed class InstanceSelectionTests
         var choice = InstanceSelection.Choose(Function(Request(4, "16Gi"), "m7i.xlarge", "m6i.xlarge"), InstanceCatalog.Default);
         Assert.True(choice.IsValid);
         Assert.Equal(["m7i.xlarge", "m6i.xlarge"], choice.Value!.Types.Select(t => t.Name));
-        Assert.Equal(0.2016m, choice.Value.WorstPricePerHour);
+        Assert.Equal(0.2016m, choice.Value.WorstPricePerHour(4));
         Assert.True(choice.Value.Overridden);
     }
 
