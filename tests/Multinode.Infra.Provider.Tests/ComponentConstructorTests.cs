@@ -1,10 +1,5 @@
-using System.Net;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Values;
 using Multinode.Infra.Workloads;
@@ -27,15 +22,7 @@ public sealed class ComponentConstructorTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton(_engine);
-        _host = builder.Build();
-        _host.MapGrpcService<FakeEngine>();
-        await _host.StartAsync();
-        _address = $"127.0.0.1:{PluginHost.Port(_host)}";
+        (_host, _address) = await _engine.StartAsync();
     }
 
     public async Task DisposeAsync()

@@ -19,6 +19,23 @@ namespace Multinode.Infra.Provider.Tests;
 /// <summary>A ResourceMonitor and an Engine that record what the plugin sends.</summary>
 public sealed class FakeEngine : ResourceMonitor.ResourceMonitorBase
 {
+    /// <summary>Serves this fake as the engine's ResourceMonitor (and, with <paramref name="withLog"/>, its Engine
+    /// log service) on a loopback port the OS picks.</summary>
+    public async Task<(WebApplication Host, string Address)> StartAsync(bool withLog = false)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(this);
+        if (withLog) builder.Services.AddSingleton<EngineService>();
+        var host = builder.Build();
+        host.MapGrpcService<FakeEngine>();
+        if (withLog) host.MapGrpcService<EngineService>();
+        await host.StartAsync();
+        return (host, $"127.0.0.1:{PluginHost.Port(host)}");
+    }
+
     public ConcurrentQueue<RegisterResourceRequest> Registered { get; } = new();
     public ConcurrentDictionary<string, Struct> Outputs { get; } = new();
     public ConcurrentQueue<LogRequest> Logs { get; } = new();
@@ -69,17 +86,7 @@ public sealed class PluginHostTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton(_engine);
-        builder.Services.AddSingleton<FakeEngine.EngineService>();
-        _engineHost = builder.Build();
-        _engineHost.MapGrpcService<FakeEngine>();
-        _engineHost.MapGrpcService<FakeEngine.EngineService>();
-        await _engineHost.StartAsync();
-        _engineAddress = $"127.0.0.1:{PluginHost.Port(_engineHost)}";
+        (_engineHost, _engineAddress) = await _engine.StartAsync(withLog: true);
 
         _plugin = await PluginHost.StartAsync(_engineAddress);
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{PluginHost.Port(_plugin)}");
