@@ -1,7 +1,6 @@
 using System.Text;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Values;
-using Multinode.Infra.Workloads;
 using Spectre.Console;
 
 namespace Multinode.Infra.Cli;
@@ -84,6 +83,4 @@ public static class PlanPrinter
 
     /// <summary>Escapes what would break a Markdown table cell.</summary>
     public static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
-
-    public static string Label(this WorkloadKind kind) => kind.ToString();
 }

@@ -148,8 +148,6 @@ public sealed class InputReader
     /// <summary>The checked value at <paramref name="path"/> (or its default); null when absent or invalid.</summary>
     public PropertyValue? Get(string path) => _valid.GetValueOrDefault(path);
 
-    public bool IsValid(string path) => _valid.ContainsKey(path);
-
     public string? String(string path) => Get(path) is StringValue s ? s.Value : null;
 
     public double? Number(string path) => Get(path) is NumberValue n ? n.Value : null;
