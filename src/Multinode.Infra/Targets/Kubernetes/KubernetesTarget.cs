@@ -30,7 +30,7 @@ public sealed class KubernetesTarget : ITarget
 
     public Result<WorkloadPlan> Plan(Workload workload, ProviderConfig config)
     {
-        var failures = PodTemplates.Check(workload).ToList();
+        var failures = PodTemplates.Check(workload).Concat(CheckScaling(workload)).ToList();
         if (failures.Count > 0) return Result<WorkloadPlan>.Fail(failures);
         var plan = new WorkloadPlanner(workload, config.Kubernetes);
         plan.EnvSecret();
@@ -44,6 +44,16 @@ public sealed class KubernetesTarget : ITarget
             _ => throw new ArgumentOutOfRangeException(nameof(workload)),
         };
         return Result<WorkloadPlan>.Ok(plan.Finish(outputs));
+    }
+
+    /// <summary>Kubernetes' own limit on what realises a Function's cooldown: the API server refuses an HPA whose
+    /// scale-down stabilisation window is longer than an hour, so KEDA could never create it.</summary>
+    private static IEnumerable<ValidationFailure> CheckScaling(Workload workload)
+    {
+        if (workload is FunctionWorkload { CooldownPeriod: > Keda.MaxStabilizationWindowSeconds } f)
+            yield return new ValidationFailure(workload.Label, "cooldownPeriod",
+                $"cooldownPeriod = {f.CooldownPeriod} is above the limit of {Keda.MaxStabilizationWindowSeconds} on Kubernetes, " +
+                $"where it is the HPA's behavior.scaleDown.stabilizationWindowSeconds (at most {Keda.MaxStabilizationWindowSeconds})");
     }
 
     /// <summary>The children of one workload, built in registration order.</summary>

@@ -427,6 +427,22 @@ public sealed class KubernetesTargetTests
     }
 
     [Fact]
+    public void Plan_CooldownAboveHpaStabilisationLimit_FailsNamingValueAndLimit()
+    {
+        var workload = Workload(WorkloadKind.Function, "slow", Json(Function).With("cooldownPeriod", 7200));
+        var failure = Assert.Single(Try(workload).Failures);
+        Assert.Equal("cooldownPeriod", failure.Path);
+        Assert.Equal("""Function "slow": cooldownPeriod = 7200 is above the limit of 3600 on Kubernetes, where it is the HPA's behavior.scaleDown.stabilizationWindowSeconds (at most 3600)""", failure.ToString());
+    }
+
+    [Fact]
+    public void Plan_CooldownAtHpaStabilisationLimit_IsPlanned()
+    {
+        var scaler = Plan(Workload(WorkloadKind.Function, "slow", Json(Function).With("cooldownPeriod", 3600))).Child(Keda.ScaledObjectType);
+        Assert.Equal(3600, scaler.Number("spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds"));
+    }
+
+    [Fact]
     public void Plan_InstanceTypes_IgnoredWithAFact()
     {
         var plan = Plan(Workload(WorkloadKind.Daemon, "d", Json(Daemon).With("instanceTypes", PropertyValue.Strings(["m7i.large"]))));
