@@ -61,6 +61,8 @@ public static class PlanPrinter
     {
         var md = new StringBuilder();
         md.Append("## Multinode plan (target: ").Append(plan.Config.Target.ToString().ToLowerInvariant()).Append(")\n\n");
+        foreach (var warning in plan.Warnings) md.Append("> ⚠️ ").Append(Cell(warning.ToString())).Append('\n');
+        if (plan.Warnings.Count > 0) md.Append('\n');
         foreach (var workload in plan.Workloads)
         {
             md.Append("### ").Append(workload.Workload.Kind).Append(" `").Append(workload.Workload.Name).Append("`\n\n");

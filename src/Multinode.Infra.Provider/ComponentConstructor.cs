@@ -69,7 +69,10 @@ public sealed class ComponentConstructor(EngineLog log)
             if (exceeded.Count > 0) throw new ValidationFailedException(exceeded);
             _constructed[key] = plan;
         }
-        return await RegisterAsync(request, plan, propertyDependencies, cancellationToken).ConfigureAwait(false);
+        var response = await RegisterAsync(request, plan, propertyDependencies, cancellationToken).ConfigureAwait(false);
+        // `pulumi preview` shows these beside the component (a schedule that never fires, a renamed time zone).
+        foreach (var warning in result.Value.Warnings) log.Warning(warning.ToString(), response.Urn);
+        return response;
     }
 
     /// <summary>Registers a planned workload: the component, its children in dependency order, its outputs.</summary>

@@ -153,6 +153,16 @@ public sealed class PluginHostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Construct_ScheduleThatNeverFires_LogsAWarningOnTheComponent()
+    {
+        await Configure("""{"target":"kubernetes"}""");
+        var response = await Client.ConstructAsync(Request("multinode:index:ScheduledTask", "leap", """{"image":"x","schedule":"0 3 31 2 *"}"""));
+        for (var i = 0; i < 50 && !_engine.Logs.Any(l => l.Severity == LogSeverity.Warning); i++) await Task.Delay(20);
+        var warning = Assert.Single(_engine.Logs, l => l.Severity == LogSeverity.Warning);
+        Assert.Equal((response.Urn, "ScheduledTask \"leap\": schedule = \"0 3 31 2 *\" never fires: no month in \"2\" has day 31"), (warning.Urn, warning.Message));
+    }
+
+    [Fact]
     public async Task Construct_InvalidInputs_IsInvalidArgumentWithPerPropertyDetails()
     {
         await Configure("""{"target":"kubernetes"}""");

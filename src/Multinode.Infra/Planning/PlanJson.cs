@@ -38,6 +38,12 @@ public static class PlanJson
             w.WriteString("date", catalog.Date);
             w.WriteString("note", PricingNote(plan));
             w.WriteEndObject();
+            if (plan.Warnings.Count > 0)
+            {
+                w.WriteStartArray("warnings");
+                foreach (var warning in plan.Warnings) w.WriteStringValue(warning.ToString());
+                w.WriteEndArray();
+            }
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";

@@ -26,6 +26,7 @@ public static class Planner
         var config = ProviderConfigReader.Read(program.Config);
         failures.AddRange(config.Failures);
         var workloads = new List<Workload>();
+        var warnings = new List<ValidationFailure>();
         foreach (var resource in program.Resources)
         {
             if (WorkloadKinds.FromToken(resource.Token) is not { } kind)
@@ -39,17 +40,22 @@ public static class Planner
             }
             var workload = WorkloadReader.Read(kind, resource.Name, resource.Properties);
             failures.AddRange(workload.Failures);
+            warnings.AddRange(workload.Warnings);
             if (workload.Value is not null) workloads.Add(workload.Value);
         }
         if (config.Value is { } c) failures.AddRange(CheckAgainstConfig(workloads, c));
         return failures.Count > 0 || config.Value is null
             ? Result<ValidatedProgram>.Fail(failures)
-            : Result<ValidatedProgram>.Ok(new ValidatedProgram(config.Value, workloads));
+            : Result<ValidatedProgram>.Ok(new ValidatedProgram(config.Value, workloads) { Warnings = warnings });
     }
 
     /// <summary>Validates, then plans every workload in declaration order.</summary>
     public static Result<Plan> Plan(ProgramDeclaration program) =>
-        Validate(program).Then(valid => Plan(valid.Config, valid.Workloads));
+        Validate(program).Then(valid =>
+        {
+            var plan = Plan(valid.Config, valid.Workloads);
+            return plan.IsValid ? Result<Plan>.Ok(plan.Value! with { Warnings = [.. valid.Warnings, .. plan.Value!.Warnings] }) : plan;
+        });
 
     /// <summary>Plans already-validated workloads.</summary>
     public static Result<Plan> Plan(ProviderConfig config, IReadOnlyList<Workload> workloads)
@@ -79,7 +85,11 @@ public static class Planner
 }
 
 /// <summary>A program whose config and workloads all passed validation.</summary>
-public sealed record ValidatedProgram(ProviderConfig Config, IReadOnlyList<Workload> Workloads);
+public sealed record ValidatedProgram(ProviderConfig Config, IReadOnlyList<Workload> Workloads)
+{
+    /// <summary>See <see cref="Result{T}.Warnings"/>.</summary>
+    public IReadOnlyList<ValidationFailure> Warnings { get; init; } = [];
+}
 
 /// <summary>Capacity at maximum scale, the target-independent part of every summary.</summary>
 public static class Summaries
