@@ -312,7 +312,7 @@ public sealed partial class AwsTargetTests
               type: multinode:index:Function
               properties:
                 image: img
-                resources: { cpu: 4, memory: 16Gi, gpu: { type: nvidia-tesla-t4 } }
+                resources: { cpu: 3, memory: 12Gi, gpu: { type: nvidia-tesla-t4 } }
                 maxWorkers: 20
             """);
         var lt = plan.Child("embed-lt");
@@ -346,9 +346,9 @@ public sealed partial class AwsTargetTests
               properties:
                 image: img
                 maxReplicas: 8
-                resources: { cpu: 2, memory: 4Gi }
+                resources: { cpu: 1.5, memory: 3Gi }
             """);
-        Assert.Equal(8 * 0.085m + 0.0225m, plan.Summary.MaxHourlyCost); // c6i.large, the cheapest at 2 busy vCPUs
+        Assert.Equal(8 * 0.085m + 0.0225m, plan.Summary.MaxHourlyCost); // c6i.large, the cheapest at 1.5 busy vCPUs
         Assert.Contains(plan.Summary.Facts, f => f.Key == "load balancer per hour");
     }
 
