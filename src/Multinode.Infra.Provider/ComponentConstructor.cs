@@ -65,7 +65,7 @@ public sealed class ComponentConstructor(EngineLog log)
         {
             var key = (request.Type, request.Name);
             var program = _constructed.Where(c => c.Key != key).Select(c => c.Value).Append(plan).ToList();
-            var exceeded = Budget.Check(program, result.Value.Config);
+            var exceeded = Planner.CheckProgram(program, result.Value.Config);
             if (exceeded.Count > 0) throw new ValidationFailedException(exceeded);
             _constructed[key] = plan;
         }

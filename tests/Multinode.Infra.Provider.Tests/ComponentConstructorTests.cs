@@ -158,4 +158,28 @@ public sealed class ComponentConstructorTests : IAsyncLifetime
             error.Failures.Select(f => f.ToString()));
         Assert.DoesNotContain(_engine.Registered, r => r.Name == "b");
     }
+
+    [Fact]
+    public async Task ConstructAsync_ChildUrnTakenByAnEarlierComponent_FailsNamingBoth()
+    {
+        var constructor = new ComponentConstructor(new EngineLog(null));
+        var config = new PropertyMap(("target", "aws"), ("aws", new PropertyMap(
+            ("subnetIds", PropertyValue.Strings(["subnet-a", "subnet-b"])), ("vpcId", "vpc-1"))));
+        ConstructRequest Request(string name) => new()
+        {
+            Type = "multinode:index:Service",
+            Name = name,
+            Parent = Stack,
+            MonitorEndpoint = _address,
+            DryRun = true,
+            Inputs = PropertyConverter.ToStruct(new PropertyMap(("image", "img"))),
+        };
+
+        await constructor.ConstructAsync(Request("api"), config, CancellationToken.None);
+        var error = await Assert.ThrowsAsync<ValidationFailedException>(() => constructor.ConstructAsync(Request("api-lb"), config, CancellationToken.None));
+        Assert.Equal(
+            ["Service \"api-lb\": name = \"api-lb\" plans the child aws:ec2/securityGroup:SecurityGroup \"api-lb-sg\", which Service \"api\" plans too; their URNs would be the same, which the engine refuses: rename one of the two"],
+            error.Failures.Select(f => f.ToString()));
+        Assert.DoesNotContain(_engine.Registered, r => r.Type == "multinode:index:Service" && r.Name == "api-lb");
+    }
 }

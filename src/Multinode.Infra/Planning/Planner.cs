@@ -69,9 +69,15 @@ public static class Planner
             failures.AddRange(plan.Failures);
             if (plan.Value is not null) plans.Add(plan.Value);
         }
-        if (failures.Count == 0) failures.AddRange(Budget.Check(plans, config));
+        if (failures.Count == 0) failures.AddRange(CheckProgram(plans, config));
         return failures.Count > 0 ? Result<Plan>.Fail(failures) : Result<Plan>.Ok(new Plan(config, plans));
     }
+
+    /// <summary>Rules over the whole program, which no single workload can break alone: quotas and budget, and
+    /// unique child URNs. The provider, which constructs components one by one, checks each against the ones
+    /// constructed before it with this same method.</summary>
+    public static IReadOnlyList<ValidationFailure> CheckProgram(IReadOnlyList<WorkloadPlan> plans, ProviderConfig config) =>
+        [.. ChildNames.Collisions(plans), .. Budget.Check(plans, config)];
 
     private static IEnumerable<ValidationFailure> CheckAgainstConfig(IReadOnlyList<Workload> workloads, ProviderConfig config)
     {
