@@ -3,8 +3,11 @@ using Multinode.Infra.Validation;
 namespace Multinode.Infra.Workloads;
 
 /// <summary>The declared inputs of every workload kind: what the validator checks and the schema publishes.</summary>
-public static class WorkloadInputs
+public static partial class WorkloadInputs
 {
+    [System.Text.RegularExpressions.GeneratedRegex("^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$")]
+    private static partial System.Text.RegularExpressions.Regex CertificateArn();
+
     public static readonly IReadOnlyList<InputSpec> Resources =
     [
         new("cpu", InputType.Number, "vCPUs per worker.") { Default = 1, Min = 0.1, Max = 192 },
@@ -67,6 +70,11 @@ public static class WorkloadInputs
             {
                 Default = "/",
                 Check = p => p.StartsWith('/') && p.Length <= 1024 && !p.Any(char.IsWhiteSpace) ? null : "must be a URL path starting with \"/\" without spaces",
+            },
+            new("certificateArn", InputType.String, "AWS only: ACM certificate for the load balancer. With it the Service is served over HTTPS on 443 (TLS 1.2/1.3 policy) and HTTP on 80 redirects there; without it the Service is plain HTTP on 80.")
+            {
+                PassThrough = true,
+                Check = a => CertificateArn().IsMatch(a) ? null : "is not an ACM certificate ARN such as \"arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-...\"",
             },
         ],
         WorkloadKind.ScheduledTask =>

@@ -43,7 +43,10 @@ public static partial class WorkloadReader
             WorkloadKind.Job => new JobWorkload(name, container, resources, reader.Integer("maxConcurrency")!.Value),
             WorkloadKind.Service => new ServiceWorkload(name, container, resources,
                 reader.Integer("minReplicas")!.Value, reader.Integer("maxReplicas")!.Value,
-                reader.Number("targetCpuUtilization")!.Value, reader.Integer("port")!.Value, reader.String("healthCheckPath")!),
+                reader.Number("targetCpuUtilization")!.Value, reader.Integer("port")!.Value, reader.String("healthCheckPath")!)
+            {
+                CertificateArn = reader.Get("certificateArn"),
+            },
             WorkloadKind.ScheduledTask => new ScheduledTaskWorkload(name, container, resources,
                 CronSchedule.Canonical(reader.String("schedule")!), TimeZones.Canonical(reader.String("timeZone")!)),
             WorkloadKind.Daemon => new DaemonWorkload(name, container, resources),

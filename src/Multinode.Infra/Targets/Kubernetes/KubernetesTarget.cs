@@ -310,6 +310,8 @@ public sealed class KubernetesTarget : ITarget
                 _facts.Add(new("GPU nodes", $"{config.GpuNodeLabel}={PodTemplates.Product(gpu.Type, config)}, {PodTemplates.GpuResource} x{gpu.Count.ToString(CultureInfo.InvariantCulture)}"));
             if (workload.Container.InstanceTypes.Count > 0)
                 _facts.Add(new("instanceTypes", "ignored on Kubernetes (AWS only); nodes are chosen by the scheduler"));
+            if (workload is ServiceWorkload { CertificateArn: not null })
+                _facts.Add(new("certificateArn", "ignored on Kubernetes (AWS only); the Service is reached inside the cluster, TLS is the ingress's"));
             var outputs = new PropertyMap([
                 KeyValuePair.Create("children", PropertyValue.Strings(_resources.Select(r => r.Name))),
                 .. kindOutputs,

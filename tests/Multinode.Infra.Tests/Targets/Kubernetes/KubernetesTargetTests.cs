@@ -443,6 +443,13 @@ public sealed class KubernetesTargetTests
     }
 
     [Fact]
+    public void Plan_CertificateArn_IgnoredWithAFact()
+    {
+        var plan = Plan(Workload(WorkloadKind.Service, "api", Json(Service).With("certificateArn", "arn:aws:acm:us-east-1:123456789012:certificate/abc")));
+        Assert.Contains(plan.Summary.Facts, f => f.Key == "certificateArn" && f.Value.StartsWith("ignored on Kubernetes", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Plan_InstanceTypes_IgnoredWithAFact()
     {
         var plan = Plan(Workload(WorkloadKind.Daemon, "d", Json(Daemon).With("instanceTypes", PropertyValue.Strings(["m7i.large"]))));
