@@ -57,6 +57,7 @@ public sealed class ComponentConstructor(EngineLog log)
             if (dependencies.Count > 0) propertyDependencies[key] = dependencies;
         }
         var inputs = new PropertyMap(entries);
+        config = await SubnetVpcLookup.ResolveAsync(config, request, cancellationToken).ConfigureAwait(false);
 
         var result = Planner.Plan(new ProgramDeclaration([new ResourceDeclaration(request.Name, request.Type, inputs)], config));
         if (!result.IsValid) throw new ValidationFailedException(result.Failures);

@@ -57,6 +57,22 @@ public sealed class FakeEngine : ResourceMonitor.ResourceMonitorBase
         });
     }
 
+    public ConcurrentQueue<ResourceInvokeRequest> Invokes { get; } = new();
+
+    /// <summary>Answers aws:ec2/getSubnet:getSubnet as the aws provider would: the subnet "subnet-a" lies in
+    /// "vpc-of-subnet-a"; "subnet-missing" does not exist.</summary>
+    public override Task<ResourceInvokeResponse> Invoke(ResourceInvokeRequest request, ServerCallContext context)
+    {
+        Invokes.Enqueue(request);
+        var id = request.Args.Fields["id"].StringValue;
+        var response = new ResourceInvokeResponse();
+        if (request.Tok != "aws:ec2/getSubnet:getSubnet" || id == "subnet-missing")
+            response.Failures.Add(new CheckFailure { Property = "id", Reason = $"no subnet {id}" });
+        else
+            response.Return = Struct.Parser.ParseJson($$"""{"id":"{{id}}","vpcId":"vpc-of-{{id}}","availabilityZone":"us-east-1a"}""");
+        return Task.FromResult(response);
+    }
+
     public override Task<Empty> RegisterResourceOutputs(RegisterResourceOutputsRequest request, ServerCallContext context)
     {
         Outputs[request.Urn] = request.Outputs;

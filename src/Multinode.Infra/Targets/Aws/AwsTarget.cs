@@ -42,9 +42,6 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
         var failures = new List<ValidationFailure>();
         failures.AddRange(CheckTags(workload));
         failures.AddRange(CheckSecretEnv(workload));
-        if (workload is ServiceWorkload && aws.VpcId is null)
-            failures.Add(new ValidationFailure(workload.Label, "vpcId",
-                "a Service needs aws.vpcId (the VPC of aws.subnetIds) for its target group and security groups, but it is not set"));
         var choice = InstanceSelection.Choose(workload, catalog);
         failures.AddRange(choice.Failures);
         if (failures.Count > 0) return Result<WorkloadPlan>.Fail(failures);
