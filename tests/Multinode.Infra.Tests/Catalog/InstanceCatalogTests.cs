@@ -114,6 +114,13 @@ public sealed class InstanceCatalogTests
         Assert.Equal("g4dn.metal (96 vCPU, 384 GiB, 8 × t4)", InstanceCatalog.Default.Largest(request)!.Description);
     }
 
+    [Theory]
+    [InlineData("p5.48xlarge", "55.04")]   // AWS's June 2025 cut (the catalog's corrections say so)
+    [InlineData("p4d.24xlarge", "21.96")]
+    [InlineData("p4de.24xlarge", "27.45")]
+    public void Default_GpuPrices_IncludeTheJune2025Cut(string type, string price) =>
+        Assert.Equal(decimal.Parse(price, System.Globalization.CultureInfo.InvariantCulture), InstanceCatalog.Default.Find(type)!.PricePerHour);
+
     [Fact]
     public void Shortfalls_TooSmall_NamesEachDimension()
     {

@@ -368,7 +368,7 @@ public sealed partial class AwsTargetTests
         Assert.Equal("resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id", lt.String("imageId"));
         Assert.Contains(" --gpus all ", lt.UserDataText(), StringComparison.Ordinal);
         Assert.Equal(("instance type", "g4dn.xlarge (4 vCPU, 16 GiB, 1 × t4)"), (plan.Summary.Facts[0].Key, plan.Summary.Facts[0].Value));
-        Assert.Equal(("price per instance-hour", "$0.526"), (plan.Summary.Facts[1].Key, plan.Summary.Facts[1].Value));
+        Assert.Equal(("price per instance-hour", "≈ $0.526"), (plan.Summary.Facts[1].Key, plan.Summary.Facts[1].Value));
         Assert.Equal(20 * 0.526m, plan.Summary.MaxHourlyCost);
     }
 

@@ -468,7 +468,7 @@ public sealed class KubernetesTargetTests
             new("queue", "redis lists multinode:default:square + multinode:default:square:processing at redis:6379"),
             new("scaling", "KEDA: desired = pending + processing + 2, 2..20 workers, scale-in after 300s below target"),
             new("GPU nodes", "nvidia.com/gpu.product=NVIDIA-L4, nvidia.com/gpu x2"),
-            new("nodes at maximum scale", "10 × g6.12xlarge (48 vCPU, 192 GiB, 4 × l4), 2 workers each, $4.6016 per node-hour"),
+            new("nodes at maximum scale", "10 × g6.12xlarge (48 vCPU, 192 GiB, 4 × l4), 2 workers each, ≈ $4.6016 per node-hour"),
         ], summary.Facts);
         Assert.Equal(46.016m, summary.MaxHourlyCost);
     }
