@@ -81,7 +81,7 @@ public sealed record Settings
         var processing = Get("MULTINODE_QUEUE_PROCESSING") ?? $"{queue}:processing";
         var redisAddress = Get("MULTINODE_REDIS_ADDRESS");
         var region = Get("AWS_REGION");
-        if (queueKind == QueueKind.Redis)
+        if (Get("MULTINODE_QUEUE_KIND") == "redis")
         {
             if (redisAddress is null) problems.Add("MULTINODE_REDIS_ADDRESS is missing: host:port of the Redis server (MULTINODE_QUEUE_KIND=redis)");
             else
@@ -90,7 +90,7 @@ public sealed record Settings
                 catch (FormatException) { problems.Add($"MULTINODE_REDIS_ADDRESS='{redisAddress}' must be host:port"); }
             }
         }
-        else
+        else if (queueKind == QueueKind.AwsSqs)
         {
             if (queue.Length > 0 && !Shared.SqsClient.IsQueueUrl(queue)) problems.Add($"MULTINODE_QUEUE='{queue}' must be an SQS queue URL (MULTINODE_QUEUE_KIND=aws-sqs)");
         }
