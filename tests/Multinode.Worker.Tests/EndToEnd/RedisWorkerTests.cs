@@ -78,7 +78,7 @@ public sealed class RedisWorkerTests(RedisServer redis) : IClassFixture<RedisSer
         await PushAsync(c, "kill", Message("k0", """{"x":5,"sleepMs":1000}""", "kill:replies"));
         using (var victim = StartWorker(RedisEnv(redis, "kill", server.Port, timeoutSeconds: 2)))
         {
-            await UntilAsync(async () => await LengthAsync(c, "kill:processing") == 1, Limit, "the victim took k0");
+            await UntilAsync(() => Task.FromResult(server.Invocations("\"x\":5") == 1), Limit, "the victim invoked k0");
             victim.Signal(Child.SigKill);
             await victim.WaitAsync(Limit);
         }
