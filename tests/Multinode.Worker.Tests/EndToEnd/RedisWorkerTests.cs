@@ -114,7 +114,7 @@ public sealed class RedisWorkerTests(RedisServer redis) : IClassFixture<RedisSer
         Assert.Equal("the user server did not answer within 2 s (MULTINODE_TIMEOUT_SECONDS)", hang.Error!.Message);
         Assert.Null(hang.Error.Status);
         Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(2));
-        Assert.Equal(new Shared.InvocationError("failed on purpose with 500", 500), failed.Error);
+        Assert.Equal(new Multinode.Worker.Shared.InvocationError("failed on purpose with 500", 500), failed.Error);
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public sealed class RedisWorkerTests(RedisServer redis) : IClassFixture<RedisSer
         var replies = await RepliesAsync(c, "odd:replies", 2, Limit);
 
         Assert.Equal("no-input", replies[0].Id);
-        Assert.Equal(new Shared.InvocationError("malformed message: \"input\" is missing", null), replies[0].Error);
+        Assert.Equal(new Multinode.Worker.Shared.InvocationError("malformed message: \"input\" is missing", null), replies[0].Error);
         Assert.Equal(36, replies[1].Output!.Value.GetProperty("y").GetInt32());
         Assert.Equal("not json at all", await c.CommandAsync(CancellationToken.None, "LINDEX", "odd:dead", "0"));
         Assert.Equal(0, await LengthAsync(c, "odd:processing"));
