@@ -61,7 +61,15 @@ public sealed class WorkerLoop(Settings settings, IWorkQueue queue, UserServer s
                 continue;
             }
             // An item in hand is finished even when stop fires meanwhile: nothing below observes `stop`.
-            await HandleAsync(item);
+            try
+            {
+                await HandleAsync(item);
+            }
+            catch (Exception e)
+            {
+                // The hold lapses and the queue hands the item out again (SQS: to its dead-letter queue at last).
+                log($"could not finish a message: {e.Message}; it returns to the queue when this worker's hold expires");
+            }
             Invocations++;
             idleSince = clock.GetUtcNow();
             if (settings.Kind == WorkerKind.Job) break;
