@@ -11,6 +11,11 @@ public sealed class WorkerLoop(Settings settings, IWorkQueue queue, UserServer s
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
 
+    // BLMOVE cannot be interrupted without losing track of what it moved, so Redis waits a second at a time;
+    // an SQS receive can be cancelled (a message received meanwhile reappears after its visibility timeout), so
+    // it long-polls longer and costs fewer requests.
+    private TimeSpan TakeWait => settings.QueueKind == QueueKind.AwsSqs ? TimeSpan.FromSeconds(5) : Poll;
+
     public int Invocations { get; private set; }
 
     public async Task<int> RunAsync(CancellationToken stop)
@@ -43,7 +48,7 @@ public sealed class WorkerLoop(Settings settings, IWorkQueue queue, UserServer s
                     nextSweep = clock.GetUtcNow() + queue.KeepEvery + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 1000));
                 }
                 if (server.Unreachable) await server.WaitUntilReadyAsync(log, stop);
-                item = await queue.TakeAsync(Poll, stop);
+                item = await queue.TakeAsync(TakeWait, stop);
                 if (item is null)
                 {
                     await platform.IdleAsync(idleSince, stop);
