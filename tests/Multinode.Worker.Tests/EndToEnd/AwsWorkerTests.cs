@@ -86,10 +86,13 @@ public sealed class AwsWorkerTests(RedisServer redis) : IClassFixture<RedisServe
         using var server = new UserServerProcess();
         await server.ReadyAsync();
         using var c = await redis.ConnectAsync();
-        // One message waiting that this worker cannot take (another list) is not in flight; one on its own list is.
         using var worker = StartWorker(AwsEnv(redis, aws, "floor", server.Port, cooldown: 1, spare: 1));
         await worker.WaitForOutputAsync("serving floor", Limit);
-        await c.CommandAsync(CancellationToken.None, "LPUSH", "floor:processing", "held by a busy peer");
+        // A busy peer holds one item (with its lease): in flight 1 + spare 1 = the 2 in service.
+        const string held = "held by a busy peer";
+        var lease = "floor:processing:lease:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(held)));
+        await c.CommandAsync(CancellationToken.None, "SET", lease, "peer", "PX", "60000");
+        await c.CommandAsync(CancellationToken.None, "LPUSH", "floor:processing", held);
 
         await UntilAsync(() => Task.FromResult(aws.Of("DescribeAutoScalingGroups").Count >= 2), Limit, "two cooldown checks");
 

@@ -82,14 +82,15 @@ public sealed class UserServerProcess : IDisposable
 {
     private readonly Child _child;
 
-    public int Port { get; } = Repo.FreePort();
+    public int Port { get; }
 
     private readonly string _ready;
 
     /// <summary>Starts <paramref name="script"/> (a path from the repository root) and knows it is up when it
     /// prints <paramref name="ready"/>.</summary>
-    public UserServerProcess(string script = "tests/Multinode.Worker.Tests/Servers/user-server.js", string ready = "listening")
+    public UserServerProcess(string script = "tests/Multinode.Worker.Tests/Servers/user-server.js", string ready = "listening", int? port = null)
     {
+        Port = port ?? Repo.FreePort();
         _ready = ready;
         _child = new Child("node", [Repo.File(script.Split('/'))], new Dictionary<string, string?> { ["PORT"] = Port.ToString(CultureInfo.InvariantCulture) });
     }
