@@ -52,7 +52,7 @@ IPlatform platform = settings.Platform switch
             ? new CooldownPolicy(settings.Cooldown, settings.SpareWorkers, TimeSpan.FromSeconds(Math.Clamp(settings.Cooldown.TotalSeconds / 10, 2, 30)),
                 Random.Shared.NextDouble)
             : null,
-        settings.LifecycleHook, clock, Log),
+        settings.LifecycleHook, TimeSpan.FromSeconds(Math.Clamp(settings.Timeout.TotalSeconds / 3, 1, 30)), clock, Log),
     PlatformKind.Kubernetes => new KubernetesPlatform(kubernetesHttp!, settings.KubernetesApi!, settings.PodNamespace!, settings.PodName!,
         new DeletionCostPolicy(TimeSpan.FromSeconds(30)), clock, Log),
     _ => throw new InvalidOperationException($"platform {settings.Platform} has no duties defined"),

@@ -5,11 +5,11 @@ namespace Multinode.Worker.Platforms;
 
 /// <summary>AWS duties of a worker on an Auto Scaling instance: scale-in protection while busy, the termination
 /// lifecycle hook honoured, and (Functions) the per-worker cooldown that ends the instance itself.</summary>
+/// <remarks><paramref name="heartbeatEvery"/> keeps a lifecycle action alive while the invocation in hand finishes;
+/// the plan's hook times out after timeoutSeconds + 30 s.</remarks>
 public sealed class AwsPlatform(AutoScaling autoScaling, InstanceMetadata metadata, IWorkQueue queue, CooldownPolicy? cooldown,
-    string? hookName, TimeProvider clock, Action<string> log) : IPlatform
-{
-    private static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan WatchEvery = TimeSpan.FromSeconds(1);
+    string? hookName, TimeSpan heartbeatEvery, TimeProvider clock, Action<string> log) : IPlatform
+{    private static readonly TimeSpan WatchEvery = TimeSpan.FromSeconds(1);
     private bool _protected;
     private bool _terminating;
     private CancellationTokenSource? _busyWatch;
@@ -43,7 +43,7 @@ public sealed class AwsPlatform(AutoScaling autoScaling, InstanceMetadata metada
                     _terminating = true;
                     log("the instance is terminating: finishing the invocation in hand, taking no new one");
                 }
-                if (_terminating && clock.GetUtcNow() - lastBeat >= HeartbeatEvery && await HookAsync(cancel) is { } hook)
+                if (_terminating && clock.GetUtcNow() - lastBeat >= heartbeatEvery && await HookAsync(cancel) is { } hook)
                 {
                     await autoScaling.HeartbeatAsync(hook, cancel);
                     lastBeat = clock.GetUtcNow();

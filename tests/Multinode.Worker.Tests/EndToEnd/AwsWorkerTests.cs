@@ -123,6 +123,10 @@ public sealed class AwsWorkerTests(RedisServer redis) : IClassFixture<RedisServe
         Assert.Equal(1, await LengthAsync(c, "hook"));
         var complete = Assert.Single(aws.Of("CompleteLifecycleAction"));
         Assert.Equal(FakeAws.Hook, complete.Parameters["LifecycleHookName"]);
+        // Kept alive while h0 finished (every timeoutSeconds / 3, at most 30 s).
+        var beats = aws.Of("RecordLifecycleActionHeartbeat");
+        Assert.NotEmpty(beats);
+        Assert.All(beats, b => Assert.True(b.At < complete.At && b.Parameters["LifecycleHookName"] == FakeAws.Hook && b.Parameters["InstanceId"] == "i-self"));
         Assert.Equal("false", aws.Of("SetInstanceProtection").Last().Parameters["ProtectedFromScaleIn"]);
         Assert.Empty(aws.Of("TerminateInstanceInAutoScalingGroup"));
     }
