@@ -43,6 +43,12 @@ public sealed class FakeEngine : ResourceMonitor.ResourceMonitorBase
     /// <summary>In preview the engine answers custom resources with an empty id.</summary>
     public bool DryRun { get; set; }
 
+    /// <summary>After an update a real provider answers with the outputs children refer to (ids, ARNs, names); when set,
+    /// the fake adds those it does not echo from the inputs.</summary>
+    public bool AnswerOutputs { get; set; }
+
+    private static readonly string[] CommonOutputs = ["arn", "name", "url", "latestVersion", "dnsName"];
+
     public override Task<RegisterResourceResponse> RegisterResource(RegisterResourceRequest request, ServerCallContext context)
     {
         Registered.Enqueue(request);
@@ -53,8 +59,17 @@ public sealed class FakeEngine : ResourceMonitor.ResourceMonitorBase
         {
             Urn = $"urn:pulumi:dev::proj::{chain}::{request.Name}",
             Id = request.Custom && !DryRun ? $"id-{request.Name}" : "",
-            Object = request.Custom ? request.Object : new Struct(),
+            Object = request.Custom ? Answer(request) : new Struct(),
         });
+    }
+
+    private Struct Answer(RegisterResourceRequest request)
+    {
+        if (!AnswerOutputs || DryRun) return request.Object;
+        var outputs = request.Object.Clone();
+        foreach (var name in CommonOutputs)
+            if (!outputs.Fields.ContainsKey(name)) outputs.Fields[name] = Value.ForString($"{name}-of-{request.Name}");
+        return outputs;
     }
 
     public override Task<Empty> RegisterResourceOutputs(RegisterResourceOutputsRequest request, ServerCallContext context)
