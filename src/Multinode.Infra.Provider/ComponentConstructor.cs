@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using Multinode.Infra.Planning;
+using Multinode.Infra.Validation;
 using Multinode.Infra.Values;
 using Pulumirpc;
 
@@ -52,7 +53,14 @@ public sealed class ComponentConstructor(EngineLog log)
         foreach (var (key, value) in request.Inputs?.Fields ?? [])
         {
             var dependencies = new SortedSet<string>(StringComparer.Ordinal);
-            entries.Add(KeyValuePair.Create(key, PropertyConverter.ToValue(value, dependencies)));
+            try
+            {
+                entries.Add(KeyValuePair.Create(key, PropertyConverter.ToValue(value, dependencies, key)));
+            }
+            catch (UnsupportedValueException e)
+            {
+                throw new ValidationFailedException([new ValidationFailure(Label(request), e.Path, e.Message)]);
+            }
             if (request.InputDependencies.TryGetValue(key, out var declared)) dependencies.UnionWith(declared.Urns);
             if (dependencies.Count > 0) propertyDependencies[key] = dependencies;
         }
@@ -72,12 +80,20 @@ public sealed class ComponentConstructor(EngineLog log)
         return await RegisterAsync(request, plan, propertyDependencies, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>How messages name the component before its inputs are read: <c>Function "square"</c>.</summary>
+    private static string Label(ConstructRequest request) =>
+        $"{request.Type[(request.Type.LastIndexOf(':') + 1)..]} {PropertyValue.QuoteShort(request.Name)}";
+
     /// <summary>Registers a planned workload: the component, its children in dependency order, its outputs.</summary>
     internal async Task<ConstructResponse> RegisterAsync(ConstructRequest request, WorkloadPlan plan,
         IReadOnlyDictionary<string, SortedSet<string>> propertyDependencies, CancellationToken cancellationToken)
     {
         var inputDependencies = propertyDependencies.Values.SelectMany(d => d).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        using var channel = GrpcChannel.ForAddress(Channels.Address(request.MonitorEndpoint));
+        if (!Uri.TryCreate(Channels.Address(request.MonitorEndpoint), UriKind.Absolute, out var monitorAddress) ||
+            monitorAddress.Scheme is not ("http" or "https") || monitorAddress.Host.Length == 0)
+            throw new RpcException(new Status(StatusCode.Unavailable,
+                $"the engine's monitor endpoint {PropertyValue.QuoteShort(request.MonitorEndpoint)} is not a usable address (host:port)"));
+        using var channel = GrpcChannel.ForAddress(monitorAddress);
         var monitor = new ResourceMonitor.ResourceMonitorClient(channel);
 
         var componentRequest = new RegisterResourceRequest

@@ -36,6 +36,7 @@ public static class PluginHost
         builder.Services.AddSingleton<InstanceTypeSelector>();
 
         var app = builder.Build();
+        NestingGuard.Use(app);
         app.MapGrpcService<ResourceProviderService>();
         await app.StartAsync().ConfigureAwait(false);
         return app;

@@ -164,6 +164,7 @@ internal sealed class Fuzzer(ResourceProvider.ResourceProviderClient client, Fak
         };
         engine.DryRun = dryRun;
         engine.Registered.Clear();
+        var watch = Stopwatch.StartNew();
         try
         {
             await client.ConstructAsync(request, Options());
@@ -177,7 +178,7 @@ internal sealed class Fuzzer(ResourceProvider.ResourceProviderClient client, Fak
         }
         catch (RpcException e)
         {
-            Status("Construct", e, request.Inputs.ToString());
+            Status("Construct", e, $"{request.Type} {request.Name} at {request.MonitorEndpoint}, dryRun {dryRun}, {watch.ElapsedMilliseconds} ms: {request.Inputs}");
         }
     }
 

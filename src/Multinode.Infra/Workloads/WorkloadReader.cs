@@ -18,6 +18,7 @@ public static partial class WorkloadReader
         CheckName(reader, name);
         reader.Check(properties, WorkloadInputs.For(kind), owner: kind.ToString());
         CheckCrossRules(reader, kind);
+        CheckControlCharacters(reader);
         if (reader.Failures.Count > 0) return Result<Workload>.Fail(reader.Failures);
 
         // Env and tags are sorted by key: the engine's wire format does not keep a map's order, and the same
@@ -59,12 +60,29 @@ public static partial class WorkloadReader
         if (name.Length == 0)
             reader.Fail("name", "name must not be empty");
         else if (name.Length > MaxNameLength)
-            reader.Fail("name", $"name = {PropertyValue.Quote(name)} is {name.Length} characters long, above the limit of {MaxNameLength}");
+            reader.Fail("name", $"name = {PropertyValue.QuoteShort(name)} is {name.Length} characters long, above the limit of {MaxNameLength}");
         else if (!NamePattern().IsMatch(name))
         {
             var fixedName = Regex.Replace(Regex.Replace(name.ToLowerInvariant(), "[^a-z0-9-]+", "-"), "^[^a-z]+|-+$", "");
-            reader.Fail("name", $"name = {PropertyValue.Quote(name)} must be lowercase letters, digits and '-', starting with a letter and ending with a letter or digit" +
-                (fixedName.Length > 0 ? $" (e.g. {PropertyValue.Quote(fixedName)})" : ""));
+            reader.Fail("name", $"name = {PropertyValue.QuoteShort(name)} must be lowercase letters, digits and '-', starting with a letter and ending with a letter or digit" +
+                (fixedName.Length > 0 ? $" (e.g. {PropertyValue.QuoteShort(fixedName)})" : ""));
+        }
+    }
+
+    /// <summary>Env names and tags become names and labels in every child; no cloud takes control characters there.</summary>
+    private static void CheckControlCharacters(InputReader reader)
+    {
+        static bool HasControl(string text) => text.Any(char.IsControl);
+        foreach (var (key, _) in reader.Map("env").Where(e => HasControl(e.Key)))
+            reader.Fail($"env.{key}", $"env: the name {PropertyValue.QuoteShort(key)} contains a control character, which no environment variable name may hold");
+        foreach (var (key, value) in reader.Map("tags"))
+        {
+            if (HasControl(key))
+                reader.Fail($"tags.{key}", $"tags: the key {PropertyValue.QuoteShort(key)} contains a control character, which tags and labels may not hold");
+            else if (value is StringValue { Value: var text } && HasControl(text))
+                reader.Fail($"tags.{key}", $"tags.{key} = {value.Display()} contains a control character, which tags and labels may not hold");
+            else if (value is SecretValue { Value: StringValue { Value: var secretText } } && HasControl(secretText))
+                reader.Fail($"tags.{key}", $"tags.{key} = {PropertyValue.SecretText} contains a control character, which tags and labels may not hold");
         }
     }
 

@@ -56,7 +56,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
             if (!InstanceTagKey().IsMatch(key) || key is "." or ".." or "_index" ||
                 key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
                 yield return new ValidationFailure(workload.Label, $"tags.{key}",
-                    $"tags.{key}: the key {PropertyValue.Quote(key)} cannot tag an EC2 instance whose tags are readable from the instance metadata; " +
+                    $"tags.{key}: the key {PropertyValue.QuoteShort(key)} cannot tag an EC2 instance whose tags are readable from the instance metadata; " +
                     "use letters, digits and + - = . , _ : @ (no spaces or '/', not starting with \"aws:\")");
         }
     }
@@ -66,7 +66,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
         workload.Container.Env
             .Where(e => e.Value is SecretValue { Value: StringValue s } && s.Value.Contains('\n', StringComparison.Ordinal))
             .Select(e => new ValidationFailure(workload.Label, $"env.{e.Key}",
-                $"env.{e.Key} = (secret) contains a line break; on AWS secret values reach the container as Docker env-file lines, one per variable"));
+                $"env.{e.Key} = [secret] contains a line break; on AWS secret values reach the container as Docker env-file lines, one per variable"));
 
     /// <summary>Builds one workload's children in registration order.</summary>
     private sealed class Builder(Workload workload, AwsConfig aws, InstanceChoice choice, InstanceCatalog catalog)

@@ -48,9 +48,9 @@ internal static class PodTemplates
         {
             var path = $"tags.{key}";
             if (key is NameLabel or ManagedByLabel)
-                yield return new(workload.Label, path, $"{path}: the label {PropertyValue.Quote(key)} is set by Multinode and cannot be a tag");
+                yield return new(workload.Label, path, $"{path}: the label {PropertyValue.QuoteShort(key)} is set by Multinode and cannot be a tag");
             else if (KubernetesChecks.LabelKey(key) is { } keyProblem)
-                yield return new(workload.Label, path, $"{path}: the key {PropertyValue.Quote(key)} {keyProblem}");
+                yield return new(workload.Label, path, $"{path}: the key {PropertyValue.QuoteShort(key)} {keyProblem}");
             else if (value is SecretValue)
                 yield return new(workload.Label, path, $"{path} is a secret, but tags become Kubernetes labels, which anyone who can list the objects reads; pass it as a plain value");
             else if (value is StringValue s && KubernetesChecks.LabelValue(s.Value) is { } valueProblem)
@@ -60,7 +60,7 @@ internal static class PodTemplates
         {
             if (value is SecretValue && KubernetesChecks.SecretKey(key) is not null)
                 yield return new(workload.Label, $"env.{key}",
-                    $"env.{key}: the name {PropertyValue.Quote(key)} holds a secret, which is passed through a Kubernetes Secret whose keys may only be letters, digits, '-', '_' and '.'");
+                    $"env.{key}: the name {PropertyValue.QuoteShort(key)} holds a secret, which is passed through a Kubernetes Secret whose keys may only be letters, digits, '-', '_' and '.'");
         }
     }
 

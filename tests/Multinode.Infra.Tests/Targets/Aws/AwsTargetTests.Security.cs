@@ -160,7 +160,7 @@ public sealed partial class AwsTargetTests
                 env:
                   KEY: { "fn::secret": "line one\nline two" }
             """);
-        Assert.Equal(["""Daemon "d": env.KEY = (secret) contains a line break; on AWS secret values reach the container as Docker env-file lines, one per variable"""], failures);
+        Assert.Equal(["""Daemon "d": env.KEY = [secret] contains a line break; on AWS secret values reach the container as Docker env-file lines, one per variable"""], failures);
     }
 
     [Fact]
