@@ -40,6 +40,8 @@ public static class PropertyConverter
             ? PropertyMap.Empty
             : new PropertyMap(value.Fields.Select(f => KeyValuePair.Create(f.Key, ToValue(f.Value, dependencies, Join(path, f.Key), depth))));
 
+    private static string What(string path) => path.Length == 0 ? "the value" : path;
+
     private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 
     /// <summary>Reads one value; <paramref name="path"/> names it in errors.</summary>
@@ -48,7 +50,7 @@ public static class PropertyConverter
     private static PropertyValue ToValue(Value value, ISet<string>? dependencies, string path, int depth)
     {
         if (depth > MaxDepth)
-            throw new UnsupportedValueException(path, $"{path} nests lists and objects deeper than {MaxDepth} levels, the most this provider reads");
+            throw new UnsupportedValueException(path, $"{What(path)} nests lists and objects deeper than {MaxDepth} levels, the most this provider reads");
         switch (value.KindCase)
         {
             case Value.KindOneofCase.None:
@@ -68,7 +70,7 @@ public static class PropertyConverter
                     return PropertyValue.From(ToMap(value.StructValue, dependencies, path, depth + 1));
                 return Special(sig.StringValue, fields, dependencies, path, depth + 1);
             default:
-                throw new UnsupportedValueException(path, $"{path} has an unexpected protobuf value kind {value.KindCase}");
+                throw new UnsupportedValueException(path, $"{What(path)} has an unexpected protobuf value kind {value.KindCase}");
         }
     }
 
@@ -93,9 +95,9 @@ public static class PropertyConverter
                 return Read(id) is StringValue { Value.Length: > 0 } known2 ? known2 : PropertyValue.Unknown;
             case AssetSig:
             case ArchiveSig:
-                throw new UnsupportedValueException(path, $"{path} is an asset or archive; multinode resources take none (pass the content as a string)");
+                throw new UnsupportedValueException(path, $"{What(path)} is an asset or archive; multinode resources take none (pass the content as a string)");
             default:
-                throw new UnsupportedValueException(path, $"{path} has an unknown value signature {PropertyValue.QuoteShort(sig)}");
+                throw new UnsupportedValueException(path, $"{What(path)} has an unknown value signature {PropertyValue.QuoteShort(sig)}");
         }
     }
 

@@ -201,4 +201,75 @@ public sealed class PluginHostTests : IAsyncLifetime
         Assert.Equal(StatusCode.Unavailable, e.StatusCode);
         Assert.StartsWith("registering Daemon \"ingest\" failed:", e.Status.Detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Construct_HundredsOfLongFailures_AnsweredBoundedWithTheRestCounted()
+    {
+        await Configure("""{"target":"kubernetes"}""");
+        var inputs = new Struct { Fields = { ["image"] = Value.ForString("x") } };
+        for (var i = 0; i < 400; i++) inputs.Fields[$"unknownProperty{i}"] = Value.ForString(new string('v', 200));
+        var request = Request("multinode:index:Daemon", new string('n', 30000), "{}");
+        request.Inputs = inputs;
+        var e = await Assert.ThrowsAsync<RpcException>(() => Client.ConstructAsync(request, deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.EndsWith($"… and {401 - ProviderErrors.MaxFailuresReported} more problems not shown (at most {ProviderErrors.MaxFailuresReported} are reported at once)",
+            e.Status.Detail, StringComparison.Ordinal);
+        Assert.True(e.Status.Detail.Length < ProviderErrors.MaxErrorBytes, $"{e.Status.Detail.Length} characters");
+        var status = Google.Rpc.Status.Parser.ParseFrom(e.Trailers.GetValueBytes(ProviderErrors.StatusDetailsKey));
+        Assert.Equal(ProviderErrors.MaxFailuresReported + 1, status.Details.Single().Unpack<InputPropertiesError>().Errors.Count);
+        // The connection still serves calls.
+        Assert.Equal(PackageSchema.Generate(), (await Client.GetSchemaAsync(new GetSchemaRequest())).Schema);
+    }
+
+    [Fact]
+    public async Task Construct_NestedBeyondProtobufsReach_InvalidArgumentNamingTheProperty()
+    {
+        await Configure("""{"target":"kubernetes"}""");
+        var deep = Value.ForString("leaf");
+        for (var i = 0; i < 200; i++) deep = Value.ForStruct(new Struct { Fields = { ["k"] = deep } });
+        var request = Request("multinode:index:Daemon", "ingest", """{"image":"x"}""");
+        request.Inputs.Fields["resources"] = deep;
+        var e = await Assert.ThrowsAsync<RpcException>(() => Client.ConstructAsync(request, deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        var status = Google.Rpc.Status.Parser.ParseFrom(e.Trailers.GetValueBytes(ProviderErrors.StatusDetailsKey));
+        Assert.Equal(["resources"], status.Details.Single().Unpack<InputPropertiesError>().Errors.Select(x => x.PropertyPath));
+        Assert.Contains("resources nests lists and objects deeper than", e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not a host")]
+    [InlineData("http://[::1")]
+    public async Task Construct_UnusableMonitorEndpoint_IsUnavailable(string endpoint)
+    {
+        await Configure("""{"target":"kubernetes"}""");
+        var request = Request("multinode:index:Daemon", "ingest", """{"image":"x"}""");
+        request.MonitorEndpoint = endpoint;
+        var e = await Assert.ThrowsAsync<RpcException>(() => Client.ConstructAsync(request).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+        Assert.EndsWith("is not a usable address (host:port)", e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Configure_NullKubernetesSettings_AreTheDefaults()
+    {
+        await Configure("""{"target":"kubernetes","kubernetes":null}""");
+        await Client.ConstructAsync(Request("multinode:index:Daemon", "ingest", """{"image":"x","resources":null}"""));
+        Assert.Contains(_engine.Registered, r => r.Type == "kubernetes:apps/v1:Deployment");
+    }
+
+    [Fact]
+    public async Task InternalError_LogsOneLineAtErrorAndTheStackAtDebug()
+    {
+        using var log = new EngineLog(_engineAddress);
+        Exception thrown;
+        try { throw new InvalidOperationException("boom"); }
+        catch (InvalidOperationException e) { thrown = e; }
+        var rpc = ProviderErrors.ToRpc(thrown, log);
+        Assert.Equal(StatusCode.Internal, rpc.StatusCode);
+        for (var i = 0; i < 50 && _engine.Logs.Count < 2; i++) await Task.Delay(20);
+        var error = Assert.Single(_engine.Logs, l => l.Severity == LogSeverity.Error);
+        Assert.Equal("internal error: InvalidOperationException: boom", error.Message);
+        Assert.Contains(_engine.Logs, l => l.Severity == LogSeverity.Debug && l.Message.Contains("   at ", StringComparison.Ordinal));
+    }
 }

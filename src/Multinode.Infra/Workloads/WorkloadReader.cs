@@ -14,7 +14,7 @@ public static partial class WorkloadReader
 
     public static Result<Workload> Read(WorkloadKind kind, string name, PropertyMap properties)
     {
-        var reader = new InputReader($"{kind} \"{name}\"");
+        var reader = new InputReader($"{kind} {PropertyValue.QuoteShort(name)}");
         CheckName(reader, name);
         reader.Check(properties, WorkloadInputs.For(kind), owner: kind.ToString());
         CheckCrossRules(reader, kind);
