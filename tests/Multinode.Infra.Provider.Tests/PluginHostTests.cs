@@ -272,4 +272,48 @@ public sealed class PluginHostTests : IAsyncLifetime
         Assert.Equal("internal error: InvalidOperationException: boom", error.Message);
         Assert.Contains(_engine.Logs, l => l.Severity == LogSeverity.Debug && l.Message.Contains("   at ", StringComparison.Ordinal));
     }
+
+    private const string WholeSecretEnv = """{"4dabf18193072939515e22adb298388d":"1b47061264138c4ac30d75fd1eb44270","value":{"TOKEN":"s3cret"}}""";
+    private const string UnknownEnv = "\"04da6b54-80e4-46f7-96ec-b56ff0331ba9\"";
+
+    private static bool IsSecret(Value v) =>
+        v.StructValue?.Fields.TryGetValue(PropertyConverter.SignatureKey, out var sig) == true && sig.StringValue == PropertyConverter.SecretSig;
+
+    [Theory]
+    [InlineData(WholeSecretEnv, false, "TOKEN=s3cret\n")]
+    [InlineData(UnknownEnv, true, PropertyConverter.UnknownString)]
+    public async Task Construct_AwsEnvSecretOrUnknownAsAWhole_GoesToTheSecretsParameter(string env, bool dryRun, string parameterValue)
+    {
+        await Configure("""{"target":"aws","aws":{"subnetIds":["subnet-a","subnet-b"],"vpcId":"vpc-1"}}""");
+        _engine.DryRun = dryRun;
+        var request = Request("multinode:index:Daemon", "ingest", $$"""{"image":"x","env":{{env}}}""");
+        request.DryRun = dryRun;
+        await Client.ConstructAsync(request);
+        var parameter = Assert.Single(_engine.Registered, r => r.Type == "aws:ssm/parameter:Parameter");
+        var value = parameter.Object.Fields["value"];
+        Assert.True(IsSecret(value), value.ToString());
+        Assert.Equal(parameterValue, value.StructValue.Fields["value"].StringValue);
+        Assert.Contains("value", parameter.AdditionalSecretOutputs);
+        var template = Assert.Single(_engine.Registered, r => r.Type == "aws:ec2/launchTemplate:LaunchTemplate");
+        Assert.DoesNotContain("s3cret", template.Object.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(WholeSecretEnv, false)]
+    [InlineData(UnknownEnv, true)]
+    public async Task Construct_KubernetesEnvSecretOrUnknownAsAWhole_IsASecretReadThroughEnvFrom(string env, bool dryRun)
+    {
+        await Configure("""{"target":"kubernetes"}""");
+        _engine.DryRun = dryRun;
+        var request = Request("multinode:index:Daemon", "ingest", $$"""{"image":"x","env":{{env}}}""");
+        request.DryRun = dryRun;
+        await Client.ConstructAsync(request);
+        var secret = Assert.Single(_engine.Registered, r => r.Type == "kubernetes:core/v1:Secret");
+        Assert.True(IsSecret(secret.Object.Fields["stringData"]), secret.Object.ToString());
+        var deployment = Assert.Single(_engine.Registered, r => r.Type == "kubernetes:apps/v1:Deployment");
+        var container = deployment.Object.Fields["spec"].StructValue.Fields["template"].StructValue.Fields["spec"].StructValue
+            .Fields["containers"].ListValue.Values[0].StructValue;
+        Assert.Equal("ingest-env", container.Fields["envFrom"].ListValue.Values[0].StructValue.Fields["secretRef"].StructValue.Fields["name"].StringValue);
+        Assert.DoesNotContain("s3cret", deployment.Object.ToString(), StringComparison.Ordinal);
+    }
 }

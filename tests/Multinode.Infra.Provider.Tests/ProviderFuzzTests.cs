@@ -218,6 +218,10 @@ internal sealed class Fuzzer(ResourceProvider.ResourceProviderClient client, Fak
     {
         var children = engine.Registered.Where(r => r.Custom).ToList();
         if (children.Count == 0) Problem("Construct OK without children", request.Inputs.ToString());
+        // Secrets never vanish: an accepted secret input is carried, as a secret, into some child.
+        if (request.Inputs.ToString().Contains(PropertyConverter.SecretSig, StringComparison.Ordinal) &&
+            !children.Any(c => c.Object.ToString().Contains(PropertyConverter.SecretSig, StringComparison.Ordinal)))
+            Problem("secret input dropped", request.Inputs.ToString());
         foreach (var child in children)
         {
             foreach (var (key, value) in child.Object.Fields)

@@ -23,14 +23,22 @@ public static partial class WorkloadReader
 
         // Env and tags are sorted by key: the engine's wire format does not keep a map's order, and the same
         // declaration must give the same plan whether it came from YAML or from a Construct request.
+        var (env, wholeEnv) = reader.Get("env") switch
+        {
+            SecretValue { Value: ObjectValue o } => (PropertyMap.Empty, PropertyValue.Secret(PropertyValue.From(Sorted(o.Map)))),
+            // Unknown in preview: treated as secret until known, since it may well be one.
+            UnknownValue or SecretValue or ReferenceValue => (PropertyMap.Empty, PropertyValue.Secret(PropertyValue.Unknown)),
+            _ => (Sorted(reader.Map("env")), (PropertyValue?)null),
+        };
         var container = new Container(
             reader.Get("image")!,
             reader.Get("command"),
             reader.Get("args"),
-            Sorted(reader.Map("env")),
+            env,
             reader.Integer("timeoutSeconds")!.Value,
-            Sorted(reader.Map("tags")),
-            reader.Strings("instanceTypes"));
+            Tags(reader.Get("tags")),
+            reader.Strings("instanceTypes"),
+            wholeEnv);
         var resources = new ResourceRequest(
             reader.Number("resources.cpu")!.Value,
             Memory.Parse(reader.String("resources.memory")!),
@@ -52,6 +60,14 @@ public static partial class WorkloadReader
         };
         return Result<Workload>.Ok(workload);
     }
+
+    /// <summary>Tags given as one secret keep every value secret; their keys name the tags and are shown.</summary>
+    private static PropertyMap Tags(PropertyValue? tags) => tags switch
+    {
+        ObjectValue o => Sorted(o.Map),
+        SecretValue { Value: ObjectValue o } => Sorted(new PropertyMap(o.Map.Select(e => KeyValuePair.Create(e.Key, PropertyValue.Secret(e.Value))))),
+        _ => PropertyMap.Empty,
+    };
 
     private static PropertyMap Sorted(PropertyMap map) => new(map.OrderBy(e => e.Key, StringComparer.Ordinal));
 
@@ -75,12 +91,15 @@ public static partial class WorkloadReader
         static bool HasControl(string text) => text.Any(char.IsControl);
         foreach (var (key, _) in reader.Map("env").Where(e => HasControl(e.Key)))
             reader.Fail($"env.{key}", $"env: the name {PropertyValue.QuoteShort(key)} contains a control character, which no environment variable name may hold");
-        foreach (var (key, value) in reader.Map("tags"))
+        if (reader.Get("tags") is UnknownValue or ReferenceValue or SecretValue { Value: UnknownValue or ReferenceValue })
+            reader.Fail("tags", "tags is not known until deployment, but tag keys name tags and labels when the plan is made; give a literal map (its values may be unknown or secret)");
+        var tags = reader.Get("tags") is SecretValue { Value: ObjectValue secretTags } ? secretTags.Map : reader.Map("tags");
+        foreach (var (key, value) in tags)
         {
             if (HasControl(key))
                 reader.Fail($"tags.{key}", $"tags: the key {PropertyValue.QuoteShort(key)} contains a control character, which tags and labels may not hold");
             else if (value is StringValue { Value: var text } && HasControl(text))
-                reader.Fail($"tags.{key}", $"tags.{key} = {value.Display()} contains a control character, which tags and labels may not hold");
+                reader.Fail($"tags.{key}", $"tags.{key} = {(reader.Get("tags") is SecretValue ? PropertyValue.SecretText : value.Display())} contains a control character, which tags and labels may not hold");
             else if (value is SecretValue { Value: StringValue { Value: var secretText } } && HasControl(secretText))
                 reader.Fail($"tags.{key}", $"tags.{key} = {PropertyValue.SecretText} contains a control character, which tags and labels may not hold");
         }

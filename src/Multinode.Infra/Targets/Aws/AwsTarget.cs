@@ -62,11 +62,18 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
     }
 
     /// <summary>Secret env values travel as Docker env-file lines (docs/aws.md), which cannot hold a line break.</summary>
-    private static IEnumerable<ValidationFailure> CheckSecretEnv(Workload workload) =>
-        workload.Container.Env
-            .Where(e => e.Value is SecretValue { Value: StringValue s } && s.Value.Contains('\n', StringComparison.Ordinal))
-            .Select(e => new ValidationFailure(workload.Label, $"env.{e.Key}",
-                $"env.{e.Key} = [secret] contains a line break; on AWS secret values reach the container as Docker env-file lines, one per variable"));
+    private static IEnumerable<ValidationFailure> CheckSecretEnv(Workload workload)
+    {
+        static bool Broken(PropertyValue value) =>
+            value is SecretValue { Value: StringValue s } && s.Value.Contains('\n', StringComparison.Ordinal);
+        foreach (var (key, _) in workload.Container.Env.Where(e => Broken(e.Value)))
+            yield return new ValidationFailure(workload.Label, $"env.{key}",
+                $"env.{key} = [secret] contains a line break; on AWS secret values reach the container as Docker env-file lines, one per variable");
+        if (workload.Container.WholeEnv is SecretValue { Value: ObjectValue whole } &&
+            whole.Map.Values.Any(v => v is StringValue { Value: var text } && text.Contains('\n', StringComparison.Ordinal)))
+            yield return new ValidationFailure(workload.Label, "env",
+                "env = [secret] has a value with a line break; on AWS secret values reach the container as Docker env-file lines, one per variable");
+    }
 
     /// <summary>Builds one workload's children in registration order.</summary>
     private sealed class Builder(Workload workload, AwsConfig aws, InstanceChoice choice, InstanceCatalog catalog)
@@ -74,10 +81,14 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
         private readonly List<PlannedResource> _resources = [];
         private readonly string _n = workload.Name;
 
+        /// <summary>Adds a child; outputs that echo a secret input are marked secret (additionalSecretOutputs), so the
+        /// engine keeps them secret even where the provider would return them plain.</summary>
         private string Add(string type, string suffix, PropertyMap inputs)
         {
             var name = $"{_n}-{suffix}";
-            _resources.Add(new PlannedResource(type, name, inputs, new ResourceOptions { ReplaceOnChanges = AwsTypes.ReplaceOnChanges(type) })
+            var secretOutputs = inputs.Where(e => e.Value.ContainsSecret).Select(e => e.Key).Order(StringComparer.Ordinal).ToList();
+            _resources.Add(new PlannedResource(type, name, inputs,
+                new ResourceOptions { ReplaceOnChanges = AwsTypes.ReplaceOnChanges(type), AdditionalSecretOutputs = secretOutputs })
             {
                 UpdatedOutputs = AwsTypes.UpdatedOutputs(type),
             });

@@ -103,13 +103,18 @@ internal static class UserData
         return PropertyValue.Concat(lines);
     }
 
-    /// <summary>The lines of the secrets parameter: <c>KEY=value</c> per secret env value, Docker's env-file format.</summary>
+    /// <summary>The lines of the secrets parameter: <c>KEY=value</c> per secret env value, Docker's env-file format;
+    /// an env that is secret or unknown as a whole goes there entirely.</summary>
     public static PropertyValue? SecretEnvFile(Container container)
     {
+        if (container.WholeEnv is { } whole)
+            return PropertyValue.Secret(whole is SecretValue { Value: ObjectValue o } ? Lines(o.Map) : PropertyValue.Unknown);
         var secrets = container.Env.Where(e => e.Value.ContainsSecret).ToList();
-        if (secrets.Count == 0) return null;
-        return PropertyValue.Concat(secrets.SelectMany(e => new[] { (PropertyValue)$"{e.Key}=", e.Value, "\n" }));
+        return secrets.Count == 0 ? null : Lines(secrets);
     }
+
+    private static PropertyValue Lines(IEnumerable<KeyValuePair<string, PropertyValue>> env) =>
+        PropertyValue.Concat(env.SelectMany(e => new[] { (PropertyValue)$"{e.Key}=", e.Value, "\n" }));
 
     /// <summary>Docker takes the first word of a command as --entrypoint and the rest after the image.</summary>
     private static (PropertyValue? Entrypoint, IReadOnlyList<PropertyValue> Tail) SplitCommand(PropertyValue? command)

@@ -17,6 +17,7 @@ internal sealed class KubernetesBody
     // (WorkloadReader), so a placeholder never collides with real text.
     private const string ItemMark = "\u0001multinode:";
     private const string ListMark = "\u0001multinode-list:";
+    private const string MapMark = "\u0001multinode-map:";
 
     private readonly List<PropertyValue> _held = [];
 
@@ -33,6 +34,10 @@ internal sealed class KubernetesBody
         ArrayValue a => [.. a.Items.Select(Text)],
         _ => [Hold(ListMark, value)],
     };
+
+    /// <summary>A model string map that is itself unknown or secret as a whole (an env given as one secret).</summary>
+    public SortedDictionary<string, string> Map(PropertyValue value) =>
+        new(StringComparer.Ordinal) { [Hold(MapMark, value)] = "" };
 
     private string Hold(string mark, PropertyValue value)
     {
@@ -53,6 +58,7 @@ internal sealed class KubernetesBody
     {
         StringValue s when s.Value.StartsWith(ItemMark, StringComparison.Ordinal) => Held(s.Value, ItemMark),
         ArrayValue { Items: [StringValue s] } when s.Value.StartsWith(ListMark, StringComparison.Ordinal) => Held(s.Value, ListMark),
+        ObjectValue { Map: { Count: 1 } m } when m.Keys.Single().StartsWith(MapMark, StringComparison.Ordinal) => Held(m.Keys.Single(), MapMark),
         StringValue s when s.Value.Contains(Mark, StringComparison.Ordinal) =>
             throw new InvalidOperationException("a pass-through placeholder was embedded in a longer string"),
         ArrayValue a => PropertyValue.From(a.Items.Select(Fill)),

@@ -56,9 +56,12 @@ internal static class PodTemplates
             else if (value is StringValue s && KubernetesChecks.LabelValue(s.Value) is { } valueProblem)
                 yield return new(workload.Label, path, $"{path} = {value.Display()} {valueProblem}");
         }
+        if (workload.Container.WholeEnv is SecretValue { Value: ObjectValue whole } && whole.Map.Keys.Any(k => KubernetesChecks.SecretKey(k) is not null))
+            yield return new(workload.Label, "env",
+                "env = [secret] has a name that a Kubernetes Secret cannot hold (letters, digits, '-', '_' and '.' only); the whole env is passed through one");
         foreach (var (key, value) in workload.Container.Env)
         {
-            if (value is SecretValue && KubernetesChecks.SecretKey(key) is not null)
+            if (value.ContainsSecret && KubernetesChecks.SecretKey(key) is not null)
                 yield return new(workload.Label, $"env.{key}",
                     $"env.{key}: the name {PropertyValue.QuoteShort(key)} holds a secret, which is passed through a Kubernetes Secret whose keys may only be letters, digits, '-', '_' and '.'");
         }
@@ -90,13 +93,14 @@ internal static class PodTemplates
     /// <summary>Name of the Secret that holds the workload's secret env values.</summary>
     public static string EnvSecretName(Workload workload) => $"{workload.Name}-env";
 
-    public static bool HasSecretEnv(Workload workload) => workload.Container.Env.Values.Any(v => v is SecretValue);
+    public static bool HasSecretEnv(Workload workload) => workload.Container.HasSecretEnv;
 
     /// <summary>The Secret with every secret env value (stringData, each value still secret), or null when none.</summary>
     public static V1Secret? EnvSecret(Workload workload, KubernetesConfig config, KubernetesBody body)
     {
         if (!HasSecretEnv(workload)) return null;
-        var data = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        // An env secret or unknown as a whole is the Secret's whole stringData, read by the pod through envFrom.
+        var data = workload.Container.WholeEnv is { } whole ? body.Map(whole) : new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in workload.Container.Env)
             if (value is SecretValue) data[key] = body.Text(value);
         return new V1Secret
@@ -143,6 +147,9 @@ internal static class PodTemplates
             Command = body.List(workload.Container.Command),
             Args = body.List(workload.Container.Args),
             Env = Env(workload, body, platformEnv),
+            EnvFrom = workload.Container.WholeEnv is null
+                ? null
+                : [new V1EnvFromSource { SecretRef = new V1SecretEnvSource { Name = EnvSecretName(workload) } }],
             Resources = Resources(workload.Resources),
             SecurityContext = new V1SecurityContext
             {
