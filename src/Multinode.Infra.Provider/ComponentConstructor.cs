@@ -14,7 +14,8 @@ namespace Multinode.Infra.Provider;
 public sealed class ComponentConstructor(EngineLog log)
 {
     /// <summary>Every workload constructed by this plugin process, i.e. in this preview or update: quotas and the
-    /// budget hold over all of a program's workloads, and the engine constructs them one at a time.</summary>
+    /// budget hold over all of a program's workloads, and the engine constructs them one at a time. Plans are kept
+    /// without their children, so memory grows by a summary per distinct component only.</summary>
     private readonly Dictionary<(string Type, string Name), WorkloadPlan> _constructed = [];
     private readonly Lock _gate = new();
 
@@ -75,7 +76,8 @@ public sealed class ComponentConstructor(EngineLog log)
             var program = _constructed.Where(c => c.Key != key).Select(c => c.Value).Append(plan).ToList();
             var exceeded = Budget.Check(program, result.Value.Config);
             if (exceeded.Count > 0) throw new ValidationFailedException(exceeded);
-            _constructed[key] = plan;
+            // Only what the program-wide checks read is kept for the process lifetime: the workload and its summary.
+            _constructed[key] = plan with { Resources = [], Outputs = PropertyMap.Empty };
         }
         return await RegisterAsync(request, plan, propertyDependencies, cancellationToken).ConfigureAwait(false);
     }

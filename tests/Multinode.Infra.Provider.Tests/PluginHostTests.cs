@@ -49,18 +49,22 @@ public sealed class FakeEngine : ResourceMonitor.ResourceMonitorBase
 
     private static readonly string[] CommonOutputs = ["arn", "name", "url", "latestVersion", "dnsName"];
 
-    public override Task<RegisterResourceResponse> RegisterResource(RegisterResourceRequest request, ServerCallContext context)
+    /// <summary>When set, registrations wait for it (or for the caller to give up): an engine that is slow to answer.</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
+    public override async Task<RegisterResourceResponse> RegisterResource(RegisterResourceRequest request, ServerCallContext context)
     {
+        if (Hold is { } hold) await hold.Task.WaitAsync(context.CancellationToken);
         Registered.Enqueue(request);
         var chain = request.Parent.Length == 0 || request.Parent.Contains("pulumi:pulumi:Stack", StringComparison.Ordinal)
             ? request.Type
             : $"{request.Parent.Split("::")[2]}${request.Type}";
-        return Task.FromResult(new RegisterResourceResponse
+        return new RegisterResourceResponse
         {
             Urn = $"urn:pulumi:dev::proj::{chain}::{request.Name}",
             Id = request.Custom && !DryRun ? $"id-{request.Name}" : "",
             Object = request.Custom ? Answer(request) : new Struct(),
-        });
+        };
     }
 
     private Struct Answer(RegisterResourceRequest request)
@@ -315,5 +319,34 @@ public sealed class PluginHostTests : IAsyncLifetime
             .Fields["containers"].ListValue.Values[0].StructValue;
         Assert.Equal("ingest-env", container.Fields["envFrom"].ListValue.Values[0].StructValue.Fields["secretRef"].StructValue.Fields["name"].StringValue);
         Assert.DoesNotContain("s3cret", deployment.Object.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Shutdown_InFlightConstruct_IsCancelledAndAnsweredAtOnce()
+    {
+        await Configure("""{"target":"kubernetes"}""");
+        _engine.Hold = new TaskCompletionSource();
+        var call = Client.ConstructAsync(Request("multinode:index:Daemon", "ingest", """{"image":"x"}""")).ResponseAsync;
+        await Task.Delay(300);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        // What SIGTERM does: the host's lifetime stops.
+        var stopping = _plugin!.StopAsync();
+        var e = await Assert.ThrowsAsync<RpcException>(() => call);
+        Assert.Equal(StatusCode.Cancelled, e.StatusCode);
+        await stopping;
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"answered and stopped after {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task WatchEngine_EngineGone_StopsThePlugin()
+    {
+        var (engine, address) = await new FakeEngine().StartAsync();
+        var lifetime = new TestLifetime();
+        var watch = PluginHost.WatchEngineAsync(address, lifetime, TimeSpan.FromMilliseconds(100));
+        await Task.Delay(400);
+        Assert.False(lifetime.ApplicationStopping.IsCancellationRequested, "stopped while the engine was alive");
+        await engine.DisposeAsync();
+        await watch.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(lifetime.ApplicationStopping.IsCancellationRequested);
     }
 }
