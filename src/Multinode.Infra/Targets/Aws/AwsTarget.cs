@@ -35,6 +35,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
         var failures = new List<ValidationFailure>();
         failures.AddRange(CheckTags(workload));
         failures.AddRange(CheckSecretEnv(workload));
+        failures.AddRange(CheckUserDataSize(workload));
         if (workload is ServiceWorkload && aws.VpcId is null)
             failures.Add(new ValidationFailure(workload.Label, "vpcId",
                 "a Service needs aws.vpcId (the VPC of aws.subnetIds) for its target group and security groups, but it is not set"));
@@ -58,7 +59,56 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 yield return new ValidationFailure(workload.Label, $"tags.{key}",
                     $"tags.{key}: the key {PropertyValue.QuoteShort(key)} cannot tag an EC2 instance whose tags are readable from the instance metadata; " +
                     "use letters, digits and + - = . , _ : @ (no spaces or '/', not starting with \"aws:\")");
+            else if (Known(workload.Container.Tags[key]) is { Length: > MaxTagValueLength } value)
+                yield return new ValidationFailure(workload.Label, $"tags.{key}",
+                    $"tags.{key} = {workload.Container.Tags[key].Display()} is {value.Length} characters long, above AWS's limit of {MaxTagValueLength} for a tag value");
         }
+    }
+
+    /// <summary>EC2 takes at most 16 KB of user data after base64 encoding.</summary>
+    public const int MaxUserDataBytes = 16 * 1024;
+
+    /// <summary>A Standard SSM parameter holds at most 4 KB; up to 8 KB the parameter uses the Advanced tier.</summary>
+    public const int MaxStandardParameterBytes = 4 * 1024;
+    public const int MaxParameterBytes = 8 * 1024;
+
+    /// <summary>AWS tag values hold at most 256 characters.</summary>
+    public const int MaxTagValueLength = 256;
+
+    /// <summary>The boot script and the secrets parameter must fit what EC2 and SSM take. Checked when their text is
+    /// known: in a preview with unknown parts, the update (which knows them) checks again.</summary>
+    private static IEnumerable<ValidationFailure> CheckUserDataSize(Workload workload)
+    {
+        var c = workload.Container;
+        if (Known(UserData.Script(workload, c.HasSecretEnv, EcrImage.From(c.Image))) is { } script)
+        {
+            var encoded = (System.Text.Encoding.UTF8.GetByteCount(script) + 2) / 3 * 4;
+            if (encoded > MaxUserDataBytes)
+                yield return new ValidationFailure(workload.Label, LargestPart(c),
+                    $"the instance boot script would be {encoded} bytes after base64, above EC2's user data limit of {MaxUserDataBytes} " +
+                    "(16 KB); it carries the image, command, args and plain env values: shorten them, or mark large env values " +
+                    "secret, which moves them into the SSM parameter");
+        }
+        if (UserData.SecretEnvFile(c) is { } file && Known(file) is { } text &&
+            System.Text.Encoding.UTF8.GetByteCount(text) is var size && size > MaxParameterBytes)
+            yield return new ValidationFailure(workload.Label, "env",
+                $"the secret env values take {size} bytes as env-file lines, above the {MaxParameterBytes} bytes (8 KB) an SSM parameter holds");
+    }
+
+    /// <summary>The text of a value that is known (possibly secret); null while any part is unknown.</summary>
+    private static string? Known(PropertyValue value) => value switch
+    {
+        StringValue s => s.Value,
+        SecretValue { Value: StringValue s } => s.Value,
+        _ => null,
+    };
+
+    /// <summary>The input that takes most of the boot script, to name in the message.</summary>
+    private static string LargestPart(Container c)
+    {
+        static int Size(PropertyValue? v) => v?.ToJson().Length ?? 0;
+        return new[] { ("image", Size(c.Image)), ("command", Size(c.Command)), ("args", Size(c.Args)), ("env", Size(PropertyValue.From(c.Env))) }
+            .MaxBy(p => p.Item2).Item1;
     }
 
     /// <summary>Secret env values travel as Docker env-file lines (docs/aws.md), which cannot hold a line break.</summary>
@@ -148,6 +198,8 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
             UserData.SecretEnvFile(workload.Container) is { } secretValues
                 ? Add(AwsTypes.Parameter, "secrets", new PropertyMap(
                     ("type", "SecureString"),
+                    // Above 4 KB a parameter needs the Advanced tier (up to 8 KB, checked in CheckUserDataSize).
+                    ("tier", Known(secretValues) is { } text && System.Text.Encoding.UTF8.GetByteCount(text) > MaxStandardParameterBytes ? PropertyValue.From("Advanced") : null),
                     ("description", $"Secret env values of Multinode {Kind} \"{_n}\" (Docker env-file lines)"),
                     ("value", PropertyValue.Secret(secretValues)),
                     ("tags", Tags)))

@@ -164,6 +164,66 @@ public sealed partial class AwsTargetTests
     }
 
     [Fact]
+    public void Plan_UserDataAboveSixteenKilobytes_FailsNamingTheBulk()
+    {
+        var failures = AwsPlanning.Failures($$"""
+            d:
+              type: multinode:index:Daemon
+              properties:
+                image: img
+                env:
+                  BIG: "{{new string('x', 13000)}}"
+            """);
+        // 13,000 bytes of env and the script around them, base64: about 18 KB.
+        Assert.Matches("""^Daemon "d": the instance boot script would be 18[0-9]{3} bytes after base64, above EC2's user data limit of 16384 \(16 KB\); it carries the image, command, args and plain env values: shorten them, or mark large env values secret, which moves them into the SSM parameter$""",
+            Assert.Single(failures));
+    }
+
+    [Fact]
+    public void Plan_SecretEnvAboveEightKilobytes_Fails()
+    {
+        var failures = AwsPlanning.Failures($$"""
+            d:
+              type: multinode:index:Daemon
+              properties:
+                image: img
+                env:
+                  BIG: { "fn::secret": "{{new string('x', 13000)}}" }
+            """);
+        Assert.Equal(["""Daemon "d": the secret env values take 13005 bytes as env-file lines, above the 8192 bytes (8 KB) an SSM parameter holds"""], failures);
+    }
+
+    [Fact]
+    public void Plan_MidSizeSecretEnv_UsesTheAdvancedParameterTier()
+    {
+        var plan = AwsPlanning.PlanOne($$"""
+            d:
+              type: multinode:index:Daemon
+              properties:
+                image: img
+                env:
+                  BIG: { "fn::secret": "{{new string('x', 6000)}}" }
+            """);
+        var parameter = plan.Resources.Single(r => r.Type == "aws:ssm/parameter:Parameter");
+        Assert.Equal(PropertyValue.From("Advanced"), parameter.Inputs["tier"]);
+        Assert.Equal(["value"], parameter.Options.AdditionalSecretOutputs);
+    }
+
+    [Fact]
+    public void Plan_TagValueAbove256Characters_Fails()
+    {
+        var failures = AwsPlanning.Failures($$"""
+            d:
+              type: multinode:index:Daemon
+              properties:
+                image: img
+                tags:
+                  team: "{{new string('t', 300)}}"
+            """);
+        Assert.Equal([$"Daemon \"d\": tags.team = \"{new string('t', 100)}\"… (300 characters) is 300 characters long, above AWS's limit of 256 for a tag value"], failures);
+    }
+
+    [Fact]
     public void Plan_NoSecretEnv_PlansNoParameter()
     {
         var plan = AwsPlanning.PlanOne("d: { type: \"multinode:index:Daemon\", properties: { image: img, env: { A: b } } }");
