@@ -242,8 +242,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 ("vpcId", aws.VpcId),
                 ("ingress", List(Obj(("description", "HTTP from anywhere"), ("protocol", "tcp"), ("fromPort", ListenerPort), ("toPort", ListenerPort),
                     ("cidrBlocks", PropertyValue.Strings(["0.0.0.0/0"])), ("ipv6CidrBlocks", PropertyValue.Strings(["::/0"]))))),
-                ("egress", List(Obj(("description", "to the replica port"), ("protocol", "tcp"), ("fromPort", service.Port), ("toPort", service.Port),
-                    ("cidrBlocks", PropertyValue.Strings(["0.0.0.0/0"]))))),
+                // No inline egress: the one rule (below) names the instances' group, which names this one.
                 ("tags", Tags)));
             var sg = Add(AwsTypes.SecurityGroup, "sg", new PropertyMap(
                 ("description", $"Multinode {Kind} {_n}: instances, reachable only from the load balancer"),
@@ -251,6 +250,15 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 ("ingress", List(Obj(("description", "from the load balancer"), ("protocol", "tcp"), ("fromPort", service.Port), ("toPort", service.Port),
                     ("securityGroups", List(Ref(lbSg, "id")))))),
                 ("egress", allOutbound),
+                ("tags", Tags)));
+            // The load balancer reaches the replicas' port on the instances' group only, not the whole VPC.
+            Add(AwsTypes.EgressRule, "lb-egress", new PropertyMap(
+                ("securityGroupId", Ref(lbSg, "id")),
+                ("description", "to the replica port of the instances group only"),
+                ("ipProtocol", "tcp"),
+                ("fromPort", service.Port),
+                ("toPort", service.Port),
+                ("referencedSecurityGroupId", Ref(sg, "id")),
                 ("tags", Tags)));
             return (sg, lbSg);
         }
@@ -359,9 +367,11 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 ("metadataOptions", Obj(
                     ("httpEndpoint", "enabled"),
                     ("httpTokens", "required"),
-                    // Queue workers' containers call SQS and Auto Scaling with the instance role, one hop behind
-                    // Docker's bridge; other kinds' containers get no path to the role's credentials.
-                    ("httpPutResponseHopLimit", workload.Kind is WorkloadKind.Function or WorkloadKind.Job ? 2 : 1),
+                    // One hop: only processes on the host itself reach the metadata service and the role's
+                    // credentials — the boot script and the worker sidecar (issue 13), which runs with host
+                    // networking for that reason. The user's container sits behind Docker's bridge, a second hop,
+                    // so it cannot read the instance role's credentials (docs/aws.md).
+                    ("httpPutResponseHopLimit", 1),
                     ("instanceMetadataTags", "enabled"))),
                 ("blockDeviceMappings", List(Obj(
                     ("deviceName", "/dev/xvda"),

@@ -90,6 +90,9 @@ internal static class PodTemplates
         Labels = Labels(workload, body),
     };
 
+    /// <summary>Pods whose containers call the Kubernetes API: those that run the worker sidecar.</summary>
+    public static bool NeedsKubernetesApi(Workload workload) => workload.Kind is WorkloadKind.Function or WorkloadKind.Job;
+
     /// <summary>Name of the Secret that holds the workload's secret env values.</summary>
     public static string EnvSecretName(Workload workload) => $"{workload.Name}-env";
 
@@ -163,6 +166,9 @@ internal static class PodTemplates
             Containers = [container],
             RestartPolicy = restartPolicy,
             ServiceAccountName = config.ServiceAccountName,
+            // No API token in pods that never call the Kubernetes API. Function and Job pods get the worker sidecar
+            // (issue 13), which patches its own pod's deletion cost and so needs it.
+            AutomountServiceAccountToken = NeedsKubernetesApi(workload) ? null : false,
             TerminationGracePeriodSeconds = workload.Container.TimeoutSeconds + ShutdownAllowanceSeconds,
             SecurityContext = new V1PodSecurityContext
             {

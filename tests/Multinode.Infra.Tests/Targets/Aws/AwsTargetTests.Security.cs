@@ -110,9 +110,32 @@ public sealed partial class AwsTargetTests
         foreach (var sg in AllChildren().Where(r => r.Type == "aws:ec2/securityGroup:SecurityGroup"))
         {
             Assert.Matches(allowed, sg.String("description"));
-            foreach (var rule in ((ArrayValue)sg.At("ingress")!).Items.Concat(((ArrayValue)sg.At("egress")!).Items))
+            foreach (var rule in ((ArrayValue)sg.At("ingress")!).Items.Concat((sg.At("egress") as ArrayValue)?.Items ?? []))
                 Assert.Matches(allowed, ((StringValue)AwsPlanning.At(rule, "description")!).Value);
         }
+        foreach (var rule in AllChildren().Where(r => r.Type == "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"))
+            Assert.Matches(allowed, rule.String("description"));
+    }
+
+    [Fact]
+    public void Service_LoadBalancerReachesOnlyTheInstancesGroup()
+    {
+        var plan = AwsPlanning.PlanOne("api: { type: \"multinode:index:Service\", properties: { image: img, port: 9000 } }");
+        Assert.Null(plan.Child("api-lb-sg").At("egress"));
+        var egress = plan.Child("api-lb-egress");
+        Assert.Equal(PropertyValue.Reference("api-lb-sg", "id"), egress.At("securityGroupId"));
+        Assert.Equal(PropertyValue.Reference("api-sg", "id"), egress.At("referencedSecurityGroupId"));
+        Assert.Equal(PropertyValue.From(9000), egress.At("fromPort"));
+    }
+
+    [Theory]
+    [InlineData("Function")]
+    [InlineData("Service")]
+    [InlineData("Daemon")]
+    public void LaunchTemplate_MetadataHopLimitIsOne(string kind)
+    {
+        var plan = AwsPlanning.PlanOne($"w: {{ type: \"multinode:index:{kind}\", properties: {{ image: img }} }}");
+        Assert.Equal(PropertyValue.From(1), plan.Child("w-lt").At("metadataOptions.httpPutResponseHopLimit"));
     }
 
     [Fact]
