@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using Multinode.Infra.Planning;
+using Multinode.Infra.Validation;
 using Multinode.Infra.Values;
 using Pulumirpc;
 
@@ -13,7 +14,8 @@ namespace Multinode.Infra.Provider;
 public sealed class ComponentConstructor(EngineLog log)
 {
     /// <summary>Every workload constructed by this plugin process, i.e. in this preview or update: quotas and the
-    /// budget hold over all of a program's workloads, and the engine constructs them one at a time.</summary>
+    /// budget hold over all of a program's workloads, and the engine constructs them one at a time. Plans are kept
+    /// without their children, so memory grows by a summary per distinct component only.</summary>
     private readonly Dictionary<(string Type, string Name), WorkloadPlan> _constructed = [];
     private readonly Lock _gate = new();
 
@@ -52,7 +54,14 @@ public sealed class ComponentConstructor(EngineLog log)
         foreach (var (key, value) in request.Inputs?.Fields ?? [])
         {
             var dependencies = new SortedSet<string>(StringComparer.Ordinal);
-            entries.Add(KeyValuePair.Create(key, PropertyConverter.ToValue(value, dependencies)));
+            try
+            {
+                entries.Add(KeyValuePair.Create(key, PropertyConverter.ToValue(value, dependencies, key)));
+            }
+            catch (UnsupportedValueException e)
+            {
+                throw new ValidationFailedException([new ValidationFailure(Label(request), e.Path, e.Message)]);
+            }
             if (request.InputDependencies.TryGetValue(key, out var declared)) dependencies.UnionWith(declared.Urns);
             if (dependencies.Count > 0) propertyDependencies[key] = dependencies;
         }
@@ -68,7 +77,13 @@ public sealed class ComponentConstructor(EngineLog log)
             var program = _constructed.Where(c => c.Key != key).Select(c => c.Value).Append(plan).ToList();
             var exceeded = Planner.CheckProgram(program, result.Value.Config);
             if (exceeded.Count > 0) throw new ValidationFailedException(exceeded);
-            _constructed[key] = plan;
+            // Only what the program-wide checks read is kept for the process lifetime: the workload, its summary and
+            // its children's types and names (for unique URNs), not their inputs.
+            _constructed[key] = plan with
+            {
+                Resources = [.. plan.Resources.Select(r => new PlannedResource(r.Type, r.Name, PropertyMap.Empty, ResourceOptions.None))],
+                Outputs = PropertyMap.Empty,
+            };
         }
         var response = await RegisterAsync(request, plan, propertyDependencies, cancellationToken).ConfigureAwait(false);
         // `pulumi preview` shows these beside the component (a schedule that never fires, a renamed time zone).
@@ -76,12 +91,20 @@ public sealed class ComponentConstructor(EngineLog log)
         return response;
     }
 
+    /// <summary>How messages name the component before its inputs are read: <c>Function "square"</c>.</summary>
+    private static string Label(ConstructRequest request) =>
+        $"{request.Type[(request.Type.LastIndexOf(':') + 1)..]} {PropertyValue.QuoteShort(request.Name)}";
+
     /// <summary>Registers a planned workload: the component, its children in dependency order, its outputs.</summary>
     internal async Task<ConstructResponse> RegisterAsync(ConstructRequest request, WorkloadPlan plan,
         IReadOnlyDictionary<string, SortedSet<string>> propertyDependencies, CancellationToken cancellationToken)
     {
         var inputDependencies = propertyDependencies.Values.SelectMany(d => d).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        using var channel = GrpcChannel.ForAddress(Channels.Address(request.MonitorEndpoint));
+        if (!Uri.TryCreate(Channels.Address(request.MonitorEndpoint), UriKind.Absolute, out var monitorAddress) ||
+            monitorAddress.Scheme is not ("http" or "https") || monitorAddress.Host.Length == 0)
+            throw new RpcException(new Status(StatusCode.Unavailable,
+                $"the engine's monitor endpoint {PropertyValue.QuoteShort(request.MonitorEndpoint)} is not a usable address (host:port)"));
+        using var channel = GrpcChannel.ForAddress(monitorAddress);
         var monitor = new ResourceMonitor.ResourceMonitorClient(channel);
 
         var componentRequest = new RegisterResourceRequest

@@ -34,12 +34,24 @@ public static class PluginHost
         builder.Services.AddSingleton<ProviderState>();
         builder.Services.AddSingleton<ComponentConstructor>();
         builder.Services.AddSingleton<InstanceTypeSelector>();
+        // In-flight calls are cancelled as shutdown starts (below) and answer at once; this only bounds a straggler.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownGrace);
 
         var app = builder.Build();
+        // SIGTERM, SIGINT, Cancel or engine loss: every in-flight Construct and Invoke is cancelled and answers CANCELLED.
+        var state = app.Services.GetRequiredService<ProviderState>();
+        app.Lifetime.ApplicationStopping.Register(state.Cancellation.Cancel);
+        NestingGuard.Use(app);
         app.MapGrpcService<ResourceProviderService>();
         await app.StartAsync().ConfigureAwait(false);
         return app;
     }
+
+    /// <summary>Longest wait for in-flight calls to answer once shutdown starts.</summary>
+    public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the engine's address is probed (<see cref="WatchEngineAsync"/>).</summary>
+    public static readonly TimeSpan EngineProbePeriod = TimeSpan.FromSeconds(1);
 
     /// <summary>The port Kestrel bound.</summary>
     public static int Port(WebApplication app)
@@ -63,6 +75,7 @@ public static class PluginHost
         }
         var lifetime = app.Lifetime;
         if (parent is not null) _ = WatchParentAsync(parent.Value, lifetime);
+        if (engineAddress is not null) _ = WatchEngineAsync(engineAddress, lifetime, EngineProbePeriod);
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;
     }
@@ -78,6 +91,48 @@ public static class PluginHost
             if (!name.Contains('=', StringComparison.Ordinal) && name is "tracing" or "root" or "logflow-to" && i + 1 < args.Count) i++;
         }
         return null;
+    }
+
+    /// <summary>
+    /// Stops the plugin when the engine is gone: its gRPC address refuses connections (the engine's listener closes
+    /// with its process). Unlike the parent pid this also holds when the plugin was started through a shell or a
+    /// wrapper. Two refusals in a row are needed, so one dropped connection is not mistaken for the engine's end.
+    /// </summary>
+    public static async Task WatchEngineAsync(string engineAddress, IHostApplicationLifetime lifetime, TimeSpan period)
+    {
+        if (!Uri.TryCreate(Channels.Address(engineAddress), UriKind.Absolute, out var uri) || uri.Port <= 0) return;
+        using var timer = new PeriodicTimer(period);
+        var refused = 0;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(lifetime.ApplicationStopping).ConfigureAwait(false))
+            {
+                using var probe = new System.Net.Sockets.TcpClient();
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
+                timeout.CancelAfter(period);
+                try
+                {
+                    await probe.ConnectAsync(uri.Host, uri.Port, timeout.Token).ConfigureAwait(false);
+                    refused = 0;
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                    if (++refused >= 2)
+                    {
+                        lifetime.StopApplication();
+                        return;
+                    }
+                }
+                catch (OperationCanceledException) when (!lifetime.ApplicationStopping.IsCancellationRequested)
+                {
+                    // A slow answer is not a dead engine.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping anyway.
+        }
     }
 
     /// <summary>When the engine dies without a word the plugin is re-parented: stop then, not linger.</summary>

@@ -7,8 +7,12 @@ using Multinode.Infra.Values;
 
 namespace Multinode.Infra.Provider;
 
-/// <summary>A value the engine sent that the provider cannot take (an asset, an archive, a malformed signature).</summary>
-public sealed class UnsupportedValueException(string message) : Exception(message);
+/// <summary>A value the engine sent that the provider cannot take (an asset, an archive, a malformed signature, nesting
+/// deeper than <see cref="PropertyConverter.MaxDepth"/>), at property path <paramref name="path"/>.</summary>
+public sealed class UnsupportedValueException(string path, string message) : Exception(message)
+{
+    public string Path { get; } = path;
+}
 
 /// <summary>
 /// The one place protobuf values meet the core: <c>google.protobuf.Struct</c> with Pulumi's special signatures
@@ -24,14 +28,29 @@ public static class PropertyConverter
     public const string ArchiveSig = "0def7320c3a5731c473e5ecbe6d01bc7";
     public const string UnknownString = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+    /// <summary>Deepest nesting of lists and objects read (docs/provider.md): no input of this provider nests more than
+    /// a few levels, and the protobuf reader's own limit is about 33.</summary>
+    public const int MaxDepth = 32;
+
     /// <summary>Reads a struct; URNs named by output values inside it are added to <paramref name="dependencies"/>.</summary>
-    public static PropertyMap ToMap(Struct? value, ISet<string>? dependencies = null) =>
+    public static PropertyMap ToMap(Struct? value, ISet<string>? dependencies = null) => ToMap(value, dependencies, "", 0);
+
+    private static PropertyMap ToMap(Struct? value, ISet<string>? dependencies, string path, int depth) =>
         value is null
             ? PropertyMap.Empty
-            : new PropertyMap(value.Fields.Select(f => KeyValuePair.Create(f.Key, ToValue(f.Value, dependencies))));
+            : new PropertyMap(value.Fields.Select(f => KeyValuePair.Create(f.Key, ToValue(f.Value, dependencies, Join(path, f.Key), depth))));
 
-    public static PropertyValue ToValue(Value value, ISet<string>? dependencies = null)
+    private static string What(string path) => path.Length == 0 ? "the value" : path;
+
+    private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
+
+    /// <summary>Reads one value; <paramref name="path"/> names it in errors.</summary>
+    public static PropertyValue ToValue(Value value, ISet<string>? dependencies = null, string path = "") => ToValue(value, dependencies, path, 0);
+
+    private static PropertyValue ToValue(Value value, ISet<string>? dependencies, string path, int depth)
     {
+        if (depth > MaxDepth)
+            throw new UnsupportedValueException(path, $"{What(path)} nests lists and objects deeper than {MaxDepth} levels, the most this provider reads");
         switch (value.KindCase)
         {
             case Value.KindOneofCase.None:
@@ -44,27 +63,28 @@ public static class PropertyConverter
             case Value.KindOneofCase.StringValue:
                 return value.StringValue == UnknownString ? PropertyValue.Unknown : PropertyValue.From(value.StringValue);
             case Value.KindOneofCase.ListValue:
-                return PropertyValue.From(value.ListValue.Values.Select(v => ToValue(v, dependencies)));
+                return PropertyValue.From(value.ListValue.Values.Select((v, i) => ToValue(v, dependencies, $"{path}[{i}]", depth + 1)));
             case Value.KindOneofCase.StructValue:
                 var fields = value.StructValue.Fields;
                 if (!fields.TryGetValue(SignatureKey, out var sig))
-                    return PropertyValue.From(ToMap(value.StructValue, dependencies));
-                return Special(sig.StringValue, fields, dependencies);
+                    return PropertyValue.From(ToMap(value.StructValue, dependencies, path, depth + 1));
+                return Special(sig.StringValue, fields, dependencies, path, depth + 1);
             default:
-                throw new UnsupportedValueException($"unexpected protobuf value kind {value.KindCase}");
+                throw new UnsupportedValueException(path, $"{What(path)} has an unexpected protobuf value kind {value.KindCase}");
         }
     }
 
-    private static PropertyValue Special(string sig, IDictionary<string, Value> fields, ISet<string>? dependencies)
+    private static PropertyValue Special(string sig, IDictionary<string, Value> fields, ISet<string>? dependencies, string path, int depth)
     {
+        PropertyValue Read(Value v) => ToValue(v, dependencies, path, depth);
         switch (sig)
         {
             case SecretSig:
-                return PropertyValue.Secret(fields.TryGetValue("value", out var inner) ? ToValue(inner, dependencies) : PropertyValue.Null);
+                return PropertyValue.Secret(fields.TryGetValue("value", out var inner) ? Read(inner) : PropertyValue.Null);
             case OutputValueSig:
                 if (dependencies is not null && fields.TryGetValue("dependencies", out var deps))
                     foreach (var dependency in deps.ListValue?.Values ?? []) dependencies.Add(dependency.StringValue);
-                var known = fields.TryGetValue("value", out var v) ? ToValue(v, dependencies) : PropertyValue.Unknown;
+                var known = fields.TryGetValue("value", out var v) ? Read(v) : PropertyValue.Unknown;
                 return fields.TryGetValue("secret", out var s) && s.BoolValue ? PropertyValue.Secret(known) : known;
             case ResourceReferenceSig:
                 // The core has no resource type: a custom resource stands for its ID, a component for its URN,
@@ -72,12 +92,12 @@ public static class PropertyConverter
                 var resourceUrn = fields.TryGetValue("urn", out var u) ? u.StringValue : "";
                 if (resourceUrn.Length > 0) dependencies?.Add(resourceUrn);
                 if (!fields.TryGetValue("id", out var id)) return PropertyValue.From(resourceUrn);
-                return ToValue(id, dependencies) is StringValue { Value.Length: > 0 } known2 ? known2 : PropertyValue.Unknown;
+                return Read(id) is StringValue { Value.Length: > 0 } known2 ? known2 : PropertyValue.Unknown;
             case AssetSig:
             case ArchiveSig:
-                throw new UnsupportedValueException("assets and archives are not accepted by multinode resources; pass the content as a string");
+                throw new UnsupportedValueException(path, $"{What(path)} is an asset or archive; multinode resources take none (pass the content as a string)");
             default:
-                throw new UnsupportedValueException($"unknown value signature \"{sig}\"");
+                throw new UnsupportedValueException(path, $"{What(path)} has an unknown value signature {PropertyValue.QuoteShort(sig)}");
         }
     }
 

@@ -100,9 +100,10 @@ public sealed class ResourceProviderService(ProviderState state, ComponentConstr
         if (request.Tok != Functions.SelectInstanceType.Token)
             throw new RpcException(new Status(StatusCode.InvalidArgument,
                 $"unknown function {request.Tok}; this provider has {string.Join(", ", Functions.All.Select(f => f.Token))}"));
+        using var cancellation = Linked(context);
         try
         {
-            var result = await instanceTypes.SelectAsync(PropertyConverter.ToMap(request.Args), Linked(context)).ConfigureAwait(false);
+            var result = await instanceTypes.SelectAsync(PropertyConverter.ToMap(request.Args), cancellation.Token).ConfigureAwait(false);
             return new InvokeResponse { Return = PropertyConverter.ToStruct(result) };
         }
         catch (ValidationFailedException e)
@@ -114,11 +115,12 @@ public sealed class ResourceProviderService(ProviderState state, ComponentConstr
         }
     }
 
-    public override Task<ConstructResponse> Construct(ConstructRequest request, ServerCallContext context)
+    public override async Task<ConstructResponse> Construct(ConstructRequest request, ServerCallContext context)
     {
         // Configure normally comes first; a Construct without it plans with the config it carries.
         var config = state.Config ?? ProviderConfiguration.FromConstructConfig(request.Config, request.ConfigSecretKeys);
-        return constructor.ConstructAsync(request, config, Linked(context));
+        using var cancellation = Linked(context);
+        return await constructor.ConstructAsync(request, config, cancellation.Token).ConfigureAwait(false);
     }
 
     public override Task<Empty> Cancel(Empty request, ServerCallContext context)
@@ -130,6 +132,7 @@ public sealed class ResourceProviderService(ProviderState state, ComponentConstr
         return Task.FromResult(new Empty());
     }
 
-    private CancellationToken Linked(ServerCallContext context) =>
-        CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, state.Cancellation.Token).Token;
+    /// <summary>The call's own cancellation joined with the plugin's (Cancel, SIGTERM); disposed when the call ends.</summary>
+    private CancellationTokenSource Linked(ServerCallContext context) =>
+        CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, state.Cancellation.Token);
 }

@@ -43,18 +43,37 @@ public sealed class FakeEngine : ResourceMonitor.ResourceMonitorBase
     /// <summary>In preview the engine answers custom resources with an empty id.</summary>
     public bool DryRun { get; set; }
 
-    public override Task<RegisterResourceResponse> RegisterResource(RegisterResourceRequest request, ServerCallContext context)
+    /// <summary>After an update a real provider answers with the outputs children refer to (ids, ARNs, names); when set,
+    /// the fake adds those it does not echo from the inputs.</summary>
+    public bool AnswerOutputs { get; set; }
+
+    private static readonly string[] CommonOutputs = ["arn", "name", "url", "latestVersion", "dnsName"];
+
+    /// <summary>When set, registrations wait for it (or for the caller to give up): an engine that is slow to answer.</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
+    public override async Task<RegisterResourceResponse> RegisterResource(RegisterResourceRequest request, ServerCallContext context)
     {
+        if (Hold is { } hold) await hold.Task.WaitAsync(context.CancellationToken);
         Registered.Enqueue(request);
         var chain = request.Parent.Length == 0 || request.Parent.Contains("pulumi:pulumi:Stack", StringComparison.Ordinal)
             ? request.Type
             : $"{request.Parent.Split("::")[2]}${request.Type}";
-        return Task.FromResult(new RegisterResourceResponse
+        return new RegisterResourceResponse
         {
             Urn = $"urn:pulumi:dev::proj::{chain}::{request.Name}",
             Id = request.Custom && !DryRun ? $"id-{request.Name}" : "",
-            Object = request.Custom ? request.Object : new Struct(),
-        });
+            Object = request.Custom ? Answer(request) : new Struct(),
+        };
+    }
+
+    private Struct Answer(RegisterResourceRequest request)
+    {
+        if (!AnswerOutputs || DryRun) return request.Object;
+        var outputs = request.Object.Clone();
+        foreach (var name in CommonOutputs)
+            if (!outputs.Fields.ContainsKey(name)) outputs.Fields[name] = Value.ForString($"{name}-of-{request.Name}");
+        return outputs;
     }
 
     public ConcurrentQueue<ResourceInvokeRequest> Invokes { get; } = new();
@@ -211,5 +230,149 @@ public sealed class PluginHostTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<RpcException>(() => Client.ConstructAsync(request).ResponseAsync);
         Assert.Equal(StatusCode.Unavailable, e.StatusCode);
         Assert.StartsWith("registering Daemon \"ingest\" failed:", e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Construct_HundredsOfLongFailures_AnsweredBoundedWithTheRestCounted()
+    {
+        await Configure("""{"target":"kubernetes"}""");
+        var inputs = new Struct { Fields = { ["image"] = Value.ForString("x") } };
+        for (var i = 0; i < 400; i++) inputs.Fields[$"unknownProperty{i}"] = Value.ForString(new string('v', 200));
+        var request = Request("multinode:index:Daemon", new string('n', 30000), "{}");
+        request.Inputs = inputs;
+        var e = await Assert.ThrowsAsync<RpcException>(() => Client.ConstructAsync(request, deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.EndsWith($"… and {401 - ProviderErrors.MaxFailuresReported} more problems not shown (at most {ProviderErrors.MaxFailuresReported} are reported at once)",
+            e.Status.Detail, StringComparison.Ordinal);
+        Assert.True(e.Status.Detail.Length < ProviderErrors.MaxErrorBytes, $"{e.Status.Detail.Length} characters");
+        var status = Google.Rpc.Status.Parser.ParseFrom(e.Trailers.GetValueBytes(ProviderErrors.StatusDetailsKey));
+        Assert.Equal(ProviderErrors.MaxFailuresReported + 1, status.Details.Single().Unpack<InputPropertiesError>().Errors.Count);
+        // The connection still serves calls.
+        Assert.Equal(PackageSchema.Generate(), (await Client.GetSchemaAsync(new GetSchemaRequest())).Schema);
+    }
+
+    [Fact]
+    public async Task Construct_NestedBeyondProtobufsReach_InvalidArgumentNamingTheProperty()
+    {
+        await Configure("""{"target":"kubernetes"}""");
+        var deep = Value.ForString("leaf");
+        for (var i = 0; i < 200; i++) deep = Value.ForStruct(new Struct { Fields = { ["k"] = deep } });
+        var request = Request("multinode:index:Daemon", "ingest", """{"image":"x"}""");
+        request.Inputs.Fields["resources"] = deep;
+        var e = await Assert.ThrowsAsync<RpcException>(() => Client.ConstructAsync(request, deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        var status = Google.Rpc.Status.Parser.ParseFrom(e.Trailers.GetValueBytes(ProviderErrors.StatusDetailsKey));
+        Assert.Equal(["resources"], status.Details.Single().Unpack<InputPropertiesError>().Errors.Select(x => x.PropertyPath));
+        Assert.Contains("resources nests lists and objects deeper than", e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not a host")]
+    [InlineData("http://[::1")]
+    public async Task Construct_UnusableMonitorEndpoint_IsUnavailable(string endpoint)
+    {
+        await Configure("""{"target":"kubernetes"}""");
+        var request = Request("multinode:index:Daemon", "ingest", """{"image":"x"}""");
+        request.MonitorEndpoint = endpoint;
+        var e = await Assert.ThrowsAsync<RpcException>(() => Client.ConstructAsync(request).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+        Assert.EndsWith("is not a usable address (host:port)", e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Configure_NullKubernetesSettings_AreTheDefaults()
+    {
+        await Configure("""{"target":"kubernetes","kubernetes":null}""");
+        await Client.ConstructAsync(Request("multinode:index:Daemon", "ingest", """{"image":"x","resources":null}"""));
+        Assert.Contains(_engine.Registered, r => r.Type == "kubernetes:apps/v1:Deployment");
+    }
+
+    [Fact]
+    public async Task InternalError_LogsOneLineAtErrorAndTheStackAtDebug()
+    {
+        using var log = new EngineLog(_engineAddress);
+        Exception thrown;
+        try { throw new InvalidOperationException("boom"); }
+        catch (InvalidOperationException e) { thrown = e; }
+        var rpc = ProviderErrors.ToRpc(thrown, log);
+        Assert.Equal(StatusCode.Internal, rpc.StatusCode);
+        for (var i = 0; i < 50 && _engine.Logs.Count < 2; i++) await Task.Delay(20);
+        var error = Assert.Single(_engine.Logs, l => l.Severity == LogSeverity.Error);
+        Assert.Equal("internal error: InvalidOperationException: boom", error.Message);
+        Assert.Contains(_engine.Logs, l => l.Severity == LogSeverity.Debug && l.Message.Contains("   at ", StringComparison.Ordinal));
+    }
+
+    private const string WholeSecretEnv = """{"4dabf18193072939515e22adb298388d":"1b47061264138c4ac30d75fd1eb44270","value":{"TOKEN":"s3cret"}}""";
+    private const string UnknownEnv = "\"04da6b54-80e4-46f7-96ec-b56ff0331ba9\"";
+
+    private static bool IsSecret(Value v) =>
+        v.StructValue?.Fields.TryGetValue(PropertyConverter.SignatureKey, out var sig) == true && sig.StringValue == PropertyConverter.SecretSig;
+
+    [Theory]
+    [InlineData(WholeSecretEnv, false, "TOKEN=s3cret\n")]
+    [InlineData(UnknownEnv, true, PropertyConverter.UnknownString)]
+    public async Task Construct_AwsEnvSecretOrUnknownAsAWhole_GoesToTheSecretsParameter(string env, bool dryRun, string parameterValue)
+    {
+        await Configure("""{"target":"aws","aws":{"subnetIds":["subnet-a","subnet-b"],"vpcId":"vpc-1"}}""");
+        _engine.DryRun = dryRun;
+        var request = Request("multinode:index:Daemon", "ingest", $$"""{"image":"x","env":{{env}}}""");
+        request.DryRun = dryRun;
+        await Client.ConstructAsync(request);
+        var parameter = Assert.Single(_engine.Registered, r => r.Type == "aws:ssm/parameter:Parameter");
+        var value = parameter.Object.Fields["value"];
+        Assert.True(IsSecret(value), value.ToString());
+        Assert.Equal(parameterValue, value.StructValue.Fields["value"].StringValue);
+        Assert.Contains("value", parameter.AdditionalSecretOutputs);
+        var template = Assert.Single(_engine.Registered, r => r.Type == "aws:ec2/launchTemplate:LaunchTemplate");
+        Assert.DoesNotContain("s3cret", template.Object.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(WholeSecretEnv, false)]
+    [InlineData(UnknownEnv, true)]
+    public async Task Construct_KubernetesEnvSecretOrUnknownAsAWhole_IsASecretReadThroughEnvFrom(string env, bool dryRun)
+    {
+        await Configure("""{"target":"kubernetes"}""");
+        _engine.DryRun = dryRun;
+        var request = Request("multinode:index:Daemon", "ingest", $$"""{"image":"x","env":{{env}}}""");
+        request.DryRun = dryRun;
+        await Client.ConstructAsync(request);
+        var secret = Assert.Single(_engine.Registered, r => r.Type == "kubernetes:core/v1:Secret");
+        Assert.True(IsSecret(secret.Object.Fields["stringData"]), secret.Object.ToString());
+        var deployment = Assert.Single(_engine.Registered, r => r.Type == "kubernetes:apps/v1:Deployment");
+        var container = deployment.Object.Fields["spec"].StructValue.Fields["template"].StructValue.Fields["spec"].StructValue
+            .Fields["containers"].ListValue.Values[0].StructValue;
+        Assert.Equal("ingest-env", container.Fields["envFrom"].ListValue.Values[0].StructValue.Fields["secretRef"].StructValue.Fields["name"].StringValue);
+        Assert.DoesNotContain("s3cret", deployment.Object.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Shutdown_InFlightConstruct_IsCancelledAndAnsweredAtOnce()
+    {
+        await Configure("""{"target":"kubernetes"}""");
+        _engine.Hold = new TaskCompletionSource();
+        var call = Client.ConstructAsync(Request("multinode:index:Daemon", "ingest", """{"image":"x"}""")).ResponseAsync;
+        await Task.Delay(300);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        // What SIGTERM does: the host's lifetime stops.
+        var stopping = _plugin!.StopAsync();
+        var e = await Assert.ThrowsAsync<RpcException>(() => call);
+        Assert.Equal(StatusCode.Cancelled, e.StatusCode);
+        await stopping;
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"answered and stopped after {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task WatchEngine_EngineGone_StopsThePlugin()
+    {
+        var (engine, address) = await new FakeEngine().StartAsync();
+        var lifetime = new TestLifetime();
+        var watch = PluginHost.WatchEngineAsync(address, lifetime, TimeSpan.FromMilliseconds(100));
+        await Task.Delay(400);
+        Assert.False(lifetime.ApplicationStopping.IsCancellationRequested, "stopped while the engine was alive");
+        await engine.DisposeAsync();
+        await watch.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(lifetime.ApplicationStopping.IsCancellationRequested);
     }
 }

@@ -89,7 +89,17 @@ public class PropertyConverterTests
     public void Asset_IsRejectedWithAReadableMessage()
     {
         var e = Assert.Throws<UnsupportedValueException>(() => ToValue(Special(AssetSig, ("path", Value.ForString("a.txt")))));
-        Assert.Equal("assets and archives are not accepted by multinode resources; pass the content as a string", e.Message);
+        Assert.Equal("the value is an asset or archive; multinode resources take none (pass the content as a string)", e.Message);
+    }
+
+    [Fact]
+    public void ToMap_NestedDeeperThanMaxDepth_NamesTheProperty()
+    {
+        var deep = Value.ForString("leaf");
+        for (var i = 0; i <= PropertyConverter.MaxDepth; i++) deep = Value.ForList(deep);
+        var e = Assert.Throws<UnsupportedValueException>(() => ToMap(new Struct { Fields = { ["args"] = deep } }));
+        Assert.Equal("args" + string.Concat(Enumerable.Repeat("[0]", PropertyConverter.MaxDepth + 1)), e.Path);
+        Assert.EndsWith("nests lists and objects deeper than 32 levels, the most this provider reads", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public static class Planner
                 var known = Enum.GetValues<WorkloadKind>().Select(k => k.Token());
                 var suggestion = InputReader.Suggest(resource.Token, known);
                 failures.Add(new ValidationFailure($"resource \"{resource.Name}\"", "type",
-                    $"type = {PropertyValue.Quote(resource.Token)} is not a Multinode resource; " +
+                    $"type = {PropertyValue.QuoteShort(resource.Token)} is not a Multinode resource; " +
                     (suggestion is null ? $"use one of {string.Join(", ", known)}" : $"did you mean {suggestion}?")));
                 continue;
             }

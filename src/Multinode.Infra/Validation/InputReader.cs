@@ -41,7 +41,7 @@ public sealed class InputReader
             {
                 if (spec.Required) Fail(path, $"{path} is required");
                 else if (spec.Default is { } d) _valid[path] = d;
-                if (spec.Type == InputType.Object && value is null && !spec.Properties.Any(p => p.Required))
+                if (spec.Type == InputType.Object && !spec.Properties.Any(p => p.Required))
                     Check(PropertyMap.Empty, spec.Properties, path);
                 continue;
             }
@@ -49,16 +49,19 @@ public sealed class InputReader
         }
     }
 
-    private void CheckValue(InputSpec spec, string path, PropertyValue value)
+    /// <summary>Checks one value; inside a secret (<paramref name="secret"/>) messages show <c>[secret]</c> for every
+    /// part of it, never the text.</summary>
+    private void CheckValue(InputSpec spec, string path, PropertyValue value, bool secret = false)
     {
-        if (value is SecretValue secret)
+        string Show(PropertyValue v) => secret ? PropertyValue.SecretText : v.Display();
+        if (value is SecretValue wrapped)
         {
             if (!spec.PassThrough)
             {
                 Fail(path, $"{path} is a secret, but it decides the shape of the plan and cannot be one (pass it as a plain value)");
                 return;
             }
-            CheckValue(spec, path, secret.Value);
+            CheckValue(spec, path, wrapped.Value, secret: true);
             if (_valid.ContainsKey(path)) _valid[path] = value;
             return;
         }
@@ -71,71 +74,71 @@ public sealed class InputReader
         switch (spec.Type)
         {
             case InputType.String:
-                if (value is not StringValue s) { Fail(path, $"{path} = {value.Display()} must be a string{Allowed(spec)}"); return; }
+                if (value is not StringValue s) { Fail(path, $"{path} = {Show(value)} must be a string{Allowed(spec)}"); return; }
                 if (spec.Enum is { } allowed && !allowed.Contains(s.Value))
                 {
                     var suggestion = Suggest(s.Value, allowed);
-                    Fail(path, $"{path} = {value.Display()} is not one of {string.Join(", ", allowed)}" +
+                    Fail(path, $"{path} = {Show(value)} is not one of {string.Join(", ", allowed)}" +
                         (suggestion is null ? "" : $"; did you mean {suggestion}?"));
                     return;
                 }
-                if (spec.Check?.Invoke(s.Value) is { } problem) { Fail(path, $"{path} = {value.Display()} {problem}"); return; }
+                if (spec.Check?.Invoke(s.Value) is { } problem) { Fail(path, $"{path} = {Show(value)} {problem}"); return; }
                 _valid[path] = value;
                 return;
             case InputType.Integer:
             case InputType.Number:
-                CheckNumber(spec, path, value);
+                CheckNumber(spec, path, value, Show);
                 return;
             case InputType.Boolean:
-                if (value is not BoolValue) { Fail(path, $"{path} = {value.Display()} must be true or false"); return; }
+                if (value is not BoolValue) { Fail(path, $"{path} = {Show(value)} must be true or false"); return; }
                 _valid[path] = value;
                 return;
             case InputType.StringArray:
-                if (value is not ArrayValue array) { Fail(path, $"{path} = {value.Display()} must be a list of strings"); return; }
+                if (value is not ArrayValue array) { Fail(path, $"{path} = {Show(value)} must be a list of strings"); return; }
                 var ok = true;
                 for (var i = 0; i < array.Items.Count; i++)
                 {
                     var item = array.Items[i];
                     var inner = item is SecretValue si ? si.Value : item;
                     if (inner is StringValue or UnknownValue or ReferenceValue) continue;
-                    Fail($"{path}[{i}]", $"{path}[{i}] = {item.Display()} must be a string");
+                    Fail($"{path}[{i}]", $"{path}[{i}] = {Show(item)} must be a string");
                     ok = false;
                 }
                 if (ok) _valid[path] = value;
                 return;
             case InputType.StringMap:
-                if (value is not ObjectValue obj) { Fail(path, $"{path} = {value.Display()} must be a map of strings"); return; }
+                if (value is not ObjectValue obj) { Fail(path, $"{path} = {Show(value)} must be a map of strings"); return; }
                 var good = true;
                 foreach (var (key, item) in obj.Map)
                 {
                     var inner = item is SecretValue si ? si.Value : item;
                     if (inner is StringValue or UnknownValue or ReferenceValue) continue;
-                    var hint = inner is NumberValue or BoolValue ? $" (quote it: \"{inner.Display()}\")" : "";
-                    Fail($"{path}.{key}", $"{path}.{key} = {item.Display()} must be a string{hint}");
+                    var hint = inner is NumberValue or BoolValue ? $" (quote it: \"{Show(inner)}\")" : "";
+                    Fail($"{path}.{key}", $"{path}.{key} = {Show(item)} must be a string{hint}");
                     good = false;
                 }
                 if (good) _valid[path] = value;
                 return;
             case InputType.Object:
-                if (value is not ObjectValue o) { Fail(path, $"{path} = {value.Display()} must be an object"); return; }
+                if (value is not ObjectValue o) { Fail(path, $"{path} = {Show(value)} must be an object"); return; }
                 _valid[path] = value;
                 Check(o.Map, spec.Properties, path);
                 return;
         }
     }
 
-    private void CheckNumber(InputSpec spec, string path, PropertyValue value)
+    private void CheckNumber(InputSpec spec, string path, PropertyValue value, Func<PropertyValue, string> show)
     {
         var integer = spec.Type == InputType.Integer;
         var range = spec.Min is { } lo && spec.Max is { } hi ? $" from {Format(lo)} to {Format(hi)}" : "";
         var what = integer ? "a whole number" : "a number";
         if (value is not NumberValue n || !double.IsFinite(n.Value) || (integer && n.Value != Math.Floor(n.Value)))
         {
-            Fail(path, $"{path} = {value.Display()} must be {what}{range}");
+            Fail(path, $"{path} = {show(value)} must be {what}{range}");
             return;
         }
-        if (spec.Min is { } min && n.Value < min) { Fail(path, $"{path} = {value.Display()} is below the minimum of {Format(min)}"); return; }
-        if (spec.Max is { } max && n.Value > max) { Fail(path, $"{path} = {value.Display()} is above the limit of {Format(max)}"); return; }
+        if (spec.Min is { } min && n.Value < min) { Fail(path, $"{path} = {show(value)} is below the minimum of {Format(min)}"); return; }
+        if (spec.Max is { } max && n.Value > max) { Fail(path, $"{path} = {show(value)} is above the limit of {Format(max)}"); return; }
         _valid[path] = value;
     }
 
@@ -169,6 +172,8 @@ public sealed class InputReader
         var bestDistance = int.MaxValue;
         foreach (var candidate in candidates)
         {
+            // The distance is at least the difference in length: skip what cannot be close (and long input fast).
+            if (Math.Abs(given.Length - candidate.Length) > Math.Max(1, candidate.Length / 3)) continue;
             var d = Distance(given.ToLowerInvariant(), candidate.ToLowerInvariant());
             if (d < bestDistance) (best, bestDistance) = (candidate, d);
         }

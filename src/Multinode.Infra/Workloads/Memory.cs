@@ -44,7 +44,13 @@ public sealed partial record Memory(long Bytes)
             error = $"has an unknown unit \"{unit}\" (use Mi, Gi, MiB, GiB, M or G)";
             return null;
         }
-        var number = decimal.Parse(match.Groups["n"].Value, CultureInfo.InvariantCulture);
+        // decimal holds about 28 digits; anything that does not fit (or overflows with its unit) is far above the limit.
+        if (!decimal.TryParse(match.Groups["n"].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) ||
+            number > Max.Bytes)
+        {
+            error = $"is above the limit of {Max}";
+            return null;
+        }
         var bytes = number * factor;
         if (bytes > Max.Bytes)
         {

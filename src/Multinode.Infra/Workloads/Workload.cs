@@ -31,6 +31,8 @@ public sealed record ResourceRequest(double Cpu, Memory Memory, GpuRequest? Gpu)
 /// <summary>
 /// What every workload runs. Image, command, args, env and tags pass straight into child resources, so they
 /// may be unknown during preview or secret; everything that decides the shape of the plan is a known value.
+/// An env map given as one secret (<c>pulumi.secret({...})</c>) or unknown as a whole is <see cref="WholeEnv"/>
+/// (secret, or secret and unknown), with <see cref="Env"/> empty: its names are as hidden as its values.
 /// </summary>
 public sealed record Container(
     PropertyValue Image,
@@ -39,8 +41,12 @@ public sealed record Container(
     PropertyMap Env,
     int TimeoutSeconds,
     PropertyMap Tags,
-    IReadOnlyList<string> InstanceTypes)
+    IReadOnlyList<string> InstanceTypes,
+    PropertyValue? WholeEnv = null)
 {
+    /// <summary>True when the env has secret values, or is secret or unknown as a whole (<see cref="WholeEnv"/>).</summary>
+    public bool HasSecretEnv => WholeEnv is not null || Env.Values.Any(v => v.ContainsSecret);
+
     public const int DefaultTimeoutSeconds = 300;
 }
 
@@ -72,7 +78,7 @@ public abstract record Workload(string Name, Container Container, ResourceReques
             ("image", Container.Image),
             ("command", Container.Command),
             ("args", Container.Args),
-            ("env", Container.Env),
+            ("env", Container.WholeEnv ?? PropertyValue.From(Container.Env)),
             ("resources", resources),
             ("timeoutSeconds", Container.TimeoutSeconds),
             ("tags", Container.Tags),

@@ -14,22 +14,31 @@ public static partial class WorkloadReader
 
     public static Result<Workload> Read(WorkloadKind kind, string name, PropertyMap properties)
     {
-        var reader = new InputReader($"{kind} \"{name}\"");
+        var reader = new InputReader($"{kind} {PropertyValue.QuoteShort(name)}");
         CheckName(reader, name);
         reader.Check(properties, WorkloadInputs.For(kind), owner: kind.ToString());
         CheckCrossRules(reader, kind);
+        CheckControlCharacters(reader);
         if (reader.Failures.Count > 0) return Result<Workload>.Fail(reader.Failures);
 
         // Env and tags are sorted by key: the engine's wire format does not keep a map's order, and the same
         // declaration must give the same plan whether it came from YAML or from a Construct request.
+        var (env, wholeEnv) = reader.Get("env") switch
+        {
+            SecretValue { Value: ObjectValue o } => (PropertyMap.Empty, PropertyValue.Secret(PropertyValue.From(Sorted(o.Map)))),
+            // Unknown in preview: treated as secret until known, since it may well be one.
+            UnknownValue or SecretValue or ReferenceValue => (PropertyMap.Empty, PropertyValue.Secret(PropertyValue.Unknown)),
+            _ => (Sorted(reader.Map("env")), (PropertyValue?)null),
+        };
         var container = new Container(
             reader.Get("image")!,
             reader.Get("command"),
             reader.Get("args"),
-            Sorted(reader.Map("env")),
+            env,
             reader.Integer("timeoutSeconds")!.Value,
-            Sorted(reader.Map("tags")),
-            reader.Strings("instanceTypes"));
+            Tags(reader.Get("tags")),
+            reader.Strings("instanceTypes"),
+            wholeEnv);
         var resources = new ResourceRequest(
             reader.Number("resources.cpu")!.Value,
             Memory.Parse(reader.String("resources.memory")!),
@@ -69,6 +78,14 @@ public static partial class WorkloadReader
             yield return new(workload.Label, "timeZone", $"timeZone = {PropertyValue.Quote(zone)} is a link in the IANA time zone database; planned as its canonical zone {PropertyValue.Quote(task.TimeZone)}, which AWS requires");
     }
 
+    /// <summary>Tags given as one secret keep every value secret; their keys name the tags and are shown.</summary>
+    private static PropertyMap Tags(PropertyValue? tags) => tags switch
+    {
+        ObjectValue o => Sorted(o.Map),
+        SecretValue { Value: ObjectValue o } => Sorted(new PropertyMap(o.Map.Select(e => KeyValuePair.Create(e.Key, PropertyValue.Secret(e.Value))))),
+        _ => PropertyMap.Empty,
+    };
+
     private static PropertyMap Sorted(PropertyMap map) => new(map.OrderBy(e => e.Key, StringComparer.Ordinal));
 
     private static void CheckName(InputReader reader, string name)
@@ -76,12 +93,32 @@ public static partial class WorkloadReader
         if (name.Length == 0)
             reader.Fail("name", "name must not be empty");
         else if (name.Length > MaxNameLength)
-            reader.Fail("name", $"name = {PropertyValue.Quote(name)} is {name.Length} characters long, above the limit of {MaxNameLength}");
+            reader.Fail("name", $"name = {PropertyValue.QuoteShort(name)} is {name.Length} characters long, above the limit of {MaxNameLength}");
         else if (!NamePattern().IsMatch(name))
         {
             var fixedName = Regex.Replace(Regex.Replace(name.ToLowerInvariant(), "[^a-z0-9-]+", "-"), "^[^a-z]+|-+$", "");
-            reader.Fail("name", $"name = {PropertyValue.Quote(name)} must be lowercase letters, digits and '-', starting with a letter and ending with a letter or digit" +
-                (fixedName.Length > 0 ? $" (e.g. {PropertyValue.Quote(fixedName)})" : ""));
+            reader.Fail("name", $"name = {PropertyValue.QuoteShort(name)} must be lowercase letters, digits and '-', starting with a letter and ending with a letter or digit" +
+                (fixedName.Length > 0 ? $" (e.g. {PropertyValue.QuoteShort(fixedName)})" : ""));
+        }
+    }
+
+    /// <summary>Env names and tags become names and labels in every child; no cloud takes control characters there.</summary>
+    private static void CheckControlCharacters(InputReader reader)
+    {
+        static bool HasControl(string text) => text.Any(char.IsControl);
+        foreach (var (key, _) in reader.Map("env").Where(e => HasControl(e.Key)))
+            reader.Fail($"env.{key}", $"env: the name {PropertyValue.QuoteShort(key)} contains a control character, which no environment variable name may hold");
+        if (reader.Get("tags") is UnknownValue or ReferenceValue or SecretValue { Value: UnknownValue or ReferenceValue })
+            reader.Fail("tags", "tags is not known until deployment, but tag keys name tags and labels when the plan is made; give a literal map (its values may be unknown or secret)");
+        var tags = reader.Get("tags") is SecretValue { Value: ObjectValue secretTags } ? secretTags.Map : reader.Map("tags");
+        foreach (var (key, value) in tags)
+        {
+            if (HasControl(key))
+                reader.Fail($"tags.{key}", $"tags: the key {PropertyValue.QuoteShort(key)} contains a control character, which tags and labels may not hold");
+            else if (value is StringValue { Value: var text } && HasControl(text))
+                reader.Fail($"tags.{key}", $"tags.{key} = {(reader.Get("tags") is SecretValue ? PropertyValue.SecretText : value.Display())} contains a control character, which tags and labels may not hold");
+            else if (value is SecretValue { Value: StringValue { Value: var secretText } } && HasControl(secretText))
+                reader.Fail($"tags.{key}", $"tags.{key} = {PropertyValue.SecretText} contains a control character, which tags and labels may not hold");
         }
     }
 

@@ -83,7 +83,7 @@ public sealed class CliTests : CliFixture
             Assert.Contains(label, stdout, StringComparison.Ordinal);
         // Defaults that the program does not write: the Daemon's timeout and the Job's default-free env.
         Assert.Matches(@"timeoutSeconds\s+│\s+300", stdout);
-        Assert.Contains("(secret)", stdout, StringComparison.Ordinal);
+        Assert.Contains("[secret]", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("hf_example_token_not_real", stdout, StringComparison.Ordinal);
     }
 

@@ -172,6 +172,74 @@ public sealed class WorkloadReaderTests
         Assert.Equal(PropertyValue.Unknown, result.Value.Container.Env["URL"]);
     }
 
+    private static IReadOnlyList<string> Failures(WorkloadKind kind, PropertyMap properties) =>
+        [.. WorkloadReader.Read(kind, "w", properties).Failures.Select(f => f.ToString())];
+
+    [Fact]
+    public void Read_SecretsOfTheWrongShape_AreShownAsSecretAtAnyDepth()
+    {
+        var failures = Failures(WorkloadKind.Daemon, new PropertyMap(
+            ("image", PropertyValue.Secret(5)),
+            ("command", PropertyValue.Secret(new PropertyMap(("tok", "s3cr3t-command")))),
+            ("args", PropertyValue.Secret("s3cr3t-args")),
+            ("env", PropertyValue.Secret("s3cr3t-env")),
+            ("tags", PropertyValue.Secret(PropertyValue.From([PropertyValue.From("s3cr3t-tag")])))));
+        Assert.Equal(
+        [
+            "Daemon \"w\": image = [secret] must be a string",
+            "Daemon \"w\": command = [secret] must be a list of strings",
+            "Daemon \"w\": args = [secret] must be a list of strings",
+            "Daemon \"w\": env = [secret] must be a map of strings",
+            "Daemon \"w\": tags = [secret] must be a map of strings",
+        ], failures);
+    }
+
+    [Fact]
+    public void Read_SecretInsideAList_IsShownAsSecret()
+    {
+        var failures = Failures(WorkloadKind.Daemon, new PropertyMap(("image", "app"),
+            ("args", PropertyValue.From([PropertyValue.Secret(new PropertyMap(("k", "s3cr3t")))]))));
+        Assert.Equal(["Daemon \"w\": args[0] = [secret] must be a string"], failures);
+    }
+
+    [Fact]
+    public void Read_NullObject_IsReadAsAbsent()
+    {
+        var workload = WorkloadReader.Read(WorkloadKind.Function, "w", new PropertyMap(("image", "app"), ("resources", PropertyValue.Null))).Value!;
+        Assert.Equal(ResourceRequest.Default, workload.Resources);
+    }
+
+    [Theory]
+    [InlineData("99999999999999999999999999999999Gi")]
+    [InlineData("79228162514264337593543950335Ti")]
+    public void Read_OverflowingMemory_IsAboveTheLimit(string memory) =>
+        Assert.Equal([$"Function \"w\": resources.memory = \"{memory}\" is above the limit of 4Ti"],
+            Failures(WorkloadKind.Function, new PropertyMap(("image", "app"), ("resources", new PropertyMap(("memory", memory))))));
+
+    [Fact]
+    public void Read_LongValues_AreQuotedShortWithTheirLength()
+    {
+        var failures = Failures(WorkloadKind.ScheduledTask, new PropertyMap(("image", "app"), ("schedule", "0 3 * * *"),
+            ("timeZone", new string('z', 30000))));
+        Assert.Equal([$"ScheduledTask \"w\": timeZone = \"{new string('z', 100)}\"… (30000 characters) is not an IANA time zone such as \"UTC\" or \"Europe/Berlin\""],
+            failures);
+        var name = WorkloadReader.Read(WorkloadKind.Function, new string('n', 30000), new PropertyMap(("image", "app"))).Failures.Single().ToString();
+        Assert.True(name.Length < 400, name);
+    }
+
+    [Fact]
+    public void Read_ControlCharactersInEnvNamesAndTags_AreRefused()
+    {
+        var failures = Failures(WorkloadKind.Daemon, new PropertyMap(("image", "app"),
+            ("env", new PropertyMap(("\u0001multinode:0", "x"))),
+            ("tags", new PropertyMap(("team", "a\u0007b")))));
+        Assert.Equal(
+        [
+            "Daemon \"w\": env: the name \"\\u0001multinode:0\" contains a control character, which no environment variable name may hold",
+            "Daemon \"w\": tags.team = \"a\\u0007b\" contains a control character, which tags and labels may not hold",
+        ], failures);
+    }
+
     [Fact]
     public void InvalidCases_AreAtLeastFortyDistinct() =>
         Assert.True(InvalidCases().Select(c => (string)c[2]).Distinct().Count() >= 40);

@@ -42,6 +42,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
         var failures = new List<ValidationFailure>();
         failures.AddRange(CheckTags(workload));
         failures.AddRange(CheckSecretEnv(workload));
+        failures.AddRange(CheckUserDataSize(workload));
         var choice = InstanceSelection.Choose(workload, catalog);
         failures.AddRange(choice.Failures);
         if (failures.Count > 0) return Result<WorkloadPlan>.Fail(failures);
@@ -60,17 +61,73 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
             if (!InstanceTagKey().IsMatch(key) || key is "." or ".." or "_index" ||
                 key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
                 yield return new ValidationFailure(workload.Label, $"tags.{key}",
-                    $"tags.{key}: the key {PropertyValue.Quote(key)} cannot tag an EC2 instance whose tags are readable from the instance metadata; " +
+                    $"tags.{key}: the key {PropertyValue.QuoteShort(key)} cannot tag an EC2 instance whose tags are readable from the instance metadata; " +
                     "use letters, digits and + - = . , _ : @ (no spaces or '/', not starting with \"aws:\")");
+            else if (Known(workload.Container.Tags[key]) is { Length: > MaxTagValueLength } value)
+                yield return new ValidationFailure(workload.Label, $"tags.{key}",
+                    $"tags.{key} = {workload.Container.Tags[key].Display()} is {value.Length} characters long, above AWS's limit of {MaxTagValueLength} for a tag value");
         }
     }
 
+    /// <summary>EC2 takes at most 16 KB of user data after base64 encoding.</summary>
+    public const int MaxUserDataBytes = 16 * 1024;
+
+    /// <summary>A Standard SSM parameter holds at most 4 KB; up to 8 KB the parameter uses the Advanced tier.</summary>
+    public const int MaxStandardParameterBytes = 4 * 1024;
+    public const int MaxParameterBytes = 8 * 1024;
+
+    /// <summary>AWS tag values hold at most 256 characters.</summary>
+    public const int MaxTagValueLength = 256;
+
+    /// <summary>The boot script and the secrets parameter must fit what EC2 and SSM take. Checked when their text is
+    /// known: in a preview with unknown parts, the update (which knows them) checks again.</summary>
+    private static IEnumerable<ValidationFailure> CheckUserDataSize(Workload workload)
+    {
+        var c = workload.Container;
+        if (Known(UserData.Script(workload, c.HasSecretEnv, EcrImage.From(c.Image))) is { } script)
+        {
+            var encoded = (System.Text.Encoding.UTF8.GetByteCount(script) + 2) / 3 * 4;
+            if (encoded > MaxUserDataBytes)
+                yield return new ValidationFailure(workload.Label, LargestPart(c),
+                    $"the instance boot script would be {encoded} bytes after base64, above EC2's user data limit of {MaxUserDataBytes} " +
+                    "(16 KB); it carries the image, command, args and plain env values: shorten them, or mark large env values " +
+                    "secret, which moves them into the SSM parameter");
+        }
+        if (UserData.SecretEnvFile(c) is { } file && Known(file) is { } text &&
+            System.Text.Encoding.UTF8.GetByteCount(text) is var size && size > MaxParameterBytes)
+            yield return new ValidationFailure(workload.Label, "env",
+                $"the secret env values take {size} bytes as env-file lines, above the {MaxParameterBytes} bytes (8 KB) an SSM parameter holds");
+    }
+
+    /// <summary>The text of a value that is known (possibly secret); null while any part is unknown.</summary>
+    private static string? Known(PropertyValue value) => value switch
+    {
+        StringValue s => s.Value,
+        SecretValue { Value: StringValue s } => s.Value,
+        _ => null,
+    };
+
+    /// <summary>The input that takes most of the boot script, to name in the message.</summary>
+    private static string LargestPart(Container c)
+    {
+        static int Size(PropertyValue? v) => v?.ToJson().Length ?? 0;
+        return new[] { ("image", Size(c.Image)), ("command", Size(c.Command)), ("args", Size(c.Args)), ("env", Size(PropertyValue.From(c.Env))) }
+            .MaxBy(p => p.Item2).Item1;
+    }
+
     /// <summary>Secret env values travel as Docker env-file lines (docs/aws.md), which cannot hold a line break.</summary>
-    private static IEnumerable<ValidationFailure> CheckSecretEnv(Workload workload) =>
-        workload.Container.Env
-            .Where(e => e.Value is SecretValue { Value: StringValue s } && s.Value.Contains('\n', StringComparison.Ordinal))
-            .Select(e => new ValidationFailure(workload.Label, $"env.{e.Key}",
-                $"env.{e.Key} = (secret) contains a line break; on AWS secret values reach the container as Docker env-file lines, one per variable"));
+    private static IEnumerable<ValidationFailure> CheckSecretEnv(Workload workload)
+    {
+        static bool Broken(PropertyValue value) =>
+            value is SecretValue { Value: StringValue s } && s.Value.Contains('\n', StringComparison.Ordinal);
+        foreach (var (key, _) in workload.Container.Env.Where(e => Broken(e.Value)))
+            yield return new ValidationFailure(workload.Label, $"env.{key}",
+                $"env.{key} = [secret] contains a line break; on AWS secret values reach the container as Docker env-file lines, one per variable");
+        if (workload.Container.WholeEnv is SecretValue { Value: ObjectValue whole } &&
+            whole.Map.Values.Any(v => v is StringValue { Value: var text } && text.Contains('\n', StringComparison.Ordinal)))
+            yield return new ValidationFailure(workload.Label, "env",
+                "env = [secret] has a value with a line break; on AWS secret values reach the container as Docker env-file lines, one per variable");
+    }
 
     /// <summary>Builds one workload's children in registration order.</summary>
     private sealed class Builder(Workload workload, AwsConfig aws, InstanceChoice choice, InstanceCatalog catalog)
@@ -78,10 +135,14 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
         private readonly List<PlannedResource> _resources = [];
         private readonly string _n = workload.Name;
 
+        /// <summary>Adds a child; outputs that echo a secret input are marked secret (additionalSecretOutputs), so the
+        /// engine keeps them secret even where the provider would return them plain.</summary>
         private string Add(string type, string suffix, PropertyMap inputs)
         {
             var name = $"{_n}-{suffix}";
-            _resources.Add(new PlannedResource(type, name, inputs, new ResourceOptions { ReplaceOnChanges = AwsTypes.ReplaceOnChanges(type) })
+            var secretOutputs = inputs.Where(e => e.Value.ContainsSecret).Select(e => e.Key).Order(StringComparer.Ordinal).ToList();
+            _resources.Add(new PlannedResource(type, name, inputs,
+                new ResourceOptions { ReplaceOnChanges = AwsTypes.ReplaceOnChanges(type), AdditionalSecretOutputs = secretOutputs })
             {
                 UpdatedOutputs = AwsTypes.UpdatedOutputs(type),
             });
@@ -141,6 +202,8 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
             UserData.SecretEnvFile(workload.Container) is { } secretValues
                 ? Add(AwsTypes.Parameter, "secrets", new PropertyMap(
                     ("type", "SecureString"),
+                    // Above 4 KB a parameter needs the Advanced tier (up to 8 KB, checked in CheckUserDataSize).
+                    ("tier", Known(secretValues) is { } text && System.Text.Encoding.UTF8.GetByteCount(text) > MaxStandardParameterBytes ? PropertyValue.From("Advanced") : null),
                     ("description", $"Secret env values of Multinode {Kind} \"{_n}\" (Docker env-file lines)"),
                     ("value", PropertyValue.Secret(secretValues)),
                     ("tags", Tags)))
@@ -187,8 +250,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 ("ingress", service.CertificateArn is null
                     ? List(FromAnywhere("HTTP", ListenerPort))
                     : List(FromAnywhere("HTTP", ListenerPort), FromAnywhere("HTTPS", HttpsPort))),
-                ("egress", List(Obj(("description", "to the replica port"), ("protocol", "tcp"), ("fromPort", service.Port), ("toPort", service.Port),
-                    ("cidrBlocks", PropertyValue.Strings(["0.0.0.0/0"]))))),
+                // No inline egress: the one rule (below) names the instances' group, which names this one.
                 ("tags", Tags)));
             var sg = Add(AwsTypes.SecurityGroup, "sg", new PropertyMap(
                 ("description", $"Multinode {Kind} {_n}: instances, reachable only from the load balancer"),
@@ -196,6 +258,15 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 ("ingress", List(Obj(("description", "from the load balancer"), ("protocol", "tcp"), ("fromPort", service.Port), ("toPort", service.Port),
                     ("securityGroups", List(Ref(lbSg, "id")))))),
                 ("egress", allOutbound),
+                ("tags", Tags)));
+            // The load balancer reaches the replicas' port on the instances' group only, not the whole VPC.
+            Add(AwsTypes.EgressRule, "lb-egress", new PropertyMap(
+                ("securityGroupId", Ref(lbSg, "id")),
+                ("description", "to the replica port of the instances group only"),
+                ("ipProtocol", "tcp"),
+                ("fromPort", service.Port),
+                ("toPort", service.Port),
+                ("referencedSecurityGroupId", Ref(sg, "id")),
                 ("tags", Tags)));
             return (sg, lbSg);
         }
@@ -321,9 +392,11 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 ("metadataOptions", Obj(
                     ("httpEndpoint", "enabled"),
                     ("httpTokens", "required"),
-                    // Queue workers' containers call SQS and Auto Scaling with the instance role, one hop behind
-                    // Docker's bridge; other kinds' containers get no path to the role's credentials.
-                    ("httpPutResponseHopLimit", workload.Kind is WorkloadKind.Function or WorkloadKind.Job ? 2 : 1),
+                    // One hop: only processes on the host itself reach the metadata service and the role's
+                    // credentials — the boot script and the worker sidecar (issue 13), which runs with host
+                    // networking for that reason. The user's container sits behind Docker's bridge, a second hop,
+                    // so it cannot read the instance role's credentials (docs/aws.md).
+                    ("httpPutResponseHopLimit", 1),
                     ("instanceMetadataTags", "enabled"))),
                 ("blockDeviceMappings", List(Obj(
                     ("deviceName", "/dev/xvda"),

@@ -10,6 +10,7 @@ internal static class AwsTypes
     public const string RolePolicy = "aws:iam/rolePolicy:RolePolicy";
     public const string InstanceProfile = "aws:iam/instanceProfile:InstanceProfile";
     public const string SecurityGroup = "aws:ec2/securityGroup:SecurityGroup";
+    public const string EgressRule = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
     public const string LaunchTemplate = "aws:ec2/launchTemplate:LaunchTemplate";
     public const string Group = "aws:autoscaling/group:Group";
     public const string Policy = "aws:autoscaling/policy:Policy";
@@ -32,6 +33,7 @@ internal static class AwsTypes
         RolePolicy => ["name", "namePrefix", "role"],
         InstanceProfile => ["name", "namePrefix", "path"],
         SecurityGroup => ["name", "namePrefix", "description", "vpcId"],
+        EgressRule => ["securityGroupId"],
         LaunchTemplate => ["name", "namePrefix"],
         Group => ["name", "namePrefix"],
         Policy => ["name", "autoscalingGroupName"],

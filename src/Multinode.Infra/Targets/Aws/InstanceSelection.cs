@@ -36,15 +36,15 @@ public static class InstanceSelection
                 {
                     var suggestion = InputReader.Suggest(name, catalog.Types.Select(t => t.Name));
                     failures.Add(new ValidationFailure(workload.Label, path,
-                        $"{path} = {PropertyValue.Quote(name)} is not in the instance catalog ({catalog.Region}, {catalog.Date}); " +
-                        (suggestion is null ? "see docs/aws.md for the families it covers" : $"did you mean {PropertyValue.Quote(suggestion)}?")));
+                        $"{path} = {PropertyValue.QuoteShort(name)} is not in the instance catalog ({catalog.Region}, {catalog.Date}); " +
+                        (suggestion is null ? "see docs/aws.md for the families it covers" : $"did you mean {PropertyValue.QuoteShort(suggestion)}?")));
                     continue;
                 }
                 var shortfalls = type.Shortfalls(request);
                 if (shortfalls.Count > 0)
                 {
                     failures.Add(new ValidationFailure(workload.Label, path,
-                        $"{path} = {PropertyValue.Quote(name)} does not fit the request: {type.Description} has {string.Join(", ", shortfalls)}"));
+                        $"{path} = {PropertyValue.QuoteShort(name)} does not fit the request: {type.Description} has {string.Join(", ", shortfalls)}"));
                     continue;
                 }
                 types.Add(type);

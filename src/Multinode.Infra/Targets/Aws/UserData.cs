@@ -52,7 +52,7 @@ internal static class UserData
                       $"--query Parameter.Value --output text > {EnvFile}\n");
         }
         if (ecr is not null)
-            lines.Add($"aws ecr get-login-password --region {ecr.Region} | docker login --username AWS --password-stdin {ecr.Registry}\n");
+            lines.AddRange([$"aws ecr get-login-password --region {ecr.Region} | docker login --username AWS --password-stdin ", ecr.Registry, "\n"]);
         if (queue)
         {
             lines.Add($"QUEUE_URL=$(imds tags/instance/{QueueUrlTag})\n");
@@ -106,13 +106,18 @@ internal static class UserData
         return PropertyValue.Concat(lines);
     }
 
-    /// <summary>The lines of the secrets parameter: <c>KEY=value</c> per secret env value, Docker's env-file format.</summary>
+    /// <summary>The lines of the secrets parameter: <c>KEY=value</c> per secret env value, Docker's env-file format;
+    /// an env that is secret or unknown as a whole goes there entirely.</summary>
     public static PropertyValue? SecretEnvFile(Container container)
     {
+        if (container.WholeEnv is { } whole)
+            return PropertyValue.Secret(whole is SecretValue { Value: ObjectValue o } ? Lines(o.Map) : PropertyValue.Unknown);
         var secrets = container.Env.Where(e => e.Value.ContainsSecret).ToList();
-        if (secrets.Count == 0) return null;
-        return PropertyValue.Concat(secrets.SelectMany(e => new[] { (PropertyValue)$"{e.Key}=", e.Value, "\n" }));
+        return secrets.Count == 0 ? null : Lines(secrets);
     }
+
+    private static PropertyValue Lines(IEnumerable<KeyValuePair<string, PropertyValue>> env) =>
+        PropertyValue.Concat(env.SelectMany(e => new[] { (PropertyValue)$"{e.Key}=", e.Value, "\n" }));
 
     /// <summary>Docker takes the first word of a command as --entrypoint and the rest after the image.</summary>
     private static (PropertyValue? Entrypoint, IReadOnlyList<PropertyValue> Tail) SplitCommand(PropertyValue? command)
@@ -133,15 +138,18 @@ internal static class UserData
 }
 
 /// <summary>An image in an ECR registry, whose pull the instance role must be allowed.</summary>
-internal sealed partial record EcrImage(string Account, string Region, string Repository)
+/// <remarks>Values derived from a secret image (the registry, the repository ARN) are secret too.</remarks>
+internal sealed partial record EcrImage(string Account, string Region, string Repository, bool Secret)
 {
     [System.Text.RegularExpressions.GeneratedRegex(
         @"^(?<account>[0-9]{12})\.dkr\.ecr\.(?<region>[a-z0-9-]+)\.amazonaws\.com/(?<repo>[a-z0-9][a-z0-9._/-]*?)(:[^/@]+)?(@sha256:[0-9a-f]+)?$")]
     private static partial System.Text.RegularExpressions.Regex Pattern();
 
-    public string Registry => $"{Account}.dkr.ecr.{Region}.amazonaws.com";
+    public PropertyValue Registry => Derived($"{Account}.dkr.ecr.{Region}.amazonaws.com");
 
-    public string RepositoryArn => $"arn:aws:ecr:{Region}:{Account}:repository/{Repository}";
+    public PropertyValue RepositoryArn => Derived($"arn:aws:ecr:{Region}:{Account}:repository/{Repository}");
+
+    private PropertyValue Derived(string text) => Secret ? PropertyValue.Secret(text) : text;
 
     /// <summary>Recognises "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app:tag"; null for other or unknown images.</summary>
     public static EcrImage? From(PropertyValue image)
@@ -154,6 +162,8 @@ internal sealed partial record EcrImage(string Account, string Region, string Re
         };
         if (text is null) return null;
         var match = Pattern().Match(text);
-        return match.Success ? new EcrImage(match.Groups["account"].Value, match.Groups["region"].Value, match.Groups["repo"].Value) : null;
+        return match.Success
+            ? new EcrImage(match.Groups["account"].Value, match.Groups["region"].Value, match.Groups["repo"].Value, image is SecretValue)
+            : null;
     }
 }

@@ -12,15 +12,20 @@ namespace Multinode.Infra.Targets.Kubernetes;
 /// </summary>
 internal sealed class KubernetesBody
 {
-    // Control characters cannot come from a YAML or engine string that reaches a model field, so a placeholder
-    // never collides with real text.
+    // A placeholder starts with a control character. Every input string holding one is itself carried as a held
+    // value (see Text), and keys that become model strings (env names, label keys) may not hold control characters
+    // (WorkloadReader), so a placeholder never collides with real text.
     private const string ItemMark = "\u0001multinode:";
     private const string ListMark = "\u0001multinode-list:";
+    private const string MapMark = "\u0001multinode-map:";
 
     private readonly List<PropertyValue> _held = [];
 
     /// <summary>The text to put in a model string: known strings as they are, anything else as a placeholder.</summary>
-    public string Text(PropertyValue value) => value is StringValue s ? s.Value : Hold(ItemMark, value);
+    public string Text(PropertyValue value) =>
+        value is StringValue s && !s.Value.Contains(Mark, StringComparison.Ordinal) ? s.Value : Hold(ItemMark, value);
+
+    private const char Mark = '\u0001';
 
     /// <summary>A model string list: known lists item by item; a list that is itself unknown or secret as a whole.</summary>
     public List<string>? List(PropertyValue? value) => value switch
@@ -29,6 +34,10 @@ internal sealed class KubernetesBody
         ArrayValue a => [.. a.Items.Select(Text)],
         _ => [Hold(ListMark, value)],
     };
+
+    /// <summary>A model string map that is itself unknown or secret as a whole (an env given as one secret).</summary>
+    public SortedDictionary<string, string> Map(PropertyValue value) =>
+        new(StringComparer.Ordinal) { [Hold(MapMark, value)] = "" };
 
     private string Hold(string mark, PropertyValue value)
     {
@@ -49,7 +58,8 @@ internal sealed class KubernetesBody
     {
         StringValue s when s.Value.StartsWith(ItemMark, StringComparison.Ordinal) => Held(s.Value, ItemMark),
         ArrayValue { Items: [StringValue s] } when s.Value.StartsWith(ListMark, StringComparison.Ordinal) => Held(s.Value, ListMark),
-        StringValue s when s.Value.Contains('\u0001', StringComparison.Ordinal) =>
+        ObjectValue { Map: { Count: 1 } m } when m.Keys.Single().StartsWith(MapMark, StringComparison.Ordinal) => Held(m.Keys.Single(), MapMark),
+        StringValue s when s.Value.Contains(Mark, StringComparison.Ordinal) =>
             throw new InvalidOperationException("a pass-through placeholder was embedded in a longer string"),
         ArrayValue a => PropertyValue.From(a.Items.Select(Fill)),
         ObjectValue o => PropertyValue.From(new PropertyMap(o.Map.Select(e => KeyValuePair.Create(e.Key, Fill(e.Value))))),

@@ -68,7 +68,12 @@ public sealed class KubernetesTarget : ITarget
 
         private string Add<T>(string type, string name, T body, JsonTypeInfo<T> json, ResourceOptions options, params string?[] after)
         {
-            _resources.Add(new PlannedResource(type, name, _body.Inputs(body, json), options)
+            var inputs = _body.Inputs(body, json);
+            // Outputs that echo a secret input stay secret, whatever the provider returns.
+            var secretOutputs = options.AdditionalSecretOutputs
+                .Concat(inputs.Where(e => e.Value.ContainsSecret).Select(e => e.Key))
+                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            _resources.Add(new PlannedResource(type, name, inputs, options with { AdditionalSecretOutputs = secretOutputs })
             {
                 ExtraDependsOn = [.. after.OfType<string>()],
             });

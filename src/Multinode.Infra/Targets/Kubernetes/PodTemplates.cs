@@ -48,19 +48,22 @@ internal static class PodTemplates
         {
             var path = $"tags.{key}";
             if (key is NameLabel or ManagedByLabel)
-                yield return new(workload.Label, path, $"{path}: the label {PropertyValue.Quote(key)} is set by Multinode and cannot be a tag");
+                yield return new(workload.Label, path, $"{path}: the label {PropertyValue.QuoteShort(key)} is set by Multinode and cannot be a tag");
             else if (KubernetesChecks.LabelKey(key) is { } keyProblem)
-                yield return new(workload.Label, path, $"{path}: the key {PropertyValue.Quote(key)} {keyProblem}");
+                yield return new(workload.Label, path, $"{path}: the key {PropertyValue.QuoteShort(key)} {keyProblem}");
             else if (value is SecretValue)
                 yield return new(workload.Label, path, $"{path} is a secret, but tags become Kubernetes labels, which anyone who can list the objects reads; pass it as a plain value");
             else if (value is StringValue s && KubernetesChecks.LabelValue(s.Value) is { } valueProblem)
                 yield return new(workload.Label, path, $"{path} = {value.Display()} {valueProblem}");
         }
+        if (workload.Container.WholeEnv is SecretValue { Value: ObjectValue whole } && whole.Map.Keys.Any(k => KubernetesChecks.SecretKey(k) is not null))
+            yield return new(workload.Label, "env",
+                "env = [secret] has a name that a Kubernetes Secret cannot hold (letters, digits, '-', '_' and '.' only); the whole env is passed through one");
         foreach (var (key, value) in workload.Container.Env)
         {
-            if (value is SecretValue && KubernetesChecks.SecretKey(key) is not null)
+            if (value.ContainsSecret && KubernetesChecks.SecretKey(key) is not null)
                 yield return new(workload.Label, $"env.{key}",
-                    $"env.{key}: the name {PropertyValue.Quote(key)} holds a secret, which is passed through a Kubernetes Secret whose keys may only be letters, digits, '-', '_' and '.'");
+                    $"env.{key}: the name {PropertyValue.QuoteShort(key)} holds a secret, which is passed through a Kubernetes Secret whose keys may only be letters, digits, '-', '_' and '.'");
         }
     }
 
@@ -87,16 +90,20 @@ internal static class PodTemplates
         Labels = Labels(workload, body),
     };
 
+    /// <summary>Pods whose containers call the Kubernetes API: those that run the worker sidecar.</summary>
+    public static bool NeedsKubernetesApi(Workload workload) => workload.Kind is WorkloadKind.Function or WorkloadKind.Job;
+
     /// <summary>Name of the Secret that holds the workload's secret env values.</summary>
     public static string EnvSecretName(Workload workload) => $"{workload.Name}-env";
 
-    public static bool HasSecretEnv(Workload workload) => workload.Container.Env.Values.Any(v => v is SecretValue);
+    public static bool HasSecretEnv(Workload workload) => workload.Container.HasSecretEnv;
 
     /// <summary>The Secret with every secret env value (stringData, each value still secret), or null when none.</summary>
     public static V1Secret? EnvSecret(Workload workload, KubernetesConfig config, KubernetesBody body)
     {
         if (!HasSecretEnv(workload)) return null;
-        var data = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        // An env secret or unknown as a whole is the Secret's whole stringData, read by the pod through envFrom.
+        var data = workload.Container.WholeEnv is { } whole ? body.Map(whole) : new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in workload.Container.Env)
             if (value is SecretValue) data[key] = body.Text(value);
         return new V1Secret
@@ -143,6 +150,9 @@ internal static class PodTemplates
             Command = body.List(workload.Container.Command),
             Args = body.List(workload.Container.Args),
             Env = Env(workload, body, platformEnv),
+            EnvFrom = workload.Container.WholeEnv is null
+                ? null
+                : [new V1EnvFromSource { SecretRef = new V1SecretEnvSource { Name = EnvSecretName(workload) } }],
             Resources = Resources(workload.Resources),
             SecurityContext = new V1SecurityContext
             {
@@ -156,6 +166,9 @@ internal static class PodTemplates
             Containers = [container],
             RestartPolicy = restartPolicy,
             ServiceAccountName = config.ServiceAccountName,
+            // No API token in pods that never call the Kubernetes API. Function and Job pods get the worker sidecar
+            // (issue 13), which patches its own pod's deletion cost and so needs it.
+            AutomountServiceAccountToken = NeedsKubernetesApi(workload) ? null : false,
             TerminationGracePeriodSeconds = workload.Container.TimeoutSeconds + ShutdownAllowanceSeconds,
             SecurityContext = new V1PodSecurityContext
             {

@@ -111,9 +111,32 @@ public sealed partial class AwsTargetTests
         foreach (var sg in AllChildren().Where(r => r.Type == "aws:ec2/securityGroup:SecurityGroup"))
         {
             Assert.Matches(allowed, sg.String("description"));
-            foreach (var rule in ((ArrayValue)sg.At("ingress")!).Items.Concat(((ArrayValue)sg.At("egress")!).Items))
+            foreach (var rule in ((ArrayValue)sg.At("ingress")!).Items.Concat((sg.At("egress") as ArrayValue)?.Items ?? []))
                 Assert.Matches(allowed, ((StringValue)AwsPlanning.At(rule, "description")!).Value);
         }
+        foreach (var rule in AllChildren().Where(r => r.Type == "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"))
+            Assert.Matches(allowed, rule.String("description"));
+    }
+
+    [Fact]
+    public void Service_LoadBalancerReachesOnlyTheInstancesGroup()
+    {
+        var plan = AwsPlanning.PlanOne("api: { type: \"multinode:index:Service\", properties: { image: img, port: 9000 } }");
+        Assert.Null(plan.Child("api-lb-sg").At("egress"));
+        var egress = plan.Child("api-lb-egress");
+        Assert.Equal(PropertyValue.Reference("api-lb-sg", "id"), egress.At("securityGroupId"));
+        Assert.Equal(PropertyValue.Reference("api-sg", "id"), egress.At("referencedSecurityGroupId"));
+        Assert.Equal(PropertyValue.From(9000), egress.At("fromPort"));
+    }
+
+    [Theory]
+    [InlineData("Function")]
+    [InlineData("Service")]
+    [InlineData("Daemon")]
+    public void LaunchTemplate_MetadataHopLimitIsOne(string kind)
+    {
+        var plan = AwsPlanning.PlanOne($"w: {{ type: \"multinode:index:{kind}\", properties: {{ image: img }} }}");
+        Assert.Equal(PropertyValue.From(1), plan.Child("w-lt").At("metadataOptions.httpPutResponseHopLimit"));
     }
 
     [Fact]
@@ -161,7 +184,67 @@ public sealed partial class AwsTargetTests
                 env:
                   KEY: { "fn::secret": "line one\nline two" }
             """);
-        Assert.Equal(["""Daemon "d": env.KEY = (secret) contains a line break; on AWS secret values reach the container as Docker env-file lines, one per variable"""], failures);
+        Assert.Equal(["""Daemon "d": env.KEY = [secret] contains a line break; on AWS secret values reach the container as Docker env-file lines, one per variable"""], failures);
+    }
+
+    [Fact]
+    public void Plan_UserDataAboveSixteenKilobytes_FailsNamingTheBulk()
+    {
+        var failures = AwsPlanning.Failures($$"""
+            d:
+              type: multinode:index:Daemon
+              properties:
+                image: img
+                env:
+                  BIG: "{{new string('x', 13000)}}"
+            """);
+        // 13,000 bytes of env and the script around them, base64: about 18 KB.
+        Assert.Matches("""^Daemon "d": the instance boot script would be 18[0-9]{3} bytes after base64, above EC2's user data limit of 16384 \(16 KB\); it carries the image, command, args and plain env values: shorten them, or mark large env values secret, which moves them into the SSM parameter$""",
+            Assert.Single(failures));
+    }
+
+    [Fact]
+    public void Plan_SecretEnvAboveEightKilobytes_Fails()
+    {
+        var failures = AwsPlanning.Failures($$"""
+            d:
+              type: multinode:index:Daemon
+              properties:
+                image: img
+                env:
+                  BIG: { "fn::secret": "{{new string('x', 13000)}}" }
+            """);
+        Assert.Equal(["""Daemon "d": the secret env values take 13005 bytes as env-file lines, above the 8192 bytes (8 KB) an SSM parameter holds"""], failures);
+    }
+
+    [Fact]
+    public void Plan_MidSizeSecretEnv_UsesTheAdvancedParameterTier()
+    {
+        var plan = AwsPlanning.PlanOne($$"""
+            d:
+              type: multinode:index:Daemon
+              properties:
+                image: img
+                env:
+                  BIG: { "fn::secret": "{{new string('x', 6000)}}" }
+            """);
+        var parameter = plan.Resources.Single(r => r.Type == "aws:ssm/parameter:Parameter");
+        Assert.Equal(PropertyValue.From("Advanced"), parameter.Inputs["tier"]);
+        Assert.Equal(["value"], parameter.Options.AdditionalSecretOutputs);
+    }
+
+    [Fact]
+    public void Plan_TagValueAbove256Characters_Fails()
+    {
+        var failures = AwsPlanning.Failures($$"""
+            d:
+              type: multinode:index:Daemon
+              properties:
+                image: img
+                tags:
+                  team: "{{new string('t', 300)}}"
+            """);
+        Assert.Equal([$"Daemon \"d\": tags.team = \"{new string('t', 100)}\"… (300 characters) is 300 characters long, above AWS's limit of 256 for a tag value"], failures);
     }
 
     [Fact]

@@ -48,7 +48,15 @@ public sealed class UserDataTests
     [InlineData("123456789012.dkr.ecr.eu-west-1.amazonaws.com/app@sha256:abc123", "arn:aws:ecr:eu-west-1:123456789012:repository/app")]
     [InlineData("ghcr.io/example/app:1.0", null)]
     public void EcrImage_From_RecognisesEcrRepositories(string image, string? arn) =>
-        Assert.Equal(arn, EcrImage.From(image)?.RepositoryArn);
+        Assert.Equal(arn is null ? null : PropertyValue.From(arn), EcrImage.From(image)?.RepositoryArn);
+
+    [Fact]
+    public void EcrImage_FromSecret_DerivedValuesAreSecret()
+    {
+        var ecr = EcrImage.From(PropertyValue.Secret("123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app:1"))!;
+        Assert.Equal(PropertyValue.Secret("arn:aws:ecr:us-east-1:123456789012:repository/team/app"), ecr.RepositoryArn);
+        Assert.Equal(PropertyValue.Secret("123456789012.dkr.ecr.us-east-1.amazonaws.com"), ecr.Registry);
+    }
 
     [Fact]
     public void EcrImage_FromUnknown_IsNull() => Assert.Null(EcrImage.From(PropertyValue.Unknown));

@@ -472,4 +472,18 @@ public sealed class KubernetesTargetTests
         ], summary.Facts);
         Assert.Equal(46.016m, summary.MaxHourlyCost);
     }
+
+    [Theory]
+    [InlineData(WorkloadKind.Service, false)]
+    [InlineData(WorkloadKind.Daemon, false)]
+    [InlineData(WorkloadKind.Function, null)]
+    public void Pods_MountNoApiTokenUnlessTheyCallTheApi(WorkloadKind kind, bool? expected)
+    {
+        var plan = KubernetesPlans.Plan(KubernetesPlans.Workload(kind, "w", """{"image":"app"}"""));
+        var deployment = plan.Child(Deployment);
+        if (expected is { } value)
+            Assert.Equal(PropertyValue.From(value), deployment.Pod("automountServiceAccountToken"));
+        else
+            Assert.DoesNotContain("automountServiceAccountToken", PropertyValue.From(deployment.Inputs).ToJson(), StringComparison.Ordinal);
+    }
 }
