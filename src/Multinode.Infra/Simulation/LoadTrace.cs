@@ -33,6 +33,11 @@ public sealed record LoadTrace(IReadOnlyDictionary<string, IReadOnlyList<TraceSt
         return demand;
     }
 
+    /// <summary>The steps of the workloads <paramref name="plan"/> has (a diff's two sides may differ in workloads).</summary>
+    public LoadTrace Only(Planning.Plan plan) => new(Workloads
+        .Where(w => plan.Workloads.Any(p => p.Workload.Name == w.Key))
+        .ToDictionary(w => w.Key, w => w.Value, StringComparer.Ordinal));
+
     /// <summary>Parses CSV text; every problem is reported with its line and column, all at once.</summary>
     public static LoadTrace Parse(string text)
     {

@@ -18,13 +18,29 @@ internal sealed class Signals(double[] demand)
     public int InFlight(int t) => (int)Math.Ceiling(Demand[t] - 1e-9);
 }
 
+/// <summary>One change of a platform's desired worker count and the mechanism that made it.</summary>
+public sealed record Decision(int Seconds, int From, int To, string Mechanism);
+
 /// <summary>A platform's autoscaling of one workload, driven second by second.</summary>
 internal abstract class PlatformModel(Signals signals, WorkerPool pool, int startSeconds)
 {
     protected Signals S { get; } = signals;
     protected WorkerPool Pool { get; } = pool;
     protected int StartSeconds { get; } = startSeconds;
+    private readonly List<Decision> _decisions = [];
+
     public int Desired { get; protected set; }
+
+    /// <summary>Every change of the desired count with the mechanism that made it, in time order.</summary>
+    public IReadOnlyList<Decision> Decisions => _decisions;
+
+    /// <summary>Sets the desired count, remembering which mechanism did it.</summary>
+    protected void Set(int t, int desired, string mechanism)
+    {
+        if (desired == Desired) return;
+        _decisions.Add(new Decision(t, Desired, desired, mechanism));
+        Desired = desired;
+    }
 
     /// <summary>What the platform decides at second t from what it has observed so far.</summary>
     public abstract void Decide(int t);
@@ -54,7 +70,7 @@ internal abstract class PlatformModel(Signals signals, WorkerPool pool, int star
     {
         var inFlight = S.InFlight(t);
         var (busy, ended) = Pool.ServeJobs(t, inFlight, idleSeconds);
-        Desired = Math.Max(0, Desired - ended);
+        Set(t, Math.Max(0, Desired - ended), "workers ending themselves after their execution");
         S.Busy[t] = busy;
         S.Waiting[t] = inFlight - busy;
         S.Unserved[t] = Math.Max(0, S.Demand[t] - busy);
@@ -182,12 +198,12 @@ internal sealed class AwsModel : PlatformModel
                 var breach = points[^1] - alarm.Threshold;
                 var step = alarm.Policy.Steps.FirstOrDefault(s => (s.Lower is not { } l || breach >= l) && (s.Upper is not { } u || breach < u));
                 if (step is null) continue;
-                Desired = Clamp(alarm.Policy.AdjustmentType switch
+                Set(t, Clamp(alarm.Policy.AdjustmentType switch
                 {
                     "ExactCapacity" => step.Adjustment,
                     "PercentChangeInCapacity" => Desired + (int)Math.Truncate(Desired * step.Adjustment / 100.0),
                     _ => Desired + step.Adjustment,
-                });
+                }), $"{alarm.Name} ({alarm.DatapointsToAlarm} of {alarm.EvaluationPeriods} datapoints of {alarm.Period} s, published {_p.MetricLagSeconds} s after each) → {alarm.Policy.Name}");
             }
             foreach (var tracking in _s.Tracking) Track(t, tracking);
         }
@@ -206,7 +222,7 @@ internal sealed class AwsModel : PlatformModel
         if (up.All(v => v > tracking.Target) && warm > 0)
         {
             var wanted = Clamp((int)Math.Ceiling(warm * up[^1] / tracking.Target - 1e-9));
-            if (wanted > Desired) Desired = wanted;
+            if (wanted > Desired) Set(t, wanted, $"{tracking.Name} ({_p.TargetTrackingScaleOutDatapoints} datapoints of {period} s above target, published {_p.MetricLagSeconds} s after each)");
             return;
         }
         if (tracking.DisableScaleIn) return;
@@ -215,7 +231,7 @@ internal sealed class AwsModel : PlatformModel
         if (ready > 0 && down.All(v => v < tracking.Target))
         {
             var wanted = Clamp((int)Math.Ceiling(ready * down[^1] / tracking.Target - 1e-9));
-            if (wanted < Desired) Desired = wanted;
+            if (wanted < Desired) Set(t, wanted, $"{tracking.Name} ({_p.TargetTrackingScaleInDatapoints} datapoints of {period} s below target)");
         }
     }
 
@@ -232,7 +248,7 @@ internal sealed class AwsModel : PlatformModel
             default:
                 ServeQueue(t);
                 if (_s.PerWorker is { } rule)
-                    Desired = Math.Max(_s.Min, Desired - Pool.EndIdle(t, S.InFlight(t), rule, _s.Min));
+                    Set(t, Math.Max(_s.Min, Desired - Pool.EndIdle(t, S.InFlight(t), rule, _s.Min)), $"idle workers ending themselves after {rule.CooldownSeconds} s");
                 break;
         }
     }
@@ -256,6 +272,11 @@ internal sealed class Hpa(HpaBehavior behavior, int min, int max)
         else if (desired < current) desired = Math.Max(desired, Limit(behavior.ScaleDown, current, -1));
         return Math.Clamp(desired, min, max);
     }
+
+    /// <summary>The mechanism in words, for a scale-up or a scale-down.</summary>
+    public string Words(bool up, int sync) => up
+        ? $"the HPA (sync every {sync} s, scale-up stabilisation {behavior.ScaleUp.StabilizationWindowSeconds} s and rate policies)"
+        : $"the HPA (sync every {sync} s, scale-down stabilisation {behavior.ScaleDown.StabilizationWindowSeconds} s)";
 
     private static int Limit(HpaRules rules, int current, int direction)
     {
@@ -314,14 +335,14 @@ internal sealed class KedaModel : PlatformModel
         if (t % _s.PollingSeconds == 0)
         {
             if (metric > 0) _lastActive = t;
-            if (Desired == 0 && metric > 0) Desired = 1;
-            else if (Desired > 0 && _s.Min == 0 && metric <= 0 && t - _lastActive >= _s.CooldownSeconds) Desired = 0;
+            if (Desired == 0 && metric > 0) Set(t, 1, $"KEDA activation (polling every {_s.PollingSeconds} s)");
+            else if (Desired > 0 && _s.Min == 0 && metric <= 0 && t - _lastActive >= _s.CooldownSeconds) Set(t, 0, $"KEDA cooldownPeriod ({_s.CooldownSeconds} s since the last active poll)");
         }
         if (Desired > 0 && t % _p.HpaSyncSeconds == 0)
         {
             var ratio = metric / (_s.Target * Desired);
             var recommendation = Math.Abs(ratio - 1) <= _p.HpaTolerance ? Desired : (int)Math.Ceiling(metric / _s.Target - 1e-9);
-            Desired = _hpa.Step(t, Desired, recommendation);
+            Set(t, _hpa.Step(t, Desired, recommendation), _hpa.Words(recommendation > Desired, _p.HpaSyncSeconds));
         }
         Pool.Reconcile(t, Desired, StartSeconds, removeBusy: false);
     }
@@ -342,16 +363,15 @@ internal sealed class KedaJobModel(Signals signals, WorkerPool pool, KedaJobScal
         if (t % scaling.PollingSeconds == 0)
         {
             // "default": Jobs to start = min(max, in-flight) − Jobs that exist, since the metric counts their work too.
-            Desired = Math.Max(Pool.Count, Math.Min(scaling.Max, S.InFlight(t)));
+            Set(t, Math.Max(Pool.Count, Math.Min(scaling.Max, S.InFlight(t))), $"KEDA ScaledJob (polling every {scaling.PollingSeconds} s)");
         }
-        else Desired = Pool.Count;
         Pool.Reconcile(t, Desired, StartSeconds, removeBusy: false);
     }
 
     public override void Serve(int t)
     {
         ServeJobs(t, scaling.IdleSeconds);
-        Desired = Pool.Count;
+        Set(t, Pool.Count, "Jobs ending after their execution");
     }
 }
 
@@ -384,7 +404,7 @@ internal sealed class HpaCpuModel : PlatformModel
             {
                 var ratio = ready * usage / (Desired * _s.TargetUtilization);
                 var recommendation = Math.Abs(ratio - 1) <= _p.HpaTolerance ? Desired : (int)Math.Ceiling(ready * usage / _s.TargetUtilization - 1e-9);
-                Desired = _hpa.Step(t, Desired, recommendation);
+                Set(t, _hpa.Step(t, Desired, recommendation), _hpa.Words(recommendation > Desired, _p.HpaSyncSeconds));
             }
         }
         Pool.Reconcile(t, Desired, StartSeconds, removeBusy: true);

@@ -19,7 +19,7 @@ public sealed record WorkloadSimulation(string Name, WorkloadKind Kind, Target T
     SimulationSummary Summary, IReadOnlyList<string> Deviations);
 
 /// <summary>A whole trace replayed against a plan, over [0, <see cref="Seconds"/>).</summary>
-public sealed record Simulation(Target Target, int Seconds, PlatformParameters Parameters, IReadOnlyList<WorkloadSimulation> Workloads);
+public sealed record SimulationResult(Target Target, int Seconds, PlatformParameters Parameters, IReadOnlyList<WorkloadSimulation> Workloads);
 
 /// <summary>
 /// Replays a load trace against the planned autoscaling of each workload, one second at a time (docs/simulation.md).
@@ -35,7 +35,7 @@ public static class Simulator
 
     /// <summary>Simulates every workload the trace names. <paramref name="seconds"/> fixes the length (so that two
     /// plans compare over the same time); by default it ends <see cref="TailSeconds"/> after the last change.</summary>
-    public static Simulation Run(Plan plan, LoadTrace trace, PlatformParameters parameters, int? seconds = null)
+    public static SimulationResult Run(Plan plan, LoadTrace trace, PlatformParameters parameters, int? seconds = null)
     {
         Check(plan, trace);
         var workloads = plan.Workloads.Where(w => trace.Workloads.ContainsKey(w.Workload.Name)).ToList();
@@ -43,7 +43,7 @@ public static class Simulator
         var length = seconds ?? trace.LastChange + SettleSeconds + longestCooldown;
         var runs = workloads.Select(w => Replay(w, plan.Config.Target, trace.DemandOf(w.Workload.Name, length), parameters)).ToList();
         var end = seconds ?? Math.Min(length, Math.Max(trace.LastChange, runs.Select(r => r.LastChange).DefaultIfEmpty(0).Max()) + TailSeconds);
-        return new Simulation(plan.Config.Target, end, parameters, [.. runs.Select(r => r.Cut(end))]);
+        return new SimulationResult(plan.Config.Target, end, parameters, [.. runs.Select(r => r.Cut(end))]);
     }
 
     private static void Check(Plan plan, LoadTrace trace)
@@ -199,11 +199,20 @@ public static class Simulator
                     var gap = Enumerable.Range(x.From, x.To - x.From).Max(t => Math.Abs(s.Ready[t] - Ideal[t]));
                     var head = $"running stayed {(x.Sign < 0 ? "below" : "above")} ideal for {x.To - x.From} s from {x.From} s " +
                         $"(by up to {gap}; demand {Num(s.Demand[x.From])}, ideal {Ideal[x.From]}, running {s.Ready[x.From]})";
-                    if (x.Sign > 0) return $"{head}: {Model.ScaleInDelay}.";
-                    var reach = Enumerable.Range(x.From, x.To - x.From).FirstOrDefault(t => s.Desired[t] >= Ideal[t], -1);
-                    return reach < 0
-                        ? $"{head}: the platform asked for at most {Enumerable.Range(x.From, x.To - x.From).Max(t => s.Desired[t])} workers meanwhile ({Model.ScaleOutDelay})."
-                        : $"{head}: the platform asked for {s.Desired[reach]} at {reach} s, {reach - x.From} s later ({Model.ScaleOutDelay}), then {Model.StartWords}.";
+                    var decisions = Model.Decisions.Where(d => d.Seconds >= x.From && d.Seconds <= x.To).ToList();
+                    if (x.Sign > 0)
+                    {
+                        var lower = decisions.FirstOrDefault(d => d.To < d.From);
+                        return lower is null
+                            ? $"{head}: {Model.ScaleInDelay}."
+                            : $"{head}: {lower.Mechanism} lowered desired to {lower.To} at {lower.Seconds} s.";
+                    }
+                    var first = decisions.FirstOrDefault(d => d.To > d.From);
+                    var reach = decisions.FirstOrDefault(d => d.To > d.From && d.To >= Ideal[Math.Min(d.Seconds, end - 1)]) ?? decisions.LastOrDefault(d => d.To > d.From);
+                    if (first is null || reach is null)
+                        return $"{head}: the platform asked for at most {Enumerable.Range(x.From, x.To - x.From).Max(t => s.Desired[t])} workers meanwhile ({Model.ScaleOutDelay}).";
+                    var steps = reach == first ? "" : $" in steps from {first.Seconds} s";
+                    return $"{head}: {reach.Mechanism} raised desired to {reach.To} at {reach.Seconds} s ({reach.Seconds - x.From} s{steps}), then {Model.StartWords}.";
                 })];
         }
     }
