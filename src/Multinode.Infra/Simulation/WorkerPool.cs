@@ -102,7 +102,7 @@ internal sealed class WorkerPool
     public int EndIdle(int t, int inFlight, WorkerRule rule, int min)
     {
         var ended = 0;
-        foreach (var w in _workers.Where(w => w.ReadyAt <= t && !w.Busy && t - w.LastBusy >= rule.CooldownSeconds).OrderBy(w => w.LastBusy).ToList())
+        foreach (var w in _workers.Where(w => w.ReadyAt <= t && !w.Busy && t - w.LastBusy > rule.CooldownSeconds).OrderBy(w => w.LastBusy).ToList())
         {
             if (Ready(t) <= inFlight + rule.SpareWorkers || _workers.Count <= min) break;
             _workers.Remove(w);
