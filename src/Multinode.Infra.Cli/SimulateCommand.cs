@@ -15,8 +15,18 @@ public static class SimulateCommand
             Description = $"{char.ToUpperInvariant(p.Description[0])}{p.Description[1..]} (default {PropertyValue.FormatNumber(p.Get(PlatformParameters.Default))}).",
         }))];
 
-    public static PlatformParameters Parameters(ParseResult parse, IReadOnlyList<(PlatformParameter Parameter, Option<double?> Option)> options) =>
-        options.Aggregate(PlatformParameters.Default, (p, o) => parse.GetValue(o.Option) is { } v ? o.Parameter.With(p, v) : p);
+    /// <summary>The defaults with the flags given; a value out of range is a usage error naming the flag and the range.</summary>
+    public static PlatformParameters Parameters(ParseResult parse, IReadOnlyList<(PlatformParameter Parameter, Option<double?> Option)> options)
+    {
+        var problems = options
+            .Select(o => parse.GetValue(o.Option) is { } v ? o.Parameter.Check(v) : null)
+            .OfType<string>().ToList();
+        if (problems.Count > 0) throw new ProgramLoadException(string.Join("\nerror: ", problems));
+        return options.Aggregate(PlatformParameters.Default, (p, o) => parse.GetValue(o.Option) is { } v ? o.Parameter.With(p, v) : p);
+    }
+
+    /// <summary>The longest simulation `--seconds` may ask for: the longest trace plus two days to settle.</summary>
+    public const int MaxSeconds = LoadTrace.MaxSeconds + 2 * 86400;
 
     public static Option<string?> LoadOption(string description) => new("--load") { Description = description };
 
@@ -36,6 +46,10 @@ public static class SimulateCommand
             path, stack, load, target, format, plot, seconds,
         };
         foreach (var (_, option) in parameters) command.Options.Add(option);
+        seconds.Validators.Add(r =>
+        {
+            if (r.GetValue(seconds) is { } n and (< 1 or > MaxSeconds)) r.AddError($"--seconds = {n} is outside 1..{MaxSeconds}");
+        });
         command.SetAction(parse => guard(stderr, () => Run(parse.GetValue(path)!, parse.GetValue(stack), parse.GetValue(load)!, parse.GetValue(target),
             parse.GetValue(format)!, parse.GetValue(plot), parse.GetValue(seconds), Parameters(parse, parameters), stdout, stderr)));
         return command;

@@ -239,7 +239,8 @@ internal sealed class AwsModel : PlatformModel
     {
         switch (_kind)
         {
-            case WorkloadKind.Job:
+            // The worker runs one execution and ends its instance (MULTINODE_EXECUTIONS=1 in the user data).
+            case WorkloadKind.Job when _s.OneExecutionPerWorker:
                 ServeJobs(t, _s.MessageWaitSeconds);
                 break;
             case WorkloadKind.Service:

@@ -50,21 +50,34 @@ public sealed record PlatformParameters
     /// <summary>Every parameter with its flag, for the CLI and the docs: one table, so a new parameter cannot miss a flag.</summary>
     public static readonly IReadOnlyList<PlatformParameter> All =
     [
-        new("metric-period", "seconds per CloudWatch datapoint of SQS and group metrics", p => p.MetricPeriodSeconds, (p, v) => p with { MetricPeriodSeconds = (int)v }),
-        new("metric-lag", "seconds after a period before its datapoint can be evaluated", p => p.MetricLagSeconds, (p, v) => p with { MetricLagSeconds = (int)v }),
-        new("basic-monitoring-period", "seconds per EC2 CPU datapoint without detailed monitoring", p => p.BasicMonitoringPeriodSeconds, (p, v) => p with { BasicMonitoringPeriodSeconds = (int)v }),
-        new("tt-scale-out-datapoints", "datapoints above target before target tracking scales out", p => p.TargetTrackingScaleOutDatapoints, (p, v) => p with { TargetTrackingScaleOutDatapoints = (int)v }),
-        new("tt-scale-in-datapoints", "datapoints below target before target tracking scales in", p => p.TargetTrackingScaleInDatapoints, (p, v) => p with { TargetTrackingScaleInDatapoints = (int)v }),
-        new("instance-warmup", "instance warm-up when a target-tracking policy sets none", p => p.DefaultInstanceWarmupSeconds, (p, v) => p with { DefaultInstanceWarmupSeconds = (int)v }),
-        new("instance-boot", "seconds from launch until an EC2 instance serves", p => p.InstanceBootSeconds, (p, v) => p with { InstanceBootSeconds = (int)v }),
-        new("hpa-sync", "seconds between two HPA controller runs", p => p.HpaSyncSeconds, (p, v) => p with { HpaSyncSeconds = (int)v }),
-        new("hpa-tolerance", "usage ratio distance from 1 the HPA ignores", p => p.HpaTolerance, (p, v) => p with { HpaTolerance = v }),
-        new("keda-polling", "KEDA polling interval when the plan sets none", p => p.KedaPollingSeconds, (p, v) => p with { KedaPollingSeconds = (int)v }),
-        new("keda-cooldown", "KEDA cooldownPeriod when the plan sets none", p => p.KedaCooldownSeconds, (p, v) => p with { KedaCooldownSeconds = (int)v }),
-        new("pod-start", "seconds from pod creation until it is ready", p => p.PodStartSeconds, (p, v) => p with { PodStartSeconds = (int)v }),
+        new("metric-period", 1, "seconds per CloudWatch datapoint of SQS and group metrics", p => p.MetricPeriodSeconds, (p, v) => p with { MetricPeriodSeconds = (int)v }),
+        new("metric-lag", 0, "seconds after a period before its datapoint can be evaluated", p => p.MetricLagSeconds, (p, v) => p with { MetricLagSeconds = (int)v }),
+        new("basic-monitoring-period", 1, "seconds per EC2 CPU datapoint without detailed monitoring", p => p.BasicMonitoringPeriodSeconds, (p, v) => p with { BasicMonitoringPeriodSeconds = (int)v }),
+        new("tt-scale-out-datapoints", 1, "datapoints above target before target tracking scales out", p => p.TargetTrackingScaleOutDatapoints, (p, v) => p with { TargetTrackingScaleOutDatapoints = (int)v }),
+        new("tt-scale-in-datapoints", 1, "datapoints below target before target tracking scales in", p => p.TargetTrackingScaleInDatapoints, (p, v) => p with { TargetTrackingScaleInDatapoints = (int)v }),
+        new("instance-warmup", 0, "instance warm-up when a target-tracking policy sets none", p => p.DefaultInstanceWarmupSeconds, (p, v) => p with { DefaultInstanceWarmupSeconds = (int)v }),
+        new("instance-boot", 0, "seconds from launch until an EC2 instance serves", p => p.InstanceBootSeconds, (p, v) => p with { InstanceBootSeconds = (int)v }),
+        new("hpa-sync", 1, "seconds between two HPA controller runs", p => p.HpaSyncSeconds, (p, v) => p with { HpaSyncSeconds = (int)v }),
+        new("hpa-tolerance", 0, "usage ratio distance from 1 the HPA ignores", p => p.HpaTolerance, (p, v) => p with { HpaTolerance = v }),
+        new("keda-polling", 1, "KEDA polling interval when the plan sets none", p => p.KedaPollingSeconds, (p, v) => p with { KedaPollingSeconds = (int)v }),
+        new("keda-cooldown", 1, "KEDA cooldownPeriod when the plan sets none", p => p.KedaCooldownSeconds, (p, v) => p with { KedaCooldownSeconds = (int)v }),
+        new("pod-start", 0, "seconds from pod creation until it is ready", p => p.PodStartSeconds, (p, v) => p with { PodStartSeconds = (int)v }),
     ];
 }
 
-/// <summary>One platform parameter: its flag (without "--"), what it means, and how to read and set it.</summary>
-public sealed record PlatformParameter(string Flag, string Description, Func<PlatformParameters, double> Get,
-    Func<PlatformParameters, double, PlatformParameters> With);
+/// <summary>One platform parameter: its flag (without "--"), the smallest value that makes sense, what it means, and
+/// how to read and set it.</summary>
+public sealed record PlatformParameter(string Flag, double Minimum, string Description, Func<PlatformParameters, double> Get,
+    Func<PlatformParameters, double, PlatformParameters> With)
+{
+    /// <summary>The largest value any parameter takes: a day.</summary>
+    public const double Maximum = 86400;
+
+    /// <summary>Null when <paramref name="value"/> is allowed, else what is wrong with it.</summary>
+    public string? Check(double value) =>
+        !double.IsFinite(value) || value < Minimum || value > Maximum
+            ? $"--{Flag} = {Values.PropertyValue.FormatNumber(value)} is outside {Values.PropertyValue.FormatNumber(Minimum)}..{Values.PropertyValue.FormatNumber(Maximum)}"
+            : Flag != "hpa-tolerance" && value != Math.Floor(value)
+                ? $"--{Flag} = {Values.PropertyValue.FormatNumber(value)} is not a whole number"
+                : null;
+}

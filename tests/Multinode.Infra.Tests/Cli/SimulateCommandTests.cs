@@ -117,6 +117,17 @@ public sealed class SimulateCommandTests : CliFixture
     }
 
     [Fact]
+    public void Simulate_ParameterOutOfRange_ExitsTwoNamingFlagAndRange()
+    {
+        var (code, _, stderr) = Run("simulate", Program, "--load", Seed, "--hpa-sync", "0", "--instance-boot", "1.5");
+        Assert.Equal(2, code);
+        Assert.Equal("error: --instance-boot = 1.5 is not a whole number\nerror: --hpa-sync = 0 is outside 1..86400\n", stderr);
+        (code, _, stderr) = Run("simulate", Program, "--load", Seed, "--seconds", "0");
+        Assert.Equal(2, code);
+        Assert.Contains("--seconds = 0 is outside 1..777600", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Diff_WithLoad_AddsSimulatedWorkerTimeWaitAndCostPerChangedWorkload()
     {
         var (code, stdout, stderr) = Run("diff", Repo.File("examples", "pr-comment", "base"), Repo.File("examples", "pr-comment", "head"),
