@@ -43,6 +43,7 @@ public static class Cli
         root.Subcommands.Add(diff);
         root.Subcommands.Add(schema);
         root.Subcommands.Add(SimulateCommand.Create(path, stack, stdout, stderr, Guard));
+        root.Subcommands.Add(InvokeCommand.Create(stdout, stderr));
 
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
