@@ -27,18 +27,22 @@ public static class Cli
         var headPath = new Argument<string>("HEAD") { Description = "The program after the change: a path, or git:REV:path." };
         var diffFormat = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "markdown" };
         diffFormat.AcceptOnlyFromAmong("markdown", "text", "json");
+        var load = SimulateCommand.LoadOption("Also replay this load trace against both sides and show simulated worker time, wait and cost.");
+        var loadParameters = SimulateCommand.ParameterOptions();
         var diff = new Command("diff", "Compare two versions of a program: settings, child resources, cost and quota use, as a PR comment.")
         {
-            basePath, headPath, stack, diffFormat,
+            basePath, headPath, stack, diffFormat, load,
         };
+        foreach (var (_, option) in loadParameters) diff.Options.Add(option);
         diff.SetAction(parse => Guard(stderr, () => Diff(parse.GetValue(basePath)!, parse.GetValue(headPath)!, parse.GetValue(stack),
-            parse.GetValue(diffFormat)!, stdout, stderr)));
+            parse.GetValue(diffFormat)!, parse.GetValue(load), SimulateCommand.Parameters(parse, loadParameters), stdout, stderr)));
         var schema = new Command("schema", "Print the Pulumi package schema (what schema.json holds) generated from the workload model.");
         schema.SetAction(_ => { stdout.Write(Schema.PackageSchema.Generate()); return Ok; });
         root.Subcommands.Add(validate);
         root.Subcommands.Add(plan);
         root.Subcommands.Add(diff);
         root.Subcommands.Add(schema);
+        root.Subcommands.Add(SimulateCommand.Create(path, stack, stdout, stderr, Guard));
         root.Subcommands.Add(InvokeCommand.Create(stdout, stderr));
 
         var result = root.Parse(args);
@@ -51,7 +55,7 @@ public static class Cli
         return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 
-    private static int Guard(TextWriter stderr, Func<int> action)
+    internal static int Guard(TextWriter stderr, Func<int> action)
     {
         try
         {
@@ -90,7 +94,8 @@ public static class Cli
         return Ok;
     }
 
-    private static int Diff(string basePath, string headPath, string? stack, string format, TextWriter stdout, TextWriter stderr)
+    private static int Diff(string basePath, string headPath, string? stack, string format, string? trace, Simulation.PlatformParameters parameters,
+        TextWriter stdout, TextWriter stderr)
     {
         var (baseProgram, baseFile) = ProgramLoader.Load(basePath, stack);
         var (headProgram, headFile) = ProgramLoader.Load(headPath, stack);
@@ -103,11 +108,23 @@ public static class Cli
             return Invalid;
         }
         var result = PlanDiff.Compute(before.Value!, after.Value!);
+        LoadComparison? simulated = null;
+        if (trace is not null)
+        {
+            try
+            {
+                simulated = LoadComparison.Run(before.Value!, after.Value!, SimulateCommand.ReadTrace(trace), Path.GetFileName(trace), parameters);
+            }
+            catch (Simulation.TraceException e)
+            {
+                return SimulateCommand.PrintTraceProblems(e, trace, stderr);
+            }
+        }
         stdout.Write(format switch
         {
-            "json" => DiffPrinter.Json(result),
-            "text" => DiffPrinter.Text(result, basePath, headPath),
-            _ => DiffPrinter.Markdown(result, basePath, headPath),
+            "json" => DiffPrinter.Json(result, simulated),
+            "text" => DiffPrinter.Text(result, basePath, headPath, simulated),
+            _ => DiffPrinter.Markdown(result, basePath, headPath, simulated),
         });
         return Ok;
     }
@@ -125,7 +142,7 @@ public static class Cli
         return Invalid;
     }
 
-    private static IAnsiConsole Console(TextWriter writer)
+    internal static IAnsiConsole Console(TextWriter writer)
     {
         var redirected = !ReferenceEquals(writer, System.Console.Out) || System.Console.IsOutputRedirected;
         var console = AnsiConsole.Create(new AnsiConsoleSettings

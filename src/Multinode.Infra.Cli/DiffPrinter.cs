@@ -98,7 +98,7 @@ public static class DiffPrinter
         }
     }
 
-    public static string Markdown(PlanDiff diff, string baseName, string headName)
+    public static string Markdown(PlanDiff diff, string baseName, string headName, LoadComparison? load = null)
     {
         // The marker lets a CI job find and update its own comment, even when there is nothing to show.
         if (diff.IsEmpty) return "<!-- multinode-diff --> " + EmptyLine(baseName, headName);
@@ -125,6 +125,12 @@ public static class DiffPrinter
                 md.Append("| setting | before | after |\n| --- | --- | --- |\n");
                 foreach (var c in w.Settings)
                     md.Append("| ").Append(c.Path).Append(" | ").Append(PlanPrinter.Cell(Value(c.Before))).Append(" | ").Append(PlanPrinter.Cell(Value(c.After))).Append(" |\n");
+                md.Append('\n');
+            }
+            if (load?.Rows(w.Name, w.Kind) is { Count: > 0 } simulated)
+            {
+                md.Append("| under load | before | after |\n| --- | --- | --- |\n");
+                foreach (var (label, b, a) in simulated) md.Append("| ").Append(label).Append(" | ").Append(b).Append(" | ").Append(a).Append(" |\n");
                 md.Append('\n');
             }
             var changed = w.Resources.Where(r => r.Kind != ChangeKind.Same).ToList();
@@ -168,6 +174,7 @@ public static class DiffPrinter
             md.Append("| ").Append(label).Append(" | ").Append(b).Append(" | ").Append(a).Append(" | ").Append(change).Append(" |\n");
         md.Append('\n');
         md.Append('_').Append(PlanJson.PricingNote(diff.Head)).Append("_\n\n");
+        if (load is not null) md.Append('_').Append(load.Note).Append("_\n\n");
 
         md.Append("<details><summary>Resource graph</summary>\n\n```mermaid\n").Append(Mermaid(diff)).Append("```\n\n</details>\n");
         return md.ToString();
@@ -225,7 +232,7 @@ public static class DiffPrinter
         return g.ToString();
     }
 
-    public static string Text(PlanDiff diff, string baseName, string headName)
+    public static string Text(PlanDiff diff, string baseName, string headName, LoadComparison? load = null)
     {
         if (diff.IsEmpty) return EmptyLine(baseName, headName);
         var t = new StringBuilder();
@@ -236,6 +243,7 @@ public static class DiffPrinter
             t.Append('\n').Append(w.Kind).Append(" \"").Append(w.Name).Append("\": ").Append(w.Status.ToString().ToLowerInvariant()).Append('\n');
             if (w.Status == WorkloadStatus.Changed)
                 foreach (var c in w.Settings) t.Append("  ~ ").Append(c.Path).Append(": ").Append(Value(c.Before)).Append(" → ").Append(Value(c.After)).Append('\n');
+            foreach (var (label, b, a) in load?.Rows(w.Name, w.Kind) ?? []) t.Append("  ").Append(label).Append(": ").Append(b).Append(" → ").Append(a).Append('\n');
             foreach (var r in w.Resources.Where(r => r.Kind != ChangeKind.Same))
             {
                 var sign = r.Kind switch { ChangeKind.Create => "+", ChangeKind.Delete => "-", ChangeKind.Replace => "+-", _ => "~" };
@@ -250,7 +258,7 @@ public static class DiffPrinter
         return t.ToString();
     }
 
-    public static string Json(PlanDiff diff)
+    public static string Json(PlanDiff diff, LoadComparison? load = null)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -268,6 +276,7 @@ public static class DiffPrinter
                 w.WriteString("kind", Workloads.WorkloadKinds.Token(wd.Kind));
                 w.WriteString("status", wd.Status.ToString().ToLowerInvariant());
                 if (wd.RenamedFrom is not null) w.WriteString("renamedFrom", wd.RenamedFrom);
+                if (load is not null) SimulationPrinter.WriteComparison(w, load, wd.Name);
                 w.WriteStartArray("settings");
                 foreach (var c in wd.Settings) WriteChange(w, c);
                 w.WriteEndArray();

@@ -56,6 +56,10 @@ public sealed record PlanSummary
     /// <summary>Worst-case on-demand USD per hour at maximum scale, when the target can price it.</summary>
     public decimal? MaxHourlyCost { get; init; }
 
+    /// <summary>On-demand USD per worker-hour: an instance's price on AWS, a worker's share of its node on Kubernetes.
+    /// What simulated worker-seconds cost.</summary>
+    public decimal? WorkerHourlyCost { get; init; }
+
     /// <summary>Further facts as label/value pairs, in display order (e.g. instance type and its price).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Facts { get; init; } = [];
 }

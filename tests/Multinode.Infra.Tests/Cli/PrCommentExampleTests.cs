@@ -18,8 +18,11 @@ public sealed class PrCommentExampleTests
     [Fact]
     public void Comment_MatchesTheRenderedDiffOfBaseAndHead()
     {
-        var diff = PlanDiff.Compute(PlanOf("base"), PlanOf("head"));
-        var markdown = DiffPrinter.Markdown(diff, "examples/pr-comment/base", "examples/pr-comment/head");
+        var (before, after) = (PlanOf("base"), PlanOf("head"));
+        var diff = PlanDiff.Compute(before, after);
+        var load = LoadComparison.Run(before, after, Infra.Simulation.LoadTrace.Parse(File.ReadAllText(Repo.File("examples", "pr-comment", "load.csv"))),
+            "load.csv", Infra.Simulation.PlatformParameters.Default);
+        var markdown = DiffPrinter.Markdown(diff, "examples/pr-comment/base", "examples/pr-comment/head", load);
         GoldenFile.AssertFile(Repo.File("examples", "pr-comment", "comment.md"), markdown);
     }
 

@@ -598,7 +598,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 facts.Add(new("load balancer per hour", $"{PlanJson.Dollars(LoadBalancerPricePerHour)} (included; LCU charges are not)"));
             }
             // Trailing zeros of a product (30 × 0.526 = 15.780) would otherwise show in printed plans.
-            return summary with { Facts = facts, MaxHourlyCost = cost / 1.0000000000000000000000000000m };
+            return summary with { Facts = facts, MaxHourlyCost = cost / 1.0000000000000000000000000000m, WorkerHourlyCost = price };
         }
     }
 }

@@ -28,6 +28,12 @@ public sealed class KubernetesTarget : ITarget
     /// <summary>A Deployment's selector is immutable; the pod template, replicas and strategy are not.</summary>
     private static readonly ResourceOptions DeploymentOptions = Named with { ReplaceOnChanges = [.. Identity, "spec.selector"] };
 
+    /// <summary>KEDA's default polling interval (the ScaledObject sets none).</summary>
+    public const int KedaPollingSeconds = 30;
+
+    /// <summary>The HPA controller's default sync period (kube-controller-manager).</summary>
+    public const int HpaSyncSeconds = 15;
+
     public Result<WorkloadPlan> Plan(Workload workload, ProviderConfig config)
     {
         var failures = PodTemplates.Check(workload).Concat(CheckScaling(workload)).ToList();
@@ -134,7 +140,9 @@ public sealed class KubernetesTarget : ITarget
                 Spec = new ScaledObjectSpec
                 {
                     ScaleTargetRef = new ScaleTargetRef { ApiVersion = "apps/v1", Kind = "Deployment", Name = Name },
-                    CooldownPeriod = f.CooldownPeriod,
+                    // Both clocks tick in steps (KEDA polls, the HPA syncs): the last step that saw the load can be
+                    // one interval before the last invocation, so each window gets one interval more (docs/simulation.md).
+                    CooldownPeriod = f.CooldownPeriod + KedaPollingSeconds,
                     MinReplicaCount = f.SpareWorkers,
                     MaxReplicaCount = f.MaxWorkers,
                     Advanced = new ScaledObjectAdvanced
@@ -144,7 +152,7 @@ public sealed class KubernetesTarget : ITarget
                         {
                             Behavior = new V2HorizontalPodAutoscalerBehavior
                             {
-                                ScaleDown = new V2HPAScalingRules { StabilizationWindowSeconds = f.CooldownPeriod },
+                                ScaleDown = new V2HPAScalingRules { StabilizationWindowSeconds = Math.Min(Keda.MaxStabilizationWindowSeconds, f.CooldownPeriod + HpaSyncSeconds) },
                             },
                         },
                         ScalingModifiers = new ScalingModifiers { Formula = formula, Target = "1", MetricType = "AverageValue" },
@@ -322,15 +330,16 @@ public sealed class KubernetesTarget : ITarget
                 .. kindOutputs,
             ]);
             // Cost by the nodes the requests need at maximum scale (assumption stated in NodePacking.PricingNote).
-            decimal? cost = null;
+            decimal? cost = null, perWorker = null;
             if (NodePacking.Cheapest(InstanceCatalog.Default, workload.Resources, workload.MaxWorkers) is { } nodes)
             {
                 _facts.Add(new("nodes at maximum scale",
                     $"{nodes.Nodes.ToString(CultureInfo.InvariantCulture)} × {nodes.Type.Description}, {nodes.WorkersPerNode.ToString(CultureInfo.InvariantCulture)} worker{(nodes.WorkersPerNode == 1 ? "" : "s")} each, ≈ {PlanJson.Dollars(nodes.NodePrice)} per node-hour"));
                 cost = nodes.HourlyCost;
+                perWorker = nodes.NodePrice / nodes.WorkersPerNode;
             }
             return new WorkloadPlan(workload, _resources, outputs,
-                Summaries.AtMaximumScale(workload) with { Facts = _facts, MaxHourlyCost = cost });
+                Summaries.AtMaximumScale(workload) with { Facts = _facts, MaxHourlyCost = cost, WorkerHourlyCost = perWorker });
         }
     }
 }

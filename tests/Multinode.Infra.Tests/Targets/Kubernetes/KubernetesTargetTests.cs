@@ -56,8 +56,8 @@ public sealed class KubernetesTargetTests
         Assert.Equal("square-scaler", scaler.Name);
         Assert.Equal(2, scaler.Number("spec.minReplicaCount"));
         Assert.Equal(20, scaler.Number("spec.maxReplicaCount"));
-        Assert.Equal(300, scaler.Number("spec.cooldownPeriod"));
-        Assert.Equal(300, scaler.Number("spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds"));
+        Assert.Equal(330, scaler.Number("spec.cooldownPeriod"));
+        Assert.Equal(315, scaler.Number("spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds"));
         Assert.Equal("pending + processing + 2", scaler.Text("spec.advanced.scalingModifiers.formula"));
         Assert.Equal("1", scaler.Text("spec.advanced.scalingModifiers.target"));
         Assert.Equal("AverageValue", scaler.Text("spec.advanced.scalingModifiers.metricType"));
@@ -76,7 +76,7 @@ public sealed class KubernetesTargetTests
         var scaler = plan.Child(Keda.ScaledObjectType);
         Assert.Equal("pending + processing", scaler.Text("spec.advanced.scalingModifiers.formula"));
         Assert.Equal(0, scaler.Number("spec.minReplicaCount"));
-        Assert.Equal(60, scaler.Number("spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds"));
+        Assert.Equal(75, scaler.Number("spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds"));
     }
 
     [Fact]

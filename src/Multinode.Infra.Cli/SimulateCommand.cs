@@ -1,0 +1,110 @@
+using System.CommandLine;
+using Multinode.Infra.Planning;
+using Multinode.Infra.Simulation;
+using Multinode.Infra.Values;
+
+namespace Multinode.Infra.Cli;
+
+/// <summary>`multinode simulate PATH --load TRACE`: replays a load trace against the planned autoscaling.</summary>
+public static class SimulateCommand
+{
+    /// <summary>The platform parameters as options, one per <see cref="PlatformParameters.All"/> entry.</summary>
+    public static IReadOnlyList<(PlatformParameter Parameter, Option<double?> Option)> ParameterOptions() =>
+        [.. PlatformParameters.All.Select(p => (p, new Option<double?>("--" + p.Flag)
+        {
+            Description = $"{char.ToUpperInvariant(p.Description[0])}{p.Description[1..]} (default {PropertyValue.FormatNumber(p.Get(PlatformParameters.Default))}).",
+        }))];
+
+    /// <summary>The defaults with the flags given; a value out of range is a usage error naming the flag and the range.</summary>
+    public static PlatformParameters Parameters(ParseResult parse, IReadOnlyList<(PlatformParameter Parameter, Option<double?> Option)> options)
+    {
+        var problems = options
+            .Select(o => parse.GetValue(o.Option) is { } v ? o.Parameter.Check(v) : null)
+            .OfType<string>().ToList();
+        if (problems.Count > 0) throw new ProgramLoadException(string.Join("\nerror: ", problems));
+        return options.Aggregate(PlatformParameters.Default, (p, o) => parse.GetValue(o.Option) is { } v ? o.Parameter.With(p, v) : p);
+    }
+
+    /// <summary>The longest simulation `--seconds` may ask for: the longest trace plus two days to settle.</summary>
+    public const int MaxSeconds = LoadTrace.MaxSeconds + 2 * 86400;
+
+    public static Option<string?> LoadOption(string description) => new("--load") { Description = description };
+
+    public static Command Create(Argument<string> path, Option<string?> stack, TextWriter stdout, TextWriter stderr, Func<TextWriter, Func<int>, int> guard)
+    {
+        var load = LoadOption("CSV trace with the header seconds,workload,demand (docs/simulation.md).");
+        load.Required = true;
+        var target = new Option<string?>("--target") { Description = "Simulate on this target instead of the program's multinode:target." };
+        target.AcceptOnlyFromAmong("aws", "kubernetes");
+        var format = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json", "markdown");
+        var plot = new Option<string?>("--plot") { Description = "Also draw demand, ideal and running over time into FILE.png or FILE.svg." };
+        var seconds = new Option<int?>("--seconds") { Description = "Simulate exactly this many seconds (default: until 60 s after the last change)." };
+        var parameters = ParameterOptions();
+        var command = new Command("simulate", "Replay a load trace against each workload's planned autoscaling: workers, wait, cost and a plot.")
+        {
+            path, stack, load, target, format, plot, seconds,
+        };
+        foreach (var (_, option) in parameters) command.Options.Add(option);
+        seconds.Validators.Add(r =>
+        {
+            if (r.GetValue(seconds) is { } n and (< 1 or > MaxSeconds)) r.AddError($"--seconds = {n} is outside 1..{MaxSeconds}");
+        });
+        command.SetAction(parse => guard(stderr, () => Run(parse.GetValue(path)!, parse.GetValue(stack), parse.GetValue(load)!, parse.GetValue(target),
+            parse.GetValue(format)!, parse.GetValue(plot), parse.GetValue(seconds), Parameters(parse, parameters), stdout, stderr)));
+        return command;
+    }
+
+    /// <summary>Reads a trace file; its problems print with the file name, line and column.</summary>
+    public static LoadTrace ReadTrace(string file)
+    {
+        if (!File.Exists(file)) throw new ProgramLoadException($"{file}: no such load trace");
+        return LoadTrace.Parse(File.ReadAllText(file));
+    }
+
+    public static int PrintTraceProblems(TraceException e, string file, TextWriter stderr)
+    {
+        foreach (var problem in e.Problems) stderr.WriteLine($"{file}: {problem}");
+        stderr.WriteLine($"{file}: {e.Problems.Count} problem{(e.Problems.Count == 1 ? "" : "s")} found; nothing was simulated.");
+        return Cli.Invalid;
+    }
+
+    private static int Run(string path, string? stack, string traceFile, string? target, string format, string? plotFile, int? seconds,
+        PlatformParameters parameters, TextWriter stdout, TextWriter stderr)
+    {
+        var (program, file) = ProgramLoader.Load(path, stack);
+        if (target is not null)
+            program = program with { Config = new PropertyMap(program.Config.Where(c => c.Key != "target").Append(KeyValuePair.Create("target", (PropertyValue)target))) };
+        var result = Planner.Plan(program);
+        if (!result.IsValid) return Cli.PrintFailures(result.Failures, file, stderr);
+        SimulationResult simulation;
+        try
+        {
+            simulation = Simulator.Run(result.Value!, ReadTrace(traceFile), parameters, seconds);
+        }
+        catch (TraceException e)
+        {
+            return PrintTraceProblems(e, traceFile, stderr);
+        }
+        if (plotFile is not null)
+        {
+            try
+            {
+                SimulationPlot.Save(simulation, plotFile);
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"error: {e.Message}");
+                return Cli.Usage;
+            }
+        }
+        var traceName = Path.GetFileName(traceFile);
+        switch (format)
+        {
+            case "json": stdout.Write(SimulationPrinter.Json(simulation)); break;
+            case "markdown": stdout.Write(SimulationPrinter.Markdown(simulation, traceName, plotFile)); break;
+            default: SimulationPrinter.WriteText(simulation, traceName, Cli.Console(stdout)); break;
+        }
+        return Cli.Ok;
+    }
+}

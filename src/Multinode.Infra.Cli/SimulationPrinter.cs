@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Multinode.Infra.Planning;
+using Multinode.Infra.Simulation;
+using Multinode.Infra.Workloads;
+using Spectre.Console;
+
+namespace Multinode.Infra.Cli;
+
+/// <summary>Renders a simulation: JSON (the shape docs/simulation.md documents), text tables, or Markdown.</summary>
+public static class SimulationPrinter
+{
+    /// <summary>Series rows shown in text and Markdown; JSON always has all of them.</summary>
+    public const int MaxRows = 40;
+
+    private static string N(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+
+    public static string Hours(long workerSeconds) => (workerSeconds / 3600.0).ToString("0.00", CultureInfo.InvariantCulture) + " worker-h";
+
+    public static string Money(decimal? amount) => amount is { } a ? PlanJson.Dollars(a) : "n/a";
+
+    /// <summary>Wait in the unit of the workload's demand.</summary>
+    public static string Wait(WorkloadKind kind, double wait) =>
+        kind == WorkloadKind.Service ? $"{N(wait)} core-s" : $"{N(wait)} invocation-s";
+
+    private static string Title(WorkloadSimulation w) => $"{w.Kind} \"{w.Name}\" on {Target(w)}";
+
+    private static string Target(WorkloadSimulation w) => w.Target.ToString().ToLowerInvariant();
+
+    /// <summary>Summary rows: label, simulated, ideal.</summary>
+    public static IEnumerable<(string Label, string Simulated, string Ideal)> SummaryRows(WorkloadSimulation w)
+    {
+        var s = w.Summary;
+        yield return ("worker time", $"{s.WorkerSeconds} worker-s ({Hours(s.WorkerSeconds)})", $"{s.IdealWorkerSeconds} worker-s ({Hours(s.IdealWorkerSeconds)})");
+        yield return ("cost", Money(s.Cost), Money(s.IdealCost));
+        yield return ("wait (demand no running worker served)", Wait(w.Kind, s.WaitSeconds), Wait(w.Kind, 0));
+        yield return ("most workers above ideal", s.MaxAboveIdeal.ToString(CultureInfo.InvariantCulture), "0");
+        yield return ("most workers below ideal", s.MaxBelowIdeal.ToString(CultureInfo.InvariantCulture), "0");
+    }
+
+    public static string Json(SimulationResult simulation)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("workloads");
+            foreach (var workload in simulation.Workloads)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", workload.Name);
+                w.WriteString("kind", workload.Kind.ToString());
+                w.WriteString("target", Target(workload));
+                w.WriteStartArray("series");
+                foreach (var p in workload.Series)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("seconds", p.Seconds);
+                    w.WriteNumber("demand", p.Demand);
+                    w.WriteNumber("ideal", p.Ideal);
+                    w.WriteNumber("desired", p.Desired);
+                    w.WriteNumber("running", p.Running);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                WriteSummary(w, "summary", workload.Summary);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    private static void WriteSummary(Utf8JsonWriter w, string name, SimulationSummary? s)
+    {
+        if (s is null)
+        {
+            w.WriteNull(name);
+            return;
+        }
+        w.WriteStartObject(name);
+        w.WriteNumber("workerSeconds", s.WorkerSeconds);
+        w.WriteNumber("idealWorkerSeconds", s.IdealWorkerSeconds);
+        w.WriteNumber("maxAboveIdeal", s.MaxAboveIdeal);
+        w.WriteNumber("maxBelowIdeal", s.MaxBelowIdeal);
+        w.WriteNumber("waitSeconds", s.WaitSeconds);
+        WriteMoney(w, "cost", s.Cost);
+        WriteMoney(w, "idealCost", s.IdealCost);
+        w.WriteEndObject();
+    }
+
+    /// <summary>A diff's "simulated": {"before": summary, "after": summary} for one workload the trace names.</summary>
+    public static void WriteComparison(Utf8JsonWriter w, LoadComparison load, string workload)
+    {
+        var (before, after) = load.Summaries(workload);
+        if (before is null && after is null) return;
+        w.WriteStartObject("simulated");
+        WriteSummary(w, "before", before);
+        WriteSummary(w, "after", after);
+        w.WriteEndObject();
+    }
+
+    private static void WriteMoney(Utf8JsonWriter w, string name, decimal? amount)
+    {
+        if (amount is { } a) w.WriteNumber(name, PlanJson.Normalize(a));
+        else w.WriteNull(name);
+    }
+
+    private static string Header(SimulationResult simulation, string trace) =>
+        $"{trace} replayed for {simulation.Seconds} s against the planned autoscaling (target {simulation.Target.ToString().ToLowerInvariant()}); " +
+        "running = workers booted and serving, ideal = Multinode's rule per worker. Models and parameters: docs/simulation.md.";
+
+    public static string Markdown(SimulationResult simulation, string trace, string? plot = null)
+    {
+        var md = new StringBuilder();
+        md.Append("## Multinode simulation\n\n").Append(Header(simulation, trace)).Append("\n\n");
+        if (plot is not null) md.Append("![demand, ideal and running over time](").Append(plot).Append(")\n\n");
+        foreach (var w in simulation.Workloads)
+        {
+            md.Append("### ").Append(w.Kind).Append(" `").Append(w.Name).Append("` on ").Append(Target(w)).Append("\n\n");
+            md.Append("| | simulated | ideal |\n| --- | --- | --- |\n");
+            foreach (var (label, simulated, ideal) in SummaryRows(w)) md.Append("| ").Append(label).Append(" | ").Append(simulated).Append(" | ").Append(ideal).Append(" |\n");
+            md.Append('\n');
+            foreach (var d in w.Deviations) md.Append("- ").Append(d).Append('\n');
+            if (w.Deviations.Count == 0) md.Append("- running followed the ideal exactly.\n");
+            md.Append("\n<details><summary>Series (").Append(w.Series.Count).Append(" changes)</summary>\n\n");
+            md.Append("| seconds | demand | ideal | desired | running |\n| ---: | ---: | ---: | ---: | ---: |\n");
+            foreach (var p in w.Series.Take(MaxRows))
+                md.Append("| ").Append(p.Seconds).Append(" | ").Append(N(p.Demand)).Append(" | ").Append(p.Ideal).Append(" | ").Append(p.Desired).Append(" | ").Append(p.Running).Append(" |\n");
+            if (w.Series.Count > MaxRows) md.Append("\n").Append(w.Series.Count - MaxRows).Append(" more rows: `--format json` has them all.\n");
+            md.Append("\n</details>\n\n");
+        }
+        return md.ToString();
+    }
+
+    public static void WriteText(SimulationResult simulation, string trace, IAnsiConsole console)
+    {
+        console.WriteLine(Header(simulation, trace));
+        foreach (var w in simulation.Workloads)
+        {
+            console.WriteLine();
+            console.Write(new Rule($"[bold]{Markup.Escape(Title(w))}[/]") { Justification = Justify.Left });
+            var summary = new Table().AddColumns("", "simulated", "ideal");
+            foreach (var (label, simulated, ideal) in SummaryRows(w)) summary.AddRow(Markup.Escape(label), Markup.Escape(simulated), Markup.Escape(ideal));
+            console.Write(summary);
+            var series = new Table().AddColumns("seconds", "demand", "ideal", "desired", "running");
+            foreach (var p in w.Series.Take(MaxRows))
+                series.AddRow(p.Seconds.ToString(CultureInfo.InvariantCulture), N(p.Demand), p.Ideal.ToString(CultureInfo.InvariantCulture),
+                    p.Desired.ToString(CultureInfo.InvariantCulture), p.Running.ToString(CultureInfo.InvariantCulture));
+            console.Write(series);
+            if (w.Series.Count > MaxRows) console.WriteLine($"{w.Series.Count - MaxRows} more rows: --format json has them all.");
+            foreach (var d in w.Deviations) console.WriteLine("- " + d);
+            if (w.Deviations.Count == 0) console.WriteLine("- running followed the ideal exactly.");
+        }
+    }
+}
+
+/// <summary>The simulated worker time, wait and cost of one trace before and after a change, for `multinode diff --load`.</summary>
+public sealed record LoadComparison(string Trace, SimulationResult Before, SimulationResult After)
+{
+    /// <summary>Simulates both plans over the same length (the longer of the two), each with the trace's workloads it has.</summary>
+    public static LoadComparison Run(Plan before, Plan after, LoadTrace trace, string traceName, PlatformParameters parameters)
+    {
+        var b = Simulator.Run(before, trace.Only(before), parameters);
+        var a = Simulator.Run(after, trace.Only(after), parameters);
+        var seconds = Math.Max(b.Seconds, a.Seconds);
+        return new LoadComparison(traceName, Simulator.Run(before, trace.Only(before), parameters, seconds),
+            Simulator.Run(after, trace.Only(after), parameters, seconds));
+    }
+
+    private static SimulationSummary? Of(SimulationResult s, string workload) => s.Workloads.FirstOrDefault(w => w.Name == workload)?.Summary;
+
+    public (SimulationSummary? Before, SimulationSummary? After) Summaries(string workload) => (Of(Before, workload), Of(After, workload));
+
+    /// <summary>Rows for one workload: label, before, after; none when the trace does not name it.</summary>
+    public IReadOnlyList<(string Label, string Before, string After)> Rows(string workload, WorkloadKind kind)
+    {
+        var b = Of(Before, workload);
+        var a = Of(After, workload);
+        if (b is null && a is null) return [];
+        string Or(SimulationSummary? s, Func<SimulationSummary, string> f) => s is null ? "—" : f(s);
+        return
+        [
+            ("simulated worker time", Or(b, s => SimulationPrinter.Hours(s.WorkerSeconds)), Or(a, s => SimulationPrinter.Hours(s.WorkerSeconds))),
+            ("simulated wait", Or(b, s => SimulationPrinter.Wait(kind, s.WaitSeconds)), Or(a, s => SimulationPrinter.Wait(kind, s.WaitSeconds))),
+            ("simulated cost", Or(b, s => SimulationPrinter.Money(s.Cost)), Or(a, s => SimulationPrinter.Money(s.Cost))),
+        ];
+    }
+
+    public string Note => $"Simulated: `{Trace}` replayed for {After.Seconds} s against each side's planned autoscaling (docs/simulation.md).";
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+
+namespace Multinode.Infra.Simulation;
+
+/// <summary>One step of a load trace: from <see cref="Seconds"/> on, the workload's demand is <see cref="Demand"/>.</summary>
+public sealed record TraceStep(int Seconds, double Demand);
+
+/// <summary>
+/// A load trace: per workload, demand as a step function of time (in-flight invocations for a Function, executions
+/// waiting or running for a Job, CPU cores of work for a Service). Read from CSV with the header
+/// <c>seconds,workload,demand</c>; before a workload's first step its demand is 0.
+/// </summary>
+public sealed record LoadTrace(IReadOnlyDictionary<string, IReadOnlyList<TraceStep>> Workloads)
+{
+    public const string Header = "seconds,workload,demand";
+
+    /// <summary>The longest trace this simulator accepts (one week), so a typo cannot ask for years of seconds.</summary>
+    public const int MaxSeconds = 7 * 86400;
+
+    /// <summary>The last second at which any workload's demand changes.</summary>
+    public int LastChange => Workloads.Values.SelectMany(s => s).Select(s => s.Seconds).DefaultIfEmpty(0).Max();
+
+    /// <summary>Demand of <paramref name="workload"/> at every second of [0, <paramref name="length"/>).</summary>
+    public double[] DemandOf(string workload, int length)
+    {
+        var demand = new double[length];
+        if (!Workloads.TryGetValue(workload, out var steps)) return demand;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var end = i + 1 < steps.Count ? Math.Min(length, steps[i + 1].Seconds) : length;
+            for (var t = steps[i].Seconds; t < end; t++) demand[t] = steps[i].Demand;
+        }
+        return demand;
+    }
+
+    /// <summary>The steps of the workloads <paramref name="plan"/> has (a diff's two sides may differ in workloads).</summary>
+    public LoadTrace Only(Planning.Plan plan) => new(Workloads
+        .Where(w => plan.Workloads.Any(p => p.Workload.Name == w.Key))
+        .ToDictionary(w => w.Key, w => w.Value, StringComparer.Ordinal));
+
+    /// <summary>Parses CSV text; every problem is reported with its line and column, all at once.</summary>
+    public static LoadTrace Parse(string text)
+    {
+        var errors = new List<string>();
+        var steps = new SortedDictionary<string, SortedDictionary<int, double>>(StringComparer.Ordinal);
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var headerSeen = false;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            var number = i + 1;
+            if (line.Length == 0 || line.StartsWith('#')) continue;
+            var fields = line.Split(',');
+            if (!headerSeen)
+            {
+                headerSeen = true;
+                if (string.Join(",", fields.Select(f => f.Trim())) != Header)
+                    errors.Add($"line {number}, column 1: the header must be \"{Header}\", found \"{line}\"");
+                continue;
+            }
+            if (fields.Length != 3)
+            {
+                errors.Add($"line {number}, column 1: expected 3 fields (seconds,workload,demand), found {fields.Length}");
+                continue;
+            }
+            var firstComma = lines[i].IndexOf(',', StringComparison.Ordinal);
+            int[] columnOf = [1, firstComma + 2, lines[i].IndexOf(',', firstComma + 1) + 2];
+            var secondsText = fields[0].Trim();
+            var name = fields[1].Trim();
+            var demandText = fields[2].Trim();
+            var ok = true;
+            if (!int.TryParse(secondsText, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > MaxSeconds)
+            {
+                errors.Add($"line {number}, column {columnOf[0]}: seconds = \"{secondsText}\" is not a whole number of seconds from 0 to {MaxSeconds}");
+                ok = false;
+            }
+            if (name.Length == 0)
+            {
+                errors.Add($"line {number}, column {columnOf[1]}: workload is empty; name a workload of the program");
+                ok = false;
+            }
+            if (!double.TryParse(demandText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var demand) || !double.IsFinite(demand))
+            {
+                errors.Add($"line {number}, column {columnOf[2]}: demand = \"{demandText}\" is not a number ≥ 0");
+                ok = false;
+            }
+            if (!ok) continue;
+            var forWorkload = steps.TryGetValue(name, out var s) ? s : steps[name] = new SortedDictionary<int, double>();
+            if (!forWorkload.TryAdd(seconds, demand))
+                errors.Add($"line {number}, column {columnOf[0]}: workload \"{name}\" already has a step at {seconds} s");
+        }
+        if (!headerSeen) errors.Add($"line 1, column 1: the trace is empty; it needs the header \"{Header}\" and at least one step");
+        if (errors.Count > 0) throw new TraceException(errors);
+        return new LoadTrace(steps.ToDictionary(
+            kv => kv.Key,
+            kv => (IReadOnlyList<TraceStep>)[.. kv.Value.Select(p => new TraceStep(p.Key, p.Value))],
+            StringComparer.Ordinal));
+    }
+}
+
+/// <summary>A trace that cannot be read or does not fit the program; <see cref="Problems"/> name line and column.</summary>
+public sealed class TraceException(IReadOnlyList<string> problems) : Exception(string.Join("\n", problems))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}

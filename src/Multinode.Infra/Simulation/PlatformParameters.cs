@@ -1,0 +1,83 @@
+namespace Multinode.Infra.Simulation;
+
+/// <summary>
+/// What the platforms do that the plan does not say: timings of CloudWatch, EC2 Auto Scaling, the HPA and KEDA, and
+/// how long a worker takes to start. Defaults and their sources are in docs/simulation.md; every value is a flag of
+/// <c>multinode simulate</c>. Values the plan does say (alarm periods, targets, windows, polling) are read from the
+/// planned children instead and are not here.
+/// </summary>
+public sealed record PlatformParameters
+{
+    public static readonly PlatformParameters Default = new();
+
+    /// <summary>Seconds per datapoint of metrics the plan does not give a period for (SQS and group metrics: one minute).</summary>
+    public int MetricPeriodSeconds { get; init; } = 60;
+
+    /// <summary>Seconds after a datapoint's period ends before CloudWatch can evaluate it (metric publication delay).</summary>
+    public int MetricLagSeconds { get; init; } = 60;
+
+    /// <summary>Seconds per datapoint of EC2 CPU utilisation without detailed monitoring (the launch template's
+    /// <c>monitoring.enabled</c> turns one-minute datapoints on).</summary>
+    public int BasicMonitoringPeriodSeconds { get; init; } = 300;
+
+    /// <summary>Consecutive datapoints above target before a target-tracking policy scales out (its managed high alarm).</summary>
+    public int TargetTrackingScaleOutDatapoints { get; init; } = 3;
+
+    /// <summary>Consecutive datapoints below target before a target-tracking policy scales in (its managed low alarm).</summary>
+    public int TargetTrackingScaleInDatapoints { get; init; } = 15;
+
+    /// <summary>Instance warm-up when a target-tracking policy sets none: the group's default cooldown.</summary>
+    public int DefaultInstanceWarmupSeconds { get; init; } = 300;
+
+    /// <summary>Seconds from launch until an EC2 instance has booted, pulled the image and serves.</summary>
+    public int InstanceBootSeconds { get; init; } = 90;
+
+    /// <summary>Seconds between two runs of the HPA controller (kube-controller-manager's sync period).</summary>
+    public int HpaSyncSeconds { get; init; } = 15;
+
+    /// <summary>The HPA ignores a usage ratio within this distance of 1.</summary>
+    public double HpaTolerance { get; init; } = 0.1;
+
+    /// <summary>KEDA's polling interval when the ScaledObject or ScaledJob sets none.</summary>
+    public int KedaPollingSeconds { get; init; } = 30;
+
+    /// <summary>KEDA's cooldownPeriod when the ScaledObject sets none.</summary>
+    public int KedaCooldownSeconds { get; init; } = 300;
+
+    /// <summary>Seconds from a pod's creation until it is ready (scheduled on an existing node, image cached or small).</summary>
+    public int PodStartSeconds { get; init; } = 20;
+
+    /// <summary>Every parameter with its flag, for the CLI and the docs: one table, so a new parameter cannot miss a flag.</summary>
+    public static readonly IReadOnlyList<PlatformParameter> All =
+    [
+        new("metric-period", 1, "seconds per CloudWatch datapoint of SQS and group metrics", p => p.MetricPeriodSeconds, (p, v) => p with { MetricPeriodSeconds = (int)v }),
+        new("metric-lag", 0, "seconds after a period before its datapoint can be evaluated", p => p.MetricLagSeconds, (p, v) => p with { MetricLagSeconds = (int)v }),
+        new("basic-monitoring-period", 1, "seconds per EC2 CPU datapoint without detailed monitoring", p => p.BasicMonitoringPeriodSeconds, (p, v) => p with { BasicMonitoringPeriodSeconds = (int)v }),
+        new("tt-scale-out-datapoints", 1, "datapoints above target before target tracking scales out", p => p.TargetTrackingScaleOutDatapoints, (p, v) => p with { TargetTrackingScaleOutDatapoints = (int)v }),
+        new("tt-scale-in-datapoints", 1, "datapoints below target before target tracking scales in", p => p.TargetTrackingScaleInDatapoints, (p, v) => p with { TargetTrackingScaleInDatapoints = (int)v }),
+        new("instance-warmup", 0, "instance warm-up when a target-tracking policy sets none", p => p.DefaultInstanceWarmupSeconds, (p, v) => p with { DefaultInstanceWarmupSeconds = (int)v }),
+        new("instance-boot", 0, "seconds from launch until an EC2 instance serves", p => p.InstanceBootSeconds, (p, v) => p with { InstanceBootSeconds = (int)v }),
+        new("hpa-sync", 1, "seconds between two HPA controller runs", p => p.HpaSyncSeconds, (p, v) => p with { HpaSyncSeconds = (int)v }),
+        new("hpa-tolerance", 0, "usage ratio distance from 1 the HPA ignores", p => p.HpaTolerance, (p, v) => p with { HpaTolerance = v }),
+        new("keda-polling", 1, "KEDA polling interval when the plan sets none", p => p.KedaPollingSeconds, (p, v) => p with { KedaPollingSeconds = (int)v }),
+        new("keda-cooldown", 1, "KEDA cooldownPeriod when the plan sets none", p => p.KedaCooldownSeconds, (p, v) => p with { KedaCooldownSeconds = (int)v }),
+        new("pod-start", 0, "seconds from pod creation until it is ready", p => p.PodStartSeconds, (p, v) => p with { PodStartSeconds = (int)v }),
+    ];
+}
+
+/// <summary>One platform parameter: its flag (without "--"), the smallest value that makes sense, what it means, and
+/// how to read and set it.</summary>
+public sealed record PlatformParameter(string Flag, double Minimum, string Description, Func<PlatformParameters, double> Get,
+    Func<PlatformParameters, double, PlatformParameters> With)
+{
+    /// <summary>The largest value any parameter takes: a day.</summary>
+    public const double Maximum = 86400;
+
+    /// <summary>Null when <paramref name="value"/> is allowed, else what is wrong with it.</summary>
+    public string? Check(double value) =>
+        !double.IsFinite(value) || value < Minimum || value > Maximum
+            ? $"--{Flag} = {Values.PropertyValue.FormatNumber(value)} is outside {Values.PropertyValue.FormatNumber(Minimum)}..{Values.PropertyValue.FormatNumber(Maximum)}"
+            : Flag != "hpa-tolerance" && value != Math.Floor(value)
+                ? $"--{Flag} = {Values.PropertyValue.FormatNumber(value)} is not a whole number"
+                : null;
+}

@@ -1,0 +1,233 @@
+using System.Globalization;
+using Multinode.Infra.Configuration;
+using Multinode.Infra.Planning;
+using Multinode.Infra.Workloads;
+
+namespace Multinode.Infra.Simulation;
+
+/// <summary>One second where something changed: demand, the ideal worker count, the platform's desired count, or the
+/// workers running (booted and serving).</summary>
+public sealed record SimulationPoint(int Seconds, double Demand, int Ideal, int Desired, int Running);
+
+/// <summary>Totals over the simulated time. Wait is demand no running worker served, summed over seconds (invocation-
+/// seconds for a Function or Job, core-seconds for a Service). Costs are worker-seconds × the plan's per-worker price.</summary>
+public sealed record SimulationSummary(long WorkerSeconds, long IdealWorkerSeconds, int MaxAboveIdeal, int MaxBelowIdeal,
+    double WaitSeconds, decimal? Cost, decimal? IdealCost);
+
+/// <summary>The simulation of one workload: its series, totals, and the deviations from the ideal in words.</summary>
+public sealed record WorkloadSimulation(string Name, WorkloadKind Kind, Target Target, IReadOnlyList<SimulationPoint> Series,
+    SimulationSummary Summary, IReadOnlyList<string> Deviations);
+
+/// <summary>A whole trace replayed against a plan, over [0, <see cref="Seconds"/>).</summary>
+public sealed record SimulationResult(Target Target, int Seconds, PlatformParameters Parameters, IReadOnlyList<WorkloadSimulation> Workloads);
+
+/// <summary>
+/// Replays a load trace against the planned autoscaling of each workload, one second at a time (docs/simulation.md).
+/// Pure and deterministic: same plan, trace and parameters, same result.
+/// </summary>
+public static class Simulator
+{
+    /// <summary>How long after the last change of the trace the platforms get to settle before the simulation stops looking.</summary>
+    public const int SettleSeconds = 4 * 3600;
+
+    /// <summary>Seconds shown after the last change of any series.</summary>
+    public const int TailSeconds = 60;
+
+    /// <summary>Simulates every workload the trace names. <paramref name="seconds"/> fixes the length (so that two
+    /// plans compare over the same time); by default it ends <see cref="TailSeconds"/> after the last change.</summary>
+    public static SimulationResult Run(Plan plan, LoadTrace trace, PlatformParameters parameters, int? seconds = null)
+    {
+        Check(plan, trace);
+        var workloads = plan.Workloads.Where(w => trace.Workloads.ContainsKey(w.Workload.Name)).ToList();
+        var longestCooldown = workloads.Select(w => w.Workload).OfType<FunctionWorkload>().Select(f => f.CooldownPeriod).DefaultIfEmpty(0).Max();
+        var length = seconds ?? trace.LastChange + SettleSeconds + longestCooldown;
+        var runs = workloads.Select(w => Replay(w, plan.Config.Target, trace.DemandOf(w.Workload.Name, length), parameters)).ToList();
+        var end = seconds ?? Math.Min(length, Math.Max(trace.LastChange, runs.Select(r => r.LastChange).DefaultIfEmpty(0).Max()) + TailSeconds);
+        return new SimulationResult(plan.Config.Target, end, parameters, [.. runs.Select(r => r.Cut(end))]);
+    }
+
+    private static void Check(Plan plan, LoadTrace trace)
+    {
+        var problems = new List<string>();
+        var names = plan.Workloads.Select(w => w.Workload.Name).ToList();
+        foreach (var name in trace.Workloads.Keys)
+        {
+            var workload = plan.Workloads.FirstOrDefault(w => w.Workload.Name == name)?.Workload;
+            if (workload is null)
+                problems.Add($"workload \"{name}\" in the trace is not in the program (its workloads: {string.Join(", ", names)})");
+            else if (workload.Kind is WorkloadKind.ScheduledTask or WorkloadKind.Daemon)
+                problems.Add($"{workload.Label} takes no load trace: a {workload.Kind} runs on its schedule or as one process");
+            else if (workload.Kind is WorkloadKind.Function or WorkloadKind.Job)
+            {
+                foreach (var step in trace.Workloads[name].Where(s => s.Demand != Math.Floor(s.Demand)))
+                    problems.Add($"{workload.Label} at {step.Seconds} s: demand = {step.Demand.ToString(CultureInfo.InvariantCulture)} is not a whole number of in-flight invocations");
+            }
+        }
+        if (problems.Count > 0) throw new TraceException(problems);
+    }
+
+    /// <summary>Multinode's own rule, worker count per second (DESIGN section 1).</summary>
+    public static int[] Ideal(Workload workload, double[] demand)
+    {
+        var ideal = new int[demand.Length];
+        static int Whole(double d) => (int)Math.Ceiling(d - 1e-9);
+        switch (workload)
+        {
+            case FunctionWorkload f:
+                // min(maxWorkers, in-flight + spare), and every worker needed in the last cooldownPeriod stays: a sliding
+                // maximum over [t − cooldownPeriod, t].
+                var window = new LinkedList<(int T, int Need)>();
+                for (var t = 0; t < demand.Length; t++)
+                {
+                    var need = Math.Min(f.MaxWorkersLimit, Whole(demand[t]) + f.SpareWorkers);
+                    while (window.Last is { } last && last.Value.Need <= need) window.RemoveLast();
+                    window.AddLast((t, need));
+                    while (window.First!.Value.T < t - f.CooldownPeriod) window.RemoveFirst();
+                    ideal[t] = window.First.Value.Need;
+                }
+                break;
+            case JobWorkload j:
+                for (var t = 0; t < demand.Length; t++) ideal[t] = Math.Min(j.MaxConcurrency, Whole(demand[t]));
+                break;
+            case ServiceWorkload s:
+                for (var t = 0; t < demand.Length; t++)
+                    ideal[t] = Math.Clamp(Whole(demand[t] / (s.Resources.Cpu * s.TargetCpuUtilization)), s.MinReplicas, s.MaxReplicas);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(workload), workload.Kind, "only queue workers and services follow a load");
+        }
+        return ideal;
+    }
+
+    private static (PlatformModel Model, WorkerPool Pool) Model(WorkloadPlan plan, Target target, Signals signals, PlatformParameters p)
+    {
+        var w = plan.Workload;
+        switch (target, w.Kind)
+        {
+            case (Target.Aws, _):
+            {
+                var scaling = PlannedScaling.Aws(plan);
+                var pool = new WorkerPool(AwsModel.Initial(scaling));
+                return (new AwsModel(signals, pool, scaling, p, w.Kind, w.Resources.Cpu), pool);
+            }
+            case (Target.Kubernetes, WorkloadKind.Function):
+            {
+                var scaling = PlannedScaling.Keda(plan, p);
+                var pool = new WorkerPool(KedaModel.Initial(scaling));
+                return (new KedaModel(signals, pool, scaling, p), pool);
+            }
+            case (Target.Kubernetes, WorkloadKind.Job):
+            {
+                var pool = new WorkerPool(0);
+                return (new KedaJobModel(signals, pool, PlannedScaling.KedaJob(plan, p), p), pool);
+            }
+            case (Target.Kubernetes, WorkloadKind.Service):
+            {
+                var scaling = PlannedScaling.Hpa(plan);
+                var pool = new WorkerPool(scaling.Min);
+                return (new HpaCpuModel(signals, pool, scaling, p), pool);
+            }
+            default:
+                throw new ArgumentOutOfRangeException(nameof(plan), w.Kind, "no platform model for this kind");
+        }
+    }
+
+    /// <summary>The per-second record of one workload before it is cut to the simulated length.</summary>
+    private sealed record Trajectory(WorkloadPlan Plan, Target Target, Signals Signals, int[] Ideal, PlatformModel Model)
+    {
+        public int LastChange
+        {
+            get
+            {
+                var last = 0;
+                for (var t = 1; t < Signals.Length; t++)
+                {
+                    if (Signals.Demand[t] != Signals.Demand[t - 1] || Ideal[t] != Ideal[t - 1] ||
+                        Signals.Desired[t] != Signals.Desired[t - 1] || Signals.Ready[t] != Signals.Ready[t - 1])
+                        last = t;
+                }
+                return last;
+            }
+        }
+
+        public WorkloadSimulation Cut(int end)
+        {
+            var s = Signals;
+            var series = new List<SimulationPoint>();
+            for (var t = 0; t < end; t++)
+            {
+                if (t == 0 || t == end - 1 || s.Demand[t] != s.Demand[t - 1] || Ideal[t] != Ideal[t - 1] ||
+                    s.Desired[t] != s.Desired[t - 1] || s.Ready[t] != s.Ready[t - 1])
+                    series.Add(new SimulationPoint(t, s.Demand[t], Ideal[t], s.Desired[t], s.Ready[t]));
+            }
+            long running = 0, ideal = 0;
+            int above = 0, below = 0;
+            double wait = 0;
+            for (var t = 0; t < end; t++)
+            {
+                running += s.Ready[t];
+                ideal += Ideal[t];
+                above = Math.Max(above, s.Ready[t] - Ideal[t]);
+                below = Math.Max(below, Ideal[t] - s.Ready[t]);
+                wait += s.Unserved[t];
+            }
+            var price = Plan.Summary.WorkerHourlyCost;
+            decimal? Cost(long workerSeconds) => price is { } p ? decimal.Round(workerSeconds * p / 3600m, 4) : null;
+            var summary = new SimulationSummary(running, ideal, above, below, Math.Round(wait, 3), Cost(running), Cost(ideal));
+            return new WorkloadSimulation(Plan.Workload.Name, Plan.Workload.Kind, Target, series, summary, Deviations(end));
+        }
+
+        /// <summary>Each stretch where running left the ideal, in words, the longest first (at most six).</summary>
+        private List<string> Deviations(int end)
+        {
+            var s = Signals;
+            var stretches = new List<(int From, int To, int Sign)>();
+            for (var t = 0; t < end;)
+            {
+                var sign = Math.Sign(s.Ready[t] - Ideal[t]);
+                var from = t;
+                while (t < end && Math.Sign(s.Ready[t] - Ideal[t]) == sign) t++;
+                if (sign != 0) stretches.Add((from, t, sign));
+            }
+            string Num(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
+            return [.. stretches
+                .OrderByDescending(x => (x.To - x.From) * Enumerable.Range(x.From, x.To - x.From).Max(t => Math.Abs(s.Ready[t] - Ideal[t])))
+                .Take(6)
+                .OrderBy(x => x.From)
+                .Select(x =>
+                {
+                    var gap = Enumerable.Range(x.From, x.To - x.From).Max(t => Math.Abs(s.Ready[t] - Ideal[t]));
+                    var head = $"running stayed {(x.Sign < 0 ? "below" : "above")} ideal for {x.To - x.From} s from {x.From} s " +
+                        $"(by up to {gap}; demand {Num(s.Demand[x.From])}, ideal {Ideal[x.From]}, running {s.Ready[x.From]})";
+                    var decisions = Model.Decisions.Where(d => d.Seconds >= x.From && d.Seconds <= x.To).ToList();
+                    if (x.Sign > 0)
+                    {
+                        var lower = decisions.FirstOrDefault(d => d.To < d.From);
+                        return lower is null
+                            ? $"{head}: {Model.ScaleInDelay}."
+                            : $"{head}: {lower.Mechanism} lowered desired to {lower.To} at {lower.Seconds} s.";
+                    }
+                    var first = decisions.FirstOrDefault(d => d.To > d.From);
+                    var reach = decisions.FirstOrDefault(d => d.To > d.From && d.To >= Ideal[Math.Min(d.Seconds, end - 1)]) ?? decisions.LastOrDefault(d => d.To > d.From);
+                    if (first is null || reach is null)
+                        return $"{head}: the platform asked for at most {Enumerable.Range(x.From, x.To - x.From).Max(t => s.Desired[t])} workers meanwhile ({Model.ScaleOutDelay}).";
+                    var steps = reach == first ? "" : $" in steps from {first.Seconds} s";
+                    return $"{head}: {reach.Mechanism} raised desired to {reach.To} at {reach.Seconds} s ({reach.Seconds - x.From} s{steps}), then {Model.StartWords}.";
+                })];
+        }
+    }
+
+    private static Trajectory Replay(WorkloadPlan plan, Target target, double[] demand, PlatformParameters p)
+    {
+        var signals = new Signals(demand);
+        var (model, pool) = Model(plan, target, signals, p);
+        for (var t = 0; t < demand.Length; t++)
+        {
+            model.Decide(t);
+            model.Serve(t);
+            signals.Ready[t] = pool.Ready(t);
+            signals.Desired[t] = model.Desired;
+        }
+        return new Trajectory(plan, target, signals, Ideal(plan.Workload, demand), model);
+    }
+}

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using System.Xml.Linq;
+
+namespace Multinode.Infra.Tests.Cli;
+
+public sealed class SimulateCommandTests : CliFixture
+{
+    private static readonly string Program = Repo.File("examples", "aws-inference");
+    private static readonly string Seed = Repo.File("examples", "load", "seed.csv");
+
+    [Fact]
+    public void Simulate_Json_HasTheDocumentedShape()
+    {
+        var (code, stdout, stderr) = Run("simulate", Program, "--load", Seed, "--format", "json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(["workloads"], json.RootElement.EnumerateObject().Select(p => p.Name));
+        var workload = Assert.Single(json.RootElement.GetProperty("workloads").EnumerateArray());
+        Assert.Equal(["name", "kind", "target", "series", "summary"], workload.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("generate", workload.GetProperty("name").GetString());
+        Assert.Equal("Function", workload.GetProperty("kind").GetString());
+        Assert.Equal("aws", workload.GetProperty("target").GetString());
+        var series = workload.GetProperty("series").EnumerateArray().ToList();
+        Assert.All(series, p => Assert.Equal(["seconds", "demand", "ideal", "desired", "running"], p.EnumerateObject().Select(x => x.Name)));
+        Assert.Equal([0, 240, 330, 600, 900, 960, 1019], series.Select(p => p.GetProperty("seconds").GetInt32()));
+        var summary = workload.GetProperty("summary");
+        Assert.Equal(["workerSeconds", "idealWorkerSeconds", "maxAboveIdeal", "maxBelowIdeal", "waitSeconds", "cost", "idealCost"],
+            summary.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(10230, summary.GetProperty("workerSeconds").GetInt64());
+        Assert.Equal(3630, summary.GetProperty("waitSeconds").GetDouble());
+    }
+
+    [Fact]
+    public void Simulate_TargetKubernetes_SimulatesTheSameProgramOnKeda()
+    {
+        var (code, stdout, stderr) = Run("simulate", Program, "--load", Seed, "--target", "kubernetes", "--format", "markdown");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("### Function `generate` on kubernetes", stdout, StringComparison.Ordinal);
+        Assert.Contains("| worker time | 13180 worker-s (3.66 worker-h) | 13620 worker-s (3.78 worker-h) |", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Simulate_Text_ExplainsTheDeviationsInWords()
+    {
+        var (code, stdout, _) = Run("simulate", Program, "--load", Seed);
+        Assert.Equal(0, code);
+        Assert.Contains("generate-track (3 datapoints of 60 s above target, published 60 s after each) raised desired to 15 at 240 s (240 s), then start-up (90 s).",
+            stdout.Replace("\n", " ", StringComparison.Ordinal).Replace("  ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Simulate_ModelFlag_ChangesTheResult()
+    {
+        var (code, stdout, _) = Run("simulate", Program, "--load", Seed, "--format", "json", "--instance-boot", "30", "--metric-lag", "0");
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(stdout);
+        var series = json.RootElement.GetProperty("workloads")[0].GetProperty("series").EnumerateArray();
+        Assert.Equal([0, 180, 210], series.Select(p => p.GetProperty("seconds").GetInt32()).Take(3));
+    }
+
+    [Fact]
+    public void Simulate_PlotPng_IsAPngOfOnePanel()
+    {
+        var file = Path.Combine(Dir, "seed.png");
+        var (code, _, stderr) = Run("simulate", Program, "--load", Seed, "--plot", file);
+        Assert.True(code == 0, stderr);
+        var bytes = File.ReadAllBytes(file);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
+        // IHDR: width and height, big-endian, at bytes 16..23.
+        Assert.Equal(900, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)));
+        Assert.Equal(320, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20)));
+        Assert.InRange(bytes.Length, 10_000, 200_000);
+    }
+
+    [Fact]
+    public void Simulate_PlotSvg_IsSvgWithTheThreeSeriesAndAPanelPerWorkload()
+    {
+        var program = Repo.File("examples", "pr-comment", "head");
+        var file = Path.Combine(Dir, "load.svg");
+        var (code, _, stderr) = Run("simulate", program, "--load", Repo.File("examples", "pr-comment", "load.csv"), "--plot", file);
+        Assert.True(code == 0, stderr);
+        var svg = XDocument.Load(file).Root!;
+        Assert.Equal("svg", svg.Name.LocalName);
+        Assert.Equal("900", svg.Attribute("width")!.Value);
+        Assert.Equal("640", svg.Attribute("height")!.Value);
+        var text = svg.ToString();
+        Assert.InRange(new FileInfo(file).Length, 20_000, 1_000_000);
+        Assert.Contains("running", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Simulate_BadTrace_ExitsOneNamingFileLineAndColumn()
+    {
+        var trace = Path.Combine(Dir, "bad.csv");
+        File.WriteAllText(trace, "seconds,workload,demand\n0,generate,x\n0,nope,1\n");
+        var (code, _, stderr) = Run("simulate", Program, "--load", trace);
+        Assert.Equal(1, code);
+        Assert.Equal($"""
+            {trace}: line 2, column 12: demand = "x" is not a number ≥ 0
+            {trace}: 1 problem found; nothing was simulated.
+
+            """, stderr);
+        File.WriteAllText(trace, "seconds,workload,demand\n0,nope,1\n");
+        (code, _, stderr) = Run("simulate", Program, "--load", trace);
+        Assert.Equal(1, code);
+        Assert.StartsWith($"{trace}: workload \"nope\" in the trace is not in the program (its workloads: generate, finetune", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Simulate_MissingTraceOrBadPlotName_ExitsTwo()
+    {
+        Assert.Equal(2, Run("simulate", Program, "--load", Path.Combine(Dir, "none.csv")).Code);
+        Assert.Equal(2, Run("simulate", Program).Code);
+        var (code, _, stderr) = Run("simulate", Program, "--load", Seed, "--plot", Path.Combine(Dir, "x.gif"));
+        Assert.Equal(2, code);
+        Assert.Contains("must end in .png or .svg", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Simulate_ParameterOutOfRange_ExitsTwoNamingFlagAndRange()
+    {
+        var (code, _, stderr) = Run("simulate", Program, "--load", Seed, "--hpa-sync", "0", "--instance-boot", "1.5");
+        Assert.Equal(2, code);
+        Assert.Equal("error: --instance-boot = 1.5 is not a whole number\nerror: --hpa-sync = 0 is outside 1..86400\n", stderr);
+        (code, _, stderr) = Run("simulate", Program, "--load", Seed, "--seconds", "0");
+        Assert.Equal(2, code);
+        Assert.Contains("--seconds = 0 is outside 1..777600", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Diff_WithLoad_AddsSimulatedWorkerTimeWaitAndCostPerChangedWorkload()
+    {
+        var (code, stdout, stderr) = Run("diff", Repo.File("examples", "pr-comment", "base"), Repo.File("examples", "pr-comment", "head"),
+            "--load", Repo.File("examples", "pr-comment", "load.csv"), "--format", "json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var workloads = json.RootElement.GetProperty("workloads").EnumerateArray().ToDictionary(w => w.GetProperty("name").GetString()!);
+        var embed = workloads["embed"].GetProperty("simulated");
+        Assert.Equal(["before", "after"], embed.EnumerateObject().Select(p => p.Name));
+        // Spare 1 → 2: the head keeps one more worker warm and starts with 2 serving instead of 1.
+        Assert.True(embed.GetProperty("after").GetProperty("waitSeconds").GetDouble() < embed.GetProperty("before").GetProperty("waitSeconds").GetDouble());
+        Assert.False(workloads["nightly-report"].TryGetProperty("simulated", out _));
+    }
+}
