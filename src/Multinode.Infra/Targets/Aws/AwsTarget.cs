@@ -31,7 +31,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
 
     /// <summary>Name prefix of the SQS queues a worker may send replies to (a message's <c>replyTo</c>): the one
     /// permission that cannot name a queue of the workload's own.</summary>
-    public const string ReplyQueuePrefix = "multinode-reply-";
+    public const string ReplyQueuePrefix = "multinode-replies-";
 
     /// <summary>The reply queues' ARN pattern in the role policy.</summary>
     public const string ReplyQueues = "arn:aws:sqs:*:*:" + ReplyQueuePrefix + "*";
@@ -399,7 +399,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 statements.Add(Statement("ConsumeOwnQueue",
                     ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"], Ref(queue, "arn")));
                 // Replies go to the caller's queue (a message's replyTo), which only a naming convention can scope
-                // (docs/aws.md): queues named multinode-reply-*, in any region and account whose queue policy allows it.
+                // (docs/aws.md): queues named multinode-replies-*, in any region and account whose queue policy allows it.
                 statements.Add(Statement("SendReplies", ["sqs:SendMessage"], ReplyQueues));
             }
             switch (workload.Kind)

@@ -116,7 +116,7 @@ public sealed partial class AwsTargetTests
         [
             ("ConsumeOwnQueue", PropertyValue.Strings(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]),
                 new ReferenceValue("square-queue", "arn")),
-            ("SendReplies", PropertyValue.Strings(["sqs:SendMessage"]), PropertyValue.From("arn:aws:sqs:*:*:multinode-reply-*")),
+            ("SendReplies", PropertyValue.Strings(["sqs:SendMessage"]), PropertyValue.From("arn:aws:sqs:*:*:multinode-replies-*")),
             ("OwnGroupLifecycle", PropertyValue.Strings(["autoscaling:SetInstanceProtection", "autoscaling:CompleteLifecycleAction",
                 "autoscaling:RecordLifecycleActionHeartbeat", "autoscaling:TerminateInstanceInAutoScalingGroup"]),
                 new ReferenceValue("square-asg", "arn")),
