@@ -111,7 +111,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
             var (role, profile) = Identity();
             var (sg, lbSg) = SecurityGroups();
             // Images to pull from ECR, whose pull the role must allow: the workload's and, beside a queue, the worker's.
-            IReadOnlyList<EcrImage> ecr = [.. new[] { EcrImage.From(workload.Container.Image), queue is null ? null : EcrImage.From(workerImage) }
+            IReadOnlyList<EcrImage> ecr = [.. new[] { EcrImage.From(workload.Container.Image), WorkerSidecar.Port(workload) is null ? null : EcrImage.From(workerImage) }
                 .OfType<EcrImage>().Distinct()];
             var lt = Add(AwsTypes.LaunchTemplate, "lt", LaunchTemplate(profile, sg, secrets is not null, ecr));
             var (tg, lb) = workload is ServiceWorkload service ? LoadBalancer(service, lbSg!) : (null, null);

@@ -80,9 +80,10 @@ public sealed class KubernetesTarget : ITarget
 
         /// <summary>A Function's or Job's pod: the user's container serving on its port, and the worker sidecar with
         /// the queue's settings.</summary>
-        private V1PodTemplateSpec WorkerPod(int port, string restartPolicy, QueueTriggers queue, WorkerIdentity identity) =>
-            Pod(restartPolicy, [new V1EnvVar { Name = "MULTINODE_PORT", Value = port.ToString(CultureInfo.InvariantCulture) }],
-                (pod, user) => PodTemplates.AddWorker(pod, user, workload, port, queue.WorkerEnv, workerImage, identity.ServiceAccount));
+        private V1PodTemplateSpec WorkerPod(string restartPolicy, QueueTriggers queue, WorkerIdentity identity) =>
+            Pod(restartPolicy,
+                [new V1EnvVar { Name = "MULTINODE_PORT", Value = WorkerSidecar.Port(workload)!.Value.ToString(CultureInfo.InvariantCulture) }],
+                (pod, user) => PodTemplates.AddWorker(pod, user, workload, queue.WorkerEnv, workerImage, identity.ServiceAccount));
 
         /// <summary>The worker's identity: the configured service account or one of its own, allowed exactly what the
         /// worker does with the API, get and patch pods in the namespace (its own pod's deletion cost). Pod names are
@@ -161,7 +162,7 @@ public sealed class KubernetesTarget : ITarget
             var queue = Queue();
             var auth = QueueAuthentication(queue);
             var identity = WorkerRbac();
-            var deployment = Deployment(WorkerPod(f.Port, "Always", queue, identity), replicas: null, strategy: null, [.. identity.Children]);
+            var deployment = Deployment(WorkerPod("Always", queue, identity), replicas: null, strategy: null, [.. identity.Children]);
             // desired = ceil((in-flight + spare) / 1), clamped to spare..maxWorkers by KEDA.
             var formula = f.SpareWorkers > 0 ? $"{queue.InFlight} + {f.SpareWorkers}" : queue.InFlight;
             Add(Keda.ScaledObjectType, $"{Name}-scaler", new KedaScaledObject
@@ -211,7 +212,7 @@ public sealed class KubernetesTarget : ITarget
                         // The worker's wait for its message, then the invocation (which the worker itself cuts at
                         // timeoutSeconds with an error reply).
                         ActiveDeadlineSeconds = WorkerSidecar.JobRunLimitSeconds(j),
-                        Template = WorkerPod(j.Port, "Never", queue, identity),
+                        Template = WorkerPod("Never", queue, identity),
                     },
                     MaxReplicaCount = j.MaxConcurrency,
                     // An update of the ScaledJob must not delete the Jobs that are running.

@@ -199,9 +199,10 @@ internal static class PodTemplates
     /// worker the main container, so the pod completes when the worker exits. Only the worker gets the service
     /// account's token (a projected volume; the pod's automount is off), which may patch pods for pod-deletion-cost.
     /// </summary>
-    public static void AddWorker(V1PodSpec pod, V1Container user, Workload workload, int port, IEnumerable<V1EnvVar> queueEnv,
+    public static void AddWorker(V1PodSpec pod, V1Container user, Workload workload, IEnumerable<V1EnvVar> queueEnv,
         string workerImage, string serviceAccount)
     {
+        var port = WorkerSidecar.Port(workload) ?? throw new ArgumentException($"{workload.Label} runs no worker", nameof(workload));
         user.Ports = [new V1ContainerPort { Name = "http", ContainerPort = port, Protocol = "TCP" }];
         user.ReadinessProbe = new V1Probe
         {
