@@ -44,6 +44,10 @@ internal static class PodTemplates
     /// <summary>Tags and env names that Kubernetes cannot take; all of them, so the user fixes them at once.</summary>
     public static IEnumerable<ValidationFailure> Check(Workload workload)
     {
+        // The user's container is named after the workload; two containers of a pod cannot share a name.
+        if (WorkerSidecar.Port(workload) is not null && workload.Name == WorkerSidecar.ContainerName)
+            yield return new(workload.Label, "name",
+                $"name = {PropertyValue.Quote(workload.Name)} is the worker sidecar's container name in the same pod; choose another name");
         foreach (var (key, value) in workload.Container.Tags)
         {
             var path = $"tags.{key}";

@@ -144,4 +144,13 @@ public sealed partial class KubernetesTargetTests
         var worker = Plan(Workload(WorkloadKind.Function, "square", Function), config).Child(Deployment).Pod("containers[1].image");
         Assert.Equal(PropertyValue.From("registry.example.com/mirror/multinode-worker:0.1.0"), worker);
     }
+
+    [Fact]
+    public void Plan_FunctionNamedLikeTheWorkerContainer_Fails()
+    {
+        var result = Try(Workload(WorkloadKind.Function, "multinode-worker", Function));
+        Assert.Equal(["""Function "multinode-worker": name = "multinode-worker" is the worker sidecar's container name in the same pod; choose another name"""],
+            result.Failures.Select(f => f.ToString()));
+        Assert.True(Try(Workload(WorkloadKind.Daemon, "multinode-worker", Daemon)).IsValid);
+    }
 }
