@@ -307,8 +307,8 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 ("metadataOptions", Obj(
                     ("httpEndpoint", "enabled"),
                     ("httpTokens", "required"),
-                    // Hop limit 1: the boot script and the worker sidecar (host network) reach the instance role; no
-                    // container behind Docker's bridge, the user's included, gets a path to its credentials.
+                    // Hop limit 1: the boot script and the host-network containers (a Function's or Job's worker and
+                    // user container) reach the instance role; no container behind Docker's bridge does.
                     ("httpPutResponseHopLimit", 1),
                     ("instanceMetadataTags", "enabled"))),
                 ("blockDeviceMappings", List(Obj(

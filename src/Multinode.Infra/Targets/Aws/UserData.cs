@@ -8,10 +8,10 @@ namespace Multinode.Infra.Targets.Aws;
 /// The boot script of every instance: it reads what it needs from the instance metadata service (IMDSv2, including
 /// the group's propagated <c>multinode:*</c> tags, which carry the queue URLs and the secrets parameter name), fetches
 /// secret env values from SSM, and runs the workload's container with Docker. A Function or Job also runs the worker
-/// sidecar (<see cref="WorkerSidecar"/>) on the host network; the user's container stays on Docker's bridge with its
-/// port published on 127.0.0.1 only, so it can reach neither the instance role (IMDS hop limit 1) nor be reached
-/// from outside the instance. Kinds that run once (Job, ScheduledTask) end their own instance afterwards, lowering
-/// the group's desired capacity so that it is not replaced.
+/// sidecar (<see cref="WorkerSidecar"/>); both share the host network, so the worker reaches the user's server at
+/// 127.0.0.1:port whatever address the server binds, as in a Kubernetes pod (docs/aws.md says what this costs).
+/// Kinds that run once (Job, ScheduledTask) end their own instance afterwards, lowering the group's desired capacity
+/// so that it is not replaced.
 /// </summary>
 internal static class UserData
 {
@@ -67,7 +67,7 @@ internal static class UserData
         };
         if (workload.Resources.Gpu is not null) run.Add(" --gpus all");
         if (workload is ServiceWorkload service) run.Add($" -p {service.Port}:{service.Port}");
-        if (port is { } p) run.Add($" -p 127.0.0.1:{p}:{p}");
+        if (port is not null) run.Add(" --network host");
         run.Add($" --env-file {EnvFile}");
         run.Add($" -e MULTINODE_KIND={workload.Kind.ToString().ToLowerInvariant()} -e MULTINODE_WORKLOAD={workload.Name}");
         run.Add(" -e MULTINODE_INSTANCE_ID=\"$INSTANCE_ID\" -e MULTINODE_GROUP=\"$GROUP\" -e AWS_REGION=\"$REGION\"");
@@ -115,8 +115,8 @@ internal static class UserData
         return PropertyValue.Concat(lines);
     }
 
-    /// <summary>The worker's <c>docker run</c>: host network (loopback to the container's published port, IMDS at
-    /// hop 1 for the instance role), the shared environment, then the AWS-only variables. Every value is a name,
+    /// <summary>The worker's <c>docker run</c>: host network (the user's server on loopback, IMDS at hop 1 for the
+    /// instance role), the shared environment, then the AWS-only variables. Every value is a name,
     /// a number or a shell variable, so none needs quoting.</summary>
     private static string WorkerRun(Workload workload, bool once, string workerImage)
     {

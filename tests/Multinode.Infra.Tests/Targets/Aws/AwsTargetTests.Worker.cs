@@ -38,13 +38,14 @@ public sealed partial class AwsTargetTests
             " 'ghcr.io/multinode/multinode-worker:0.1.0'",
             Line(script, "docker run -d --restart always --name multinode-worker"));
         Assert.Contains("QUEUE_URL=$(imds tags/instance/multinode:queue-url)\n", script, StringComparison.Ordinal);
-        // The user's container: on the bridge, its port on loopback only, its env and secrets, no queue settings.
+        // The user's container: on the host network too (the worker reaches a server bound to 127.0.0.1), its env
+        // and secrets, no queue settings, no published port.
         var app = Line(script, "docker run -d --restart always --name app");
-        Assert.Contains(" -p 127.0.0.1:8080:8080 --env-file /etc/multinode/env ", app, StringComparison.Ordinal);
+        Assert.Contains(" --network host --env-file /etc/multinode/env ", app, StringComparison.Ordinal);
         Assert.Contains(" -e MULTINODE_PORT=8080", app, StringComparison.Ordinal);
         Assert.Contains(" -e 'MODEL=small'", app, StringComparison.Ordinal);
         Assert.DoesNotContain("QUEUE", app, StringComparison.Ordinal);
-        Assert.DoesNotContain("--network", app, StringComparison.Ordinal);
+        Assert.DoesNotContain(" -p ", app, StringComparison.Ordinal);
         // The drain hook the worker completes has the name the worker is given.
         Assert.Equal("square-drain", plan.Child("square-drain").String("name"));
     }
@@ -60,7 +61,7 @@ public sealed partial class AwsTargetTests
                 port: 9000
             """, AwsPlanning.Config + "\nworkerImage: registry.example.com:5000/tools/multinode-worker@sha256:" + new string('a', 64) + "\n");
         var script = plan.Child("square-lt").UserDataText();
-        Assert.Contains(" -p 127.0.0.1:9000:9000 ", script, StringComparison.Ordinal);
+        Assert.Contains(" -e MULTINODE_PORT=9000 ", Line(script, "docker run -d --restart always --name app"), StringComparison.Ordinal);
         var worker = Line(script, "docker run -d --restart always --name multinode-worker");
         Assert.Contains(" -e MULTINODE_PORT=9000 ", worker, StringComparison.Ordinal);
         Assert.EndsWith($" 'registry.example.com:5000/tools/multinode-worker@sha256:{new string('a', 64)}'", worker, StringComparison.Ordinal);
@@ -103,7 +104,7 @@ public sealed partial class AwsTargetTests
                 """);
             var script = plan.Child("w-lt").UserDataText();
             Assert.DoesNotContain("multinode-worker", script, StringComparison.Ordinal);
-            Assert.DoesNotContain("127.0.0.1:", script, StringComparison.Ordinal);
+            Assert.DoesNotContain("--network host", script, StringComparison.Ordinal);
             Assert.DoesNotContain("MULTINODE_PORT", script, StringComparison.Ordinal);
         }
     }
