@@ -69,6 +69,7 @@ public static class Cli
         var (program, file) = ProgramLoader.Load(path, stack);
         var result = Planner.Plan(program);
         if (!result.IsValid) return PrintFailures(result.Failures, file, stderr);
+        PrintWarnings(result.Value!, stderr);
         stdout.WriteLine($"{file}: {program.Resources.Count} workload(s) and the multinode config are valid.");
         return Ok;
     }
@@ -79,6 +80,7 @@ public static class Cli
         var result = Planner.Plan(program);
         if (!result.IsValid) return PrintFailures(result.Failures, file, stderr);
         var plan = result.Value!;
+        PrintWarnings(plan, stderr);
         switch (format)
         {
             case "json": stdout.Write(PlanJson.Write(plan)); break;
@@ -108,6 +110,12 @@ public static class Cli
             _ => DiffPrinter.Markdown(result, basePath, headPath),
         });
         return Ok;
+    }
+
+    /// <summary>Warnings go to stderr as well as into the plan, so that piped JSON or Markdown stays clean.</summary>
+    private static void PrintWarnings(Plan plan, TextWriter stderr)
+    {
+        foreach (var warning in plan.Warnings) stderr.WriteLine($"warning: {warning}");
     }
 
     public static int PrintFailures(IReadOnlyList<ValidationFailure> failures, string file, TextWriter stderr)

@@ -43,9 +43,9 @@ public static class DiffPrinter
     };
 
     private static string Monthly(decimal? hourly) =>
-        hourly is { } h ? "$" + (h * HoursPerMonth).ToString("#,##0.00", CultureInfo.InvariantCulture) : "n/a";
+        hourly is { } h ? "≈ $" + (h * HoursPerMonth).ToString("#,##0.00", CultureInfo.InvariantCulture) : "n/a";
 
-    private static string Money(decimal? amount) => amount is { } a ? PlanJson.Dollars(decimal.Round(a, 4)) : "n/a";
+    private static string Money(decimal? amount) => amount is { } a ? "≈ " + PlanJson.Dollars(decimal.Round(a, 4)) : "n/a";
 
     private static string Delta(decimal? before, decimal? after)
     {
@@ -59,10 +59,10 @@ public static class DiffPrinter
     {
         var before = PlanJson.Totals(diff.Base);
         var after = PlanJson.Totals(diff.Head);
-        yield return ("worst-case cost per hour", Money(before.MaxHourlyCost), Money(after.MaxHourlyCost), Delta(before.MaxHourlyCost, after.MaxHourlyCost));
+        yield return ($"worst-case cost per hour ({PlanJson.CostBasis})", Money(before.MaxHourlyCost), Money(after.MaxHourlyCost), Delta(before.MaxHourlyCost, after.MaxHourlyCost));
         yield return ($"worst-case cost per month ({HoursPerMonth} h)", Monthly(before.MaxHourlyCost), Monthly(after.MaxHourlyCost),
             before.MaxHourlyCost is { } b && after.MaxHourlyCost is { } a
-                ? (a >= b ? "+" : "−") + Monthly(Math.Abs(a - b))
+                ? (a >= b ? "+" : "−") + Monthly(Math.Abs(a - b))[2..]
                 : "n/a");
         var quotas = diff.Head.Config.Quotas;
         var budget = diff.Head.Config.MaxHourlyCost;
@@ -109,7 +109,8 @@ public static class DiffPrinter
         var after = PlanJson.Totals(diff.Head).MaxHourlyCost;
         md.Append("**").Append(Summary(diff)).Append("**");
         if (before is not null || after is not null)
-            md.Append(" · worst-case cost ").Append(Money(before)).Append("/h → ").Append(Money(after)).Append("/h (").Append(Delta(before, after)).Append("/h)");
+            md.Append(" · worst-case cost ").Append(Money(before)).Append("/h → ").Append(Money(after)).Append("/h (").Append(Delta(before, after))
+                .Append("/h; ").Append(PlanJson.CostBasis).Append(')');
         md.Append("\n\n");
         foreach (var warning in Warnings(diff)) md.Append("> ⚠️ ").Append(warning).Append('\n');
         if (Warnings(diff).Any()) md.Append('\n');
@@ -301,6 +302,7 @@ public static class DiffPrinter
                 {
                     w.WriteNumber("maxHourlyCost", PlanJson.Normalize(decimal.Round(c, 4)));
                     w.WriteNumber("maxMonthlyCost", PlanJson.Normalize(decimal.Round(c * HoursPerMonth, 2)));
+                    w.WriteString("costBasis", $"estimate: {PlanJson.CostBasis}");
                 }
                 w.WriteEndObject();
             }
