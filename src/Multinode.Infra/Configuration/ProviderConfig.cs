@@ -59,7 +59,31 @@ public sealed record KubernetesConfig(string Namespace, QueueKind QueueKind, str
 public sealed record Quotas(double? Cpu, Memory? Memory, int? Gpu);
 
 /// <summary>The provider's configuration, validated, defaults filled in.</summary>
-public sealed record ProviderConfig(Target Target, AwsConfig? Aws, KubernetesConfig Kubernetes, Quotas Quotas, double? MaxHourlyCost);
+public sealed record ProviderConfig(Target Target, AwsConfig? Aws, KubernetesConfig Kubernetes, Quotas Quotas, double? MaxHourlyCost)
+{
+    /// <summary>The worker sidecar's image (<c>multinode:workerImage</c>), run beside every Function and Job container.</summary>
+    public string WorkerImage { get; init; } = WorkerImages.Default;
+}
+
+/// <summary>The worker sidecar's image reference: its default and what counts as a reference.</summary>
+public static partial class WorkerImages
+{
+    /// <summary>The image this repository publishes (github.com/multinode/pulumi-multinode, built from
+    /// src/Multinode.Worker), tagged with the plugin's version: one version, <see cref="Schema.PackageSchema.Version"/>.</summary>
+    public const string Default = "ghcr.io/multinode/multinode-worker:" + Schema.PackageSchema.Version;
+
+    // Docker's reference grammar, simplified: registry[:port]/path components in lowercase, an optional tag, an
+    // optional sha256 digest.
+    [System.Text.RegularExpressions.GeneratedRegex(
+        "^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]{1,5})?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$")]
+    private static partial System.Text.RegularExpressions.Regex Reference();
+
+    /// <summary>Null when <paramref name="text"/> is an image reference, else the end of the failure sentence.</summary>
+    public static string? Check(string text) =>
+        text.Trim().Length == 0 ? "must not be empty: it names the worker sidecar's image, e.g. \"" + Default + "\""
+        : text.Length <= 4096 && Reference().IsMatch(text) ? null
+        : "is not an image reference (registry/repository[:tag][@sha256:digest], lowercase repository), e.g. \"" + Default + "\"";
+}
 
 /// <summary>Declares and reads the <c>multinode:*</c> configuration keys.</summary>
 public static class ProviderConfigReader
@@ -125,6 +149,10 @@ public static class ProviderConfigReader
             ],
         },
         new("maxHourlyCost", InputType.Number, "Most worst-case on-demand USD per hour over all workloads.") { Min = 0 },
+        new("workerImage", InputType.String, "Image of the worker sidecar that runs beside every Function and Job container, takes their queue's messages and posts them to the container's POST /invoke (docs/worker.md); by default the image this repository publishes at the plugin's version.")
+        {
+            Default = WorkerImages.Default, Check = WorkerImages.Check,
+        },
     ];
 
     public static Result<ProviderConfig> Read(PropertyMap config)
@@ -174,7 +202,10 @@ public static class ProviderConfigReader
         };
         var quotas = new Quotas(reader.Number("quotas.cpu"),
             reader.String("quotas.memory") is { } m ? Memory.Parse(m) : null, reader.Integer("quotas.gpu"));
-        return Result<ProviderConfig>.Ok(new ProviderConfig(target.Value, aws, kubernetes, quotas, reader.Number("maxHourlyCost")));
+        return Result<ProviderConfig>.Ok(new ProviderConfig(target.Value, aws, kubernetes, quotas, reader.Number("maxHourlyCost"))
+        {
+            WorkerImage = reader.String("workerImage")!,
+        });
     }
 
     /// <summary>kubernetes.gpuProducts: keys are GPU types (aliases accepted), values label values.</summary>

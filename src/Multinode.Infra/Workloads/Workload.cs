@@ -88,25 +88,33 @@ public abstract record Workload(string Name, Container Container, ResourceReques
     }
 }
 
+/// <summary>A kind whose work arrives through a queue: the worker sidecar (DESIGN section 7) takes each message and
+/// posts it to the user's container on <see cref="Port"/>.</summary>
+public interface IQueueWorkload
+{
+    /// <summary>Where the user's container serves <c>POST /invoke</c>.</summary>
+    int Port { get; }
+}
+
 /// <summary>A warm pool: desired = min(maxWorkers, in-flight + spareWorkers).</summary>
 public sealed record FunctionWorkload(string Name, Container Container, ResourceRequest Resources,
-    int MaxWorkersLimit, int SpareWorkers, int CooldownPeriod) : Workload(Name, Container, Resources)
+    int MaxWorkersLimit, int SpareWorkers, int CooldownPeriod, int Port) : Workload(Name, Container, Resources), IQueueWorkload
 {
     public override WorkloadKind Kind => WorkloadKind.Function;
     public override int MaxWorkers => MaxWorkersLimit;
 
     protected override IEnumerable<(string, PropertyValue)> KindSettings() =>
-        [("maxWorkers", MaxWorkersLimit), ("spareWorkers", SpareWorkers), ("cooldownPeriod", CooldownPeriod)];
+        [("maxWorkers", MaxWorkersLimit), ("spareWorkers", SpareWorkers), ("cooldownPeriod", CooldownPeriod), ("port", Port)];
 }
 
 /// <summary>One fresh worker per execution, at most maxConcurrency at once.</summary>
 public sealed record JobWorkload(string Name, Container Container, ResourceRequest Resources,
-    int MaxConcurrency) : Workload(Name, Container, Resources)
+    int MaxConcurrency, int Port) : Workload(Name, Container, Resources), IQueueWorkload
 {
     public override WorkloadKind Kind => WorkloadKind.Job;
     public override int MaxWorkers => MaxConcurrency;
 
-    protected override IEnumerable<(string, PropertyValue)> KindSettings() => [("maxConcurrency", MaxConcurrency)];
+    protected override IEnumerable<(string, PropertyValue)> KindSettings() => [("maxConcurrency", MaxConcurrency), ("port", Port)];
 }
 
 /// <summary>Identical replicas behind a load balancer, scaled on average CPU.</summary>

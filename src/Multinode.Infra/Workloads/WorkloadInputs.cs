@@ -45,6 +45,14 @@ public static partial class WorkloadInputs
         new("instanceTypes", InputType.StringArray, "AWS only: instance types to use instead of the cheapest catalog match; each must fit the request."),
     ];
 
+    /// <summary>The port the user's container serves on: a Service's load balancer forwards there; a Function's or
+    /// Job's worker sidecar posts each invocation to <c>/invoke</c> there (docs/worker.md).</summary>
+    public static readonly InputSpec Port = new("port", InputType.Integer,
+        "Port the container listens on: a Service's load balancer forwards there; a Function's or Job's worker posts each invocation to POST /invoke there.")
+    {
+        Default = 8080, Min = 1, Max = 65535,
+    };
+
     public static IReadOnlyList<InputSpec> For(WorkloadKind kind) => kind switch
     {
         WorkloadKind.Function =>
@@ -53,11 +61,13 @@ public static partial class WorkloadInputs
             new("maxWorkers", InputType.Integer, "Most workers at once.") { Default = 10, Min = 1, Max = 100 },
             new("spareWorkers", InputType.Integer, "Idle workers kept warm beyond the in-flight invocations (at most maxWorkers).") { Default = 0, Min = 0, Max = 100 },
             new("cooldownPeriod", InputType.Integer, "Seconds a worker stays after its last invocation before it may be scaled in.") { Default = 60, Min = 0, Max = 86400 },
+            Port,
         ],
         WorkloadKind.Job =>
         [
             .. Common,
             new("maxConcurrency", InputType.Integer, "Most executions running at once; each gets a fresh worker.") { Default = 10, Min = 1, Max = 100 },
+            Port,
         ],
         WorkloadKind.Service =>
         [
@@ -65,7 +75,7 @@ public static partial class WorkloadInputs
             new("minReplicas", InputType.Integer, "Fewest replicas (at most maxReplicas).") { Default = 2, Min = 1, Max = 100 },
             new("maxReplicas", InputType.Integer, "Most replicas.") { Default = 10, Min = 1, Max = 100 },
             new("targetCpuUtilization", InputType.Number, "Average CPU utilisation (0.05 to 0.95) the replicas are scaled to hold.") { Default = 0.5, Min = 0.05, Max = 0.95 },
-            new("port", InputType.Integer, "Port the container listens on.") { Default = 8080, Min = 1, Max = 65535 },
+            Port,
             new("healthCheckPath", InputType.String, "HTTP path that answers 2xx when a replica is ready.")
             {
                 Default = "/",

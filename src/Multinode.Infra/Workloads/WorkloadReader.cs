@@ -48,8 +48,10 @@ public static partial class WorkloadReader
         Workload workload = kind switch
         {
             WorkloadKind.Function => new FunctionWorkload(name, container, resources,
-                reader.Integer("maxWorkers")!.Value, reader.Integer("spareWorkers")!.Value, reader.Integer("cooldownPeriod")!.Value),
-            WorkloadKind.Job => new JobWorkload(name, container, resources, reader.Integer("maxConcurrency")!.Value),
+                reader.Integer("maxWorkers")!.Value, reader.Integer("spareWorkers")!.Value, reader.Integer("cooldownPeriod")!.Value,
+                reader.Integer("port")!.Value),
+            WorkloadKind.Job => new JobWorkload(name, container, resources, reader.Integer("maxConcurrency")!.Value,
+                reader.Integer("port")!.Value),
             WorkloadKind.Service => new ServiceWorkload(name, container, resources,
                 reader.Integer("minReplicas")!.Value, reader.Integer("maxReplicas")!.Value,
                 reader.Number("targetCpuUtilization")!.Value, reader.Integer("port")!.Value, reader.String("healthCheckPath")!)

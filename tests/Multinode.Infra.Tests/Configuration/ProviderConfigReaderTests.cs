@@ -15,6 +15,9 @@ public sealed class ProviderConfigReaderTests
     [InlineData("{ target: kubernetes, quotas: { gpu: -1 } }", "provider config: quotas.gpu = -1 is below the minimum of 0")]
     [InlineData("{ target: kubernetes, quotas: { memory: lots } }", "provider config: quotas.memory = \"lots\" is not a memory quantity such as \"512Mi\", \"16Gi\" or \"16 GiB\"")]
     [InlineData("{ target: kubernetes, maxHourlyCost: -5 }", "provider config: maxHourlyCost = -5 is below the minimum of 0")]
+    [InlineData("{ target: kubernetes, workerImage: \"\" }", "provider config: workerImage = \"\" must not be empty: it names the worker sidecar's image, e.g. \"ghcr.io/multinode/multinode-worker:0.1.0\"")]
+    [InlineData("{ target: kubernetes, workerImage: \"Multinode Worker\" }", "provider config: workerImage = \"Multinode Worker\" is not an image reference (registry/repository[:tag][@sha256:digest], lowercase repository), e.g. \"ghcr.io/multinode/multinode-worker:0.1.0\"")]
+    [InlineData("{ target: kubernetes, workerImage: 7 }", "provider config: workerImage = 7 must be a string")]
     [InlineData("{ target: kubernetes, maxHourlyCosts: 5 }", "provider config: maxHourlyCosts is not a property of multinode config; did you mean maxHourlyCost?")]
     public void Read_Invalid_GivesExactMessage(string yaml, string expected) =>
         Assert.Equal([expected], ProviderConfigReader.Read(Yaml.Map(yaml)).Failures.Select(f => f.ToString()));
@@ -34,5 +37,24 @@ public sealed class ProviderConfigReaderTests
         var config = ProviderConfigReader.Read(Yaml.Map("{ target: aws, aws: { subnetIds: \"${vpc.privateSubnetIds}\" } }"));
         Assert.True(config.IsValid, string.Join("\n", config.Failures));
         Assert.Null(config.Value!.Aws!.KnownSubnetCount);
+    }
+
+    [Fact]
+    public void Read_WorkerImage_DefaultsToThePublishedImageAtThePluginVersion()
+    {
+        var config = ProviderConfigReader.Read(Yaml.Map("{ target: kubernetes }")).Value!;
+        Assert.Equal($"ghcr.io/multinode/multinode-worker:{Multinode.Infra.Schema.PackageSchema.Version}", config.WorkerImage);
+    }
+
+    [Theory]
+    [InlineData("multinode-worker")]
+    [InlineData("localhost:5000/multinode-worker:dev")]
+    [InlineData("123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror/multinode-worker:0.1.0")]
+    [InlineData("ghcr.io/multinode/multinode-worker@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]
+    public void Read_WorkerImage_AcceptsImageReferences(string image)
+    {
+        var config = ProviderConfigReader.Read(Yaml.Map($"{{ target: kubernetes, workerImage: \"{image}\" }}"));
+        Assert.True(config.IsValid, string.Join("\n", config.Failures));
+        Assert.Equal(image, config.Value!.WorkerImage);
     }
 }

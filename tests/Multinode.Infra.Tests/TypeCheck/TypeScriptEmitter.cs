@@ -22,6 +22,10 @@ public static partial class TypeScriptEmitter
         return package switch
         {
             "aws" => $"aws.{module.Split('/')[0]}.{name}",
+            // Kubernetes's own API groups (rbac.authorization.k8s.io/v1) are the SDK's first label (k8s.rbac.v1);
+            // other dotted groups are custom resources (keda.sh), which the SDK has no class for.
+            "kubernetes" when module.Split('/')[0].EndsWith(".k8s.io", StringComparison.Ordinal) =>
+                $"k8s.{module.Split('.')[0]}.{module.Split('/')[1]}.{name}",
             "kubernetes" when module.Contains('.', StringComparison.Ordinal) => null,
             "kubernetes" => $"k8s.{module.Replace('/', '.')}.{name}",
             _ => null,

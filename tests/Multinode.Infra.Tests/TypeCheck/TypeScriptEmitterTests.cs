@@ -13,6 +13,7 @@ public sealed class TypeScriptEmitterTests
     [InlineData("kubernetes:apps/v1:Deployment", "k8s.apps.v1.Deployment")]
     [InlineData("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "k8s.autoscaling.v2.HorizontalPodAutoscaler")]
     [InlineData("kubernetes:keda.sh/v1alpha1:ScaledObject", null)]
+    [InlineData("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "k8s.rbac.v1.RoleBinding")]
     public void ClassFor_Token_GivesSdkClass(string token, string? expected) =>
         Assert.Equal(expected, TypeScriptEmitter.ClassFor(token));
 

@@ -43,6 +43,8 @@ public sealed class WorkloadReaderTests
         { "Function", "square", "{ image: app, resources: { cpu: 0 } }", ["Function \"square\": resources.cpu = 0 is below the minimum of 0.1"] },
         { "Function", "square", "{ image: app, resources: { cpu: 500 } }", ["Function \"square\": resources.cpu = 500 is above the limit of 192"] },
         { "Job", "j", "{ image: app, maxConcurrency: 0 }", ["Job \"j\": maxConcurrency = 0 is below the minimum of 1"] },
+        { "Job", "j", "{ image: app, port: 0 }", ["Job \"j\": port = 0 is below the minimum of 1"] },
+        { "Function", "square", "{ image: app, port: 65536 }", ["Function \"square\": port = 65536 is above the limit of 65535"] },
         { "Service", "api", "{ image: app, port: 70000 }", ["Service \"api\": port = 70000 is above the limit of 65535"] },
         { "Service", "api", "{ image: app, targetCpuUtilization: 1.5 }", ["Service \"api\": targetCpuUtilization = 1.5 is above the limit of 0.95"] },
         { "Service", "api", "{ image: app, targetCpuUtilization: 0.01 }", ["Service \"api\": targetCpuUtilization = 0.01 is below the minimum of 0.05"] },
@@ -104,9 +106,16 @@ public sealed class WorkloadReaderTests
     {
         var result = WorkloadReader.Read(WorkloadKind.Function, "square", Yaml.Map("{ image: app }"));
         var function = Assert.IsType<FunctionWorkload>(result.Value);
-        Assert.Equal((10, 0, 60), (function.MaxWorkersLimit, function.SpareWorkers, function.CooldownPeriod));
+        Assert.Equal((10, 0, 60, 8080), (function.MaxWorkersLimit, function.SpareWorkers, function.CooldownPeriod, function.Port));
         Assert.Equal(ResourceRequest.Default, function.Resources);
         Assert.Equal(300, function.Container.TimeoutSeconds);
+    }
+
+    [Fact]
+    public void Read_JobPort_DefaultsTo8080AndKeepsAGivenOne()
+    {
+        Assert.Equal(8080, Assert.IsType<JobWorkload>(WorkloadReader.Read(WorkloadKind.Job, "j", Yaml.Map("{ image: app }")).Value).Port);
+        Assert.Equal(9000, Assert.IsType<JobWorkload>(WorkloadReader.Read(WorkloadKind.Job, "j", Yaml.Map("{ image: app, port: 9000 }")).Value).Port);
     }
 
     [Fact]

@@ -29,6 +29,13 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
     /// <summary>The listener port clients reach a Service on over HTTP (redirected to HTTPS when a certificate is given).</summary>
     public const int ListenerPort = 80;
 
+    /// <summary>Name prefix of the SQS queues a worker may send replies to (a message's <c>replyTo</c>): the one
+    /// permission that cannot name a queue of the workload's own.</summary>
+    public const string ReplyQueuePrefix = "multinode-replies-";
+
+    /// <summary>The reply queues' ARN pattern in the role policy.</summary>
+    public const string ReplyQueues = "arn:aws:sqs:*:*:" + ReplyQueuePrefix + "*";
+
     /// <summary>The HTTPS listener port of a Service with a certificate.</summary>
     public const int HttpsPort = 443;
 
@@ -42,11 +49,11 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
         var failures = new List<ValidationFailure>();
         failures.AddRange(CheckTags(workload));
         failures.AddRange(CheckSecretEnv(workload));
-        failures.AddRange(CheckUserDataSize(workload));
+        failures.AddRange(CheckUserDataSize(workload, config.WorkerImage));
         var choice = InstanceSelection.Choose(workload, catalog);
         failures.AddRange(choice.Failures);
         if (failures.Count > 0) return Result<WorkloadPlan>.Fail(failures);
-        return Result<WorkloadPlan>.Ok(new Builder(workload, aws, choice.Value!, catalog).Build());
+        return Result<WorkloadPlan>.Ok(new Builder(workload, aws, choice.Value!, catalog, config.WorkerImage).Build());
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9+\-=.,_:@]{1,128}$")]
@@ -81,10 +88,10 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
 
     /// <summary>The boot script and the secrets parameter must fit what EC2 and SSM take. Checked when their text is
     /// known: in a preview with unknown parts, the update (which knows them) checks again.</summary>
-    private static IEnumerable<ValidationFailure> CheckUserDataSize(Workload workload)
+    private static IEnumerable<ValidationFailure> CheckUserDataSize(Workload workload, string workerImage)
     {
         var c = workload.Container;
-        if (Known(UserData.Script(workload, c.HasSecretEnv, EcrImage.From(c.Image))) is { } script)
+        if (Known(UserData.Script(workload, c.HasSecretEnv, EcrImage.Pulled(workload, workerImage), workerImage)) is { } script)
         {
             var encoded = (System.Text.Encoding.UTF8.GetByteCount(script) + 2) / 3 * 4;
             if (encoded > MaxUserDataBytes)
@@ -130,7 +137,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
     }
 
     /// <summary>Builds one workload's children in registration order.</summary>
-    private sealed class Builder(Workload workload, AwsConfig aws, InstanceChoice choice, InstanceCatalog catalog)
+    private sealed class Builder(Workload workload, AwsConfig aws, InstanceChoice choice, InstanceCatalog catalog, string workerImage)
     {
         private readonly List<PlannedResource> _resources = [];
         private readonly string _n = workload.Name;
@@ -168,7 +175,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
             var secrets = SecretsParameter();
             var (role, profile) = Identity();
             var (sg, lbSg) = SecurityGroups();
-            var ecr = EcrImage.From(workload.Container.Image);
+            var ecr = EcrImage.Pulled(workload, workerImage);
             var lt = Add(AwsTypes.LaunchTemplate, "lt", LaunchTemplate(profile, sg, secrets is not null, ecr));
             var (tg, lb) = workload is ServiceWorkload service ? LoadBalancer(service, lbSg!) : (null, null);
             var asg = Add(AwsTypes.Group, "asg", Group(lt, queue, secrets, tg));
@@ -325,6 +332,8 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                     // Closes the race between "idle, so unprotected" and "just took a message": an instance chosen
                     // for scale-in may finish its invocation before it goes.
                     Add(AwsTypes.LifecycleHook, "drain", new PropertyMap(
+                        // The worker completes the hook by this name (MULTINODE_LIFECYCLE_HOOK in the boot script).
+                        ("name", UserData.DrainHook(workload)),
                         ("autoscalingGroupName", Ref(asg, "name")),
                         ("lifecycleTransition", "autoscaling:EC2_INSTANCE_TERMINATING"),
                         ("heartbeatTimeout", DrainSeconds(workload.Container.TimeoutSeconds)),
@@ -373,7 +382,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
         /// <summary>100 × utilisation, rounded to hundredths so that 0.65 gives 65 and not 65.00000000000001.</summary>
         public static double CpuTarget(double utilisation) => Math.Round(utilisation * 100, 2);
 
-        private PropertyMap LaunchTemplate(string profile, string sg, bool hasSecrets, EcrImage? ecr)
+        private PropertyMap LaunchTemplate(string profile, string sg, bool hasSecrets, IReadOnlyList<EcrImage> ecr)
         {
             var gpu = workload.Resources.Gpu is not null;
             PropertyValue securityGroups = aws.SecurityGroupIds switch
@@ -392,10 +401,8 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 ("metadataOptions", Obj(
                     ("httpEndpoint", "enabled"),
                     ("httpTokens", "required"),
-                    // One hop: only processes on the host itself reach the metadata service and the role's
-                    // credentials — the boot script and the worker sidecar (issue 13), which runs with host
-                    // networking for that reason. The user's container sits behind Docker's bridge, a second hop,
-                    // so it cannot read the instance role's credentials (docs/aws.md).
+                    // Hop limit 1: the boot script and the host-network containers (a Function's or Job's worker and
+                    // user container) reach the instance role; no container behind Docker's bridge does.
                     ("httpPutResponseHopLimit", 1),
                     ("instanceMetadataTags", "enabled"))),
                 ("blockDeviceMappings", List(Obj(
@@ -406,7 +413,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                         ("encrypted", "true"),
                         ("deleteOnTermination", "true")))))),
                 ("instanceInitiatedShutdownBehavior", "terminate"),
-                ("userData", Text.Base64(UserData.Script(workload, hasSecrets, ecr))),
+                ("userData", Text.Base64(UserData.Script(workload, hasSecrets, ecr, workerImage))),
                 ("updateDefaultVersion", true),
                 ("tagSpecifications", List(Obj(("resourceType", "volume"), ("tags", Tags)))),
                 ("tags", Tags));
@@ -474,21 +481,31 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
             Obj(("key", key), ("value", value), ("propagateAtLaunch", true));
 
         /// <summary>Only what this workload's instances do, on this workload's own resources.</summary>
-        private void RolePolicy(string role, string asg, string? queue, string? secrets, EcrImage? ecr)
+        private void RolePolicy(string role, string asg, string? queue, string? secrets, IReadOnlyList<EcrImage> ecr)
         {
             var statements = new List<PropertyValue>();
             PropertyValue Statement(string sid, IEnumerable<string> actions, PropertyValue resource) =>
                 Obj(("Sid", sid), ("Effect", "Allow"), ("Action", PropertyValue.Strings(actions)), ("Resource", resource));
             if (queue is not null)
             {
+                // The worker sidecar: receive, extend while working, delete when done; the queue's counts for the
+                // per-worker cooldown.
                 statements.Add(Statement("ConsumeOwnQueue",
                     ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"], Ref(queue, "arn")));
+                // Replies go to the caller's queue (a message's replyTo), which only a naming convention can scope
+                // (docs/aws.md): queues named multinode-replies-*, in any region and account whose queue policy allows it.
+                statements.Add(Statement("SendReplies", ["sqs:SendMessage"], ReplyQueues));
             }
             switch (workload.Kind)
             {
                 case WorkloadKind.Function:
-                    statements.Add(Statement("ProtectWhileBusy",
-                        ["autoscaling:SetInstanceProtection", "autoscaling:CompleteLifecycleAction"], Ref(asg, "arn")));
+                    // Protected while busy, the drain hook honoured, the per-worker cooldown's self-termination.
+                    statements.Add(Statement("OwnGroupLifecycle",
+                        ["autoscaling:SetInstanceProtection", "autoscaling:CompleteLifecycleAction",
+                         "autoscaling:RecordLifecycleActionHeartbeat", "autoscaling:TerminateInstanceInAutoScalingGroup"], Ref(asg, "arn")));
+                    // Describe* has no resource-level permissions: AWS requires "*" (docs/aws.md). Read-only; the worker
+                    // reads its own group's in-service count.
+                    statements.Add(Statement("ReadGroupSize", ["autoscaling:DescribeAutoScalingGroups"], "*"));
                     break;
                 case WorkloadKind.Job or WorkloadKind.ScheduledTask:
                     statements.Add(Statement("EndOwnInstance", ["autoscaling:TerminateInstanceInAutoScalingGroup"], Ref(asg, "arn")));
@@ -496,11 +513,12 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
             }
             if (secrets is not null)
                 statements.Add(Statement("ReadOwnSecrets", ["ssm:GetParameter"], Ref(secrets, "arn")));
-            if (ecr is not null)
+            if (ecr.Count > 0)
             {
                 // ecr:GetAuthorizationToken has no resource-level permissions: AWS requires "*" (docs/aws.md).
                 statements.Add(Statement("EcrLogin", ["ecr:GetAuthorizationToken"], "*"));
-                statements.Add(Statement("PullOwnImage", ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], ecr.RepositoryArn));
+                statements.Add(Statement("PullOwnImage", ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                    ecr.Count == 1 ? ecr[0].RepositoryArn : List([.. ecr.Select(e => e.RepositoryArn).Distinct()])));
             }
             if (statements.Count == 0) return;
             Add(AwsTypes.RolePolicy, "policy", new PropertyMap(
@@ -548,7 +566,8 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 ("adjustmentType", "ChangeInCapacity"),
                 ("metricAggregationType", "Minimum"),
                 ("stepAdjustments", QueueScaling.StepsValue(scaling.ScaleInSteps))));
-            Alarm("scale-in-alarm", queueName, group, scaling.ScaleInExpression, "in-service instances beyond in-flight + spare",
+            // A safety net only: each worker ends its own instance after cooldownPeriod of its own idleness.
+            Alarm("scale-in-alarm", queueName, group, scaling.ScaleInExpression, "in-service instances beyond in-flight + spare (safety net)",
                 scaling.ScaleInEvaluationPeriods, scaling.Period, Ref(scaleIn, "arn"));
         }
 

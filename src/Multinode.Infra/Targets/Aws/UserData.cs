@@ -7,8 +7,11 @@ namespace Multinode.Infra.Targets.Aws;
 /// <summary>
 /// The boot script of every instance: it reads what it needs from the instance metadata service (IMDSv2, including
 /// the group's propagated <c>multinode:*</c> tags, which carry the queue URLs and the secrets parameter name), fetches
-/// secret env values from SSM, and runs the workload's container with Docker. Kinds that run once (Job, ScheduledTask)
-/// end their own instance afterwards, lowering the group's desired capacity so that it is not replaced.
+/// secret env values from SSM, and runs the workload's container with Docker. A Function or Job also runs the worker
+/// sidecar (<see cref="WorkerSidecar"/>); both share the host network, so the worker reaches the user's server at
+/// 127.0.0.1:port whatever address the server binds, as in a Kubernetes pod (docs/aws.md says what this costs).
+/// Kinds that run once (Job, ScheduledTask) end their own instance afterwards, lowering the group's desired capacity
+/// so that it is not replaced.
 /// </summary>
 internal static class UserData
 {
@@ -16,18 +19,22 @@ internal static class UserData
     public const string SecretsTag = "multinode:secrets-parameter";
     public const string EnvFile = "/etc/multinode/env";
 
+    /// <summary>Docker name of the user's container.</summary>
+    public const string AppContainer = "app";
+
     /// <summary>How many times a message may be received before SQS moves it to the dead-letter queue.</summary>
     public const int MaxReceives = 5;
 
-    /// <summary>Seconds a Job's worker may wait for its message before it gives up and ends its instance.</summary>
-    public const int JobMessageWaitSeconds = 120;
+    /// <summary>Name of a Function's drain lifecycle hook, which the worker completes. Hook names are unique per group
+    /// only, so a name from the workload's alone cannot collide, and the boot script can carry it as a literal.</summary>
+    public static string DrainHook(Workload workload) => $"{workload.Name}-drain";
 
     /// <summary>The script as plain text (unknown or secret when a part is); the launch template wants it base64.</summary>
-    public static PropertyValue Script(Workload workload, bool hasSecrets, EcrImage? ecr)
+    public static PropertyValue Script(Workload workload, bool hasSecrets, IReadOnlyList<EcrImage> ecr, string workerImage)
     {
         var c = workload.Container;
         var once = workload.Kind is WorkloadKind.Job or WorkloadKind.ScheduledTask;
-        var queue = workload.Kind is WorkloadKind.Function or WorkloadKind.Job;
+        var port = WorkerSidecar.Port(workload);
         var lines = new List<PropertyValue>
         {
             "#!/bin/bash\n",
@@ -51,29 +58,25 @@ internal static class UserData
             lines.Add($"aws ssm get-parameter --region \"$REGION\" --with-decryption --name \"$(imds tags/instance/{SecretsTag})\" " +
                       $"--query Parameter.Value --output text > {EnvFile}\n");
         }
-        if (ecr is not null)
-            lines.AddRange([$"aws ecr get-login-password --region {ecr.Region} | docker login --username AWS --password-stdin ", ecr.Registry, "\n"]);
-        if (queue)
-        {
-            lines.Add($"QUEUE_URL=$(imds tags/instance/{QueueUrlTag})\n");
-        }
+        // The user's image first: where both pull from one registry, a secret image keeps the registry secret.
+        foreach (var image in ecr.OrderByDescending(e => e.Secret).DistinctBy(e => (e.Account, e.Region)))
+            lines.AddRange([$"aws ecr get-login-password --region {image.Region} | docker login --username AWS --password-stdin ", image.Registry, "\n"]);
 
         var run = new List<PropertyValue>
         {
-            once ? "docker run -d --name worker" : "docker run -d --restart always --name worker",
+            once ? $"docker run -d --name {AppContainer}" : $"docker run -d --restart always --name {AppContainer}",
         };
         // The worker gets what it asked for and no more; the instance keeps its reserve for the OS (NodeReserve).
         var memory = workload.Resources.Memory.Bytes.ToString(CultureInfo.InvariantCulture);
         run.Add($" --cpus {workload.Resources.Cpu.ToString("R", CultureInfo.InvariantCulture)} --memory {memory}b --memory-swap {memory}b");
         if (workload.Resources.Gpu is not null) run.Add(" --gpus all");
         if (workload is ServiceWorkload service) run.Add($" -p {service.Port}:{service.Port}");
+        if (port is not null) run.Add(" --network host");
         run.Add($" --env-file {EnvFile}");
         run.Add($" -e MULTINODE_KIND={workload.Kind.ToString().ToLowerInvariant()} -e MULTINODE_WORKLOAD={workload.Name}");
         run.Add(" -e MULTINODE_INSTANCE_ID=\"$INSTANCE_ID\" -e MULTINODE_GROUP=\"$GROUP\" -e AWS_REGION=\"$REGION\"");
         run.Add($" -e MULTINODE_TIMEOUT_SECONDS={c.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)}");
-        if (queue)
-            run.Add(" -e MULTINODE_QUEUE_URL=\"$QUEUE_URL\"");
-        if (workload.Kind == WorkloadKind.Job) run.Add($" -e MULTINODE_EXECUTIONS=1 -e MULTINODE_MESSAGE_WAIT_SECONDS={JobMessageWaitSeconds}");
+        if (port is { } listen) run.Add($" -e MULTINODE_PORT={listen.ToString(CultureInfo.InvariantCulture)}");
         foreach (var (key, value) in c.Env)
         {
             if (value.ContainsSecret) continue;
@@ -96,14 +99,38 @@ internal static class UserData
         run.Add("\n");
         lines.AddRange(run);
 
+        if (port is not null)
+        {
+            lines.Add("# The worker sidecar takes the queue's messages and posts each to the container's POST /invoke; the\n");
+            lines.Add("# secrets and env of the workload are not passed to it.\n");
+            lines.Add($"QUEUE_URL=$(imds tags/instance/{QueueUrlTag})\n");
+            lines.Add(WorkerRun(workload, once, workerImage));
+        }
+
         if (once)
         {
-            var limit = c.TimeoutSeconds + (workload.Kind == WorkloadKind.Job ? JobMessageWaitSeconds : 0);
+            var (waitFor, limit) = port is null
+                ? (AppContainer, c.TimeoutSeconds)
+                : (WorkerSidecar.ContainerName, WorkerSidecar.JobRunLimitSeconds(workload));
             lines.Add($"# One run, at most {limit} s; then this instance ends itself and lowers the desired capacity.\n");
-            lines.Add($"timeout {limit.ToString(CultureInfo.InvariantCulture)}s docker wait worker || docker kill worker\n");
+            lines.Add($"timeout {limit.ToString(CultureInfo.InvariantCulture)}s docker wait {waitFor} || docker kill {waitFor}\n");
             lines.Add("aws autoscaling terminate-instance-in-auto-scaling-group --region \"$REGION\" --instance-id \"$INSTANCE_ID\" --should-decrement-desired-capacity\n");
         }
         return PropertyValue.Concat(lines);
+    }
+
+    /// <summary>The worker's <c>docker run</c>: host network (the user's server on loopback, IMDS at hop 1 for the
+    /// instance role), the shared environment, then the AWS-only variables. Every value is a name,
+    /// a number or a shell variable, so none needs quoting.</summary>
+    private static string WorkerRun(Workload workload, bool once, string workerImage)
+    {
+        var env = WorkerSidecar.Env(workload, "aws").Select(e => $"{e.Name}={e.Value}").ToList();
+        env.AddRange(["MULTINODE_QUEUE_KIND=aws-sqs", "MULTINODE_QUEUE=\"$QUEUE_URL\"", "AWS_REGION=\"$REGION\"",
+            "MULTINODE_INSTANCE_ID=\"$INSTANCE_ID\"", "MULTINODE_GROUP=\"$GROUP\""]);
+        if (workload.Kind == WorkloadKind.Function) env.Add($"MULTINODE_LIFECYCLE_HOOK={DrainHook(workload)}");
+        var restart = once ? "" : " --restart always";
+        return $"docker run -d{restart} --name {WorkerSidecar.ContainerName} --network host" +
+               string.Concat(env.Select(e => $" -e {e}")) + $" {Text.ShellQuote(workerImage)}\n";
     }
 
     /// <summary>The lines of the secrets parameter: <c>KEY=value</c> per secret env value, Docker's env-file format;
@@ -150,6 +177,10 @@ internal sealed partial record EcrImage(string Account, string Region, string Re
     public PropertyValue RepositoryArn => Derived($"arn:aws:ecr:{Region}:{Account}:repository/{Repository}");
 
     private PropertyValue Derived(string text) => Secret ? PropertyValue.Secret(text) : text;
+
+    /// <summary>Images to pull from ECR, whose pull the role must allow: the workload's and, beside a queue, the worker's.</summary>
+    public static IReadOnlyList<EcrImage> Pulled(Workload workload, string workerImage) =>
+        [.. new[] { From(workload.Container.Image), WorkerSidecar.Port(workload) is null ? null : From(workerImage) }.OfType<EcrImage>().Distinct()];
 
     /// <summary>Recognises "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app:tag"; null for other or unknown images.</summary>
     public static EcrImage? From(PropertyValue image)

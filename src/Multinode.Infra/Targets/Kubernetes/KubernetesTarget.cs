@@ -15,7 +15,8 @@ namespace Multinode.Infra.Targets.Kubernetes;
 /// Plans a workload as <c>kubernetes:*</c> children (docs/scaling.md explains each mapping):
 /// Function → Deployment + KEDA ScaledObject; Job → KEDA ScaledJob; Service → Deployment + Service + HPA + PDB;
 /// ScheduledTask → CronJob; Daemon → Deployment of one replica, strategy Recreate. A Secret carries secret env
-/// values and a KEDA TriggerAuthentication the queue credentials, when there are any.
+/// values and a KEDA TriggerAuthentication the queue credentials, when there are any. Function and Job pods run the
+/// worker sidecar, whose ServiceAccount (unless one is configured), Role and RoleBinding are children too.
 /// </summary>
 public sealed class KubernetesTarget : ITarget
 {
@@ -34,11 +35,18 @@ public sealed class KubernetesTarget : ITarget
     /// <summary>The HPA controller's default sync period (kube-controller-manager).</summary>
     public const int HpaSyncSeconds = 15;
 
+    /// <summary>A RoleBinding's roleRef is immutable.</summary>
+    private static readonly ResourceOptions BindingOptions = Named with { ReplaceOnChanges = [.. Identity, "roleRef"] };
+
+    public const string ServiceAccountType = "kubernetes:core/v1:ServiceAccount";
+    public const string RoleType = "kubernetes:rbac.authorization.k8s.io/v1:Role";
+    public const string RoleBindingType = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding";
+
     public Result<WorkloadPlan> Plan(Workload workload, ProviderConfig config)
     {
         var failures = PodTemplates.Check(workload).Concat(CheckScaling(workload)).ToList();
         if (failures.Count > 0) return Result<WorkloadPlan>.Fail(failures);
-        var plan = new WorkloadPlanner(workload, config.Kubernetes);
+        var plan = new WorkloadPlanner(workload, config.Kubernetes, config.WorkerImage);
         plan.EnvSecret();
         var outputs = workload switch
         {
@@ -63,7 +71,7 @@ public sealed class KubernetesTarget : ITarget
     }
 
     /// <summary>The children of one workload, built in registration order.</summary>
-    private sealed class WorkloadPlanner(Workload workload, KubernetesConfig config)
+    private sealed class WorkloadPlanner(Workload workload, KubernetesConfig config, string workerImage)
     {
         private readonly KubernetesBody _body = new();
         private readonly List<PlannedResource> _resources = [];
@@ -91,6 +99,49 @@ public sealed class KubernetesTarget : ITarget
         private V1PodTemplateSpec Pod(string restartPolicy, IEnumerable<V1EnvVar>? env = null, Action<V1PodSpec, V1Container>? shape = null) =>
             PodTemplates.Template(workload, config, _body, env ?? [], restartPolicy, shape);
 
+        /// <summary>A Function's or Job's pod: the user's container serving on its port, and the worker sidecar with
+        /// the queue's settings.</summary>
+        private V1PodTemplateSpec WorkerPod(string restartPolicy, QueueTriggers queue, WorkerIdentity identity) =>
+            Pod(restartPolicy,
+                [new V1EnvVar { Name = "MULTINODE_PORT", Value = WorkerSidecar.Port(workload)!.Value.ToString(CultureInfo.InvariantCulture) }],
+                (pod, user) => PodTemplates.AddWorker(pod, user, workload, queue.WorkerEnv, workerImage, identity.ServiceAccount));
+
+        /// <summary>The worker's identity: the configured service account or one of its own, allowed exactly what the
+        /// worker does with the API, get and patch pods in the namespace (its own pod's deletion cost). Pod names are
+        /// generated, so the Role cannot name the worker's own pod.</summary>
+        private WorkerIdentity WorkerRbac()
+        {
+            var name = $"{Name}-worker";
+            string? account = null;
+            if (config.ServiceAccountName is null)
+                account = Add(ServiceAccountType, name, new V1ServiceAccount
+                {
+                    ApiVersion = "v1",
+                    Kind = "ServiceAccount",
+                    Metadata = Metadata(name),
+                    // Pods of this account mount its token only where asked (the worker's projected volume).
+                    AutomountServiceAccountToken = false,
+                }, K8sJson.Default.V1ServiceAccount, Named);
+            var role = Add(RoleType, $"{name}-role", new V1Role
+            {
+                ApiVersion = "rbac.authorization.k8s.io/v1",
+                Kind = "Role",
+                Metadata = Metadata(name),
+                Rules = [new V1PolicyRule { ApiGroups = [""], Resources = ["pods"], Verbs = ["get", "patch"] }],
+            }, K8sJson.Default.V1Role, Named);
+            var serviceAccount = config.ServiceAccountName ?? name;
+            var binding = Add(RoleBindingType, $"{name}-binding", new V1RoleBinding
+            {
+                ApiVersion = "rbac.authorization.k8s.io/v1",
+                Kind = "RoleBinding",
+                Metadata = Metadata(name),
+                RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = name },
+                Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = serviceAccount, NamespaceProperty = config.Namespace }],
+            }, K8sJson.Default.V1RoleBinding, BindingOptions, account, role);
+            _facts.Add(new("worker", $"{workerImage} as service account {serviceAccount} (pods: get, patch)"));
+            return new WorkerIdentity(serviceAccount, [.. new[] { account, binding }.OfType<string>()]);
+        }
+
         public void EnvSecret()
         {
             if (PodTemplates.EnvSecret(workload, config, _body) is not { } secret) return;
@@ -100,7 +151,7 @@ public sealed class KubernetesTarget : ITarget
 
         /// <summary>A Deployment; <paramref name="replicas"/> is left out when an autoscaler owns it, so that an
         /// update never resets the scale the autoscaler chose.</summary>
-        private string Deployment(V1PodTemplateSpec template, int? replicas, V1DeploymentStrategy? strategy) =>
+        private string Deployment(V1PodTemplateSpec template, int? replicas, V1DeploymentStrategy? strategy, params string[] after) =>
             Add("kubernetes:apps/v1:Deployment", Name, new V1Deployment
             {
                 ApiVersion = "apps/v1",
@@ -113,7 +164,7 @@ public sealed class KubernetesTarget : ITarget
                     Strategy = strategy,
                     Template = template,
                 },
-            }, K8sJson.Default.V1Deployment, DeploymentOptions, _envSecret);
+            }, K8sJson.Default.V1Deployment, DeploymentOptions, [_envSecret, .. after]);
 
         private QueueTriggers Queue()
         {
@@ -131,7 +182,8 @@ public sealed class KubernetesTarget : ITarget
         {
             var queue = Queue();
             var auth = QueueAuthentication(queue);
-            var deployment = Deployment(Pod("Always", queue.WorkerEnv), replicas: null, strategy: null);
+            var identity = WorkerRbac();
+            var deployment = Deployment(WorkerPod("Always", queue, identity), replicas: null, strategy: null, [.. identity.Children]);
             // desired = ceil((in-flight + spare) / 1), clamped to spare..maxWorkers by KEDA.
             var formula = f.SpareWorkers > 0 ? $"{queue.InFlight} + {f.SpareWorkers}" : queue.InFlight;
             Add(Keda.ScaledObjectType, $"{Name}-scaler", new KedaScaledObject
@@ -168,6 +220,7 @@ public sealed class KubernetesTarget : ITarget
         {
             var queue = Queue();
             var auth = QueueAuthentication(queue);
+            var identity = WorkerRbac();
             Add(Keda.ScaledJobType, Name, new KedaScaledJob
             {
                 Metadata = Metadata(),
@@ -179,8 +232,10 @@ public sealed class KubernetesTarget : ITarget
                         Completions = 1,
                         // A failed execution is not rerun by Kubernetes: its message is redelivered by the queue.
                         BackoffLimit = 0,
-                        ActiveDeadlineSeconds = j.Container.TimeoutSeconds,
-                        Template = Pod("Never", queue.WorkerEnv),
+                        // The worker's wait for its message, then the invocation (which the worker itself cuts at
+                        // timeoutSeconds with an error reply).
+                        ActiveDeadlineSeconds = WorkerSidecar.JobRunLimitSeconds(j),
+                        Template = WorkerPod("Never", queue, identity),
                     },
                     MaxReplicaCount = j.MaxConcurrency,
                     // An update of the ScaledJob must not delete the Jobs that are running.
@@ -190,7 +245,7 @@ public sealed class KubernetesTarget : ITarget
                     ScalingStrategy = new ScaledJobScalingStrategy { Strategy = "default", MultipleScalersCalculation = "sum" },
                     Triggers = queue.Triggers,
                 },
-            }, KedaJsonContext.Default.KedaScaledJob, Named, _envSecret, auth);
+            }, KedaJsonContext.Default.KedaScaledJob, Named, [_envSecret, auth, .. identity.Children]);
             _facts.Add(new("scaling", $"KEDA: one Job per message, at most {j.MaxConcurrency} at once"));
             return new PropertyMap(("queue", queue.Queue));
         }
@@ -343,3 +398,6 @@ public sealed class KubernetesTarget : ITarget
         }
     }
 }
+
+/// <summary>The service account worker pods run as, and the children that must exist before such a pod.</summary>
+internal sealed record WorkerIdentity(string ServiceAccount, IReadOnlyList<string> Children);

@@ -44,6 +44,10 @@ internal static class PodTemplates
     /// <summary>Tags and env names that Kubernetes cannot take; all of them, so the user fixes them at once.</summary>
     public static IEnumerable<ValidationFailure> Check(Workload workload)
     {
+        // The user's container is named after the workload; two containers of a pod cannot share a name.
+        if (WorkerSidecar.Port(workload) is not null && workload.Name == WorkerSidecar.ContainerName)
+            yield return new(workload.Label, "name",
+                $"name = {PropertyValue.Quote(workload.Name)} is the worker sidecar's container name in the same pod; choose another name");
         foreach (var (key, value) in workload.Container.Tags)
         {
             var path = $"tags.{key}";
@@ -195,6 +199,95 @@ internal static class PodTemplates
             Spec = pod,
         };
     }
+
+    /// <summary>The worker sidecar's requests = limits: small, and equal so that the pod keeps Guaranteed QoS.</summary>
+    public static readonly ResourceRequest WorkerResources = new(0.1, Memory.Parse("128Mi"), null);
+
+    /// <summary>Where in-cluster clients look for the service account token, CA and namespace.</summary>
+    public const string TokenPath = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+    private const string TokenVolume = "multinode-worker-token";
+
+    /// <summary>
+    /// Adds the worker sidecar (DESIGN section 7) to a Function's or Job's pod. The user's container serves
+    /// POST /invoke on its port (readiness: the port accepts connections) and gets no queue settings; the worker gets
+    /// the queue's, the shared ones (<see cref="WorkerSidecar.Env"/>) and its pod's name and namespace. A Job's user
+    /// container becomes a native sidecar (an init container with restartPolicy Always, Kubernetes ≥ 1.29) and the
+    /// worker the main container, so the pod completes when the worker exits. Only the worker gets the service
+    /// account's token (a projected volume; the pod's automount is off), which may patch pods for pod-deletion-cost.
+    /// </summary>
+    public static void AddWorker(V1PodSpec pod, V1Container user, Workload workload, IEnumerable<V1EnvVar> queueEnv,
+        string workerImage, string serviceAccount)
+    {
+        var port = WorkerSidecar.Port(workload) ?? throw new ArgumentException($"{workload.Label} runs no worker", nameof(workload));
+        user.Ports = [new V1ContainerPort { Name = "http", ContainerPort = port, Protocol = "TCP" }];
+        user.ReadinessProbe = new V1Probe
+        {
+            TcpSocket = new V1TCPSocketAction { Port = "http" },
+            PeriodSeconds = 5,
+            FailureThreshold = 3,
+        };
+        var env = WorkerSidecar.Env(workload, "kubernetes").Select(e => new V1EnvVar { Name = e.Name, Value = e.Value }).ToList();
+        env.AddRange(queueEnv);
+        env.Add(FieldEnv("MULTINODE_POD_NAME", "metadata.name"));
+        env.Add(FieldEnv("MULTINODE_POD_NAMESPACE", "metadata.namespace"));
+        var worker = new V1Container
+        {
+            Name = WorkerSidecar.ContainerName,
+            Image = workerImage,
+            Env = env,
+            Resources = Resources(WorkerResources),
+            SecurityContext = new V1SecurityContext
+            {
+                AllowPrivilegeEscalation = false,
+                // The worker writes nothing: its root file system is read-only whatever the workload's setting.
+                ReadOnlyRootFilesystem = true,
+                Capabilities = new V1Capabilities { Drop = ["ALL"] },
+            },
+            VolumeMounts = [new V1VolumeMount { Name = TokenVolume, MountPath = TokenPath, ReadOnlyProperty = true }],
+        };
+        pod.ServiceAccountName = serviceAccount;
+        pod.AutomountServiceAccountToken = false;
+        pod.Volumes = [.. pod.Volumes ?? [], TokenProjection()];
+        if (workload.Kind == WorkloadKind.Job)
+        {
+            user.RestartPolicy = "Always";
+            pod.InitContainers = [user];
+            pod.Containers = [worker];
+        }
+        else
+        {
+            pod.Containers = [user, worker];
+        }
+    }
+
+    private static V1EnvVar FieldEnv(string name, string path) =>
+        new() { Name = name, ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = path } } };
+
+    /// <summary>What automounting would give every container (a bound token, the cluster CA, the namespace), for the
+    /// worker alone.</summary>
+    private static V1Volume TokenProjection() => new()
+    {
+        Name = TokenVolume,
+        Projected = new V1ProjectedVolumeSource
+        {
+            Sources =
+            [
+                new V1VolumeProjection { ServiceAccountToken = new V1ServiceAccountTokenProjection { Path = "token", ExpirationSeconds = 3607 } },
+                new V1VolumeProjection
+                {
+                    ConfigMap = new V1ConfigMapProjection { Name = "kube-root-ca.crt", Items = [new V1KeyToPath { Key = "ca.crt", Path = "ca.crt" }] },
+                },
+                new V1VolumeProjection
+                {
+                    DownwardAPI = new V1DownwardAPIProjection
+                    {
+                        Items = [new V1DownwardAPIVolumeFile { Path = "namespace", FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.namespace" } }],
+                    },
+                },
+            ],
+        },
+    };
 
     /// <summary>The user's env in declared order (secret values by reference to the env Secret), then Multinode's
     /// own variables that the user did not set.</summary>

@@ -31,7 +31,7 @@ public sealed partial class AwsTargetTests
     }
 
     [Fact]
-    public void RolePolicies_UseWildcardResourceOnlyForEcrLogin()
+    public void RolePolicies_UseWildcardResourceOnlyForActionsWithoutResourceLevelPermissions()
     {
         var statements = AllChildren().Where(r => r.Type == "aws:iam/rolePolicy:RolePolicy")
             .SelectMany(r => ((ArrayValue)r.At("policy.Statement")!).Items).ToList();
@@ -39,10 +39,20 @@ public sealed partial class AwsTargetTests
         foreach (var statement in statements)
         {
             var resource = AwsPlanning.At(statement, "Resource");
-            if (resource is StringValue { Value: var text } && text.Contains('*', StringComparison.Ordinal))
+            if (resource is StringValue { Value: "*" })
             {
-                // The one documented exception (docs/aws.md): GetAuthorizationToken has no resource-level permissions.
-                Assert.Equal(PropertyValue.Strings(["ecr:GetAuthorizationToken"]), AwsPlanning.At(statement, "Action"));
+                // The documented exceptions (docs/aws.md): actions without resource-level permissions.
+                Assert.Contains(AwsPlanning.At(statement, "Action"), new[]
+                {
+                    PropertyValue.Strings(["ecr:GetAuthorizationToken"]),
+                    PropertyValue.Strings(["autoscaling:DescribeAutoScalingGroups"]),
+                });
+            }
+            else if (resource is StringValue { Value: var text } && text.Contains('*', StringComparison.Ordinal))
+            {
+                // Replies go to the caller's queue, scoped by its name (docs/aws.md).
+                Assert.Equal(Multinode.Infra.Targets.Aws.AwsTarget.ReplyQueues, text);
+                Assert.Equal(PropertyValue.Strings(["sqs:SendMessage"]), AwsPlanning.At(statement, "Action"));
             }
             Assert.DoesNotContain("*", ((ArrayValue)AwsPlanning.At(statement, "Action")!).Items.Select(a => ((StringValue)a).Value).SelectMany(a => a.Split(':')[1..]));
         }
@@ -63,6 +73,7 @@ public sealed partial class AwsTargetTests
                     {
                         case ReferenceValue r: Assert.Contains(r.Resource, own); break;
                         case StringValue { Value: "*" }: break;
+                        case StringValue { Value: Multinode.Infra.Targets.Aws.AwsTarget.ReplyQueues }: break;
                         case StringValue s: Assert.StartsWith("arn:aws:ecr:", s.Value, StringComparison.Ordinal); break;
                         case var other: Assert.Fail($"{policy.Name}: unexpected resource {other?.ToJson()}"); break;
                     }
@@ -80,6 +91,8 @@ public sealed partial class AwsTargetTests
         {
             Assert.Equal("required", lt.String("metadataOptions.httpTokens"));
             Assert.Equal("enabled", lt.String("metadataOptions.httpEndpoint"));
+            // Only the host (boot script, worker sidecar on the host network) reaches the instance role.
+            Assert.Equal(1, lt.Number("metadataOptions.httpPutResponseHopLimit"));
             var devices = ((ArrayValue)lt.At("blockDeviceMappings")!).Items;
             Assert.NotEmpty(devices);
             Assert.All(devices, d => Assert.Equal(PropertyValue.From("true"), AwsPlanning.At(d, "ebs.encrypted")));

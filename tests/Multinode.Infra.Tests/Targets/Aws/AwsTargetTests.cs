@@ -25,14 +25,14 @@ public sealed partial class AwsTargetTests
     }
 
     [Fact]
-    public void Plan_Function_ScalesInOnlyAfterCooldownOfExcess()
+    public void Plan_Function_SafetyNetScalesInOnlyAfterTwiceTheCooldownOfExcess()
     {
         var plan = AwsPlanning.PlanOne(Function);
         var alarm = plan.Child("square-scale-in-alarm");
         Assert.Equal(60, alarm.Number("metricQueries.0.metric.period"));
-        Assert.Equal(5, alarm.Number("evaluationPeriods"));
-        Assert.Equal(5, alarm.Number("datapointsToAlarm"));
-        Assert.Equal(300, alarm.Number("evaluationPeriods") * alarm.Number("metricQueries.0.metric.period"));
+        Assert.Equal(10, alarm.Number("evaluationPeriods"));
+        Assert.Equal(10, alarm.Number("datapointsToAlarm"));
+        Assert.Equal(600, alarm.Number("evaluationPeriods") * alarm.Number("metricQueries.0.metric.period"));
         Assert.Equal("GreaterThanOrEqualToThreshold", alarm.String("comparisonOperator"));
         Assert.Equal(1, alarm.Number("threshold"));
         Assert.Equal("FILL(workers, 0) - (FILL(visible, 0) + FILL(inflight, 0) + 2)", alarm.String("metricQueries.3.expression"));
@@ -111,11 +111,13 @@ public sealed partial class AwsTargetTests
 
     [Theory]
     [InlineData(0, 60, 1)]
-    [InlineData(45, 60, 1)]
-    [InlineData(61, 60, 2)]
-    [InlineData(3600, 60, 60)]
-    [InlineData(86400, 300, 288)]
-    public void Plan_Cooldown_RoundsUpToWholePeriods(int cooldown, int period, int periods)
+    [InlineData(30, 60, 1)]
+    [InlineData(31, 60, 2)]
+    [InlineData(1800, 60, 60)]
+    [InlineData(1801, 300, 13)]
+    [InlineData(43200, 300, 288)]
+    [InlineData(86400, 3600, 48)]
+    public void Plan_SafetyNetWindow_IsTwiceTheCooldownInWholePeriodsWithinCloudWatchLimits(int cooldown, int period, int periods)
     {
         var alarm = AwsPlanning.PlanOne($"""
             f:
@@ -126,6 +128,8 @@ public sealed partial class AwsTargetTests
             """).Child("f-scale-in-alarm");
         Assert.Equal(period, alarm.Number("metricQueries.0.metric.period"));
         Assert.Equal(periods, alarm.Number("evaluationPeriods"));
+        // CloudWatch evaluates at most a day of sub-hour datapoints and seven days of hourly ones.
+        Assert.True(period * periods <= (period < 3600 ? 86400 : 604800), $"{periods} x {period} s");
     }
 
     [Fact]
@@ -171,8 +175,7 @@ public sealed partial class AwsTargetTests
         var start = (ArrayValue)plan.Child("render-start").At("stepAdjustments")!;
         Assert.Equal([1, 2, 3, 4, 5, 6, 7], start.Items.Select(s => ((NumberValue)AwsPlanning.At(s, "scalingAdjustment")!).Value));
         var script = plan.Child("render-lt").UserDataText();
-        Assert.Contains("-e MULTINODE_EXECUTIONS=1", script, StringComparison.Ordinal);
-        Assert.Contains("timeout 420s docker wait worker || docker kill worker", script, StringComparison.Ordinal);
+        Assert.Contains("timeout 420s docker wait multinode-worker || docker kill multinode-worker", script, StringComparison.Ordinal);
         Assert.Contains("terminate-instance-in-auto-scaling-group --region \"$REGION\" --instance-id \"$INSTANCE_ID\" --should-decrement-desired-capacity", script, StringComparison.Ordinal);
     }
 
@@ -312,7 +315,7 @@ public sealed partial class AwsTargetTests
         Assert.Equal(1, run.Number("desiredCapacity"));
         Assert.Equal(new ReferenceValue("report-asg", "name"), run.At("autoscalingGroupName"));
         Assert.Equal("0 3 * * * (Europe/Berlin)", ((StringValue)plan.Outputs["schedule"]).Value);
-        Assert.Contains("timeout 1800s docker wait worker || docker kill worker", plan.Child("report-lt").UserDataText(), StringComparison.Ordinal);
+        Assert.Contains("timeout 1800s docker wait app || docker kill app", plan.Child("report-lt").UserDataText(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -331,7 +334,7 @@ public sealed partial class AwsTargetTests
         Assert.Equal(100, asg.Number("instanceMaintenancePolicy.maxHealthyPercentage"));
         Assert.Equal("AZRebalance", asg.String("suspendedProcesses.0"));
         Assert.DoesNotContain(plan.Resources, r => r.Type == "aws:autoscaling/policy:Policy");
-        Assert.Contains("docker run -d --restart always --name worker", plan.Child("ingest-lt").UserDataText(), StringComparison.Ordinal);
+        Assert.Contains("docker run -d --restart always --name app", plan.Child("ingest-lt").UserDataText(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public sealed class InstanceSelectionTests
 {
     private static Workload Function(ResourceRequest resources, params string[] instanceTypes) =>
         new FunctionWorkload("square", new Container("img", null, null, Multinode.Infra.Values.PropertyMap.Empty, 300, Multinode.Infra.Values.PropertyMap.Empty, instanceTypes),
-            resources, 10, 0, 60);
+            resources, 10, 0, 60, 8080);
 
     private static ResourceRequest Request(double cpu, string memory, GpuType? gpu = null, int count = 1) =>
         new(cpu, Memory.Parse(memory), gpu is { } g ? new GpuRequest(g, count) : null);

@@ -5,12 +5,12 @@ namespace Multinode.Infra.Tests.Targets.Aws;
 public sealed class QueueScalingTests
 {
     [Fact]
-    public void ScaleInDelay_CooldownOf300_IsFiveMinuteLongDatapoints()
+    public void ScaleInDelay_CooldownOf300_IsTenOneMinuteDatapoints()
     {
         var scaling = new QueueScaling(30, 2, 300);
         Assert.Equal(60, scaling.Period);
-        Assert.Equal(5, scaling.ScaleInEvaluationPeriods);
-        Assert.Equal(300, scaling.ScaleInDelaySeconds);
+        Assert.Equal(10, scaling.ScaleInEvaluationPeriods);
+        Assert.Equal(600, scaling.ScaleInDelaySeconds);
     }
 
     [Fact]

@@ -84,6 +84,11 @@ internal static class KubernetesPlans
 
     public static PropertyValue Pod(this PlannedResource resource, string path) => resource.At($"{resource.PodSpecPath()}.{path}");
 
+    /// <summary>The user's container in any controller's pod: a Job's runs as a native sidecar (the first init
+    /// container, beside the worker), every other kind's is the first container.</summary>
+    public static PropertyValue User(this PlannedResource resource, string path) =>
+        resource.Pod($"{(resource.Type == Keda.ScaledJobType ? "initContainers[0]" : "containers[0]")}.{path}");
+
     /// <summary>The child that runs the pods: the Deployment, ScaledJob or CronJob.</summary>
     public static PlannedResource Workers(this WorkloadPlan plan) => Assert.Single(plan.Resources, r =>
         r.Type is "kubernetes:apps/v1:Deployment" or "kubernetes:batch/v1:CronJob" or Keda.ScaledJobType);

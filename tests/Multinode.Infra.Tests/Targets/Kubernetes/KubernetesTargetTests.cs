@@ -6,7 +6,7 @@ using static Multinode.Infra.Tests.Targets.Kubernetes.KubernetesPlans;
 
 namespace Multinode.Infra.Tests.Targets.Kubernetes;
 
-public sealed class KubernetesTargetTests
+public sealed partial class KubernetesTargetTests
 {
     private const string Deployment = "kubernetes:apps/v1:Deployment";
 
@@ -66,7 +66,8 @@ public sealed class KubernetesTargetTests
         Assert.Equal(["pending", "processing"], ((ArrayValue)scaler.At("spec.triggers")).Items.Select(t => ((ObjectValue)t).Map["name"].Display().Trim('"')));
         // The autoscaler owns the replica count: the Deployment must not reset it on every update.
         Assert.False(((ObjectValue)plan.Child(Deployment).At("spec")).Map.ContainsKey("replicas"));
-        Assert.Equal(new PropertyMap(("children", PropertyValue.Strings(["square", "square-scaler"])), ("queue", "multinode:default:square")), plan.Outputs);
+        Assert.Equal(new PropertyMap(("children", PropertyValue.Strings(["square-worker", "square-worker-role", "square-worker-binding", "square", "square-scaler"])),
+            ("queue", "multinode:default:square")), plan.Outputs);
     }
 
     [Fact]
@@ -115,12 +116,12 @@ public sealed class KubernetesTargetTests
         Assert.Equal(5, job.Number("spec.maxReplicaCount"));
         Assert.Equal(1, job.Number("spec.jobTargetRef.parallelism"));
         Assert.Equal(1, job.Number("spec.jobTargetRef.completions"));
-        Assert.Equal(3600, job.Number("spec.jobTargetRef.activeDeadlineSeconds"));
+        Assert.Equal(120 + 3600, job.Number("spec.jobTargetRef.activeDeadlineSeconds"));
         Assert.Equal("Never", job.Text("spec.jobTargetRef.template.spec.restartPolicy"));
         Assert.Equal("gradual", job.Text("spec.rollout.strategy"));
         Assert.Equal("sum", job.Text("spec.scalingStrategy.multipleScalersCalculation"));
-        Assert.Equal(PropertyValue.Strings(["/bin/transcode"]), job.Pod("containers[0].command"));
-        Assert.Equal(["transcode"], plan.Resources.Select(r => r.Name));
+        Assert.Equal(PropertyValue.Strings(["/bin/transcode"]), job.User("command"));
+        Assert.Equal(["transcode-worker", "transcode-worker-role", "transcode-worker-binding", "transcode"], plan.Resources.Select(r => r.Name));
     }
 
     [Fact]
@@ -211,7 +212,7 @@ public sealed class KubernetesTargetTests
         {
             var workload = Workload(kind, name, Json(json).With("resources", Json($$"""{ "gpu": { "type": "{{type}}", "count": 4 } }""")));
             var workers = Plan(workload).Workers();
-            Assert.Equal(PropertyValue.From("4"), ((ObjectValue)workers.Pod("containers[0].resources.limits")).Map["nvidia.com/gpu"]);
+            Assert.Equal(PropertyValue.From("4"), ((ObjectValue)workers.User("resources.limits")).Map["nvidia.com/gpu"]);
             Assert.Equal(new PropertyMap(("nvidia.com/gpu.product", product)), ((ObjectValue)workers.Pod("nodeSelector")).Map);
             Assert.Equal(
                 PropertyValue.From([PropertyValue.From(new PropertyMap(("effect", "NoSchedule"), ("key", "nvidia.com/gpu"), ("operator", "Exists")))]),
@@ -235,7 +236,7 @@ public sealed class KubernetesTargetTests
         var pod = (ObjectValue)workers.At(workers.PodSpecPath());
         Assert.False(pod.Map.ContainsKey("nodeSelector"));
         Assert.False(pod.Map.ContainsKey("tolerations"));
-        Assert.False(((ObjectValue)workers.Pod("containers[0].resources.limits")).Map.ContainsKey("nvidia.com/gpu"));
+        Assert.False(((ObjectValue)workers.User("resources.limits")).Map.ContainsKey("nvidia.com/gpu"));
     }
 
     [Fact]
@@ -244,7 +245,7 @@ public sealed class KubernetesTargetTests
         foreach (var (kind, name, json) in OneOfEach())
         {
             var workload = Workload(kind, name, json);
-            var resources = (ObjectValue)Plan(workload).Workers().Pod("containers[0].resources");
+            var resources = (ObjectValue)Plan(workload).Workers().User("resources");
             Assert.Equal(resources.Map["limits"], resources.Map["requests"]);
             var limits = ((ObjectValue)resources.Map["limits"]).Map;
             Assert.Equal(workload.Resources.Memory.ToString(), ((StringValue)limits["memory"]).Value);
@@ -278,9 +279,9 @@ public sealed class KubernetesTargetTests
         {
             var workers = Plan(Workload(kind, name, json)).Workers();
             Assert.Equal(PropertyValue.From(true), workers.Pod("securityContext.runAsNonRoot"));
-            Assert.Equal(PropertyValue.From(false), workers.Pod("containers[0].securityContext.allowPrivilegeEscalation"));
-            Assert.Equal(PropertyValue.From(false), workers.Pod("containers[0].securityContext.readOnlyRootFilesystem"));
-            Assert.Equal(PropertyValue.Strings(["ALL"]), workers.Pod("containers[0].securityContext.capabilities.drop"));
+            Assert.Equal(PropertyValue.From(false), workers.User("securityContext.allowPrivilegeEscalation"));
+            Assert.Equal(PropertyValue.From(false), workers.User("securityContext.readOnlyRootFilesystem"));
+            Assert.Equal(PropertyValue.Strings(["ALL"]), workers.User("securityContext.capabilities.drop"));
         }
     }
 
@@ -289,8 +290,8 @@ public sealed class KubernetesTargetTests
     {
         var workers = Plan(Workload(WorkloadKind.Daemon, "d", Daemon), Config("""{ "runAsNonRoot": false, "readOnlyRootFilesystem": true }""")).Workers();
         Assert.Equal(PropertyValue.From(false), workers.Pod("securityContext.runAsNonRoot"));
-        Assert.Equal(PropertyValue.From(true), workers.Pod("containers[0].securityContext.readOnlyRootFilesystem"));
-        Assert.Equal("/tmp", ((StringValue)workers.Pod("containers[0].volumeMounts[0].mountPath")).Value);
+        Assert.Equal(PropertyValue.From(true), workers.User("securityContext.readOnlyRootFilesystem"));
+        Assert.Equal("/tmp", ((StringValue)workers.User("volumeMounts[0].mountPath")).Value);
     }
 
     [Fact]
@@ -309,8 +310,8 @@ public sealed class KubernetesTargetTests
             Assert.Equal(PropertyValue.Secret(Token), secret.At("stringData.TOKEN"));
             Assert.Contains("stringData", secret.Options.AdditionalSecretOutputs);
             var workers = plan.Workers();
-            Assert.Equal(new PropertyMap(("key", "TOKEN"), ("name", $"{name}-env")), ((ObjectValue)workers.Pod("containers[0].env[1].valueFrom.secretKeyRef")).Map);
-            Assert.Equal("visible", ((StringValue)workers.Pod("containers[0].env[0].value")).Value);
+            Assert.Equal(new PropertyMap(("key", "TOKEN"), ("name", $"{name}-env")), ((ObjectValue)workers.User("env[1].valueFrom.secretKeyRef")).Map);
+            Assert.Equal("visible", ((StringValue)workers.User("env[0].value")).Value);
             Assert.Contains(secret.Name, workers.DependsOn);
         }
     }
@@ -334,10 +335,10 @@ public sealed class KubernetesTargetTests
             ("env", new PropertyMap(("URL", PropertyValue.Unknown))),
             ("tags", new PropertyMap(("owner", PropertyValue.Unknown)))));
         var job = Plan(workload).Child(Keda.ScaledJobType);
-        Assert.Equal(PropertyValue.Unknown, job.Pod("containers[0].image"));
-        Assert.Equal(PropertyValue.Secret(PropertyValue.Strings(["/run"])), job.Pod("containers[0].command"));
-        Assert.Equal(PropertyValue.From([PropertyValue.From("--in"), PropertyValue.Unknown]), job.Pod("containers[0].args"));
-        Assert.Equal(PropertyValue.Unknown, job.Pod("containers[0].env[0].value"));
+        Assert.Equal(PropertyValue.Unknown, job.User("image"));
+        Assert.Equal(PropertyValue.Secret(PropertyValue.Strings(["/run"])), job.User("command"));
+        Assert.Equal(PropertyValue.From([PropertyValue.From("--in"), PropertyValue.Unknown]), job.User("args"));
+        Assert.Equal(PropertyValue.Unknown, job.User("env[0].value"));
         Assert.Equal(PropertyValue.Unknown, job.At("metadata.labels.owner"));
     }
 
@@ -466,6 +467,7 @@ public sealed class KubernetesTargetTests
         [
             new("namespace", "default"),
             new("queue", "redis lists multinode:default:square + multinode:default:square:processing at redis:6379"),
+            new("worker", "ghcr.io/multinode/multinode-worker:0.1.0 as service account square-worker (pods: get, patch)"),
             new("scaling", "KEDA: desired = pending + processing + 2, 2..20 workers, scale-in after 300s below target"),
             new("GPU nodes", "nvidia.com/gpu.product=NVIDIA-L4, nvidia.com/gpu x2"),
             new("nodes at maximum scale", "10 × g6.12xlarge (48 vCPU, 192 GiB, 4 × l4), 2 workers each, ≈ $4.6016 per node-hour"),

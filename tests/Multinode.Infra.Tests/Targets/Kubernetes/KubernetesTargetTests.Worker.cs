@@ -1,0 +1,156 @@
+using Multinode.Infra.Targets.Kubernetes;
+using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
+using static Multinode.Infra.Tests.Targets.Kubernetes.KubernetesPlans;
+
+namespace Multinode.Infra.Tests.Targets.Kubernetes;
+
+/// <summary>The worker sidecar on Kubernetes: its container, the user's server beside it, and its RBAC.</summary>
+public sealed partial class KubernetesTargetTests
+{
+    /// <summary>Name → value (or the fieldRef path for downward-API variables) of a container's env.</summary>
+    private static List<(string, string)> EnvOf(PropertyValue container) =>
+        [.. ((ArrayValue)((ObjectValue)container).Map["env"]).Items.Select(e => ((ObjectValue)e).Map).Select(e => (
+            ((StringValue)e["name"]).Value,
+            e.TryGetValue("value", out var v) ? ((StringValue)v).Value
+                : AtPath(e["valueFrom"], "fieldRef.fieldPath") is StringValue f ? "field:" + f.Value
+                : "secret:" + ((StringValue)AtPath(e["valueFrom"], "secretKeyRef.name")!).Value))];
+
+    private static PropertyValue? AtPath(PropertyValue value, string path) =>
+        path.Split('.').Aggregate((PropertyValue?)value, (v, p) => v is ObjectValue o && o.Map.TryGetValue(p, out var c) ? c : null);
+
+    [Fact]
+    public void Plan_Function_WorkerContainerBesideTheUsersWithTheQueueSettings()
+    {
+        var deployment = Plan(Workload(WorkloadKind.Function, "square", Json(Function).With("port", 9000))).Child(Deployment);
+        var containers = ((ArrayValue)deployment.Pod("containers")).Items;
+        Assert.Equal(2, containers.Count);
+        var worker = containers[1];
+        Assert.Equal("multinode-worker", ((StringValue)AtPath(worker, "name")!).Value);
+        Assert.Equal("ghcr.io/multinode/multinode-worker:0.1.0", ((StringValue)AtPath(worker, "image")!).Value);
+        Assert.Equal(
+        [
+            ("MULTINODE_KIND", "function"), ("MULTINODE_WORKLOAD", "square"), ("MULTINODE_PLATFORM", "kubernetes"),
+            ("MULTINODE_TIMEOUT_SECONDS", "120"), ("MULTINODE_PORT", "9000"), ("MULTINODE_SPARE_WORKERS", "2"), ("MULTINODE_COOLDOWN_SECONDS", "300"),
+            ("MULTINODE_QUEUE_KIND", "redis"), ("MULTINODE_QUEUE", "multinode:default:square"), ("MULTINODE_QUEUE_PROCESSING", "multinode:default:square:processing"),
+            ("MULTINODE_REDIS_ADDRESS", "redis:6379"),
+            ("MULTINODE_POD_NAME", "field:metadata.name"), ("MULTINODE_POD_NAMESPACE", "field:metadata.namespace"),
+        ], EnvOf(worker));
+        // Requests = limits for the worker too, so the pod keeps Guaranteed QoS.
+        Assert.Equal(AtPath(worker, "resources.limits"), AtPath(worker, "resources.requests"));
+        Assert.Equal(PropertyValue.From(true), AtPath(worker, "securityContext.readOnlyRootFilesystem"));
+        // The user's server: no queue settings, its port, ready when the port accepts connections.
+        Assert.Equal([("MULTINODE_WORKLOAD", "square"), ("MULTINODE_TIMEOUT_SECONDS", "120"), ("MULTINODE_PORT", "9000")], EnvOf(containers[0]));
+        Assert.Equal(9000, ((NumberValue)deployment.User("ports[0].containerPort")).Value);
+        Assert.Equal("http", ((StringValue)deployment.User("readinessProbe.tcpSocket.port")).Value);
+    }
+
+    [Fact]
+    public void Plan_FunctionOnSqsWithPassword_QueueCredentialsGoToTheWorkerOnly()
+    {
+        var config = Config("""{ "serviceAccountName": "workers", "queue": { "kind": "aws-sqs", "region": "eu-west-1", "accountId": "123456789012" } }""");
+        var deployment = Plan(Workload(WorkloadKind.Function, "square", Function), config).Child(Deployment);
+        var worker = EnvOf(deployment.Pod("containers[1]"));
+        Assert.Contains(("MULTINODE_QUEUE_KIND", "aws-sqs"), worker);
+        Assert.Contains(("MULTINODE_QUEUE", "https://sqs.eu-west-1.amazonaws.com/123456789012/square"), worker);
+        Assert.Contains(("AWS_REGION", "eu-west-1"), worker);
+        Assert.DoesNotContain(EnvOf(deployment.Pod("containers[0]")), e => e.Item1.StartsWith("MULTINODE_QUEUE", StringComparison.Ordinal));
+
+        var redis = Config("""{ "queue": { "passwordSecret": { "name": "redis" } } }""");
+        var pods = Plan(Workload(WorkloadKind.Function, "square", Function), redis).Child(Deployment);
+        Assert.Contains(("MULTINODE_REDIS_PASSWORD", "secret:redis"), EnvOf(pods.Pod("containers[1]")));
+        Assert.DoesNotContain(EnvOf(pods.Pod("containers[0]")), e => e.Item1 == "MULTINODE_REDIS_PASSWORD");
+    }
+
+    [Fact]
+    public void Plan_Job_UsersServerIsANativeSidecarAndTheWorkerTheMainContainer()
+    {
+        var job = Plan(Workload(WorkloadKind.Job, "transcode", Job)).Child(Keda.ScaledJobType);
+        var init = Assert.Single(((ArrayValue)job.Pod("initContainers")).Items);
+        Assert.Equal("transcode", ((StringValue)AtPath(init, "name")!).Value);
+        Assert.Equal("Always", ((StringValue)AtPath(init, "restartPolicy")!).Value);
+        Assert.Equal(PropertyValue.Strings(["--fast"]), AtPath(init, "args"));
+        var worker = Assert.Single(((ArrayValue)job.Pod("containers")).Items);
+        Assert.Equal("multinode-worker", ((StringValue)AtPath(worker, "name")!).Value);
+        Assert.Contains(("MULTINODE_MESSAGE_WAIT_SECONDS", "120"), EnvOf(worker));
+        Assert.Contains(("MULTINODE_KIND", "job"), EnvOf(worker));
+        Assert.DoesNotContain(EnvOf(worker), e => e.Item1 == "MULTINODE_COOLDOWN_SECONDS");
+        Assert.Equal("Never", ((StringValue)job.Pod("restartPolicy")).Value);
+    }
+
+    [Fact]
+    public void Plan_FunctionAndJob_WorkerAloneGetsTheServiceAccountToken()
+    {
+        foreach (var (kind, name, json) in OneOfEach().Where(w => w.Kind is WorkloadKind.Function or WorkloadKind.Job))
+        {
+            var plan = Plan(Workload(kind, name, json));
+            var pods = plan.Workers();
+            Assert.Equal($"{name}-worker", ((StringValue)pods.Pod("serviceAccountName")).Value);
+            Assert.Equal(PropertyValue.From(false), pods.Pod("automountServiceAccountToken"));
+            var worker = ((ArrayValue)pods.Pod("containers")).Items.Single(c => AtPath(c, "name") is StringValue { Value: "multinode-worker" });
+            Assert.Equal(PropertyValue.From(PodTemplates.TokenPath), AtPath(((ArrayValue)AtPath(worker, "volumeMounts")!).Items[0], "mountPath"));
+            var user = (ObjectValue)((ArrayValue)pods.Pod(kind == WorkloadKind.Job ? "initContainers" : "containers")).Items[0];
+            Assert.False(user.Map.ContainsKey("volumeMounts"), $"{kind}: the user's container mounts no token");
+            Assert.Contains($"{name}-worker", pods.DependsOn);
+            Assert.Contains($"{name}-worker-binding", pods.DependsOn);
+        }
+    }
+
+    [Fact]
+    public void Plan_FunctionAndJob_RbacAllowsGetAndPatchPodsInTheNamespaceOnly()
+    {
+        var config = Config("""{ "namespace": "team-a" }""");
+        var plan = Plan(Workload(WorkloadKind.Function, "square", Function), config);
+        var account = plan.Child(KubernetesTarget.ServiceAccountType);
+        Assert.Equal("square-worker", account.Text("metadata.name"));
+        Assert.Equal("team-a", account.Text("metadata.namespace"));
+        var role = plan.Child(KubernetesTarget.RoleType);
+        Assert.Equal(
+            PropertyValue.From([PropertyValue.From(new PropertyMap(
+                ("apiGroups", PropertyValue.Strings([""])), ("resources", PropertyValue.Strings(["pods"])), ("verbs", PropertyValue.Strings(["get", "patch"]))))]),
+            role.At("rules"));
+        var binding = plan.Child(KubernetesTarget.RoleBindingType);
+        Assert.Equal(new PropertyMap(("apiGroup", "rbac.authorization.k8s.io"), ("kind", "Role"), ("name", "square-worker")), ((ObjectValue)binding.At("roleRef")).Map);
+        Assert.Equal(new PropertyMap(("kind", "ServiceAccount"), ("name", "square-worker"), ("namespace", "team-a")), ((ObjectValue)binding.At("subjects[0]")).Map);
+        Assert.Contains("roleRef", binding.Options.ReplaceOnChanges);
+        Assert.Equal(["square-worker", "square-worker-role"], binding.DependsOn);
+    }
+
+    [Fact]
+    public void Plan_ConfiguredServiceAccount_IsBoundInsteadOfANewOne()
+    {
+        var plan = Plan(Workload(WorkloadKind.Job, "transcode", Job), Config("""{ "serviceAccountName": "workers" }"""));
+        Assert.DoesNotContain(plan.Resources, r => r.Type == KubernetesTarget.ServiceAccountType);
+        Assert.Equal("workers", plan.Child(KubernetesTarget.RoleBindingType).Text("subjects[0].name"));
+        Assert.Equal("workers", ((StringValue)plan.Workers().Pod("serviceAccountName")).Value);
+    }
+
+    [Fact]
+    public void Plan_KindsWithoutQueue_RunTheUsersContainerAloneWithoutRbac()
+    {
+        foreach (var (kind, name, json) in OneOfEach().Where(w => w.Kind is not (WorkloadKind.Function or WorkloadKind.Job)))
+        {
+            var plan = Plan(Workload(kind, name, json));
+            Assert.Single(((ArrayValue)plan.Workers().Pod("containers")).Items);
+            Assert.DoesNotContain(plan.Resources, r => r.Type is KubernetesTarget.ServiceAccountType or KubernetesTarget.RoleType or KubernetesTarget.RoleBindingType);
+            Assert.False(((ObjectValue)plan.Workers().At(plan.Workers().PodSpecPath())).Map.ContainsKey("automountServiceAccountToken"));
+        }
+    }
+
+    [Fact]
+    public void Plan_WorkerImageConfigured_RunsThatImage()
+    {
+        var config = KubernetesPlans.Config() with { WorkerImage = "registry.example.com/mirror/multinode-worker:0.1.0" };
+        var worker = Plan(Workload(WorkloadKind.Function, "square", Function), config).Child(Deployment).Pod("containers[1].image");
+        Assert.Equal(PropertyValue.From("registry.example.com/mirror/multinode-worker:0.1.0"), worker);
+    }
+
+    [Fact]
+    public void Plan_FunctionNamedLikeTheWorkerContainer_Fails()
+    {
+        var result = Try(Workload(WorkloadKind.Function, "multinode-worker", Function));
+        Assert.Equal(["""Function "multinode-worker": name = "multinode-worker" is the worker sidecar's container name in the same pod; choose another name"""],
+            result.Failures.Select(f => f.ToString()));
+        Assert.True(Try(Workload(WorkloadKind.Daemon, "multinode-worker", Daemon)).IsValid);
+    }
+}
