@@ -94,8 +94,6 @@ internal static class PodTemplates
         Labels = Labels(workload, body),
     };
 
-    /// <summary>Pods whose containers call the Kubernetes API: those that run the worker sidecar.</summary>
-    public static bool NeedsKubernetesApi(Workload workload) => workload.Kind is WorkloadKind.Function or WorkloadKind.Job;
 
     /// <summary>Name of the Secret that holds the workload's secret env values.</summary>
     public static string EnvSecretName(Workload workload) => $"{workload.Name}-env";
@@ -170,9 +168,9 @@ internal static class PodTemplates
             Containers = [container],
             RestartPolicy = restartPolicy,
             ServiceAccountName = config.ServiceAccountName,
-            // No API token in pods that never call the Kubernetes API. Function and Job pods get the worker sidecar
-            // (issue 13), which patches its own pod's deletion cost and so needs it.
-            AutomountServiceAccountToken = NeedsKubernetesApi(workload) ? null : false,
+            // No pod mounts an API token for all its containers: the worker sidecar of a Function or Job, which patches
+            // its own pod's deletion cost, gets a projected token of its own (below); the user's container none.
+            AutomountServiceAccountToken = false,
             TerminationGracePeriodSeconds = workload.Container.TimeoutSeconds + ShutdownAllowanceSeconds,
             SecurityContext = new V1PodSecurityContext
             {
@@ -247,7 +245,6 @@ internal static class PodTemplates
             VolumeMounts = [new V1VolumeMount { Name = TokenVolume, MountPath = TokenPath, ReadOnlyProperty = true }],
         };
         pod.ServiceAccountName = serviceAccount;
-        pod.AutomountServiceAccountToken = false;
         pod.Volumes = [.. pod.Volumes ?? [], TokenProjection()];
         if (workload.Kind == WorkloadKind.Job)
         {

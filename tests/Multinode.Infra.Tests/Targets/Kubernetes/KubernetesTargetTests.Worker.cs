@@ -133,7 +133,7 @@ public sealed partial class KubernetesTargetTests
             var plan = Plan(Workload(kind, name, json));
             Assert.Single(((ArrayValue)plan.Workers().Pod("containers")).Items);
             Assert.DoesNotContain(plan.Resources, r => r.Type is KubernetesTarget.ServiceAccountType or KubernetesTarget.RoleType or KubernetesTarget.RoleBindingType);
-            Assert.False(((ObjectValue)plan.Workers().At(plan.Workers().PodSpecPath())).Map.ContainsKey("automountServiceAccountToken"));
+            Assert.Equal(PropertyValue.From(false), ((ObjectValue)plan.Workers().At(plan.Workers().PodSpecPath())).Map["automountServiceAccountToken"]);
         }
     }
 
