@@ -6,10 +6,10 @@ using Spectre.Console;
 namespace Multinode.Infra.Cli;
 
 /// <summary>The `multinode` command: offline, no credentials. Exit 0 when valid, 1 for invalid programs,
-/// 2 for usage errors and unreadable files.</summary>
+/// 2 for usage errors and unreadable files, 3 for a fault of the CLI itself (a bug: never a stack trace).</summary>
 public static class Cli
 {
-    public const int Ok = 0, Invalid = 1, Usage = 2;
+    public const int Ok = 0, Invalid = 1, Usage = 2, Internal = 3;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -59,7 +59,14 @@ public static class Cli
         catch (ProgramLoadException e)
         {
             stderr.WriteLine($"error: {e.Message}");
-            return Usage;
+            return e.InvalidProgram ? Invalid : Usage;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug, not the user's mistake: say so in one line; the stack trace helps only a developer.
+            stderr.WriteLine($"internal error: {e.GetType().Name}: {e.Message}");
+            stderr.WriteLine("This is a bug in multinode, not in your program; please report it with the program that caused it.");
+            return Internal;
         }
     }
 

@@ -3,12 +3,18 @@ using System.Text.RegularExpressions;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Values;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Multinode.Infra.Cli;
 
-/// <summary>A file the CLI could not use: reported with exit code 2.</summary>
-public sealed class ProgramLoadException(string message) : Exception(message);
+/// <summary>A file the CLI could not use: reported with exit code 2 (<see cref="Cli.Usage"/>), or 1
+/// (<see cref="Cli.Invalid"/>) when the file was read but is not a usable program (YAML errors, limits).</summary>
+public sealed class ProgramLoadException(string message, bool invalidProgram = false) : Exception(message)
+{
+    /// <summary>The file was read but its content is wrong: the program is invalid, not the command line.</summary>
+    public bool InvalidProgram { get; } = invalidProgram;
+}
 
 /// <summary>
 /// Reads a Pulumi YAML program offline: its <c>multinode:*</c> resources and the <c>multinode:*</c> config from
@@ -162,19 +168,86 @@ public static partial class ProgramLoader
         throw new ProgramLoadException($"{folder}: no Pulumi.yaml in this folder");
     }
 
+    /// <summary>Deepest nesting of sequences and mappings a file may have, after alias expansion: System.Text.Json's
+    /// default reader depth, so whatever the CLI accepts also crosses the provider's JSON paths.</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>Most YAML nodes (scalars, sequences, mappings, keys included) a file may expand to, each alias counting
+    /// as every node it copies: room for thousands of workloads, but an alias bomb stops after one linear pass.</summary>
+    public const int MaxNodes = 250_000;
+
     private static YamlNode? ReadYaml(string text, string file)
     {
         try
         {
+            CheckLimits(text, file);
             var stream = new YamlStream();
             stream.Load(new StringReader(text));
             return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
         }
         catch (YamlException e)
         {
-            throw new ProgramLoadException($"{file}:{e.Start.Line}:{e.Start.Column}: not valid YAML: {e.InnerException?.Message ?? e.Message}");
+            throw new ProgramLoadException($"{file}:{e.Start.Line}:{e.Start.Column}: not valid YAML: {e.InnerException?.Message ?? e.Message}",
+                invalidProgram: true);
         }
     }
+
+    /// <summary>One streaming pass over the parser's events (no tree, no recursion) that measures what the tree would
+    /// be after alias expansion, refusing a file past <see cref="MaxDepth"/> or <see cref="MaxNodes"/> before anything
+    /// is built: YamlDotNet's tree loader recurses per level and aliases share nodes that a walk would copy.</summary>
+    private static void CheckLimits(string text, string file)
+    {
+        var parser = new Parser(new StringReader(text));
+        var anchors = new Dictionary<string, (long Nodes, int Depth)>(StringComparer.Ordinal);
+        var open = new Stack<Frame>();
+        long total = 0;
+        while (parser.MoveNext())
+        {
+            var current = parser.Current!;
+            switch (current)
+            {
+                case NodeEvent { } node when current is SequenceStart or MappingStart:
+                    if (open.Count + 1 > MaxDepth) throw TooDeep(file, current.Start);
+                    open.Push(new Frame(node.Anchor.IsEmpty ? null : node.Anchor.Value));
+                    break;
+                case SequenceEnd or MappingEnd:
+                    var done = open.Pop();
+                    Complete(done.Nodes + 1, done.Depth + 1, done.Anchor, current.Start);
+                    break;
+                case Scalar scalar:
+                    Complete(1, 0, scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value, current.Start);
+                    break;
+                case AnchorAlias alias:
+                    var (nodes, depth) = anchors.GetValueOrDefault(alias.Value.Value, (1, 0));
+                    if (open.Count + depth > MaxDepth) throw TooDeep(file, current.Start);
+                    Complete(nodes, depth, null, current.Start);
+                    break;
+            }
+        }
+
+        void Complete(long nodes, int depth, string? anchor, Mark at)
+        {
+            if (anchor is not null) anchors[anchor] = (nodes, depth);
+            var sum = (open.Count == 0 ? total : open.Peek().Nodes) + nodes;
+            if (sum > MaxNodes)
+                throw new ProgramLoadException(
+                    $"{file}:{at.Line}:{at.Column}: the program expands to more than {MaxNodes:N0} YAML nodes (aliases count every node they copy); " +
+                    "this is the limit, to stop alias bombs", invalidProgram: true);
+            if (open.Count == 0) total = sum;
+            else { var frame = open.Peek(); frame.Nodes = sum; frame.Depth = Math.Max(frame.Depth, depth); }
+        }
+    }
+
+    private sealed class Frame(string? anchor)
+    {
+        public string? Anchor { get; } = anchor;
+        public long Nodes { get; set; }
+        public int Depth { get; set; }
+    }
+
+    private static ProgramLoadException TooDeep(string file, Mark at) => new(
+        $"{file}:{at.Line}:{at.Column}: sequences and mappings nest more than {MaxDepth} levels deep (the limit, as for JSON readers)",
+        invalidProgram: true);
 
     private static string Qualify(string key, string project) => key.Contains(':', StringComparison.Ordinal) ? key : $"{project}:{key}";
 

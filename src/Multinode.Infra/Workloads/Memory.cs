@@ -44,7 +44,13 @@ public sealed partial record Memory(long Bytes)
             error = $"has an unknown unit \"{unit}\" (use Mi, Gi, MiB, GiB, M or G)";
             return null;
         }
-        var number = decimal.Parse(match.Groups["n"].Value, CultureInfo.InvariantCulture);
+        // Compared before multiplying: a number of any length is refused by the limit, never by an overflow.
+        if (!decimal.TryParse(match.Groups["n"].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) ||
+            number > (decimal)Max.Bytes / factor)
+        {
+            error = $"is above the limit of {Max}";
+            return null;
+        }
         var bytes = number * factor;
         if (bytes > Max.Bytes)
         {
