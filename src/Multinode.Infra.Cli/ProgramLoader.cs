@@ -100,7 +100,7 @@ public static partial class ProgramLoader
         }
     }
 
-    private static ProgramDeclaration Parse(string projectText, string projectFile, string? stack, string? stackText)
+    internal static ProgramDeclaration Parse(string projectText, string projectFile, string? stack, string? stackText)
     {
         var root = ReadYaml(projectText, projectFile) as YamlMappingNode
             ?? throw new ProgramLoadException($"{projectFile}: the program is not a YAML mapping");
@@ -201,9 +201,11 @@ public static partial class ProgramLoader
         var anchors = new Dictionary<string, (long Nodes, int Depth)>(StringComparer.Ordinal);
         var open = new Stack<Frame>();
         long total = 0;
-        while (parser.MoveNext())
+        var last = Mark.Empty;
+        while (Next())
         {
             var current = parser.Current!;
+            last = current.End;
             switch (current)
             {
                 case NodeEvent { } node when current is SequenceStart or MappingStart:
@@ -222,6 +224,22 @@ public static partial class ProgramLoader
                     if (open.Count + depth > MaxDepth) throw TooDeep(file, current.Start);
                     Complete(nodes, depth, null, current.Start);
                     break;
+            }
+        }
+
+        bool Next()
+        {
+            try
+            {
+                return parser.MoveNext();
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+            {
+                // YamlDotNet fails this way on some malformed flow collections ("a: {b: {c: d}\nx: y"): still the
+                // program's fault, so name the last place the parser understood.
+                throw new ProgramLoadException(
+                    $"{file}:{last.Line}:{last.Column}: not valid YAML after this point (the YAML parser could not go on; check brackets, braces and indentation)",
+                    invalidProgram: true);
             }
         }
 

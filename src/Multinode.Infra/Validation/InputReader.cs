@@ -41,7 +41,8 @@ public sealed class InputReader
             {
                 if (spec.Required) Fail(path, $"{path} is required");
                 else if (spec.Default is { } d) _valid[path] = d;
-                if (spec.Type == InputType.Object && value is null && !spec.Properties.Any(p => p.Required))
+                // An explicit null is an absent value (as for the engine): the object's defaults still apply.
+                if (spec.Type == InputType.Object && !spec.Properties.Any(p => p.Required))
                     Check(PropertyMap.Empty, spec.Properties, path);
                 continue;
             }

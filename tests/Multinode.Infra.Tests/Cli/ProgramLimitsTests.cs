@@ -121,4 +121,21 @@ public sealed class ProgramLimitsTests : CliFixture
 
             """.ReplaceLineEndings("\n"), stderr.ReplaceLineEndings("\n"));
     }
+
+    /// <summary>Regression cases from the fuzz test (ProgramFuzzTests), one per class of failure it found: programs
+    /// the loader refuses, naming the file and place.</summary>
+    [Theory]
+    [InlineData("a: {b: {c: d}\nx: y\n", "Pulumi.yaml:1:13: not valid YAML after this point")] // YamlDotNet: InvalidOperationException
+    public void Parse_FuzzFindings_AreNamedProblems(string text, string expected)
+    {
+        var e = Assert.Throws<Multinode.Infra.Cli.ProgramLoadException>(() => Multinode.Infra.Cli.ProgramLoader.Parse(text, "Pulumi.yaml", null, null));
+        Assert.True(e.InvalidProgram);
+        Assert.StartsWith(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Fuzz findings that crashed after loading: each now plans or names its problems.</summary>
+    [Theory]
+    [InlineData("resources:\n  t:\n    type: multinode:index:Daemon\n    properties: { image: app, resources: }\n")] // explicit null object: defaults were skipped
+    public void Check_FuzzFindings_PlanOrNameProblems(string resources) =>
+        ProgramFuzzTests.Check(Head + resources);
 }
