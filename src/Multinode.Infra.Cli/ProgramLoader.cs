@@ -190,6 +190,11 @@ public static partial class ProgramLoader
             throw new ProgramLoadException($"{file}:{e.Start.Line}:{e.Start.Column}: not valid YAML: {e.InnerException?.Message ?? e.Message}",
                 invalidProgram: true);
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet's tree loader on an event sequence its parser let through; CheckLimits catches the known ones.
+            throw new ProgramLoadException($"{file}: not valid YAML: {e.Message}", invalidProgram: true);
+        }
     }
 
     /// <summary>One streaming pass over the parser's events (no tree, no recursion) that measures what the tree would
@@ -210,19 +215,29 @@ public static partial class ProgramLoader
             {
                 case NodeEvent { } node when current is SequenceStart or MappingStart:
                     if (open.Count + 1 > MaxDepth) throw TooDeep(file, current.Start);
-                    open.Push(new Frame(node.Anchor.IsEmpty ? null : node.Anchor.Value));
+                    Child(current.Start);
+                    open.Push(new Frame(node.Anchor.IsEmpty ? null : node.Anchor.Value, current is MappingStart,
+                        current is MappingStart { Style: MappingStyle.Block } or SequenceStart { Style: SequenceStyle.Block }));
                     break;
                 case SequenceEnd or MappingEnd:
                     var done = open.Pop();
-                    Complete(done.Nodes + 1, done.Depth + 1, done.Anchor, current.Start);
+                    // A key without a value, which YamlDotNet's tree loader would fail on.
+                    if (done.IsMapping && done.Children % 2 == 1)
+                        throw new ProgramLoadException($"{file}:{done.LastKey.Line}:{done.LastKey.Column}: not valid YAML: this mapping key has no value",
+                            invalidProgram: true);
+                    // A block collection ends where the next token starts: only flow collections end on their own line.
+                    Complete(done.Nodes + 1, done.Depth + 1, done.Anchor, done.IsBlock ? Mark.Empty : current.End);
                     break;
                 case Scalar scalar:
-                    Complete(1, 0, scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value, current.Start);
+                    Child(current.Start);
+                    Complete(1, 0, scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value,
+                        scalar.Style is ScalarStyle.Literal or ScalarStyle.Folded ? Mark.Empty : current.End);
                     break;
                 case AnchorAlias alias:
+                    Child(current.Start);
                     var (nodes, depth) = anchors.GetValueOrDefault(alias.Value.Value, (1, 0));
                     if (open.Count + depth > MaxDepth) throw TooDeep(file, current.Start);
-                    Complete(nodes, depth, null, current.Start);
+                    Complete(nodes, depth, null, current.End);
                     break;
             }
         }
@@ -243,22 +258,42 @@ public static partial class ProgramLoader
             }
         }
 
+        void Child(Mark start)
+        {
+            if (open.Count == 0) return;
+            var frame = open.Peek();
+            if (frame.IsMapping && frame.Children % 2 == 0)
+            {
+                // YamlDotNet's parser lets "r: {c: 4}*a" through, a key on the line of the value before it.
+                if (frame.IsBlock && frame.Children > 0 && start.Line == frame.LastEnd.Line && frame.LastEnd.Line > 0)
+                    throw new ProgramLoadException($"{file}:{start.Line}:{start.Column}: not valid YAML: a key of a block mapping must start on a new line",
+                        invalidProgram: true);
+                frame.LastKey = start;
+            }
+            frame.Children++;
+        }
+
         void Complete(long nodes, int depth, string? anchor, Mark at)
         {
             if (anchor is not null) anchors[anchor] = (nodes, depth);
             var sum = (open.Count == 0 ? total : open.Peek().Nodes) + nodes;
             if (sum > MaxNodes)
                 throw new ProgramLoadException(
-                    $"{file}:{at.Line}:{at.Column}: the program expands to more than {MaxNodes:N0} YAML nodes (aliases count every node they copy); " +
+                    $"{file}:{last.Line}:{last.Column}: the program expands to more than {MaxNodes:N0} YAML nodes (aliases count every node they copy); " +
                     "this is the limit, to stop alias bombs", invalidProgram: true);
             if (open.Count == 0) total = sum;
-            else { var frame = open.Peek(); frame.Nodes = sum; frame.Depth = Math.Max(frame.Depth, depth); }
+            else { var frame = open.Peek(); frame.Nodes = sum; frame.Depth = Math.Max(frame.Depth, depth); frame.LastEnd = at; }
         }
     }
 
-    private sealed class Frame(string? anchor)
+    private sealed class Frame(string? anchor, bool isMapping, bool isBlock)
     {
+        public bool IsBlock { get; } = isBlock;
+        public Mark LastEnd { get; set; } = Mark.Empty;
         public string? Anchor { get; } = anchor;
+        public bool IsMapping { get; } = isMapping;
+        public int Children { get; set; }
+        public Mark LastKey { get; set; } = Mark.Empty;
         public long Nodes { get; set; }
         public int Depth { get; set; }
     }

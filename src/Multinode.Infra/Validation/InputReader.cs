@@ -109,6 +109,12 @@ public sealed class InputReader
                 var good = true;
                 foreach (var (key, item) in obj.Map)
                 {
+                    if (spec.KeyCheck?.Invoke(key) is { } keyProblem)
+                    {
+                        Fail($"{path}.{key}", $"{path}.{key} {keyProblem}");
+                        good = false;
+                        continue;
+                    }
                     var inner = item is SecretValue si ? si.Value : item;
                     if (inner is StringValue or UnknownValue or ReferenceValue) continue;
                     var hint = inner is NumberValue or BoolValue ? $" (quote it: \"{inner.Display()}\")" : "";

@@ -126,6 +126,7 @@ public sealed class ProgramLimitsTests : CliFixture
     /// the loader refuses, naming the file and place.</summary>
     [Theory]
     [InlineData("a: {b: {c: d}\nx: y\n", "Pulumi.yaml:1:13: not valid YAML after this point")] // YamlDotNet: InvalidOperationException
+    [InlineData("a:\n  r: {c: 4}*a\n  m: 2\n", "Pulumi.yaml:2:12: not valid YAML: a key of a block mapping must start on a new line")] // YamlDotNet: ArgumentException
     public void Parse_FuzzFindings_AreNamedProblems(string text, string expected)
     {
         var e = Assert.Throws<Multinode.Infra.Cli.ProgramLoadException>(() => Multinode.Infra.Cli.ProgramLoader.Parse(text, "Pulumi.yaml", null, null));
