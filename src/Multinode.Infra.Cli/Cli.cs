@@ -70,20 +70,28 @@ public static class Cli
         }
     }
 
+    /// <summary>Plans a loaded program; the YAML's own problems come first, then the core's, all at once.</summary>
+    private static Result<Plan> Plan(LoadedProgram loaded)
+    {
+        var result = Planner.Plan(loaded.Program);
+        return loaded.Problems.Count == 0 ? result
+            : Result<Plan>.Fail([.. loaded.Problems, .. result.Failures]);
+    }
+
     private static int Validate(string path, string? stack, TextWriter stdout, TextWriter stderr)
     {
-        var (program, file) = ProgramLoader.Load(path, stack);
-        var result = Planner.Plan(program);
-        if (!result.IsValid) return PrintFailures(result.Failures, file, stderr);
-        stdout.WriteLine($"{file}: {program.Resources.Count} workload(s) and the multinode config are valid.");
+        var loaded = ProgramLoader.Load(path, stack);
+        var result = Plan(loaded);
+        if (!result.IsValid) return PrintFailures(result.Failures, loaded, stderr);
+        stdout.WriteLine($"{loaded.File}: {loaded.Program.Resources.Count} workload(s) and the multinode config are valid.");
         return Ok;
     }
 
     private static int PrintPlan(string path, string? stack, string format, TextWriter stdout, TextWriter stderr)
     {
-        var (program, file) = ProgramLoader.Load(path, stack);
-        var result = Planner.Plan(program);
-        if (!result.IsValid) return PrintFailures(result.Failures, file, stderr);
+        var loaded = ProgramLoader.Load(path, stack);
+        var result = Plan(loaded);
+        if (!result.IsValid) return PrintFailures(result.Failures, loaded, stderr);
         var plan = result.Value!;
         switch (format)
         {
@@ -96,14 +104,14 @@ public static class Cli
 
     private static int Diff(string basePath, string headPath, string? stack, string format, TextWriter stdout, TextWriter stderr)
     {
-        var (baseProgram, baseFile) = ProgramLoader.Load(basePath, stack);
-        var (headProgram, headFile) = ProgramLoader.Load(headPath, stack);
-        var before = Planner.Plan(baseProgram);
-        var after = Planner.Plan(headProgram);
+        var baseLoaded = ProgramLoader.Load(basePath, stack);
+        var headLoaded = ProgramLoader.Load(headPath, stack);
+        var before = Plan(baseLoaded);
+        var after = Plan(headLoaded);
         if (!before.IsValid || !after.IsValid)
         {
-            if (!before.IsValid) PrintFailures(before.Failures, baseFile, stderr);
-            if (!after.IsValid) PrintFailures(after.Failures, headFile, stderr);
+            if (!before.IsValid) PrintFailures(before.Failures, baseLoaded, stderr);
+            if (!after.IsValid) PrintFailures(after.Failures, headLoaded, stderr);
             return Invalid;
         }
         var result = PlanDiff.Compute(before.Value!, after.Value!);
@@ -116,10 +124,12 @@ public static class Cli
         return Ok;
     }
 
-    public static int PrintFailures(IReadOnlyList<ValidationFailure> failures, string file, TextWriter stderr)
+    /// <summary>Every problem, each led by the file and line where its property is written when the YAML shows it.</summary>
+    public static int PrintFailures(IReadOnlyList<ValidationFailure> failures, LoadedProgram loaded, TextWriter stderr)
     {
-        foreach (var failure in failures) stderr.WriteLine(failure);
-        stderr.WriteLine($"{file}: {failures.Count} problem{(failures.Count == 1 ? "" : "s")} found; nothing was planned.");
+        foreach (var failure in failures)
+            stderr.WriteLine(loaded.Place(failure) is { } place ? $"{place}: {failure}" : failure.ToString());
+        stderr.WriteLine($"{loaded.File}: {failures.Count} problem{(failures.Count == 1 ? "" : "s")} found; nothing was planned.");
         return Invalid;
     }
 

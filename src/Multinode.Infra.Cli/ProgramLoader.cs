@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Multinode.Infra.Configuration;
 using Multinode.Infra.Planning;
+using Multinode.Infra.Validation;
 using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
@@ -16,6 +19,30 @@ public sealed class ProgramLoadException(string message, bool invalidProgram = f
     public bool InvalidProgram { get; } = invalidProgram;
 }
 
+/// <summary>A program read from YAML: what the core plans, the problems only the YAML shows (<c>${...}</c> naming
+/// nothing), and where in which file each resource's and config key's property paths are written.</summary>
+public sealed record LoadedProgram(ProgramDeclaration Program, string File, IReadOnlyList<ValidationFailure> Problems,
+    IReadOnlyDictionary<(string Resource, string Path), string> Places)
+{
+    public void Deconstruct(out ProgramDeclaration program, out string file) => (program, file) = (Program, File);
+
+    /// <summary>"Pulumi.yaml:12:7" for a failure: its path's place, else the nearest enclosing one's.</summary>
+    public string? Place(ValidationFailure failure)
+    {
+        for (var path = failure.Path; ; path = Parent(path))
+        {
+            if (Places.TryGetValue((failure.Resource, path), out var place)) return place;
+            if (path.Length == 0) return null;
+        }
+
+        static string Parent(string path)
+        {
+            var cut = Math.Max(path.LastIndexOf('.'), path.LastIndexOf('['));
+            return cut < 0 ? "" : path[..cut];
+        }
+    }
+}
+
 /// <summary>
 /// Reads a Pulumi YAML program offline: its <c>multinode:*</c> resources and the <c>multinode:*</c> config from
 /// <c>Pulumi.yaml</c> and, with a stack, <c>Pulumi.&lt;stack&gt;.yaml</c> (stack values win), as the pulumi CLI does.
@@ -27,13 +54,13 @@ public static partial class ProgramLoader
 
     /// <summary>Loads a program from a path (a Pulumi.yaml or a folder holding one), or from git as
     /// <c>git:REV:path</c> (path relative to the current folder).</summary>
-    public static (ProgramDeclaration Program, string ProjectFile) Load(string path, string? stack)
+    public static LoadedProgram Load(string path, string? stack)
     {
         var source = path.StartsWith("git:", StringComparison.Ordinal) ? GitSource(path) : FileSource(path);
         var stackText = stack is null ? null
             : source.Read($"Pulumi.{stack}.yaml") ?? throw new ProgramLoadException(
                 $"{source.Describe($"Pulumi.{stack}.yaml")}: no such stack file for --stack {stack}");
-        return (Parse(source.ProjectText, source.ProjectFile, stack, stackText), source.ProjectFile);
+        return Parse(source.ProjectText, source.ProjectFile, stack, stackText, stack is null ? null : source.Describe($"Pulumi.{stack}.yaml"));
     }
 
     /// <summary>Where a program's files come from: the project file's text and its siblings by name.</summary>
@@ -100,27 +127,37 @@ public static partial class ProgramLoader
         }
     }
 
-    internal static ProgramDeclaration Parse(string projectText, string projectFile, string? stack, string? stackText)
+    internal static LoadedProgram Parse(string projectText, string projectFile, string? stack, string? stackText, string? stackFile = null)
     {
         var root = ReadYaml(projectText, projectFile) as YamlMappingNode
-            ?? throw new ProgramLoadException($"{projectFile}: the program is not a YAML mapping");
+            ?? throw new ProgramLoadException($"{projectFile}: the program is not a YAML mapping", invalidProgram: true);
         var project = Scalar(root, "name") ?? "project";
+        stackFile ??= $"Pulumi.{stack}.yaml";
+        var places = new Dictionary<(string Resource, string Path), string>();
+        var problems = new List<ValidationFailure>();
 
+        // Config values are not interpolated (as in Pulumi YAML); their places are kept for messages.
         var config = new Dictionary<string, PropertyValue>(StringComparer.Ordinal);
         if (Child(root, "config") is YamlMappingNode projectConfig)
         {
             foreach (var (keyNode, valueNode) in projectConfig.Children)
             {
-                var key = Key(keyNode);
-                var value = DeclaredValue(valueNode);
-                if (value is not null) config[Qualify(key, project)] = value;
+                var key = Qualify(Key(keyNode), project);
+                var value = DeclaredValue(valueNode, out var valueAt);
+                if (value is null) continue;
+                config[key] = value;
+                Place(projectFile, key, valueAt ?? valueNode);
             }
         }
         if (stackText is not null &&
-            ReadYaml(stackText, $"Pulumi.{stack}.yaml") is YamlMappingNode stackRoot && Child(stackRoot, "config") is YamlMappingNode stackConfig)
+            ReadYaml(stackText, stackFile) is YamlMappingNode stackRoot && Child(stackRoot, "config") is YamlMappingNode stackConfig)
         {
             foreach (var (keyNode, valueNode) in stackConfig.Children)
-                config[Qualify(Key(keyNode), project)] = Convert(valueNode, _ => null);
+            {
+                var key = Qualify(Key(keyNode), project);
+                config[key] = Convert(valueNode, _ => null);
+                Place(stackFile, key, valueNode);
+            }
         }
 
         var variables = new Dictionary<string, PropertyValue>(StringComparer.Ordinal)
@@ -133,30 +170,69 @@ public static partial class ProgramLoader
             variables.TryAdd(key, value);
             if (key.StartsWith(project + ":", StringComparison.Ordinal)) variables[key[(project.Length + 1)..]] = value;
         }
-        PropertyValue? Resolve(string name) => variables.GetValueOrDefault(name);
-        if (Child(root, "variables") is YamlMappingNode vars)
-            foreach (var (keyNode, valueNode) in vars.Children)
-                variables.TryAdd(Key(keyNode), Convert(valueNode, Resolve));
+        var resourceMap = Child(root, "resources") as YamlMappingNode;
+        var variableMap = Child(root, "variables") as YamlMappingNode;
+        // Names whose values exist only at deployment: other resources' outputs, variables declared later, pulumi.*.
+        var declared = new HashSet<string>(StringComparer.Ordinal) { "pulumi" };
+        foreach (var map in new[] { resourceMap, variableMap })
+            if (map is not null) declared.UnionWith(map.Children.Keys.Select(Key));
+
+        if (variableMap is not null)
+        {
+            foreach (var (keyNode, valueNode) in variableMap.Children)
+            {
+                var name = Key(keyNode);
+                var label = $"variable \"{name}\"";
+                var converter = new Converter(Resolver(label), (path, node) => places.TryAdd((label, path), At(projectFile, node)));
+                variables.TryAdd(name, converter.Convert(valueNode, ""));
+            }
+        }
 
         var resources = new List<ResourceDeclaration>();
-        if (Child(root, "resources") is YamlMappingNode resourceMap)
+        if (resourceMap is not null)
         {
             foreach (var (keyNode, valueNode) in resourceMap.Children)
             {
                 if (valueNode is not YamlMappingNode body || Scalar(body, "type") is not { } type) continue;
                 if (!type.StartsWith("multinode:", StringComparison.Ordinal)) continue;
-                var properties = Child(body, "properties") is { } p ? Convert(p, Resolve) : PropertyValue.From(PropertyMap.Empty);
-                resources.Add(new ResourceDeclaration(Key(keyNode), type,
-                    properties is ObjectValue o ? o.Map : PropertyMap.Empty));
+                var name = Key(keyNode);
+                var label = WorkloadKinds.FromToken(type) is { } kind ? $"{kind} \"{name}\"" : $"resource \"{name}\"";
+                places.TryAdd((label, ""), At(projectFile, keyNode));
+                var converter = new Converter(Resolver(label), (path, node) => places.TryAdd((label, path), At(projectFile, node)));
+                var properties = Child(body, "properties") is { } p ? converter.Convert(p, "") : PropertyValue.From(PropertyMap.Empty);
+                resources.Add(new ResourceDeclaration(name, type, properties is ObjectValue o ? o.Map : PropertyMap.Empty));
             }
         }
 
-        var multinodeConfig = new PropertyMap(config
+        var multinodeConfig = ProviderConfigReader.ParseText(new PropertyMap(config
             .Where(c => c.Key.StartsWith("multinode:", StringComparison.Ordinal))
             .OrderBy(c => c.Key, StringComparer.Ordinal)
-            .Select(c => KeyValuePair.Create(c.Key["multinode:".Length..], c.Value)));
-        return new ProgramDeclaration(resources, multinodeConfig);
+            .Select(c => KeyValuePair.Create(c.Key["multinode:".Length..], c.Value))));
+        return new LoadedProgram(new ProgramDeclaration(resources, multinodeConfig), projectFile, problems, places);
+
+        void Place(string file, string key, YamlNode node)
+        {
+            if (!key.StartsWith("multinode:", StringComparison.Ordinal)) return;
+            // Overwritten: a stack value wins over the project's, and so does its place.
+            new Converter(_ => null, (path, at) => places[(ProviderConfigReader.Resource, path)] = At(file, at))
+                .Convert(node, key["multinode:".Length..]);
+        }
+
+        Func<string, YamlNode, string, PropertyValue?> Resolver(string label) => (name, _, path) =>
+        {
+            if (variables.TryGetValue(name, out var value)) return value;
+            var rootName = name.Split('.', '[')[0].Trim();
+            if (!declared.Contains(rootName))
+            {
+                var where = path.Length == 0 ? "" : path + " ";
+                problems.Add(new ValidationFailure(label, path,
+                    $"{where}refers to ${{{name}}}, but \"{rootName}\" is not a config key, variable or resource of this program"));
+            }
+            return null;
+        };
     }
+
+    private static string At(string file, YamlNode node) => $"{file}:{node.Start.Line}:{node.Start.Column}";
 
     private static string FindProjectFile(string folder)
     {
@@ -312,11 +388,12 @@ public static partial class ProgramLoader
     private static string? Scalar(YamlMappingNode map, string key) => Child(map, key) is YamlScalarNode s ? s.Value : null;
 
     /// <summary>A project config entry: a plain value, or a declaration whose value is under value or default.</summary>
-    private static PropertyValue? DeclaredValue(YamlNode node)
+    private static PropertyValue? DeclaredValue(YamlNode node, out YamlNode? valueNode)
     {
+        valueNode = null;
         if (node is YamlMappingNode map && map.Children.Keys.All(k => DeclarationKeys.Contains(Key(k))))
         {
-            var value = Child(map, "value") ?? Child(map, "default");
+            var value = valueNode = Child(map, "value") ?? Child(map, "default");
             if (value is null) return null;
             var converted = Convert(value, _ => null);
             return Scalar(map, "secret") == "true" ? PropertyValue.Secret(converted) : converted;
@@ -328,29 +405,41 @@ public static partial class ProgramLoader
     private static partial Regex Interpolation();
 
     /// <summary>YAML to a property value, typing plain scalars by YAML 1.2's core schema.</summary>
-    internal static PropertyValue Convert(YamlNode node, Func<string, PropertyValue?> resolve)
+    internal static PropertyValue Convert(YamlNode node, Func<string, PropertyValue?> resolve) =>
+        new Converter(resolve, (_, _) => { }).Convert(node, "");
+
+    /// <summary>Converts YAML to property values, resolving <c>${...}</c> and noting where each property path is.</summary>
+    private sealed class Converter(Func<string, YamlNode, string, PropertyValue?> resolve, Action<string, YamlNode> place)
     {
-        switch (node)
+        public Converter(Func<string, PropertyValue?> resolve, Action<string, YamlNode> place) : this((name, _, _) => resolve(name), place)
         {
-            case YamlScalarNode scalar:
-                var text = scalar.Value ?? "";
-                if (scalar.Style is ScalarStyle.Plain && TypedPlain(text) is { } typed) return typed;
-                return Interpolate(text, resolve);
-            case YamlSequenceNode sequence:
-                return PropertyValue.From(sequence.Children.Select(c => Convert(c, resolve)));
-            case YamlMappingNode mapping:
-                if (mapping.Children.Count == 1 && Key(mapping.Children.Keys.First()) is var only && only.StartsWith("fn::", StringComparison.Ordinal))
-                {
-                    return only == "fn::secret"
-                        ? PropertyValue.Secret(Convert(mapping.Children.Values.First(), resolve))
-                        : PropertyValue.Unknown;
-                }
-                if (mapping.Children.Count == 1 && Key(mapping.Children.Keys.First()) == "secure")
-                    return PropertyValue.Secret(PropertyValue.Unknown);
-                return PropertyValue.From(new PropertyMap(mapping.Children.Select(c =>
-                    KeyValuePair.Create(Key(c.Key), Convert(c.Value, resolve)))));
-            default:
-                return PropertyValue.Null;
+        }
+
+        public PropertyValue Convert(YamlNode node, string path)
+        {
+            place(path, node);
+            switch (node)
+            {
+                case YamlScalarNode scalar:
+                    var text = scalar.Value ?? "";
+                    if (scalar.Style is ScalarStyle.Plain && TypedPlain(text) is { } typed) return typed;
+                    return Interpolate(text, name => resolve(name, node, path));
+                case YamlSequenceNode sequence:
+                    return PropertyValue.From(sequence.Children.Select((c, i) => Convert(c, $"{path}[{i}]")));
+                case YamlMappingNode mapping:
+                    if (mapping.Children.Count == 1 && Key(mapping.Children.Keys.First()) is var only && only.StartsWith("fn::", StringComparison.Ordinal))
+                    {
+                        return only == "fn::secret"
+                            ? PropertyValue.Secret(Convert(mapping.Children.Values.First(), path))
+                            : PropertyValue.Unknown;
+                    }
+                    if (mapping.Children.Count == 1 && Key(mapping.Children.Keys.First()) == "secure")
+                        return PropertyValue.Secret(PropertyValue.Unknown);
+                    return PropertyValue.From(new PropertyMap(mapping.Children.Select(c =>
+                        KeyValuePair.Create(Key(c.Key), Convert(c.Value, InputReader.Join(path, Key(c.Key)))))));
+                default:
+                    return PropertyValue.Null;
+            }
         }
     }
 

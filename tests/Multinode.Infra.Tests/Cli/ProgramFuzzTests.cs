@@ -106,10 +106,10 @@ public sealed class ProgramFuzzTests
     /// <summary>What the CLI does with a file, minus the file: read, validate, plan, print every format, diff.</summary>
     internal static void Check(string text)
     {
-        ProgramDeclaration program;
+        LoadedProgram loaded;
         try
         {
-            program = ProgramLoader.Parse(text, "Pulumi.yaml", "dev", "config:\n  multinode:maxHourlyCost: \"1000\"\n");
+            loaded = ProgramLoader.Parse(text, "Pulumi.yaml", "dev", "config:\n  multinode:maxHourlyCost: \"1000\"\n");
         }
         catch (ProgramLoadException e)
         {
@@ -117,11 +117,13 @@ public sealed class ProgramFuzzTests
                 throw new InvalidOperationException($"load problem without a file name: {e.Message}");
             return;
         }
-        var result = Planner.Plan(program);
-        if (!result.IsValid)
+        var result = Planner.Plan(loaded.Program);
+        var failures = loaded.Problems.Concat(result.Failures).ToList();
+        if (failures.Count > 0)
         {
-            if (result.Failures.Count == 0 || result.Failures.Any(f => f.Resource.Length == 0 || f.Message.Length == 0))
+            if (failures.Any(f => f.Resource.Length == 0 || f.Message.Length == 0))
                 throw new InvalidOperationException("invalid without a named problem");
+            _ = failures.Select(loaded.Place).ToList();
             return;
         }
         var plan = result.Value!;

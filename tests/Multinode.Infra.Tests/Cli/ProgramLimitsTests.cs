@@ -115,8 +115,8 @@ public sealed class ProgramLimitsTests : CliFixture
         var (code, _, stderr) = Run("validate", file);
         Assert.Equal(1, code);
         Assert.Equal($"""
-            Function "f": resources.memory = "99999999999999999999Ti" is above the limit of 4Ti
-            Function "g": resources.memory = "99999999999999999999999999999999999999999" is above the limit of 4Ti
+            {file}:11:17: Function "f": resources.memory = "99999999999999999999Ti" is above the limit of 4Ti
+            {file}:17:17: Function "g": resources.memory = "99999999999999999999999999999999999999999" is above the limit of 4Ti
             {file}: 2 problems found; nothing was planned.
 
             """.ReplaceLineEndings("\n"), stderr.ReplaceLineEndings("\n"));
