@@ -1,5 +1,4 @@
 using Multinode.Infra.Configuration;
-using Multinode.Infra.Validation;
 using Multinode.Infra.Values;
 
 namespace Multinode.Infra.Provider;

@@ -56,12 +56,7 @@ internal static class PodTemplates
             else if (value is StringValue s && KubernetesChecks.LabelValue(s.Value) is { } valueProblem)
                 yield return new(workload.Label, path, $"{path} = {value.Display()} {valueProblem}");
         }
-        foreach (var (key, value) in workload.Container.Env)
-        {
-            if (value is SecretValue && KubernetesChecks.SecretKey(key) is not null)
-                yield return new(workload.Label, $"env.{key}",
-                    $"env.{key}: the name {PropertyValue.Quote(key)} holds a secret, which is passed through a Kubernetes Secret whose keys may only be letters, digits, '-', '_' and '.'");
-        }
+        // Env names need no check here: the core's env name rule (WorkloadInputs) is stricter than a Secret's keys.
     }
 
     /// <summary>The workload's own labels: the standard ones and its tags, in key order.</summary>
