@@ -64,18 +64,24 @@ public static class DiffPrinter
             before.MaxHourlyCost is { } b && after.MaxHourlyCost is { } a
                 ? (a >= b ? "+" : "−") + Monthly(Math.Abs(a - b))
                 : "n/a");
-        var quotas = diff.Head.Config.Quotas;
-        var budget = diff.Head.Config.MaxHourlyCost;
-        if (budget is { } max) yield return ("maxHourlyCost budget", Percent((double)(before.MaxHourlyCost ?? 0), max), Percent((double)(after.MaxHourlyCost ?? 0), max), "");
-        yield return ("vCPU at maximum scale", Use(PropertyValue.FormatNumber(before.MaxCpu), before.MaxCpu, quotas.Cpu),
-            Use(PropertyValue.FormatNumber(after.MaxCpu), after.MaxCpu, quotas.Cpu), Signed(after.MaxCpu - before.MaxCpu));
-        yield return ("memory at maximum scale", Use(before.MaxMemory.ToString(), before.MaxMemory.Bytes, quotas.Memory?.Bytes),
-            Use(after.MaxMemory.ToString(), after.MaxMemory.Bytes, quotas.Memory?.Bytes),
+        // Each side against its own config: a PR may raise a budget or a quota along with the workloads.
+        var (quotasBefore, quotasAfter) = (diff.Base.Config.Quotas, diff.Head.Config.Quotas);
+        var (budgetBefore, budgetAfter) = (diff.Base.Config.MaxHourlyCost, diff.Head.Config.MaxHourlyCost);
+        if (budgetBefore is not null || budgetAfter is not null)
+            yield return ("maxHourlyCost budget", Budget(before.MaxHourlyCost, budgetBefore), Budget(after.MaxHourlyCost, budgetAfter), "");
+        yield return ("vCPU at maximum scale", Use(PropertyValue.FormatNumber(before.MaxCpu), before.MaxCpu, quotasBefore.Cpu),
+            Use(PropertyValue.FormatNumber(after.MaxCpu), after.MaxCpu, quotasAfter.Cpu), Signed(after.MaxCpu - before.MaxCpu));
+        yield return ("memory at maximum scale", Use(before.MaxMemory.ToString(), before.MaxMemory.Bytes, quotasBefore.Memory?.Bytes),
+            Use(after.MaxMemory.ToString(), after.MaxMemory.Bytes, quotasAfter.Memory?.Bytes),
             after.MaxMemory.Bytes == before.MaxMemory.Bytes ? "0" : (after.MaxMemory.Bytes > before.MaxMemory.Bytes ? "+" : "−") +
                 new Workloads.Memory(Math.Abs(after.MaxMemory.Bytes - before.MaxMemory.Bytes)));
-        yield return ("GPUs at maximum scale", Use(before.MaxGpus.ToString(CultureInfo.InvariantCulture), before.MaxGpus, quotas.Gpu),
-            Use(after.MaxGpus.ToString(CultureInfo.InvariantCulture), after.MaxGpus, quotas.Gpu), Signed(after.MaxGpus - before.MaxGpus));
+        yield return ("GPUs at maximum scale", Use(before.MaxGpus.ToString(CultureInfo.InvariantCulture), before.MaxGpus, quotasBefore.Gpu),
+            Use(after.MaxGpus.ToString(CultureInfo.InvariantCulture), after.MaxGpus, quotasAfter.Gpu), Signed(after.MaxGpus - before.MaxGpus));
     }
+
+    /// <summary>"42% of $60": the share of a side's own budget; "none" when that side has no budget.</summary>
+    private static string Budget(decimal? cost, double? budget) =>
+        budget is { } max ? $"{Percent((double)(cost ?? 0), max)} of {PlanJson.Dollars((decimal)max)}" : "none";
 
     private static string Signed(double d) => d == 0 ? "0" : (d > 0 ? "+" : "−") + PropertyValue.FormatNumber(Math.Abs(d));
 
@@ -114,6 +120,13 @@ public static class DiffPrinter
         foreach (var warning in Warnings(diff)) md.Append("> ⚠️ ").Append(warning).Append('\n');
         if (Warnings(diff).Any()) md.Append('\n');
 
+        if (diff.ConfigChanges.Count > 0)
+        {
+            md.Append("### multinode config — changed\n\n| key | before | after |\n| --- | --- | --- |\n");
+            foreach (var c in diff.ConfigChanges)
+                md.Append("| ").Append(c.Path).Append(" | ").Append(PlanPrinter.Cell(Value(c.Before))).Append(" | ").Append(PlanPrinter.Cell(Value(c.After))).Append(" |\n");
+            md.Append('\n');
+        }
         foreach (var w in diff.Workloads.Where(w => w.Status != WorkloadStatus.Unchanged))
         {
             md.Append("### ").Append(w.Kind).Append(" `").Append(w.Name).Append("` — ").Append(w.Status.ToString().ToLowerInvariant());
@@ -230,6 +243,7 @@ public static class DiffPrinter
         var t = new StringBuilder();
         t.Append(baseName).Append(" → ").Append(headName).Append(": ").Append(Summary(diff)).Append('\n');
         foreach (var warning in Warnings(diff)) t.Append("! ").Append(warning.Replace("`", "", StringComparison.Ordinal)).Append('\n');
+        foreach (var c in diff.ConfigChanges) t.Append("config ").Append(c.Path).Append(": ").Append(Value(c.Before)).Append(" → ").Append(Value(c.After)).Append('\n');
         foreach (var w in diff.Workloads.Where(w => w.Status != WorkloadStatus.Unchanged))
         {
             t.Append('\n').Append(w.Kind).Append(" \"").Append(w.Name).Append("\": ").Append(w.Status.ToString().ToLowerInvariant()).Append('\n');
@@ -259,6 +273,9 @@ public static class DiffPrinter
             w.WriteStartObject("counts");
             foreach (var (kind, word, _) in Kinds) w.WriteNumber(word, diff.Count(kind));
             w.WriteEndObject();
+            w.WriteStartArray("config");
+            foreach (var c in diff.ConfigChanges) WriteChange(w, c);
+            w.WriteEndArray();
             w.WriteStartArray("workloads");
             foreach (var wd in diff.Workloads)
             {
