@@ -13,6 +13,12 @@ public static class Cli
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        // The product's one version (Directory.Build.props), not the entry assembly's: the same in-process and as a tool.
+        if (args is ["--version"])
+        {
+            stdout.WriteLine(Schema.PackageSchema.Version);
+            return Ok;
+        }
         var root = new RootCommand("Multinode.Infra: plan and check Multinode workloads offline.");
         var path = new Argument<string>("PATH") { Description = "A Pulumi YAML program: a Pulumi.yaml or a folder holding one." };
         var stack = new Option<string?>("--stack", "-s") { Description = "Also read config from Pulumi.<stack>.yaml beside the program." };
