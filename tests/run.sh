@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 dotnet test Multinode.Infra.sln --nologo -v q
 
+bash tests/tool/run.sh
+
 if [ -f tests/conformance/run.sh ]; then
   bash tests/conformance/run.sh
 fi
