@@ -139,15 +139,22 @@ public static class Cli
         return Invalid;
     }
 
-    private static IAnsiConsole Console(TextWriter writer)
+    /// <summary>Colour only for a terminal, and never when NO_COLOR is set to anything but "" (https://no-color.org).</summary>
+    internal static AnsiConsoleSettings ConsoleSettings(TextWriter writer, bool redirected, string? noColor)
     {
-        var redirected = !ReferenceEquals(writer, System.Console.Out) || System.Console.IsOutputRedirected;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        var plain = redirected || !string.IsNullOrEmpty(noColor);
+        return new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(writer),
             Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
-            ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
-        });
+            ColorSystem = plain ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        };
+    }
+
+    private static IAnsiConsole Console(TextWriter writer)
+    {
+        var redirected = !ReferenceEquals(writer, System.Console.Out) || System.Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(ConsoleSettings(writer, redirected, Environment.GetEnvironmentVariable("NO_COLOR")));
         // Logs and files have no terminal width; 80 columns would wrap resource types mid-token.
         if (redirected) console.Profile.Width = 160;
         return console;

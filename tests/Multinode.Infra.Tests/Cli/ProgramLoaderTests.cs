@@ -99,3 +99,14 @@ public sealed class ProgramLoaderTests : CliFixture
         Assert.Contains($"{stackFile}:3:28: provider config: maxHourlyCost = \"half\" must be a number", stderr, StringComparison.Ordinal);
     }
 }
+
+public sealed class ConsoleSettingsTests
+{
+    [Theory]
+    [InlineData(false, null, Spectre.Console.ColorSystemSupport.Detect)]
+    [InlineData(false, "", Spectre.Console.ColorSystemSupport.Detect)]
+    [InlineData(false, "1", Spectre.Console.ColorSystemSupport.NoColors)]
+    [InlineData(true, null, Spectre.Console.ColorSystemSupport.NoColors)]
+    public void ConsoleSettings_NoColorSet_NoColours(bool redirected, string? noColor, Spectre.Console.ColorSystemSupport expected) =>
+        Assert.Equal(expected, Multinode.Infra.Cli.Cli.ConsoleSettings(TextWriter.Null, redirected, noColor).ColorSystem);
+}
