@@ -45,6 +45,7 @@ public static class Cli
         root.Subcommands.Add(plan);
         root.Subcommands.Add(diff);
         root.Subcommands.Add(schema);
+        root.Subcommands.Add(InvokeCommand.Create(stdout, stderr));
 
         var result = root.Parse(args);
         if (result.Errors.Count > 0)

@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Multinode.Worker.Shared;
+
+namespace Multinode.Worker.Queues;
+
+/// <summary>A Redis list consumed with <c>BLMOVE list processing RIGHT LEFT</c>. Each item in hand has a lease key
+/// (<c>processing:lease:SHA1(item)</c>, value = this worker's token, TTL = the lease, renewed every third of it).
+/// Finishing is one script: reply, <c>LREM</c>, drop the lease — only while the lease is still ours, so a reply is
+/// posted once. Any worker's sweep returns items that have had no lease for a whole lease period to the list.</summary>
+public sealed class RedisWorkQueue : IWorkQueue
+{
+    // KEYS: processing, lease, reply list (or processing when none). ARGV: item, token, reply ('' when none).
+    private const string FinishScript = """
+        if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
+        if ARGV[3] ~= '' then redis.call('RPUSH', KEYS[3], ARGV[3]) end
+        redis.call('LREM', KEYS[1], 1, ARGV[1])
+        redis.call('DEL', KEYS[2])
+        return 1
+        """;
+
+    private const string RenewScript = """
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        """;
+
+    // KEYS: processing, list, orphans hash. ARGV: lease key prefix, grace ms. An item without a lease is first
+    // noted with the server's time; still without one a grace period later, it goes back to the consumer end of
+    // the list. The grace covers the instant between BLMOVE and setting the lease.
+    private const string SweepScript = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local seen = {}
+        local moved = 0
+        for _, item in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+          local h = redis.sha1hex(item)
+          seen[h] = true
+          if redis.call('EXISTS', ARGV[1] .. h) == 1 then
+            redis.call('HDEL', KEYS[3], h)
+          else
+            local first = redis.call('HGET', KEYS[3], h)
+            if not first then
+              redis.call('HSET', KEYS[3], h, now)
+            elseif now - tonumber(first) >= tonumber(ARGV[2]) then
+              redis.call('LREM', KEYS[1], 1, item)
+              redis.call('RPUSH', KEYS[2], item)
+              redis.call('HDEL', KEYS[3], h)
+              moved = moved + 1
+            end
+          end
+        end
+        for _, h in ipairs(redis.call('HKEYS', KEYS[3])) do
+          if not seen[h] then redis.call('HDEL', KEYS[3], h) end
+        end
+        return moved
+        """;
+
+    private readonly string _list, _processing, _token;
+    private readonly TimeSpan _lease;
+    private readonly string _address;
+    private readonly string? _password;
+    private readonly RedisLink _control;
+    private readonly Replies _replies;
+    private RespConnection? _blocking;
+
+    public RedisWorkQueue(string address, string? password, string list, string processing, TimeSpan lease, RedisLink control, Replies replies)
+    {
+        _address = address;
+        _password = password;
+        _list = list;
+        _processing = processing;
+        _lease = lease;
+        _control = control;
+        _replies = replies;
+        _token = $"{Environment.MachineName}-{Guid.NewGuid():N}";
+    }
+
+    public TimeSpan KeepEvery => _lease / 3;
+
+    public string LeaseKey(string item) => $"{_processing}:lease:{Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(item)))}";
+
+    private string Ms(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+
+    public async Task<TakenItem?> TakeAsync(TimeSpan wait, CancellationToken cancel)
+    {
+        // Not cancelled mid-command: an item BLMOVE moved must be seen and leased, or the sweep has to recover it.
+        _blocking ??= await RespConnection.ConnectAsync(_address, _password, cancel);
+        object? item;
+        try
+        {
+            var seconds = Math.Max(0.01, wait.TotalSeconds).ToString("0.###", CultureInfo.InvariantCulture);
+            item = await _blocking.CommandAsync(CancellationToken.None, "BLMOVE", _list, _processing, "RIGHT", "LEFT", seconds);
+        }
+        catch
+        {
+            _blocking.Dispose();
+            _blocking = null;
+            throw;
+        }
+        if (item is not string body) return null;
+        var lease = LeaseKey(body);
+        await _control.RunAsync(c => c.CommandAsync(CancellationToken.None, "SET", lease, _token, "PX", Ms(_lease)), CancellationToken.None);
+        return new TakenItem(body, lease);
+    }
+
+    public async Task KeepAsync(TakenItem item, CancellationToken cancel) =>
+        await _control.RunAsync(c => c.CommandAsync(cancel, "EVAL", RenewScript, "1", item.Handle, _token, Ms(_lease)), cancel);
+
+    public async Task<bool> FinishAsync(TakenItem item, string? replyTo, string? reply, CancellationToken cancel)
+    {
+        var sameRedis = replyTo is not null && reply is not null && !SqsClient.IsQueueUrl(replyTo);
+        if (!sameRedis && replyTo is not null && reply is not null)
+        {
+            // Another transport cannot join the script: reply first, so a crash in between repeats the reply
+            // (at least once) rather than losing it.
+            if (!await OwnsAsync(item, cancel)) return false;
+            await _replies.SendAsync(replyTo, reply, cancel);
+        }
+        var result = await _control.RunAsync(c => c.CommandAsync(cancel, "EVAL", FinishScript, "3", _processing, item.Handle,
+            sameRedis ? replyTo! : _processing, item.Body, _token, sameRedis ? reply! : ""), cancel);
+        return result is 1L;
+    }
+
+    private async Task<bool> OwnsAsync(TakenItem item, CancellationToken cancel) =>
+        await _control.RunAsync(c => c.CommandAsync(cancel, "GET", item.Handle), cancel) is string owner && owner == _token;
+
+    public async Task RejectAsync(TakenItem item, CancellationToken cancel)
+    {
+        // Kept for inspection rather than dropped; nothing consumes <list>:dead.
+        await _control.RunAsync(c => c.CommandAsync(cancel, "RPUSH", $"{_list}:dead", item.Body), cancel);
+        await FinishAsync(item, null, null, cancel);
+    }
+
+    public async Task<long> CountAsync(CancellationToken cancel)
+    {
+        var waiting = await _control.RunAsync(c => c.CommandAsync(cancel, "LLEN", _list), cancel);
+        var inHand = await _control.RunAsync(c => c.CommandAsync(cancel, "LLEN", _processing), cancel);
+        return (long)waiting! + (long)inHand!;
+    }
+
+    public async Task SweepAsync(CancellationToken cancel) =>
+        await _control.RunAsync(c => c.CommandAsync(cancel, "EVAL", SweepScript, "3", _processing, _list, $"{_processing}:orphans",
+            $"{_processing}:lease:", Ms(_lease)), cancel);
+
+    public ValueTask DisposeAsync()
+    {
+        _blocking?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

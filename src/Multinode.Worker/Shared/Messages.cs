@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Multinode.Worker.Shared;
+
+/// <summary>One invocation on the queue: <c>{"id", "input", "replyTo"?}</c>. Shared by the worker and
+/// <c>multinode invoke</c> (this file is linked into both), so the two sides cannot drift.</summary>
+public sealed record InvocationMessage(string Id, JsonElement Input, string? ReplyTo);
+
+/// <summary>The answer posted to <c>replyTo</c>: exactly one of <see cref="Output"/> and <see cref="Error"/>.</summary>
+public sealed record InvocationReply(string Id, JsonElement? Output, InvocationError? Error);
+
+/// <summary>Why an invocation has no output. <see cref="Status"/> is the user server's HTTP status, or null when
+/// there was no response (refused, crashed, timed out) or the message itself was malformed.</summary>
+public sealed record InvocationError(string Message, int? Status);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(InvocationMessage))]
+[JsonSerializable(typeof(InvocationReply))]
+public sealed partial class MessageJson : JsonSerializerContext;
+
+/// <summary>Reading and writing messages in one place.</summary>
+public static class Messages
+{
+    public static string Write(InvocationMessage message) => JsonSerializer.Serialize(message, MessageJson.Default.InvocationMessage);
+
+    public static string Write(InvocationReply reply) => JsonSerializer.Serialize(reply, MessageJson.Default.InvocationReply);
+
+    public static InvocationReply ReadReply(string json) =>
+        JsonSerializer.Deserialize(json, MessageJson.Default.InvocationReply) ?? throw new JsonException("a reply must be a JSON object");
+
+    /// <summary>Parses a queue item. A malformed one still yields its <c>id</c> and <c>replyTo</c> when those are
+    /// readable strings, so its sender can be told what was wrong.</summary>
+    public static ParsedMessage Read(string body)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            return new ParsedMessage(null, null, null, $"the message is not JSON: {e.Message}");
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                return new ParsedMessage(null, null, null, $"the message must be a JSON object, got {root.ValueKind}");
+            var id = String(root, "id");
+            var replyTo = String(root, "replyTo");
+            var problems = new List<string>();
+            if (id is null) problems.Add("\"id\" must be a non-empty string");
+            if (root.TryGetProperty("replyTo", out var r) && r.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+                problems.Add("\"replyTo\" must be a string (a Redis list or an SQS queue URL)");
+            var input = root.TryGetProperty("input", out var i) ? i.Clone() : default;
+            if (input.ValueKind == JsonValueKind.Undefined) problems.Add("\"input\" is missing");
+            return problems.Count == 0
+                ? new ParsedMessage(new InvocationMessage(id!, input, replyTo), id, replyTo, null)
+                : new ParsedMessage(null, id, replyTo, string.Join("; ", problems));
+        }
+    }
+
+    private static string? String(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } s ? s : null;
+}
+
+/// <summary>A queue item read: either <see cref="Message"/>, or <see cref="Problem"/> with whatever address was readable.</summary>
+public sealed record ParsedMessage(InvocationMessage? Message, string? Id, string? ReplyTo, string? Problem);

@@ -1,0 +1,43 @@
+using Multinode.Worker.Shared;
+
+namespace Multinode.Worker.Tests.Shared;
+
+public sealed class MessagesTests
+{
+    [Fact]
+    public void Read_Valid_Message()
+    {
+        var parsed = Messages.Read("""{"id":"a","input":{"x":2},"replyTo":"r"}""");
+
+        Assert.Null(parsed.Problem);
+        Assert.Equal("a", parsed.Message!.Id);
+        Assert.Equal("""{"x":2}""", parsed.Message.Input.GetRawText());
+        Assert.Equal("r", parsed.Message.ReplyTo);
+    }
+
+    [Theory]
+    [InlineData("""[1]""", null, null, "the message must be a JSON object, got Array")]
+    [InlineData("""{"input":1,"replyTo":"r"}""", null, "r", "\"id\" must be a non-empty string")]
+    [InlineData("""{"id":"a","input":null,"replyTo":5}""", "a", null, "\"replyTo\" must be a string (a Redis list or an SQS queue URL)")]
+    [InlineData("""{"id":"a","replyTo":"r"}""", "a", "r", "\"input\" is missing")]
+    public void Read_Malformed_ProblemAndReadableAddress(string body, string? id, string? replyTo, string problem)
+    {
+        var parsed = Messages.Read(body);
+
+        Assert.Null(parsed.Message);
+        Assert.Equal((id, replyTo, problem), (parsed.Id, parsed.ReplyTo, parsed.Problem));
+    }
+
+    [Fact]
+    public void Read_NotJson_Problem() => Assert.StartsWith("the message is not JSON: ", Messages.Read("{").Problem, StringComparison.Ordinal);
+
+    [Fact]
+    public void Write_Replies_OutputOrError()
+    {
+        var output = System.Text.Json.JsonDocument.Parse("""{"y":4}""").RootElement;
+
+        Assert.Equal("""{"id":"a","output":{"y":4}}""", Messages.Write(new InvocationReply("a", output, null)));
+        Assert.Equal("""{"id":"b","error":{"message":"boom","status":500}}""", Messages.Write(new InvocationReply("b", null, new InvocationError("boom", 500))));
+        Assert.Equal("""{"id":"c","input":{"y":4}}""", Messages.Write(new InvocationMessage("c", output, null)));
+    }
+}
