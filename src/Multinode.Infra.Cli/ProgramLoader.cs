@@ -46,7 +46,8 @@ public sealed record LoadedProgram(ProgramDeclaration Program, string File, IRea
 /// <summary>
 /// Reads a Pulumi YAML program offline: its <c>multinode:*</c> resources and the <c>multinode:*</c> config from
 /// <c>Pulumi.yaml</c> and, with a stack, <c>Pulumi.&lt;stack&gt;.yaml</c> (stack values win), as the pulumi CLI does.
-/// <c>${...}</c> interpolations resolve against config and literal variables; the rest are unknown values.
+/// <c>${...}</c> interpolations resolve against config and literal variables; other resources' outputs are unknown values,
+/// and a name that is none of these is a problem.
 /// </summary>
 public static partial class ProgramLoader
 {
