@@ -90,6 +90,7 @@ public static class Cli
         var loaded = ProgramLoader.Load(path, stack);
         var result = Plan(loaded);
         if (!result.IsValid) return PrintFailures(result.Failures, loaded, stderr);
+        PrintWarnings(result.Value!, stderr);
         stdout.WriteLine($"{loaded.File}: {loaded.Program.Resources.Count} workload(s) and the multinode config are valid.");
         return Ok;
     }
@@ -100,6 +101,7 @@ public static class Cli
         var result = Plan(loaded);
         if (!result.IsValid) return PrintFailures(result.Failures, loaded, stderr);
         var plan = result.Value!;
+        PrintWarnings(plan, stderr);
         switch (format)
         {
             case "json": stdout.Write(PlanJson.Write(plan)); break;
@@ -129,6 +131,12 @@ public static class Cli
             _ => DiffPrinter.Markdown(result, basePath, headPath),
         });
         return Ok;
+    }
+
+    /// <summary>Warnings go to stderr as well as into the plan, so that piped JSON or Markdown stays clean.</summary>
+    private static void PrintWarnings(Plan plan, TextWriter stderr)
+    {
+        foreach (var warning in plan.Warnings) stderr.WriteLine($"warning: {warning}");
     }
 
     /// <summary>Every problem, each led by the file and line where its property is written when the YAML shows it.</summary>

@@ -43,9 +43,9 @@ public static class DiffPrinter
     };
 
     private static string Monthly(decimal? hourly) =>
-        hourly is { } h ? "$" + (h * HoursPerMonth).ToString("#,##0.00", CultureInfo.InvariantCulture) : "n/a";
+        hourly is { } h ? "≈ $" + (h * HoursPerMonth).ToString("#,##0.00", CultureInfo.InvariantCulture) : "n/a";
 
-    private static string Money(decimal? amount) => amount is { } a ? PlanJson.Dollars(decimal.Round(a, 4)) : "n/a";
+    private static string Money(decimal? amount) => amount is { } a ? "≈ " + PlanJson.Dollars(decimal.Round(a, 4)) : "n/a";
 
     private static string Delta(decimal? before, decimal? after)
     {
@@ -59,10 +59,10 @@ public static class DiffPrinter
     {
         var before = PlanJson.Totals(diff.Base);
         var after = PlanJson.Totals(diff.Head);
-        yield return ("worst-case cost per hour", Money(before.MaxHourlyCost), Money(after.MaxHourlyCost), Delta(before.MaxHourlyCost, after.MaxHourlyCost));
+        yield return ($"worst-case cost per hour ({PlanJson.CostBasis})", Money(before.MaxHourlyCost), Money(after.MaxHourlyCost), Delta(before.MaxHourlyCost, after.MaxHourlyCost));
         yield return ($"worst-case cost per month ({HoursPerMonth} h)", Monthly(before.MaxHourlyCost), Monthly(after.MaxHourlyCost),
             before.MaxHourlyCost is { } b && after.MaxHourlyCost is { } a
-                ? (a >= b ? "+" : "−") + Monthly(Math.Abs(a - b))
+                ? (a >= b ? "+" : "−") + Monthly(Math.Abs(a - b))[2..]
                 : "n/a");
         // Each side against its own config: a PR may raise a budget or a quota along with the workloads.
         var (quotasBefore, quotasAfter) = (diff.Base.Config.Quotas, diff.Head.Config.Quotas);
@@ -129,7 +129,8 @@ public static class DiffPrinter
         var after = PlanJson.Totals(diff.Head).MaxHourlyCost;
         head.Append("**").Append(Summary(diff)).Append("**");
         if (before is not null || after is not null)
-            head.Append(" · worst-case cost ").Append(Money(before)).Append("/h → ").Append(Money(after)).Append("/h (").Append(Delta(before, after)).Append("/h)");
+            head.Append(" · worst-case cost ").Append(Money(before)).Append("/h → ").Append(Money(after)).Append("/h (").Append(Delta(before, after))
+                .Append("/h; ").Append(PlanJson.CostBasis).Append(')');
         head.Append("\n\n");
         var warnings = Warnings(diff).ToList();
         foreach (var warning in warnings.Take(MaxWarnings)) head.Append("> ⚠️ ").Append(Escape(warning)).Append('\n');
@@ -390,6 +391,7 @@ public static class DiffPrinter
                 {
                     w.WriteNumber("maxHourlyCost", PlanJson.Normalize(decimal.Round(c, 4)));
                     w.WriteNumber("maxMonthlyCost", PlanJson.Normalize(decimal.Round(c * HoursPerMonth, 2)));
+                    w.WriteString("costBasis", $"estimate: {PlanJson.CostBasis}");
                 }
                 w.WriteEndObject();
             }

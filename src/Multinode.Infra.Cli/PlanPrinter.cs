@@ -28,7 +28,7 @@ public static class PlanPrinter
         yield return ("memory at maximum scale", s.MaxMemory.ToString());
         if (s.MaxGpus > 0) yield return ("GPUs at maximum scale", s.MaxGpus.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var (label, value) in s.Facts) yield return (label, value);
-        if (s.MaxHourlyCost is { } cost) yield return ("worst-case cost per hour", PlanJson.Dollars(cost));
+        if (s.MaxHourlyCost is { } cost) yield return ("worst-case cost per hour", PlanJson.Estimate(cost));
     }
 
     public static void WriteText(Plan plan, IAnsiConsole console)
@@ -61,6 +61,8 @@ public static class PlanPrinter
     {
         var md = new StringBuilder();
         md.Append("## Multinode plan (target: ").Append(plan.Config.Target.ToString().ToLowerInvariant()).Append(")\n\n");
+        foreach (var warning in plan.Warnings) md.Append("> ⚠️ ").Append(Cell(warning.ToString())).Append('\n');
+        if (plan.Warnings.Count > 0) md.Append('\n');
         foreach (var workload in plan.Workloads)
         {
             md.Append("### ").Append(workload.Workload.Kind).Append(" `").Append(workload.Workload.Name).Append("`\n\n");

@@ -57,6 +57,7 @@ public sealed class ComponentConstructor(EngineLog log)
             if (dependencies.Count > 0) propertyDependencies[key] = dependencies;
         }
         var inputs = new PropertyMap(entries);
+        config = await SubnetVpcLookup.ResolveAsync(config, request, cancellationToken).ConfigureAwait(false);
 
         var result = Planner.Plan(new ProgramDeclaration([new ResourceDeclaration(request.Name, request.Type, inputs)], config));
         if (!result.IsValid) throw new ValidationFailedException(result.Failures);
@@ -65,11 +66,14 @@ public sealed class ComponentConstructor(EngineLog log)
         {
             var key = (request.Type, request.Name);
             var program = _constructed.Where(c => c.Key != key).Select(c => c.Value).Append(plan).ToList();
-            var exceeded = Budget.Check(program, result.Value.Config);
+            var exceeded = Planner.CheckProgram(program, result.Value.Config);
             if (exceeded.Count > 0) throw new ValidationFailedException(exceeded);
             _constructed[key] = plan;
         }
-        return await RegisterAsync(request, plan, propertyDependencies, cancellationToken).ConfigureAwait(false);
+        var response = await RegisterAsync(request, plan, propertyDependencies, cancellationToken).ConfigureAwait(false);
+        // `pulumi preview` shows these beside the component (a schedule that never fires, a renamed time zone).
+        foreach (var warning in result.Value.Warnings) log.Warning(warning.ToString(), response.Urn);
+        return response;
     }
 
     /// <summary>Registers a planned workload: the component, its children in dependency order, its outputs.</summary>

@@ -19,6 +19,7 @@ public sealed class EngineLog : IDisposable
 
     public void Debug(string message, string urn = "") => Write(LogSeverity.Debug, message, urn);
     public void Info(string message, string urn = "") => Write(LogSeverity.Info, message, urn);
+    public void Warning(string message, string urn = "") => Write(LogSeverity.Warning, message, urn);
     public void Error(string message, string urn = "") => Write(LogSeverity.Error, message, urn);
 
     /// <summary>Fire and forget: a log line must never fail or slow down an RPC.</summary>

@@ -158,4 +158,72 @@ public sealed class ComponentConstructorTests : IAsyncLifetime
             error.Failures.Select(f => f.ToString()));
         Assert.DoesNotContain(_engine.Registered, r => r.Name == "b");
     }
+
+    [Fact]
+    public async Task ConstructAsync_ChildUrnTakenByAnEarlierComponent_FailsNamingBoth()
+    {
+        var constructor = new ComponentConstructor(new EngineLog(null));
+        var config = new PropertyMap(("target", "aws"), ("aws", new PropertyMap(
+            ("subnetIds", PropertyValue.Strings(["subnet-a", "subnet-b"])), ("vpcId", "vpc-1"))));
+        ConstructRequest Request(string name) => new()
+        {
+            Type = "multinode:index:Service",
+            Name = name,
+            Parent = Stack,
+            MonitorEndpoint = _address,
+            DryRun = true,
+            Inputs = PropertyConverter.ToStruct(new PropertyMap(("image", "img"))),
+        };
+
+        await constructor.ConstructAsync(Request("api"), config, CancellationToken.None);
+        var error = await Assert.ThrowsAsync<ValidationFailedException>(() => constructor.ConstructAsync(Request("api-lb"), config, CancellationToken.None));
+        Assert.Equal(
+            ["Service \"api-lb\": name = \"api-lb\" plans the child aws:ec2/securityGroup:SecurityGroup \"api-lb-sg\", which Service \"api\" plans too; their URNs would be the same, which the engine refuses: rename one of the two"],
+            error.Failures.Select(f => f.ToString()));
+        Assert.DoesNotContain(_engine.Registered, r => r.Type == "multinode:index:Service" && r.Name == "api-lb");
+    }
+
+    private ConstructRequest AwsRequest(string type, string name) => new()
+    {
+        Type = type,
+        Name = name,
+        Parent = Stack,
+        MonitorEndpoint = _address,
+        DryRun = true,
+        Inputs = PropertyConverter.ToStruct(new PropertyMap(("image", "img"))),
+        Providers = { ["aws"] = AwsProvider },
+    };
+
+    private static PropertyMap AwsConfig(params (string, PropertyValue?)[] extra) => new(("target", "aws"), ("aws", new PropertyMap(
+        [("subnetIds", PropertyValue.Strings(["subnet-a", "subnet-b"])), .. extra])));
+
+    [Fact]
+    public async Task ConstructAsync_WithoutVpcId_InvokesGetSubnetThroughTheAwsProvider()
+    {
+        await new ComponentConstructor(new EngineLog(null)).ConstructAsync(AwsRequest("multinode:index:Service", "api"), AwsConfig(), CancellationToken.None);
+        var invoke = Assert.Single(_engine.Invokes);
+        Assert.Equal(("aws:ec2/getSubnet:getSubnet", "subnet-a", AwsProvider, true),
+            (invoke.Tok, invoke.Args.Fields["id"].StringValue, invoke.Provider, invoke.AcceptResources));
+        var inVpc = _engine.Registered.Where(r => r.Type is "aws:ec2/securityGroup:SecurityGroup" or "aws:lb/targetGroup:TargetGroup").ToList();
+        Assert.Equal(3, inVpc.Count);
+        Assert.All(inVpc, r => Assert.Equal("vpc-of-subnet-a", r.Object.Fields["vpcId"].StringValue));
+    }
+
+    [Fact]
+    public async Task ConstructAsync_ExplicitVpcId_WinsWithoutAnInvoke()
+    {
+        await new ComponentConstructor(new EngineLog(null)).ConstructAsync(AwsRequest("multinode:index:Daemon", "d"), AwsConfig(("vpcId", "vpc-mine")), CancellationToken.None);
+        Assert.Empty(_engine.Invokes);
+        Assert.Equal("vpc-mine", _engine.Registered.Single(r => r.Name == "d-sg").Object.Fields["vpcId"].StringValue);
+    }
+
+    [Fact]
+    public async Task ConstructAsync_SubnetNotFound_FailsNamingTheSubnetAndTheWayOut()
+    {
+        var config = new PropertyMap(("target", "aws"), ("aws", new PropertyMap(("subnetIds", PropertyValue.Strings(["subnet-missing"])))));
+        var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() =>
+            new ComponentConstructor(new EngineLog(null)).ConstructAsync(AwsRequest("multinode:index:Daemon", "d"), config, CancellationToken.None));
+        Assert.Equal("looking up the VPC of subnet subnet-missing (aws:ec2/getSubnet:getSubnet) failed: id: no subnet subnet-missing; set multinode:aws.vpcId to skip the lookup", error.Status.Detail);
+        Assert.Empty(_engine.Registered);
+    }
 }

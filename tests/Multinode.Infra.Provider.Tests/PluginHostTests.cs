@@ -57,6 +57,22 @@ public sealed class FakeEngine : ResourceMonitor.ResourceMonitorBase
         });
     }
 
+    public ConcurrentQueue<ResourceInvokeRequest> Invokes { get; } = new();
+
+    /// <summary>Answers aws:ec2/getSubnet:getSubnet as the aws provider would: the subnet "subnet-a" lies in
+    /// "vpc-of-subnet-a"; "subnet-missing" does not exist.</summary>
+    public override Task<ResourceInvokeResponse> Invoke(ResourceInvokeRequest request, ServerCallContext context)
+    {
+        Invokes.Enqueue(request);
+        var id = request.Args.Fields["id"].StringValue;
+        var response = new ResourceInvokeResponse();
+        if (request.Tok != "aws:ec2/getSubnet:getSubnet" || id == "subnet-missing")
+            response.Failures.Add(new CheckFailure { Property = "id", Reason = $"no subnet {id}" });
+        else
+            response.Return = Struct.Parser.ParseJson($$"""{"id":"{{id}}","vpcId":"vpc-of-{{id}}","availabilityZone":"us-east-1a"}""");
+        return Task.FromResult(response);
+    }
+
     public override Task<Empty> RegisterResourceOutputs(RegisterResourceOutputsRequest request, ServerCallContext context)
     {
         Outputs[request.Urn] = request.Outputs;
@@ -150,6 +166,16 @@ public sealed class PluginHostTests : IAsyncLifetime
         Assert.Equal(PropertyConverter.ToStruct(plan.Outputs).Fields.Keys.Order(), response.State.Fields.Keys.Order());
         await Task.Delay(200);
         Assert.Contains(_engine.Logs, l => l.Urn == response.Urn);
+    }
+
+    [Fact]
+    public async Task Construct_ScheduleThatNeverFires_LogsAWarningOnTheComponent()
+    {
+        await Configure("""{"target":"kubernetes"}""");
+        var response = await Client.ConstructAsync(Request("multinode:index:ScheduledTask", "leap", """{"image":"x","schedule":"0 3 31 2 *"}"""));
+        for (var i = 0; i < 50 && !_engine.Logs.Any(l => l.Severity == LogSeverity.Warning); i++) await Task.Delay(20);
+        var warning = Assert.Single(_engine.Logs, l => l.Severity == LogSeverity.Warning);
+        Assert.Equal((response.Urn, "ScheduledTask \"leap\": schedule = \"0 3 31 2 *\" never fires: no month in \"2\" has day 31"), (warning.Urn, warning.Message));
     }
 
     [Fact]

@@ -25,20 +25,27 @@ public sealed record InstanceType(string Name, int VCpus, double MemoryGiB, GpuS
 
     public Memory Memory => new((long)Math.Round(MemoryGiB * 1024 * 1024 * 1024));
 
-    /// <summary>True when one worker with <paramref name="request"/> fits on this machine. A GPU request needs GPUs of
-    /// that model and at least that many; a request without GPUs never lands on a GPU machine (idle GPUs cost most).</summary>
+    /// <summary>vCPUs left to workers after <see cref="NodeReserve"/>.</summary>
+    public double AllocatableCpu => VCpus - NodeReserve.Cpu(VCpus);
+
+    /// <summary>Memory left to workers after <see cref="NodeReserve"/>.</summary>
+    public Memory AllocatableMemory => new(Memory.Bytes - NodeReserve.Memory(Memory.Bytes));
+
+    /// <summary>True when one worker with <paramref name="request"/> fits in what this machine leaves to workers. A GPU
+    /// request needs GPUs of that model and at least that many; a request without GPUs never lands on a GPU machine
+    /// (idle GPUs cost most).</summary>
     public bool Fits(ResourceRequest request) =>
-        VCpus >= request.Cpu && Memory.Bytes >= request.Memory.Bytes &&
+        AllocatableCpu >= request.Cpu - 1e-9 && AllocatableMemory.Bytes >= request.Memory.Bytes &&
         (request.Gpu is { } gpu ? Gpu is { } g && g.Type == gpu.Type && g.Count >= gpu.Count : Gpu is null);
 
     /// <summary>What this machine lacks for <paramref name="request"/>, in the request's own terms; empty when it fits.</summary>
     public IReadOnlyList<string> Shortfalls(ResourceRequest request)
     {
         var problems = new List<string>();
-        if (VCpus < request.Cpu)
-            problems.Add($"{VCpus} vCPU < resources.cpu = {request.Cpu.ToString("R", CultureInfo.InvariantCulture)}");
-        if (Memory.Bytes < request.Memory.Bytes)
-            problems.Add($"{FormatGiB(MemoryGiB)} GiB < resources.memory = \"{request.Memory}\"");
+        if (AllocatableCpu < request.Cpu - 1e-9)
+            problems.Add($"{FormatCpu(AllocatableCpu)} allocatable vCPU < resources.cpu = {request.Cpu.ToString("R", CultureInfo.InvariantCulture)}");
+        if (AllocatableMemory.Bytes < request.Memory.Bytes)
+            problems.Add($"{FormatGiB(AllocatableMemory.Bytes / 1024.0 / 1024 / 1024)} GiB allocatable < resources.memory = \"{request.Memory}\"");
         if (request.Gpu is { } gpu)
         {
             if (Gpu is null) problems.Add($"no GPU < resources.gpu = {gpu.Count} × {gpu.Type.Name()}");
@@ -53,4 +60,6 @@ public sealed record InstanceType(string Name, int VCpus, double MemoryGiB, GpuS
         $"{Name} ({VCpus} vCPU, {FormatGiB(MemoryGiB)} GiB{(Gpu is { } g ? $", {g.Count} × {g.Type.Name()}" : "")})";
 
     private static string FormatGiB(double gib) => gib.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static string FormatCpu(double cpu) => cpu.ToString("0.###", CultureInfo.InvariantCulture);
 }

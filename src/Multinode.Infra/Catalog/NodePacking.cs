@@ -6,10 +6,6 @@ namespace Multinode.Infra.Catalog;
 /// <summary>Whole nodes of one catalog type that hold a workload's workers at maximum scale.</summary>
 public sealed record NodePacking(InstanceType Type, int WorkersPerNode, int Nodes)
 {
-    /// <summary>Share of a node's vCPU and memory left to pods after the kubelet, system daemons and eviction
-    /// thresholds take theirs (roughly what managed node groups reserve on mid-size nodes).</summary>
-    public const double Allocatable = 0.9;
-
     /// <summary>Worst case: every node full, its pods using the vCPUs they request.</summary>
     public decimal HourlyCost => Nodes * NodePrice;
 
@@ -20,8 +16,8 @@ public sealed record NodePacking(InstanceType Type, int WorkersPerNode, int Node
     public static int PerNode(InstanceType type, ResourceRequest request)
     {
         if (!type.Fits(request with { Cpu = 0.001, Memory = new Memory(1) })) return 0;
-        var byCpu = (int)Math.Floor(type.VCpus * Allocatable / request.Cpu + 1e-9);
-        var byMemory = (int)Math.Floor(type.Memory.Bytes * Allocatable / request.Memory.Bytes + 1e-9);
+        var byCpu = (int)Math.Floor(type.AllocatableCpu / request.Cpu + 1e-9);
+        var byMemory = (int)Math.Floor((double)type.AllocatableMemory.Bytes / request.Memory.Bytes + 1e-9);
         var byGpu = request.Gpu is { } gpu ? type.Gpu!.Count / gpu.Count : int.MaxValue;
         return Math.Min(byCpu, Math.Min(byMemory, byGpu));
     }
@@ -43,6 +39,6 @@ public sealed record NodePacking(InstanceType Type, int WorkersPerNode, int Node
     public static string PricingNote(ProviderConfig config, InstanceCatalog catalog) =>
         $"Costs are worst-case (every workload at its maximum), on-demand, {catalog.Region}, from the instance catalog dated {catalog.Date}" +
         (config.Target == Target.Kubernetes
-            ? $"; on Kubernetes each workload is priced as whole nodes of the cheapest catalog type that holds its pods, with {Allocatable * 100:0}% of each node allocatable."
+            ? $"; on Kubernetes each workload is priced as whole nodes of the cheapest catalog type that holds its pods, after the node reserve of docs/aws.md (memory 7.5 % + 355 MiB, CPU by core count)."
             : ".");
 }

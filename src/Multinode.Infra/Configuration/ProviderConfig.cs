@@ -13,10 +13,10 @@ public enum Target
 }
 
 /// <summary>AWS settings (<c>multinode:aws</c>). Subnet, VPC and security group ids may be unknown during preview.
-/// <paramref name="VpcId"/> is the VPC of the subnets: a Service's target group needs it; without it security groups
-/// land in the account's default VPC.</summary>
+/// <paramref name="VpcId"/> is the VPC of the subnets, where every security group and a Service's target group go:
+/// the configured one, else the one the provider looked up from the first subnet, else unknown (the offline CLI).</summary>
 public sealed record AwsConfig(PropertyValue SubnetIds, int? KnownSubnetCount, PropertyValue? AmiId,
-    PropertyValue? SecurityGroupIds, PropertyValue? KeyName, string Region, PropertyValue? VpcId = null);
+    PropertyValue? SecurityGroupIds, PropertyValue? KeyName, string Region, PropertyValue VpcId);
 
 /// <summary>The queue functions and jobs read from on Kubernetes.</summary>
 public enum QueueKind
@@ -78,7 +78,7 @@ public static class ProviderConfigReader
                 new("securityGroupIds", InputType.StringArray, "Extra security groups attached to every instance.") { PassThrough = true },
                 new("keyName", InputType.String, "EC2 key pair for SSH access; none by default.") { PassThrough = true },
                 new("region", InputType.String, "Region whose prices the catalog uses.") { Default = "us-east-1" },
-                new("vpcId", InputType.String, "VPC of the subnets. Required for a Service (its target group and security groups); without it the other kinds' security groups go into the account's default VPC.") { PassThrough = true },
+                new("vpcId", InputType.String, "VPC of the subnets, where the security groups and a Service's target group go. Default: the VPC of the first subnet, looked up through the engine (aws:ec2/getSubnet:getSubnet); unknown offline.") { PassThrough = true },
             ],
         },
         new("kubernetes", InputType.Object, "Kubernetes settings.")
@@ -186,7 +186,7 @@ public static class ProviderConfigReader
             if (subnets is not null)
                 aws = new AwsConfig(subnets, subnets is ArrayValue a ? a.Items.Count : null,
                     reader.Get("aws.amiId"), reader.Get("aws.securityGroupIds"), reader.Get("aws.keyName"),
-                    reader.String("aws.region") ?? "us-east-1", reader.Get("aws.vpcId"));
+                    reader.String("aws.region") ?? "us-east-1", reader.Get("aws.vpcId") ?? PropertyValue.Unknown);
         }
         var gpuProducts = ReadGpuProducts(reader);
         CheckQueue(reader, config);

@@ -64,4 +64,8 @@ public sealed record PlanSummary
 public sealed record WorkloadPlan(Workload Workload, IReadOnlyList<PlannedResource> Resources, PropertyMap Outputs, PlanSummary Summary);
 
 /// <summary>A whole program's plan. Same input, byte-identical plan.</summary>
-public sealed record Plan(ProviderConfig Config, IReadOnlyList<WorkloadPlan> Workloads);
+public sealed record Plan(ProviderConfig Config, IReadOnlyList<WorkloadPlan> Workloads)
+{
+    /// <summary>What is planned but worth a look (see <see cref="Validation.Result{T}.Warnings"/>), in declaration order.</summary>
+    public IReadOnlyList<Validation.ValidationFailure> Warnings { get; init; } = [];
+}

@@ -38,6 +38,12 @@ public static class PlanJson
             w.WriteString("date", catalog.Date);
             w.WriteString("note", PricingNote(plan));
             w.WriteEndObject();
+            if (plan.Warnings.Count > 0)
+            {
+                w.WriteStartArray("warnings");
+                foreach (var warning in plan.Warnings) w.WriteStringValue(warning.ToString());
+                w.WriteEndArray();
+            }
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
@@ -83,7 +89,11 @@ public static class PlanJson
         w.WriteNumber("maxCpu", summary.MaxCpu);
         w.WriteString("maxMemory", summary.MaxMemory.ToString());
         w.WriteNumber("maxGpus", summary.MaxGpus);
-        if (summary.MaxHourlyCost is { } cost) w.WriteNumber("maxHourlyCost", Normalize(decimal.Round(cost, 4)));
+        if (summary.MaxHourlyCost is { } cost)
+        {
+            w.WriteNumber("maxHourlyCost", Normalize(decimal.Round(cost, 4)));
+            w.WriteString("costBasis", $"estimate: {CostBasis}");
+        }
         foreach (var (label, value) in summary.Facts) w.WriteString(label, value);
     }
 
@@ -121,6 +131,12 @@ public static class PlanJson
 
     /// <summary>Drops trailing zeros (0.8320 → 0.832) so figures print the same whatever their arithmetic.</summary>
     public static decimal Normalize(decimal value) => value / 1.000000000000000000000000000000000m;
+
+    /// <summary>What every cost figure is: an estimate from the dated catalog, "on-demand, us-east-1, catalog 2025-05-01".</summary>
+    public static string CostBasis => $"on-demand, {Catalog.InstanceCatalog.Default.Region}, catalog {Catalog.InstanceCatalog.Default.Date}";
+
+    /// <summary>An hourly cost as the estimate it is: "≈ $1.23/h (on-demand, us-east-1, catalog 2025-05-01)".</summary>
+    public static string Estimate(decimal perHour) => $"≈ {Dollars(decimal.Round(perHour, 4))}/h ({CostBasis})";
 
     /// <summary>Money as people read it: "$1.2345".</summary>
     public static string Dollars(decimal amount) => "$" + amount.ToString("0.####", CultureInfo.InvariantCulture);

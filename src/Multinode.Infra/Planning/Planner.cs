@@ -26,6 +26,7 @@ public static class Planner
         var config = ProviderConfigReader.Read(program.Config);
         failures.AddRange(config.Failures);
         var workloads = new List<Workload>();
+        var warnings = new List<ValidationFailure>();
         foreach (var resource in program.Resources)
         {
             if (WorkloadKinds.FromToken(resource.Token) is not { } kind)
@@ -39,17 +40,22 @@ public static class Planner
             }
             var workload = WorkloadReader.Read(kind, resource.Name, resource.Properties);
             failures.AddRange(workload.Failures);
+            warnings.AddRange(workload.Warnings);
             if (workload.Value is not null) workloads.Add(workload.Value);
         }
         if (config.Value is { } c) failures.AddRange(CheckAgainstConfig(workloads, c));
         return failures.Count > 0 || config.Value is null
             ? Result<ValidatedProgram>.Fail(failures)
-            : Result<ValidatedProgram>.Ok(new ValidatedProgram(config.Value, workloads));
+            : Result<ValidatedProgram>.Ok(new ValidatedProgram(config.Value, workloads) { Warnings = warnings });
     }
 
     /// <summary>Validates, then plans every workload in declaration order.</summary>
     public static Result<Plan> Plan(ProgramDeclaration program) =>
-        Validate(program).Then(valid => Plan(valid.Config, valid.Workloads));
+        Validate(program).Then(valid =>
+        {
+            var plan = Plan(valid.Config, valid.Workloads);
+            return plan.IsValid ? Result<Plan>.Ok(plan.Value! with { Warnings = [.. valid.Warnings, .. plan.Value!.Warnings] }) : plan;
+        });
 
     /// <summary>Plans already-validated workloads.</summary>
     public static Result<Plan> Plan(ProviderConfig config, IReadOnlyList<Workload> workloads)
@@ -63,9 +69,15 @@ public static class Planner
             failures.AddRange(plan.Failures);
             if (plan.Value is not null) plans.Add(plan.Value);
         }
-        if (failures.Count == 0) failures.AddRange(Budget.Check(plans, config));
+        if (failures.Count == 0) failures.AddRange(CheckProgram(plans, config));
         return failures.Count > 0 ? Result<Plan>.Fail(failures) : Result<Plan>.Ok(new Plan(config, plans));
     }
+
+    /// <summary>Rules over the whole program, which no single workload can break alone: quotas and budget, and
+    /// unique child URNs. The provider, which constructs components one by one, checks each against the ones
+    /// constructed before it with this same method.</summary>
+    public static IReadOnlyList<ValidationFailure> CheckProgram(IReadOnlyList<WorkloadPlan> plans, ProviderConfig config) =>
+        [.. ChildNames.Collisions(plans), .. Budget.Check(plans, config)];
 
     private static IEnumerable<ValidationFailure> CheckAgainstConfig(IReadOnlyList<Workload> workloads, ProviderConfig config)
     {
@@ -79,7 +91,11 @@ public static class Planner
 }
 
 /// <summary>A program whose config and workloads all passed validation.</summary>
-public sealed record ValidatedProgram(ProviderConfig Config, IReadOnlyList<Workload> Workloads);
+public sealed record ValidatedProgram(ProviderConfig Config, IReadOnlyList<Workload> Workloads)
+{
+    /// <summary>See <see cref="Result{T}.Warnings"/>.</summary>
+    public IReadOnlyList<ValidationFailure> Warnings { get; init; } = [];
+}
 
 /// <summary>Capacity at maximum scale, the target-independent part of every summary.</summary>
 public static class Summaries

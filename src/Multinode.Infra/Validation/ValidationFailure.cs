@@ -14,6 +14,10 @@ public sealed record Result<T>(T? Value, IReadOnlyList<ValidationFailure> Failur
 {
     public bool IsValid => Failures.Count == 0 && Value is not null;
 
+    /// <summary>What is planned but worth a look (a schedule that never fires, a renamed time zone): shown by the
+    /// CLI and logged by the provider at warning level, never failing anything.</summary>
+    public IReadOnlyList<ValidationFailure> Warnings { get; init; } = [];
+
     public static Result<T> Ok(T value) => new(value, []);
     public static Result<T> Fail(IReadOnlyList<ValidationFailure> failures) => new(null, failures);
 

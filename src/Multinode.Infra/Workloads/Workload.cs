@@ -111,10 +111,14 @@ public sealed record ServiceWorkload(string Name, Container Container, ResourceR
     public override WorkloadKind Kind => WorkloadKind.Service;
     public override int MaxWorkers => MaxReplicas;
 
+    /// <summary>AWS: the ACM certificate the load balancer serves HTTPS with; null for plain HTTP. May be unknown.</summary>
+    public PropertyValue? CertificateArn { get; init; }
+
     protected override IEnumerable<(string, PropertyValue)> KindSettings() =>
     [
         ("minReplicas", MinReplicas), ("maxReplicas", MaxReplicas),
         ("targetCpuUtilization", TargetCpuUtilization), ("port", Port), ("healthCheckPath", HealthCheckPath),
+        .. CertificateArn is { } arn ? [("certificateArn", arn)] : Array.Empty<(string, PropertyValue)>(),
     ];
 }
 

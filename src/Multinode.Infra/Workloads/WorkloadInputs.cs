@@ -1,4 +1,3 @@
-using Cronos;
 using Multinode.Infra.Validation;
 
 namespace Multinode.Infra.Workloads;
@@ -9,6 +8,8 @@ public static partial class WorkloadInputs
     /// <summary>What POSIX shells, Docker's --env and Kubernetes' container env all accept.</summary>
     [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     public static partial System.Text.RegularExpressions.Regex EnvNamePattern();
+    [System.Text.RegularExpressions.GeneratedRegex("^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$")]
+    private static partial System.Text.RegularExpressions.Regex CertificateArn();
 
     public static readonly IReadOnlyList<InputSpec> Resources =
     [
@@ -78,42 +79,24 @@ public static partial class WorkloadInputs
                 Default = "/",
                 Check = p => p.StartsWith('/') && p.Length <= 1024 && !p.Any(char.IsWhiteSpace) ? null : "must be a URL path starting with \"/\" without spaces",
             },
+            new("certificateArn", InputType.String, "AWS only: ACM certificate for the load balancer. With it the Service is served over HTTPS on 443 (TLS 1.2/1.3 policy) and HTTP on 80 redirects there; without it the Service is plain HTTP on 80.")
+            {
+                PassThrough = true,
+                Check = a => CertificateArn().IsMatch(a) ? null : "is not an ACM certificate ARN such as \"arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-...\"",
+            },
         ],
         WorkloadKind.ScheduledTask =>
         [
             .. Common,
-            new("schedule", InputType.String, "Cron expression (five fields: minute hour day-of-month month day-of-week), e.g. \"0 3 * * *\".")
+            new("schedule", InputType.String, "Cron expression of five numeric fields (minute 0-59, hour 0-23, day-of-month 1-31, month 1-12, day-of-week 0-6 with 0 = Sunday; *, a-b, */s, a-b/s and lists), e.g. \"0 3 * * *\"; @yearly, @monthly, @weekly, @daily and @hourly are expanded to five fields. No L, W, #, ? or names: what both an Auto Scaling scheduled action and a Kubernetes CronJob accept.")
             {
-                Required = true, Check = CheckCron,
+                Required = true, Check = CronSchedule.Problem,
             },
-            new("timeZone", InputType.String, "IANA time zone the schedule is read in.") { Default = "UTC", Check = CheckTimeZone },
+            new("timeZone", InputType.String, "IANA time zone the schedule is read in; a link such as \"US/Eastern\" is planned as its canonical zone (\"America/New_York\").") { Default = "UTC", Check = TimeZones.Problem },
         ],
         WorkloadKind.Daemon => Common,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
     private static string? NotEmpty(string s) => s.Trim().Length == 0 ? "must not be empty" : null;
-
-    private static string? CheckCron(string text)
-    {
-        if (text.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries).Length != 5)
-            return "is not a cron expression of five fields (minute hour day-of-month month day-of-week), e.g. \"0 3 * * *\"";
-        try
-        {
-            CronExpression.Parse(text, CronFormat.Standard);
-            return null;
-        }
-        catch (CronFormatException)
-        {
-            return "is not a valid cron expression (minute 0-59, hour 0-23, day-of-month 1-31, month 1-12, day-of-week 0-6), e.g. \"0 3 * * *\"";
-        }
-    }
-
-    private static string? CheckTimeZone(string text)
-    {
-        if (text.Length > 0 && TimeZoneInfo.TryFindSystemTimeZoneById(text, out var zone) && zone.HasIanaId)
-            return null;
-        var suggestion = InputReader.Suggest(text, TimeZoneInfo.GetSystemTimeZones().Where(z => z.HasIanaId).Select(z => z.Id));
-        return "is not an IANA time zone such as \"UTC\" or \"Europe/Berlin\"" + (suggestion is null ? "" : $"; did you mean \"{suggestion}\"?");
-    }
 }

@@ -43,13 +43,30 @@ public static partial class WorkloadReader
             WorkloadKind.Job => new JobWorkload(name, container, resources, reader.Integer("maxConcurrency")!.Value),
             WorkloadKind.Service => new ServiceWorkload(name, container, resources,
                 reader.Integer("minReplicas")!.Value, reader.Integer("maxReplicas")!.Value,
-                reader.Number("targetCpuUtilization")!.Value, reader.Integer("port")!.Value, reader.String("healthCheckPath")!),
+                reader.Number("targetCpuUtilization")!.Value, reader.Integer("port")!.Value, reader.String("healthCheckPath")!)
+            {
+                CertificateArn = reader.Get("certificateArn"),
+            },
             WorkloadKind.ScheduledTask => new ScheduledTaskWorkload(name, container, resources,
-                reader.String("schedule")!.Trim(), reader.String("timeZone")!),
+                CronSchedule.Canonical(reader.String("schedule")!), TimeZones.Canonical(reader.String("timeZone")!)),
             WorkloadKind.Daemon => new DaemonWorkload(name, container, resources),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
-        return Result<Workload>.Ok(workload);
+        return Result<Workload>.Ok(workload) with { Warnings = Warnings(reader, workload).ToList() };
+    }
+
+    /// <summary>What is planned other than as written, or never runs.</summary>
+    private static IEnumerable<ValidationFailure> Warnings(InputReader reader, Workload workload)
+    {
+        if (workload is not ScheduledTaskWorkload task) yield break;
+        var schedule = reader.String("schedule")!;
+        if (schedule.Trim().StartsWith('@'))
+            yield return new(workload.Label, "schedule", $"schedule = {PropertyValue.Quote(schedule)} is planned as {PropertyValue.Quote(task.Schedule)} (Auto Scaling has no descriptors)");
+        if (CronSchedule.NeverFires(task.Schedule) is { } never)
+            yield return new(workload.Label, "schedule", $"schedule = {PropertyValue.Quote(task.Schedule)} {never}");
+        var zone = reader.String("timeZone")!;
+        if (zone != task.TimeZone)
+            yield return new(workload.Label, "timeZone", $"timeZone = {PropertyValue.Quote(zone)} is a link in the IANA time zone database; planned as its canonical zone {PropertyValue.Quote(task.TimeZone)}, which AWS requires");
     }
 
     private static PropertyMap Sorted(PropertyMap map) => new(map.OrderBy(e => e.Key, StringComparer.Ordinal));

@@ -49,14 +49,15 @@ public sealed class InstanceCatalogTests
     }
 
     [Theory]
-    [InlineData(1, "2Gi", null, 1, "t3.small")]
-    [InlineData(2, "4Gi", null, 1, "c6i.large")]   // a t3.medium costs $0.1216 with 2 busy vCPUs
-    [InlineData(16, "32Gi", null, 1, "c6i.4xlarge")]
-    [InlineData(4, "64Gi", null, 1, "r6i.2xlarge")]
-    [InlineData(4, "16Gi", GpuType.T4, 1, "g4dn.xlarge")]
-    [InlineData(4, "16Gi", GpuType.T4, 2, "g4dn.12xlarge")]
-    [InlineData(8, "32Gi", GpuType.L4, 1, "g6.2xlarge")]
-    [InlineData(4, "16Gi", GpuType.A10G, 1, "g5.xlarge")]
+    [InlineData(1, "2Gi", null, 1, "t3.medium")]   // the default worker: a t3.small's 2 GiB hold the OS too
+    [InlineData(1.5, "3Gi", null, 1, "c6i.large")] // a t3.medium costs $0.0966 with 1.5 busy vCPUs
+    [InlineData(2, "4Gi", null, 1, "c6i.xlarge")]  // 2 vCPU and 4 GiB machines keep a reserve for the OS
+    [InlineData(15, "28Gi", null, 1, "c6i.4xlarge")]
+    [InlineData(4, "56Gi", null, 1, "r6i.2xlarge")]
+    [InlineData(3, "12Gi", GpuType.T4, 1, "g4dn.xlarge")]
+    [InlineData(3, "12Gi", GpuType.T4, 2, "g4dn.12xlarge")]
+    [InlineData(7, "28Gi", GpuType.L4, 1, "g6.2xlarge")]
+    [InlineData(3, "12Gi", GpuType.A10G, 1, "g5.xlarge")]
     [InlineData(1, "2Gi", GpuType.L40S, 1, "g6e.xlarge")]
     [InlineData(1, "2Gi", GpuType.V100, 2, "p3.8xlarge")]
     [InlineData(1, "2Gi", GpuType.A100, 1, "p4d.24xlarge")]
@@ -78,10 +79,10 @@ public sealed class InstanceCatalogTests
     [Fact]
     public void Cheapest_SustainedCpu_AvoidsBurstableTypesThatCostMoreUnderLoad()
     {
-        // 8 busy vCPUs on a t3.2xlarge ($0.3328 listed) cost $0.5728 with credits; a c6i.2xlarge costs $0.34.
-        Assert.Equal("c6i.2xlarge", InstanceCatalog.Default.Cheapest(Request(8, "16Gi"))!.Name);
+        // 7.5 busy vCPUs on a t3.2xlarge ($0.3328 listed) cost $0.5478 with credits; a c6i.2xlarge costs $0.34.
+        Assert.Equal("c6i.2xlarge", InstanceCatalog.Default.Cheapest(Request(7.5, "14Gi"))!.Name);
         // Half a vCPU stays on a t3.micro ($0.0254 with credits).
-        Assert.Equal("t3.micro", InstanceCatalog.Default.Cheapest(Request(0.5, "1Gi"))!.Name);
+        Assert.Equal("t3.micro", InstanceCatalog.Default.Cheapest(Request(0.5, "512Mi"))!.Name);
     }
 
     [Fact]
@@ -113,13 +114,22 @@ public sealed class InstanceCatalogTests
         Assert.Equal("g4dn.metal (96 vCPU, 384 GiB, 8 × t4)", InstanceCatalog.Default.Largest(request)!.Description);
     }
 
+    [Theory]
+    [InlineData("p5.48xlarge", "55.04")]   // AWS's June 2025 cut (the catalog's corrections say so)
+    [InlineData("p4d.24xlarge", "21.96")]
+    [InlineData("p4de.24xlarge", "27.45")]
+    public void Default_GpuPrices_IncludeTheJune2025Cut(string type, string price) =>
+        Assert.Equal(decimal.Parse(price, System.Globalization.CultureInfo.InvariantCulture), InstanceCatalog.Default.Find(type)!.PricePerHour);
+
     [Fact]
     public void Shortfalls_TooSmall_NamesEachDimension()
     {
         var t3 = InstanceCatalog.Default.Find("t3.small")!;
-        Assert.Equal(["2 vCPU < resources.cpu = 4", "2 GiB < resources.memory = \"16Gi\"", "no GPU < resources.gpu = 1 × t4"],
+        Assert.Equal(["1.93 allocatable vCPU < resources.cpu = 4", "1.503 GiB allocatable < resources.memory = \"16Gi\"", "no GPU < resources.gpu = 1 × t4"],
             t3.Shortfalls(Request(4, "16Gi", GpuType.T4)));
-        Assert.Empty(t3.Shortfalls(Request(2, "2Gi")));
+        Assert.Empty(t3.Shortfalls(Request(1.9, "1.5Gi")));
+        // What the OS keeps: the default worker (1 vCPU, 2Gi) no longer fits the 2 GiB t3.small.
+        Assert.Equal(["1.503 GiB allocatable < resources.memory = \"2Gi\""], t3.Shortfalls(Request(1, "2Gi")));
     }
 
     [Fact]

@@ -17,9 +17,11 @@ public sealed class NodePackingTests
         new(cpu, Memory.Parse(memory), gpus > 0 ? new GpuRequest(GpuType.T4, gpus) : null);
 
     [Theory]
-    [InlineData("small", 1, "2Gi", 0, 1)]   // 1.8 vCPU allocatable: one 1-vCPU worker
-    [InlineData("big", 1, "2Gi", 0, 14)]    // 14.4 vCPU allocatable
-    [InlineData("big", 2, "16Gi", 0, 3)]    // memory binds: 57.6 GiB / 16 GiB
+    [InlineData("small", 1, "2Gi", 0, 1)]   // 1.93 vCPU allocatable: one 1-vCPU worker
+    [InlineData("big", 1, "2Gi", 0, 15)]    // 15.89 vCPU allocatable
+    [InlineData("big", 2, "16Gi", 0, 3)]    // memory binds: 58.85 GiB / 16 GiB
+    [InlineData("small", 1, "7Gi", 0, 1)]   // 7.05 GiB allocatable of 8
+    [InlineData("small", 1, "7.5Gi", 0, 0)] // the reserve leaves no room
     [InlineData("gpu4", 4, "16Gi", 2, 2)]   // GPUs bind: 4 / 2
     [InlineData("gpu1", 4, "16Gi", 0, 0)]   // no GPU request never lands on a GPU node
     [InlineData("small", 4, "2Gi", 0, 0)]   // too big for the node
@@ -29,9 +31,9 @@ public sealed class NodePackingTests
     [Fact]
     public void Cheapest_PicksTheLowestTotalNotTheLowestNodePrice()
     {
-        // 20 workers of 1 vCPU: 20 small nodes cost $2.00, 2 big nodes (14 each) cost $1.40.
+        // 20 workers of 1 vCPU: 20 small nodes cost $2.00, 2 big nodes (15 each) cost $1.40.
         var packing = NodePacking.Cheapest(Catalog, Request(1, "2Gi"), 20)!;
-        Assert.Equal(("big", 14, 2, 1.40m), (packing.Type.Name, packing.WorkersPerNode, packing.Nodes, packing.HourlyCost));
+        Assert.Equal(("big", 15, 2, 1.40m), (packing.Type.Name, packing.WorkersPerNode, packing.Nodes, packing.HourlyCost));
     }
 
     [Fact]

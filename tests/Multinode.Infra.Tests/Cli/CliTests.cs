@@ -215,6 +215,35 @@ public sealed class CliTests : CliFixture
     }
 
     [Fact]
+    public void ValidateAndPlan_ScheduleThatNeverFires_WarnOnStderrAndInThePlan()
+    {
+        var file = Write("Pulumi.yaml", $$"""
+            name: warn
+            {{Config}}
+            resources:
+              leap:
+                type: multinode:index:ScheduledTask
+                properties: { image: app, schedule: "0 3 31 2 *", timeZone: Asia/Calcutta }
+            """);
+        const string Warnings = """
+            warning: ScheduledTask "leap": schedule = "0 3 31 2 *" never fires: no month in "2" has day 31
+            warning: ScheduledTask "leap": timeZone = "Asia/Calcutta" is a link in the IANA time zone database; planned as its canonical zone "Asia/Kolkata", which AWS requires
+
+            """;
+        var (code, _, stderr) = Run("validate", file);
+        Assert.Equal((0, Warnings.ReplaceLineEndings("\n")), (code, stderr));
+        (code, var json, stderr) = Run("plan", file, "--format", "json");
+        Assert.Equal((0, Warnings.ReplaceLineEndings("\n")), (code, stderr));
+        Assert.Contains("""
+              "warnings": [
+                "ScheduledTask \"leap\": schedule = \"0 3 31 2 *\" never fires: no month in \"2\" has day 31",
+            """.ReplaceLineEndings("\n"), json, StringComparison.Ordinal);
+        Assert.Contains("\"timeZone\": \"Asia/Kolkata\"", json, StringComparison.Ordinal);
+        (_, var markdown, _) = Run("plan", file, "--format", "markdown");
+        Assert.Contains("> ⚠️ ScheduledTask \"leap\": schedule = \"0 3 31 2 *\" never fires", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_MisspelledToken_SuggestsTheRightOne()
     {
         var file = Write("Pulumi.yaml", $$"""
@@ -241,9 +270,22 @@ public sealed class CliTests : CliFixture
             $"{at}11:19: Function \"square\": maxWorkers = 150 is above the limit of 100",
             $"{at}12:21: Function \"square\": spareWorkers = 200 is above the limit of 100",
             $"{at}19:24: Service \"api\": healthcheckPath is not a property of Service; did you mean healthCheckPath?",
-            $"{at}24:17: ScheduledTask \"nightly\": schedule = \"0 25 * * *\" is not a valid cron expression (minute 0-59, hour 0-23, day-of-month 1-31, month 1-12, day-of-week 0-6), e.g. \"0 3 * * *\"",
+            $"{at}24:17: ScheduledTask \"nightly\": schedule = \"0 25 * * *\" has 25 in its hour field, outside 0-23 (minute 0-59, hour 0-23, day-of-month 1-31, month 1-12, day-of-week 0-6); e.g. \"0 3 * * *\"",
             $"{at}25:17: ScheduledTask \"nightly\": timeZone = \"Europe/Berlim\" is not an IANA time zone such as \"UTC\" or \"Europe/Berlin\"; did you mean \"Europe/Berlin\"?",
         ], stderr.Split('\n')[..6]);
+    }
+
+    [Fact]
+    public void Validate_DocumentedWarningsExample_IsValidAndWarnsOfEach()
+    {
+        var (code, _, stderr) = Run("validate", Repo.File("docs", "examples", "warnings"));
+        Assert.Equal(0, code);
+        Assert.Equal([
+            "warning: ScheduledTask \"leap-day\": schedule = \"0 3 30 2 *\" never fires: no month in \"2\" has day 30",
+            "warning: ScheduledTask \"leap-day\": timeZone = \"US/Eastern\" is a link in the IANA time zone database; planned as its canonical zone \"America/New_York\", which AWS requires",
+            "warning: ScheduledTask \"weekly\": schedule = \"@weekly\" is planned as \"0 0 * * 0\" (Auto Scaling has no descriptors)",
+            "",
+        ], stderr.Split('\n'));
     }
 
     [Fact]

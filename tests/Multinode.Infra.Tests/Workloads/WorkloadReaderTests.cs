@@ -60,7 +60,8 @@ public sealed class WorkloadReaderTests
         { "Function", "square", "{ image: app, maxWorkers: 10, spareWorkers: 12 }", ["Function \"square\": spareWorkers = 12 is above the limit of maxWorkers = 10"] },
         { "Service", "api", "{ image: app, minReplicas: 5, maxReplicas: 3 }", ["Service \"api\": minReplicas = 5 is above the limit of maxReplicas = 3"] },
         // Cron and time zones
-        { "ScheduledTask", "nightly", "{ image: app, schedule: \"61 * * * *\" }", ["ScheduledTask \"nightly\": schedule = \"61 * * * *\" is not a valid cron expression (minute 0-59, hour 0-23, day-of-month 1-31, month 1-12, day-of-week 0-6), e.g. \"0 3 * * *\""] },
+        { "ScheduledTask", "nightly", "{ image: app, schedule: \"61 * * * *\" }", ["ScheduledTask \"nightly\": schedule = \"61 * * * *\" has 61 in its minute field, outside 0-59 (minute 0-59, hour 0-23, day-of-month 1-31, month 1-12, day-of-week 0-6); e.g. \"0 3 * * *\""] },
+        { "ScheduledTask", "nightly", "{ image: app, schedule: \"0 3 L * *\" }", ["ScheduledTask \"nightly\": schedule = \"0 3 L * *\" uses \"L\" in its day-of-month field, which a Kubernetes CronJob or an Auto Scaling scheduled action does not accept (allowed: numbers, *, a-b, */s, a-b/s and lists of them)"] },
         { "ScheduledTask", "nightly", "{ image: app, schedule: \"every day\" }", ["ScheduledTask \"nightly\": schedule = \"every day\" is not a cron expression of five fields (minute hour day-of-month month day-of-week), e.g. \"0 3 * * *\""] },
         { "ScheduledTask", "nightly", "{ image: app, schedule: \"0 3 * * *\", timeZone: Mars/Olympus }", ["ScheduledTask \"nightly\": timeZone = \"Mars/Olympus\" is not an IANA time zone such as \"UTC\" or \"Europe/Berlin\""] },
         // GPUs
@@ -125,6 +126,32 @@ public sealed class WorkloadReaderTests
         var task = Assert.IsType<ScheduledTaskWorkload>(WorkloadReader.Read(WorkloadKind.ScheduledTask, "n", Yaml.Map("{ image: app, schedule: \"0 3 * * *\" }")).Value);
         Assert.Equal(("0 3 * * *", "UTC"), (task.Schedule, task.TimeZone));
     }
+
+    [Fact]
+    public void Read_ScheduledTaskWithMacroAndLink_PlansCanonicalFormsWithWarnings()
+    {
+        var result = WorkloadReader.Read(WorkloadKind.ScheduledTask, "n", Yaml.Map("{ image: app, schedule: \"@daily\", timeZone: US/Eastern }"));
+        var task = Assert.IsType<ScheduledTaskWorkload>(result.Value);
+        Assert.Equal(("0 0 * * *", "America/New_York"), (task.Schedule, task.TimeZone));
+        Assert.Equal(
+        [
+            """ScheduledTask "n": schedule = "@daily" is planned as "0 0 * * *" (Auto Scaling has no descriptors)""",
+            """ScheduledTask "n": timeZone = "US/Eastern" is a link in the IANA time zone database; planned as its canonical zone "America/New_York", which AWS requires""",
+        ], result.Warnings.Select(w => w.ToString()));
+    }
+
+    [Fact]
+    public void Read_ScheduledTaskThatNeverFires_IsValidWithAWarning()
+    {
+        var result = WorkloadReader.Read(WorkloadKind.ScheduledTask, "n", Yaml.Map("{ image: app, schedule: \"0 3 31 2 *\" }"));
+        Assert.True(result.IsValid);
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal(("schedule", """ScheduledTask "n": schedule = "0 3 31 2 *" never fires: no month in "2" has day 31"""), (warning.Path, warning.ToString()));
+    }
+
+    [Fact]
+    public void Read_PlainScheduledTask_HasNoWarnings() =>
+        Assert.Empty(WorkloadReader.Read(WorkloadKind.ScheduledTask, "n", Yaml.Map("{ image: app, schedule: \"0 3 * * *\", timeZone: Europe/Berlin }")).Warnings);
 
     [Theory]
     [InlineData("nvidia-tesla-t4", GpuType.T4)]

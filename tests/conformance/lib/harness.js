@@ -104,10 +104,13 @@ async function startEngine() {
 
 /**
  * A ResourceMonitor like the engine's: URNs from the parent's type chain, duplicates rejected, custom
- * resources answered with their inputs as outputs and an id (empty in preview, as the engine does).
+ * resources answered with their inputs as outputs and an id (empty in preview, as the engine does), and the
+ * invoke of aws:ec2/getSubnet:getSubnet answered as the aws provider would (subnet X lies in VPC "vpc-of-X";
+ * "subnet-missing" does not exist).
  */
 async function startMonitor({ stack = 'dev', project = 'proj', dryRun = false } = {}) {
   const registrations = [];
+  const invokes = [];
   const outputs = new Map();
   const chains = new Map();
   const monitor = await serve(resourceGrpc.ResourceMonitorService, {
@@ -156,6 +159,18 @@ async function startMonitor({ stack = 'dev', project = 'proj', dryRun = false } 
       }
       cb(null, res);
     },
+    invoke(call, cb) {
+      const r = call.request;
+      const args = r.getArgs() ? r.getArgs().toJavaScript() : undefined;
+      invokes.push({ tok: r.getTok(), args, provider: r.getProvider(), version: r.getVersion(), acceptResources: r.getAcceptresources() });
+      const res = new resourcePb.ResourceInvokeResponse();
+      if (r.getTok() !== 'aws:ec2/getSubnet:getSubnet' || !args || args.id === 'subnet-missing') {
+        res.setFailuresList([new providerPb.CheckFailure().setProperty('id').setReason(`no subnet ${args && args.id}`)]);
+      } else {
+        res.setReturn(toStruct({ id: args.id, vpcId: `vpc-of-${args.id}`, availabilityZone: 'us-east-1a' }));
+      }
+      cb(null, res);
+    },
     registerResourceOutputs(call, cb) {
       const r = call.request;
       const reg = registrations.find((x) => x.urn === r.getUrn());
@@ -167,7 +182,7 @@ async function startMonitor({ stack = 'dev', project = 'proj', dryRun = false } 
       cb(null, new Empty());
     },
   });
-  return { ...monitor, registrations, outputs, stack, project, stackUrn: `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}` };
+  return { ...monitor, registrations, invokes, outputs, stack, project, stackUrn: `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}` };
 }
 
 /** Starts the published plugin as the engine does and reads the port from its first stdout line. */

@@ -115,6 +115,52 @@ for (const target of ['aws', 'kubernetes']) {
       }
     });
 
+    if (target === 'aws') {
+      it('without aws.vpcId the VPC of the first subnet is invoked for and every group goes there', async () => {
+        const program = tempProgram(target, {
+          api: { type: 'multinode:index:Service', properties: { image: 'img' } },
+          worker: { type: 'multinode:index:Function', properties: { image: 'img' } },
+        }, { aws: { subnetIds: ['subnet-0aaa', 'subnet-0bbb'] } });
+        // Offline the VPC is unknown: the CLI cannot ask the engine.
+        const planned = program.plan.resources.filter((r) => r.type === 'aws:ec2/securityGroup:SecurityGroup');
+        assert.ok(planned.length === 3 && planned.every((r) => JSON.stringify(r.inputs.vpcId) === '{"unknown":true}'));
+        const plugin = await startPlugin();
+        try {
+          await boot(plugin, program.config, { asStrings: true });
+          for (const dryRun of [false, true]) {
+            const monitor = await startMonitor({ dryRun });
+            for (const r of program.resources)
+              await plugin.call('construct', constructRequest({ monitor, type: r.type, name: r.name, inputs: r.inputs, dryRun, providers: PROVIDERS }));
+            assert.deepEqual(monitor.invokes.map((i) => [i.tok, i.args, i.provider, i.acceptResources]),
+              program.resources.map(() => ['aws:ec2/getSubnet:getSubnet', { id: 'subnet-0aaa' }, PROVIDERS.aws, true]));
+            const inVpc = monitor.registrations.filter((r) => ['aws:ec2/securityGroup:SecurityGroup', 'aws:lb/targetGroup:TargetGroup'].includes(r.type));
+            assert.equal(inVpc.length, 4);
+            for (const r of inVpc) assert.equal(r.object.vpcId, 'vpc-of-subnet-0aaa', `${r.name} is in the subnets' VPC`);
+            await monitor.stop();
+          }
+        } finally {
+          await plugin.stop();
+        }
+      });
+
+      it('a subnet the lookup cannot find fails the component naming it', async () => {
+        const program = tempProgram(target, { d: { type: 'multinode:index:Daemon', properties: { image: 'img' } } },
+          { aws: { subnetIds: ['subnet-missing'] } });
+        const plugin = await startPlugin();
+        try {
+          await boot(plugin, program.config, { asStrings: true });
+          const monitor = await startMonitor({ dryRun: true });
+          const err = await plugin.call('construct', constructRequest({ monitor, type: 'multinode:index:Daemon', name: 'd', inputs: program.resources[0].inputs, dryRun: true, providers: PROVIDERS }))
+            .then(() => null, (e) => e);
+          assert.ok(err && err.details.includes('looking up the VPC of subnet subnet-missing'), err && err.details);
+          assert.equal(monitor.registrations.length, 0);
+          await monitor.stop();
+        } finally {
+          await plugin.stop();
+        }
+      });
+    }
+
     it('secrets stay secret in every child input and output, however they arrive', async () => {
       const token = 'tok-4f1c9e-not-a-real-token';
       const image = 'ghcr.io/example/private-image:7.7.7';

@@ -26,8 +26,15 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
     /// <summary>The Application Load Balancer's fixed hourly price in us-east-1 (LCUs are usage-based and not counted).</summary>
     public const decimal LoadBalancerPricePerHour = 0.0225m;
 
-    /// <summary>The listener port clients reach a Service on.</summary>
+    /// <summary>The listener port clients reach a Service on over HTTP (redirected to HTTPS when a certificate is given).</summary>
     public const int ListenerPort = 80;
+
+    /// <summary>The HTTPS listener port of a Service with a certificate.</summary>
+    public const int HttpsPort = 443;
+
+    /// <summary>The load balancer's TLS policy: TLS 1.3 and 1.2 with forward-secret ciphers only, AWS's recommended
+    /// policy for HTTPS listeners.</summary>
+    public const string TlsPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
     public Result<WorkloadPlan> Plan(Workload workload, ProviderConfig config)
     {
@@ -35,9 +42,6 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
         var failures = new List<ValidationFailure>();
         failures.AddRange(CheckTags(workload));
         failures.AddRange(CheckSecretEnv(workload));
-        if (workload is ServiceWorkload && aws.VpcId is null)
-            failures.Add(new ValidationFailure(workload.Label, "vpcId",
-                "a Service needs aws.vpcId (the VPC of aws.subnetIds) for its target group and security groups, but it is not set"));
         var choice = InstanceSelection.Choose(workload, catalog);
         failures.AddRange(choice.Failures);
         if (failures.Count > 0) return Result<WorkloadPlan>.Fail(failures);
@@ -174,11 +178,15 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                     ("egress", allOutbound),
                     ("tags", Tags))), null);
             }
+            PropertyValue FromAnywhere(string what, int port) => Obj(("description", $"{what} from anywhere"), ("protocol", "tcp"),
+                ("fromPort", port), ("toPort", port),
+                ("cidrBlocks", PropertyValue.Strings(["0.0.0.0/0"])), ("ipv6CidrBlocks", PropertyValue.Strings(["::/0"])));
             var lbSg = Add(AwsTypes.SecurityGroup, "lb-sg", new PropertyMap(
                 ("description", $"Multinode Service {_n}: load balancer, HTTP from anywhere"),
                 ("vpcId", aws.VpcId),
-                ("ingress", List(Obj(("description", "HTTP from anywhere"), ("protocol", "tcp"), ("fromPort", ListenerPort), ("toPort", ListenerPort),
-                    ("cidrBlocks", PropertyValue.Strings(["0.0.0.0/0"])), ("ipv6CidrBlocks", PropertyValue.Strings(["::/0"]))))),
+                ("ingress", service.CertificateArn is null
+                    ? List(FromAnywhere("HTTP", ListenerPort))
+                    : List(FromAnywhere("HTTP", ListenerPort), FromAnywhere("HTTPS", HttpsPort))),
                 ("egress", List(Obj(("description", "to the replica port"), ("protocol", "tcp"), ("fromPort", service.Port), ("toPort", service.Port),
                     ("cidrBlocks", PropertyValue.Strings(["0.0.0.0/0"]))))),
                 ("tags", Tags)));
@@ -212,12 +220,28 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 ("securityGroups", List(Ref(lbSg, "id"))),
                 ("dropInvalidHeaderFields", true),
                 ("tags", Tags)));
+            var forward = List(Obj(("type", "forward"), ("targetGroupArn", Ref(tg, "arn"))));
+            // With a certificate, HTTP only redirects: nothing is ever served in the clear.
             Add(AwsTypes.Listener, "http", new PropertyMap(
                 ("loadBalancerArn", Ref(lb, "arn")),
                 ("port", ListenerPort),
                 ("protocol", "HTTP"),
-                ("defaultActions", List(Obj(("type", "forward"), ("targetGroupArn", Ref(tg, "arn"))))),
+                ("defaultActions", service.CertificateArn is null
+                    ? forward
+                    : List(Obj(("type", "redirect"), ("redirect", Obj(
+                        ("port", HttpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("protocol", "HTTPS"), ("statusCode", "HTTP_301")))))),
                 ("tags", Tags)));
+            if (service.CertificateArn is { } certificate)
+            {
+                Add(AwsTypes.Listener, "https", new PropertyMap(
+                    ("loadBalancerArn", Ref(lb, "arn")),
+                    ("port", HttpsPort),
+                    ("protocol", "HTTPS"),
+                    ("sslPolicy", TlsPolicy),
+                    ("certificateArn", certificate),
+                    ("defaultActions", forward),
+                    ("tags", Tags)));
+            }
             return (tg, lb);
         }
 
@@ -267,7 +291,8 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
             (WorkloadOutputs.Children.Name, PropertyValue.Strings(_resources.Select(r => r.Name))),
             (WorkloadOutputs.Queue.Name, queue is null ? null : Ref(queue, "url")),
             // The DNS name: a reference cannot be prefixed with "http://" until plans can format strings from outputs.
-            (WorkloadOutputs.Endpoint.Name, lb is null ? null : PropertyValue.Concat("http://", Ref(lb, "dnsName"))),
+            (WorkloadOutputs.Endpoint.Name, lb is null ? null
+                : PropertyValue.Concat(workload is ServiceWorkload { CertificateArn: not null } ? "https://" : "http://", Ref(lb, "dnsName"))),
             (WorkloadOutputs.Schedule.Name, workload is ScheduledTaskWorkload st ? PropertyValue.From($"{st.Schedule} ({st.TimeZone})") : null));
 
         /// <summary>How long a terminating worker may finish its invocation: timeoutSeconds plus 30 s to wind down,
@@ -487,12 +512,15 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
             var facts = new List<KeyValuePair<string, string>>
             {
                 new(choice.Types.Count == 1 ? "instance type" : "instance types", string.Join(", ", choice.Types.Select(t => t.Description))),
-                new("price per instance-hour", PlanJson.Dollars(price) + (choice.Types.Count > 1 ? " (the dearest listed" + credits + ")" : credits.Length > 0 ? $" ({credits[2..]})" : "")),
+                new("price per instance-hour", "≈ " + PlanJson.Dollars(price) + (choice.Types.Count > 1 ? " (the dearest listed" + credits + ")" : credits.Length > 0 ? $" ({credits[2..]})" : "")),
                 new("prices", $"on-demand {catalog.Region}, catalog of {catalog.Date}" +
                     (aws.Region == catalog.Region ? "" : $" (aws.region is {aws.Region}; prices there differ)")),
             };
-            if (workload is ServiceWorkload)
+            if (workload is ServiceWorkload service)
             {
+                facts.Add(new("listener", service.CertificateArn is null
+                    ? $"plain HTTP on :{ListenerPort} (no certificateArn: traffic is not encrypted)"
+                    : $"HTTPS on :{HttpsPort} ({TlsPolicy}); HTTP :{ListenerPort} redirects to HTTPS"));
                 cost += LoadBalancerPricePerHour;
                 facts.Add(new("load balancer per hour", $"{PlanJson.Dollars(LoadBalancerPricePerHour)} (included; LCU charges are not)"));
             }

@@ -75,9 +75,9 @@ public static class InstanceSelection
             .Where(t => request.Gpu is not { } g || t.Gpu!.Count >= g.Count).ToList();
         var gpuText = request.Gpu is { } r ? $" with {r.Count} × {r.Type.Name()}" : "";
         var cpu = request.Cpu.ToString("R", CultureInfo.InvariantCulture);
-        if (compatible.All(t => t.VCpus < request.Cpu))
+        if (compatible.All(t => t.AllocatableCpu < request.Cpu))
             return new ValidationFailure(workload.Label, "resources.cpu", $"resources.cpu = {cpu}{gpuText} fits no instance type; {withLargest}");
-        if (compatible.All(t => t.Memory.Bytes < request.Memory.Bytes))
+        if (compatible.All(t => t.AllocatableMemory.Bytes < request.Memory.Bytes))
             return new ValidationFailure(workload.Label, "resources.memory",
                 $"resources.memory = \"{request.Memory}\"{gpuText} fits no instance type; {withLargest}");
         return new ValidationFailure(workload.Label, "resources",

@@ -62,6 +62,9 @@ internal static class UserData
         {
             once ? "docker run -d --name worker" : "docker run -d --restart always --name worker",
         };
+        // The worker gets what it asked for and no more; the instance keeps its reserve for the OS (NodeReserve).
+        var memory = workload.Resources.Memory.Bytes.ToString(CultureInfo.InvariantCulture);
+        run.Add($" --cpus {workload.Resources.Cpu.ToString("R", CultureInfo.InvariantCulture)} --memory {memory}b --memory-swap {memory}b");
         if (workload.Resources.Gpu is not null) run.Add(" --gpus all");
         if (workload is ServiceWorkload service) run.Add($" -p {service.Port}:{service.Port}");
         run.Add($" --env-file {EnvFile}");

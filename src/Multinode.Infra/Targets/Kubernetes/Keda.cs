@@ -154,6 +154,9 @@ public static class Keda
     public const string ScaledJobType = "kubernetes:keda.sh/v1alpha1:ScaledJob";
     public const string TriggerAuthenticationType = "kubernetes:keda.sh/v1alpha1:TriggerAuthentication";
 
+    /// <summary>The longest HPA scale-down stabilisation window Kubernetes accepts (autoscaling/v2 validation: 0..3600 s).</summary>
+    public const int MaxStabilizationWindowSeconds = 3600;
+
     /// <summary>The oldest KEDA whose CRDs accept every field Multinode sets (scalingModifiers: 2.12; podIdentity
     /// provider "aws": 2.13).</summary>
     public const string MinimumVersion = "2.13";

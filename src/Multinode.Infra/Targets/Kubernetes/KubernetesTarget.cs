@@ -30,7 +30,7 @@ public sealed class KubernetesTarget : ITarget
 
     public Result<WorkloadPlan> Plan(Workload workload, ProviderConfig config)
     {
-        var failures = PodTemplates.Check(workload).ToList();
+        var failures = PodTemplates.Check(workload).Concat(CheckScaling(workload)).ToList();
         if (failures.Count > 0) return Result<WorkloadPlan>.Fail(failures);
         var plan = new WorkloadPlanner(workload, config.Kubernetes);
         plan.EnvSecret();
@@ -44,6 +44,16 @@ public sealed class KubernetesTarget : ITarget
             _ => throw new ArgumentOutOfRangeException(nameof(workload)),
         };
         return Result<WorkloadPlan>.Ok(plan.Finish(outputs));
+    }
+
+    /// <summary>Kubernetes' own limit on what realises a Function's cooldown: the API server refuses an HPA whose
+    /// scale-down stabilisation window is longer than an hour, so KEDA could never create it.</summary>
+    private static IEnumerable<ValidationFailure> CheckScaling(Workload workload)
+    {
+        if (workload is FunctionWorkload { CooldownPeriod: > Keda.MaxStabilizationWindowSeconds } f)
+            yield return new ValidationFailure(workload.Label, "cooldownPeriod",
+                $"cooldownPeriod = {f.CooldownPeriod} is above the limit of {Keda.MaxStabilizationWindowSeconds} on Kubernetes, " +
+                $"where it is the HPA's behavior.scaleDown.stabilizationWindowSeconds (at most {Keda.MaxStabilizationWindowSeconds})");
     }
 
     /// <summary>The children of one workload, built in registration order.</summary>
@@ -300,6 +310,8 @@ public sealed class KubernetesTarget : ITarget
                 _facts.Add(new("GPU nodes", $"{config.GpuNodeLabel}={PodTemplates.Product(gpu.Type, config)}, {PodTemplates.GpuResource} x{gpu.Count.ToString(CultureInfo.InvariantCulture)}"));
             if (workload.Container.InstanceTypes.Count > 0)
                 _facts.Add(new("instanceTypes", "ignored on Kubernetes (AWS only); nodes are chosen by the scheduler"));
+            if (workload is ServiceWorkload { CertificateArn: not null })
+                _facts.Add(new("certificateArn", "ignored on Kubernetes (AWS only); the Service is reached inside the cluster, TLS is the ingress's"));
             var outputs = new PropertyMap([
                 KeyValuePair.Create("children", PropertyValue.Strings(_resources.Select(r => r.Name))),
                 .. kindOutputs,
@@ -309,7 +321,7 @@ public sealed class KubernetesTarget : ITarget
             if (NodePacking.Cheapest(InstanceCatalog.Default, workload.Resources, workload.MaxWorkers) is { } nodes)
             {
                 _facts.Add(new("nodes at maximum scale",
-                    $"{nodes.Nodes.ToString(CultureInfo.InvariantCulture)} × {nodes.Type.Description}, {nodes.WorkersPerNode.ToString(CultureInfo.InvariantCulture)} worker{(nodes.WorkersPerNode == 1 ? "" : "s")} each, {PlanJson.Dollars(nodes.NodePrice)} per node-hour"));
+                    $"{nodes.Nodes.ToString(CultureInfo.InvariantCulture)} × {nodes.Type.Description}, {nodes.WorkersPerNode.ToString(CultureInfo.InvariantCulture)} worker{(nodes.WorkersPerNode == 1 ? "" : "s")} each, ≈ {PlanJson.Dollars(nodes.NodePrice)} per node-hour"));
                 cost = nodes.HourlyCost;
             }
             return new WorkloadPlan(workload, _resources, outputs,

@@ -15,8 +15,8 @@ public sealed partial class AwsTargetTests
     {
         var md = PlanExample("markdown");
         Assert.Contains("| instance type | g6.2xlarge (8 vCPU, 32 GiB, 1 × l4) |", md, StringComparison.Ordinal);
-        Assert.Contains("| price per instance-hour | $0.9776 |", md, StringComparison.Ordinal);
-        Assert.Contains("| worst-case cost per hour | $29.328 |", md, StringComparison.Ordinal);
+        Assert.Contains("| price per instance-hour | ≈ $0.9776 |", md, StringComparison.Ordinal);
+        Assert.Contains("| worst-case cost per hour | ≈ $29.328/h (on-demand, us-east-1, catalog 2025-05-01) |", md, StringComparison.Ordinal);
         Assert.Contains("| `generate-asg` | `aws:autoscaling/group:Group` |", md, StringComparison.Ordinal);
         Assert.Contains("| `gateway-lb` | `aws:lb/loadBalancer:LoadBalancer` |", md, StringComparison.Ordinal);
         Assert.Contains("| `usage-report-run` | `aws:autoscaling/schedule:Schedule` |", md, StringComparison.Ordinal);

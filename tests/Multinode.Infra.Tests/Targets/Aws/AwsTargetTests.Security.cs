@@ -96,8 +96,9 @@ public sealed partial class AwsTargetTests
             {
                 if (AwsPlanning.At(rule, "cidrBlocks") is null) continue;
                 Assert.EndsWith("-lb-sg", sg.Name, StringComparison.Ordinal);
-                Assert.Equal(PropertyValue.From(80), AwsPlanning.At(rule, "fromPort"));
-                Assert.Equal(PropertyValue.From(80), AwsPlanning.At(rule, "toPort"));
+                // HTTP, and HTTPS for a Service with a certificate.
+                Assert.Contains(AwsPlanning.At(rule, "fromPort"), new[] { PropertyValue.From(80), PropertyValue.From(443) });
+                Assert.Equal(AwsPlanning.At(rule, "fromPort"), AwsPlanning.At(rule, "toPort"));
             }
         }
     }

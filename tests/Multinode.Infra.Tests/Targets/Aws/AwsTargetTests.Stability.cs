@@ -30,7 +30,7 @@ public sealed partial class AwsTargetTests
                 image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/media/transcoder:2.0.0
                 command: ["/bin/transcode"]
                 args: ["--preset", "fast"]
-                resources: { cpu: 8, memory: 16Gi }
+                resources: { cpu: 7, memory: 14Gi }
                 instanceTypes: ["c7i.2xlarge", "c6i.2xlarge"]
                 maxConcurrency: 5
                 timeoutSeconds: 3600

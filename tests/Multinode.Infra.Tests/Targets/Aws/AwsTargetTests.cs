@@ -226,12 +226,16 @@ public sealed partial class AwsTargetTests
         Assert.Contains("-p 9000:9000", plan.Child("api-lt").UserDataText(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Plan_ServiceWithoutVpcId_FailsNamingTheKey()
+    [Theory]
+    [InlineData("multinode:index:Service")]
+    [InlineData("multinode:index:Function")]
+    [InlineData("multinode:index:Daemon")]
+    public void Plan_WithoutVpcId_PutsEverySecurityGroupInTheUnknownVpcOfTheSubnets(string token)
     {
-        var failures = AwsPlanning.Failures("""
+        // Offline nothing can look the VPC up; the provider fills it in from the first subnet (SubnetVpcLookup).
+        var plan = AwsPlanning.PlanOne($$"""
             api:
-              type: multinode:index:Service
+              type: {{token}}
               properties:
                 image: img
             """, """
@@ -239,7 +243,51 @@ public sealed partial class AwsTargetTests
             aws:
               subnetIds: [subnet-a, subnet-b]
             """);
-        Assert.Equal(["""Service "api": a Service needs aws.vpcId (the VPC of aws.subnetIds) for its target group and security groups, but it is not set"""], failures);
+        var inVpc = plan.Resources.Where(r => r.Type is "aws:ec2/securityGroup:SecurityGroup" or "aws:lb/targetGroup:TargetGroup").ToList();
+        Assert.NotEmpty(inVpc);
+        Assert.All(inVpc, r => Assert.Equal(PropertyValue.Unknown, r.At("vpcId")));
+    }
+
+    [Fact]
+    public void Plan_ExplicitVpcId_Wins()
+    {
+        var plan = AwsPlanning.PlanOne("""
+            api:
+              type: multinode:index:Daemon
+              properties:
+                image: img
+            """);
+        Assert.Equal("vpc-0123456789abcdef0", plan.Child("api-sg").String("vpcId"));
+    }
+
+    [Fact]
+    public void CliPlan_WithoutVpcId_ShowsTheVpcAsUnknown()
+    {
+        var dir = Directory.CreateTempSubdirectory("multinode-vpc-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "Pulumi.yaml"), """
+                name: novpc
+                runtime: yaml
+                config:
+                  multinode:target: aws
+                  multinode:aws:
+                    value:
+                      subnetIds: [subnet-a, subnet-b]
+                resources:
+                  api:
+                    type: multinode:index:Service
+                    properties: { image: img }
+                """);
+            var (code, json, stderr) = Tests.Cli.CliRunner.Run("plan", dir, "--format", "json");
+            Assert.True(code == 0, stderr);
+            Assert.Contains("\"vpcId\": {\n", json, StringComparison.Ordinal);
+            Assert.Contains("\"unknown\": true", json, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]
@@ -312,7 +360,7 @@ public sealed partial class AwsTargetTests
               type: multinode:index:Function
               properties:
                 image: img
-                resources: { cpu: 4, memory: 16Gi, gpu: { type: nvidia-tesla-t4 } }
+                resources: { cpu: 3, memory: 12Gi, gpu: { type: nvidia-tesla-t4 } }
                 maxWorkers: 20
             """);
         var lt = plan.Child("embed-lt");
@@ -320,7 +368,7 @@ public sealed partial class AwsTargetTests
         Assert.Equal("resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id", lt.String("imageId"));
         Assert.Contains(" --gpus all ", lt.UserDataText(), StringComparison.Ordinal);
         Assert.Equal(("instance type", "g4dn.xlarge (4 vCPU, 16 GiB, 1 × t4)"), (plan.Summary.Facts[0].Key, plan.Summary.Facts[0].Value));
-        Assert.Equal(("price per instance-hour", "$0.526"), (plan.Summary.Facts[1].Key, plan.Summary.Facts[1].Value));
+        Assert.Equal(("price per instance-hour", "≈ $0.526"), (plan.Summary.Facts[1].Key, plan.Summary.Facts[1].Value));
         Assert.Equal(20 * 0.526m, plan.Summary.MaxHourlyCost);
     }
 
@@ -346,9 +394,9 @@ public sealed partial class AwsTargetTests
               properties:
                 image: img
                 maxReplicas: 8
-                resources: { cpu: 2, memory: 4Gi }
+                resources: { cpu: 1.5, memory: 3Gi }
             """);
-        Assert.Equal(8 * 0.085m + 0.0225m, plan.Summary.MaxHourlyCost); // c6i.large, the cheapest at 2 busy vCPUs
+        Assert.Equal(8 * 0.085m + 0.0225m, plan.Summary.MaxHourlyCost); // c6i.large, the cheapest at 1.5 busy vCPUs
         Assert.Contains(plan.Summary.Facts, f => f.Key == "load balancer per hour");
     }
 

@@ -16,7 +16,7 @@ public sealed class InstanceSelectionTests
     [Fact]
     public void Choose_NoOverride_TakesCheapestFit()
     {
-        var choice = InstanceSelection.Choose(Function(Request(4, "16Gi", GpuType.T4)), InstanceCatalog.Default);
+        var choice = InstanceSelection.Choose(Function(Request(3, "12Gi", GpuType.T4)), InstanceCatalog.Default);
         Assert.True(choice.IsValid);
         Assert.Equal(["g4dn.xlarge"], choice.Value!.Types.Select(t => t.Name));
         Assert.False(choice.Value.Overridden);
@@ -25,19 +25,19 @@ public sealed class InstanceSelectionTests
     [Fact]
     public void Choose_OverrideThatFits_IsKeptInOrderAndPricedAtTheDearest()
     {
-        var choice = InstanceSelection.Choose(Function(Request(4, "16Gi"), "m7i.xlarge", "m6i.xlarge"), InstanceCatalog.Default);
+        var choice = InstanceSelection.Choose(Function(Request(3.5, "12Gi"), "m7i.xlarge", "m6i.xlarge"), InstanceCatalog.Default);
         Assert.True(choice.IsValid);
         Assert.Equal(["m7i.xlarge", "m6i.xlarge"], choice.Value!.Types.Select(t => t.Name));
-        Assert.Equal(0.2016m, choice.Value.WorstPricePerHour(4));
+        Assert.Equal(0.2016m, choice.Value.WorstPricePerHour(3.5));
         Assert.True(choice.Value.Overridden);
     }
 
     [Fact]
     public void Choose_OverrideTooSmall_FailsWithEveryShortfall()
     {
-        var choice = InstanceSelection.Choose(Function(Request(4, "16Gi", GpuType.T4), "g4dn.xlarge", "t3.small"), InstanceCatalog.Default);
+        var choice = InstanceSelection.Choose(Function(Request(3, "12Gi", GpuType.T4), "g4dn.xlarge", "t3.small"), InstanceCatalog.Default);
         Assert.Equal([
-            """Function "square": instanceTypes[1] = "t3.small" does not fit the request: t3.small (2 vCPU, 2 GiB) has 2 vCPU < resources.cpu = 4, 2 GiB < resources.memory = "16Gi", no GPU < resources.gpu = 1 × t4""",
+            """Function "square": instanceTypes[1] = "t3.small" does not fit the request: t3.small (2 vCPU, 2 GiB) has 1.93 allocatable vCPU < resources.cpu = 3, 1.503 GiB allocatable < resources.memory = "12Gi", no GPU < resources.gpu = 1 × t4""",
         ], choice.Failures.Select(f => f.ToString()));
         Assert.Equal("instanceTypes[1]", choice.Failures[0].Path);
     }
@@ -45,7 +45,7 @@ public sealed class InstanceSelectionTests
     [Fact]
     public void Choose_OverrideWithOtherGpu_Fails()
     {
-        var choice = InstanceSelection.Choose(Function(Request(4, "16Gi", GpuType.A10G), "g4dn.xlarge"), InstanceCatalog.Default);
+        var choice = InstanceSelection.Choose(Function(Request(3, "12Gi", GpuType.A10G), "g4dn.xlarge"), InstanceCatalog.Default);
         Assert.Equal([
             """Function "square": instanceTypes[0] = "g4dn.xlarge" does not fit the request: g4dn.xlarge (4 vCPU, 16 GiB, 1 × t4) has t4 GPUs, not a10g""",
         ], choice.Failures.Select(f => f.ToString()));
@@ -111,7 +111,7 @@ public sealed class InstanceSelectionTests
     {
         var said = new[]
         {
-            InstanceSelection.Choose(Function(Request(4, "16Gi", GpuType.T4), "g4dn.xlarge", "t3.small"), InstanceCatalog.Default),
+            InstanceSelection.Choose(Function(Request(3, "12Gi", GpuType.T4), "g4dn.xlarge", "t3.small"), InstanceCatalog.Default),
             InstanceSelection.Choose(Function(Request(1, "2Gi"), "m6i.larg"), InstanceCatalog.Default),
             InstanceSelection.Choose(Function(Request(128, "64Gi", GpuType.T4)), InstanceCatalog.Default),
             InstanceSelection.Choose(Function(Request(2, "2Ti")), InstanceCatalog.Default),

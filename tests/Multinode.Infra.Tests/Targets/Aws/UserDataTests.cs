@@ -21,6 +21,14 @@ public sealed class UserDataTests
     }
 
     [Fact]
+    public void Script_Resources_LimitTheContainerToTheRequest()
+    {
+        var daemon = new DaemonWorkload("d", Container("img"), new ResourceRequest(1.5, Memory.Parse("2Gi"), null));
+        var script = ((StringValue)UserData.Script(daemon, hasSecrets: false, ecr: null)).Value;
+        Assert.Contains("docker run -d --restart always --name worker --cpus 1.5 --memory 2147483648b --memory-swap 2147483648b ", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Script_UnknownEnvValue_MakesScriptUnknown()
     {
         var daemon = new DaemonWorkload("d", Container("img", env: new PropertyMap(("A", PropertyValue.Unknown))), ResourceRequest.Default);

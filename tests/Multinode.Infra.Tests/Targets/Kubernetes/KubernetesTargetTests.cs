@@ -428,6 +428,29 @@ public sealed class KubernetesTargetTests
     }
 
     [Fact]
+    public void Plan_CooldownAboveHpaStabilisationLimit_FailsNamingValueAndLimit()
+    {
+        var workload = Workload(WorkloadKind.Function, "slow", Json(Function).With("cooldownPeriod", 7200));
+        var failure = Assert.Single(Try(workload).Failures);
+        Assert.Equal("cooldownPeriod", failure.Path);
+        Assert.Equal("""Function "slow": cooldownPeriod = 7200 is above the limit of 3600 on Kubernetes, where it is the HPA's behavior.scaleDown.stabilizationWindowSeconds (at most 3600)""", failure.ToString());
+    }
+
+    [Fact]
+    public void Plan_CooldownAtHpaStabilisationLimit_IsPlanned()
+    {
+        var scaler = Plan(Workload(WorkloadKind.Function, "slow", Json(Function).With("cooldownPeriod", 3600))).Child(Keda.ScaledObjectType);
+        Assert.Equal(3600, scaler.Number("spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds"));
+    }
+
+    [Fact]
+    public void Plan_CertificateArn_IgnoredWithAFact()
+    {
+        var plan = Plan(Workload(WorkloadKind.Service, "api", Json(Service).With("certificateArn", "arn:aws:acm:us-east-1:123456789012:certificate/abc")));
+        Assert.Contains(plan.Summary.Facts, f => f.Key == "certificateArn" && f.Value.StartsWith("ignored on Kubernetes", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Plan_InstanceTypes_IgnoredWithAFact()
     {
         var plan = Plan(Workload(WorkloadKind.Daemon, "d", Json(Daemon).With("instanceTypes", PropertyValue.Strings(["m7i.large"]))));
@@ -446,7 +469,7 @@ public sealed class KubernetesTargetTests
             new("queue", "redis lists multinode:default:square + multinode:default:square:processing at redis:6379"),
             new("scaling", "KEDA: desired = pending + processing + 2, 2..20 workers, scale-in after 300s below target"),
             new("GPU nodes", "nvidia.com/gpu.product=NVIDIA-L4, nvidia.com/gpu x2"),
-            new("nodes at maximum scale", "10 × g6.12xlarge (48 vCPU, 192 GiB, 4 × l4), 2 workers each, $4.6016 per node-hour"),
+            new("nodes at maximum scale", "10 × g6.12xlarge (48 vCPU, 192 GiB, 4 × l4), 2 workers each, ≈ $4.6016 per node-hour"),
         ], summary.Facts);
         Assert.Equal(46.016m, summary.MaxHourlyCost);
     }
