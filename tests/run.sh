@@ -15,6 +15,8 @@ fi
 
 dotnet test Multinode.Infra.sln --nologo -v q
 
+bash tests/tool/run.sh
+
 if [ -f tests/conformance/run.sh ]; then
   bash tests/conformance/run.sh
 fi

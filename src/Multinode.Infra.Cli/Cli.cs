@@ -6,13 +6,19 @@ using Spectre.Console;
 namespace Multinode.Infra.Cli;
 
 /// <summary>The `multinode` command: offline, no credentials. Exit 0 when valid, 1 for invalid programs,
-/// 2 for usage errors and unreadable files.</summary>
+/// 2 for usage errors and unreadable files, 3 for a fault of the CLI itself (a bug: never a stack trace).</summary>
 public static class Cli
 {
-    public const int Ok = 0, Invalid = 1, Usage = 2;
+    public const int Ok = 0, Invalid = 1, Usage = 2, Internal = 3;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        // The product's one version (Directory.Build.props), not the entry assembly's: the same in-process and as a tool.
+        if (args is ["--version"])
+        {
+            stdout.WriteLine(Schema.PackageSchema.Version);
+            return Ok;
+        }
         var root = new RootCommand("Multinode.Infra: plan and check Multinode workloads offline.");
         var path = new Argument<string>("PATH") { Description = "A Pulumi YAML program: a Pulumi.yaml or a folder holding one." };
         var stack = new Option<string?>("--stack", "-s") { Description = "Also read config from Pulumi.<stack>.yaml beside the program." };
@@ -64,25 +70,41 @@ public static class Cli
         catch (ProgramLoadException e)
         {
             stderr.WriteLine($"error: {e.Message}");
-            return Usage;
+            return e.InvalidProgram ? Invalid : Usage;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug, not the user's mistake: say so in one line; the stack trace helps only a developer.
+            stderr.WriteLine($"internal error: {e.GetType().Name}: {e.Message}");
+            stderr.WriteLine("This is a bug in multinode, not in your program; please report it with the program that caused it.");
+            return Internal;
+        }
+    }
+
+    /// <summary>Plans a loaded program; the YAML's own problems come first, then the core's, all at once.</summary>
+    /// <summary>The loader's own problems (places, limits) and the planner's, all at once.</summary>
+    internal static Result<Plan> Plan(LoadedProgram loaded)
+    {
+        var result = Planner.Plan(loaded.Program);
+        return loaded.Problems.Count == 0 ? result
+            : Result<Plan>.Fail([.. loaded.Problems, .. result.Failures]);
     }
 
     private static int Validate(string path, string? stack, TextWriter stdout, TextWriter stderr)
     {
-        var (program, file) = ProgramLoader.Load(path, stack);
-        var result = Planner.Plan(program);
-        if (!result.IsValid) return PrintFailures(result.Failures, file, stderr);
+        var loaded = ProgramLoader.Load(path, stack);
+        var result = Plan(loaded);
+        if (!result.IsValid) return PrintFailures(result.Failures, loaded, stderr);
         PrintWarnings(result.Value!, stderr);
-        stdout.WriteLine($"{file}: {program.Resources.Count} workload(s) and the multinode config are valid.");
+        stdout.WriteLine($"{loaded.File}: {loaded.Program.Resources.Count} workload(s) and the multinode config are valid.");
         return Ok;
     }
 
     private static int PrintPlan(string path, string? stack, string format, TextWriter stdout, TextWriter stderr)
     {
-        var (program, file) = ProgramLoader.Load(path, stack);
-        var result = Planner.Plan(program);
-        if (!result.IsValid) return PrintFailures(result.Failures, file, stderr);
+        var loaded = ProgramLoader.Load(path, stack);
+        var result = Plan(loaded);
+        if (!result.IsValid) return PrintFailures(result.Failures, loaded, stderr);
         var plan = result.Value!;
         PrintWarnings(plan, stderr);
         switch (format)
@@ -97,14 +119,14 @@ public static class Cli
     private static int Diff(string basePath, string headPath, string? stack, string format, string? trace, Simulation.PlatformParameters parameters,
         TextWriter stdout, TextWriter stderr)
     {
-        var (baseProgram, baseFile) = ProgramLoader.Load(basePath, stack);
-        var (headProgram, headFile) = ProgramLoader.Load(headPath, stack);
-        var before = Planner.Plan(baseProgram);
-        var after = Planner.Plan(headProgram);
+        var baseLoaded = ProgramLoader.Load(basePath, stack);
+        var headLoaded = ProgramLoader.Load(headPath, stack);
+        var before = Plan(baseLoaded);
+        var after = Plan(headLoaded);
         if (!before.IsValid || !after.IsValid)
         {
-            if (!before.IsValid) PrintFailures(before.Failures, baseFile, stderr);
-            if (!after.IsValid) PrintFailures(after.Failures, headFile, stderr);
+            if (!before.IsValid) PrintFailures(before.Failures, baseLoaded, stderr);
+            if (!after.IsValid) PrintFailures(after.Failures, headLoaded, stderr);
             return Invalid;
         }
         var result = PlanDiff.Compute(before.Value!, after.Value!);
@@ -135,22 +157,31 @@ public static class Cli
         foreach (var warning in plan.Warnings) stderr.WriteLine($"warning: {warning}");
     }
 
-    public static int PrintFailures(IReadOnlyList<ValidationFailure> failures, string file, TextWriter stderr)
+    /// <summary>Every problem, each led by the file and line where its property is written when the YAML shows it.</summary>
+    public static int PrintFailures(IReadOnlyList<ValidationFailure> failures, LoadedProgram loaded, TextWriter stderr)
     {
-        foreach (var failure in failures) stderr.WriteLine(failure);
-        stderr.WriteLine($"{file}: {failures.Count} problem{(failures.Count == 1 ? "" : "s")} found; nothing was planned.");
+        foreach (var failure in failures)
+            stderr.WriteLine(loaded.Place(failure) is { } place ? $"{place}: {failure}" : failure.ToString());
+        stderr.WriteLine($"{loaded.File}: {failures.Count} problem{(failures.Count == 1 ? "" : "s")} found; nothing was planned.");
         return Invalid;
+    }
+
+    /// <summary>Colour only for a terminal, and never when NO_COLOR is set to anything but "" (https://no-color.org).</summary>
+    internal static AnsiConsoleSettings ConsoleSettings(TextWriter writer, bool redirected, string? noColor)
+    {
+        var plain = redirected || !string.IsNullOrEmpty(noColor);
+        return new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = plain ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        };
     }
 
     internal static IAnsiConsole Console(TextWriter writer)
     {
         var redirected = !ReferenceEquals(writer, System.Console.Out) || System.Console.IsOutputRedirected;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(writer),
-            Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
-            ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
-        });
+        var console = AnsiConsole.Create(ConsoleSettings(writer, redirected, Environment.GetEnvironmentVariable("NO_COLOR")));
         // Logs and files have no terminal width; 80 columns would wrap resource types mid-token.
         if (redirected) console.Profile.Width = 160;
         return console;

@@ -64,18 +64,24 @@ public static class DiffPrinter
             before.MaxHourlyCost is { } b && after.MaxHourlyCost is { } a
                 ? (a >= b ? "+" : "−") + Monthly(Math.Abs(a - b))[2..]
                 : "n/a");
-        var quotas = diff.Head.Config.Quotas;
-        var budget = diff.Head.Config.MaxHourlyCost;
-        if (budget is { } max) yield return ("maxHourlyCost budget", Percent((double)(before.MaxHourlyCost ?? 0), max), Percent((double)(after.MaxHourlyCost ?? 0), max), "");
-        yield return ("vCPU at maximum scale", Use(PropertyValue.FormatNumber(before.MaxCpu), before.MaxCpu, quotas.Cpu),
-            Use(PropertyValue.FormatNumber(after.MaxCpu), after.MaxCpu, quotas.Cpu), Signed(after.MaxCpu - before.MaxCpu));
-        yield return ("memory at maximum scale", Use(before.MaxMemory.ToString(), before.MaxMemory.Bytes, quotas.Memory?.Bytes),
-            Use(after.MaxMemory.ToString(), after.MaxMemory.Bytes, quotas.Memory?.Bytes),
+        // Each side against its own config: a PR may raise a budget or a quota along with the workloads.
+        var (quotasBefore, quotasAfter) = (diff.Base.Config.Quotas, diff.Head.Config.Quotas);
+        var (budgetBefore, budgetAfter) = (diff.Base.Config.MaxHourlyCost, diff.Head.Config.MaxHourlyCost);
+        if (budgetBefore is not null || budgetAfter is not null)
+            yield return ("maxHourlyCost budget", Budget(before.MaxHourlyCost, budgetBefore), Budget(after.MaxHourlyCost, budgetAfter), "");
+        yield return ("vCPU at maximum scale", Use(PropertyValue.FormatNumber(before.MaxCpu), before.MaxCpu, quotasBefore.Cpu),
+            Use(PropertyValue.FormatNumber(after.MaxCpu), after.MaxCpu, quotasAfter.Cpu), Signed(after.MaxCpu - before.MaxCpu));
+        yield return ("memory at maximum scale", Use(before.MaxMemory.ToString(), before.MaxMemory.Bytes, quotasBefore.Memory?.Bytes),
+            Use(after.MaxMemory.ToString(), after.MaxMemory.Bytes, quotasAfter.Memory?.Bytes),
             after.MaxMemory.Bytes == before.MaxMemory.Bytes ? "0" : (after.MaxMemory.Bytes > before.MaxMemory.Bytes ? "+" : "−") +
                 new Workloads.Memory(Math.Abs(after.MaxMemory.Bytes - before.MaxMemory.Bytes)));
-        yield return ("GPUs at maximum scale", Use(before.MaxGpus.ToString(CultureInfo.InvariantCulture), before.MaxGpus, quotas.Gpu),
-            Use(after.MaxGpus.ToString(CultureInfo.InvariantCulture), after.MaxGpus, quotas.Gpu), Signed(after.MaxGpus - before.MaxGpus));
+        yield return ("GPUs at maximum scale", Use(before.MaxGpus.ToString(CultureInfo.InvariantCulture), before.MaxGpus, quotasBefore.Gpu),
+            Use(after.MaxGpus.ToString(CultureInfo.InvariantCulture), after.MaxGpus, quotasAfter.Gpu), Signed(after.MaxGpus - before.MaxGpus));
     }
+
+    /// <summary>"42% of $60": the share of a side's own budget; "none" when that side has no budget.</summary>
+    private static string Budget(decimal? cost, double? budget) =>
+        budget is { } max ? $"{Percent((double)(cost ?? 0), max)} of {PlanJson.Dollars((decimal)max)}" : "none";
 
     private static string Signed(double d) => d == 0 ? "0" : (d > 0 ? "+" : "−") + PropertyValue.FormatNumber(Math.Abs(d));
 
@@ -98,87 +104,163 @@ public static class DiffPrinter
         }
     }
 
+    /// <summary>GitHub refuses a comment longer than this many characters.</summary>
+    public const int MaxCommentLength = 65_536;
+
+    /// <summary>Mermaid's default maxTextSize: a larger graph renders as an error box on GitHub.</summary>
+    public const int MaxGraphLength = 50_000;
+
+    /// <summary>Warnings shown one by one before the rest are counted.</summary>
+    private const int MaxWarnings = 20;
+
+    /// <summary>
+    /// The PR comment. It fits <see cref="MaxCommentLength"/> whatever the program's size: the summary, config and
+    /// totals always; changed workloads in full while they fit, then one line each, then a count; unchanged workloads
+    /// and the graph of what changed only as far as they fit.
+    /// </summary>
     public static string Markdown(PlanDiff diff, string baseName, string headName, LoadComparison? load = null)
     {
         // The marker lets a CI job find and update its own comment, even when there is nothing to show.
         if (diff.IsEmpty) return "<!-- multinode-diff --> " + EmptyLine(baseName, headName);
-        var md = new StringBuilder();
-        md.Append("<!-- multinode-diff -->\n");
-        md.Append("## Multinode preview: `").Append(baseName).Append("` → `").Append(headName).Append("`\n\n");
+        var head = new StringBuilder();
+        head.Append("<!-- multinode-diff -->\n");
+        head.Append("## Multinode preview: `").Append(baseName).Append("` → `").Append(headName).Append("`\n\n");
         var before = PlanJson.Totals(diff.Base).MaxHourlyCost;
         var after = PlanJson.Totals(diff.Head).MaxHourlyCost;
-        md.Append("**").Append(Summary(diff)).Append("**");
+        head.Append("**").Append(Summary(diff)).Append("**");
         if (before is not null || after is not null)
-            md.Append(" · worst-case cost ").Append(Money(before)).Append("/h → ").Append(Money(after)).Append("/h (").Append(Delta(before, after))
+            head.Append(" · worst-case cost ").Append(Money(before)).Append("/h → ").Append(Money(after)).Append("/h (").Append(Delta(before, after))
                 .Append("/h; ").Append(PlanJson.CostBasis).Append(')');
-        md.Append("\n\n");
-        foreach (var warning in Warnings(diff)) md.Append("> ⚠️ ").Append(warning).Append('\n');
-        if (Warnings(diff).Any()) md.Append('\n');
+        head.Append("\n\n");
+        var warnings = Warnings(diff).ToList();
+        foreach (var warning in warnings.Take(MaxWarnings)) head.Append("> ⚠️ ").Append(Escape(warning)).Append('\n');
+        if (warnings.Count > MaxWarnings) head.Append("> ⚠️ … and ").Append(warnings.Count - MaxWarnings).Append(" more warnings (`multinode diff --format text` lists them all).\n");
+        if (warnings.Count > 0) head.Append('\n');
 
-        foreach (var w in diff.Workloads.Where(w => w.Status != WorkloadStatus.Unchanged))
+        if (diff.ConfigChanges.Count > 0)
         {
-            md.Append("### ").Append(w.Kind).Append(" `").Append(w.Name).Append("` — ").Append(w.Status.ToString().ToLowerInvariant());
-            if (w.RenamedFrom is not null) md.Append(" from `").Append(w.RenamedFrom).Append('`');
-            md.Append("\n\n");
-            if (w.Settings.Count > 0 && w.Status is WorkloadStatus.Changed)
-            {
-                md.Append("| setting | before | after |\n| --- | --- | --- |\n");
-                foreach (var c in w.Settings)
-                    md.Append("| ").Append(c.Path).Append(" | ").Append(PlanPrinter.Cell(Value(c.Before))).Append(" | ").Append(PlanPrinter.Cell(Value(c.After))).Append(" |\n");
-                md.Append('\n');
-            }
-            if (load?.Rows(w.Name, w.Kind) is { Count: > 0 } simulated)
-            {
-                md.Append("| under load | before | after |\n| --- | --- | --- |\n");
-                foreach (var (label, b, a) in simulated) md.Append("| ").Append(label).Append(" | ").Append(b).Append(" | ").Append(a).Append(" |\n");
-                md.Append('\n');
-            }
-            var changed = w.Resources.Where(r => r.Kind != ChangeKind.Same).ToList();
-            if (changed.Count > 0)
-            {
-                md.Append("| resource | type | change |\n| --- | --- | --- |\n");
-                foreach (var r in changed)
-                    md.Append("| `").Append(r.Name).Append("` | `").Append(r.Type).Append("` | ").Append(Kinds.First(k => k.Kind == r.Kind).Mark).Append(" |\n");
-                md.Append('\n');
-            }
-            var detailed = changed.Where(r => r.Changes.Count > 0).ToList();
-            if (detailed.Count > 0)
-            {
-                md.Append("<details><summary>Changed inputs of ").Append(detailed.Count).Append(" resource").Append(detailed.Count == 1 ? "" : "s").Append("</summary>\n\n");
-                foreach (var r in detailed)
-                {
-                    md.Append("- `").Append(r.Name).Append("` (").Append(r.Kind.ToString().ToLowerInvariant()).Append(")\n");
-                    foreach (var c in r.Changes)
-                    {
-                        var forces = r.ReplacedBy.Any(p => PlanDiff.Covers(p, c.Path)) ? " (forces replacement)" : "";
-                        if (LongText(c.Before) is { } oldText && LongText(c.After) is { } newText)
-                        {
-                            md.Append("  - `").Append(c.Path).Append("` changed").Append(forces).Append(":\n\n    ```diff\n");
-                            foreach (var line in oldText.Except(newText)) md.Append("    - ").Append(line).Append('\n');
-                            foreach (var line in newText.Except(oldText)) md.Append("    + ").Append(line).Append('\n');
-                            md.Append("    ```\n");
-                            continue;
-                        }
-                        md.Append("  - `").Append(c.Path).Append("`: ").Append(Inline(Value(c.Before))).Append(" → ").Append(Inline(Value(c.After)))
-                          .Append(forces).Append('\n');
-                    }
-                }
-                md.Append("\n</details>\n\n");
-            }
+            head.Append("### multinode config — changed\n\n| key | before | after |\n| --- | --- | --- |\n");
+            foreach (var c in diff.ConfigChanges)
+                head.Append("| ").Append(c.Path).Append(" | ").Append(PlanPrinter.Cell(Value(c.Before))).Append(" | ").Append(PlanPrinter.Cell(Value(c.After))).Append(" |\n");
+            head.Append('\n');
         }
-        var unchanged = diff.Workloads.Where(w => w.Status == WorkloadStatus.Unchanged).Select(w => $"`{w.Name}`").ToList();
-        if (unchanged.Count > 0) md.Append("Unchanged: ").Append(string.Join(", ", unchanged)).Append(".\n\n");
 
-        md.Append("### Cost and quotas at maximum scale\n\n| | before | after | change |\n| --- | --- | --- | --- |\n");
+        var tail = new StringBuilder();
+        tail.Append("### Cost and quotas at maximum scale\n\n| | before | after | change |\n| --- | --- | --- | --- |\n");
         foreach (var (label, b, a, change) in Totals(diff))
-            md.Append("| ").Append(label).Append(" | ").Append(b).Append(" | ").Append(a).Append(" | ").Append(change).Append(" |\n");
-        md.Append('\n');
-        md.Append('_').Append(PlanJson.PricingNote(diff.Head)).Append("_\n\n");
-        if (load is not null) md.Append('_').Append(load.Note).Append("_\n\n");
+            tail.Append("| ").Append(label).Append(" | ").Append(b).Append(" | ").Append(a).Append(" | ").Append(change).Append(" |\n");
+        tail.Append('\n');
+        tail.Append('_').Append(PlanJson.PricingNote(diff.Head)).Append("_\n\n");
+        if (load is not null) tail.Append('_').Append(load.Note).Append("_\n\n");
 
-        md.Append("<details><summary>Resource graph</summary>\n\n```mermaid\n").Append(Mermaid(diff)).Append("```\n\n</details>\n");
+        // Room for the workload sections, keeping space for the notes that say what was left out.
+        const int notes = 1_000;
+        var budget = MaxCommentLength - head.Length - tail.Length - notes;
+        var body = new StringBuilder();
+        var changed = diff.Workloads.Where(w => w.Status != WorkloadStatus.Unchanged).ToList();
+        var shown = 0;
+        for (; shown < changed.Count; shown++)
+        {
+            // Full sections take at most half the room, so that the rest of the changed workloads still get a line each.
+            var section = WorkloadSection(changed[shown], load);
+            if (body.Length + section.Length > budget / 2) break;
+            body.Append(section);
+        }
+        var lines = 0;
+        for (; shown + lines < changed.Count; lines++)
+        {
+            var line = WorkloadLine(changed[shown + lines]);
+            if (body.Length + line.Length > budget) break;
+            if (lines == 0) body.Append("More changed workloads, in short:\n\n");
+            body.Append(line);
+        }
+        if (lines > 0) body.Append('\n');
+        var left = changed.Count - shown - lines;
+        if (left > 0)
+            body.Append("… and ").Append(left).Append(" more changed workloads: the comment is limited to GitHub's ")
+                .Append(MaxCommentLength.ToString("N0", CultureInfo.InvariantCulture)).Append(" characters; `multinode diff` prints them all.\n\n");
+
+        var unchanged = diff.Workloads.Where(w => w.Status == WorkloadStatus.Unchanged).Select(w => $"`{w.Name}`").ToList();
+        if (unchanged.Count > 0)
+        {
+            var list = "Unchanged: " + string.Join(", ", unchanged) + ".\n\n";
+            body.Append(body.Length + list.Length <= budget ? list : $"Unchanged: {unchanged.Count} workloads.\n\n");
+        }
+
+        var graph = "<details><summary>Resource graph of what changed</summary>\n\n```mermaid\n" + Mermaid(diff) + "```\n\n</details>\n";
+        var md = head.Append(body).Append(tail);
+        if (graph.Length <= MaxGraphLength && md.Length + graph.Length <= MaxCommentLength) md.Append(graph);
+        else md.Append("_The resource graph of the ").Append(diff.Workloads.Sum(w => w.Resources.Count(r => r.Kind != ChangeKind.Same)))
+            .Append(" changed resources is too large to draw here._\n");
         return md.ToString();
     }
+
+    /// <summary>One changed workload in full: settings old → new, its children's changes, their changed inputs.</summary>
+    private static string WorkloadSection(WorkloadDiff w, LoadComparison? load)
+    {
+        var md = new StringBuilder();
+        md.Append("### ").Append(w.Kind).Append(" `").Append(w.Name).Append("` — ").Append(w.Status.ToString().ToLowerInvariant());
+        if (w.RenamedFrom is not null) md.Append(" from `").Append(w.RenamedFrom).Append('`');
+        md.Append("\n\n");
+        if (w.Settings.Count > 0 && w.Status is WorkloadStatus.Changed)
+        {
+            md.Append("| setting | before | after |\n| --- | --- | --- |\n");
+            foreach (var c in w.Settings)
+                md.Append("| ").Append(PlanPrinter.Cell(c.Path)).Append(" | ").Append(PlanPrinter.Cell(Value(c.Before))).Append(" | ").Append(PlanPrinter.Cell(Value(c.After))).Append(" |\n");
+            md.Append('\n');
+        }
+        if (load?.Rows(w.Name, w.Kind) is { Count: > 0 } simulated)
+        {
+            md.Append("| under load | before | after |\n| --- | --- | --- |\n");
+            foreach (var (label, b, a) in simulated) md.Append("| ").Append(label).Append(" | ").Append(b).Append(" | ").Append(a).Append(" |\n");
+            md.Append('\n');
+        }
+        var changed = w.Resources.Where(r => r.Kind != ChangeKind.Same).ToList();
+        if (changed.Count > 0)
+        {
+            md.Append("| resource | type | change |\n| --- | --- | --- |\n");
+            foreach (var r in changed)
+                md.Append("| `").Append(r.Name).Append("` | `").Append(r.Type).Append("` | ").Append(Kinds.First(k => k.Kind == r.Kind).Mark).Append(" |\n");
+            md.Append('\n');
+        }
+        var detailed = changed.Where(r => r.Changes.Count > 0).ToList();
+        if (detailed.Count > 0)
+        {
+            md.Append("<details><summary>Changed inputs of ").Append(detailed.Count).Append(" resource").Append(detailed.Count == 1 ? "" : "s").Append("</summary>\n\n");
+            foreach (var r in detailed)
+            {
+                md.Append("- `").Append(r.Name).Append("` (").Append(r.Kind.ToString().ToLowerInvariant()).Append(")\n");
+                foreach (var c in r.Changes)
+                {
+                    var forces = r.ReplacedBy.Any(p => PlanDiff.Covers(p, c.Path)) ? " (forces replacement)" : "";
+                    if (LongText(c.Before) is { } oldText && LongText(c.After) is { } newText)
+                    {
+                        md.Append("  - `").Append(c.Path).Append("` changed").Append(forces).Append(":\n\n    ```diff\n");
+                        foreach (var line in oldText.Except(newText)) md.Append("    - ").Append(line).Append('\n');
+                        foreach (var line in newText.Except(oldText)) md.Append("    + ").Append(line).Append('\n');
+                        md.Append("    ```\n");
+                        continue;
+                    }
+                    md.Append("  - `").Append(c.Path).Append("`: ").Append(Inline(Value(c.Before))).Append(" → ").Append(Inline(Value(c.After)))
+                      .Append(forces).Append('\n');
+                }
+            }
+            md.Append("\n</details>\n\n");
+        }
+        return md.ToString();
+    }
+
+    /// <summary>One changed workload in one line, for when the full sections no longer fit.</summary>
+    private static string WorkloadLine(WorkloadDiff w)
+    {
+        var counts = string.Join(", ", Kinds.Where(k => w.Count(k.Kind) > 0).Select(k => $"{w.Count(k.Kind)} to {k.Word}"));
+        return $"- {w.Kind} `{w.Name}` — {w.Status.ToString().ToLowerInvariant()}" +
+            (w.Settings.Count > 0 && w.Status is WorkloadStatus.Changed ? $": {string.Join(", ", w.Settings.Select(c => PlanPrinter.Cell(c.Path)))}" : "") +
+            (counts.Length > 0 ? $" ({counts})" : "") + "\n";
+    }
+
+    /// <summary>Text for Markdown outside code spans: HTML in a value must not become markup in a PR comment.</summary>
+    private static string Escape(string text) => PlanPrinter.Html(text);
 
     /// <summary>The lines of a long string (user data, scripts, policies), base64-decoded when it is base64 text;
     /// null for short values, which print inline.</summary>
@@ -203,7 +285,7 @@ public static class DiffPrinter
 
     private static string Inline(string text) => $"`{text.Replace("`", "'", StringComparison.Ordinal)}`";
 
-    /// <summary>A Mermaid flowchart: one subgraph per workload, its children coloured by change, dependency edges.</summary>
+    /// <summary>A Mermaid flowchart of the changed workloads: one subgraph each, children coloured by change, dependency edges.</summary>
     public static string Mermaid(PlanDiff diff)
     {
         var g = new StringBuilder("flowchart LR\n");
@@ -211,7 +293,9 @@ public static class DiffPrinter
         g.Append("  classDef replace fill:#ffd6d6,stroke:#c22;\n  classDef delete fill:#eee,stroke:#999,stroke-dasharray:4;\n");
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
         string Id(string name) => ids.TryGetValue(name, out var id) ? id : ids[name] = $"n{ids.Count}";
-        foreach (var w in diff.Workloads)
+        var shown = diff.Workloads.Where(w => w.Status != WorkloadStatus.Unchanged).ToList();
+        var names = shown.SelectMany(w => w.Resources).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var w in shown)
         {
             g.Append("  subgraph ").Append(Id("workload:" + w.Name)).Append("[\"").Append(w.Kind).Append(' ').Append(w.Name).Append("\"]\n");
             foreach (var r in w.Resources)
@@ -222,12 +306,13 @@ public static class DiffPrinter
             }
             g.Append("  end\n");
         }
+        var edges = new HashSet<string>(StringComparer.Ordinal);
         foreach (var plan in new[] { diff.Head, diff.Base })
-            foreach (var resource in plan.Workloads.SelectMany(w => w.Resources))
-                foreach (var dependency in resource.DependsOn)
+            foreach (var resource in plan.Workloads.SelectMany(w => w.Resources).Where(r => names.Contains(r.Name)))
+                foreach (var dependency in resource.DependsOn.Where(names.Contains))
                 {
                     var edge = $"  {Id(dependency)} --> {Id(resource.Name)}\n";
-                    if (!g.ToString().Contains(edge, StringComparison.Ordinal)) g.Append(edge);
+                    if (edges.Add(edge)) g.Append(edge);
                 }
         return g.ToString();
     }
@@ -238,6 +323,7 @@ public static class DiffPrinter
         var t = new StringBuilder();
         t.Append(baseName).Append(" → ").Append(headName).Append(": ").Append(Summary(diff)).Append('\n');
         foreach (var warning in Warnings(diff)) t.Append("! ").Append(warning.Replace("`", "", StringComparison.Ordinal)).Append('\n');
+        foreach (var c in diff.ConfigChanges) t.Append("config ").Append(c.Path).Append(": ").Append(Value(c.Before)).Append(" → ").Append(Value(c.After)).Append('\n');
         foreach (var w in diff.Workloads.Where(w => w.Status != WorkloadStatus.Unchanged))
         {
             t.Append('\n').Append(w.Kind).Append(" \"").Append(w.Name).Append("\": ").Append(w.Status.ToString().ToLowerInvariant()).Append('\n');
@@ -268,6 +354,9 @@ public static class DiffPrinter
             w.WriteStartObject("counts");
             foreach (var (kind, word, _) in Kinds) w.WriteNumber(word, diff.Count(kind));
             w.WriteEndObject();
+            w.WriteStartArray("config");
+            foreach (var c in diff.ConfigChanges) WriteChange(w, c);
+            w.WriteEndArray();
             w.WriteStartArray("workloads");
             foreach (var wd in diff.Workloads)
             {

@@ -83,6 +83,12 @@ public static class PlanPrinter
         return md.ToString();
     }
 
-    /// <summary>Escapes what would break a Markdown table cell.</summary>
-    public static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+    /// <summary>Escapes what would break a Markdown table cell, HTML included.</summary>
+    public static string Cell(string text) => Html(text).Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+
+    /// <summary>Markdown renders inline HTML: a value such as "&lt;/details&gt;" must print as text, not close a tag.</summary>
+    public static string Html(string text) => text
+        .Replace("&", "&amp;", StringComparison.Ordinal)
+        .Replace("<", "&lt;", StringComparison.Ordinal)
+        .Replace(">", "&gt;", StringComparison.Ordinal);
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Multinode.Infra.Planning;
 using Multinode.Infra.Simulation;
 using Multinode.Infra.Values;
 
@@ -72,11 +71,14 @@ public static class SimulateCommand
     private static int Run(string path, string? stack, string traceFile, string? target, string format, string? plotFile, int? seconds,
         PlatformParameters parameters, TextWriter stdout, TextWriter stderr)
     {
-        var (program, file) = ProgramLoader.Load(path, stack);
+        var loaded = ProgramLoader.Load(path, stack);
         if (target is not null)
-            program = program with { Config = new PropertyMap(program.Config.Where(c => c.Key != "target").Append(KeyValuePair.Create("target", (PropertyValue)target))) };
-        var result = Planner.Plan(program);
-        if (!result.IsValid) return Cli.PrintFailures(result.Failures, file, stderr);
+        {
+            var program = loaded.Program;
+            loaded = loaded with { Program = program with { Config = new PropertyMap(program.Config.Where(c => c.Key != "target").Append(KeyValuePair.Create("target", (PropertyValue)target))) } };
+        }
+        var result = Cli.Plan(loaded);
+        if (!result.IsValid) return Cli.PrintFailures(result.Failures, loaded, stderr);
         SimulationResult simulation;
         try
         {

@@ -80,6 +80,24 @@ public static class PluginHost
         return 0;
     }
 
+    /// <summary>What the plugin prints instead of serving when a person runs it with <c>--version</c> or <c>--help</c>;
+    /// null for the engine's arguments (an address and flags such as <c>--logtostderr</c>, <c>-v=9</c>).</summary>
+    public static string? Answer(IReadOnlyList<string> args) => args switch
+    {
+        ["--version"] => $"{Schema.PackageSchema.Version}\n",
+        ["--help"] or ["-h"] => $"""
+            pulumi-resource-multinode {Schema.PackageSchema.Version}: the Multinode.Infra resource provider plugin.
+
+            The Pulumi engine starts it: it serves the plugin protocol on a loopback port and prints only the port.
+            Install it with `pulumi plugin install resource multinode {Schema.PackageSchema.Version} --file <this file>`.
+
+            Usage: pulumi-resource-multinode [ENGINE_ADDRESS] [engine flags]
+                   pulumi-resource-multinode --version | --help
+
+            """,
+        _ => null,
+    };
+
     /// <summary>The one positional argument; flags (<c>--logtostderr</c>, <c>-v=9</c>, <c>--tracing X</c>) are ignored.</summary>
     public static string? EngineAddress(IReadOnlyList<string> args)
     {

@@ -1,5 +1,4 @@
 using Multinode.Infra.Configuration;
-using Multinode.Infra.Validation;
 using Multinode.Infra.Values;
 
 namespace Multinode.Infra.Provider;
@@ -39,20 +38,10 @@ public static class ProviderConfiguration
                 secrets.Contains(c.Key) ? PropertyValue.Secret(c.Value) : PropertyValue.From(c.Value))));
     }
 
-    /// <summary>Where a key's declared type is not a string, a string value is read as JSON ("{...}", "2", "true"),
-    /// keeping a secret secret.</summary>
+    /// <summary>Text values read by the core's one config-text rule (<see cref="ProviderConfigReader.ParseText(string, PropertyValue)"/>),
+    /// after the engine's unknown sentinel.</summary>
     private static PropertyMap Normalize(IEnumerable<KeyValuePair<string, PropertyValue>> entries) =>
-        new(entries.Select(e => KeyValuePair.Create(e.Key, Parse(e.Key, e.Value))));
-
-    private static PropertyValue Parse(string key, PropertyValue value)
-    {
-        var spec = ProviderConfigReader.Inputs.FirstOrDefault(s => s.Name == key);
-        if (spec is null || spec.Type == InputType.String) return value;
-        return value switch
-        {
-            StringValue s => PropertyConverter.FromConfigText(s.Value),
-            SecretValue { Value: StringValue s } => PropertyValue.Secret(PropertyConverter.FromConfigText(s.Value)),
-            _ => value,
-        };
-    }
+        new(entries.Select(e => KeyValuePair.Create(e.Key, e.Value is StringValue { Value: PropertyConverter.UnknownString }
+            ? PropertyValue.Unknown
+            : ProviderConfigReader.ParseText(e.Key, e.Value))));
 }

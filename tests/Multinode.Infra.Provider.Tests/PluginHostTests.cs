@@ -376,3 +376,29 @@ public sealed class PluginHostTests : IAsyncLifetime
         Assert.True(lifetime.ApplicationStopping.IsCancellationRequested);
     }
 }
+
+public sealed class PluginAnswerTests
+{
+    [Theory]
+    [InlineData("--version")]
+    [InlineData("--help")]
+    public async Task Plugin_VersionOrHelp_AnswersAndExitsInsteadOfServing(string flag)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "exec", typeof(PluginHost).Assembly.Location, flag }) start.ArgumentList.Add(arg);
+        using var plugin = System.Diagnostics.Process.Start(start)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var stdout = await plugin.StandardOutput.ReadToEndAsync(timeout.Token);
+        await plugin.WaitForExitAsync(timeout.Token); // a plugin that served would print a port and keep running
+        Assert.Equal(0, plugin.ExitCode);
+        if (flag == "--version") Assert.Equal($"{PackageSchema.Version}\n", stdout);
+        else Assert.Contains($"pulumi plugin install resource multinode {PackageSchema.Version}", stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData]
+    [InlineData("127.0.0.1:1234")]
+    [InlineData("--logtostderr", "-v=9", "127.0.0.1:1234")]
+    [InlineData("--version", "127.0.0.1:1234")]
+    public void Answer_EngineArguments_ServeInstead(params string[] args) => Assert.Null(PluginHost.Answer(args));
+}

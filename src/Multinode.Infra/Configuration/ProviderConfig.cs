@@ -70,7 +70,7 @@ public static partial class WorkerImages
 {
     /// <summary>The image this repository publishes (github.com/multinode/pulumi-multinode, built from
     /// src/Multinode.Worker), tagged with the plugin's version: one version, <see cref="Schema.PackageSchema.Version"/>.</summary>
-    public const string Default = "ghcr.io/multinode/multinode-worker:" + Schema.PackageSchema.Version;
+    public static readonly string Default = "ghcr.io/multinode/multinode-worker:" + Schema.PackageSchema.Version;
 
     // Docker's reference grammar, simplified: registry[:port]/path components in lowercase, an optional tag, an
     // optional sha256 digest.
@@ -154,6 +154,44 @@ public static class ProviderConfigReader
             Default = WorkerImages.Default, Check = WorkerImages.Check,
         },
     ];
+
+    /// <summary>
+    /// <c>pulumi config set</c> stores every value as text, and the engine passes config on as text. Where a key's
+    /// declared type is not a string, text that is JSON (<c>{...}</c>, <c>[...]</c>, <c>0.5</c>, <c>true</c>) is read as
+    /// that JSON value, a secret staying secret; other text stays text and fails validation with its value shown.
+    /// The one rule for config text: the provider and the CLI both read config through it.
+    /// </summary>
+    public static PropertyMap ParseText(PropertyMap config) =>
+        new(config.Select(e => KeyValuePair.Create(e.Key, ParseText(e.Key, e.Value))));
+
+    /// <inheritdoc cref="ParseText(PropertyMap)"/>
+    public static PropertyValue ParseText(string key, PropertyValue value)
+    {
+        var spec = Inputs.FirstOrDefault(s => s.Name == key);
+        if (spec is null || spec.Type == InputType.String) return value;
+        return value switch
+        {
+            StringValue s => JsonText(s.Value) ?? value,
+            SecretValue { Value: StringValue s } => JsonText(s.Value) is { } parsed ? PropertyValue.Secret(parsed) : value,
+            _ => value,
+        };
+    }
+
+    private static PropertyValue? JsonText(string text)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.Length == 0 || !(trimmed[0] is '{' or '[' or '-' or (>= '0' and <= '9') || trimmed is "true" or "false" or "null"))
+            return null;
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(trimmed);
+            return PropertyValue.FromJson(document.RootElement);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null; // not JSON after all (or nested past the reader's depth): the text is the value
+        }
+    }
 
     public static Result<ProviderConfig> Read(PropertyMap config)
     {

@@ -46,12 +46,47 @@ public sealed record WorkloadDiff(string Name, WorkloadKind Kind, WorkloadStatus
 /// </summary>
 public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> Workloads)
 {
-    /// <summary>No workload changed and the limits are the same. Other config changes that matter (a namespace,
-    /// subnets) surface as changed children.</summary>
-    public bool IsEmpty => Workloads.All(w => w.Status == WorkloadStatus.Unchanged) &&
-        Base.Config.Quotas == Head.Config.Quotas && Base.Config.MaxHourlyCost == Head.Config.MaxHourlyCost;
+    /// <summary>No workload and no config key changed.</summary>
+    public bool IsEmpty => Workloads.All(w => w.Status == WorkloadStatus.Unchanged) && ConfigChanges.Count == 0;
 
     public int Count(ChangeKind kind) => Workloads.Sum(w => w.Count(kind));
+
+    /// <summary>The multinode config keys whose values differ between the two sides (budget, quotas, target, …).</summary>
+    public IReadOnlyList<PropertyChange> ConfigChanges =>
+        Changes(PropertyValue.From(Settings(Base.Config)), PropertyValue.From(Settings(Head.Config)), "");
+
+    /// <summary>The config as the keys a program writes, absent keys left out.</summary>
+    public static PropertyMap Settings(Configuration.ProviderConfig config)
+    {
+        var entries = new List<KeyValuePair<string, PropertyValue>> { new("target", config.Target.ToString().ToLowerInvariant()) };
+        void Add(string key, PropertyValue? value)
+        {
+            if (value is not null) entries.Add(new(key, value));
+        }
+        if (config.Aws is { } aws)
+        {
+            Add("aws.subnetIds", aws.SubnetIds);
+            Add("aws.vpcId", aws.VpcId);
+            Add("aws.amiId", aws.AmiId);
+            Add("aws.securityGroupIds", aws.SecurityGroupIds);
+            Add("aws.keyName", aws.KeyName);
+            Add("aws.region", aws.Region);
+        }
+        else
+        {
+            var k = config.Kubernetes;
+            Add("kubernetes.namespace", k.Namespace);
+            Add("kubernetes.queue.kind", k.QueueKind == Configuration.QueueKind.AwsSqs ? "aws-sqs" : "redis");
+            Add("kubernetes.queue.address", k.QueueAddress is { } address ? PropertyValue.From(address) : null);
+            Add("kubernetes.queue.region", k.QueueRegion is { } region ? PropertyValue.From(region) : null);
+            Add("kubernetes.gpuNodeLabel", k.GpuNodeLabel);
+        }
+        Add("quotas.cpu", config.Quotas.Cpu is { } cpu ? cpu : null);
+        Add("quotas.memory", config.Quotas.Memory is { } memory ? PropertyValue.From(memory.ToString()) : null);
+        Add("quotas.gpu", config.Quotas.Gpu is { } gpu ? gpu : null);
+        Add("maxHourlyCost", config.MaxHourlyCost is { } cost ? cost : null);
+        return new PropertyMap(entries);
+    }
 
     public static PlanDiff Compute(Plan before, Plan after)
     {

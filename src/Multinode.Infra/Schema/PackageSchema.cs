@@ -16,7 +16,10 @@ namespace Multinode.Infra.Schema;
 public static class PackageSchema
 {
     /// <summary>The provider's version: the plugin reports it, the schema carries it, `pulumi plugin install` names it.</summary>
-    public const string Version = "0.1.0";
+    /// Derived from the build's one <c>&lt;Version&gt;</c> (Directory.Build.props).
+    public static readonly string Version = typeof(PackageSchema).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+        .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion;
 
     private const string Package = WorkloadKinds.Package;
 

@@ -41,6 +41,7 @@ public sealed class InputReader
             {
                 if (spec.Required) Fail(path, $"{path} is required");
                 else if (spec.Default is { } d) _valid[path] = d;
+                // An explicit null is an absent value (as for the engine): the object's defaults still apply.
                 if (spec.Type == InputType.Object && !spec.Properties.Any(p => p.Required))
                     Check(PropertyMap.Empty, spec.Properties, path);
                 continue;
@@ -111,6 +112,12 @@ public sealed class InputReader
                 var good = true;
                 foreach (var (key, item) in obj.Map)
                 {
+                    if (spec.KeyCheck?.Invoke(key) is { } keyProblem)
+                    {
+                        Fail($"{path}.{key}", $"{path}: the name {PropertyValue.QuoteShort(key)} {keyProblem}");
+                        good = false;
+                        continue;
+                    }
                     var inner = item is SecretValue si ? si.Value : item;
                     if (inner is StringValue or UnknownValue or ReferenceValue) continue;
                     var hint = inner is NumberValue or BoolValue ? $" (quote it: \"{Show(inner)}\")" : "";

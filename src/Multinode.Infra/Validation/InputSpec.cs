@@ -37,6 +37,9 @@ public sealed record InputSpec(string Name, InputType Type, string Description)
     /// <summary>Extra check of a known string: returns the end of the failure sentence, or null when fine.</summary>
     public Func<string, string?>? Check { get; init; }
 
+    /// <summary>Check of each key of a string map: returns the end of the failure sentence, or null when fine.</summary>
+    public Func<string, string?>? KeyCheck { get; init; }
+
     /// <summary>True for inputs that only pass through into child resources, which may therefore be
     /// unknown during preview or secret. Everything else decides the shape of the plan and must be known.</summary>
     public bool PassThrough { get; init; }

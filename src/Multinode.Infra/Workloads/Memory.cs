@@ -44,9 +44,9 @@ public sealed partial record Memory(long Bytes)
             error = $"has an unknown unit \"{unit}\" (use Mi, Gi, MiB, GiB, M or G)";
             return null;
         }
-        // decimal holds about 28 digits; anything that does not fit (or overflows with its unit) is far above the limit.
+        // Compared before multiplying: a number of any length is refused by the limit, never by an overflow.
         if (!decimal.TryParse(match.Groups["n"].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) ||
-            number > Max.Bytes)
+            number > (decimal)Max.Bytes / factor)
         {
             error = $"is above the limit of {Max}";
             return null;

@@ -5,6 +5,9 @@ namespace Multinode.Infra.Workloads;
 /// <summary>The declared inputs of every workload kind: what the validator checks and the schema publishes.</summary>
 public static partial class WorkloadInputs
 {
+    /// <summary>What POSIX shells, Docker's --env and Kubernetes' container env all accept.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    public static partial System.Text.RegularExpressions.Regex EnvNamePattern();
     [System.Text.RegularExpressions.GeneratedRegex("^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$")]
     private static partial System.Text.RegularExpressions.Regex CertificateArn();
 
@@ -35,7 +38,12 @@ public static partial class WorkloadInputs
         new("image", InputType.String, "Container image the workers run.") { Required = true, PassThrough = true, Check = NotEmpty },
         new("command", InputType.StringArray, "Overrides the image's entrypoint.") { PassThrough = true },
         new("args", InputType.StringArray, "Arguments passed to the command.") { PassThrough = true },
-        new("env", InputType.StringMap, "Environment variables of the workers. Secret values stay secret in every child resource.") { PassThrough = true },
+        new("env", InputType.StringMap, "Environment variables of the workers. Secret values stay secret in every child resource.")
+        {
+            PassThrough = true,
+            KeyCheck = name => EnvNamePattern().IsMatch(name) ? null
+                : $"is not a valid environment variable name: use letters, digits and _, not starting with a digit ({EnvNamePattern()})",
+        },
         new("resources", InputType.Object, "CPU, memory and GPUs of one worker.") { Properties = Resources },
         new("timeoutSeconds", InputType.Integer, "Longest time one invocation, execution or run may take; scale-in waits at least this long for work in progress.")
         {

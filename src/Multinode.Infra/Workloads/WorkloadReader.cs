@@ -104,12 +104,11 @@ public static partial class WorkloadReader
         }
     }
 
-    /// <summary>Env names and tags become names and labels in every child; no cloud takes control characters there.</summary>
+    /// <summary>Tags become tags and labels in every child; no cloud takes control characters there (env names have
+    /// their own, stricter rule in WorkloadInputs).</summary>
     private static void CheckControlCharacters(InputReader reader)
     {
         static bool HasControl(string text) => text.Any(char.IsControl);
-        foreach (var (key, _) in reader.Map("env").Where(e => HasControl(e.Key)))
-            reader.Fail($"env.{key}", $"env: the name {PropertyValue.QuoteShort(key)} contains a control character, which no environment variable name may hold");
         if (reader.Get("tags") is UnknownValue or ReferenceValue or SecretValue { Value: UnknownValue or ReferenceValue })
             reader.Fail("tags", "tags is not known until deployment, but tag keys name tags and labels when the plan is made; give a literal map (its values may be unknown or secret)");
         var tags = reader.Get("tags") is SecretValue { Value: ObjectValue secretTags } ? secretTags.Map : reader.Map("tags");

@@ -48,9 +48,9 @@ public sealed class CliTests : CliFixture
         Assert.Equal(1, code);
         Assert.Equal("", stdout);
         Assert.Equal($"""
-            Function "square": maxWorkers = 150 is above the limit of 100
-            Service "api": minReplicas = 5 is above the limit of maxReplicas = 3
-            ScheduledTask "nightly": timeZone = "Mars/Olympus" is not an IANA time zone such as "UTC" or "Europe/Berlin"
+            {file}:10:19: Function "square": maxWorkers = 150 is above the limit of 100
+            {file}:15:20: Service "api": minReplicas = 5 is above the limit of maxReplicas = 3
+            {file}:22:17: ScheduledTask "nightly": timeZone = "Mars/Olympus" is not an IANA time zone such as "UTC" or "Europe/Berlin"
             {file}: 3 problems found; nothing was planned.
 
             """.ReplaceLineEndings("\n"), stderr);
@@ -198,11 +198,11 @@ public sealed class CliTests : CliFixture
     }
 
     [Fact]
-    public void Run_BrokenYaml_ExitsTwoNamingTheLine()
+    public void Run_BrokenYaml_ExitsOneNamingTheLine()
     {
         var file = Write("Pulumi.yaml", "name: x\nresources:\n  a: [unclosed\n");
         var (code, _, stderr) = Run("validate", file);
-        Assert.Equal(2, code);
+        Assert.Equal(1, code); // the program is invalid; 2 is kept for the command line and unreadable files
         Assert.Contains("not valid YAML", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
@@ -256,7 +256,7 @@ public sealed class CliTests : CliFixture
             """);
         var (code, _, stderr) = Run("validate", file);
         Assert.Equal(1, code);
-        Assert.StartsWith("resource \"f\": type = \"multinode:index:Functon\" is not a Multinode resource; did you mean multinode:index:Function?", stderr, StringComparison.Ordinal);
+        Assert.StartsWith($"{file}:5:3: resource \"f\": type = \"multinode:index:Functon\" is not a Multinode resource; did you mean multinode:index:Function?", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -264,13 +264,14 @@ public sealed class CliTests : CliFixture
     {
         var (code, _, stderr) = Run("validate", Repo.File("docs", "examples", "invalid"));
         Assert.Equal(1, code);
+        var at = Repo.File("docs", "examples", "invalid", "Pulumi.yaml") + ":";
         Assert.Equal([
-            "Function \"square\": resources.memory = \"16Gb\" has an unknown unit \"Gb\" (use Mi, Gi, MiB, GiB, M or G)",
-            "Function \"square\": maxWorkers = 150 is above the limit of 100",
-            "Function \"square\": spareWorkers = 200 is above the limit of 100",
-            "Service \"api\": healthcheckPath is not a property of Service; did you mean healthCheckPath?",
-            "ScheduledTask \"nightly\": schedule = \"0 25 * * *\" has 25 in its hour field, outside 0-23 (minute 0-59, hour 0-23, day-of-month 1-31, month 1-12, day-of-week 0-6); e.g. \"0 3 * * *\"",
-            "ScheduledTask \"nightly\": timeZone = \"Europe/Berlim\" is not an IANA time zone such as \"UTC\" or \"Europe/Berlin\"; did you mean \"Europe/Berlin\"?",
+            $"{at}14:17: Function \"square\": resources.memory = \"16Gb\" has an unknown unit \"Gb\" (use Mi, Gi, MiB, GiB, M or G)",
+            $"{at}11:19: Function \"square\": maxWorkers = 150 is above the limit of 100",
+            $"{at}12:21: Function \"square\": spareWorkers = 200 is above the limit of 100",
+            $"{at}19:24: Service \"api\": healthcheckPath is not a property of Service; did you mean healthCheckPath?",
+            $"{at}24:17: ScheduledTask \"nightly\": schedule = \"0 25 * * *\" has 25 in its hour field, outside 0-23 (minute 0-59, hour 0-23, day-of-month 1-31, month 1-12, day-of-week 0-6); e.g. \"0 3 * * *\"",
+            $"{at}25:17: ScheduledTask \"nightly\": timeZone = \"Europe/Berlim\" is not an IANA time zone such as \"UTC\" or \"Europe/Berlin\"; did you mean \"Europe/Berlin\"?",
         ], stderr.Split('\n')[..6]);
     }
 
@@ -292,6 +293,6 @@ public sealed class CliTests : CliFixture
     {
         var (code, _, stderr) = Run("validate", Repo.File("docs", "examples", "quota-exceeded"));
         Assert.Equal(1, code);
-        Assert.StartsWith("provider config: quotas.gpu = 16 is exceeded: the workloads need 28 GPUs at maximum scale (largest: Function \"embed\" 20, Job \"train\" 8)\n", stderr, StringComparison.Ordinal);
+        Assert.StartsWith($"{Repo.File("docs", "examples", "quota-exceeded", "Pulumi.yaml")}:8:12: provider config: quotas.gpu = 16 is exceeded: the workloads need 28 GPUs at maximum scale (largest: Function \"embed\" 20, Job \"train\" 8)\n", stderr, StringComparison.Ordinal);
     }
 }

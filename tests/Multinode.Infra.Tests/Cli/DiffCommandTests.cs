@@ -87,4 +87,30 @@ public sealed class DiffCommandTests : CliFixture
         Assert.Equal(2, code);
         Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Diff_ConfigChange_ReadsEachSidesOwnBudgetAndQuotasAndShowsTheChange()
+    {
+        var head = Variant("budget", ("value: 250", "value: 500"), ("maxWorkers: 20", "maxWorkers: 21"));
+        Assert.Contains("multinode:maxHourlyCost:\n    value: 250", File.ReadAllText(Repo.File("Pulumi.yaml")).ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        var (code, stdout, stderr) = Run("diff", Repo.File("Pulumi.yaml"), head);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("### multinode config — changed\n\n| key | before | after |\n| --- | --- | --- |\n| maxHourlyCost | 250 | 500 |\n", stdout, StringComparison.Ordinal);
+        Assert.Matches(@"\| maxHourlyCost budget \| \d+% of \$250 \| \d+% of \$500 \|", stdout);
+
+        var (_, text, _) = Run("diff", Repo.File("Pulumi.yaml"), head, "--format", "text");
+        Assert.Contains("config maxHourlyCost: 250 → 500\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Diff_OnlyConfigChanged_IsNotEmpty()
+    {
+        var head = Variant("budget-only", ("value: 250", "value: 300"));
+        var (code, stdout, stderr) = Run("diff", Repo.File("Pulumi.yaml"), head, "--format", "json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.False(json.RootElement.GetProperty("empty").GetBoolean());
+        var change = Assert.Single(json.RootElement.GetProperty("config").EnumerateArray());
+        Assert.Equal(("maxHourlyCost", 250, 300), (change.GetProperty("path").GetString(), change.GetProperty("before").GetInt32(), change.GetProperty("after").GetInt32()));
+    }
 }

@@ -20,6 +20,10 @@ public sealed class WorkloadReaderTests
         { "Function", "square", "{ image: app, command: /bin/run }", ["Function \"square\": command = \"/bin/run\" must be a list of strings"] },
         { "Function", "square", "{ image: app, args: [--fast, 3] }", ["Function \"square\": args[1] = 3 must be a string"] },
         { "Function", "square", "{ image: app, env: { PORT: 8080 } }", ["Function \"square\": env.PORT = 8080 must be a string (quote it: \"8080\")"] },
+        { "Function", "square", "{ image: app, env: { 1BAD: x, MY-VAR: y, OK_1: z } }",
+            ["Function \"square\": env: the name \"1BAD\" is not a valid environment variable name: use letters, digits and _, not starting with a digit (^[A-Za-z_][A-Za-z0-9_]*$)",
+             "Function \"square\": env: the name \"MY-VAR\" is not a valid environment variable name: use letters, digits and _, not starting with a digit (^[A-Za-z_][A-Za-z0-9_]*$)"] },
+        { "Function", "square", "{ image: app, resources: { memory: 99999999999999999999Ti } }", ["Function \"square\": resources.memory = \"99999999999999999999Ti\" is above the limit of 4Ti"] },
         { "Function", "square", "{ image: app, env: [A, B] }", ["Function \"square\": env = [\"A\",\"B\"] must be a map of strings"] },
         { "Function", "square", "{ image: app, resources: 4 }", ["Function \"square\": resources = 4 must be an object"] },
         { "Function", "square", "{ image: app, resources: { cpu: two } }", ["Function \"square\": resources.cpu = \"two\" must be a number from 0.1 to 192"] },
@@ -244,7 +248,7 @@ public sealed class WorkloadReaderTests
             ("tags", new PropertyMap(("team", "a\u0007b")))));
         Assert.Equal(
         [
-            "Daemon \"w\": env: the name \"\\u0001multinode:0\" contains a control character, which no environment variable name may hold",
+            "Daemon \"w\": env: the name \"\\u0001multinode:0\" is not a valid environment variable name: use letters, digits and _, not starting with a digit (^[A-Za-z_][A-Za-z0-9_]*$)",
             "Daemon \"w\": tags.team = \"a\\u0007b\" contains a control character, which tags and labels may not hold",
         ], failures);
     }

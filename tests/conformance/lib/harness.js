@@ -163,7 +163,9 @@ async function startMonitor({ stack = 'dev', project = 'proj', dryRun = false } 
       const r = call.request;
       const args = r.getArgs() ? r.getArgs().toJavaScript() : undefined;
       invokes.push({ tok: r.getTok(), args, provider: r.getProvider(), version: r.getVersion(), acceptResources: r.getAcceptresources() });
-      const res = new resourcePb.ResourceInvokeResponse();
+      // The response type the stubs declare: InvokeResponse up to @pulumi/pulumi 3.248 (pinned for Node 20),
+      // ResourceInvokeResponse later; the same fields and numbers on the wire.
+      const res = new resourceGrpc.ResourceMonitorService.invoke.responseType();
       if (r.getTok() !== 'aws:ec2/getSubnet:getSubnet' || !args || args.id === 'subnet-missing') {
         res.setFailuresList([new providerPb.CheckFailure().setProperty('id').setReason(`no subnet ${args && args.id}`)]);
       } else {

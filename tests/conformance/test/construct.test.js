@@ -90,6 +90,10 @@ for (const target of ['aws', 'kubernetes']) {
 
     it('a preview with unknown inputs plans, registers and answers unknown where it must', async () => {
       const program = tempProgram(target, {
+        // Declared, as the CLI requires of every ${name}: their outputs are unknown in a preview.
+        registry: { type: 'aws:ecr:Repository' },
+        build: { type: 'command:local:Command', properties: { create: 'make' } },
+        db: { type: 'aws:rds:Instance' },
         pending: {
           type: 'multinode:index:Service',
           properties: { image: '${registry.repositoryUrl}', tags: { build: '${build.id}' }, env: { A: '${db.endpoint}' } },

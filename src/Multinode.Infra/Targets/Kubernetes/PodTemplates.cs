@@ -63,12 +63,7 @@ internal static class PodTemplates
         if (workload.Container.WholeEnv is SecretValue { Value: ObjectValue whole } && whole.Map.Keys.Any(k => KubernetesChecks.SecretKey(k) is not null))
             yield return new(workload.Label, "env",
                 "env = [secret] has a name that a Kubernetes Secret cannot hold (letters, digits, '-', '_' and '.' only); the whole env is passed through one");
-        foreach (var (key, value) in workload.Container.Env)
-        {
-            if (value.ContainsSecret && KubernetesChecks.SecretKey(key) is not null)
-                yield return new(workload.Label, $"env.{key}",
-                    $"env.{key}: the name {PropertyValue.QuoteShort(key)} holds a secret, which is passed through a Kubernetes Secret whose keys may only be letters, digits, '-', '_' and '.'");
-        }
+        // Single env names need no check here: the core's env name rule (WorkloadInputs) is stricter than a Secret's keys.
     }
 
     /// <summary>The workload's own labels: the standard ones and its tags, in key order.</summary>

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Multinode.Infra.Tests.Cli;
+
+/// <summary>Programs built to exhaust the CLI: alias bombs, deep nesting, numbers past every type.</summary>
+public sealed class ProgramLimitsTests : CliFixture
+{
+    private string Write(string text)
+    {
+        var path = Path.Combine(Dir, "Pulumi.yaml");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private const string Head = """
+        name: limits
+        runtime: yaml
+        config:
+          multinode:target: kubernetes
+
+        """;
+
+    /// <summary>"Billion laughs": nine levels of nine aliases each, 9^9 (387 million) strings once expanded.</summary>
+    private static string AliasBomb()
+    {
+        var yaml = new StringBuilder(Head);
+        yaml.Append("variables:\n  l0: &l0 [\"lol\"]\n");
+        for (var level = 1; level <= 9; level++)
+            yaml.Append($"  l{level}: &l{level} [{string.Join(", ", Enumerable.Repeat($"*l{level - 1}", 9))}]\n");
+        yaml.Append("resources:\n  f:\n    type: multinode:index:Function\n    properties:\n      image: app\n      args: *l9\n");
+        return yaml.ToString();
+    }
+
+    [Fact]
+    public void Validate_AliasBomb_RefusedWithinASecondAndLittleMemory()
+    {
+        var file = Write(AliasBomb());
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var clock = Stopwatch.StartNew();
+        var (code, stdout, stderr) = Run("validate", file);
+        clock.Stop();
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        Assert.StartsWith($"error: {file}:", stderr, StringComparison.Ordinal);
+        Assert.Contains("expands to more than 250,000 YAML nodes (aliases count every node they copy)", stderr, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+        Assert.True(allocated < 64L << 20, $"allocated {allocated >> 20} MiB");
+    }
+
+    [Fact]
+    public void Validate_AliasesWithinTheLimit_AreExpanded()
+    {
+        var file = Write(Head + """
+            variables:
+              common: &common
+                LOG_LEVEL: info
+            resources:
+              a:
+                type: multinode:index:Function
+                properties: { image: app, env: *common }
+              b:
+                type: multinode:index:Function
+                properties: { image: app, env: *common }
+            """);
+        var (code, stdout, stderr) = Run("plan", file, "--format", "json");
+        Assert.True(code == 0, stderr);
+        Assert.True(System.Text.RegularExpressions.Regex.Count(stdout, "\"LOG_LEVEL\": \"info\"") >= 2, stdout);
+    }
+
+    [Theory]
+    [InlineData(65)]
+    [InlineData(100_000)]
+    public void Validate_NestingPastTheJsonReaderDepth_RefusedNamingTheLine(int depth)
+    {
+        var file = Write(Head + "resources:\n  f:\n    type: multinode:index:Function\n    properties:\n      image: app\n      tags: "
+            + new string('[', depth) + new string(']', depth) + "\n");
+        var (code, _, stderr) = Run("validate", file);
+        Assert.Equal(1, code);
+        // The root, resources, f and properties are four levels: the 61st "[" (column 13 + 60) is the 65th.
+        Assert.Equal($"error: {file}:10:73: sequences and mappings nest more than 64 levels deep (the limit, as for JSON readers)\n",
+            stderr.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void Validate_NestingThroughAnAlias_Counted()
+    {
+        var deep = new string('[', 40) + new string(']', 40);
+        var file = Write(Head + $"variables:\n  deep: &deep {deep}\nresources:\n  f:\n    type: multinode:index:Function\n    properties:\n      image: app\n      tags: {{ a: {{ b: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[*deep]]]]]]]]]]]]]]]]]]]]]]]]]]]]]] }} }}\n");
+        var (code, _, stderr) = Run("validate", file);
+        Assert.Equal(1, code);
+        Assert.Contains("nest more than 64 levels deep", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_OverflowingMemory_IsAProblemNotACrash()
+    {
+        var file = Write(Head + """
+            resources:
+              f:
+                type: multinode:index:Function
+                properties:
+                  image: app
+                  resources:
+                    memory: 99999999999999999999Ti
+              g:
+                type: multinode:index:Function
+                properties:
+                  image: app
+                  resources:
+                    memory: "99999999999999999999999999999999999999999"
+            """);
+        var (code, _, stderr) = Run("validate", file);
+        Assert.Equal(1, code);
+        Assert.Equal($"""
+            {file}:11:17: Function "f": resources.memory = "99999999999999999999Ti" is above the limit of 4Ti
+            {file}:17:17: Function "g": resources.memory = "99999999999999999999999999999999999999999" is above the limit of 4Ti
+            {file}: 2 problems found; nothing was planned.
+
+            """.ReplaceLineEndings("\n"), stderr.ReplaceLineEndings("\n"));
+    }
+
+    /// <summary>Regression cases from the fuzz test (ProgramFuzzTests), one per class of failure it found: programs
+    /// the loader refuses, naming the file and place.</summary>
+    [Theory]
+    [InlineData("a: {b: {c: d}\nx: y\n", "Pulumi.yaml:1:13: not valid YAML after this point")] // YamlDotNet: InvalidOperationException
+    [InlineData("a:\n  r: {c: 4}*a\n  m: 2\n", "Pulumi.yaml:2:12: not valid YAML: a key of a block mapping must start on a new line")] // YamlDotNet: ArgumentException
+    public void Parse_FuzzFindings_AreNamedProblems(string text, string expected)
+    {
+        var e = Assert.Throws<Multinode.Infra.Cli.ProgramLoadException>(() => Multinode.Infra.Cli.ProgramLoader.Parse(text, "Pulumi.yaml", null, null));
+        Assert.True(e.InvalidProgram);
+        Assert.StartsWith(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Fuzz findings that crashed after loading: each now plans or names its problems.</summary>
+    [Theory]
+    [InlineData("resources:\n  t:\n    type: multinode:index:Daemon\n    properties: { image: app, resources: }\n")] // explicit null object: defaults were skipped
+    public void Check_FuzzFindings_PlanOrNameProblems(string resources) =>
+        ProgramFuzzTests.Check(Head + resources);
+}
