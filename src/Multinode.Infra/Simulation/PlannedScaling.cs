@@ -29,7 +29,11 @@ public sealed record PlannedTracking(string Name, double Target, string? Express
 /// for <see cref="CooldownSeconds"/> and the group has more workers in service than in-flight + <see cref="SpareWorkers"/>.
 /// Present only when the plan gives the worker these settings, so the simulation follows what is deployed.
 /// </summary>
-public sealed record WorkerRule(int CooldownSeconds, int SpareWorkers);
+public sealed record WorkerRule(int CooldownSeconds, int SpareWorkers)
+{
+    /// <summary>The worker's confirm window: cooldown / 10 within 2..30 s (src/Multinode.Worker/Program.cs).</summary>
+    public int ConfirmSeconds => Math.Clamp(CooldownSeconds / 10, 2, 30);
+}
 
 /// <summary>An EC2 Auto Scaling group with its policies and alarms, as planned.</summary>
 public sealed record AwsScaling(int Min, int Max, bool ProtectFromScaleIn, IReadOnlyList<PlannedAlarm> Alarms,
@@ -167,7 +171,7 @@ public static partial class PlannedScaling
             vcpus,
             WorkerRuleFrom(Env(userData, "MULTINODE_COOLDOWN_SECONDS"), Env(userData, "MULTINODE_SPARE_WORKERS")),
             Env(userData, "MULTINODE_MESSAGE_WAIT_SECONDS"),
-            Env(userData, "MULTINODE_EXECUTIONS") == 1);
+            JobKind().IsMatch(userData));
     }
 
     private static string UserDataText(string? base64)
@@ -179,6 +183,10 @@ public static partial class PlannedScaling
 
     [GeneratedRegex(@"-e (?<name>MULTINODE_[A-Z_]+)=(?<value>\d+)\b")]
     private static partial Regex DockerEnv();
+
+    /// <summary>A Job's worker takes one message and ends (src/Multinode.Worker/WorkerLoop.cs), its instance with it.</summary>
+    [GeneratedRegex(@"-e MULTINODE_KIND=job\b")]
+    private static partial Regex JobKind();
 
     private static int? Env(string userData, string name) =>
         DockerEnv().Matches(userData).Where(m => m.Groups["name"].Value == name)

@@ -22,7 +22,7 @@ internal sealed class Signals(double[] demand)
 public sealed record Decision(int Seconds, int From, int To, string Mechanism);
 
 /// <summary>A platform's autoscaling of one workload, driven second by second.</summary>
-internal abstract class PlatformModel(Signals signals, WorkerPool pool, int startSeconds)
+internal abstract class PlatformModel(Signals signals, WorkerPool pool, int startSeconds, int invocationSeconds)
 {
     protected Signals S { get; } = signals;
     protected WorkerPool Pool { get; } = pool;
@@ -60,7 +60,7 @@ internal abstract class PlatformModel(Signals signals, WorkerPool pool, int star
     protected void ServeQueue(int t)
     {
         var inFlight = S.InFlight(t);
-        var busy = Pool.Serve(t, inFlight);
+        var busy = Pool.Serve(t, inFlight, invocationSeconds);
         S.Busy[t] = busy;
         S.Waiting[t] = inFlight - busy;
         S.Unserved[t] = Math.Max(0, S.Demand[t] - busy);
@@ -98,7 +98,7 @@ internal sealed class AwsModel : PlatformModel
     private readonly double _cpu;
 
     public AwsModel(Signals signals, WorkerPool pool, AwsScaling scaling, PlatformParameters p, WorkloadKind kind, double cpu)
-        : base(signals, pool, p.InstanceBootSeconds)
+        : base(signals, pool, p.InstanceBootSeconds, p.InvocationSeconds)
     {
         _s = scaling;
         _p = p;
@@ -300,7 +300,7 @@ internal sealed class KedaModel : PlatformModel
     private readonly Hpa _hpa;
     private int _lastActive = int.MinValue / 2;
 
-    public KedaModel(Signals signals, WorkerPool pool, KedaScaling scaling, PlatformParameters p) : base(signals, pool, p.PodStartSeconds)
+    public KedaModel(Signals signals, WorkerPool pool, KedaScaling scaling, PlatformParameters p) : base(signals, pool, p.PodStartSeconds, p.InvocationSeconds)
     {
         _s = scaling;
         _p = p;
@@ -353,7 +353,7 @@ internal sealed class KedaModel : PlatformModel
 
 /// <summary>KEDA ScaledJob: at every polling interval it starts min(max, in-flight) − existing Jobs ("default" strategy).</summary>
 internal sealed class KedaJobModel(Signals signals, WorkerPool pool, KedaJobScaling scaling, PlatformParameters p)
-    : PlatformModel(signals, pool, p.PodStartSeconds)
+    : PlatformModel(signals, pool, p.PodStartSeconds, p.InvocationSeconds)
 {
     public override string ScaleOutDelay => $"KEDA's {scaling.PollingSeconds} s polling";
 
@@ -383,7 +383,7 @@ internal sealed class HpaCpuModel : PlatformModel
     private readonly PlatformParameters _p;
     private readonly Hpa _hpa;
 
-    public HpaCpuModel(Signals signals, WorkerPool pool, HpaCpuScaling scaling, PlatformParameters p) : base(signals, pool, p.PodStartSeconds)
+    public HpaCpuModel(Signals signals, WorkerPool pool, HpaCpuScaling scaling, PlatformParameters p) : base(signals, pool, p.PodStartSeconds, p.InvocationSeconds)
     {
         _s = scaling;
         _p = p;

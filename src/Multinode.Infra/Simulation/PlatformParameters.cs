@@ -47,6 +47,10 @@ public sealed record PlatformParameters
     /// <summary>Seconds from a pod's creation until it is ready (scheduled on an existing node, image cached or small).</summary>
     public int PodStartSeconds { get; init; } = 20;
 
+    /// <summary>Seconds one Function invocation takes. The trace gives how many are in flight; the simulation keeps
+    /// that many going with invocations of this length, each taken by the worker that has waited longest.</summary>
+    public int InvocationSeconds { get; init; } = 1;
+
     /// <summary>Every parameter with its flag, for the CLI and the docs: one table, so a new parameter cannot miss a flag.</summary>
     public static readonly IReadOnlyList<PlatformParameter> All =
     [
@@ -61,6 +65,7 @@ public sealed record PlatformParameters
         new("hpa-tolerance", 0, "usage ratio distance from 1 the HPA ignores", p => p.HpaTolerance, (p, v) => p with { HpaTolerance = v }),
         new("keda-polling", 1, "KEDA polling interval when the plan sets none", p => p.KedaPollingSeconds, (p, v) => p with { KedaPollingSeconds = (int)v }),
         new("keda-cooldown", 1, "KEDA cooldownPeriod when the plan sets none", p => p.KedaCooldownSeconds, (p, v) => p with { KedaCooldownSeconds = (int)v }),
+        new("invocation", 1, "seconds one Function invocation takes", p => p.InvocationSeconds, (p, v) => p with { InvocationSeconds = (int)v }),
         new("pod-start", 0, "seconds from pod creation until it is ready", p => p.PodStartSeconds, (p, v) => p with { PodStartSeconds = (int)v }),
     ];
 }

@@ -1,11 +1,19 @@
 namespace Multinode.Infra.Simulation;
 
 /// <summary>One worker (instance or pod): when it serves, when it last worked, whether it holds work now.</summary>
-internal sealed class Worker(int readyAt)
+internal sealed class Worker(int readyAt, int number)
 {
     public int ReadyAt { get; } = readyAt;
+    /// <summary>Launch order within the pool, from 0: picks the worker's confirmation pause (<see cref="WorkerPool.Jitter"/>).</summary>
+    public int Number { get; } = number;
     public int LastBusy { get; set; } = readyAt;
     public bool Busy { get; set; }
+    /// <summary>The second its current invocation ends.</summary>
+    public int BusyUntil { get; set; }
+    /// <summary>The worker sidecar's cooldown (CooldownPolicy): a first look found the group over-provisioned.</summary>
+    public bool Confirming { get; set; }
+    /// <summary>The next second the worker sidecar looks at the group.</summary>
+    public int NextCheck { get; set; } = int.MinValue;
     /// <summary>A job worker has taken its one execution.</summary>
     public bool Executed { get; set; }
 }
@@ -14,13 +22,14 @@ internal sealed class Worker(int readyAt)
 internal sealed class WorkerPool
 {
     private readonly List<Worker> _workers = [];
+    private int _launched;
 
     /// <summary>How long before the trace the initial workers started: long enough to be past any warm-up.</summary>
     public const int InitialAge = 1_000_000;
 
     public WorkerPool(int initial)
     {
-        for (var i = 0; i < initial; i++) _workers.Add(new Worker(-InitialAge));
+        for (var i = 0; i < initial; i++) _workers.Add(new Worker(-InitialAge, _launched++));
     }
 
     public int Count => _workers.Count;
@@ -33,7 +42,7 @@ internal sealed class WorkerPool
     /// first), then idle ones (longest idle first), busy ones only when <paramref name="removeBusy"/>.</summary>
     public void Reconcile(int t, int target, int startSeconds, bool removeBusy)
     {
-        for (var i = _workers.Count; i < target; i++) _workers.Add(new Worker(t + startSeconds));
+        for (var i = _workers.Count; i < target; i++) _workers.Add(new Worker(t + startSeconds, _launched++));
         var excess = _workers.Count - target;
         if (excess <= 0) return;
         var order = _workers
@@ -45,22 +54,28 @@ internal sealed class WorkerPool
         foreach (var w in order) _workers.Remove(w);
     }
 
-    /// <summary>Queue workers (one invocation at a time each) take <paramref name="demand"/> in-flight invocations;
-    /// workers already busy stay busy, more come from the most recently busy idle ones. Returns how many are busy.</summary>
-    public int Serve(int t, int demand)
+    /// <summary>Queue workers (one invocation at a time each) keep <paramref name="demand"/> invocations in flight, each
+    /// <paramref name="invocationSeconds"/> long. A worker keeps its invocation until it ends (when demand drops, the
+    /// invocations nearest their end finish first); each new one goes to the idle worker that has waited longest, as
+    /// Redis serves clients blocked in BLMOVE (and SQS spreads messages over its pollers, on average). Returns how many are busy.</summary>
+    public int Serve(int t, int demand, int invocationSeconds)
     {
         var ready = _workers.Where(w => w.ReadyAt <= t).ToList();
         var busy = Math.Min(demand, ready.Count);
-        var keep = ready.Where(w => w.Busy).OrderByDescending(w => w.LastBusy).Take(busy).ToHashSet();
-        foreach (var w in ready.OrderByDescending(w => w.LastBusy).Where(w => !keep.Contains(w)))
+        var keep = ready.Where(w => w.Busy && w.BusyUntil > t).OrderByDescending(w => w.BusyUntil).ThenBy(w => w.Number).Take(busy).ToHashSet();
+        foreach (var w in ready.Where(w => !keep.Contains(w)).OrderBy(w => w.Busy ? 1 : 0).ThenBy(w => w.LastBusy).ThenBy(w => w.Number))
         {
             if (keep.Count >= busy) break;
+            w.BusyUntil = t + invocationSeconds;
             keep.Add(w);
         }
         foreach (var w in _workers)
         {
             w.Busy = keep.Contains(w);
-            if (w.Busy) w.LastBusy = t;
+            if (!w.Busy) continue;
+            w.LastBusy = t;
+            w.Confirming = false;
+            w.NextCheck = int.MinValue;
         }
         return busy;
     }
@@ -96,18 +111,47 @@ internal sealed class WorkerPool
         return (running, ended);
     }
 
-    /// <summary>The worker sidecar's rule: idle workers past <paramref name="rule"/>'s cooldown end themselves, one at a
-    /// time, while more are in service than in-flight + spare and the group stays at or above <paramref name="min"/>.
-    /// Returns how many ended.</summary>
+    /// <summary>A worker's confirmation pause as a fraction of the confirm window: the worker sidecar draws it at random;
+    /// the simulation spreads it evenly and deterministically over the workers by launch order (golden-ratio sequence).</summary>
+    public static double Jitter(int number) => (number + 1) * 0.6180339887498949 % 1;
+
+    /// <summary>The worker sidecar's cooldown on AWS (src/Multinode.Worker/Decisions/CooldownPolicy.cs), one worker at a
+    /// time: a worker idle for at least the cooldown reads the group's in-service count and the queue's in-flight count;
+    /// if in service &gt; in flight + spare it looks again after a pause of <see cref="Jitter"/> × the confirm window and,
+    /// still over, ends its instance — refused at the group's <paramref name="min"/>; otherwise it looks again a confirm
+    /// window later. Returns how many ended.</summary>
     public int EndIdle(int t, int inFlight, WorkerRule rule, int min)
     {
         var ended = 0;
-        foreach (var w in _workers.Where(w => w.ReadyAt <= t && !w.Busy && t - w.LastBusy > rule.CooldownSeconds).OrderBy(w => w.LastBusy).ToList())
+        foreach (var w in _workers.Where(w => w.ReadyAt <= t && !w.Busy && t - w.LastBusy > rule.CooldownSeconds && t >= w.NextCheck)
+                     .OrderBy(w => w.NextCheck).ThenBy(w => w.LastBusy).ThenBy(w => w.Number).ToList())
         {
-            if (Ready(t) <= inFlight + rule.SpareWorkers || _workers.Count <= min) break;
+            if (Ready(t) <= inFlight + rule.SpareWorkers)
+            {
+                w.Confirming = false;
+                w.NextCheck = t + rule.ConfirmSeconds;
+            }
+            else if (!w.Confirming)
+            {
+                w.Confirming = true;
+                w.NextCheck = t + (int)Math.Round(rule.ConfirmSeconds * Jitter(w.Number));
+                if (w.NextCheck > t) continue;
+                Terminate(w);
+            }
+            else Terminate(w);
+        }
+        return ended;
+
+        void Terminate(Worker w)
+        {
+            if (_workers.Count <= min)
+            {
+                w.Confirming = false;
+                w.NextCheck = t + rule.ConfirmSeconds;
+                return;
+            }
             _workers.Remove(w);
             ended++;
         }
-        return ended;
     }
 }

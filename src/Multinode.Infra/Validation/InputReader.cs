@@ -114,7 +114,7 @@ public sealed class InputReader
                 {
                     if (spec.KeyCheck?.Invoke(key) is { } keyProblem)
                     {
-                        Fail($"{path}.{key}", $"{path}: the name {PropertyValue.QuoteShort(key)} {keyProblem}");
+                        Fail(path, $"{path}: the name {PropertyValue.QuoteShort(key)} {keyProblem}");
                         good = false;
                         continue;
                     }

@@ -22,11 +22,15 @@ public sealed class SimulateCommandTests : CliFixture
         Assert.Equal("aws", workload.GetProperty("target").GetString());
         var series = workload.GetProperty("series").EnumerateArray().ToList();
         Assert.All(series, p => Assert.Equal(["seconds", "demand", "ideal", "desired", "running"], p.EnumerateObject().Select(x => x.Name)));
-        Assert.Equal([0, 240, 330, 600, 900, 960, 1019], series.Select(p => p.GetProperty("seconds").GetInt32()));
+        // The seed on AWS (SimulatorTests.Run_SeedOnAws_…): ramp at 240 and 330 s, the load ends at 600 s, the idle
+        // workers end themselves one by one from 901 s to 924 s, then 60 s of tail.
+        Assert.Equal([0, 240, 330, 600, 900, 901, 903, 905, 907, 910, 912, 914, 917, 919, 921, 924, 983],
+            series.Select(p => p.GetProperty("seconds").GetInt32()));
         var summary = workload.GetProperty("summary");
         Assert.Equal(["workerSeconds", "idealWorkerSeconds", "maxAboveIdeal", "maxBelowIdeal", "waitSeconds", "cost", "idealCost"],
             summary.EnumerateObject().Select(p => p.Name));
-        Assert.Equal(10230, summary.GetProperty("workerSeconds").GetInt64());
+        // The same worker-seconds as SimulatorTests.Run_SeedOnAws_… (2 × 330 + 15 × 570 + 207 while they end + 2 × 60).
+        Assert.Equal(9537, summary.GetProperty("workerSeconds").GetInt64());
         Assert.Equal(3630, summary.GetProperty("waitSeconds").GetDouble());
     }
 

@@ -1,4 +1,3 @@
-using Multinode.Infra.Planning;
 using Multinode.Infra.Simulation;
 using Multinode.Infra.Values;
 using static Multinode.Infra.Tests.Simulation.Simulations;
@@ -7,8 +6,13 @@ using Aws = Multinode.Infra.Tests.Targets.Aws.AwsPlanning;
 namespace Multinode.Infra.Tests.Simulation;
 
 /// <summary>Hand-worked traces: every number below follows from the plan and the default platform parameters
-/// (metric period 60 s, lag 60 s, 3 datapoints to scale out, boot 90 s; HPA sync 15 s; pods ready after 20 s).
-/// Series read "second:running/desired/ideal" at every change.</summary>
+/// (metric period 60 s, lag 60 s, 3 datapoints to scale out, boot 90 s; HPA sync 15 s; pods ready after 20 s;
+/// invocations of 1 s, each taken by the worker that has waited longest). Series read "second:running/desired/ideal"
+/// at every change.
+/// On AWS a Function's idle worker ends its own instance (the worker sidecar's CooldownPolicy): idle for the
+/// cooldown, it finds in service &gt; in flight + spare, looks again after round(window × jitter) s — window =
+/// clamp(cooldown / 10, 2, 30), jitter = frac((n + 1) × 0.618…) for the n-th worker launched (WorkerPool.Jitter):
+/// n = 0…14 → 0.62 0.24 0.85 0.47 0.09 0.71 0.33 0.94 0.56 0.18 0.80 0.42 0.03 0.65 0.27 — and ends if still over.</summary>
 public class SimulatorTests
 {
     private const string ZeroSpare = """
@@ -22,11 +26,20 @@ public class SimulatorTests
     {
         var s = Simulate(SeedFunction, SeedTrace);
         // 2 spare workers serve while target tracking waits for 3 one-minute datapoints (minutes 0-2, published at
-        // 240 s), asks for ceil(2 × (13 + 2) / 2) = 15, instances boot for 90 s. The scale-in alarm needs minutes
-        // 10-14 of excess (published at 960 s) and removes 13.
-        Assert.Equal("0:2/2/15 240:2/15/15 330:15/15/15 600:15/15/15 900:15/15/2 960:2/2/2 1019:2/2/2", Steps(s));
-        Assert.Equal(2 * 330 + 15 * 630 + 2 * 60, s.Summary.WorkerSeconds);
-        Assert.Equal(15 * 900 + 2 * 120, s.Summary.IdealWorkerSeconds);
+        // 240 s), asks for ceil(2 × (13 + 2) / 2) = 15, instances boot for 90 s. Work rotates: each second the 13
+        // invocations go to the 13 workers that waited longest, so all 15 were last busy at 598 or 599 s and none
+        // is idle for 300 s before 899-900 s. There each finds 15 > 0 + 2 and looks again after 30 × its jitter:
+        // worker 12 (1 s) ends at 901, 4 (3 s) at 903, 9 (5 s) at 905, 1 (7 s) and 14 (8 s from 899) at 907, …;
+        // each later look finds one fewer in service, and once 2 remain (924 s) the last two find 2 ≤ 0 + 2 and stay.
+        // The safety-net alarm (2 × 300 s of excess) never fires.
+        Assert.Equal("0:2/2/15 240:2/15/15 330:15/15/15 600:15/15/15 900:15/15/2 901:14/14/2 903:13/13/2 905:12/12/2 " +
+            "907:10/10/2 910:9/9/2 912:8/8/2 914:7/7/2 917:6/6/2 919:4/4/2 921:3/3/2 924:2/2/2 983:2/2/2", Steps(s));
+        // 15 held until 900 s = load end + cooldownPeriod; back to 2 within the confirm window (30 s) after that.
+        Assert.Equal(15, RunningAt(s, 900));
+        Assert.Equal(2, RunningAt(s, 900 + 30));
+        Assert.Equal(2 * 330 + 15 * 570 + (15 + 14 * 2 + 13 * 2 + 12 * 2 + 10 * 3 + 9 * 2 + 8 * 2 + 7 * 3 + 6 * 2 + 4 * 2 + 3 * 3) + 2 * 60,
+            s.Summary.WorkerSeconds);
+        Assert.Equal(15 * 900 + 2 * 84, s.Summary.IdealWorkerSeconds);
         Assert.Equal(11 * 330, s.Summary.WaitSeconds);
         Assert.Equal(13, s.Summary.MaxBelowIdeal);
         Assert.Equal(13, s.Summary.MaxAboveIdeal);
@@ -50,8 +63,10 @@ public class SimulatorTests
     {
         var s = Simulate(ZeroSpare, "seconds,workload,demand\n0,f,4\n600,f,0\n");
         // Target tracking has no datapoint at zero instances; the start alarm sees I = 4 in minute 0 (published at
-        // 120 s) and sets exactly 4. With cooldownPeriod 60 the scale-in alarm needs one datapoint of excess: minute 10.
-        Assert.Equal("0:0/0/4 120:0/4/4 210:4/4/4 600:4/4/4 660:4/4/0 720:0/0/0 779:0/0/0", Steps(s));
+        // 120 s) and sets exactly 4. Idle from 600 s, at 660 s each worker has waited cooldownPeriod 60 s, finds
+        // 4 > 0 + 0 and looks again after round(6 × jitter): workers 1 (1 s), 3 (3 s), 0 (4 s), 2 (5 s) end at 661,
+        // 663, 664, 665 s; the group's minimum is 0, so all go.
+        Assert.Equal("0:0/0/4 120:0/4/4 210:4/4/4 600:4/4/4 660:4/4/0 661:3/3/0 663:2/2/0 664:1/1/0 665:0/0/0 724:0/0/0", Steps(s));
         Assert.Equal(4 * 210, s.Summary.WaitSeconds);
     }
 
@@ -66,7 +81,9 @@ public class SimulatorTests
     }
 
     [Theory]
-    [InlineData(Aws.Config, "0:1/1/5 240:1/5/5 330:5/5/5 600:5/5/5 660:5/5/1 720:1/1/1 779:1/1/1", 11 * 330 + 7 * 270)]
+    // AWS: idle from 600 s, each worker looks at 660 s (cooldown 60 s), finds 5 > 0 + 1 and looks again after
+    // round(6 × jitter): workers 1 and 4 (1 s) at 661, 3 (3 s) at 663, 0 (4 s) at 664; worker 2 (5 s) finds 1 ≤ 0 + 1.
+    [InlineData(Aws.Config, "0:1/1/5 240:1/5/5 330:5/5/5 600:5/5/5 660:5/5/1 661:3/3/1 663:2/2/1 664:1/1/1 723:1/1/1", 11 * 330 + 7 * 270)]
     [InlineData(Kubernetes, "0:1/5/5 20:5/5/5 600:5/5/5 660:1/1/1 719:1/1/1", 11 * 20 + 7 * 580)]
     public void Run_BurstAboveMaxWorkers_NeverExceedsMaxWorkers(string config, string steps, double wait)
     {
@@ -90,16 +107,22 @@ public class SimulatorTests
         // Returning 250 s after the load ended, inside cooldownPeriod 300: no worker has left, so no new wait.
         Assert.Equal(first.Summary.WaitSeconds, again.Summary.WaitSeconds);
         Assert.Equal(15, RunningAt(again, 850));
-        Assert.Equal(15, RunningAt(again, 1749));
+        Assert.Equal(15, RunningAt(again, 1750));
+        Assert.Equal(2, RunningAt(again, 1780));
     }
 
     [Fact]
     public void Run_LoadReturnsJustOutsideTheCooldownOnAws_ThePoolStartsAgain()
     {
         var s = Simulate(SeedFunction, "seconds,workload,demand\n0,square,13\n600,square,0\n1000,square,13\n1600,square,0\n");
-        // Back to 2 at 960 s; the return at 1000 s waits for minutes 16-18 (published at 1200 s) and a boot.
-        Assert.Equal("0:2/2/15 240:2/15/15 330:15/15/15 600:15/15/15 900:15/15/2 960:2/2/2 1000:2/2/15 1200:2/15/15 1290:15/15/15 " +
-            "1600:15/15/15 1900:15/15/2 1980:2/2/2 2039:2/2/2", Steps(s));
+        // Back to 2 at 924 s as in the seed; the return at 1000 s waits for minutes 16-18 (published at 1200 s) and a
+        // boot. The second time the pool is the 2 survivors and 13 new workers (launch numbers 15-27, so other pauses:
+        // round(30 × jitter) = 2 s for worker 25 ends one at 1902 s …); again none leaves before load end + 300 s and
+        // all but 2 are gone within the 30 s confirm window.
+        Assert.Equal("0:2/2/15 240:2/15/15 330:15/15/15 600:15/15/15 900:15/15/2 901:14/14/2 903:13/13/2 905:12/12/2 907:10/10/2 " +
+            "910:9/9/2 912:8/8/2 914:7/7/2 917:6/6/2 919:4/4/2 921:3/3/2 924:2/2/2 1000:2/2/15 1200:2/15/15 1290:15/15/15 " +
+            "1600:15/15/15 1900:15/15/2 1902:14/14/2 1904:13/13/2 1906:12/12/2 1908:11/11/2 1911:10/10/2 1914:9/9/2 1915:8/8/2 " +
+            "1918:7/7/2 1920:6/6/2 1922:5/5/2 1925:4/4/2 1926:3/3/2 1927:2/2/2 1986:2/2/2", Steps(s));
         Assert.Equal(11 * 330 + 11 * 290, s.Summary.WaitSeconds);
     }
 
@@ -158,40 +181,24 @@ public class SimulatorTests
         Assert.StartsWith("0:2/2/2 300:2/2/6 600:2/2/10 1200:2/2/2 1260:2/4/2 1350:4/4/2", Steps(s));
     }
 
+    private const string PartialTrace = "seconds,workload,demand\n0,square,13\n600,square,5\n2400,square,0\n";
+
     [Fact]
-    public void Run_PlanWithTheWorkerSidecarsRule_IdleWorkersEndAfterTheirOwnCooldown()
+    public void Run_PartialLoadRotatingOverThePool_OnlyTheSafetyNetScalesIn()
     {
         var plan = Plan(SeedFunction);
-        var function = plan.Workloads[0];
-        var withRule = plan with
-        {
-            Workloads = [function with { Resources = [.. function.Resources.Select(r => r.Name == "square-lt" ? WithWorkerEnv(r) : r)] }],
-        };
-        const string trace = "seconds,workload,demand\n0,square,13\n600,square,5\n1200,square,0\n";
-        var pool = Assert.Single(Simulator.Run(plan, LoadTrace.Parse(trace), PlatformParameters.Default).Workloads);
-        var perWorker = Assert.Single(Simulator.Run(withRule, LoadTrace.Parse(trace), PlatformParameters.Default).Workloads);
-        // The pool-level alarm removes the 8 idle workers at 960 s. With the rule each idle worker ends itself once it
-        // has been idle for 300 s while 15 > in-flight + spare: the two spares (idle since they booted at 330 s) at
-        // 631 s, the 8 workers idle since 600 s at 900 s, leaving 5 + 2.
-        Assert.Equal(15, RunningAt(pool, 959));
-        Assert.Equal(7, RunningAt(pool, 960));
-        Assert.Equal(15, RunningAt(perWorker, 630));
-        Assert.Equal(13, RunningAt(perWorker, 631));
-        Assert.Equal(13, RunningAt(perWorker, 899));
-        Assert.Equal(7, RunningAt(perWorker, 900));
-    }
-
-    /// <summary>The launch template as the worker sidecar's plan (issue 13) will carry it: its settings in the user data.</summary>
-    private static PlannedResource WithWorkerEnv(PlannedResource template)
-    {
-        var userData = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(((StringValue)template.Inputs["userData"]).Value));
-        var changed = userData + "\ndocker run -e MULTINODE_COOLDOWN_SECONDS=300 -e MULTINODE_SPARE_WORKERS=2 worker\n";
-        return template with
-        {
-            Inputs = new PropertyMap(template.Inputs.Select(kv => kv.Key == "userData"
-                ? KeyValuePair.Create(kv.Key, (PropertyValue)Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(changed)))
-                : kv)),
-        };
+        // The rule comes from the worker sidecar's environment in the planned user data.
+        Assert.Equal(new WorkerRule(300, 2), PlannedScaling.Aws(plan.Workloads[0]).PerWorker);
+        var s = Assert.Single(Simulator.Run(plan, LoadTrace.Parse(PartialTrace), PlatformParameters.Default).Workloads);
+        // 5 in flight on 15 workers: each second the 5 that waited longest take the work, so each worker is busy every
+        // third second and none is ever idle for 300 s — the per-worker rule cannot shrink a pool that work rotates over.
+        // The safety net can: 10 one-minute datapoints (2 × 300 s) of excess 15 − (5 + 2) = 8, minutes 10-19,
+        // published at 1260 s, remove 8.
+        Assert.Equal(15, RunningAt(s, 1259));
+        Assert.Equal(7, RunningAt(s, 1260));
+        // The 7 keep rotating (7 ≤ 5 + 2: no excess), until the load ends at 2400 s and they end themselves 300 s later.
+        Assert.Equal(7, RunningAt(s, 2699));
+        Assert.Equal(2, RunningAt(s, 2700 + 30));
     }
 
     [Fact]
@@ -199,16 +206,17 @@ public class SimulatorTests
     {
         var plan = Plan(SeedFunction);
         var function = plan.Workloads[0];
-        // A scale-in alarm of 10 datapoints instead of 5: the simulation must read it from the alarm.
+        // A safety net of 15 datapoints instead of 10: the simulation must read it from the alarm.
         var edited = plan with
         {
             Workloads = [function with { Resources = [.. function.Resources.Select(r => r.Name == "square-scale-in-alarm"
-                ? r with { Inputs = new PropertyMap(r.Inputs.Select(kv => kv.Key is "evaluationPeriods" or "datapointsToAlarm" ? KeyValuePair.Create(kv.Key, (PropertyValue)10) : kv)) }
+                ? r with { Inputs = new PropertyMap(r.Inputs.Select(kv => kv.Key is "evaluationPeriods" or "datapointsToAlarm" ? KeyValuePair.Create(kv.Key, (PropertyValue)15) : kv)) }
                 : r)] }],
         };
-        var s = Assert.Single(Simulator.Run(edited, LoadTrace.Parse(SeedTrace), PlatformParameters.Default).Workloads);
-        Assert.Equal(15, RunningAt(s, 1259));
-        Assert.Equal(2, RunningAt(s, 1260));
+        var s = Assert.Single(Simulator.Run(edited, LoadTrace.Parse(PartialTrace), PlatformParameters.Default).Workloads);
+        // Minutes 10-24 of excess 8, published at 1560 s.
+        Assert.Equal(15, RunningAt(s, 1559));
+        Assert.Equal(7, RunningAt(s, 1560));
     }
 
     [Fact]
@@ -234,7 +242,9 @@ public class SimulatorTests
     {
         var s = Assert.Single(Simulator.Run(Plan(SeedFunction), LoadTrace.Parse(SeedTrace), PlatformParameters.Default, 2000).Workloads);
         Assert.Equal(1999, s.Series[^1].Seconds);
-        Assert.Equal(2 * 330 + 15 * 630 + 2 * 1040, s.Summary.WorkerSeconds);
+        // As the seed (Run_SeedOnAws_…) up to 924 s, then 2 workers until 1999 s.
+        Assert.Equal(2 * 330 + 15 * 570 + (15 + 14 * 2 + 13 * 2 + 12 * 2 + 10 * 3 + 9 * 2 + 8 * 2 + 7 * 3 + 6 * 2 + 4 * 2 + 3 * 3) + 2 * 1076,
+            s.Summary.WorkerSeconds);
     }
 
     [Fact]
