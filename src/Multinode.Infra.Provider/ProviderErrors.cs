@@ -41,6 +41,11 @@ public sealed class ProviderErrors(EngineLog log) : Interceptor
         {
             return await continuation(request, context).ConfigureAwait(false);
         }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled)
+        {
+            // A call to the engine cancelled by our own shutdown says "Call canceled by the client."; say what happened.
+            throw ToRpc(new OperationCanceledException(e.Message, e));
+        }
         catch (RpcException e)
         {
             throw Bounded(e, log);
@@ -60,7 +65,8 @@ public sealed class ProviderErrors(EngineLog log) : Interceptor
             case UnsupportedValueException u:
                 return InvalidInput([new ValidationFailure(Multinode.Infra.Configuration.ProviderConfigReader.Resource, u.Path, u.Message)]);
             case OperationCanceledException:
-                return new RpcException(new Status(StatusCode.Cancelled, "the operation was cancelled"));
+                return new RpcException(new Status(StatusCode.Cancelled,
+                    "the call was cancelled: the engine cancelled it, or the multinode plugin is shutting down (SIGTERM, Cancel or the engine went away)"));
             default:
                 // The user sees one line; the stack goes to the engine's debug log (pulumi -v=9 / --logtostderr).
                 log?.Error($"internal error: {e.GetType().Name}: {e.Message}");

@@ -108,7 +108,10 @@ async function startEngine() {
  * invoke of aws:ec2/getSubnet:getSubnet answered as the aws provider would (subnet X lies in VPC "vpc-of-X";
  * "subnet-missing" does not exist).
  */
-async function startMonitor({ stack = 'dev', project = 'proj', dryRun = false } = {}) {
+async function startMonitor({ stack = 'dev', project = 'proj', dryRun = false, hold = false } = {}) {
+  // hold: the first RegisterResource is never answered (an engine busy for ever); `held` resolves when it arrives.
+  let onHeld;
+  const held = new Promise((resolve) => { onHeld = resolve; });
   const registrations = [];
   const invokes = [];
   const outputs = new Map();
@@ -116,6 +119,7 @@ async function startMonitor({ stack = 'dev', project = 'proj', dryRun = false } 
   const monitor = await serve(resourceGrpc.ResourceMonitorService, {
     registerResource(call, cb) {
       const r = call.request;
+      if (hold) { onHeld({ call, cb }); return; }
       const parentChain = chains.get(r.getParent());
       const chain = parentChain ? `${parentChain}$${r.getType()}` : r.getType();
       const urn = `urn:pulumi:${stack}::${project}::${chain}::${r.getName()}`;
@@ -184,7 +188,7 @@ async function startMonitor({ stack = 'dev', project = 'proj', dryRun = false } 
       cb(null, new Empty());
     },
   });
-  return { ...monitor, registrations, invokes, outputs, stack, project, stackUrn: `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}` };
+  return { ...monitor, held, registrations, invokes, outputs, stack, project, stackUrn: `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}` };
 }
 
 /** Starts the published plugin as the engine does and reads the port from its first stdout line. */

@@ -40,6 +40,32 @@ describe('launch', () => {
     assert.equal(plugin.stdout(), `${plugin.port}\n`);
   });
 
+  it('on SIGTERM answers an in-flight Construct with a status and exits 0 within seconds', async () => {
+    const plugin = await startPlugin();
+    const monitor = await startMonitor({ dryRun: true, hold: true });
+    try {
+      await boot(plugin, { target: 'kubernetes' });
+      const construct = failure(plugin.call('construct', constructRequest({
+        monitor, type: 'multinode:index:Service', name: 'api', inputs: { image: 'img' }, dryRun: true,
+      })));
+      await monitor.held;
+      const sent = Date.now();
+      plugin.proc.kill('SIGTERM');
+      const timeout = (ms) => new Promise((r) => setTimeout(() => r('timeout'), ms));
+      const err = await Promise.race([construct, timeout(5000)]);
+      assert.notEqual(err, 'timeout', 'the Construct in flight got an answer');
+      assert.equal(err.code, grpc.status.CANCELLED, `status ${err.code}: ${err.details}`);
+      assert.match(err.details, /multinode plugin is shutting down/, 'the status says why');
+      const exit = await Promise.race([plugin.exited, timeout(5000)]);
+      assert.deepEqual(exit, { code: 0, signal: null }, `exit after SIGTERM; stderr: ${plugin.stderr()}`);
+      assert.ok(Date.now() - sent < 5000);
+    } finally {
+      await plugin.stop();
+      monitor.server.forceShutdown();
+      await monitor.stop();
+    }
+  });
+
   it('exits when the process that started it goes away', async () => {
     // A shell starts the plugin the way the engine would, then dies without a word.
     const shell = spawn('sh', ['-c', '"$0" 127.0.0.1:1 & echo "$!" >&2; wait', PLUGIN], { stdio: ['ignore', 'pipe', 'pipe'],

@@ -163,15 +163,23 @@ public static class Keda
 }
 
 /// <summary>Writes a KubernetesClient model with that library's own source-generated serializer.</summary>
-public sealed class KubernetesModelConverter<T> : JsonConverter<T>
+public sealed class KubernetesModelConverter<T> : JsonConverter<T>, IKubernetesModelConverter
 {
     private static readonly JsonTypeInfo<T> Info = (JsonTypeInfo<T>)k8s.SourceGenerationContext.Default.GetTypeInfo(typeof(T))!;
+
+    JsonTypeInfo IKubernetesModelConverter.Info => Info;
 
     public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         JsonSerializer.Deserialize(ref reader, Info)!;
 
     public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
         JsonSerializer.Serialize(writer, value, Info);
+}
+
+/// <summary>The metadata a <see cref="KubernetesModelConverter{T}"/> writes with, for KubernetesBody's walk.</summary>
+internal interface IKubernetesModelConverter
+{
+    JsonTypeInfo Info { get; }
 }
 
 /// <summary>KubernetesJson's conventions (camelCase, nulls omitted) for the KEDA records.</summary>

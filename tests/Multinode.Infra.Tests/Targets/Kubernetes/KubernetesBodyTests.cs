@@ -6,7 +6,7 @@ namespace Multinode.Infra.Tests.Targets.Kubernetes;
 public sealed class KubernetesBodyTests
 {
     [Fact]
-    public void Fill_HeldValues_ReturnWhereTheirPlaceholdersAre()
+    public void Inputs_HeldValues_ReturnWhereTheirObjectsAre()
     {
         var body = new KubernetesBody();
         var secret = PropertyValue.Secret("s3cr3t");
@@ -35,11 +35,18 @@ public sealed class KubernetesBodyTests
     }
 
     [Fact]
-    public void Fill_PlaceholderInsideLongerText_Throws()
+    public void Inputs_HeldObjects_AreFoundByIdentityNotByText()
     {
         var body = new KubernetesBody();
-        var held = body.Text(PropertyValue.Unknown);
-        Assert.Throws<InvalidOperationException>(() => body.Fill(PropertyValue.From($"prefix-{held}")));
+        var unknown = body.Text(PropertyValue.Unknown);
+        // The same text as a held string, but another object: planned as the text it is.
+        var sameText = new string(unknown.AsSpan());
+        var model = new k8s.Models.V1Container { Name = sameText, Image = unknown, Command = body.List(PropertyValue.Secret(PropertyValue.Strings(["/x"]))) };
+        var inputs = body.Inputs(model, k8s.SourceGenerationContext.Default.V1Container);
+        Assert.Equal(new PropertyMap(
+            ("command", PropertyValue.Secret(PropertyValue.Strings(["/x"]))),
+            ("image", PropertyValue.Unknown),
+            ("name", sameText)), inputs);
     }
 
     [Fact]

@@ -342,6 +342,31 @@ public sealed partial class KubernetesTargetTests
         Assert.Equal(PropertyValue.Unknown, job.At("metadata.labels.owner"));
     }
 
+    [Theory]
+    [InlineData("\u0001multinode:0")]
+    [InlineData("\u0001multinode:1")]
+    [InlineData("\u0001multinode-list:0")]
+    [InlineData("\u0001multinode-map:0")]
+    public void Plan_TextOfTheOldPlaceholders_IsPlannedVerbatim(string marker)
+    {
+        // Pass-through values were once carried as "\u0001multinode:N" strings; input text must never stand for another value.
+        foreach (var kind in new[] { WorkloadKind.Job, WorkloadKind.Daemon })
+        {
+            var workload = Workload(kind, "t", Json(kind == WorkloadKind.Job ? Job : Daemon).With("image", marker)
+                .With("command", PropertyValue.Strings([marker]))
+                .With("args", PropertyValue.From([PropertyValue.From(marker), PropertyValue.Unknown]))
+                .With("env", new PropertyMap(("PLAIN", marker), ("TOKEN", PropertyValue.Secret("tok")), ("URL", PropertyValue.Unknown))));
+            var plan = Plan(workload);
+            var workers = plan.Workers();
+            Assert.Equal(PropertyValue.From(marker), workers.User("image"));
+            Assert.Equal(PropertyValue.Strings([marker]), workers.User("command"));
+            Assert.Equal(PropertyValue.From([PropertyValue.From(marker), PropertyValue.Unknown]), workers.User("args"));
+            Assert.Equal(PropertyValue.From(marker), workers.User("env[0].value"));
+            Assert.Equal(PropertyValue.Unknown, workers.User("env[2].value"));
+            Assert.Equal(PropertyValue.Secret("tok"), plan.Child("kubernetes:core/v1:Secret").At("stringData.TOKEN"));
+        }
+    }
+
     [Fact]
     public void Plan_EveryChild_NamedFromTheWorkloadInTheConfiguredNamespaceWithLabels()
     {
