@@ -163,11 +163,12 @@ public sealed record LoadComparison(string Trace, SimulationResult Before, Simul
     /// <summary>Simulates both plans over the same length (the longer of the two), each with the trace's workloads it has.</summary>
     public static LoadComparison Run(Plan before, Plan after, LoadTrace trace, string traceName, PlatformParameters parameters)
     {
-        var b = Simulator.Run(before, trace.Only(before), parameters);
-        var a = Simulator.Run(after, trace.Only(after), parameters);
+        // Only the traced workloads: a ScheduledTask or Daemon runs the same with or without the trace.
+        var b = Simulator.Run(before, trace.Only(before), parameters, tracedOnly: true);
+        var a = Simulator.Run(after, trace.Only(after), parameters, tracedOnly: true);
         var seconds = Math.Max(b.Seconds, a.Seconds);
-        return new LoadComparison(traceName, Simulator.Run(before, trace.Only(before), parameters, seconds),
-            Simulator.Run(after, trace.Only(after), parameters, seconds));
+        return new LoadComparison(traceName, Simulator.Run(before, trace.Only(before), parameters, seconds, tracedOnly: true),
+            Simulator.Run(after, trace.Only(after), parameters, seconds, tracedOnly: true));
     }
 
     private static SimulationSummary? Of(SimulationResult s, string workload) => s.Workloads.FirstOrDefault(w => w.Name == workload)?.Summary;

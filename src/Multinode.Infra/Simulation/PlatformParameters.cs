@@ -51,6 +51,12 @@ public sealed record PlatformParameters
     /// that many going with invocations of this length, each taken by the worker that has waited longest.</summary>
     public int InvocationSeconds { get; init; } = 1;
 
+    /// <summary>Seconds after its time until an Auto Scaling scheduled action has set the desired capacity.</summary>
+    public int ScheduledActionDelaySeconds { get; init; } = 30;
+
+    /// <summary>Seconds one ScheduledTask run takes once its worker serves; 0 means the plan's timeoutSeconds.</summary>
+    public int TaskRunSeconds { get; init; }
+
     /// <summary>Every parameter with its flag, for the CLI and the docs: one table, so a new parameter cannot miss a flag.</summary>
     public static readonly IReadOnlyList<PlatformParameter> All =
     [
@@ -66,6 +72,8 @@ public sealed record PlatformParameters
         new("keda-polling", 1, "KEDA polling interval when the plan sets none", p => p.KedaPollingSeconds, (p, v) => p with { KedaPollingSeconds = (int)v }),
         new("keda-cooldown", 1, "KEDA cooldownPeriod when the plan sets none", p => p.KedaCooldownSeconds, (p, v) => p with { KedaCooldownSeconds = (int)v }),
         new("invocation", 1, "seconds one Function invocation takes", p => p.InvocationSeconds, (p, v) => p with { InvocationSeconds = (int)v }),
+        new("scheduled-action-delay", 0, "seconds after its time until a scheduled action sets the desired capacity", p => p.ScheduledActionDelaySeconds, (p, v) => p with { ScheduledActionDelaySeconds = (int)v }),
+        new("task-run", 0, "seconds one ScheduledTask run takes (0: the plan's timeoutSeconds)", p => p.TaskRunSeconds, (p, v) => p with { TaskRunSeconds = (int)v }),
         new("pod-start", 0, "seconds from pod creation until it is ready", p => p.PodStartSeconds, (p, v) => p with { PodStartSeconds = (int)v }),
     ];
 }

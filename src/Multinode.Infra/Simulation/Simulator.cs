@@ -27,6 +27,10 @@ public sealed record SimulationResult(Target Target, int Seconds, PlatformParame
 /// </summary>
 public static class Simulator
 {
+    /// <summary>The wall-clock instant second 0 of every simulation stands for: where a ScheduledTask's schedule is
+    /// counted from (docs/simulation.md).</summary>
+    public static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     /// <summary>How long after the last change of the trace the platforms get to settle before the simulation stops looking.</summary>
     public const int SettleSeconds = 4 * 3600;
 
@@ -34,17 +38,22 @@ public static class Simulator
     public const int TailSeconds = 60;
 
     /// <summary>Simulates every workload the trace names. <paramref name="seconds"/> fixes the length (so that two
-    /// plans compare over the same time); by default it ends <see cref="TailSeconds"/> after the last change.</summary>
-    public static SimulationResult Run(Plan plan, LoadTrace trace, PlatformParameters parameters, int? seconds = null)
+    /// plans compare over the same time); by default it ends <see cref="TailSeconds"/> after the last change.
+    /// <paramref name="tracedOnly"/> leaves out the ScheduledTasks and Daemons, which are otherwise simulated as planned
+    /// over the same span (the traced workloads set the length when the trace names any).</summary>
+    public static SimulationResult Run(Plan plan, LoadTrace trace, PlatformParameters parameters, int? seconds = null, bool tracedOnly = false)
     {
         Check(plan, trace);
-        var workloads = plan.Workloads.Where(w => trace.Workloads.ContainsKey(w.Workload.Name)).ToList();
+        var workloads = plan.Workloads.Where(w => trace.Workloads.ContainsKey(w.Workload.Name) || !tracedOnly && !FollowsLoad(w.Workload)).ToList();
         var longestCooldown = workloads.Select(w => w.Workload).OfType<FunctionWorkload>().Select(f => f.CooldownPeriod).DefaultIfEmpty(0).Max();
         var length = seconds ?? trace.LastChange + SettleSeconds + longestCooldown;
         var runs = workloads.Select(w => Replay(w, plan.Config.Target, trace.DemandOf(w.Workload.Name, length), parameters)).ToList();
-        var end = seconds ?? Math.Min(length, Math.Max(trace.LastChange, runs.Select(r => r.LastChange).DefaultIfEmpty(0).Max()) + TailSeconds);
+        var leading = runs.Any(r => FollowsLoad(r.Plan.Workload)) ? runs.Where(r => FollowsLoad(r.Plan.Workload)) : runs;
+        var end = seconds ?? Math.Min(length, Math.Max(trace.LastChange, leading.Select(r => r.LastChange).DefaultIfEmpty(0).Max()) + TailSeconds);
         return new SimulationResult(plan.Config.Target, end, parameters, [.. runs.Select(r => r.Cut(end))]);
     }
+
+    private static bool FollowsLoad(Workload w) => w.Kind is WorkloadKind.Function or WorkloadKind.Job or WorkloadKind.Service;
 
     private static void Check(Plan plan, LoadTrace trace)
     {
@@ -56,7 +65,7 @@ public static class Simulator
             if (workload is null)
                 problems.Add($"workload \"{name}\" in the trace is not in the program (its workloads: {string.Join(", ", names)})");
             else if (workload.Kind is WorkloadKind.ScheduledTask or WorkloadKind.Daemon)
-                problems.Add($"{workload.Label} takes no load trace: a {workload.Kind} runs on its schedule or as one process");
+                problems.Add($"{workload.Label} takes no load trace: a {workload.Kind} is simulated {(workload.Kind == WorkloadKind.Daemon ? "as its one process" : "from its planned schedule")}; remove its lines");
             else if (workload.Kind is WorkloadKind.Function or WorkloadKind.Job)
             {
                 foreach (var step in trace.Workloads[name].Where(s => s.Demand != Math.Floor(s.Demand)))
@@ -93,8 +102,12 @@ public static class Simulator
                 for (var t = 0; t < demand.Length; t++)
                     ideal[t] = Math.Clamp(Whole(demand[t] / (s.Resources.Cpu * s.TargetCpuUtilization)), s.MinReplicas, s.MaxReplicas);
                 break;
+            case ScheduledTaskWorkload or DaemonWorkload:
+                // Demand is the run that should be going (see PlannedDemand): one worker while it is.
+                for (var t = 0; t < demand.Length; t++) ideal[t] = demand[t] > 0 ? 1 : 0;
+                break;
             default:
-                throw new ArgumentOutOfRangeException(nameof(workload), workload.Kind, "only queue workers and services follow a load");
+                throw new ArgumentOutOfRangeException(nameof(workload), workload.Kind, "no ideal for this kind");
         }
         return ideal;
     }
@@ -104,6 +117,18 @@ public static class Simulator
         var w = plan.Workload;
         switch (target, w.Kind)
         {
+            case (_, WorkloadKind.Daemon):
+            {
+                var pool = new WorkerPool(0);
+                return (new PlannedRunsModel(signals, pool, target == Target.Aws, p, null, 0, null), pool);
+            }
+            case (_, WorkloadKind.ScheduledTask):
+            {
+                var schedule = PlannedScaling.Schedule(plan, target);
+                var pool = new WorkerPool(0);
+                return (new PlannedRunsModel(signals, pool, target == Target.Aws, p, PlannedRunsModel.Occurrences(schedule, signals.Length),
+                    RunSeconds(w, p), schedule.ActiveDeadlineSeconds), pool);
+            }
             case (Target.Aws, _):
             {
                 var scaling = PlannedScaling.Aws(plan);
@@ -217,8 +242,27 @@ public static class Simulator
         }
     }
 
+    private static int RunSeconds(Workload w, PlatformParameters p) => p.TaskRunSeconds > 0 ? p.TaskRunSeconds : w.Container.TimeoutSeconds;
+
+    /// <summary>What a ScheduledTask or Daemon should be doing, as demand: 1 from each occurrence of the schedule for the
+    /// run length (--task-run), and 1 throughout for a Daemon.</summary>
+    private static double[] PlannedDemand(WorkloadPlan plan, Target target, int length, PlatformParameters p)
+    {
+        var demand = new double[length];
+        if (plan.Workload.Kind == WorkloadKind.Daemon)
+        {
+            Array.Fill(demand, 1);
+            return demand;
+        }
+        var run = RunSeconds(plan.Workload, p);
+        foreach (var o in PlannedRunsModel.Occurrences(PlannedScaling.Schedule(plan, target), length))
+            for (var t = o; t < Math.Min(length, o + run); t++) demand[t] = 1;
+        return demand;
+    }
+
     private static Trajectory Replay(WorkloadPlan plan, Target target, double[] demand, PlatformParameters p)
     {
+        if (!FollowsLoad(plan.Workload)) demand = PlannedDemand(plan, target, demand.Length, p);
         var signals = new Signals(demand);
         var (model, pool) = Model(plan, target, signals, p);
         for (var t = 0; t < demand.Length; t++)

@@ -76,6 +76,19 @@ public static class CronSchedule
         return $"never fires: no month in \"{fields[3]}\" has day {string.Join(", ", days)}";
     }
 
+    /// <summary>Whether a schedule in the dialect (<see cref="Canonical"/>) fires at the minute of the local time
+    /// <paramref name="local"/>. As on both platforms, day-of-month and day-of-week are OR-ed when both are restricted
+    /// (neither is "*"), AND-ed otherwise.</summary>
+    public static bool Fires(string canonical, DateTime local)
+    {
+        var fields = Split(canonical);
+        bool In(int i, int value) => Values(fields[i], Fields[i]).Contains(value);
+        if (!In(0, local.Minute) || !In(1, local.Hour) || !In(3, local.Month)) return false;
+        var day = In(2, local.Day);
+        var weekday = In(4, (int)local.DayOfWeek);
+        return fields[2] != "*" && fields[4] != "*" ? day || weekday : day && weekday;
+    }
+
     private static string[] Split(string text) => text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
 
     private static string? FieldProblem(string field, (string Name, int Min, int Max) spec)

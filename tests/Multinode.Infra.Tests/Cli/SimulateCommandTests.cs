@@ -15,7 +15,10 @@ public sealed class SimulateCommandTests : CliFixture
         Assert.True(code == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
         Assert.Equal(["workloads"], json.RootElement.EnumerateObject().Select(p => p.Name));
-        var workload = Assert.Single(json.RootElement.GetProperty("workloads").EnumerateArray());
+        // The traced Function, then the ScheduledTask and the Daemon, simulated as planned without a trace line.
+        var workloads = json.RootElement.GetProperty("workloads").EnumerateArray().ToList();
+        Assert.Equal(["Function", "ScheduledTask", "Daemon"], workloads.Select(w => w.GetProperty("kind").GetString()));
+        var workload = workloads[0];
         Assert.Equal(["name", "kind", "target", "series", "summary"], workload.EnumerateObject().Select(p => p.Name));
         Assert.Equal("generate", workload.GetProperty("name").GetString());
         Assert.Equal("Function", workload.GetProperty("kind").GetString());
@@ -63,7 +66,7 @@ public sealed class SimulateCommandTests : CliFixture
     }
 
     [Fact]
-    public void Simulate_PlotPng_IsAPngOfOnePanel()
+    public void Simulate_PlotPng_IsAPngOfAPanelPerSimulatedWorkload()
     {
         var file = Path.Combine(Dir, "seed.png");
         var (code, _, stderr) = Run("simulate", Program, "--load", Seed, "--plot", file);
@@ -72,7 +75,8 @@ public sealed class SimulateCommandTests : CliFixture
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
         // IHDR: width and height, big-endian, at bytes 16..23.
         Assert.Equal(900, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)));
-        Assert.Equal(320, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20)));
+        // Three panels: the traced Function, the ScheduledTask and the Daemon.
+        Assert.Equal(3 * 320, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20)));
         Assert.InRange(bytes.Length, 10_000, 200_000);
     }
 
@@ -86,7 +90,8 @@ public sealed class SimulateCommandTests : CliFixture
         var svg = XDocument.Load(file).Root!;
         Assert.Equal("svg", svg.Name.LocalName);
         Assert.Equal("900", svg.Attribute("width")!.Value);
-        Assert.Equal("640", svg.Attribute("height")!.Value);
+        // The two traced workloads and the ScheduledTask.
+        Assert.Equal("960", svg.Attribute("height")!.Value);
         var text = svg.ToString();
         Assert.InRange(new FileInfo(file).Length, 20_000, 1_000_000);
         Assert.Contains("running", text, StringComparison.Ordinal);

@@ -231,7 +231,7 @@ public class SimulatorTests
         var e = Assert.Throws<TraceException>(() => Simulator.Run(plan,
             LoadTrace.Parse("seconds,workload,demand\n0,sqaure,1\n0,nightly,1\n0,square,1.5\n"), PlatformParameters.Default));
         Assert.Equal([
-            "ScheduledTask \"nightly\" takes no load trace: a ScheduledTask runs on its schedule or as one process",
+            "ScheduledTask \"nightly\" takes no load trace: a ScheduledTask is simulated from its planned schedule; remove its lines",
             "workload \"sqaure\" in the trace is not in the program (its workloads: square, nightly)",
             "Function \"square\" at 0 s: demand = 1.5 is not a whole number of in-flight invocations",
         ], e.Problems);
@@ -252,5 +252,77 @@ public class SimulatorTests
     {
         var s = Simulate(SeedFunction, SeedTrace, parameters: PlatformParameters.Default with { InstanceBootSeconds = 30, MetricLagSeconds = 0 });
         Assert.StartsWith("0:2/2/15 180:2/15/15 210:15/15/15", Steps(s));
+    }
+
+    private const string EveryFiveMinutes = """
+        tick:
+          type: multinode:index:ScheduledTask
+          properties: { image: i, schedule: "*/5 * * * *", timeoutSeconds: 60 }
+        """;
+
+    private const string NoTrace = "seconds,workload,demand\n";
+
+    [Fact]
+    public void Run_ScheduledTaskOnAws_RunsEachOccurrenceAfterTheActionDelayAndBoot()
+    {
+        var s = Simulate(EveryFiveMinutes, NoTrace, seconds: 900);
+        // Fires at 0, 300, 600 s (from 2026-01-01T00:00Z, UTC); ideal and demand 1 for the 60 s run (timeoutSeconds).
+        // The scheduled action sets desired 1 after 30 s, the instance serves after 90 s of boot, runs 60 s, ends itself.
+        Assert.Equal("0:0/0/1 30:0/1/1 60:0/1/0 120:1/1/0 180:0/0/0 300:0/0/1 330:0/1/1 360:0/1/0 420:1/1/0 480:0/0/0 " +
+            "600:0/0/1 630:0/1/1 660:0/1/0 720:1/1/0 780:0/0/0 899:0/0/0", Steps(s));
+        Assert.Equal(3 * 60, s.Summary.WorkerSeconds);
+        Assert.Equal(3 * 60, s.Summary.IdealWorkerSeconds);
+        // The run comes 120 s late: none of the 60 s the ideal runs is served.
+        Assert.Equal(3 * 60, s.Summary.WaitSeconds);
+    }
+
+    [Fact]
+    public void Run_ScheduledTaskOnKubernetes_JobsEndAtTheirDeadlineCountedFromCreation()
+    {
+        var s = Simulate(EveryFiveMinutes, NoTrace, Kubernetes, seconds: 900);
+        // The CronJob creates a Job at 0, 300, 600 s; its pod is ready 20 s later and activeDeadlineSeconds (60)
+        // ends it at 60 s after creation, so the pod runs 40 of its 60 s.
+        Assert.Equal("0:0/1/1 20:1/1/1 60:0/0/0 300:0/1/1 320:1/1/1 360:0/0/0 600:0/1/1 620:1/1/1 660:0/0/0 899:0/0/0", Steps(s));
+        Assert.Equal(3 * 40, s.Summary.WorkerSeconds);
+        Assert.Equal(3 * 20, s.Summary.WaitSeconds);
+    }
+
+    [Fact]
+    public void Run_ScheduledTaskLongerThanItsInterval_NeverOverlaps()
+    {
+        // Runs of 400 s every 300 s: the run from 0 s still goes at 300 s, so that occurrence is skipped on both targets.
+        var p = PlatformParameters.Default with { TaskRunSeconds = 400 };
+        var aws = Simulate(EveryFiveMinutes, NoTrace, parameters: p, seconds: 900);
+        // desired 30..519 (30 + 90 + 400); the action at 330 changes nothing; the next at 630.
+        Assert.Equal("0:0/0/1 30:0/1/1 120:1/1/1 520:0/0/1 630:0/1/1 720:1/1/1 899:1/1/1", Steps(aws));
+        Assert.True(aws.Series.All(x => x.Running <= 1));
+        var k8s = Simulate(EveryFiveMinutes, NoTrace, Kubernetes, p, seconds: 900);
+        // activeDeadlineSeconds 60 still ends each Job at 60 s, so Forbid never has to skip here.
+        Assert.Equal("0:0/1/1 20:1/1/1 60:0/0/1 300:0/1/1 320:1/1/1 360:0/0/1 600:0/1/1 620:1/1/1 660:0/0/1 899:0/0/1", Steps(k8s));
+    }
+
+    private const string OneDaemon = """
+        d:
+          type: multinode:index:Daemon
+          properties: { image: i }
+        """;
+
+    [Fact]
+    public void Run_DaemonOnAws_RunsItsOneInstanceAfterBoot()
+    {
+        var s = Simulate(OneDaemon, NoTrace, seconds: 300);
+        Assert.Equal("0:0/1/1 90:1/1/1 299:1/1/1", Steps(s));
+        Assert.Equal(300 - 90, s.Summary.WorkerSeconds);
+        Assert.Equal(300, s.Summary.IdealWorkerSeconds);
+        Assert.Equal(90, s.Summary.WaitSeconds);
+    }
+
+    [Fact]
+    public void Run_DaemonOnKubernetes_RunsItsOnePodAfterStart()
+    {
+        var s = Simulate(OneDaemon, NoTrace, Kubernetes, seconds: 300);
+        Assert.Equal("0:0/1/1 20:1/1/1 299:1/1/1", Steps(s));
+        Assert.Equal(300 - 20, s.Summary.WorkerSeconds);
+        Assert.Equal(20, s.Summary.WaitSeconds);
     }
 }

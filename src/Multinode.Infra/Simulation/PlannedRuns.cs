@@ -1,0 +1,99 @@
+using Multinode.Infra.Planning;
+using Multinode.Infra.Workloads;
+
+namespace Multinode.Infra.Simulation;
+
+/// <summary>A ScheduledTask's planned schedule: the Auto Scaling scheduled action's <c>recurrence</c> and
+/// <c>timeZone</c>, or the CronJob's <c>schedule</c>, <c>timeZone</c> and its Jobs' <c>activeDeadlineSeconds</c>.</summary>
+public sealed record PlannedSchedule(string Cron, string TimeZone, int? ActiveDeadlineSeconds);
+
+public static partial class PlannedScaling
+{
+    public const string ScheduleType = "aws:autoscaling/schedule:Schedule";
+    public const string CronJobType = "kubernetes:batch/v1:CronJob";
+
+    public static PlannedSchedule Schedule(WorkloadPlan plan, Configuration.Target target)
+    {
+        if (target == Configuration.Target.Aws)
+        {
+            var action = Inputs(Child(plan, ScheduleType, $"{plan.Workload.Name}-run"));
+            return new PlannedSchedule(Text(At(action, "recurrence"))!, Text(At(action, "timeZone")) ?? "Etc/UTC", null);
+        }
+        var spec = At(Inputs(Child(plan, CronJobType, plan.Workload.Name)), "spec");
+        return new PlannedSchedule(Text(At(spec, "schedule"))!, Text(At(spec, "timeZone")) ?? "Etc/UTC",
+            (int?)Number(At(spec, "jobTemplate", "spec", "activeDeadlineSeconds")));
+    }
+}
+
+/// <summary>
+/// ScheduledTask and Daemon: no autoscaling and no trace. A Daemon's one worker is desired from the start and runs once
+/// booted. A ScheduledTask's runs start at the planned schedule's occurrences (counted from <see cref="Simulator.Start"/>
+/// in the schedule's time zone) and last <see cref="PlatformParameters.TaskRunSeconds"/>; a run never starts beside
+/// another (AWS: desired is already 1; Kubernetes: concurrencyPolicy Forbid), and on Kubernetes the Job is ended at
+/// its activeDeadlineSeconds, counted from its creation.
+/// </summary>
+internal sealed class PlannedRunsModel : PlatformModel
+{
+    private readonly bool _aws;
+    private readonly int _run;
+    private readonly int _delay;
+    private readonly int? _deadline;
+    private readonly HashSet<int> _occurrences;
+    private readonly string _mechanism;
+    private int _endAt;
+
+    public PlannedRunsModel(Signals signals, WorkerPool pool, bool aws, PlatformParameters p, IReadOnlyList<int>? occurrences, int run, int? deadline)
+        : base(signals, pool, aws ? p.InstanceBootSeconds : p.PodStartSeconds, p.InvocationSeconds)
+    {
+        _aws = aws;
+        _run = run;
+        _deadline = deadline;
+        _delay = aws ? p.ScheduledActionDelaySeconds : 0;
+        _occurrences = occurrences is null ? [] : [.. occurrences.Select(o => o + _delay)];
+        _mechanism = occurrences is null
+            ? (aws ? "the group's fixed size of 1" : "the Deployment's 1 replica")
+            : (aws ? $"the scheduled action (fires {_delay} s after its time)" : "the CronJob (concurrencyPolicy Forbid)");
+        Daemon = occurrences is null;
+    }
+
+    private bool Daemon { get; }
+
+    public override string ScaleOutDelay => _aws ? $"the scheduled action's delay and instance boot" : "pod start";
+
+    public override string ScaleInDelay => "the run lasts its full length";
+
+    public override void Decide(int t)
+    {
+        if (Daemon)
+        {
+            Set(t, 1, _mechanism);
+        }
+        else
+        {
+            if (Desired == 1 && t >= _endAt) Set(t, 0, _aws ? "the instance ending itself after its run" : "the Job ending after its run");
+            if (_occurrences.Contains(t) && Desired == 0)
+            {
+                Set(t, 1, _mechanism);
+                var ends = t + StartSeconds + _run;
+                _endAt = _deadline is { } d ? Math.Min(ends, t + d) : ends;
+            }
+        }
+        Pool.Reconcile(t, Desired, StartSeconds, removeBusy: true);
+    }
+
+    public override void Serve(int t) => S.Unserved[t] = Math.Max(0, S.Demand[t] - Pool.Ready(t));
+
+    /// <summary>The seconds of [0, <paramref name="length"/>) at which the schedule fires, counted from
+    /// <see cref="Simulator.Start"/> in the schedule's time zone.</summary>
+    public static List<int> Occurrences(PlannedSchedule schedule, int length)
+    {
+        var zone = schedule.TimeZone is "Etc/UTC" or "UTC" ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(schedule.TimeZone);
+        var cron = CronSchedule.Canonical(schedule.Cron);
+        var result = new List<int>();
+        for (var t = 0; t < length; t += 60)
+        {
+            if (CronSchedule.Fires(cron, TimeZoneInfo.ConvertTime(Simulator.Start.AddSeconds(t), zone).DateTime)) result.Add(t);
+        }
+        return result;
+    }
+}
