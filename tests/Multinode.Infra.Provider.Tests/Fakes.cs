@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 
 namespace Multinode.Infra.Provider.Tests;
@@ -44,4 +46,29 @@ public sealed class TestLifetime : IHostApplicationLifetime
     public CancellationToken ApplicationStopping => _stopping.Token;
     public CancellationToken ApplicationStopped => CancellationToken.None;
     public void StopApplication() => _stopping.Cancel();
+}
+
+/// <summary>The real plugin host on port 0 with a fake engine on loopback, started and stopped around each test class
+/// instance: tier two of the provider tests and the fuzz test share it.</summary>
+public abstract class HostedPlugin(bool withLog = false) : IAsyncLifetime
+{
+    protected readonly FakeEngine _engine = new();
+    protected WebApplication? _engineHost;
+    protected WebApplication? _plugin;
+    protected GrpcChannel? _channel;
+    protected string _engineAddress = "";
+
+    public virtual async Task InitializeAsync()
+    {
+        (_engineHost, _engineAddress) = await _engine.StartAsync(withLog);
+        _plugin = await PluginHost.StartAsync(_engineAddress);
+        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{PluginHost.Port(_plugin)}");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _channel?.Dispose();
+        if (_plugin is not null) await _plugin.DisposeAsync();
+        if (_engineHost is not null) await _engineHost.DisposeAsync();
+    }
 }

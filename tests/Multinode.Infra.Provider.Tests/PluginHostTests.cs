@@ -3,7 +3,6 @@ using System.Net;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -109,30 +108,10 @@ public sealed class FakeEngine : ResourceMonitor.ResourceMonitorBase
 }
 
 /// <summary>Tier two: the real host on port 0, called through a GrpcChannel, with a fake engine on loopback.</summary>
-public sealed class PluginHostTests : IAsyncLifetime
+public sealed class PluginHostTests() : HostedPlugin(withLog: true)
 {
-    private readonly FakeEngine _engine = new();
-    private WebApplication? _engineHost;
-    private WebApplication? _plugin;
-    private GrpcChannel? _channel;
-    private string _engineAddress = "";
 
     private ResourceProvider.ResourceProviderClient Client => new(_channel!);
-
-    public async Task InitializeAsync()
-    {
-        (_engineHost, _engineAddress) = await _engine.StartAsync(withLog: true);
-
-        _plugin = await PluginHost.StartAsync(_engineAddress);
-        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{PluginHost.Port(_plugin)}");
-    }
-
-    public async Task DisposeAsync()
-    {
-        _channel?.Dispose();
-        if (_plugin is not null) await _plugin.DisposeAsync();
-        if (_engineHost is not null) await _engineHost.DisposeAsync();
-    }
 
     private Task Configure(string json) =>
         Client.ConfigureAsync(new ConfigureRequest { Args = Struct.Parser.ParseJson(json) }).ResponseAsync;

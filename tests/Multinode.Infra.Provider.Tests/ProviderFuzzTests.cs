@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Grpc.Net.Client;
-using Microsoft.AspNetCore.Builder;
 using Pulumirpc;
 using Xunit.Abstractions;
 
@@ -15,27 +13,8 @@ namespace Multinode.Infra.Provider.Tests;
 /// for an unusable monitor endpoint), never quote a secret, and every accepted input must be planned without a plaintext
 /// secret or a null in any child. <c>MULTINODE_FUZZ_COUNT</c> and <c>MULTINODE_FUZZ_SEED</c> change the run.
 /// </summary>
-public sealed class ProviderFuzzTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ProviderFuzzTests(ITestOutputHelper output) : HostedPlugin
 {
-    private readonly FakeEngine _engine = new();
-    private WebApplication? _engineHost;
-    private WebApplication? _plugin;
-    private GrpcChannel? _channel;
-    private string _engineAddress = "";
-
-    public async Task InitializeAsync()
-    {
-        (_engineHost, _engineAddress) = await _engine.StartAsync();
-        _plugin = await PluginHost.StartAsync(_engineAddress);
-        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{PluginHost.Port(_plugin)}");
-    }
-
-    public async Task DisposeAsync()
-    {
-        _channel?.Dispose();
-        if (_plugin is not null) await _plugin.DisposeAsync();
-        if (_engineHost is not null) await _engineHost.DisposeAsync();
-    }
 
     [Fact]
     public async Task Fuzz_SeededRequests_EveryAnswerTimelyNamedAndSecretFree()
