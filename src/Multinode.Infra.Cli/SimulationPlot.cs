@@ -34,6 +34,10 @@ public static class SimulationPlot
         png.SaveTo(file);
     }
 
+    /// <summary>SkiaSharp's native library could not be loaded: its type initializer fails with DllNotFoundException.</summary>
+    public static bool MissingNativeLibrary(Exception e) =>
+        e is DllNotFoundException || e is TypeInitializationException { InnerException: { } inner } && MissingNativeLibrary(inner);
+
     private static void Draw(SKCanvas canvas, IReadOnlyList<Plot> panels)
     {
         canvas.Clear(SKColors.White);
