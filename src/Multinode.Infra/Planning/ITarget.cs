@@ -10,3 +10,12 @@ public interface ITarget
     /// <summary>The plan, or failures the target alone can find (e.g. no instance type fits the request).</summary>
     Result<WorkloadPlan> Plan(Workload workload, ProviderConfig config);
 }
+
+/// <summary>What a target answers for a kind it has no mapping for: a validation failure naming both, never a
+/// silent default.</summary>
+public static class UnmappedKind
+{
+    public static Result<WorkloadPlan> Fail(Workload workload, string target) =>
+        Result<WorkloadPlan>.Fail([new ValidationFailure(workload.Label, "type",
+            $"target {target} does not plan kind {workload.Kind.Name}: the target has no mapping for it")]);
+}

@@ -19,9 +19,11 @@ public static class Planner
         _ => throw new ArgumentOutOfRangeException(nameof(target), target, "no such target"),
     };
 
-    /// <summary>Reads every workload and the config, reporting all failures together.</summary>
-    public static Result<ValidatedProgram> Validate(ProgramDeclaration program)
+    /// <summary>Reads every workload and the config, reporting all failures together. Tokens name kinds of
+    /// <paramref name="kinds"/> (by default <see cref="KindRegistry.Default"/>).</summary>
+    public static Result<ValidatedProgram> Validate(ProgramDeclaration program, KindRegistry? kinds = null)
     {
+        kinds ??= KindRegistry.Default;
         var failures = new List<ValidationFailure>();
         var config = ProviderConfigReader.Read(program.Config);
         failures.AddRange(config.Failures);
@@ -29,9 +31,9 @@ public static class Planner
         var warnings = new List<ValidationFailure>();
         foreach (var resource in program.Resources)
         {
-            if (WorkloadKinds.FromToken(resource.Token) is not { } kind)
+            if (kinds.FromToken(resource.Token) is not { } kind)
             {
-                var known = Enum.GetValues<WorkloadKind>().Select(k => k.Token());
+                var known = kinds.Tokens.ToList();
                 var suggestion = InputReader.Suggest(resource.Token, known);
                 failures.Add(new ValidationFailure($"resource \"{resource.Name}\"", "type",
                     $"type = {PropertyValue.QuoteShort(resource.Token)} is not a Multinode resource; " +
@@ -50,8 +52,8 @@ public static class Planner
     }
 
     /// <summary>Validates, then plans every workload in declaration order.</summary>
-    public static Result<Plan> Plan(ProgramDeclaration program) =>
-        Validate(program).Then(valid =>
+    public static Result<Plan> Plan(ProgramDeclaration program, KindRegistry? kinds = null) =>
+        Validate(program, kinds).Then(valid =>
         {
             var plan = Plan(valid.Config, valid.Workloads);
             return plan.IsValid ? Result<Plan>.Ok(plan.Value! with { Warnings = [.. valid.Warnings, .. plan.Value!.Warnings] }) : plan;
@@ -83,9 +85,9 @@ public static class Planner
     {
         if (config is { Target: Target.Aws, Aws.KnownSubnetCount: < 2 })
         {
-            foreach (var service in workloads.OfType<ServiceWorkload>())
-                yield return new ValidationFailure(service.Label, "subnetIds",
-                    $"a Service needs at least two subnets in different availability zones for its load balancer, but aws.subnetIds has {config.Aws.KnownSubnetCount}");
+            foreach (var balanced in workloads.Where(w => w is ILoadBalanced))
+                yield return new ValidationFailure(balanced.Label, "subnetIds",
+                    $"a {balanced.Kind} needs at least two subnets in different availability zones for its load balancer, but aws.subnetIds has {config.Aws.KnownSubnetCount}");
         }
     }
 }

@@ -45,6 +45,8 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
 
     public Result<WorkloadPlan> Plan(Workload workload, ProviderConfig config)
     {
+        if (workload is not (FunctionWorkload or JobWorkload or ServiceWorkload or ScheduledTaskWorkload or DaemonWorkload))
+            return UnmappedKind.Fail(workload, "aws");
         var aws = config.Aws ?? throw new InvalidOperationException("target aws without aws config passed validation");
         var failures = new List<ValidationFailure>();
         failures.AddRange(CheckTags(workload));
@@ -167,11 +169,11 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
         /// <summary>Tags of every taggable child: the workload's own, then Multinode's (which win).</summary>
         private PropertyValue Tags => PropertyValue.From(new PropertyMap(workload.Container.Tags
             .Append(KeyValuePair.Create("multinode:workload", (PropertyValue)_n))
-            .Append(KeyValuePair.Create("multinode:kind", (PropertyValue)workload.Kind.Token()))));
+            .Append(KeyValuePair.Create("multinode:kind", (PropertyValue)workload.Kind.Token))));
 
         public WorkloadPlan Build()
         {
-            var queue = workload.Kind is WorkloadKind.Function or WorkloadKind.Job ? Queues() : null;
+            var queue = workload is FunctionWorkload or JobWorkload ? Queues() : null;
             var secrets = SecretsParameter();
             var (role, profile) = Identity();
             var (sg, lbSg) = SecurityGroups();
@@ -366,7 +368,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
             }
         }
 
-        /// <summary>Exactly the keys of <see cref="WorkloadOutputs.For"/>.</summary>
+        /// <summary>Exactly the keys of the kind's <see cref="WorkloadKind.Outputs"/>.</summary>
         private PropertyMap Outputs(string? queue, string? lb) => new(
             (WorkloadOutputs.Children.Name, PropertyValue.Strings(_resources.Select(r => r.Name))),
             (WorkloadOutputs.Queue.Name, queue is null ? null : Ref(queue, "url")),
@@ -459,17 +461,17 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 ("healthCheckType", tg is not null ? "ELB" : "EC2"),
                 ("healthCheckGracePeriod", 300),
                 // Job instances never die by scale-in: each ends itself after its one execution.
-                ("protectFromScaleIn", workload.Kind == WorkloadKind.Job),
+                ("protectFromScaleIn", workload is JobWorkload),
                 // A Daemon's replacement terminates the old instance before launching the new one, and AZ rebalancing
                 // (which launches first) is off, so two never run at once.
-                ("instanceMaintenancePolicy", workload.Kind == WorkloadKind.Daemon
+                ("instanceMaintenancePolicy", workload is DaemonWorkload
                     ? Obj(("minHealthyPercentage", 0), ("maxHealthyPercentage", 100))
                     : null),
                 // Rebalancing launches before it terminates: a second daemon or scheduled run, or an extra job worker.
-                ("suspendedProcesses", workload.Kind is WorkloadKind.Daemon or WorkloadKind.ScheduledTask or WorkloadKind.Job
+                ("suspendedProcesses", workload is DaemonWorkload or ScheduledTaskWorkload or JobWorkload
                     ? PropertyValue.Strings(["AZRebalance"])
                     : null),
-                ("instanceRefresh", workload.Kind == WorkloadKind.Service
+                ("instanceRefresh", workload is ServiceWorkload
                     ? Obj(("strategy", "Rolling"), ("preferences", Obj(("minHealthyPercentage", 90))))
                     : null),
                 ("metricsGranularity", "1Minute"),
@@ -496,9 +498,9 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                 // (docs/aws.md): queues named multinode-replies-*, in any region and account whose queue policy allows it.
                 statements.Add(Statement("SendReplies", ["sqs:SendMessage"], ReplyQueues));
             }
-            switch (workload.Kind)
+            switch (workload)
             {
-                case WorkloadKind.Function:
+                case FunctionWorkload:
                     // Protected while busy, the drain hook honoured, the per-worker cooldown's self-termination.
                     statements.Add(Statement("OwnGroupLifecycle",
                         ["autoscaling:SetInstanceProtection", "autoscaling:CompleteLifecycleAction",
@@ -507,7 +509,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                     // reads its own group's in-service count.
                     statements.Add(Statement("ReadGroupSize", ["autoscaling:DescribeAutoScalingGroups"], "*"));
                     break;
-                case WorkloadKind.Job or WorkloadKind.ScheduledTask:
+                case JobWorkload or ScheduledTaskWorkload:
                     statements.Add(Statement("EndOwnInstance", ["autoscaling:TerminateInstanceInAutoScalingGroup"], Ref(asg, "arn")));
                     break;
             }

@@ -33,7 +33,7 @@ internal static class UserData
     public static PropertyValue Script(Workload workload, bool hasSecrets, IReadOnlyList<EcrImage> ecr, string workerImage)
     {
         var c = workload.Container;
-        var once = workload.Kind is WorkloadKind.Job or WorkloadKind.ScheduledTask;
+        var once = workload is IRunsToCompletion;
         var port = WorkerSidecar.Port(workload);
         var lines = new List<PropertyValue>
         {
@@ -127,7 +127,7 @@ internal static class UserData
         var env = WorkerSidecar.Env(workload, "aws").Select(e => $"{e.Name}={e.Value}").ToList();
         env.AddRange(["MULTINODE_QUEUE_KIND=aws-sqs", "MULTINODE_QUEUE=\"$QUEUE_URL\"", "AWS_REGION=\"$REGION\"",
             "MULTINODE_INSTANCE_ID=\"$INSTANCE_ID\"", "MULTINODE_GROUP=\"$GROUP\""]);
-        if (workload.Kind == WorkloadKind.Function) env.Add($"MULTINODE_LIFECYCLE_HOOK={DrainHook(workload)}");
+        if (workload is FunctionWorkload) env.Add($"MULTINODE_LIFECYCLE_HOOK={DrainHook(workload)}");
         var restart = once ? "" : " --restart always";
         return $"docker run -d{restart} --name {WorkerSidecar.ContainerName} --network host" +
                string.Concat(env.Select(e => $" -e {e}")) + $" {Text.ShellQuote(workerImage)}\n";

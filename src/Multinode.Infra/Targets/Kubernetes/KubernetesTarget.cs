@@ -44,6 +44,8 @@ public sealed class KubernetesTarget : ITarget
 
     public Result<WorkloadPlan> Plan(Workload workload, ProviderConfig config)
     {
+        if (workload is not (FunctionWorkload or JobWorkload or ServiceWorkload or ScheduledTaskWorkload or DaemonWorkload))
+            return UnmappedKind.Fail(workload, "kubernetes");
         var failures = PodTemplates.Check(workload).Concat(CheckScaling(workload)).ToList();
         if (failures.Count > 0) return Result<WorkloadPlan>.Fail(failures);
         var plan = new WorkloadPlanner(workload, config.Kubernetes, config.WorkerImage);

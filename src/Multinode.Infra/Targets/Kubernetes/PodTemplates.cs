@@ -241,7 +241,7 @@ internal static class PodTemplates
         };
         pod.ServiceAccountName = serviceAccount;
         pod.Volumes = [.. pod.Volumes ?? [], TokenProjection()];
-        if (workload.Kind == WorkloadKind.Job)
+        if (workload is JobWorkload)
         {
             user.RestartPolicy = "Always";
             pod.InitContainers = [user];
