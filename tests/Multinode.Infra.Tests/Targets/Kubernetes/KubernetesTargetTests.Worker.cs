@@ -22,7 +22,7 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_Function_WorkerContainerBesideTheUsersWithTheQueueSettings()
     {
-        var deployment = Plan(Workload(WorkloadKind.Function, "square", Json(Function).With("port", 9000))).Child(Deployment);
+        var deployment = Plan(Workload(FunctionKind.Instance, "square", Json(Function).With("port", 9000))).Child(Deployment);
         var containers = ((ArrayValue)deployment.Pod("containers")).Items;
         Assert.Equal(2, containers.Count);
         var worker = containers[1];
@@ -49,7 +49,7 @@ public sealed partial class KubernetesTargetTests
     public void Plan_FunctionOnSqsWithPassword_QueueCredentialsGoToTheWorkerOnly()
     {
         var config = Config("""{ "serviceAccountName": "workers", "queue": { "kind": "aws-sqs", "region": "eu-west-1", "accountId": "123456789012" } }""");
-        var deployment = Plan(Workload(WorkloadKind.Function, "square", Function), config).Child(Deployment);
+        var deployment = Plan(Workload(FunctionKind.Instance, "square", Function), config).Child(Deployment);
         var worker = EnvOf(deployment.Pod("containers[1]"));
         Assert.Contains(("MULTINODE_QUEUE_KIND", "aws-sqs"), worker);
         Assert.Contains(("MULTINODE_QUEUE", "https://sqs.eu-west-1.amazonaws.com/123456789012/square"), worker);
@@ -57,7 +57,7 @@ public sealed partial class KubernetesTargetTests
         Assert.DoesNotContain(EnvOf(deployment.Pod("containers[0]")), e => e.Item1.StartsWith("MULTINODE_QUEUE", StringComparison.Ordinal));
 
         var redis = Config("""{ "queue": { "passwordSecret": { "name": "redis" } } }""");
-        var pods = Plan(Workload(WorkloadKind.Function, "square", Function), redis).Child(Deployment);
+        var pods = Plan(Workload(FunctionKind.Instance, "square", Function), redis).Child(Deployment);
         Assert.Contains(("MULTINODE_REDIS_PASSWORD", "secret:redis"), EnvOf(pods.Pod("containers[1]")));
         Assert.DoesNotContain(EnvOf(pods.Pod("containers[0]")), e => e.Item1 == "MULTINODE_REDIS_PASSWORD");
     }
@@ -65,7 +65,7 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_Job_UsersServerIsANativeSidecarAndTheWorkerTheMainContainer()
     {
-        var job = Plan(Workload(WorkloadKind.Job, "transcode", Job)).Child(Keda.ScaledJobType);
+        var job = Plan(Workload(JobKind.Instance, "transcode", Job)).Child(Keda.ScaledJobType);
         var init = Assert.Single(((ArrayValue)job.Pod("initContainers")).Items);
         Assert.Equal("transcode", ((StringValue)AtPath(init, "name")!).Value);
         Assert.Equal("Always", ((StringValue)AtPath(init, "restartPolicy")!).Value);
@@ -81,7 +81,7 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_FunctionAndJob_WorkerAloneGetsTheServiceAccountToken()
     {
-        foreach (var (kind, name, json) in OneOfEach().Where(w => w.Kind is WorkloadKind.Function or WorkloadKind.Job))
+        foreach (var (kind, name, json) in OneOfEach().Where(w => w.Kind is FunctionKind or JobKind))
         {
             var plan = Plan(Workload(kind, name, json));
             var pods = plan.Workers();
@@ -89,7 +89,7 @@ public sealed partial class KubernetesTargetTests
             Assert.Equal(PropertyValue.From(false), pods.Pod("automountServiceAccountToken"));
             var worker = ((ArrayValue)pods.Pod("containers")).Items.Single(c => AtPath(c, "name") is StringValue { Value: "multinode-worker" });
             Assert.Equal(PropertyValue.From(PodTemplates.TokenPath), AtPath(((ArrayValue)AtPath(worker, "volumeMounts")!).Items[0], "mountPath"));
-            var user = (ObjectValue)((ArrayValue)pods.Pod(kind == WorkloadKind.Job ? "initContainers" : "containers")).Items[0];
+            var user = (ObjectValue)((ArrayValue)pods.Pod(kind == JobKind.Instance ? "initContainers" : "containers")).Items[0];
             Assert.False(user.Map.ContainsKey("volumeMounts"), $"{kind}: the user's container mounts no token");
             Assert.Contains($"{name}-worker", pods.DependsOn);
             Assert.Contains($"{name}-worker-binding", pods.DependsOn);
@@ -100,7 +100,7 @@ public sealed partial class KubernetesTargetTests
     public void Plan_FunctionAndJob_RbacAllowsGetAndPatchPodsInTheNamespaceOnly()
     {
         var config = Config("""{ "namespace": "team-a" }""");
-        var plan = Plan(Workload(WorkloadKind.Function, "square", Function), config);
+        var plan = Plan(Workload(FunctionKind.Instance, "square", Function), config);
         var account = plan.Child(KubernetesTarget.ServiceAccountType);
         Assert.Equal("square-worker", account.Text("metadata.name"));
         Assert.Equal("team-a", account.Text("metadata.namespace"));
@@ -119,7 +119,7 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_ConfiguredServiceAccount_IsBoundInsteadOfANewOne()
     {
-        var plan = Plan(Workload(WorkloadKind.Job, "transcode", Job), Config("""{ "serviceAccountName": "workers" }"""));
+        var plan = Plan(Workload(JobKind.Instance, "transcode", Job), Config("""{ "serviceAccountName": "workers" }"""));
         Assert.DoesNotContain(plan.Resources, r => r.Type == KubernetesTarget.ServiceAccountType);
         Assert.Equal("workers", plan.Child(KubernetesTarget.RoleBindingType).Text("subjects[0].name"));
         Assert.Equal("workers", ((StringValue)plan.Workers().Pod("serviceAccountName")).Value);
@@ -128,7 +128,7 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_KindsWithoutQueue_RunTheUsersContainerAloneWithoutRbac()
     {
-        foreach (var (kind, name, json) in OneOfEach().Where(w => w.Kind is not (WorkloadKind.Function or WorkloadKind.Job)))
+        foreach (var (kind, name, json) in OneOfEach().Where(w => w.Kind is not (FunctionKind or JobKind)))
         {
             var plan = Plan(Workload(kind, name, json));
             Assert.Single(((ArrayValue)plan.Workers().Pod("containers")).Items);
@@ -141,16 +141,16 @@ public sealed partial class KubernetesTargetTests
     public void Plan_WorkerImageConfigured_RunsThatImage()
     {
         var config = KubernetesPlans.Config() with { WorkerImage = "registry.example.com/mirror/multinode-worker:0.1.0" };
-        var worker = Plan(Workload(WorkloadKind.Function, "square", Function), config).Child(Deployment).Pod("containers[1].image");
+        var worker = Plan(Workload(FunctionKind.Instance, "square", Function), config).Child(Deployment).Pod("containers[1].image");
         Assert.Equal(PropertyValue.From("registry.example.com/mirror/multinode-worker:0.1.0"), worker);
     }
 
     [Fact]
     public void Plan_FunctionNamedLikeTheWorkerContainer_Fails()
     {
-        var result = Try(Workload(WorkloadKind.Function, "multinode-worker", Function));
+        var result = Try(Workload(FunctionKind.Instance, "multinode-worker", Function));
         Assert.Equal(["""Function "multinode-worker": name = "multinode-worker" is the worker sidecar's container name in the same pod; choose another name"""],
             result.Failures.Select(f => f.ToString()));
-        Assert.True(Try(Workload(WorkloadKind.Daemon, "multinode-worker", Daemon)).IsValid);
+        Assert.True(Try(Workload(DaemonKind.Instance, "multinode-worker", Daemon)).IsValid);
     }
 }
