@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Multinode.Infra.Values;
 using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Tests.Workloads;
@@ -87,6 +88,25 @@ public sealed partial class WorkloadKindsTests
         Assert.Equal("multinode:index:Function", FunctionKind.Instance.Token);
         Assert.Same(JobKind.Instance, WorkloadKinds.FromToken("multinode:index:Job"));
         Assert.Null(WorkloadKinds.FromToken("multinode:index:job"));
+    }
+
+    /// <summary>Settings are read back through each input's declaration: reading them again gives the same settings,
+    /// and each setting is an input of the kind.</summary>
+    [Fact]
+    public void Settings_EachKind_AreItsInputsAndReadBackUnchanged()
+    {
+        foreach (var kind in WorkloadKinds.All)
+        {
+            var declared = new PropertyMap([("image", "app"), .. kind.OwnInputs.Where(i => i.Required).Select(i => (i.Name, (PropertyValue?)PropertyValue.From("0 3 * * *")))]);
+            var first = WorkloadReader.Read(kind, "w", declared);
+            Assert.True(first.IsValid, $"{kind}: {string.Join("\n", first.Failures)}");
+            var settings = first.Value!.Settings();
+            Assert.Empty(settings.Keys.Except(kind.Inputs.Select(i => i.Name)));
+            Assert.Superset(kind.OwnInputs.Where(i => i.Default is not null).Select(i => i.Name).ToHashSet(), settings.Keys.ToHashSet());
+            var again = WorkloadReader.Read(kind, "w", settings);
+            Assert.True(again.IsValid, $"{kind}: {string.Join("\n", again.Failures)}");
+            Assert.Equal(settings, again.Value!.Settings());
+        }
     }
 
     [Fact]
