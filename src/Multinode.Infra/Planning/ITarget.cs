@@ -17,5 +17,5 @@ public static class UnmappedKind
 {
     public static Result<WorkloadPlan> Fail(Workload workload, string target) =>
         Result<WorkloadPlan>.Fail([new ValidationFailure(workload.Label, "type",
-            $"target {target} does not plan kind {workload.Kind.Name}: the target has no mapping for it")]);
+            $"target {target} does not plan kind {workload.Kind.Name}")]);
 }
