@@ -9,16 +9,6 @@ namespace Multinode.Infra.Planning;
 /// the CLI and the provider share.</summary>
 public static class Planner
 {
-    private static readonly ITarget Aws = new Targets.Aws.AwsTarget();
-    private static readonly ITarget Kubernetes = new Targets.Kubernetes.KubernetesTarget();
-
-    private static ITarget TargetFor(Target target) => target switch
-    {
-        Target.Aws => Aws,
-        Target.Kubernetes => Kubernetes,
-        _ => throw new ArgumentOutOfRangeException(nameof(target), target, "no such target"),
-    };
-
     /// <summary>Reads every workload and the config, reporting all failures together. Tokens name kinds of
     /// <paramref name="kinds"/> (by default <see cref="KindRegistry.Default"/>).</summary>
     public static Result<ValidatedProgram> Validate(ProgramDeclaration program, KindRegistry? kinds = null)
@@ -45,7 +35,7 @@ public static class Planner
             warnings.AddRange(workload.Warnings);
             if (workload.Value is not null) workloads.Add(workload.Value);
         }
-        if (config.Value is { } c) failures.AddRange(CheckAgainstConfig(workloads, c));
+        if (config.Value is { } c) failures.AddRange(c.Target.Check(workloads, c));
         return failures.Count > 0 || config.Value is null
             ? Result<ValidatedProgram>.Fail(failures)
             : Result<ValidatedProgram>.Ok(new ValidatedProgram(config.Value, workloads) { Warnings = warnings });
@@ -62,7 +52,7 @@ public static class Planner
     /// <summary>Plans already-validated workloads.</summary>
     public static Result<Plan> Plan(ProviderConfig config, IReadOnlyList<Workload> workloads)
     {
-        var target = TargetFor(config.Target);
+        var target = config.Target;
         var failures = new List<ValidationFailure>();
         var plans = new List<WorkloadPlan>();
         foreach (var workload in workloads)
@@ -80,16 +70,6 @@ public static class Planner
     /// constructed before it with this same method.</summary>
     public static IReadOnlyList<ValidationFailure> CheckProgram(IReadOnlyList<WorkloadPlan> plans, ProviderConfig config) =>
         [.. ChildNames.Collisions(plans), .. Budget.Check(plans, config)];
-
-    private static IEnumerable<ValidationFailure> CheckAgainstConfig(IReadOnlyList<Workload> workloads, ProviderConfig config)
-    {
-        if (config is { Target: Target.Aws, Aws.KnownSubnetCount: < 2 })
-        {
-            foreach (var balanced in workloads.Where(w => w is ILoadBalanced))
-                yield return new ValidationFailure(balanced.Label, "subnetIds",
-                    $"a {balanced.Kind} needs at least two subnets in different availability zones for its load balancer, but aws.subnetIds has {config.Aws.KnownSubnetCount}");
-        }
-    }
 }
 
 /// <summary>A program whose config and workloads all passed validation.</summary>
