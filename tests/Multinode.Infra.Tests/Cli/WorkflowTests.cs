@@ -34,24 +34,11 @@ public sealed class WorkflowTests : CliFixture
             properties: { image: app, maxWorkers: 10 }
         """;
 
-    private string Git(params string[] args)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = Dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var git = Process.Start(start)!;
-        var output = git.StandardOutput.ReadToEnd();
-        git.WaitForExit();
-        Assert.True(git.ExitCode == 0, git.StandardError.ReadToEnd());
-        return output.Trim();
-    }
-
     /// <summary>Commits <paramref name="baseProgram"/> (none: an empty commit), writes <paramref name="headProgram"/>,
     /// runs the render step; returns the status it wrote and the comment.</summary>
     private (int Status, string Comment) Render(string? baseProgram, string headProgram)
     {
-        Git("init", "-q");
-        Git("config", "user.email", "t@example.com");
-        Git("config", "user.name", "t");
+        GitInit();
         Directory.CreateDirectory(Path.Combine(Dir, "infra"));
         var file = Path.Combine(Dir, "infra", "Pulumi.yaml");
         if (baseProgram is not null)
