@@ -152,7 +152,9 @@ public sealed partial class KedaTests
     [Fact]
     public void KedaChildren_ScalingModifiers_NameEveryTriggerTheFormulaUses()
     {
-        foreach (var scaler in KedaChildren().Where(c => c.Type == Keda.ScaledObjectType))
+        var scalers = KedaChildren().Where(c => c.Type == Keda.ScaledObjectType).ToList();
+        Assert.NotEmpty(scalers);
+        foreach (var scaler in scalers)
         {
             var names = ((ArrayValue)scaler.At("spec.triggers")).Items.Select(t => ((ObjectValue)t).Map.Get("name")).ToList();
             Assert.All(names, n => Assert.IsType<StringValue>(n));
