@@ -12,6 +12,10 @@ public static partial class Repo
 
     public static string File(params string[] parts) => Path.Combine([Root(), .. parts]);
 
+    /// <summary>The one version of the build, from Directory.Build.props.</summary>
+    public static string BuildVersion() =>
+        System.Xml.Linq.XDocument.Load(File("Directory.Build.props")).Descendants("Version").Single().Value;
+
     /// <summary>Every Pulumi YAML program the repository ships: the root one and each example.</summary>
     public static IEnumerable<string> Programs() =>
         new[] { File("Pulumi.yaml") }.Concat(

@@ -264,36 +264,6 @@ public sealed partial class AwsTargetTests
     }
 
     [Fact]
-    public void CliPlan_WithoutVpcId_ShowsTheVpcAsUnknown()
-    {
-        var dir = Directory.CreateTempSubdirectory("multinode-vpc-").FullName;
-        try
-        {
-            File.WriteAllText(Path.Combine(dir, "Pulumi.yaml"), """
-                name: novpc
-                runtime: yaml
-                config:
-                  multinode:target: aws
-                  multinode:aws:
-                    value:
-                      subnetIds: [subnet-a, subnet-b]
-                resources:
-                  api:
-                    type: multinode:index:Service
-                    properties: { image: img }
-                """);
-            var (code, json, stderr) = Tests.Cli.CliRunner.Run("plan", dir, "--format", "json");
-            Assert.True(code == 0, stderr);
-            Assert.Contains("\"vpcId\": {\n", json, StringComparison.Ordinal);
-            Assert.Contains("\"unknown\": true", json, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    [Fact]
     public void Plan_ScheduledTask_ScheduledActionStartsOneWorker()
     {
         var plan = AwsPlanning.PlanOne("""

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Multinode.Infra.Tests.Cli;
+namespace Multinode.Infra.Cli.Tests;
 
 public sealed class CliTests : CliFixture
 {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using YamlDotNet.RepresentationModel;
 
-namespace Multinode.Infra.Tests.Cli;
+namespace Multinode.Infra.Cli.Tests;
 
 /// <summary>Runs the render step of examples/github-actions/multinode-diff.yml with bash against a real git repository
 /// and the built CLI: what the pull request's comment says and the check's exit code, per case.</summary>

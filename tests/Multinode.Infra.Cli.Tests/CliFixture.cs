@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Multinode.Infra.Tests.Cli;
+namespace Multinode.Infra.Cli.Tests;
 
 /// <summary>Runs the CLI in-process against a temporary folder that is removed afterwards.</summary>
 public abstract class CliFixture : IDisposable
