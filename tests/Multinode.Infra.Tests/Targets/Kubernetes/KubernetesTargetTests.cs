@@ -53,7 +53,7 @@ public sealed partial class KubernetesTargetTests
     public void Plan_Function_ScalesInFlightPlusSpareWithinBounds()
     {
         var plan = Plan(Workload(FunctionKind.Instance, "square", Function));
-        var scaler = plan.Child(Keda.ScaledObjectType);
+        var scaler = plan.OfType(Keda.ScaledObjectType);
         Assert.Equal("square-scaler", scaler.Name);
         Assert.Equal(2, scaler.Number("spec.minReplicaCount"));
         Assert.Equal(20, scaler.Number("spec.maxReplicaCount"));
@@ -66,7 +66,7 @@ public sealed partial class KubernetesTargetTests
         Assert.Equal(["square"], scaler.DependsOn);
         Assert.Equal(["pending", "processing"], ((ArrayValue)scaler.At("spec.triggers")).Items.Select(t => ((ObjectValue)t).Map["name"].Display().Trim('"')));
         // The autoscaler owns the replica count: the Deployment must not reset it on every update.
-        Assert.False(((ObjectValue)plan.Child(Deployment).At("spec")).Map.ContainsKey("replicas"));
+        Assert.False(((ObjectValue)plan.OfType(Deployment).At("spec")).Map.ContainsKey("replicas"));
         Assert.Equal(new PropertyMap(("children", PropertyValue.Strings(["square-worker", "square-worker-role", "square-worker-binding", "square", "square-scaler"])),
             ("queue", "multinode:default:square")), plan.Outputs);
     }
@@ -75,7 +75,7 @@ public sealed partial class KubernetesTargetTests
     public void Plan_FunctionWithoutSpare_FormulaIsInFlightAlone()
     {
         var plan = Plan(Workload(FunctionKind.Instance, "square", """{ "image": "i", "maxWorkers": 3 }"""));
-        var scaler = plan.Child(Keda.ScaledObjectType);
+        var scaler = plan.OfType(Keda.ScaledObjectType);
         Assert.Equal("pending + processing", scaler.Text("spec.advanced.scalingModifiers.formula"));
         Assert.Equal(0, scaler.Number("spec.minReplicaCount"));
         Assert.Equal(75, scaler.Number("spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds"));
@@ -86,16 +86,16 @@ public sealed partial class KubernetesTargetTests
     {
         var config = Config("""{ "serviceAccountName": "workers", "queue": { "kind": "aws-sqs", "region": "eu-west-1", "accountId": "123456789012" } }""");
         var plan = Plan(Workload(FunctionKind.Instance, "square", Function), config);
-        var scaler = plan.Child(Keda.ScaledObjectType);
+        var scaler = plan.OfType(Keda.ScaledObjectType);
         Assert.Equal("aws-sqs-queue", scaler.Text("spec.triggers[0].type"));
         Assert.Equal("https://sqs.eu-west-1.amazonaws.com/123456789012/square", scaler.Text("spec.triggers[0].metadata.queueURL"));
         Assert.Equal("true", scaler.Text("spec.triggers[0].metadata.scaleOnInFlight"));
         Assert.Equal("messages + 2", scaler.Text("spec.advanced.scalingModifiers.formula"));
-        var auth = plan.Child(Keda.TriggerAuthenticationType);
+        var auth = plan.OfType(Keda.TriggerAuthenticationType);
         Assert.Equal("square-queue", scaler.Text("spec.triggers[0].authenticationRef.name"));
         Assert.Equal("square-queue", auth.Text("metadata.name"));
         Assert.Equal("workload", auth.Text("spec.podIdentity.identityOwner"));
-        Assert.Equal("workers", plan.Child(Deployment).Pod("serviceAccountName").Display().Trim('"'));
+        Assert.Equal("workers", plan.OfType(Deployment).Pod("serviceAccountName").Display().Trim('"'));
         Assert.Equal(["square", "square-queue-auth"], scaler.DependsOn);
         Assert.Equal("https://sqs.eu-west-1.amazonaws.com/123456789012/square", plan.Outputs["queue"].Display().Trim('"'));
     }
@@ -104,7 +104,7 @@ public sealed partial class KubernetesTargetTests
     public void Plan_JobOnSqsWithRole_KedaAssumesTheRole()
     {
         var config = Config("""{ "queue": { "kind": "aws-sqs", "accountId": "123456789012", "roleArn": "arn:aws:iam::123456789012:role/keda-sqs" } }""");
-        var auth = Plan(Workload(JobKind.Instance, "transcode", Job), config).Child(Keda.TriggerAuthenticationType);
+        var auth = Plan(Workload(JobKind.Instance, "transcode", Job), config).OfType(Keda.TriggerAuthenticationType);
         Assert.Equal("arn:aws:iam::123456789012:role/keda-sqs", auth.Text("spec.podIdentity.roleArn"));
         Assert.False(((ObjectValue)auth.At("spec.podIdentity")).Map.ContainsKey("identityOwner"));
     }
@@ -113,7 +113,7 @@ public sealed partial class KubernetesTargetTests
     public void Plan_Job_OneJobPerExecutionAtMostMaxConcurrency()
     {
         var plan = Plan(Workload(JobKind.Instance, "transcode", Job));
-        var job = plan.Child(Keda.ScaledJobType);
+        var job = plan.OfType(Keda.ScaledJobType);
         Assert.Equal(5, job.Number("spec.maxReplicaCount"));
         Assert.Equal(1, job.Number("spec.jobTargetRef.parallelism"));
         Assert.Equal(1, job.Number("spec.jobTargetRef.completions"));
@@ -130,21 +130,21 @@ public sealed partial class KubernetesTargetTests
     {
         var plan = Plan(Workload(ServiceKind.Instance, "api", Service));
         Assert.Equal(["api", "api-service", "api-hpa", "api-pdb"], plan.Resources.Select(r => r.Name));
-        var hpa = plan.Child("kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
+        var hpa = plan.OfType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
         Assert.Equal(65, hpa.Number("spec.metrics[0].resource.target.averageUtilization"));
         Assert.Equal("Utilization", hpa.Text("spec.metrics[0].resource.target.type"));
         Assert.Equal("cpu", hpa.Text("spec.metrics[0].resource.name"));
         Assert.Equal(2, hpa.Number("spec.minReplicas"));
         Assert.Equal(8, hpa.Number("spec.maxReplicas"));
         Assert.Equal("api", hpa.Text("spec.scaleTargetRef.name"));
-        var pdb = plan.Child("kubernetes:policy/v1:PodDisruptionBudget");
+        var pdb = plan.OfType("kubernetes:policy/v1:PodDisruptionBudget");
         Assert.Equal(1, pdb.Number("spec.maxUnavailable"));
-        var deployment = plan.Child(Deployment);
+        var deployment = plan.OfType(Deployment);
         Assert.Equal(["topology.kubernetes.io/zone", "kubernetes.io/hostname"],
             ((ArrayValue)deployment.Pod("topologySpreadConstraints")).Items.Select(c => ((StringValue)((ObjectValue)c).Map["topologyKey"]).Value));
         Assert.Equal("/healthz", deployment.Text("spec.template.spec.containers[0].readinessProbe.httpGet.path"));
         Assert.Equal(8080, deployment.Number("spec.template.spec.containers[0].ports[0].containerPort"));
-        Assert.Equal("http", plan.Child("kubernetes:core/v1:Service").Text("spec.ports[0].targetPort"));
+        Assert.Equal("http", plan.OfType("kubernetes:core/v1:Service").Text("spec.ports[0].targetPort"));
         Assert.Equal("http://api.default.svc.cluster.local", plan.Outputs["endpoint"].Display().Trim('"'));
     }
 
@@ -156,7 +156,7 @@ public sealed partial class KubernetesTargetTests
     public void Plan_ServiceTargetCpu_IsRoundedPercent(double target, double expected)
     {
         var workload = Workload(ServiceKind.Instance, "api", Json(Service).With("targetCpuUtilization", target));
-        var hpa = Plan(workload).Child("kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
+        var hpa = Plan(workload).OfType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
         Assert.Equal(expected, hpa.Number("spec.metrics[0].resource.target.averageUtilization"));
     }
 
@@ -164,7 +164,7 @@ public sealed partial class KubernetesTargetTests
     public void Plan_ScheduledTask_CronJobForbidsOverlapAndStopsAtTimeout()
     {
         var plan = Plan(Workload(ScheduledTaskKind.Instance, "nightly-report", ScheduledTask));
-        var cron = plan.Child("kubernetes:batch/v1:CronJob");
+        var cron = plan.OfType("kubernetes:batch/v1:CronJob");
         Assert.Equal("0 3 * * *", cron.Text("spec.schedule"));
         Assert.Equal("Europe/Berlin", cron.Text("spec.timeZone"));
         Assert.Equal("Forbid", cron.Text("spec.concurrencyPolicy"));
@@ -307,7 +307,7 @@ public sealed partial class KubernetesTargetTests
             {
                 Assert.DoesNotContain(Token, PlainStrings(PropertyValue.From(child.Inputs)));
             }
-            var secret = plan.Child("kubernetes:core/v1:Secret");
+            var secret = plan.OfType("kubernetes:core/v1:Secret");
             Assert.Equal(PropertyValue.Secret(Token), secret.At("stringData.TOKEN"));
             Assert.Contains("stringData", secret.Options.AdditionalSecretOutputs);
             var workers = plan.Workers();
@@ -335,7 +335,7 @@ public sealed partial class KubernetesTargetTests
             ("args", PropertyValue.From([PropertyValue.From("--in"), PropertyValue.Unknown])),
             ("env", new PropertyMap(("URL", PropertyValue.Unknown))),
             ("tags", new PropertyMap(("owner", PropertyValue.Unknown)))));
-        var job = Plan(workload).Child(Keda.ScaledJobType);
+        var job = Plan(workload).OfType(Keda.ScaledJobType);
         Assert.Equal(PropertyValue.Unknown, job.User("image"));
         Assert.Equal(PropertyValue.Secret(PropertyValue.Strings(["/run"])), job.User("command"));
         Assert.Equal(PropertyValue.From([PropertyValue.From("--in"), PropertyValue.Unknown]), job.User("args"));
@@ -364,7 +364,7 @@ public sealed partial class KubernetesTargetTests
             Assert.Equal(PropertyValue.From([PropertyValue.From(marker), PropertyValue.Unknown]), workers.User("args"));
             Assert.Equal(PropertyValue.From(marker), workers.User("env[0].value"));
             Assert.Equal(PropertyValue.Unknown, workers.User("env[2].value"));
-            Assert.Equal(PropertyValue.Secret("tok"), plan.Child("kubernetes:core/v1:Secret").At("stringData.TOKEN"));
+            Assert.Equal(PropertyValue.Secret("tok"), plan.OfType("kubernetes:core/v1:Secret").At("stringData.TOKEN"));
         }
     }
 
@@ -466,7 +466,7 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_CooldownAtHpaStabilisationLimit_IsPlanned()
     {
-        var scaler = Plan(Workload(FunctionKind.Instance, "slow", Json(Function).With("cooldownPeriod", 3600))).Child(Keda.ScaledObjectType);
+        var scaler = Plan(Workload(FunctionKind.Instance, "slow", Json(Function).With("cooldownPeriod", 3600))).OfType(Keda.ScaledObjectType);
         Assert.Equal(3600, scaler.Number("spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds"));
     }
 
@@ -511,6 +511,6 @@ public sealed partial class KubernetesTargetTests
         var kind = KindRegistry.Default.Named(kindName);
         // A Function's worker gets a projected token of its own (KubernetesTargetTests.Worker); the pod none.
         var plan = KubernetesPlans.Plan(KubernetesPlans.Workload(kind, "w", """{"image":"app"}"""));
-        Assert.Equal(PropertyValue.From(expected), plan.Child(Deployment).Pod("automountServiceAccountToken"));
+        Assert.Equal(PropertyValue.From(expected), plan.OfType(Deployment).Pod("automountServiceAccountToken"));
     }
 }

@@ -1,11 +1,10 @@
 using System.Text;
 using CsCheck;
-using Multinode.Infra.Cli;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Workloads;
 using Spectre.Console;
 
-namespace Multinode.Infra.Tests.Cli;
+namespace Multinode.Infra.Cli.Tests;
 
 /// <summary>
 /// Fuzzes the whole offline path — YAML reader, validation, planning and every printer — with plausible-but-wrong
