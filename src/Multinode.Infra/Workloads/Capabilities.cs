@@ -1,7 +1,7 @@
 namespace Multinode.Infra.Workloads;
 
 // What a kind does, declared once and implemented by the kind's record, so that code outside the kind definitions and
-// the targets asks "does it run on a schedule?" rather than "is it a ScheduledTask?". A new kind that implements the
+// the targets asks "does it run on a schedule?" rather than "which kind is it?". A new kind that implements the
 // right capabilities is simulated, priced and printed without a change there.
 
 /// <summary>A kind whose work arrives through a queue: the worker sidecar (DESIGN section 7) takes each message and
