@@ -320,7 +320,7 @@ public sealed partial class AwsTargetTests
         Assert.True(result.IsValid, string.Join("\n", result.Failures));
         foreach (var plan in result.Value!.Workloads)
         {
-            Assert.Equal(Multinode.Infra.Workloads.WorkloadOutputs.For(plan.Workload.Kind).Select(o => o.Name), plan.Outputs.Keys);
+            Assert.Equal(plan.Workload.Kind.Outputs.Select(o => o.Name), plan.Outputs.Keys);
             Assert.Equal(plan.Resources.Select(r => r.Name), ((ArrayValue)plan.Outputs["children"]).Items.Select(i => ((StringValue)i).Value));
         }
     }

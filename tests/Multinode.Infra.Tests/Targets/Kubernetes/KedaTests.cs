@@ -211,7 +211,7 @@ public sealed partial class KedaTests
         }
         Assert.Contains(wrapped, w => w.Type == "kubernetes:batch/v1:Job");
         Assert.Contains(wrapped, w => w.Type == "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
-        var holder = Workload(WorkloadKind.Daemon, "keda-parts", Daemon);
+        var holder = Workload(DaemonKind.Instance, "keda-parts", Daemon);
         var plan = new Plan(Config(), [new WorkloadPlan(holder, wrapped, PropertyMap.Empty, new PlanSummary())]);
         var (code, output) = Tsc(TypeScriptEmitter.Emit(plan));
         Assert.True(code == 0, $"tsc --strict rejected the Kubernetes parts of the KEDA children:\n{output}");

@@ -85,10 +85,10 @@ internal static class KubernetesPlans
 
     public static IEnumerable<(WorkloadKind Kind, string Name, string Json)> OneOfEach() =>
     [
-        (WorkloadKind.Function, "square", Function),
-        (WorkloadKind.Job, "transcode", Job),
-        (WorkloadKind.Service, "api", Service),
-        (WorkloadKind.ScheduledTask, "nightly-report", ScheduledTask),
-        (WorkloadKind.Daemon, "ingest", Daemon),
+        (FunctionKind.Instance, "square", Function),
+        (JobKind.Instance, "transcode", Job),
+        (ServiceKind.Instance, "api", Service),
+        (ScheduledTaskKind.Instance, "nightly-report", ScheduledTask),
+        (DaemonKind.Instance, "ingest", Daemon),
     ];
 }

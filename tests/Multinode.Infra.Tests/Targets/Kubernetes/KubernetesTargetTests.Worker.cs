@@ -19,7 +19,7 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_Function_WorkerContainerBesideTheUsersWithTheQueueSettings()
     {
-        var deployment = Plan(Workload(WorkloadKind.Function, "square", Json(Function).With("port", 9000))).OfType(Deployment);
+        var deployment = Plan(Workload(FunctionKind.Instance, "square", Json(Function).With("port", 9000))).OfType(Deployment);
         var containers = ((ArrayValue)deployment.Pod("containers")).Items;
         Assert.Equal(2, containers.Count);
         var worker = containers[1];
@@ -46,7 +46,7 @@ public sealed partial class KubernetesTargetTests
     public void Plan_FunctionOnSqsWithPassword_QueueCredentialsGoToTheWorkerOnly()
     {
         var config = Config("""{ "serviceAccountName": "workers", "queue": { "kind": "aws-sqs", "region": "eu-west-1", "accountId": "123456789012" } }""");
-        var deployment = Plan(Workload(WorkloadKind.Function, "square", Function), config).OfType(Deployment);
+        var deployment = Plan(Workload(FunctionKind.Instance, "square", Function), config).OfType(Deployment);
         var worker = EnvOf(deployment.Pod("containers[1]"));
         Assert.Contains(("MULTINODE_QUEUE_KIND", "aws-sqs"), worker);
         Assert.Contains(("MULTINODE_QUEUE", "https://sqs.eu-west-1.amazonaws.com/123456789012/square"), worker);
@@ -54,7 +54,7 @@ public sealed partial class KubernetesTargetTests
         Assert.DoesNotContain(EnvOf(deployment.Pod("containers[0]")), e => e.Item1.StartsWith("MULTINODE_QUEUE", StringComparison.Ordinal));
 
         var redis = Config("""{ "queue": { "passwordSecret": { "name": "redis" } } }""");
-        var pods = Plan(Workload(WorkloadKind.Function, "square", Function), redis).OfType(Deployment);
+        var pods = Plan(Workload(FunctionKind.Instance, "square", Function), redis).OfType(Deployment);
         Assert.Contains(("MULTINODE_REDIS_PASSWORD", "secret:redis"), EnvOf(pods.Pod("containers[1]")));
         Assert.DoesNotContain(EnvOf(pods.Pod("containers[0]")), e => e.Item1 == "MULTINODE_REDIS_PASSWORD");
     }
@@ -62,7 +62,7 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_Job_UsersServerIsANativeSidecarAndTheWorkerTheMainContainer()
     {
-        var job = Plan(Workload(WorkloadKind.Job, "transcode", Job)).OfType(Keda.ScaledJobType);
+        var job = Plan(Workload(JobKind.Instance, "transcode", Job)).OfType(Keda.ScaledJobType);
         var init = Assert.Single(((ArrayValue)job.Pod("initContainers")).Items);
         Assert.Equal("transcode", ((StringValue)init.At("name")).Value);
         Assert.Equal("Always", ((StringValue)init.At("restartPolicy")).Value);
@@ -78,7 +78,7 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_FunctionAndJob_WorkerAloneGetsTheServiceAccountToken()
     {
-        foreach (var (kind, name, json) in OneOfEach().Where(w => w.Kind is WorkloadKind.Function or WorkloadKind.Job))
+        foreach (var (kind, name, json) in OneOfEach().Where(w => w.Kind is FunctionKind or JobKind))
         {
             var plan = Plan(Workload(kind, name, json));
             var pods = plan.Workers();
@@ -86,7 +86,7 @@ public sealed partial class KubernetesTargetTests
             Assert.Equal(PropertyValue.From(false), pods.Pod("automountServiceAccountToken"));
             var worker = ((ArrayValue)pods.Pod("containers")).Items.Single(c => c.Find("name") is StringValue { Value: "multinode-worker" });
             Assert.Equal(PropertyValue.From(PodTemplates.TokenPath), worker.At("volumeMounts[0].mountPath"));
-            var user = (ObjectValue)((ArrayValue)pods.Pod(kind == WorkloadKind.Job ? "initContainers" : "containers")).Items[0];
+            var user = (ObjectValue)((ArrayValue)pods.Pod(kind == JobKind.Instance ? "initContainers" : "containers")).Items[0];
             Assert.False(user.Map.ContainsKey("volumeMounts"), $"{kind}: the user's container mounts no token");
             Assert.Contains($"{name}-worker", pods.DependsOn);
             Assert.Contains($"{name}-worker-binding", pods.DependsOn);
@@ -97,7 +97,7 @@ public sealed partial class KubernetesTargetTests
     public void Plan_FunctionAndJob_RbacAllowsGetAndPatchPodsInTheNamespaceOnly()
     {
         var config = Config("""{ "namespace": "team-a" }""");
-        var plan = Plan(Workload(WorkloadKind.Function, "square", Function), config);
+        var plan = Plan(Workload(FunctionKind.Instance, "square", Function), config);
         var account = plan.OfType(KubernetesTarget.ServiceAccountType);
         Assert.Equal("square-worker", account.Text("metadata.name"));
         Assert.Equal("team-a", account.Text("metadata.namespace"));
@@ -116,7 +116,7 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_ConfiguredServiceAccount_IsBoundInsteadOfANewOne()
     {
-        var plan = Plan(Workload(WorkloadKind.Job, "transcode", Job), Config("""{ "serviceAccountName": "workers" }"""));
+        var plan = Plan(Workload(JobKind.Instance, "transcode", Job), Config("""{ "serviceAccountName": "workers" }"""));
         Assert.DoesNotContain(plan.Resources, r => r.Type == KubernetesTarget.ServiceAccountType);
         Assert.Equal("workers", plan.OfType(KubernetesTarget.RoleBindingType).Text("subjects[0].name"));
         Assert.Equal("workers", ((StringValue)plan.Workers().Pod("serviceAccountName")).Value);
@@ -125,7 +125,7 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_KindsWithoutQueue_RunTheUsersContainerAloneWithoutRbac()
     {
-        foreach (var (kind, name, json) in OneOfEach().Where(w => w.Kind is not (WorkloadKind.Function or WorkloadKind.Job)))
+        foreach (var (kind, name, json) in OneOfEach().Where(w => w.Kind is not (FunctionKind or JobKind)))
         {
             var plan = Plan(Workload(kind, name, json));
             Assert.Single(((ArrayValue)plan.Workers().Pod("containers")).Items);
@@ -138,16 +138,16 @@ public sealed partial class KubernetesTargetTests
     public void Plan_WorkerImageConfigured_RunsThatImage()
     {
         var config = KubernetesPlans.Config() with { WorkerImage = "registry.example.com/mirror/multinode-worker:0.1.0" };
-        var worker = Plan(Workload(WorkloadKind.Function, "square", Function), config).OfType(Deployment).Pod("containers[1].image");
+        var worker = Plan(Workload(FunctionKind.Instance, "square", Function), config).OfType(Deployment).Pod("containers[1].image");
         Assert.Equal(PropertyValue.From("registry.example.com/mirror/multinode-worker:0.1.0"), worker);
     }
 
     [Fact]
     public void Plan_FunctionNamedLikeTheWorkerContainer_Fails()
     {
-        var result = Try(Workload(WorkloadKind.Function, "multinode-worker", Function));
+        var result = Try(Workload(FunctionKind.Instance, "multinode-worker", Function));
         Assert.Equal(["""Function "multinode-worker": name = "multinode-worker" is the worker sidecar's container name in the same pod; choose another name"""],
             result.Failures.Select(f => f.ToString()));
-        Assert.True(Try(Workload(WorkloadKind.Daemon, "multinode-worker", Daemon)).IsValid);
+        Assert.True(Try(Workload(DaemonKind.Instance, "multinode-worker", Daemon)).IsValid);
     }
 }
