@@ -149,6 +149,7 @@ public static class InvokeCommand
     {
         var reply = Messages.ReadReply(json);
         stdout.WriteLine(Messages.Write(reply));
+        stdout.Flush(); // each reply as it arrives, though standard output is buffered
         return reply;
     }
 

@@ -99,6 +99,14 @@ public static class SimulateCommand
                 stderr.WriteLine($"error: {e.Message}");
                 return Cli.Usage;
             }
+            catch (Exception e) when (SimulationPlot.MissingNativeLibrary(e))
+            {
+                // The Native AOT executable copied without its folder: everything but the plot works.
+                File.Delete(plotFile); // created empty before SkiaSharp failed
+                stderr.WriteLine($"error: --plot needs SkiaSharp's native libraries (libSkiaSharp, libHarfBuzzSharp) beside {Environment.ProcessPath}: " +
+                    "copy the whole publish folder, or drop --plot");
+                return Cli.Usage;
+            }
         }
         var traceName = Path.GetFileName(traceFile);
         switch (format)

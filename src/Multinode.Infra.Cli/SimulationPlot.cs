@@ -34,11 +34,21 @@ public static class SimulationPlot
         png.SaveTo(file);
     }
 
+    /// <summary>SkiaSharp's native library could not be loaded: its type initializer fails with DllNotFoundException.</summary>
+    public static bool MissingNativeLibrary(Exception e) =>
+        e is DllNotFoundException || e is TypeInitializationException { InnerException: { } inner } && MissingNativeLibrary(inner);
+
     private static void Draw(SKCanvas canvas, IReadOnlyList<Plot> panels)
     {
         canvas.Clear(SKColors.White);
         for (var i = 0; i < panels.Count; i++)
+        {
+            // A plot clears the whole canvas before it draws: clipped to its panel, it leaves the panels above intact.
+            canvas.Save();
+            canvas.ClipRect(new SKRect(0, i * PanelHeight, Width, (i + 1) * PanelHeight));
             panels[i].Render(canvas, new PixelRect(0, Width, i * PanelHeight, (i + 1) * PanelHeight));
+            canvas.Restore();
+        }
     }
 
     /// <summary>Step series from the change points, extended to the end.</summary>

@@ -78,6 +78,24 @@ public sealed class SimulateCommandTests : CliFixture
         // Three panels: the traced Function, the ScheduledTask and the Daemon.
         Assert.Equal(3 * 320, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20)));
         Assert.InRange(bytes.Length, 10_000, 200_000);
+        // Every panel is drawn, not only the last: each is opaque (a cleared one is transparent) with its title, axes and
+        // legend in dark pixels.
+        using var image = SkiaSharp.SKBitmap.Decode(bytes);
+        for (var panel = 0; panel < 3; panel++)
+        {
+            var (opaque, dark) = (0, 0);
+            for (var y = panel * 320; y < (panel + 1) * 320; y++)
+            {
+                for (var x = 0; x < image.Width; x++)
+                {
+                    var pixel = image.GetPixel(x, y);
+                    if (pixel.Alpha < 255) continue;
+                    opaque++;
+                    if (pixel is { Red: < 100, Green: < 100, Blue: < 100 }) dark++;
+                }
+            }
+            Assert.True(opaque == 900 * 320 && dark > 1000, $"panel {panel}: {opaque} opaque and {dark} dark pixels; it was not drawn");
+        }
     }
 
     [Fact]
