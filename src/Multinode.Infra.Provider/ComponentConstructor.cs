@@ -13,11 +13,9 @@ namespace Multinode.Infra.Provider;
 /// </summary>
 public sealed class ComponentConstructor(EngineLog log)
 {
-    /// <summary>Every workload constructed by this plugin process, i.e. in this preview or update: quotas and the
-    /// budget hold over all of a program's workloads, and the engine constructs them one at a time. Plans are kept
-    /// without their children, so memory grows by a summary per distinct component only.</summary>
-    private readonly Dictionary<(string Type, string Name), WorkloadPlan> _constructed = [];
-    private readonly Lock _gate = new();
+    /// <summary>Every workload constructed by this plugin process, i.e. in this preview or update: quotas, the budget
+    /// and unique child URNs hold over all of a program's workloads, and the engine constructs them one at a time.</summary>
+    private readonly ProgramRules _program = new();
 
     /// <summary>What the monitor answered for a registered child: enough to resolve references to it.</summary>
     private sealed record Registered(string Urn, string Id, PropertyMap Outputs)
@@ -45,7 +43,7 @@ public sealed class ComponentConstructor(EngineLog log)
         }
     }
 
-    public async Task<ConstructResponse> ConstructAsync(ConstructRequest request, PropertyMap config, CancellationToken cancellationToken)
+    public async Task<ConstructResponse> ConstructAsync(ConstructRequest request, ConfiguredProvider configured, CancellationToken cancellationToken)
     {
         // Dependencies of each input: the engine's inputDependencies plus those carried by output values and
         // resource references inside it.
@@ -66,28 +64,16 @@ public sealed class ComponentConstructor(EngineLog log)
             if (dependencies.Count > 0) propertyDependencies[key] = dependencies;
         }
         var inputs = new PropertyMap(entries);
-        config = await SubnetVpcLookup.ResolveAsync(config, request, cancellationToken).ConfigureAwait(false);
+        var config = await SubnetVpcLookup.ResolveAsync(configured, request, cancellationToken).ConfigureAwait(false);
 
-        var result = Planner.Plan(new ProgramDeclaration([new ResourceDeclaration(request.Name, request.Type, inputs)], config));
+        var result = Planner.PlanComponent(new ResourceDeclaration(request.Name, request.Type, inputs), config);
         if (!result.IsValid) throw new ValidationFailedException(result.Failures);
-        var plan = result.Value!.Workloads.Single();
-        lock (_gate)
-        {
-            var key = (request.Type, request.Name);
-            var program = _constructed.Where(c => c.Key != key).Select(c => c.Value).Append(plan).ToList();
-            var exceeded = Planner.CheckProgram(program, result.Value.Config);
-            if (exceeded.Count > 0) throw new ValidationFailedException(exceeded);
-            // Only what the program-wide checks read is kept for the process lifetime: the workload, its summary and
-            // its children's types and names (for unique URNs), not their inputs.
-            _constructed[key] = plan with
-            {
-                Resources = [.. plan.Resources.Select(r => new PlannedResource(r.Type, r.Name, PropertyMap.Empty, ResourceOptions.None))],
-                Outputs = PropertyMap.Empty,
-            };
-        }
+        var plan = result.Value!;
+        var exceeded = _program.Admit(plan, config);
+        if (exceeded.Count > 0) throw new ValidationFailedException(exceeded);
         var response = await RegisterAsync(request, plan, propertyDependencies, cancellationToken).ConfigureAwait(false);
         // `pulumi preview` shows these beside the component (a schedule that never fires, a renamed time zone).
-        foreach (var warning in result.Value.Warnings) log.Warning(warning.ToString(), response.Urn);
+        foreach (var warning in result.Warnings) log.Warning(warning.ToString(), response.Urn);
         return response;
     }
 

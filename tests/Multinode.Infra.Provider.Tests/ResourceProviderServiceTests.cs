@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Multinode.Infra.Configuration;
 using Multinode.Infra.Schema;
 using Pulumirpc;
 
@@ -86,7 +87,9 @@ public class ResourceProviderServiceTests
             Args = Args("""{"target":"aws","aws":"{\"subnetIds\":[\"subnet-a\",\"subnet-b\"]}","maxHourlyCost":"40"}"""),
         }, new TestCallContext());
         Assert.True(response.SupportsPreview);
-        Assert.Equal("""{"target":"aws","aws":{"subnetIds":["subnet-a","subnet-b"]},"maxHourlyCost":40}""", _state.Config!.ToString());
+        var config = _state.Config!.Config;
+        Assert.Equal((Target.Aws, 40d, """["subnet-a","subnet-b"]"""), (config.Target, config.MaxHourlyCost, config.Aws!.SubnetIds.ToJson()));
+        Assert.Equal("subnet-a", _state.Config.VpcLookupSubnet);
     }
 
     [Fact]
