@@ -9,7 +9,8 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const harness = require('../tests/conformance/lib/harness');
-const { load } = require('../tests/conformance/lib/programs');
+const { configFor, toWire } = require('../tests/conformance/lib/programs');
+const yaml = require(require.resolve('js-yaml', { paths: [path.join(harness.REPO, 'tests', 'conformance')] }));
 const { boot, constructRequest } = require('../tests/conformance/lib/engine');
 const { median, p90 } = require('./stats');
 
@@ -40,8 +41,20 @@ async function timed(pid, call) {
   return { cpuMs: cpuMs(pid) - cpu, wallMs };
 }
 
+/** The root program's multinode resources as Construct inputs and its config, as the conformance suite reads them
+ * (without the offline plan, so no CLI is needed). */
+function rootProgram(target) {
+  const doc = yaml.load(fs.readFileSync(path.join(harness.REPO, 'Pulumi.yaml'), 'utf8'));
+  const config = configFor(doc, target);
+  const vars = Object.fromEntries(Object.entries(config).map(([k, v]) => [`multinode:${k}`, v]));
+  const resources = Object.entries(doc.resources)
+    .filter(([, r]) => r.type.startsWith('multinode:'))
+    .map(([name, r]) => ({ name, type: r.type, inputs: toWire(r.properties || {}, vars) }));
+  return { project: doc.name, config, resources };
+}
+
 async function measure(target) {
-  const program = load(path.join(harness.REPO, 'Pulumi.yaml'), target);
+  const program = rootProgram(target);
   const proc = await harness.startPlugin({ plugin });
   const pid = proc.proc.pid;
   try {

@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Grpc.Net.Client;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Validation;
 using Multinode.Infra.Values;
@@ -11,8 +10,10 @@ namespace Multinode.Infra.Provider;
 /// Construct: validates one component's inputs, plans it with the configured target, registers the component
 /// and each planned child with the engine's ResourceMonitor, then the component's outputs.
 /// </summary>
-public sealed class ComponentConstructor(EngineLog log)
+public sealed class ComponentConstructor(EngineLog log) : IDisposable
 {
+    private readonly MonitorChannels _monitors = new();
+
     /// <summary>Every workload constructed by this plugin process, i.e. in this preview or update: quotas, the budget
     /// and unique child URNs hold over all of a program's workloads, and the engine constructs them one at a time.</summary>
     private readonly ProgramRules _program = new();
@@ -64,7 +65,7 @@ public sealed class ComponentConstructor(EngineLog log)
             if (dependencies.Count > 0) propertyDependencies[key] = dependencies;
         }
         var inputs = new PropertyMap(entries);
-        var config = await SubnetVpcLookup.ResolveAsync(configured, request, cancellationToken).ConfigureAwait(false);
+        var config = await SubnetVpcLookup.ResolveAsync(configured, request, _monitors, cancellationToken).ConfigureAwait(false);
 
         var result = Planner.PlanComponent(new ResourceDeclaration(request.Name, request.Type, inputs), config);
         if (!result.IsValid) throw new ValidationFailedException(result.Failures);
@@ -86,12 +87,7 @@ public sealed class ComponentConstructor(EngineLog log)
         IReadOnlyDictionary<string, SortedSet<string>> propertyDependencies, CancellationToken cancellationToken)
     {
         var inputDependencies = propertyDependencies.Values.SelectMany(d => d).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        if (!Uri.TryCreate(Channels.Address(request.MonitorEndpoint), UriKind.Absolute, out var monitorAddress) ||
-            monitorAddress.Scheme is not ("http" or "https") || monitorAddress.Host.Length == 0)
-            throw new RpcException(new Status(StatusCode.Unavailable,
-                $"the engine's monitor endpoint {PropertyValue.QuoteShort(request.MonitorEndpoint)} is not a usable address (host:port)"));
-        using var channel = GrpcChannel.ForAddress(monitorAddress);
-        var monitor = new ResourceMonitor.ResourceMonitorClient(channel);
+        var monitor = _monitors.For(request.MonitorEndpoint);
 
         var componentRequest = new RegisterResourceRequest
         {
@@ -211,4 +207,6 @@ public sealed class ComponentConstructor(EngineLog log)
             throw new RpcException(new Status(e.StatusCode, $"{what} failed: {e.Status.Detail}"), e.Trailers);
         }
     }
+
+    public void Dispose() => _monitors.Dispose();
 }

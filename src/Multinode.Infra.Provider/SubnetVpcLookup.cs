@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Grpc.Net.Client;
 using Multinode.Infra.Configuration;
 using Multinode.Infra.Values;
 using Pulumirpc;
@@ -27,13 +26,13 @@ public static class SubnetVpcLookup
             : null;
 
     /// <summary>The config to plan with: <paramref name="configured"/>'s, with the looked-up VPC when there is one to look up.</summary>
-    public static async Task<ProviderConfig> ResolveAsync(ConfiguredProvider configured, ConstructRequest request, CancellationToken cancellationToken)
+    public static async Task<ProviderConfig> ResolveAsync(ConfiguredProvider configured, ConstructRequest request, MonitorChannels monitors,
+        CancellationToken cancellationToken)
     {
         var config = configured.Config;
         if (configured.VpcLookupSubnet is not { } subnet || config.Aws is not { } aws) return config;
 
-        using var channel = GrpcChannel.ForAddress(Channels.Address(request.MonitorEndpoint));
-        var monitor = new ResourceMonitor.ResourceMonitorClient(channel);
+        var monitor = monitors.For(request.MonitorEndpoint);
         var invoke = new ResourceInvokeRequest
         {
             Tok = GetSubnet,

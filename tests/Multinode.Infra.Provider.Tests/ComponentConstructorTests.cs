@@ -254,6 +254,17 @@ public sealed class ComponentConstructorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConstructAsync_SeveralComponents_ShareOneConnectionToTheMonitor()
+    {
+        using var constructor = new ComponentConstructor(new EngineLog(null));
+        await constructor.ConstructAsync(AwsRequest("multinode:index:Service", "api"), AwsConfig(), CancellationToken.None);
+        await constructor.ConstructAsync(AwsRequest("multinode:index:Daemon", "d"), AwsConfig(), CancellationToken.None);
+        Assert.Equal(2, _engine.Invokes.Count);
+        Assert.True(_engine.Registered.Count > 10);
+        Assert.Single(_engine.Peers.Distinct());
+    }
+
+    [Fact]
     public async Task ConstructAsync_ExplicitVpcId_WinsWithoutAnInvoke()
     {
         await new ComponentConstructor(new EngineLog(null)).ConstructAsync(AwsRequest("multinode:index:Daemon", "d"), AwsConfig(("vpcId", "vpc-mine")), CancellationToken.None);
