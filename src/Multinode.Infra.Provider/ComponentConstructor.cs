@@ -18,14 +18,19 @@ public sealed class ComponentConstructor(EngineLog log) : IDisposable
     /// and unique child URNs hold over all of a program's workloads, and the engine constructs them one at a time.</summary>
     private readonly ProgramRules _program = new();
 
-    /// <summary>What the monitor answered for a registered child: enough to resolve references to it.</summary>
-    private sealed record Registered(string Urn, string Id, PropertyMap Outputs)
+    /// <summary>What the monitor answered for a registered child: enough to resolve references to it. Its outputs are
+    /// converted when first referred to; most children are referred to by none.</summary>
+    private sealed class Registered(string urn, string id, Google.Protobuf.WellKnownTypes.Struct? outputs)
     {
+        private readonly Lazy<PropertyMap> _outputs = new(() => PropertyConverter.ToMap(outputs));
+
+        public string Urn => urn;
+
         public PropertyValue Output(string property, bool dryRun)
         {
             if (property == "urn") return Urn;
-            if (property == "id") return Id.Length == 0 ? PropertyValue.Unknown : Id;
-            PropertyValue current = PropertyValue.From(Outputs);
+            if (property == "id") return id.Length == 0 ? PropertyValue.Unknown : id;
+            PropertyValue current = PropertyValue.From(_outputs.Value);
             var secret = false;
             foreach (var segment in property.Split('.'))
             {
@@ -138,8 +143,9 @@ public sealed class ComponentConstructor(EngineLog log) : IDisposable
         string componentUrn, PlannedResource resource, IReadOnlyDictionary<string, Task<Registered>> earlier,
         IEnumerable<string> inputDependencies, CancellationToken cancellationToken)
     {
+        var dependsOn = resource.DependsOn;
         var dependencies = new Dictionary<string, Registered>(StringComparer.Ordinal);
-        foreach (var name in resource.DependsOn)
+        foreach (var name in dependsOn)
         {
             if (!earlier.TryGetValue(name, out var task))
                 throw new InvalidOperationException($"{resource.Name} refers to {name}, which is not planned before it");
@@ -158,7 +164,7 @@ public sealed class ComponentConstructor(EngineLog log) : IDisposable
             AcceptResources = true,
             Version = ChildProviders.VersionOf(resource.Package) ?? "",
             // Inputs may derive from any component input, so a child waits for what the component's inputs waited for.
-            Dependencies = { resource.DependsOn.Select(n => dependencies[n].Urn).Concat(inputDependencies).Distinct(StringComparer.Ordinal) },
+            Dependencies = { dependsOn.Select(n => dependencies[n].Urn).Concat(inputDependencies).Distinct(StringComparer.Ordinal) },
             IgnoreChanges = { options.IgnoreChanges },
             ReplaceOnChanges = { options.ReplaceOnChanges },
             AdditionalSecretOutputs = { options.AdditionalSecretOutputs },
@@ -177,7 +183,7 @@ public sealed class ComponentConstructor(EngineLog log) : IDisposable
 
         var response = await Call(() => monitor.RegisterResourceAsync(request, cancellationToken: cancellationToken),
             $"registering {resource.Type} \"{resource.Name}\"").ConfigureAwait(false);
-        return new Registered(response.Urn, response.Id, PropertyConverter.ToMap(response.Object));
+        return new Registered(response.Urn, response.Id, response.Object);
     }
 
     private static PropertyMap Resolve(PropertyMap map, IReadOnlyDictionary<string, Registered> children, bool dryRun) =>
