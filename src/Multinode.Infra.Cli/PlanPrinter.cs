@@ -33,7 +33,7 @@ public static class PlanPrinter
 
     public static void WriteText(Plan plan, IAnsiConsole console)
     {
-        console.MarkupLine($"[bold]target[/]: {plan.Config.Target.ToString().ToLowerInvariant()}");
+        console.MarkupLine($"[bold]target[/]: {plan.Config.Target.Name}");
         foreach (var workload in plan.Workloads)
         {
             console.WriteLine();
@@ -60,7 +60,7 @@ public static class PlanPrinter
     public static string Markdown(Plan plan)
     {
         var md = new StringBuilder();
-        md.Append("## Multinode plan (target: ").Append(plan.Config.Target.ToString().ToLowerInvariant()).Append(")\n\n");
+        md.Append("## Multinode plan (target: ").Append(plan.Config.Target.Name).Append(")\n\n");
         foreach (var warning in plan.Warnings) md.Append("> ⚠️ ").Append(Cell(warning.ToString())).Append('\n');
         if (plan.Warnings.Count > 0) md.Append('\n');
         foreach (var workload in plan.Workloads)

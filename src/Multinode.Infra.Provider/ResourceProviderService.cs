@@ -85,7 +85,7 @@ public sealed class ResourceProviderService(ProviderState state, ComponentConstr
         var result = ConfiguredProvider.Read(config);
         if (!result.IsValid) throw new ValidationFailedException(result.Failures);
         state.Config = result.Value;
-        log.Debug($"configured: target = {result.Value!.Config.Target.ToString().ToLowerInvariant()}");
+        log.Debug($"configured: target = {result.Value!.Config.Target.Name}");
         return Task.FromResult(new ConfigureResponse
         {
             AcceptSecrets = true,

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Multinode.Infra.Configuration;
+using Multinode.Infra.Targets.Aws;
 using Multinode.Infra.Values;
 using Pulumirpc;
 
@@ -30,7 +31,7 @@ public static class SubnetVpcLookup
         CancellationToken cancellationToken)
     {
         var config = configured.Config;
-        if (configured.VpcLookupSubnet is not { } subnet || config.Aws is not { } aws) return config;
+        if (configured.VpcLookupSubnet is not { } subnet || config.TargetConfig is not AwsConfig aws) return config;
 
         var monitor = monitors.For(request.MonitorEndpoint);
         var invoke = new ResourceInvokeRequest
@@ -56,7 +57,7 @@ public static class SubnetVpcLookup
         var vpcId = response.Return is { } result && PropertyConverter.ToMap(result).Get("vpcId") is StringValue { Value.Length: > 0 } id
             ? (PropertyValue)id
             : PropertyValue.Unknown;
-        return config with { Aws = aws with { VpcId = vpcId } };
+        return config with { TargetConfig = aws with { VpcId = vpcId } };
     }
 
     private static string? FirstSubnet(PropertyValue? subnets) => subnets switch

@@ -1,7 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Multinode.Infra.Configuration;
 using Multinode.Infra.Schema;
+using Multinode.Infra.Targets.Aws;
 using Pulumirpc;
 
 namespace Multinode.Infra.Provider.Tests;
@@ -88,7 +88,8 @@ public class ResourceProviderServiceTests
         }, new TestCallContext());
         Assert.True(response.SupportsPreview);
         var config = _state.Config!.Config;
-        Assert.Equal((Target.Aws, 40d, """["subnet-a","subnet-b"]"""), (config.Target, config.MaxHourlyCost, config.Aws!.SubnetIds.ToJson()));
+        Assert.Equal(("aws", 40d, """["subnet-a","subnet-b"]"""),
+            (config.Target.Name, config.MaxHourlyCost, config.SettingsOf<AwsConfig>().SubnetIds.ToJson()));
         Assert.Equal("subnet-a", _state.Config.VpcLookupSubnet);
     }
 

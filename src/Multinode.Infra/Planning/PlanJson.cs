@@ -19,7 +19,7 @@ public static class PlanJson
         }))
         {
             w.WriteStartObject();
-            w.WriteString("target", plan.Config.Target.ToString().ToLowerInvariant());
+            w.WriteString("target", plan.Config.Target.Name);
             w.WriteStartArray("workloads");
             foreach (var workload in plan.Workloads) WriteWorkload(w, workload);
             w.WriteEndArray();
@@ -54,7 +54,7 @@ public static class PlanJson
         Write(new Plan(config, [workload]));
 
     /// <summary>Where the plan's cost figures come from and what they assume.</summary>
-    public static string PricingNote(Plan plan) => Catalog.NodePacking.PricingNote(plan.Config, Catalog.InstanceCatalog.Default);
+    public static string PricingNote(Plan plan) => plan.Config.Target.PricingNote(Catalog.InstanceCatalog.Default);
 
     /// <summary>Capacity and cost of every workload at maximum scale together.</summary>
     public static PlanSummary Totals(Plan plan) => new()

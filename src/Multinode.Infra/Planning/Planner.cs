@@ -9,16 +9,6 @@ namespace Multinode.Infra.Planning;
 /// the CLI and the provider share.</summary>
 public static class Planner
 {
-    private static readonly ITarget Aws = new Targets.Aws.AwsTarget();
-    private static readonly ITarget Kubernetes = new Targets.Kubernetes.KubernetesTarget();
-
-    private static ITarget TargetFor(Target target) => target switch
-    {
-        Target.Aws => Aws,
-        Target.Kubernetes => Kubernetes,
-        _ => throw new ArgumentOutOfRangeException(nameof(target), target, "no such target"),
-    };
-
     /// <summary>Reads every workload and the config, reporting all failures together.</summary>
     public static Result<ValidatedProgram> Validate(ProgramDeclaration program)
     {
@@ -27,7 +17,7 @@ public static class Planner
         failures.AddRange(config.Failures);
         var warnings = new List<ValidationFailure>();
         var workloads = ReadWorkloads(program.Resources, failures, warnings);
-        if (config.Value is { } c) failures.AddRange(CheckAgainstConfig(workloads, c));
+        if (config.Value is { } c) failures.AddRange(c.Target.Check(workloads, c));
         return failures.Count > 0 || config.Value is null
             ? Result<ValidatedProgram>.Fail(failures)
             : Result<ValidatedProgram>.Ok(new ValidatedProgram(config.Value, workloads) { Warnings = warnings });
@@ -41,9 +31,9 @@ public static class Planner
         var failures = new List<ValidationFailure>();
         var warnings = new List<ValidationFailure>();
         var workloads = ReadWorkloads([resource], failures, warnings);
-        failures.AddRange(CheckAgainstConfig(workloads, config));
+        failures.AddRange(config.Target.Check(workloads, config));
         if (failures.Count > 0) return Result<WorkloadPlan>.Fail(failures);
-        var plan = TargetFor(config.Target).Plan(workloads.Single(), config);
+        var plan = config.Target.Plan(workloads.Single(), config);
         return plan.IsValid ? plan with { Warnings = warnings } : plan;
     }
 
@@ -81,7 +71,7 @@ public static class Planner
     /// <summary>Plans already-validated workloads.</summary>
     public static Result<Plan> Plan(ProviderConfig config, IReadOnlyList<Workload> workloads)
     {
-        var target = TargetFor(config.Target);
+        var target = config.Target;
         var failures = new List<ValidationFailure>();
         var plans = new List<WorkloadPlan>();
         foreach (var workload in workloads)
@@ -92,16 +82,6 @@ public static class Planner
         }
         if (failures.Count == 0) failures.AddRange(ProgramRules.Check(plans, config));
         return failures.Count > 0 ? Result<Plan>.Fail(failures) : Result<Plan>.Ok(new Plan(config, plans));
-    }
-
-    private static IEnumerable<ValidationFailure> CheckAgainstConfig(IReadOnlyList<Workload> workloads, ProviderConfig config)
-    {
-        if (config is { Target: Target.Aws, Aws.KnownSubnetCount: < 2 })
-        {
-            foreach (var service in workloads.OfType<ServiceWorkload>())
-                yield return new ValidationFailure(service.Label, "subnetIds",
-                    $"a Service needs at least two subnets in different availability zones for its load balancer, but aws.subnetIds has {config.Aws.KnownSubnetCount}");
-        }
     }
 }
 
