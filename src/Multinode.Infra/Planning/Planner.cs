@@ -18,7 +18,7 @@ public static class Planner
         var config = ProviderConfigReader.Read(program.Config);
         failures.AddRange(config.Failures);
         var warnings = new List<ValidationFailure>();
-        var workloads = ReadWorkloads(program.Resources, failures, warnings);
+        var workloads = ReadWorkloads(program.Resources, kinds, failures, warnings);
         if (config.Value is { } c) failures.AddRange(c.Target.Check(workloads, c));
         return failures.Count > 0 || config.Value is null
             ? Result<ValidatedProgram>.Fail(failures)
@@ -32,15 +32,15 @@ public static class Planner
     {
         var failures = new List<ValidationFailure>();
         var warnings = new List<ValidationFailure>();
-        var workloads = ReadWorkloads([resource], failures, warnings);
+        var workloads = ReadWorkloads([resource], KindRegistry.Default, failures, warnings);
         failures.AddRange(config.Target.Check(workloads, config));
         if (failures.Count > 0) return Result<WorkloadPlan>.Fail(failures);
         var plan = config.Target.Plan(workloads.Single(), config);
         return plan.IsValid ? plan with { Warnings = warnings } : plan;
     }
 
-    private static List<Workload> ReadWorkloads(IEnumerable<ResourceDeclaration> resources, List<ValidationFailure> failures,
-        List<ValidationFailure> warnings)
+    private static List<Workload> ReadWorkloads(IEnumerable<ResourceDeclaration> resources, KindRegistry kinds,
+        List<ValidationFailure> failures, List<ValidationFailure> warnings)
     {
         var workloads = new List<Workload>();
         foreach (var resource in resources)

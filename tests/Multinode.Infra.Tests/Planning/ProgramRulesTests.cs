@@ -11,7 +11,7 @@ public sealed class ProgramRulesTests
 
     private static WorkloadPlan Plan(string name, int gpuWorkers, params string[] children)
     {
-        var workload = WorkloadReader.Read(WorkloadKind.Function, name,
+        var workload = WorkloadReader.Read(FunctionKind.Instance, name,
             Yaml.Map($"{{ image: a, maxWorkers: {gpuWorkers}, resources: {{ gpu: {{ type: t4 }} }} }}")).Value!;
         return new WorkloadPlan(workload, [.. children.Select(c => new PlannedResource("kubernetes:apps/v1:Deployment", c, PropertyMap.Empty, ResourceOptions.None))],
             PropertyMap.Empty, Summaries.AtMaximumScale(workload));
