@@ -7,6 +7,7 @@ const path = require('node:path');
 const harness = require('../tests/conformance/lib/harness');
 const { load } = require('../tests/conformance/lib/programs');
 const { boot, constructRequest } = require('../tests/conformance/lib/engine');
+const { median, p90 } = require('./stats');
 
 const RUNS = Number(process.env.RUNS || 20);
 const variants = process.argv.slice(2).map((a) => { const i = a.indexOf('='); return { name: a.slice(0, i), path: a.slice(i + 1) }; });
@@ -48,10 +49,6 @@ async function memoryAfterConstruct(file, target) {
   }
 }
 
-// Interpolated quantiles (bench/stats.js): the old floor(n * 0.9) index made "p90" the maximum at 10 runs.
-const { median, quantile } = require('./stats');
-const p90 = (xs) => quantile(xs, 0.9);
-
 (async () => {
   const times = Object.fromEntries(variants.map((v) => [v.name, []]));
   for (const v of variants) await timeToPort(v.path); // warm the page cache
@@ -73,6 +70,6 @@ const p90 = (xs) => quantile(xs, 0.9);
   for (const r of rows) {
     console.log(`| ${r.build} | ${fmt(r.medianMs)} | ${fmt(r.p90Ms)} | ${fmt(r.vsBaselineAot)} | ${r.rssAfterConstructAwsMb ? `${fmt(r.rssAfterConstructAwsMb)} / ${fmt(r.rssAfterConstructK8sMb)}` : ''} | ${fmt(r.peakMb)} |`);
   }
-  console.log(`\n${RUNS} runs each, interleaved; ${require('node:os').cpus().length} CPUs; ${new Date().toISOString()}`);
+  console.log(`\n${RUNS} runs each, interleaved; p90 interpolated between ranks; ${require('node:os').cpus().length} CPUs; ${new Date().toISOString()}`);
   process.exit(0);
 })().catch((e) => { console.error(e); process.exit(1); });

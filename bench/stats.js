@@ -1,7 +1,7 @@
 'use strict';
 // Statistics for the benchmarks (measure.js, cli.js): quantiles interpolated between the two nearest runs (the
 // definition spreadsheets call PERCENTILE.INC), so that with few runs "p90" is not silently the maximum.
-// Usage: const { median, quantile, summary } = require('./stats');
+// Usage: const { median, p90, quantile, summary } = require('./stats');
 
 /** The q-quantile (0 ≤ q ≤ 1) of a list of numbers, linearly interpolated between the nearest ranks. */
 function quantile(xs, q) {
@@ -15,6 +15,7 @@ function quantile(xs, q) {
 }
 
 const median = (xs) => quantile(xs, 0.5);
+const p90 = (xs) => quantile(xs, 0.9);
 
 /**
  * Median, interpolated p90, minimum and maximum of a list of runs. `p90` is null below 10 runs: there it would be a
@@ -33,7 +34,7 @@ function summary(xs) {
   };
 }
 
-module.exports = { quantile, median, summary };
+module.exports = { quantile, median, p90, summary };
 
 if (require.main === module) {
   // Self-check: node bench/stats.js (no test framework; the benchmarks are not part of the test suite).

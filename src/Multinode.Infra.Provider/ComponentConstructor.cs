@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Grpc.Net.Client;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Validation;
 using Multinode.Infra.Values;
@@ -11,22 +10,27 @@ namespace Multinode.Infra.Provider;
 /// Construct: validates one component's inputs, plans it with the configured target, registers the component
 /// and each planned child with the engine's ResourceMonitor, then the component's outputs.
 /// </summary>
-public sealed class ComponentConstructor(EngineLog log)
+public sealed class ComponentConstructor(EngineLog log) : IDisposable
 {
-    /// <summary>Every workload constructed by this plugin process, i.e. in this preview or update: quotas and the
-    /// budget hold over all of a program's workloads, and the engine constructs them one at a time. Plans are kept
-    /// without their children, so memory grows by a summary per distinct component only.</summary>
-    private readonly Dictionary<(string Type, string Name), WorkloadPlan> _constructed = [];
-    private readonly Lock _gate = new();
+    private readonly MonitorChannels _monitors = new();
 
-    /// <summary>What the monitor answered for a registered child: enough to resolve references to it.</summary>
-    private sealed record Registered(string Urn, string Id, PropertyMap Outputs)
+    /// <summary>Every workload constructed by this plugin process, i.e. in this preview or update: quotas, the budget
+    /// and unique child URNs hold over all of a program's workloads, and the engine constructs them one at a time.</summary>
+    private readonly ProgramRules _program = new();
+
+    /// <summary>What the monitor answered for a registered child: enough to resolve references to it. Its outputs are
+    /// converted when first referred to; most children are referred to by none.</summary>
+    private sealed class Registered(string urn, string id, Google.Protobuf.WellKnownTypes.Struct? outputs)
     {
+        private readonly Lazy<PropertyMap> _outputs = new(() => PropertyConverter.ToMap(outputs));
+
+        public string Urn => urn;
+
         public PropertyValue Output(string property, bool dryRun)
         {
             if (property == "urn") return Urn;
-            if (property == "id") return Id.Length == 0 ? PropertyValue.Unknown : Id;
-            PropertyValue current = PropertyValue.From(Outputs);
+            if (property == "id") return id.Length == 0 ? PropertyValue.Unknown : id;
+            PropertyValue current = PropertyValue.From(_outputs.Value);
             var secret = false;
             foreach (var segment in property.Split('.'))
             {
@@ -45,7 +49,7 @@ public sealed class ComponentConstructor(EngineLog log)
         }
     }
 
-    public async Task<ConstructResponse> ConstructAsync(ConstructRequest request, PropertyMap config, CancellationToken cancellationToken)
+    public async Task<ConstructResponse> ConstructAsync(ConstructRequest request, ConfiguredProvider configured, CancellationToken cancellationToken)
     {
         // Dependencies of each input: the engine's inputDependencies plus those carried by output values and
         // resource references inside it.
@@ -66,28 +70,16 @@ public sealed class ComponentConstructor(EngineLog log)
             if (dependencies.Count > 0) propertyDependencies[key] = dependencies;
         }
         var inputs = new PropertyMap(entries);
-        config = await SubnetVpcLookup.ResolveAsync(config, request, cancellationToken).ConfigureAwait(false);
+        var config = await SubnetVpcLookup.ResolveAsync(configured, request, _monitors, cancellationToken).ConfigureAwait(false);
 
-        var result = Planner.Plan(new ProgramDeclaration([new ResourceDeclaration(request.Name, request.Type, inputs)], config));
+        var result = Planner.PlanComponent(new ResourceDeclaration(request.Name, request.Type, inputs), config);
         if (!result.IsValid) throw new ValidationFailedException(result.Failures);
-        var plan = result.Value!.Workloads.Single();
-        lock (_gate)
-        {
-            var key = (request.Type, request.Name);
-            var program = _constructed.Where(c => c.Key != key).Select(c => c.Value).Append(plan).ToList();
-            var exceeded = Planner.CheckProgram(program, result.Value.Config);
-            if (exceeded.Count > 0) throw new ValidationFailedException(exceeded);
-            // Only what the program-wide checks read is kept for the process lifetime: the workload, its summary and
-            // its children's types and names (for unique URNs), not their inputs.
-            _constructed[key] = plan with
-            {
-                Resources = [.. plan.Resources.Select(r => new PlannedResource(r.Type, r.Name, PropertyMap.Empty, ResourceOptions.None))],
-                Outputs = PropertyMap.Empty,
-            };
-        }
+        var plan = result.Value!;
+        var exceeded = _program.Admit(plan, config);
+        if (exceeded.Count > 0) throw new ValidationFailedException(exceeded);
         var response = await RegisterAsync(request, plan, propertyDependencies, cancellationToken).ConfigureAwait(false);
         // `pulumi preview` shows these beside the component (a schedule that never fires, a renamed time zone).
-        foreach (var warning in result.Value.Warnings) log.Warning(warning.ToString(), response.Urn);
+        foreach (var warning in result.Warnings) log.Warning(warning.ToString(), response.Urn);
         return response;
     }
 
@@ -100,12 +92,7 @@ public sealed class ComponentConstructor(EngineLog log)
         IReadOnlyDictionary<string, SortedSet<string>> propertyDependencies, CancellationToken cancellationToken)
     {
         var inputDependencies = propertyDependencies.Values.SelectMany(d => d).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        if (!Uri.TryCreate(Channels.Address(request.MonitorEndpoint), UriKind.Absolute, out var monitorAddress) ||
-            monitorAddress.Scheme is not ("http" or "https") || monitorAddress.Host.Length == 0)
-            throw new RpcException(new Status(StatusCode.Unavailable,
-                $"the engine's monitor endpoint {PropertyValue.QuoteShort(request.MonitorEndpoint)} is not a usable address (host:port)"));
-        using var channel = GrpcChannel.ForAddress(monitorAddress);
-        var monitor = new ResourceMonitor.ResourceMonitorClient(channel);
+        var monitor = _monitors.For(request.MonitorEndpoint);
 
         var componentRequest = new RegisterResourceRequest
         {
@@ -156,8 +143,9 @@ public sealed class ComponentConstructor(EngineLog log)
         string componentUrn, PlannedResource resource, IReadOnlyDictionary<string, Task<Registered>> earlier,
         IEnumerable<string> inputDependencies, CancellationToken cancellationToken)
     {
+        var dependsOn = resource.DependsOn;
         var dependencies = new Dictionary<string, Registered>(StringComparer.Ordinal);
-        foreach (var name in resource.DependsOn)
+        foreach (var name in dependsOn)
         {
             if (!earlier.TryGetValue(name, out var task))
                 throw new InvalidOperationException($"{resource.Name} refers to {name}, which is not planned before it");
@@ -176,7 +164,7 @@ public sealed class ComponentConstructor(EngineLog log)
             AcceptResources = true,
             Version = ChildProviders.VersionOf(resource.Package) ?? "",
             // Inputs may derive from any component input, so a child waits for what the component's inputs waited for.
-            Dependencies = { resource.DependsOn.Select(n => dependencies[n].Urn).Concat(inputDependencies).Distinct(StringComparer.Ordinal) },
+            Dependencies = { dependsOn.Select(n => dependencies[n].Urn).Concat(inputDependencies).Distinct(StringComparer.Ordinal) },
             IgnoreChanges = { options.IgnoreChanges },
             ReplaceOnChanges = { options.ReplaceOnChanges },
             AdditionalSecretOutputs = { options.AdditionalSecretOutputs },
@@ -195,7 +183,7 @@ public sealed class ComponentConstructor(EngineLog log)
 
         var response = await Call(() => monitor.RegisterResourceAsync(request, cancellationToken: cancellationToken),
             $"registering {resource.Type} \"{resource.Name}\"").ConfigureAwait(false);
-        return new Registered(response.Urn, response.Id, PropertyConverter.ToMap(response.Object));
+        return new Registered(response.Urn, response.Id, response.Object);
     }
 
     private static PropertyMap Resolve(PropertyMap map, IReadOnlyDictionary<string, Registered> children, bool dryRun) =>
@@ -225,4 +213,6 @@ public sealed class ComponentConstructor(EngineLog log)
             throw new RpcException(new Status(e.StatusCode, $"{what} failed: {e.Status.Detail}"), e.Trailers);
         }
     }
+
+    public void Dispose() => _monitors.Dispose();
 }

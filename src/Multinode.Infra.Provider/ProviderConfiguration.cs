@@ -1,7 +1,23 @@
 using Multinode.Infra.Configuration;
+using Multinode.Infra.Validation;
 using Multinode.Infra.Values;
 
 namespace Multinode.Infra.Provider;
+
+/// <summary>
+/// The configuration Configure validated, kept typed for every Construct of the plugin's lifetime: the core's
+/// <see cref="ProviderConfig"/> and, when <c>aws.vpcId</c> is not given, the subnet whose VPC Construct asks the engine
+/// for (<see cref="SubnetVpcLookup"/>).
+/// </summary>
+public sealed record ConfiguredProvider(ProviderConfig Config, string? VpcLookupSubnet)
+{
+    /// <summary>Validates config as <see cref="ProviderConfiguration"/> normalized it: every failure at once.</summary>
+    public static Result<ConfiguredProvider> Read(PropertyMap config)
+    {
+        var read = ProviderConfigReader.Read(config);
+        return read.Then(c => Result<ConfiguredProvider>.Ok(new ConfiguredProvider(c, SubnetVpcLookup.SubnetToLookUp(config))));
+    }
+}
 
 /// <summary>
 /// Turns the ways the engine sends configuration (CheckConfig/Configure args keyed without the package prefix,

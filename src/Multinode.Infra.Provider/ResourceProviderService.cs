@@ -2,7 +2,6 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Multinode.Infra.Configuration;
 using Multinode.Infra.Schema;
-using Multinode.Infra.Values;
 using Pulumirpc;
 
 namespace Multinode.Infra.Provider;
@@ -10,9 +9,10 @@ namespace Multinode.Infra.Provider;
 /// <summary>What Configure established, shared by every call of the plugin's lifetime.</summary>
 public sealed class ProviderState
 {
-    private PropertyMap? _config;
+    private ConfiguredProvider? _config;
 
-    public PropertyMap? Config
+    /// <summary>The config Configure validated, typed; every Construct plans with it.</summary>
+    public ConfiguredProvider? Config
     {
         get => Volatile.Read(ref _config);
         set => Volatile.Write(ref _config, value);
@@ -82,10 +82,10 @@ public sealed class ResourceProviderService(ProviderState state, ComponentConstr
         var config = request.Args is not null
             ? ProviderConfiguration.FromArgs(PropertyConverter.ToMap(request.Args))
             : ProviderConfiguration.FromVariables(request.Variables);
-        var result = ProviderConfigReader.Read(config);
+        var result = ConfiguredProvider.Read(config);
         if (!result.IsValid) throw new ValidationFailedException(result.Failures);
-        state.Config = config;
-        log.Debug($"configured: target = {result.Value!.Target.Name}");
+        state.Config = result.Value;
+        log.Debug($"configured: target = {result.Value!.Config.Target.Name}");
         return Task.FromResult(new ConfigureResponse
         {
             AcceptSecrets = true,
@@ -118,7 +118,11 @@ public sealed class ResourceProviderService(ProviderState state, ComponentConstr
     public override async Task<ConstructResponse> Construct(ConstructRequest request, ServerCallContext context)
     {
         // Configure normally comes first; a Construct without it plans with the config it carries.
-        var config = state.Config ?? ProviderConfiguration.FromConstructConfig(request.Config, request.ConfigSecretKeys);
+        var config = state.Config ?? ConfiguredProvider.Read(ProviderConfiguration.FromConstructConfig(request.Config, request.ConfigSecretKeys)) switch
+        {
+            { IsValid: true, Value: var configured } => configured!,
+            var invalid => throw new ValidationFailedException(invalid.Failures),
+        };
         using var cancellation = Linked(context);
         return await constructor.ConstructAsync(request, config, cancellation.Token).ConfigureAwait(false);
     }

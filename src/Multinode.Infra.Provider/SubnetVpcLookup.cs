@@ -1,5 +1,6 @@
 using Grpc.Core;
-using Grpc.Net.Client;
+using Multinode.Infra.Configuration;
+using Multinode.Infra.Targets.Aws;
 using Multinode.Infra.Values;
 using Pulumirpc;
 
@@ -16,16 +17,23 @@ public static class SubnetVpcLookup
 {
     public const string GetSubnet = "aws:ec2/getSubnet:getSubnet";
 
-    public static async Task<PropertyMap> ResolveAsync(PropertyMap config, ConstructRequest request, CancellationToken cancellationToken)
-    {
-        if (config.Get("target") is not StringValue { Value: "aws" } ||
-            config.Get("aws") is not ObjectValue { Map: var aws } ||
-            aws.Get("vpcId") is { } and not NullValue ||
-            FirstSubnet(aws.Get("subnetIds")) is not { } subnet)
-            return config;
+    /// <summary>The first subnet when the target is aws, <c>aws.vpcId</c> is not given and that subnet is known; read
+    /// once from the config as Configure received it.</summary>
+    public static string? SubnetToLookUp(PropertyMap config) =>
+        config.Get("target") is StringValue { Value: "aws" } &&
+        config.Get("aws") is ObjectValue { Map: var aws } &&
+        aws.Get("vpcId") is null or NullValue
+            ? FirstSubnet(aws.Get("subnetIds"))
+            : null;
 
-        using var channel = GrpcChannel.ForAddress(Channels.Address(request.MonitorEndpoint));
-        var monitor = new ResourceMonitor.ResourceMonitorClient(channel);
+    /// <summary>The config to plan with: <paramref name="configured"/>'s, with the looked-up VPC when there is one to look up.</summary>
+    public static async Task<ProviderConfig> ResolveAsync(ConfiguredProvider configured, ConstructRequest request, MonitorChannels monitors,
+        CancellationToken cancellationToken)
+    {
+        var config = configured.Config;
+        if (configured.VpcLookupSubnet is not { } subnet || config.TargetConfig is not AwsConfig aws) return config;
+
+        var monitor = monitors.For(request.MonitorEndpoint);
         var invoke = new ResourceInvokeRequest
         {
             Tok = GetSubnet,
@@ -49,7 +57,7 @@ public static class SubnetVpcLookup
         var vpcId = response.Return is { } result && PropertyConverter.ToMap(result).Get("vpcId") is StringValue { Value.Length: > 0 } id
             ? (PropertyValue)id
             : PropertyValue.Unknown;
-        return config.With("aws", PropertyValue.From(aws.With("vpcId", vpcId)));
+        return config with { TargetConfig = aws with { VpcId = vpcId } };
     }
 
     private static string? FirstSubnet(PropertyValue? subnets) => subnets switch

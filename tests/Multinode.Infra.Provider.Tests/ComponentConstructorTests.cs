@@ -135,7 +135,7 @@ public sealed class ComponentConstructorTests : IAsyncLifetime
     public async Task ConstructAsync_QuotaExceededOverTheProgram_FailsTheComponentThatCrossesIt()
     {
         var constructor = new ComponentConstructor(new EngineLog(null));
-        var config = new PropertyMap(("target", "kubernetes"), ("quotas", new PropertyMap(("gpu", 12))));
+        var config = Configured(new PropertyMap(("target", "kubernetes"), ("quotas", new PropertyMap(("gpu", 12)))));
         ConstructRequest Request(string name, int workers) => new()
         {
             Type = "multinode:index:Function",
@@ -159,12 +159,54 @@ public sealed class ComponentConstructorTests : IAsyncLifetime
         Assert.DoesNotContain(_engine.Registered, r => r.Name == "b");
     }
 
+    /// <summary>The CLI plans a whole program at once; the provider constructs it one component at a time. Both
+    /// check the program-wide rules in one place (ProgramRules), so the component that crosses a limit fails with the
+    /// CLI's words.</summary>
+    [Theory]
+    [InlineData("""{"target":"aws","aws":{"subnetIds":["subnet-a","subnet-b"],"vpcId":"vpc-1"},"quotas":{"cpu":40,"gpu":12},"maxHourlyCost":8}""",
+        "Function", """{"image":"a","maxWorkers":10,"resources":{"cpu":4,"memory":"16Gi","gpu":{"type":"t4"}}}""",
+        "Job", """{"image":"b","maxConcurrency":5,"resources":{"cpu":4,"memory":"8Gi","gpu":{"type":"t4"}}}""",
+        "provider config: quotas.cpu = 40 is exceeded: the workloads need 60 vCPU at maximum scale (largest: Function \"first\" 40, Job \"second\" 20)",
+        "provider config: quotas.gpu = 12 is exceeded: the workloads need 15 GPUs at maximum scale (largest: Function \"first\" 10, Job \"second\" 5)",
+        "provider config: maxHourlyCost = 8 is exceeded: the workloads need a worst-case on-demand cost of $11.28 per hour at maximum scale (largest: Function \"first\" $7.52, Job \"second\" $3.76)")]
+    [InlineData("""{"target":"kubernetes","quotas":{"memory":"100Gi"}}""",
+        "Service", """{"image":"a","maxReplicas":8,"resources":{"memory":"8Gi"}}""",
+        "Daemon", """{"image":"b","resources":{"memory":"40Gi"}}""",
+        "provider config: quotas.memory = \"100Gi\" is exceeded: the workloads need 104Gi of memory at maximum scale (largest: Service \"first\" 64Gi, Daemon \"second\" 40Gi)")]
+    public async Task ConstructAsync_ProgramOverQuotaOrBudget_FailsWithTheCliPlannersWords(string configJson, string firstKind, string first,
+        string secondKind, string second, params string[] expected)
+    {
+        var config = PropertyConverter.ToMap(Struct.Parser.ParseJson(configJson));
+        ResourceDeclaration Declaration(string kind, string name, string json) =>
+            new(name, $"multinode:index:{kind}", PropertyConverter.ToMap(Struct.Parser.ParseJson(json)));
+        var program = new ProgramDeclaration([Declaration(firstKind, "first", first), Declaration(secondKind, "second", second)], config);
+        var cli = Planner.Plan(program);
+
+        var constructor = new ComponentConstructor(new EngineLog(null));
+        ConstructRequest Request(ResourceDeclaration d) => new()
+        {
+            Type = d.Token,
+            Name = d.Name,
+            Parent = Stack,
+            MonitorEndpoint = _address,
+            DryRun = true,
+            Inputs = PropertyConverter.ToStruct(d.Properties),
+        };
+        await constructor.ConstructAsync(Request(program.Resources[0]), Configured(config), CancellationToken.None);
+        var provider = await Assert.ThrowsAsync<ValidationFailedException>(() =>
+            constructor.ConstructAsync(Request(program.Resources[1]), Configured(config), CancellationToken.None));
+
+        Assert.Equal(string.Join("\n", expected), string.Join("\n", cli.Failures));
+        Assert.Equal(string.Join("\n", expected), string.Join("\n", provider.Failures));
+        Assert.Equal(cli.Failures, provider.Failures);
+    }
+
     [Fact]
     public async Task ConstructAsync_ChildUrnTakenByAnEarlierComponent_FailsNamingBoth()
     {
         var constructor = new ComponentConstructor(new EngineLog(null));
-        var config = new PropertyMap(("target", "aws"), ("aws", new PropertyMap(
-            ("subnetIds", PropertyValue.Strings(["subnet-a", "subnet-b"])), ("vpcId", "vpc-1"))));
+        var config = Configured(new PropertyMap(("target", "aws"), ("aws", new PropertyMap(
+            ("subnetIds", PropertyValue.Strings(["subnet-a", "subnet-b"])), ("vpcId", "vpc-1")))));
         ConstructRequest Request(string name) => new()
         {
             Type = "multinode:index:Service",
@@ -194,8 +236,10 @@ public sealed class ComponentConstructorTests : IAsyncLifetime
         Providers = { ["aws"] = AwsProvider },
     };
 
-    private static PropertyMap AwsConfig(params (string, PropertyValue?)[] extra) => new(("target", "aws"), ("aws", new PropertyMap(
-        [("subnetIds", PropertyValue.Strings(["subnet-a", "subnet-b"])), .. extra])));
+    private static ConfiguredProvider AwsConfig(params (string, PropertyValue?)[] extra) => Configured(new(("target", "aws"), ("aws", new PropertyMap(
+        [("subnetIds", PropertyValue.Strings(["subnet-a", "subnet-b"])), .. extra]))));
+
+    private static ConfiguredProvider Configured(PropertyMap config) => ConfiguredProvider.Read(config).Value!;
 
     [Fact]
     public async Task ConstructAsync_WithoutVpcId_InvokesGetSubnetThroughTheAwsProvider()
@@ -210,6 +254,17 @@ public sealed class ComponentConstructorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConstructAsync_SeveralComponents_ShareOneConnectionToTheMonitor()
+    {
+        using var constructor = new ComponentConstructor(new EngineLog(null));
+        await constructor.ConstructAsync(AwsRequest("multinode:index:Service", "api"), AwsConfig(), CancellationToken.None);
+        await constructor.ConstructAsync(AwsRequest("multinode:index:Daemon", "d"), AwsConfig(), CancellationToken.None);
+        Assert.Equal(2, _engine.Invokes.Count);
+        Assert.True(_engine.Registered.Count > 10);
+        Assert.Single(_engine.Peers.Distinct());
+    }
+
+    [Fact]
     public async Task ConstructAsync_ExplicitVpcId_WinsWithoutAnInvoke()
     {
         await new ComponentConstructor(new EngineLog(null)).ConstructAsync(AwsRequest("multinode:index:Daemon", "d"), AwsConfig(("vpcId", "vpc-mine")), CancellationToken.None);
@@ -220,7 +275,7 @@ public sealed class ComponentConstructorTests : IAsyncLifetime
     [Fact]
     public async Task ConstructAsync_SubnetNotFound_FailsNamingTheSubnetAndTheWayOut()
     {
-        var config = new PropertyMap(("target", "aws"), ("aws", new PropertyMap(("subnetIds", PropertyValue.Strings(["subnet-missing"])))));
+        var config = Configured(new PropertyMap(("target", "aws"), ("aws", new PropertyMap(("subnetIds", PropertyValue.Strings(["subnet-missing"]))))));
         var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() =>
             new ComponentConstructor(new EngineLog(null)).ConstructAsync(AwsRequest("multinode:index:Daemon", "d"), config, CancellationToken.None));
         Assert.Equal("looking up the VPC of subnet subnet-missing (aws:ec2/getSubnet:getSubnet) failed: id: no subnet subnet-missing; set multinode:aws.vpcId to skip the lookup", error.Status.Detail);

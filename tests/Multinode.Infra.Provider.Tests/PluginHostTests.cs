@@ -39,6 +39,9 @@ public sealed class FakeEngine : ResourceMonitor.ResourceMonitorBase
     public ConcurrentDictionary<string, Struct> Outputs { get; } = new();
     public ConcurrentQueue<LogRequest> Logs { get; } = new();
 
+    /// <summary>The client address of every RegisterResource and Invoke: one per connection the plugin opened.</summary>
+    public ConcurrentQueue<string> Peers { get; } = new();
+
     /// <summary>In preview the engine answers custom resources with an empty id.</summary>
     public bool DryRun { get; set; }
 
@@ -54,6 +57,7 @@ public sealed class FakeEngine : ResourceMonitor.ResourceMonitorBase
     public override async Task<RegisterResourceResponse> RegisterResource(RegisterResourceRequest request, ServerCallContext context)
     {
         if (Hold is { } hold) await hold.Task.WaitAsync(context.CancellationToken);
+        Peers.Enqueue(context.Peer);
         Registered.Enqueue(request);
         var chain = request.Parent.Length == 0 || request.Parent.Contains("pulumi:pulumi:Stack", StringComparison.Ordinal)
             ? request.Type
@@ -81,6 +85,7 @@ public sealed class FakeEngine : ResourceMonitor.ResourceMonitorBase
     /// "vpc-of-subnet-a"; "subnet-missing" does not exist.</summary>
     public override Task<ResourceInvokeResponse> Invoke(ResourceInvokeRequest request, ServerCallContext context)
     {
+        Peers.Enqueue(context.Peer);
         Invokes.Enqueue(request);
         var id = request.Args.Fields["id"].StringValue;
         var response = new ResourceInvokeResponse();

@@ -44,4 +44,31 @@ public class ProviderConfigurationTests
         var aws = Assert.IsType<SecretValue>(config["aws"]);
         Assert.Equal("""{"subnetIds":["s"]}""", aws.Value.ToJson());
     }
+
+    [Theory]
+    [InlineData("""{"target":"aws","aws":{"subnetIds":["subnet-a","subnet-b"]}}""", "subnet-a")]
+    [InlineData("""{"target":"aws","aws":{"subnetIds":["subnet-a"],"vpcId":null}}""", "subnet-a")]
+    [InlineData("""{"target":"aws","aws":{"subnetIds":["subnet-a"],"vpcId":"vpc-1"}}""", null)]
+    [InlineData("""{"target":"aws","aws":{"subnetIds":["04da6b54-80e4-46f7-96ec-b56ff0331ba9"]}}""", null)]
+    [InlineData("""{"target":"kubernetes"}""", null)]
+    public void ConfiguredProviderRead_ValidConfig_KeepsItTypedWithTheSubnetWhoseVpcConstructLooksUp(string json, string? subnet)
+    {
+        var args = PropertyConverter.ToMap(Google.Protobuf.WellKnownTypes.Struct.Parser.ParseJson(json));
+        var configured = ConfiguredProvider.Read(ProviderConfiguration.FromArgs(args));
+        Assert.True(configured.IsValid);
+        Assert.Equal(subnet, configured.Value!.VpcLookupSubnet);
+    }
+
+    [Fact]
+    public void ConfiguredProviderRead_SecretSubnets_LooksUpTheFirst()
+    {
+        var configured = ConfiguredProvider.Read(new PropertyMap(("target", "aws"),
+            ("aws", new PropertyMap(("subnetIds", PropertyValue.Secret(PropertyValue.Strings(["subnet-s", "subnet-t"])))))));
+        Assert.Equal("subnet-s", configured.Value!.VpcLookupSubnet);
+    }
+
+    [Fact]
+    public void ConfiguredProviderRead_InvalidConfig_FailsWithEveryFailure() =>
+        Assert.Equal(["provider config: target = \"gcp\" is not one of aws, kubernetes", "provider config: quotas.gpu = -1 is below the minimum of 0"],
+            ConfiguredProvider.Read(new PropertyMap(("target", "gcp"), ("quotas", new PropertyMap(("gpu", -1))))).Failures.Select(f => f.ToString()));
 }

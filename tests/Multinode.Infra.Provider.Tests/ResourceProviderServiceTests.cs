@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Multinode.Infra.Schema;
+using Multinode.Infra.Targets.Aws;
 using Pulumirpc;
 
 namespace Multinode.Infra.Provider.Tests;
@@ -86,7 +87,10 @@ public class ResourceProviderServiceTests
             Args = Args("""{"target":"aws","aws":"{\"subnetIds\":[\"subnet-a\",\"subnet-b\"]}","maxHourlyCost":"40"}"""),
         }, new TestCallContext());
         Assert.True(response.SupportsPreview);
-        Assert.Equal("""{"target":"aws","aws":{"subnetIds":["subnet-a","subnet-b"]},"maxHourlyCost":40}""", _state.Config!.ToString());
+        var config = _state.Config!.Config;
+        Assert.Equal(("aws", 40d, """["subnet-a","subnet-b"]"""),
+            (config.Target.Name, config.MaxHourlyCost, config.SettingsOf<AwsConfig>().SubnetIds.ToJson()));
+        Assert.Equal("subnet-a", _state.Config.VpcLookupSubnet);
     }
 
     [Fact]

@@ -17,9 +17,33 @@ public static class Planner
         var failures = new List<ValidationFailure>();
         var config = ProviderConfigReader.Read(program.Config);
         failures.AddRange(config.Failures);
-        var workloads = new List<Workload>();
         var warnings = new List<ValidationFailure>();
-        foreach (var resource in program.Resources)
+        var workloads = ReadWorkloads(program.Resources, kinds, failures, warnings);
+        if (config.Value is { } c) failures.AddRange(c.Target.Check(workloads, c));
+        return failures.Count > 0 || config.Value is null
+            ? Result<ValidatedProgram>.Fail(failures)
+            : Result<ValidatedProgram>.Ok(new ValidatedProgram(config.Value, workloads) { Warnings = warnings });
+    }
+
+    /// <summary>Validates and plans one component with a config validated before (the provider's, read once by
+    /// Configure), without the program-wide rules: the provider checks those over every component constructed so far
+    /// (<see cref="ProgramRules.Admit"/>).</summary>
+    public static Result<WorkloadPlan> PlanComponent(ResourceDeclaration resource, ProviderConfig config)
+    {
+        var failures = new List<ValidationFailure>();
+        var warnings = new List<ValidationFailure>();
+        var workloads = ReadWorkloads([resource], KindRegistry.Default, failures, warnings);
+        failures.AddRange(config.Target.Check(workloads, config));
+        if (failures.Count > 0) return Result<WorkloadPlan>.Fail(failures);
+        var plan = config.Target.Plan(workloads.Single(), config);
+        return plan.IsValid ? plan with { Warnings = warnings } : plan;
+    }
+
+    private static List<Workload> ReadWorkloads(IEnumerable<ResourceDeclaration> resources, KindRegistry kinds,
+        List<ValidationFailure> failures, List<ValidationFailure> warnings)
+    {
+        var workloads = new List<Workload>();
+        foreach (var resource in resources)
         {
             if (kinds.FromToken(resource.Token) is not { } kind)
             {
@@ -35,10 +59,7 @@ public static class Planner
             warnings.AddRange(workload.Warnings);
             if (workload.Value is not null) workloads.Add(workload.Value);
         }
-        if (config.Value is { } c) failures.AddRange(c.Target.Check(workloads, c));
-        return failures.Count > 0 || config.Value is null
-            ? Result<ValidatedProgram>.Fail(failures)
-            : Result<ValidatedProgram>.Ok(new ValidatedProgram(config.Value, workloads) { Warnings = warnings });
+        return workloads;
     }
 
     /// <summary>Validates, then plans every workload in declaration order.</summary>
@@ -61,15 +82,9 @@ public static class Planner
             failures.AddRange(plan.Failures);
             if (plan.Value is not null) plans.Add(plan.Value);
         }
-        if (failures.Count == 0) failures.AddRange(CheckProgram(plans, config));
+        if (failures.Count == 0) failures.AddRange(ProgramRules.Check(plans, config));
         return failures.Count > 0 ? Result<Plan>.Fail(failures) : Result<Plan>.Ok(new Plan(config, plans));
     }
-
-    /// <summary>Rules over the whole program, which no single workload can break alone: quotas and budget, and
-    /// unique child URNs. The provider, which constructs components one by one, checks each against the ones
-    /// constructed before it with this same method.</summary>
-    public static IReadOnlyList<ValidationFailure> CheckProgram(IReadOnlyList<WorkloadPlan> plans, ProviderConfig config) =>
-        [.. ChildNames.Collisions(plans), .. Budget.Check(plans, config)];
 }
 
 /// <summary>A program whose config and workloads all passed validation.</summary>

@@ -1,0 +1,108 @@
+'use strict';
+// Plugin-side cost of one Construct per workload kind: the root program (Pulumi.yaml, one workload of each kind)
+// constructed again and again against the conformance suite's fake engine, on each target. "Plugin-side" is the CPU
+// time the plugin process spends on the call (every thread, from /proc/<pid>/task/*/schedstat, nanoseconds): it
+// leaves out the time spent waiting for the engine's answers, and it counts parallel work in full, so it is an upper
+// bound of the plugin's share of the wall time. The wall time seen by the engine is shown beside it, and the yardstick
+// is the plugin's CPU time for an empty call (GetPluginInfo) measured in the same run.
+// Usage: node bench/construct-time.js PLUGIN   (RUNS=N rounds, default 30, after WARMUP=N rounds, default 5)
+const fs = require('node:fs');
+const path = require('node:path');
+const harness = require('../tests/conformance/lib/harness');
+const { configFor, toWire } = require('../tests/conformance/lib/programs');
+const yaml = require(require.resolve('js-yaml', { paths: [path.join(harness.REPO, 'tests', 'conformance')] }));
+const { boot, constructRequest } = require('../tests/conformance/lib/engine');
+const { median, p90 } = require('./stats');
+
+const [plugin] = process.argv.slice(2);
+const RUNS = Number(process.env.RUNS || 30);
+const WARMUP = Number(process.env.WARMUP || 5);
+const LIMIT_MS = 5;
+
+/** CPU time of every thread of the process so far, in ms. */
+function cpuMs(pid) {
+  let ns = 0;
+  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(fs.readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    } catch { /* the thread ended between the listing and the read */ }
+  }
+  return ns / 1e6;
+}
+
+const rssMb = (pid) => Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)[1]) / 1024;
+
+/** Runs `call`, returning the plugin's CPU ms and the caller's wall ms for it. */
+async function timed(pid, call) {
+  const cpu = cpuMs(pid);
+  const start = process.hrtime.bigint();
+  await call();
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  return { cpuMs: cpuMs(pid) - cpu, wallMs };
+}
+
+/** The root program's multinode resources as Construct inputs and its config, as the conformance suite reads them
+ * (without the offline plan, so no CLI is needed). */
+function rootProgram(target) {
+  const doc = yaml.load(fs.readFileSync(path.join(harness.REPO, 'Pulumi.yaml'), 'utf8'));
+  const config = configFor(doc, target);
+  const vars = Object.fromEntries(Object.entries(config).map(([k, v]) => [`multinode:${k}`, v]));
+  const resources = Object.entries(doc.resources)
+    .filter(([, r]) => r.type.startsWith('multinode:'))
+    .map(([name, r]) => ({ name, type: r.type, inputs: toWire(r.properties || {}, vars) }));
+  return { project: doc.name, config, resources };
+}
+
+async function measure(target) {
+  const program = rootProgram(target);
+  const proc = await harness.startPlugin({ plugin });
+  const pid = proc.proc.pid;
+  try {
+    await boot(proc, program.config);
+    const samples = Object.fromEntries(program.resources.map((r) => [r.type, { name: r.name, cpu: [], wall: [], registrations: 0 }]));
+    const empty = [];
+    let rssAfterRootMb;
+    for (let round = 0; round < WARMUP + RUNS; round++) {
+      const e = await timed(pid, () => proc.call('getPluginInfo', new harness.Empty()));
+      if (round >= WARMUP) empty.push(e.cpuMs);
+      // The same components each round (a preview run again), each round in its own stack: the fake monitor refuses
+      // a URN it has registered before.
+      const monitor = await harness.startMonitor({ dryRun: true, project: program.project, stack: `round${round}` });
+      for (const r of program.resources) {
+        const before = monitor.registrations.length;
+        const t = await timed(pid, () => proc.call('construct', constructRequest({ monitor, type: r.type, name: r.name, inputs: r.inputs, dryRun: true })));
+        const s = samples[r.type];
+        s.registrations = monitor.registrations.length - before;
+        if (round >= WARMUP) { s.cpu.push(t.cpuMs); s.wall.push(t.wallMs); }
+      }
+      await monitor.stop();
+      if (round === 0) rssAfterRootMb = rssMb(pid);
+    }
+    return { target, samples, empty, rssAfterRootMb, rssAfterMb: rssMb(pid) };
+  } finally {
+    await proc.stop();
+  }
+}
+
+(async () => {
+  const results = [];
+  for (const target of ['aws', 'kubernetes']) results.push(await measure(target));
+  const fmt = (n) => Number(n).toFixed(2);
+  console.log(`| target | kind | registrations | plugin CPU median ms | p90 ms | × empty call | wall median ms (engine included) | ≤ ${LIMIT_MS} ms |`);
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  let worst = 0;
+  for (const { target, samples, empty } of results) {
+    const base = median(empty);
+    for (const [type, s] of Object.entries(samples)) {
+      const kind = type.slice(type.lastIndexOf(':') + 1);
+      worst = Math.max(worst, p90(s.cpu));
+      console.log(`| ${target} | ${kind} | ${s.registrations} | ${fmt(median(s.cpu))} | ${fmt(p90(s.cpu))} | ${fmt(median(s.cpu) / base)} | ${fmt(median(s.wall))} | ${p90(s.cpu) <= LIMIT_MS ? 'yes' : 'NO'} |`);
+    }
+  }
+  console.log(`| | empty call (GetPluginInfo) | | ${results.map((r) => fmt(median(r.empty))).join(' / ')} | ${results.map((r) => fmt(p90(r.empty))).join(' / ')} | 1.00 | | |`);
+  console.log(`\nRSS after constructing the root program once: ${results.map((r) => `${r.target} ${r.rssAfterRootMb.toFixed(1)} MB`).join(', ')}` +
+    `; after all rounds: ${results.map((r) => `${r.target} ${r.rssAfterMb.toFixed(1)} MB`).join(', ')}`);
+  console.log(`${RUNS} rounds after ${WARMUP} warm-up rounds; p90 interpolated between ranks; ${require('node:os').cpus().length} CPUs; ` +
+    `load average ${require('node:os').loadavg().map((l) => l.toFixed(1)).join(' ')}; ${new Date().toISOString()}`);
+  process.exit(worst <= LIMIT_MS ? 0 : 1);
+})().catch((e) => { console.error(e); process.exit(1); });
