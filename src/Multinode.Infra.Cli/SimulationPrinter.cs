@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Simulation;
+using Multinode.Infra.Values;
 using Multinode.Infra.Workloads;
 using Spectre.Console;
 
@@ -14,11 +15,11 @@ public static class SimulationPrinter
     /// <summary>Series rows shown in text and Markdown; JSON always has all of them.</summary>
     public const int MaxRows = 40;
 
-    private static string N(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+    private static string N(double v) => Numbers.Short(v);
 
-    public static string Hours(long workerSeconds) => (workerSeconds / 3600.0).ToString("0.00", CultureInfo.InvariantCulture) + " worker-h";
+    public static string Hours(long workerSeconds) => Numbers.Fixed(workerSeconds / 3600.0) + " worker-h";
 
-    public static string Money(decimal? amount) => amount is { } a ? PlanJson.Dollars(a) : "n/a";
+    public static string Money(decimal? amount) => amount is { } a ? Numbers.Dollars(a) : "n/a";
 
     /// <summary>Wait in the unit of the workload's demand.</summary>
     public static string Wait(WorkloadKind kind, double wait) =>
@@ -39,10 +40,7 @@ public static class SimulationPrinter
         yield return ("most workers below ideal", s.MaxBelowIdeal.ToString(CultureInfo.InvariantCulture), "0");
     }
 
-    public static string Json(SimulationResult simulation)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+    public static string Json(SimulationResult simulation) => JsonOutput.Write(w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("workloads");
@@ -69,9 +67,7 @@ public static class SimulationPrinter
             }
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
+        });
 
     private static void WriteSummary(Utf8JsonWriter w, string name, SimulationSummary? s)
     {
@@ -104,7 +100,7 @@ public static class SimulationPrinter
 
     private static void WriteMoney(Utf8JsonWriter w, string name, decimal? amount)
     {
-        if (amount is { } a) w.WriteNumber(name, PlanJson.Normalize(a));
+        if (amount is { } a) w.WriteNumber(name, Numbers.Normalize(a));
         else w.WriteNull(name);
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Multinode.Infra.Configuration;
@@ -54,11 +53,7 @@ public static class PackageSchema
     {
         var types = new TypeRegistry();
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions
-        {
-            Indented = true,
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        }))
+        using (var w = new Utf8JsonWriter(stream, JsonOutput.Indented))
         {
             w.WriteStartObject();
             w.WriteString("name", Package);
@@ -144,11 +139,7 @@ public static class PackageSchema
     {
         using var document = JsonDocument.Parse(text);
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions
-        {
-            Indented = true,
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        }))
+        using (var w = new Utf8JsonWriter(stream, JsonOutput.Indented))
         {
             w.WriteStartObject();
             foreach (var property in document.RootElement.EnumerateObject())
@@ -365,5 +356,5 @@ public static class PackageSchema
         return text.ToString();
     }
 
-    private static string Format(double d) => d.ToString("R", CultureInfo.InvariantCulture);
+    private static string Format(double d) => Numbers.Exact(d);
 }

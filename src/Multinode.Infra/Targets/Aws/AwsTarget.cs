@@ -604,7 +604,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
             var facts = new List<KeyValuePair<string, string>>
             {
                 new(choice.Types.Count == 1 ? "instance type" : "instance types", string.Join(", ", choice.Types.Select(t => t.Description))),
-                new("price per instance-hour", "≈ " + PlanJson.Dollars(price) + (choice.Types.Count > 1 ? " (the dearest listed" + credits + ")" : credits.Length > 0 ? $" ({credits[2..]})" : "")),
+                new("price per instance-hour", "≈ " + Numbers.Dollars(price) + (choice.Types.Count > 1 ? " (the dearest listed" + credits + ")" : credits.Length > 0 ? $" ({credits[2..]})" : "")),
                 new("prices", $"on-demand {catalog.Region}, catalog of {catalog.Date}" +
                     (aws.Region == catalog.Region ? "" : $" (aws.region is {aws.Region}; prices there differ)")),
             };
@@ -614,7 +614,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
                     ? $"plain HTTP on :{ListenerPort} (no certificateArn: traffic is not encrypted)"
                     : $"HTTPS on :{HttpsPort} ({TlsPolicy}); HTTP :{ListenerPort} redirects to HTTPS"));
                 cost += LoadBalancerPricePerHour;
-                facts.Add(new("load balancer per hour", $"{PlanJson.Dollars(LoadBalancerPricePerHour)} (included; LCU charges are not)"));
+                facts.Add(new("load balancer per hour", $"{Numbers.Dollars(LoadBalancerPricePerHour)} (included; LCU charges are not)"));
             }
             // Trailing zeros of a product (30 × 0.526 = 15.780) would otherwise show in printed plans.
             return summary with { Facts = facts, MaxHourlyCost = cost / 1.0000000000000000000000000000m, WorkerHourlyCost = price };
