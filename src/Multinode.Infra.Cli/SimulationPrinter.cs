@@ -41,33 +41,33 @@ public static class SimulationPrinter
     }
 
     public static string Json(SimulationResult simulation) => JsonOutput.Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteStartArray("workloads");
+        foreach (var workload in simulation.Workloads)
         {
             w.WriteStartObject();
-            w.WriteStartArray("workloads");
-            foreach (var workload in simulation.Workloads)
+            w.WriteString("name", workload.Name);
+            w.WriteString("kind", workload.Kind.ToString());
+            w.WriteString("target", Target(workload));
+            w.WriteStartArray("series");
+            foreach (var p in workload.Series)
             {
                 w.WriteStartObject();
-                w.WriteString("name", workload.Name);
-                w.WriteString("kind", workload.Kind.ToString());
-                w.WriteString("target", Target(workload));
-                w.WriteStartArray("series");
-                foreach (var p in workload.Series)
-                {
-                    w.WriteStartObject();
-                    w.WriteNumber("seconds", p.Seconds);
-                    w.WriteNumber("demand", p.Demand);
-                    w.WriteNumber("ideal", p.Ideal);
-                    w.WriteNumber("desired", p.Desired);
-                    w.WriteNumber("running", p.Running);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                WriteSummary(w, "summary", workload.Summary);
+                w.WriteNumber("seconds", p.Seconds);
+                w.WriteNumber("demand", p.Demand);
+                w.WriteNumber("ideal", p.Ideal);
+                w.WriteNumber("desired", p.Desired);
+                w.WriteNumber("running", p.Running);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            WriteSummary(w, "summary", workload.Summary);
             w.WriteEndObject();
-        });
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
 
     private static void WriteSummary(Utf8JsonWriter w, string name, SimulationSummary? s)
     {
@@ -167,15 +167,24 @@ public sealed record LoadComparison(string Trace, SimulationResult Before, Simul
             Simulator.Run(after, trace.Only(after), parameters, seconds, tracedOnly: true));
     }
 
-    private static SimulationSummary? Of(SimulationResult s, string workload) => s.Workloads.FirstOrDefault(w => w.Name == workload)?.Summary;
+    // By name, once: a diff asks for every workload it shows.
+    private readonly Dictionary<string, SimulationSummary?> _before = ByName(Before);
+    private readonly Dictionary<string, SimulationSummary?> _after = ByName(After);
 
-    public (SimulationSummary? Before, SimulationSummary? After) Summaries(string workload) => (Of(Before, workload), Of(After, workload));
+    private static Dictionary<string, SimulationSummary?> ByName(SimulationResult s)
+    {
+        var byName = new Dictionary<string, SimulationSummary?>(StringComparer.Ordinal);
+        foreach (var w in s.Workloads) byName.TryAdd(w.Name, w.Summary);
+        return byName;
+    }
+
+    public (SimulationSummary? Before, SimulationSummary? After) Summaries(string workload) =>
+        (_before.GetValueOrDefault(workload), _after.GetValueOrDefault(workload));
 
     /// <summary>Rows for one workload: label, before, after; none when the trace does not name it.</summary>
     public IReadOnlyList<(string Label, string Before, string After)> Rows(string workload, WorkloadKind kind)
     {
-        var b = Of(Before, workload);
-        var a = Of(After, workload);
+        var (b, a) = Summaries(workload);
         if (b is null && a is null) return [];
         string Or(SimulationSummary? s, Func<SimulationSummary, string> f) => s is null ? "—" : f(s);
         return
