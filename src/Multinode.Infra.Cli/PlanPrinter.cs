@@ -32,7 +32,7 @@ public static class PlanPrinter
 
     public static void WriteText(Plan plan, IAnsiConsole console)
     {
-        console.MarkupLine($"[bold]target[/]: {plan.Config.Target.ToString().ToLowerInvariant()}");
+        console.MarkupLine($"[bold]target[/]: {plan.Config.Target.Name}");
         foreach (var workload in plan.Workloads)
         {
             console.WriteLine();
@@ -66,7 +66,7 @@ public static class PlanPrinter
     /// <summary>The Markdown plan, written workload by workload to <paramref name="md"/>.</summary>
     public static void Markdown(TextWriter md, Plan plan)
     {
-        md.Write($"## Multinode plan (target: {plan.Config.Target.ToString().ToLowerInvariant()})\n\n");
+        md.Write($"## Multinode plan (target: {plan.Config.Target.Name})\n\n");
         foreach (var warning in plan.Warnings) md.Write($"> ⚠️ {Cell(warning.ToString())}\n");
         if (plan.Warnings.Count > 0) md.Write('\n');
         foreach (var workload in plan.Workloads)

@@ -34,7 +34,7 @@ public static class SimulateCommand
         var load = LoadOption("CSV trace with the header seconds,workload,demand (docs/simulation.md).");
         load.Required = true;
         var target = new Option<string?>("--target") { Description = "Simulate on this target instead of the program's multinode:target." };
-        target.AcceptOnlyFromAmong("aws", "kubernetes");
+        target.AcceptOnlyFromAmong([.. Targets.TargetList.All.Select(t => t.Name)]);
         var format = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json", "markdown");
         var plot = new Option<string?>("--plot") { Description = "Also draw demand, ideal and running over time into FILE.png or FILE.svg." };

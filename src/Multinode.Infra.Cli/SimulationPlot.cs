@@ -65,7 +65,7 @@ public static class SimulationPlot
         Line(p => p.Desired, "desired (platform)", "#ef6c00", 1, LinePattern.Dotted);
         Line(p => p.Running, "running", "#1565c0", 2.5f, LinePattern.Solid);
         var s = w.Summary;
-        plot.Title($"{w.Kind} {w.Name} on {w.Target.ToString().ToLowerInvariant()}: {s.WorkerSeconds} worker-s (ideal {s.IdealWorkerSeconds}), wait {SimulationPrinter.Wait(w.Kind, s.WaitSeconds)}, cost {SimulationPrinter.Money(s.Cost)}", size: 13);
+        plot.Title($"{w.Kind} {w.Name} on {w.Target.Name}: {s.WorkerSeconds} worker-s (ideal {s.IdealWorkerSeconds}), wait {SimulationPrinter.Wait(w.Kind, s.WaitSeconds)}, cost {SimulationPrinter.Money(s.Cost)}", size: 13);
         plot.XLabel("seconds");
         plot.YLabel("workers");
         var top = w.Series.Max(p => Math.Max(Math.Max(p.Demand, p.Ideal), Math.Max(p.Desired, p.Running)));

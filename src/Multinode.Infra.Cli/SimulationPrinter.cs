@@ -27,7 +27,7 @@ public static class SimulationPrinter
 
     private static string Title(WorkloadSimulation w) => $"{w.Kind} \"{w.Name}\" on {Target(w)}";
 
-    private static string Target(WorkloadSimulation w) => w.Target.ToString().ToLowerInvariant();
+    private static string Target(WorkloadSimulation w) => w.Target.Name;
 
     /// <summary>Summary rows: label, simulated, ideal.</summary>
     public static IEnumerable<(string Label, string Simulated, string Ideal)> SummaryRows(WorkloadSimulation w)
@@ -105,7 +105,7 @@ public static class SimulationPrinter
     }
 
     private static string Header(SimulationResult simulation, string trace) =>
-        $"{trace} replayed for {simulation.Seconds} s against the planned autoscaling (target {simulation.Target.ToString().ToLowerInvariant()}); " +
+        $"{trace} replayed for {simulation.Seconds} s against the planned autoscaling (target {simulation.Target.Name}); " +
         "running = workers booted and serving, ideal = Multinode's rule per worker. Models and parameters: docs/simulation.md.";
 
     public static string Markdown(SimulationResult simulation, string trace, string? plot = null)

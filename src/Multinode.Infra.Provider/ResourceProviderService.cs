@@ -85,7 +85,7 @@ public sealed class ResourceProviderService(ProviderState state, ComponentConstr
         var result = ProviderConfigReader.Read(config);
         if (!result.IsValid) throw new ValidationFailedException(result.Failures);
         state.Config = config;
-        log.Debug($"configured: target = {result.Value!.Target.ToString().ToLowerInvariant()}");
+        log.Debug($"configured: target = {result.Value!.Target.Name}");
         return Task.FromResult(new ConfigureResponse
         {
             AcceptSecrets = true,

@@ -94,7 +94,7 @@ public sealed class ComponentConstructorTests : IAsyncLifetime
         var asg = children["square-asg"];
         Assert.Equal(response.Urn, asg.Parent);
         Assert.Equal(AwsProvider, asg.Provider);
-        Assert.Equal(ChildProviders.AwsVersion, asg.Version);
+        Assert.Equal(Multinode.Infra.Targets.Aws.AwsTarget.Default.ChildPackage.Version, asg.Version);
         Assert.Equal(new[] { ltUrn, queueUrn, roleUrn, ImageDependency }.Order(StringComparer.Ordinal), asg.Dependencies.Order(StringComparer.Ordinal));
         Assert.Equal([ltUrn], asg.PropertyDependencies["launchTemplate"].Urns);
         Assert.Equal([queueUrn], asg.PropertyDependencies["queueUrl"].Urns);

@@ -13,7 +13,7 @@ public class ProviderConfigurationTests
         Assert.Equal("""{"target":"aws","aws":{"subnetIds":["subnet-a","subnet-b"]},"maxHourlyCost":12.5}""", config.ToString());
         var read = ProviderConfigReader.Read(config);
         Assert.True(read.IsValid);
-        Assert.Equal(2, read.Value!.Aws!.KnownSubnetCount);
+        Assert.Equal(2, read.Value!.SettingsOf<Multinode.Infra.Targets.Aws.AwsConfig>().KnownSubnetCount);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using Multinode.Infra.Configuration;
 using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Catalog;
@@ -34,11 +33,4 @@ public sealed record NodePacking(InstanceType Type, int WorkersPerNode, int Node
             })
             .OrderBy(p => p.HourlyCost).ThenBy(p => p.Nodes)
             .FirstOrDefault();
-
-    /// <summary>What every cost figure rests on, said next to it.</summary>
-    public static string PricingNote(ProviderConfig config, InstanceCatalog catalog) =>
-        $"Costs are worst-case (every workload at its maximum), on-demand, {catalog.Region}, from the instance catalog dated {catalog.Date}" +
-        (config.Target == Target.Kubernetes
-            ? $"; on Kubernetes each workload is priced as whole nodes of the cheapest catalog type that holds its pods, after the node reserve of docs/aws.md (memory 7.5 % + 355 MiB, CPU by core count)."
-            : ".");
 }

@@ -132,5 +132,5 @@ public static class Pricing
     public static string Estimate(decimal perHour) => $"≈ {Numbers.Dollars(decimal.Round(perHour, 4))}/h ({Basis})";
 
     /// <summary>Where a program's cost figures come from and what they assume on its target.</summary>
-    public static string Note(ProviderConfig config) => Catalog.NodePacking.PricingNote(config, Catalog.InstanceCatalog.Default);
+    public static string Note(ProviderConfig config) => config.Target.PricingNote(Catalog.InstanceCatalog.Default);
 }

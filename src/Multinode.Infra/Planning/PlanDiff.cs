@@ -95,29 +95,12 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
     /// <summary>The config as the keys a program writes, absent keys left out.</summary>
     public static PropertyMap Settings(Configuration.ProviderConfig config)
     {
-        var entries = new List<KeyValuePair<string, PropertyValue>> { new("target", config.Target.ToString().ToLowerInvariant()) };
+        var entries = new List<KeyValuePair<string, PropertyValue>> { new("target", config.Target.Name) };
         void Add(string key, PropertyValue? value)
         {
             if (value is not null) entries.Add(new(key, value));
         }
-        if (config.Aws is { } aws)
-        {
-            Add("aws.subnetIds", aws.SubnetIds);
-            Add("aws.vpcId", aws.VpcId);
-            Add("aws.amiId", aws.AmiId);
-            Add("aws.securityGroupIds", aws.SecurityGroupIds);
-            Add("aws.keyName", aws.KeyName);
-            Add("aws.region", aws.Region);
-        }
-        else
-        {
-            var k = config.Kubernetes;
-            Add("kubernetes.namespace", k.Namespace);
-            Add("kubernetes.queue.kind", k.QueueKind == Configuration.QueueKind.AwsSqs ? "aws-sqs" : "redis");
-            Add("kubernetes.queue.address", k.QueueAddress is { } address ? PropertyValue.From(address) : null);
-            Add("kubernetes.queue.region", k.QueueRegion is { } region ? PropertyValue.From(region) : null);
-            Add("kubernetes.gpuNodeLabel", k.GpuNodeLabel);
-        }
+        foreach (var (key, value) in config.TargetConfig.Settings()) Add(key, value);
         Add("quotas.cpu", config.Quotas.Cpu is { } cpu ? cpu : null);
         Add("quotas.memory", config.Quotas.Memory is { } memory ? PropertyValue.From(memory.ToString()) : null);
         Add("quotas.gpu", config.Quotas.Gpu is { } gpu ? gpu : null);

@@ -21,7 +21,7 @@ public static class PlanJson
     private static void Write(Utf8JsonWriter w, Plan plan)
     {
         w.WriteStartObject();
-        w.WriteString("target", plan.Config.Target.ToString().ToLowerInvariant());
+        w.WriteString("target", plan.Config.Target.Name);
         w.WriteStartArray("workloads");
         foreach (var workload in plan.Workloads)
         {

@@ -9,16 +9,6 @@ namespace Multinode.Infra.Planning;
 /// the CLI and the provider share.</summary>
 public static class Planner
 {
-    private static readonly ITarget Aws = new Targets.Aws.AwsTarget();
-    private static readonly ITarget Kubernetes = new Targets.Kubernetes.KubernetesTarget();
-
-    private static ITarget TargetFor(Target target) => target switch
-    {
-        Target.Aws => Aws,
-        Target.Kubernetes => Kubernetes,
-        _ => throw new ArgumentOutOfRangeException(nameof(target), target, "no such target"),
-    };
-
     /// <summary>Reads every workload and the config, reporting all failures together.</summary>
     public static Result<ValidatedProgram> Validate(ProgramDeclaration program)
     {
@@ -43,7 +33,7 @@ public static class Planner
             warnings.AddRange(workload.Warnings);
             if (workload.Value is not null) workloads.Add(workload.Value);
         }
-        if (config.Value is { } c) failures.AddRange(CheckAgainstConfig(workloads, c));
+        if (config.Value is { } c) failures.AddRange(c.Target.Check(workloads, c));
         return failures.Count > 0 || config.Value is null
             ? Result<ValidatedProgram>.Fail(failures)
             : Result<ValidatedProgram>.Ok(new ValidatedProgram(config.Value, workloads) { Warnings = warnings });
@@ -60,7 +50,7 @@ public static class Planner
     /// <summary>Plans already-validated workloads.</summary>
     public static Result<Plan> Plan(ProviderConfig config, IReadOnlyList<Workload> workloads)
     {
-        var target = TargetFor(config.Target);
+        var target = config.Target;
         var failures = new List<ValidationFailure>();
         var plans = new List<WorkloadPlan>();
         foreach (var workload in workloads)
@@ -78,16 +68,6 @@ public static class Planner
     /// constructed before it with this same method.</summary>
     public static IReadOnlyList<ValidationFailure> CheckProgram(IReadOnlyList<WorkloadPlan> plans, ProviderConfig config) =>
         [.. ChildNames.Collisions(plans), .. Budget.Check(plans, config)];
-
-    private static IEnumerable<ValidationFailure> CheckAgainstConfig(IReadOnlyList<Workload> workloads, ProviderConfig config)
-    {
-        if (config is { Target: Target.Aws, Aws.KnownSubnetCount: < 2 })
-        {
-            foreach (var service in workloads.OfType<ServiceWorkload>())
-                yield return new ValidationFailure(service.Label, "subnetIds",
-                    $"a Service needs at least two subnets in different availability zones for its load balancer, but aws.subnetIds has {config.Aws.KnownSubnetCount}");
-        }
-    }
 }
 
 /// <summary>A program whose config and workloads all passed validation.</summary>

@@ -12,9 +12,9 @@ public static partial class PlannedScaling
     public const string ScheduleType = "aws:autoscaling/schedule:Schedule";
     public const string CronJobType = "kubernetes:batch/v1:CronJob";
 
-    public static PlannedSchedule Schedule(WorkloadPlan plan, Configuration.Target target)
+    public static PlannedSchedule Schedule(WorkloadPlan plan, Targets.ITarget target)
     {
-        if (target == Configuration.Target.Aws)
+        if (target is Targets.Aws.AwsTarget)
         {
             var action = Inputs(Child(plan, ScheduleType, $"{plan.Workload.Name}-run"));
             return new PlannedSchedule(Text(At(action, "recurrence"))!, Text(At(action, "timeZone")) ?? "Etc/UTC", null);

@@ -1,6 +1,8 @@
 using System.Globalization;
-using Multinode.Infra.Configuration;
 using Multinode.Infra.Planning;
+using Multinode.Infra.Targets;
+using Multinode.Infra.Targets.Aws;
+using Multinode.Infra.Targets.Kubernetes;
 using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Simulation;
@@ -15,11 +17,11 @@ public sealed record SimulationSummary(long WorkerSeconds, long IdealWorkerSecon
     double WaitSeconds, decimal? Cost, decimal? IdealCost);
 
 /// <summary>The simulation of one workload: its series, totals, and the deviations from the ideal in words.</summary>
-public sealed record WorkloadSimulation(string Name, WorkloadKind Kind, Target Target, IReadOnlyList<SimulationPoint> Series,
+public sealed record WorkloadSimulation(string Name, WorkloadKind Kind, ITarget Target, IReadOnlyList<SimulationPoint> Series,
     SimulationSummary Summary, IReadOnlyList<string> Deviations);
 
 /// <summary>A whole trace replayed against a plan, over [0, <see cref="Seconds"/>).</summary>
-public sealed record SimulationResult(Target Target, int Seconds, PlatformParameters Parameters, IReadOnlyList<WorkloadSimulation> Workloads);
+public sealed record SimulationResult(ITarget Target, int Seconds, PlatformParameters Parameters, IReadOnlyList<WorkloadSimulation> Workloads);
 
 /// <summary>
 /// Replays a load trace against the planned autoscaling of each workload, one second at a time (docs/simulation.md).
@@ -112,7 +114,7 @@ public static class Simulator
         return ideal;
     }
 
-    private static (PlatformModel Model, WorkerPool Pool) Model(WorkloadPlan plan, Target target, Signals signals, PlatformParameters p)
+    private static (PlatformModel Model, WorkerPool Pool) Model(WorkloadPlan plan, ITarget target, Signals signals, PlatformParameters p)
     {
         var w = plan.Workload;
         switch (target, w.Kind)
@@ -120,33 +122,33 @@ public static class Simulator
             case (_, WorkloadKind.Daemon):
             {
                 var pool = new WorkerPool(0);
-                return (new PlannedRunsModel(signals, pool, target == Target.Aws, p, null, 0, null), pool);
+                return (new PlannedRunsModel(signals, pool, target is AwsTarget, p, null, 0, null), pool);
             }
             case (_, WorkloadKind.ScheduledTask):
             {
                 var schedule = PlannedScaling.Schedule(plan, target);
                 var pool = new WorkerPool(0);
-                return (new PlannedRunsModel(signals, pool, target == Target.Aws, p, PlannedRunsModel.Occurrences(schedule, signals.Length),
+                return (new PlannedRunsModel(signals, pool, target is AwsTarget, p, PlannedRunsModel.Occurrences(schedule, signals.Length),
                     RunSeconds(w, p), schedule.ActiveDeadlineSeconds), pool);
             }
-            case (Target.Aws, _):
+            case (AwsTarget, _):
             {
                 var scaling = PlannedScaling.Aws(plan);
                 var pool = new WorkerPool(AwsModel.Initial(scaling));
                 return (new AwsModel(signals, pool, scaling, p, w.Kind, w.Resources.Cpu), pool);
             }
-            case (Target.Kubernetes, WorkloadKind.Function):
+            case (KubernetesTarget, WorkloadKind.Function):
             {
                 var scaling = PlannedScaling.Keda(plan, p);
                 var pool = new WorkerPool(KedaModel.Initial(scaling));
                 return (new KedaModel(signals, pool, scaling, p), pool);
             }
-            case (Target.Kubernetes, WorkloadKind.Job):
+            case (KubernetesTarget, WorkloadKind.Job):
             {
                 var pool = new WorkerPool(0);
                 return (new KedaJobModel(signals, pool, PlannedScaling.KedaJob(plan, p), p), pool);
             }
-            case (Target.Kubernetes, WorkloadKind.Service):
+            case (KubernetesTarget, WorkloadKind.Service):
             {
                 var scaling = PlannedScaling.Hpa(plan);
                 var pool = new WorkerPool(scaling.Min);
@@ -158,7 +160,7 @@ public static class Simulator
     }
 
     /// <summary>The per-second record of one workload before it is cut to the simulated length.</summary>
-    private sealed record Trajectory(WorkloadPlan Plan, Target Target, Signals Signals, int[] Ideal, PlatformModel Model)
+    private sealed record Trajectory(WorkloadPlan Plan, ITarget Target, Signals Signals, int[] Ideal, PlatformModel Model)
     {
         public int LastChange
         {
@@ -246,7 +248,7 @@ public static class Simulator
 
     /// <summary>What a ScheduledTask or Daemon should be doing, as demand: 1 from each occurrence of the schedule for the
     /// run length (--task-run), and 1 throughout for a Daemon.</summary>
-    private static double[] PlannedDemand(WorkloadPlan plan, Target target, int length, PlatformParameters p)
+    private static double[] PlannedDemand(WorkloadPlan plan, ITarget target, int length, PlatformParameters p)
     {
         var demand = new double[length];
         if (plan.Workload.Kind == WorkloadKind.Daemon)
@@ -260,7 +262,7 @@ public static class Simulator
         return demand;
     }
 
-    private static Trajectory Replay(WorkloadPlan plan, Target target, double[] demand, PlatformParameters p)
+    private static Trajectory Replay(WorkloadPlan plan, ITarget target, double[] demand, PlatformParameters p)
     {
         if (!FollowsLoad(plan.Workload)) demand = PlannedDemand(plan, target, demand.Length, p);
         var signals = new Signals(demand);

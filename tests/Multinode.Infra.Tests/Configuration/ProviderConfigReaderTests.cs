@@ -1,3 +1,5 @@
+using Multinode.Infra.Targets.Kubernetes;
+using Multinode.Infra.Targets.Aws;
 using Multinode.Infra.Configuration;
 
 namespace Multinode.Infra.Tests.Configuration;
@@ -26,9 +28,10 @@ public sealed class ProviderConfigReaderTests
     public void Read_Kubernetes_FillsDefaults()
     {
         var config = ProviderConfigReader.Read(Yaml.Map("{ target: kubernetes }")).Value!;
-        Assert.Equal(Target.Kubernetes, config.Target);
+        Assert.Same(KubernetesTarget.Default, config.Target);
+        var kubernetes = config.SettingsOf<KubernetesConfig>();
         Assert.Equal(("default", QueueKind.Redis, "redis:6379", "nvidia.com/gpu.product"),
-            (config.Kubernetes.Namespace, config.Kubernetes.QueueKind, config.Kubernetes.QueueAddress, config.Kubernetes.GpuNodeLabel));
+            (kubernetes.Namespace, kubernetes.QueueKind, kubernetes.QueueAddress, kubernetes.GpuNodeLabel));
     }
 
     [Fact]
@@ -36,7 +39,7 @@ public sealed class ProviderConfigReaderTests
     {
         var config = ProviderConfigReader.Read(Yaml.Map("{ target: aws, aws: { subnetIds: \"${vpc.privateSubnetIds}\" } }"));
         Assert.True(config.IsValid, string.Join("\n", config.Failures));
-        Assert.Null(config.Value!.Aws!.KnownSubnetCount);
+        Assert.Null(config.Value!.SettingsOf<AwsConfig>().KnownSubnetCount);
     }
 
     [Fact]

@@ -25,7 +25,9 @@ public sealed class TypeScriptEmitterTests
         var policy = new PlannedResource("aws:sqs/queuePolicy:QueuePolicy", "d-policy", new PropertyMap(
             ("queueUrl", PropertyValue.Reference("d-queue", "url")),
             ("policy", PropertyValue.Secret("{}"))), ResourceOptions.None);
-        var config = new ProviderConfig(Target.Aws, null, new KubernetesConfig("default", QueueKind.Redis, null, null, "l"), new Quotas(null, null, null), null);
+        var config = new ProviderConfig(Multinode.Infra.Targets.Aws.AwsTarget.Default,
+            new Multinode.Infra.Targets.Aws.AwsConfig(PropertyValue.Strings(["subnet-1"]), 1, null, null, null, "us-east-1", PropertyValue.Unknown),
+            new Quotas(null, null, null), null);
         var ts = TypeScriptEmitter.Emit(new Plan(config, [new WorkloadPlan(workload, [queue, policy], PropertyMap.Empty, new PlanSummary())]));
         Assert.Contains("""
             const r0 = new aws.sqs.Queue("d-queue", {

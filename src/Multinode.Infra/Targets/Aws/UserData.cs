@@ -7,11 +7,11 @@ namespace Multinode.Infra.Targets.Aws;
 /// <summary>
 /// The boot script of every instance: it reads what it needs from the instance metadata service (IMDSv2, including
 /// the group's propagated <c>multinode:*</c> tags, which carry the queue URLs and the secrets parameter name), fetches
-/// secret env values from SSM, and runs the workload's container with Docker. A Function or Job also runs the worker
+/// secret env values from SSM, and runs the workload's container with Docker. A queue workload also runs the worker
 /// sidecar (<see cref="WorkerSidecar"/>); both share the host network, so the worker reaches the user's server at
 /// 127.0.0.1:port whatever address the server binds, as in a Kubernetes pod (docs/aws.md says what this costs).
-/// Kinds that run once (Job, ScheduledTask) end their own instance afterwards, lowering the group's desired capacity
-/// so that it is not replaced.
+/// Kinds that run once (<see cref="AwsShape.RunsOnce"/>) end their own instance afterwards, lowering the group's
+/// desired capacity so that it is not replaced.
 /// </summary>
 internal static class UserData
 {
@@ -25,15 +25,15 @@ internal static class UserData
     /// <summary>How many times a message may be received before SQS moves it to the dead-letter queue.</summary>
     public const int MaxReceives = 5;
 
-    /// <summary>Name of a Function's drain lifecycle hook, which the worker completes. Hook names are unique per group
+    /// <summary>Name of a warm pool's drain lifecycle hook, which the worker completes. Hook names are unique per group
     /// only, so a name from the workload's alone cannot collide, and the boot script can carry it as a literal.</summary>
     public static string DrainHook(Workload workload) => $"{workload.Name}-drain";
 
     /// <summary>The script as plain text (unknown or secret when a part is); the launch template wants it base64.</summary>
-    public static PropertyValue Script(Workload workload, bool hasSecrets, IReadOnlyList<EcrImage> ecr, string workerImage)
+    public static PropertyValue Script(Workload workload, AwsShape shape, bool hasSecrets, IReadOnlyList<EcrImage> ecr, string workerImage)
     {
         var c = workload.Container;
-        var once = workload.Kind is WorkloadKind.Job or WorkloadKind.ScheduledTask;
+        var once = shape.RunsOnce;
         var port = WorkerSidecar.Port(workload);
         var lines = new List<PropertyValue>
         {
@@ -68,12 +68,12 @@ internal static class UserData
         };
         // The worker gets what it asked for and no more; the instance keeps its reserve for the OS (NodeReserve).
         var memory = workload.Resources.Memory.Bytes.ToString(CultureInfo.InvariantCulture);
-        run.Add($" --cpus {workload.Resources.Cpu.ToString("R", CultureInfo.InvariantCulture)} --memory {memory}b --memory-swap {memory}b");
+        run.Add($" --cpus {Numbers.Exact(workload.Resources.Cpu)} --memory {memory}b --memory-swap {memory}b");
         if (workload.Resources.Gpu is not null) run.Add(" --gpus all");
-        if (workload is ServiceWorkload service) run.Add($" -p {service.Port}:{service.Port}");
+        if (shape.LoadBalancer is { Port: var published }) run.Add($" -p {published}:{published}");
         if (port is not null) run.Add(" --network host");
         run.Add($" --env-file {EnvFile}");
-        run.Add($" -e MULTINODE_KIND={workload.Kind.ToString().ToLowerInvariant()} -e MULTINODE_WORKLOAD={workload.Name}");
+        run.Add($" -e MULTINODE_KIND={KindNames.Lower(workload)} -e MULTINODE_WORKLOAD={workload.Name}");
         run.Add(" -e MULTINODE_INSTANCE_ID=\"$INSTANCE_ID\" -e MULTINODE_GROUP=\"$GROUP\" -e AWS_REGION=\"$REGION\"");
         run.Add($" -e MULTINODE_TIMEOUT_SECONDS={c.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)}");
         if (port is { } listen) run.Add($" -e MULTINODE_PORT={listen.ToString(CultureInfo.InvariantCulture)}");
@@ -104,7 +104,7 @@ internal static class UserData
             lines.Add("# The worker sidecar takes the queue's messages and posts each to the container's POST /invoke; the\n");
             lines.Add("# secrets and env of the workload are not passed to it.\n");
             lines.Add($"QUEUE_URL=$(imds tags/instance/{QueueUrlTag})\n");
-            lines.Add(WorkerRun(workload, once, workerImage));
+            lines.Add(WorkerRun(workload, shape, workerImage));
         }
 
         if (once)
@@ -122,13 +122,13 @@ internal static class UserData
     /// <summary>The worker's <c>docker run</c>: host network (the user's server on loopback, IMDS at hop 1 for the
     /// instance role), the shared environment, then the AWS-only variables. Every value is a name,
     /// a number or a shell variable, so none needs quoting.</summary>
-    private static string WorkerRun(Workload workload, bool once, string workerImage)
+    private static string WorkerRun(Workload workload, AwsShape shape, string workerImage)
     {
-        var env = WorkerSidecar.Env(workload, "aws").Select(e => $"{e.Name}={e.Value}").ToList();
+        var env = WorkerSidecar.Env(workload, "aws", shape.WorkerEnv).Select(e => $"{e.Name}={e.Value}").ToList();
         env.AddRange(["MULTINODE_QUEUE_KIND=aws-sqs", "MULTINODE_QUEUE=\"$QUEUE_URL\"", "AWS_REGION=\"$REGION\"",
             "MULTINODE_INSTANCE_ID=\"$INSTANCE_ID\"", "MULTINODE_GROUP=\"$GROUP\""]);
-        if (workload.Kind == WorkloadKind.Function) env.Add($"MULTINODE_LIFECYCLE_HOOK={DrainHook(workload)}");
-        var restart = once ? "" : " --restart always";
+        if (shape.DrainHook is { } hook) env.Add($"MULTINODE_LIFECYCLE_HOOK={hook}");
+        var restart = shape.RunsOnce ? "" : " --restart always";
         return $"docker run -d{restart} --name {WorkerSidecar.ContainerName} --network host" +
                string.Concat(env.Select(e => $" -e {e}")) + $" {Text.ShellQuote(workerImage)}\n";
     }

@@ -9,19 +9,32 @@ namespace Multinode.Infra.Targets.Kubernetes;
 // Parts that are Kubernetes types (object metadata, the Job spec, HPA behavior) stay KubernetesClient models and
 // are written by that library's own serializer, so they follow the same conventions as every other body.
 
-/// <summary>KEDA <c>ScaledObject</c>: scales a Deployment on event-source metrics through an HPA it manages.</summary>
-public sealed record KedaScaledObject
+/// <summary>
+/// A KEDA object: every one has the same shape (apiVersion, kind, metadata, spec) and differs only in its spec,
+/// which names its kind (<see cref="IKedaSpec"/>). Its metadata is a KubernetesClient model, written by that library.
+/// </summary>
+public sealed record KedaObject<TSpec> where TSpec : IKedaSpec
 {
     public string ApiVersion => Keda.ApiVersion;
-    public string Kind => "ScaledObject";
+    public string Kind => TSpec.Kind;
     [JsonConverter(typeof(KubernetesModelConverter<V1ObjectMeta>))]
     public required V1ObjectMeta Metadata { get; init; }
-    public required ScaledObjectSpec Spec { get; init; }
+    public required TSpec Spec { get; init; }
 }
 
-/// <summary>What a ScaledObject scales, between which bounds, on which triggers.</summary>
-public sealed record ScaledObjectSpec
+/// <summary>The spec of a KEDA object, which decides its kind.</summary>
+public interface IKedaSpec
 {
+    /// <summary>The object's kind, e.g. <c>ScaledObject</c>; its Pulumi type is <see cref="Keda.TypeOf{TSpec}"/>.</summary>
+    static abstract string Kind { get; }
+}
+
+/// <summary>KEDA <c>ScaledObject</c>: scales a Deployment on event-source metrics through an HPA it manages. What it
+/// scales, between which bounds, on which triggers.</summary>
+public sealed record ScaledObjectSpec : IKedaSpec
+{
+    public static string Kind => "ScaledObject";
+
     public required ScaleTargetRef ScaleTargetRef { get; init; }
     public int? PollingInterval { get; init; }
     /// <summary>Seconds after the last active trigger before scaling to zero (only then: see docs/scaling.md).</summary>
@@ -78,19 +91,12 @@ public sealed record AuthenticationRef
     public required string Name { get; init; }
 }
 
-/// <summary>KEDA <c>ScaledJob</c>: starts one Kubernetes Job per unit of pending work.</summary>
-public sealed record KedaScaledJob
+/// <summary>KEDA <c>ScaledJob</c>, which starts one Kubernetes Job per unit of pending work: the Job each unit of
+/// work gets, how many at most, and how KEDA counts and rolls them.</summary>
+public sealed record ScaledJobSpec : IKedaSpec
 {
-    public string ApiVersion => Keda.ApiVersion;
-    public string Kind => "ScaledJob";
-    [JsonConverter(typeof(KubernetesModelConverter<V1ObjectMeta>))]
-    public required V1ObjectMeta Metadata { get; init; }
-    public required ScaledJobSpec Spec { get; init; }
-}
+    public static string Kind => "ScaledJob";
 
-/// <summary>The Job each unit of work gets, how many at most, and how KEDA counts and rolls them.</summary>
-public sealed record ScaledJobSpec
-{
     [JsonConverter(typeof(KubernetesModelConverter<V1JobSpec>))]
     public required V1JobSpec JobTargetRef { get; init; }
     public int? PollingInterval { get; init; }
@@ -113,19 +119,12 @@ public sealed record ScaledJobScalingStrategy
     public string? MultipleScalersCalculation { get; init; }
 }
 
-/// <summary>KEDA <c>TriggerAuthentication</c>: where a trigger finds its credentials.</summary>
-public sealed record KedaTriggerAuthentication
+/// <summary>KEDA <c>TriggerAuthentication</c>, where a trigger finds its credentials: from Secrets or from a pod
+/// identity provider.</summary>
+public sealed record TriggerAuthenticationSpec : IKedaSpec
 {
-    public string ApiVersion => Keda.ApiVersion;
-    public string Kind => "TriggerAuthentication";
-    [JsonConverter(typeof(KubernetesModelConverter<V1ObjectMeta>))]
-    public required V1ObjectMeta Metadata { get; init; }
-    public required TriggerAuthenticationSpec Spec { get; init; }
-}
+    public static string Kind => "TriggerAuthentication";
 
-/// <summary>Credentials from Secrets or from a pod identity provider.</summary>
-public sealed record TriggerAuthenticationSpec
-{
     public IReadOnlyList<SecretTargetRef>? SecretTargetRef { get; init; }
     public PodIdentity? PodIdentity { get; init; }
 }
@@ -150,9 +149,16 @@ public sealed record PodIdentity
 public static class Keda
 {
     public const string ApiVersion = "keda.sh/v1alpha1";
-    public const string ScaledObjectType = "kubernetes:keda.sh/v1alpha1:ScaledObject";
-    public const string ScaledJobType = "kubernetes:keda.sh/v1alpha1:ScaledJob";
-    public const string TriggerAuthenticationType = "kubernetes:keda.sh/v1alpha1:TriggerAuthentication";
+    public const string ScaledObjectType = "kubernetes:" + ApiVersion + ":ScaledObject";
+    public const string ScaledJobType = "kubernetes:" + ApiVersion + ":ScaledJob";
+    public const string TriggerAuthenticationType = "kubernetes:" + ApiVersion + ":TriggerAuthentication";
+
+    /// <summary>The Pulumi type of a KEDA object with this spec: <c>kubernetes:keda.sh/v1alpha1:ScaledObject</c>.</summary>
+    public static string TypeOf<TSpec>() where TSpec : IKedaSpec => $"kubernetes:{ApiVersion}:{TSpec.Kind}";
+
+    /// <summary>The serializer metadata of a KEDA object with this spec.</summary>
+    internal static JsonTypeInfo<KedaObject<TSpec>> Json<TSpec>() where TSpec : IKedaSpec =>
+        (JsonTypeInfo<KedaObject<TSpec>>)KedaJsonContext.Default.GetTypeInfo(typeof(KedaObject<TSpec>))!;
 
     /// <summary>The longest HPA scale-down stabilisation window Kubernetes accepts (autoscaling/v2 validation: 0..3600 s).</summary>
     public const int MaxStabilizationWindowSeconds = 3600;
@@ -186,7 +192,7 @@ internal interface IKubernetesModelConverter
 [JsonSourceGenerationOptions(
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(KedaScaledObject))]
-[JsonSerializable(typeof(KedaScaledJob))]
-[JsonSerializable(typeof(KedaTriggerAuthentication))]
+[JsonSerializable(typeof(KedaObject<ScaledObjectSpec>))]
+[JsonSerializable(typeof(KedaObject<ScaledJobSpec>))]
+[JsonSerializable(typeof(KedaObject<TriggerAuthenticationSpec>))]
 internal sealed partial class KedaJsonContext : JsonSerializerContext;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using k8s.Models;
-using Multinode.Infra.Configuration;
 using Multinode.Infra.Validation;
 using Multinode.Infra.Values;
 using Multinode.Infra.Workloads;
@@ -163,7 +162,7 @@ internal static class PodTemplates
             Containers = [container],
             RestartPolicy = restartPolicy,
             ServiceAccountName = config.ServiceAccountName,
-            // No pod mounts an API token for all its containers: the worker sidecar of a Function or Job, which patches
+            // No pod mounts an API token for all its containers: the worker sidecar of a queue workload, which patches
             // its own pod's deletion cost, gets a projected token of its own (below); the user's container none.
             AutomountServiceAccountToken = false,
             TerminationGracePeriodSeconds = workload.Container.TimeoutSeconds + ShutdownAllowanceSeconds,
@@ -202,15 +201,16 @@ internal static class PodTemplates
     private const string TokenVolume = "multinode-worker-token";
 
     /// <summary>
-    /// Adds the worker sidecar (DESIGN section 7) to a Function's or Job's pod. The user's container serves
+    /// Adds the worker sidecar (DESIGN section 7) to a queue workload's pod. The user's container serves
     /// POST /invoke on its port (readiness: the port accepts connections) and gets no queue settings; the worker gets
-    /// the queue's, the shared ones (<see cref="WorkerSidecar.Env"/>) and its pod's name and namespace. A Job's user
-    /// container becomes a native sidecar (an init container with restartPolicy Always, Kubernetes ≥ 1.29) and the
-    /// worker the main container, so the pod completes when the worker exits. Only the worker gets the service
-    /// account's token (a projected volume; the pod's automount is off), which may patch pods for pod-deletion-cost.
+    /// the queue's, the shared ones (<see cref="WorkerSidecar.Env"/> with the kind's <paramref name="kindEnv"/>) and
+    /// its pod's name and namespace. With <paramref name="userAsSidecar"/> (a pod that runs once) the user's container
+    /// becomes a native sidecar (an init container with restartPolicy Always, Kubernetes ≥ 1.29) and the worker the
+    /// main container, so the pod completes when the worker exits. Only the worker gets the service account's token
+    /// (a projected volume; the pod's automount is off), which may patch pods for pod-deletion-cost.
     /// </summary>
     public static void AddWorker(V1PodSpec pod, V1Container user, Workload workload, IEnumerable<V1EnvVar> queueEnv,
-        string workerImage, string serviceAccount)
+        IReadOnlyList<(string Name, string Value)> kindEnv, bool userAsSidecar, string workerImage, string serviceAccount)
     {
         var port = WorkerSidecar.Port(workload) ?? throw new ArgumentException($"{workload.Label} runs no worker", nameof(workload));
         user.Ports = [new V1ContainerPort { Name = "http", ContainerPort = port, Protocol = "TCP" }];
@@ -220,7 +220,7 @@ internal static class PodTemplates
             PeriodSeconds = 5,
             FailureThreshold = 3,
         };
-        var env = WorkerSidecar.Env(workload, "kubernetes").Select(e => new V1EnvVar { Name = e.Name, Value = e.Value }).ToList();
+        var env = WorkerSidecar.Env(workload, "kubernetes", kindEnv).Select(e => new V1EnvVar { Name = e.Name, Value = e.Value }).ToList();
         env.AddRange(queueEnv);
         env.Add(FieldEnv("MULTINODE_POD_NAME", "metadata.name"));
         env.Add(FieldEnv("MULTINODE_POD_NAMESPACE", "metadata.namespace"));
@@ -241,7 +241,7 @@ internal static class PodTemplates
         };
         pod.ServiceAccountName = serviceAccount;
         pod.Volumes = [.. pod.Volumes ?? [], TokenProjection()];
-        if (workload.Kind == WorkloadKind.Job)
+        if (userAsSidecar)
         {
             user.RestartPolicy = "Always";
             pod.InitContainers = [user];

@@ -1,5 +1,4 @@
 using k8s.Models;
-using Multinode.Infra.Configuration;
 using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Targets.Kubernetes;
@@ -17,7 +16,7 @@ internal sealed record QueueTriggers(
     string Queue,
     IReadOnlyList<ScaleTrigger> Triggers,
     IReadOnlyList<V1EnvVar> WorkerEnv,
-    KedaTriggerAuthentication? Authentication,
+    KedaObject<TriggerAuthenticationSpec>? Authentication,
     string Description)
 {
     /// <summary>Logical name of the TriggerAuthentication child, when there is one.</summary>
@@ -29,11 +28,15 @@ internal sealed record QueueTriggers(
     public static QueueTriggers For(Workload workload, KubernetesConfig config, KubernetesBody body)
     {
         var authName = $"{workload.Name}-queue";
-        return config.QueueKind switch
+        var (queue, auth) = config.QueueKind switch
         {
-            QueueKind.Redis => Redis(workload, config, body, authName),
-            QueueKind.AwsSqs => Sqs(workload, config, body, authName),
+            QueueKind.Redis => Redis(workload, config, authName),
+            QueueKind.AwsSqs => Sqs(workload, config, authName),
             _ => throw new ArgumentOutOfRangeException(nameof(config)),
+        };
+        return auth is null ? queue : queue with
+        {
+            Authentication = new KedaObject<TriggerAuthenticationSpec> { Metadata = PodTemplates.Metadata(workload, config, body, authName), Spec = auth },
         };
     }
 
@@ -43,18 +46,14 @@ internal sealed record QueueTriggers(
     public static string SqsQueueUrl(Workload workload, KubernetesConfig config) =>
         $"https://sqs.{config.QueueRegion}.amazonaws.com/{config.QueueAccountId}/{workload.Name}";
 
-    private static QueueTriggers Redis(Workload workload, KubernetesConfig config, KubernetesBody body, string authName)
+    private static (QueueTriggers, TriggerAuthenticationSpec?) Redis(Workload workload, KubernetesConfig config, string authName)
     {
         var list = RedisList(workload, config);
         var processing = list + ":processing";
         var auth = config.QueuePassword is { } password
-            ? new KedaTriggerAuthentication
+            ? new TriggerAuthenticationSpec
             {
-                Metadata = PodTemplates.Metadata(workload, config, body, authName),
-                Spec = new TriggerAuthenticationSpec
-                {
-                    SecretTargetRef = [new SecretTargetRef { Parameter = "password", Name = password.Name, Key = password.Key }],
-                },
+                SecretTargetRef = [new SecretTargetRef { Parameter = "password", Name = password.Name, Key = password.Key }],
             }
             : null;
         ScaleTrigger Trigger(string name, string listName) => new()
@@ -83,24 +82,20 @@ internal sealed record QueueTriggers(
                 Name = "MULTINODE_REDIS_PASSWORD",
                 ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = p.Name, Key = p.Key } },
             });
-        return new QueueTriggers(list, [Trigger("pending", list), Trigger("processing", processing)], env, auth,
-            $"redis lists {list} + {processing} at {config.QueueAddress}");
+        return (new QueueTriggers(list, [Trigger("pending", list), Trigger("processing", processing)], env, null,
+            $"redis lists {list} + {processing} at {config.QueueAddress}"), auth);
     }
 
-    private static QueueTriggers Sqs(Workload workload, KubernetesConfig config, KubernetesBody body, string authName)
+    private static (QueueTriggers, TriggerAuthenticationSpec?) Sqs(Workload workload, KubernetesConfig config, string authName)
     {
         var url = SqsQueueUrl(workload, config);
-        var auth = new KedaTriggerAuthentication
+        var auth = new TriggerAuthenticationSpec
         {
-            Metadata = PodTemplates.Metadata(workload, config, body, authName),
-            Spec = new TriggerAuthenticationSpec
-            {
-                // roleArn and identityOwner are mutually exclusive in KEDA; without a role KEDA borrows the
-                // workload's own (IRSA) identity from its service account.
-                PodIdentity = config.QueueRoleArn is { } role
-                    ? new PodIdentity { Provider = "aws", RoleArn = role }
-                    : new PodIdentity { Provider = "aws", IdentityOwner = "workload" },
-            },
+            // roleArn and identityOwner are mutually exclusive in KEDA; without a role KEDA borrows the
+            // workload's own (IRSA) identity from its service account.
+            PodIdentity = config.QueueRoleArn is { } role
+                ? new PodIdentity { Provider = "aws", RoleArn = role }
+                : new PodIdentity { Provider = "aws", IdentityOwner = "workload" },
         };
         var trigger = new ScaleTrigger
         {
@@ -122,6 +117,6 @@ internal sealed record QueueTriggers(
             new() { Name = "MULTINODE_QUEUE", Value = url },
             new() { Name = "AWS_REGION", Value = config.QueueRegion },
         };
-        return new QueueTriggers(url, [trigger], env, auth, $"aws-sqs-queue {url} (visible + in flight)");
+        return (new QueueTriggers(url, [trigger], env, null, $"aws-sqs-queue {url} (visible + in flight)"), auth);
     }
 }

@@ -51,7 +51,7 @@ public sealed partial class AwsTargetTests
             else if (resource is StringValue { Value: var text } && text.Contains('*', StringComparison.Ordinal))
             {
                 // Replies go to the caller's queue, scoped by its name (docs/aws.md).
-                Assert.Equal(Multinode.Infra.Targets.Aws.AwsTarget.ReplyQueues, text);
+                Assert.Equal(Multinode.Infra.Targets.Aws.AwsIdentity.ReplyQueues, text);
                 Assert.Equal(PropertyValue.Strings(["sqs:SendMessage"]), AwsPlanning.At(statement, "Action"));
             }
             Assert.DoesNotContain("*", ((ArrayValue)AwsPlanning.At(statement, "Action")!).Items.Select(a => ((StringValue)a).Value).SelectMany(a => a.Split(':')[1..]));
@@ -73,7 +73,7 @@ public sealed partial class AwsTargetTests
                     {
                         case ReferenceValue r: Assert.Contains(r.Resource, own); break;
                         case StringValue { Value: "*" }: break;
-                        case StringValue { Value: Multinode.Infra.Targets.Aws.AwsTarget.ReplyQueues }: break;
+                        case StringValue { Value: Multinode.Infra.Targets.Aws.AwsIdentity.ReplyQueues }: break;
                         case StringValue s: Assert.StartsWith("arn:aws:ecr:", s.Value, StringComparison.Ordinal); break;
                         case var other: Assert.Fail($"{policy.Name}: unexpected resource {other?.ToJson()}"); break;
                     }

@@ -1,4 +1,5 @@
 using Multinode.Infra.Configuration;
+using Multinode.Infra.Targets.Kubernetes;
 using Multinode.Infra.Values;
 using Multinode.Infra.Workloads;
 using static Multinode.Infra.Tests.Targets.Kubernetes.KubernetesPlans;
@@ -15,7 +16,7 @@ public sealed class KubernetesConfigTests
     [Fact]
     public void Read_Nothing_DefaultsForAPlainCluster()
     {
-        var config = Config().Kubernetes;
+        var config = Config().SettingsOf<KubernetesConfig>();
         Assert.Equal(("default", QueueKind.Redis, "redis:6379", (string?)null, "nvidia.com/gpu.product"),
             (config.Namespace, config.QueueKind, config.QueueAddress, config.QueueRegion, config.GpuNodeLabel));
         Assert.True(config.RunAsNonRoot);
@@ -34,7 +35,7 @@ public sealed class KubernetesConfigTests
               "gpuNodeLabel": "cloud.google.com/gke-accelerator", "gpuProducts": { "Tesla T4": "nvidia-tesla-t4" },
               "queue": { "kind": "aws-sqs", "region": "eu-west-1", "accountId": "123456789012", "roleArn": "arn:aws:iam::123456789012:role/keda" }
             }
-            """).Kubernetes;
+            """).SettingsOf<KubernetesConfig>();
         Assert.Equal((QueueKind.AwsSqs, (string?)null, "eu-west-1", "123456789012", "arn:aws:iam::123456789012:role/keda"),
             (config.QueueKind, config.QueueAddress, config.QueueRegion, config.QueueAccountId, config.QueueRoleArn));
         Assert.Equal(("media", "workers", false, true), (config.Namespace, config.ServiceAccountName, config.RunAsNonRoot, config.ReadOnlyRootFilesystem));
@@ -44,7 +45,7 @@ public sealed class KubernetesConfigTests
     [Fact]
     public void Read_RedisPassword_DefaultKey()
     {
-        var config = Config("""{ "queue": { "address": "redis.q:6380", "passwordSecret": { "name": "redis-auth" } } }""").Kubernetes;
+        var config = Config("""{ "queue": { "address": "redis.q:6380", "passwordSecret": { "name": "redis-auth" } } }""").SettingsOf<KubernetesConfig>();
         Assert.Equal(new SecretKeyReference("redis-auth", "password"), config.QueuePassword);
         Assert.Equal("redis.q:6380", config.QueueAddress);
     }

@@ -1,0 +1,54 @@
+using Multinode.Infra.Validation;
+using Multinode.Infra.Values;
+
+namespace Multinode.Infra.Targets.Aws;
+
+/// <summary>AWS settings (<c>multinode:aws</c>). Subnet, VPC and security group ids may be unknown during preview.
+/// <paramref name="VpcId"/> is the VPC of the subnets, where every security group and a Service's target group go:
+/// the configured one, else the one the provider looked up from the first subnet, else unknown (the offline CLI).</summary>
+public sealed record AwsConfig(PropertyValue SubnetIds, int? KnownSubnetCount, PropertyValue? AmiId,
+    PropertyValue? SecurityGroupIds, PropertyValue? KeyName, string Region, PropertyValue VpcId) : TargetConfig
+{
+    public const string DefaultRegion = "us-east-1";
+
+    /// <summary>The <c>multinode:aws</c> block.</summary>
+    public static readonly InputSpec Spec = new("aws", InputType.Object, "AWS settings; required when target is aws.")
+    {
+        Properties =
+        [
+            new("subnetIds", InputType.StringArray, "Subnets the Auto Scaling groups (and a Service's load balancer) use; at least two for a Service.") { PassThrough = true },
+            new("amiId", InputType.String, "AMI to launch instead of the ECS-optimized Amazon Linux 2023 image from AWS's public SSM parameter.") { PassThrough = true },
+            new("securityGroupIds", InputType.StringArray, "Extra security groups attached to every instance.") { PassThrough = true },
+            new("keyName", InputType.String, "EC2 key pair for SSH access; none by default.") { PassThrough = true },
+            new("region", InputType.String, "Region whose prices the catalog uses.") { Default = DefaultRegion },
+            new("vpcId", InputType.String, "VPC of the subnets, where the security groups and a Service's target group go. Default: the VPC of the first subnet, looked up through the engine (aws:ec2/getSubnet:getSubnet); unknown offline.") { PassThrough = true },
+        ],
+    };
+
+    /// <summary>The block's own rules: subnets are required (and not none) when AWS is the target.</summary>
+    public static AwsConfig? Read(InputReader reader, bool chosen)
+    {
+        if (!chosen) return null;
+        var subnets = reader.Get("aws.subnetIds");
+        if (subnets is null && reader.Failures.All(f => !f.Path.StartsWith("aws", StringComparison.Ordinal)))
+            reader.Fail("aws.subnetIds", "aws.subnetIds is required when target = \"aws\" (the subnets the groups run in)");
+        else if (subnets is ArrayValue { Items.Count: 0 })
+            reader.Fail("aws.subnetIds", "aws.subnetIds = [] must name at least one subnet");
+        return subnets is null
+            ? null
+            : new AwsConfig(subnets, subnets is ArrayValue a ? a.Items.Count : null,
+                reader.Get("aws.amiId"), reader.Get("aws.securityGroupIds"), reader.Get("aws.keyName"),
+                reader.String("aws.region") ?? DefaultRegion, reader.Get("aws.vpcId") ?? PropertyValue.Unknown);
+    }
+
+    public override IEnumerable<KeyValuePair<string, PropertyValue>> Settings() =>
+        new (string Key, PropertyValue? Value)[]
+        {
+            ("aws.subnetIds", SubnetIds),
+            ("aws.vpcId", VpcId),
+            ("aws.amiId", AmiId),
+            ("aws.securityGroupIds", SecurityGroupIds),
+            ("aws.keyName", KeyName),
+            ("aws.region", Region),
+        }.Where(s => s.Value is not null).Select(s => KeyValuePair.Create(s.Key, s.Value!));
+}

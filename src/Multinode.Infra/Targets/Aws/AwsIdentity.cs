@@ -1,0 +1,78 @@
+using Multinode.Infra.Values;
+using static Multinode.Infra.Targets.Aws.AwsChildren;
+
+namespace Multinode.Infra.Targets.Aws;
+
+/// <summary>The instances' identity: an IAM role EC2 assumes, its instance profile, and a role policy with only what
+/// this workload's instances do, on this workload's own resources (docs/aws.md lists every statement).</summary>
+internal static class AwsIdentity
+{
+    /// <summary>Name prefix of the SQS queues a worker may send replies to (a message's <c>replyTo</c>): the one
+    /// permission that cannot name a queue of the workload's own.</summary>
+    public const string ReplyQueuePrefix = "multinode-replies-";
+
+    /// <summary>The reply queues' ARN pattern in the role policy.</summary>
+    public const string ReplyQueues = "arn:aws:sqs:*:*:" + ReplyQueuePrefix + "*";
+
+    public static (string Role, string Profile) RoleAndProfile(AwsChildren c)
+    {
+        var role = c.Add(AwsTypes.Role, "role", new PropertyMap(
+            ("description", $"Instances of Multinode {c.Kind} \"{c.Name}\""),
+            ("assumeRolePolicy", Obj(
+                ("Version", "2012-10-17"),
+                ("Statement", List(Obj(
+                    ("Effect", "Allow"),
+                    ("Principal", Obj(("Service", "ec2.amazonaws.com"))),
+                    ("Action", "sts:AssumeRole")))))),
+            ("tags", c.Tags)));
+        var profile = c.Add(AwsTypes.InstanceProfile, "profile", new PropertyMap(
+            ("role", Ref(role, "name")),
+            ("tags", c.Tags)));
+        return (role, profile);
+    }
+
+    /// <summary>Only what this workload's instances do, on this workload's own resources; no policy when they do nothing.</summary>
+    public static void RolePolicy(AwsChildren c, string role, string asg, string? queue, string? secrets, IReadOnlyList<EcrImage> ecr)
+    {
+        var statements = new List<PropertyValue>();
+        PropertyValue Statement(string sid, IEnumerable<string> actions, PropertyValue resource) =>
+            Obj(("Sid", sid), ("Effect", "Allow"), ("Action", PropertyValue.Strings(actions)), ("Resource", resource));
+        if (queue is not null)
+        {
+            // The worker sidecar: receive, extend while working, delete when done; the queue's counts for the
+            // per-worker cooldown.
+            statements.Add(Statement("ConsumeOwnQueue",
+                ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"], Ref(queue, "arn")));
+            // Replies go to the caller's queue (a message's replyTo), which only a naming convention can scope
+            // (docs/aws.md): queues named multinode-replies-*, in any region and account whose queue policy allows it.
+            statements.Add(Statement("SendReplies", ["sqs:SendMessage"], ReplyQueues));
+        }
+        if (c.Shape.DrainHook is not null)
+        {
+            // Protected while busy, the drain hook honoured, the per-worker cooldown's self-termination.
+            statements.Add(Statement("OwnGroupLifecycle",
+                ["autoscaling:SetInstanceProtection", "autoscaling:CompleteLifecycleAction",
+                 "autoscaling:RecordLifecycleActionHeartbeat", "autoscaling:TerminateInstanceInAutoScalingGroup"], Ref(asg, "arn")));
+            // Describe* has no resource-level permissions: AWS requires "*" (docs/aws.md). Read-only; the worker
+            // reads its own group's in-service count.
+            statements.Add(Statement("ReadGroupSize", ["autoscaling:DescribeAutoScalingGroups"], "*"));
+        }
+        else if (c.Shape.RunsOnce)
+        {
+            statements.Add(Statement("EndOwnInstance", ["autoscaling:TerminateInstanceInAutoScalingGroup"], Ref(asg, "arn")));
+        }
+        if (secrets is not null)
+            statements.Add(Statement("ReadOwnSecrets", ["ssm:GetParameter"], Ref(secrets, "arn")));
+        if (ecr.Count > 0)
+        {
+            // ecr:GetAuthorizationToken has no resource-level permissions: AWS requires "*" (docs/aws.md).
+            statements.Add(Statement("EcrLogin", ["ecr:GetAuthorizationToken"], "*"));
+            statements.Add(Statement("PullOwnImage", ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                ecr.Count == 1 ? ecr[0].RepositoryArn : List([.. ecr.Select(e => e.RepositoryArn).Distinct()])));
+        }
+        if (statements.Count == 0) return;
+        c.Add(AwsTypes.RolePolicy, "policy", new PropertyMap(
+            ("role", Ref(role, "name")),
+            ("policy", Obj(("Version", "2012-10-17"), ("Statement", PropertyValue.From(statements))))));
+    }
+}

@@ -1,0 +1,111 @@
+using Multinode.Infra.Validation;
+using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
+
+namespace Multinode.Infra.Targets.Aws;
+
+/// <summary>
+/// What each workload kind is on AWS (docs/aws.md, docs/scaling.md): the one file of the AWS target that names the
+/// kinds. Every other part plans from the <see cref="AwsShape"/> given here, so a new kind is one entry below, and a
+/// kind without one fails validation ("target aws does not plan kind X") instead of falling to a default.
+/// </summary>
+internal static class AwsKinds
+{
+    /// <summary>The shape of <paramref name="workload"/>'s children, or the failure of a kind the target does not plan.</summary>
+    public static Result<AwsShape> Shape(Workload workload) => workload switch
+    {
+        // A warm pool fed by a queue: the worker ends its own instance after its own cooldown (docs/scaling.md); the
+        // drain hook closes the race between "idle, so unprotected" and "just took a message".
+        FunctionWorkload f => Ok(new AwsShape(f.SpareWorkers, f.MaxWorkersLimit)
+        {
+            Queue = new QueueScaling(f.MaxWorkersLimit, f.SpareWorkers, f.CooldownPeriod),
+            DrainHook = UserData.DrainHook(workload),
+            WorkerEnv = WorkerSidecar.WarmPoolEnv(f.SpareWorkers, f.CooldownPeriod),
+        }),
+        // One instance per message: instances never die by scale-in, each ends itself after its one execution.
+        JobWorkload j => Ok(new AwsShape(0, j.MaxConcurrency)
+        {
+            Queue = new QueueScaling(j.MaxConcurrency, 0, null),
+            RunsOnce = true,
+            ProtectFromScaleIn = true,
+            NoRebalance = true,
+            WorkerEnv = WorkerSidecar.OneMessageEnv,
+        }),
+        ServiceWorkload s => Ok(new AwsShape(s.MinReplicas, s.MaxReplicas)
+        {
+            LoadBalancer = new LoadBalanced(s.Port, s.HealthCheckPath, s.CertificateArn),
+            CpuTarget = s.TargetCpuUtilization,
+            RollingRefresh = true,
+        }),
+        // One instance per occurrence, launched by a scheduled action, ending itself when its run is over.
+        ScheduledTaskWorkload t => Ok(new AwsShape(0, 1)
+        {
+            Schedule = new ScheduledRun(t.Schedule, t.TimeZone),
+            RunsOnce = true,
+            NoRebalance = true,
+        }),
+        DaemonWorkload => Ok(new AwsShape(1, 1) { OneAtATime = true, NoRebalance = true }),
+        _ => Result<AwsShape>.Fail([new ValidationFailure(workload.Label, "type",
+            $"target aws does not plan kind {KindNames.Of(workload)}")]),
+    };
+
+    /// <summary>Rules of a kind against the AWS settings, checked with the program's validation.</summary>
+    public static IEnumerable<ValidationFailure> Check(Workload workload, AwsConfig aws)
+    {
+        if (workload is ServiceWorkload && aws.KnownSubnetCount < 2)
+            yield return new ValidationFailure(workload.Label, "subnetIds",
+                $"a Service needs at least two subnets in different availability zones for its load balancer, but aws.subnetIds has {aws.KnownSubnetCount}");
+    }
+
+    private static Result<AwsShape> Ok(AwsShape shape) => Result<AwsShape>.Ok(shape);
+}
+
+/// <summary>Everything in which the kinds differ on AWS; the parts of the target read this and never the kind.</summary>
+/// <param name="MinSize">The group's minimum size.</param>
+/// <param name="MaxSize">The group's maximum size.</param>
+internal sealed record AwsShape(int MinSize, int MaxSize)
+{
+    /// <summary>Work arrives through an SQS queue scaled on in-flight work (a queue, policies and alarms).</summary>
+    public QueueScaling? Queue { get; init; }
+
+    /// <summary>The lifecycle hook a terminating worker holds while it finishes (its name); its worker also manages
+    /// its own group membership (protection, the per-worker cooldown).</summary>
+    public string? DrainHook { get; init; }
+
+    /// <summary>The worker sidecar's variables of this kind (see <see cref="WorkerSidecar.Env"/>).</summary>
+    public IReadOnlyList<(string Name, string Value)> WorkerEnv { get; init; } = [];
+
+    /// <summary>An instance runs its container once, then ends itself and lowers the desired capacity.</summary>
+    public bool RunsOnce { get; init; }
+
+    /// <summary>Instances are protected from scale-in.</summary>
+    public bool ProtectFromScaleIn { get; init; }
+
+    /// <summary>Never two at once: a replacement terminates the old instance before launching the new one.</summary>
+    public bool OneAtATime { get; init; }
+
+    /// <summary>AZ rebalancing, which launches before it terminates, is suspended.</summary>
+    public bool NoRebalance { get; init; }
+
+    /// <summary>Instances take a new launch template version through a rolling instance refresh.</summary>
+    public bool RollingRefresh { get; init; }
+
+    /// <summary>Replicas behind an Application Load Balancer.</summary>
+    public LoadBalanced? LoadBalancer { get; init; }
+
+    /// <summary>Average CPU utilisation (0..1) that target tracking holds.</summary>
+    public double? CpuTarget { get; init; }
+
+    /// <summary>A scheduled action that starts one run per occurrence.</summary>
+    public ScheduledRun? Schedule { get; init; }
+}
+
+/// <summary>A load-balanced HTTP port: the container's port, its health check, and the certificate for HTTPS (null:
+/// plain HTTP; may be unknown).</summary>
+internal sealed record LoadBalanced(int Port, string HealthCheckPath, PropertyValue? CertificateArn);
+
+/// <summary>A cron schedule in a time zone.</summary>
+internal sealed record ScheduledRun(string Cron, string TimeZone)
+{
+    public override string ToString() => $"{Cron} ({TimeZone})";
+}

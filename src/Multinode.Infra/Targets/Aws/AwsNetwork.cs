@@ -1,0 +1,54 @@
+using Multinode.Infra.Values;
+using static Multinode.Infra.Targets.Aws.AwsChildren;
+
+namespace Multinode.Infra.Targets.Aws;
+
+/// <summary>The workload's security groups, in the configured VPC (<see cref="AwsConfig.VpcId"/>); the subnets are
+/// the group's and the load balancer's (<see cref="AwsConfig.SubnetIds"/>).</summary>
+internal static class AwsNetwork
+{
+    /// <summary>The instances' group (egress only; a load-balanced port from its load balancer alone) and, when load
+    /// balanced, the load balancer's. Descriptions, which AWS cannot change in place, depend on kind and name only.</summary>
+    public static (string Instances, string? LoadBalancer) SecurityGroups(AwsChildren c)
+    {
+        var allOutbound = List(Obj(("description", "all outbound"), ("protocol", "-1"), ("fromPort", 0), ("toPort", 0),
+            ("cidrBlocks", PropertyValue.Strings(["0.0.0.0/0"])), ("ipv6CidrBlocks", PropertyValue.Strings(["::/0"]))));
+        if (c.Shape.LoadBalancer is not { } balanced)
+        {
+            return (c.Add(AwsTypes.SecurityGroup, "sg", new PropertyMap(
+                ("description", $"Multinode {c.Kind} {c.Name}: instances, egress only"),
+                ("vpcId", c.Aws.VpcId),
+                ("ingress", List()),
+                ("egress", allOutbound),
+                ("tags", c.Tags))), null);
+        }
+        PropertyValue FromAnywhere(string what, int port) => Obj(("description", $"{what} from anywhere"), ("protocol", "tcp"),
+            ("fromPort", port), ("toPort", port),
+            ("cidrBlocks", PropertyValue.Strings(["0.0.0.0/0"])), ("ipv6CidrBlocks", PropertyValue.Strings(["::/0"])));
+        var lbSg = c.Add(AwsTypes.SecurityGroup, "lb-sg", new PropertyMap(
+            ("description", $"Multinode {c.Kind} {c.Name}: load balancer, HTTP from anywhere"),
+            ("vpcId", c.Aws.VpcId),
+            ("ingress", balanced.CertificateArn is null
+                ? List(FromAnywhere("HTTP", AwsLoadBalancing.ListenerPort))
+                : List(FromAnywhere("HTTP", AwsLoadBalancing.ListenerPort), FromAnywhere("HTTPS", AwsLoadBalancing.HttpsPort))),
+            // No inline egress: the one rule (below) names the instances' group, which names this one.
+            ("tags", c.Tags)));
+        var sg = c.Add(AwsTypes.SecurityGroup, "sg", new PropertyMap(
+            ("description", $"Multinode {c.Kind} {c.Name}: instances, reachable only from the load balancer"),
+            ("vpcId", c.Aws.VpcId),
+            ("ingress", List(Obj(("description", "from the load balancer"), ("protocol", "tcp"), ("fromPort", balanced.Port), ("toPort", balanced.Port),
+                ("securityGroups", List(Ref(lbSg, "id")))))),
+            ("egress", allOutbound),
+            ("tags", c.Tags)));
+        // The load balancer reaches the replicas' port on the instances' group only, not the whole VPC.
+        c.Add(AwsTypes.EgressRule, "lb-egress", new PropertyMap(
+            ("securityGroupId", Ref(lbSg, "id")),
+            ("description", "to the replica port of the instances group only"),
+            ("ipProtocol", "tcp"),
+            ("fromPort", balanced.Port),
+            ("toPort", balanced.Port),
+            ("referencedSecurityGroupId", Ref(sg, "id")),
+            ("tags", c.Tags)));
+        return (sg, lbSg);
+    }
+}
