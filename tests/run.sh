@@ -13,6 +13,8 @@ if ! command -v redis-server >/dev/null; then
 fi
 (cd tests/worker-sqs && npm ci --ignore-scripts --no-audit --no-fund --silent)
 
+# Every test project of the solution: Multinode.Infra.Tests (core), Multinode.Infra.Cli.Tests (the `multinode` CLI),
+# Multinode.Infra.Provider.Tests (the plugin), Multinode.Worker.Tests (the worker); MSBuild runs them side by side.
 dotnet test Multinode.Infra.sln --nologo -v q
 
 bash tests/tool/run.sh

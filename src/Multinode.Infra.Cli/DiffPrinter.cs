@@ -395,7 +395,7 @@ public static class DiffPrinter
     {
         w.WriteStartObject();
         w.WriteString("name", wd.Name);
-        w.WriteString("kind", Workloads.WorkloadKinds.Token(wd.Kind));
+        w.WriteString("kind", wd.Kind.Token);
         w.WriteString("status", wd.Status.ToString().ToLowerInvariant());
         if (wd.RenamedFrom is not null) w.WriteString("renamedFrom", wd.RenamedFrom);
         if (load is not null) SimulationPrinter.WriteComparison(w, load, wd.Name);

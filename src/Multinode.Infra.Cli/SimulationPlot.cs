@@ -48,7 +48,7 @@ public static class SimulationPlot
     private static Plot Panel(WorkloadSimulation w, int end)
     {
         var plot = new Plot();
-        var service = w.Kind == Workloads.WorkloadKind.Service;
+        var service = w.Kind.Has<Workloads.ILoadBalanced>();
         void Line(Func<SimulationPoint, double> value, string label, string color, float width, LinePattern pattern)
         {
             var (x, y) = Steps(w.Series, value, end);

@@ -23,7 +23,7 @@ public static class SimulationPrinter
 
     /// <summary>Wait in the unit of the workload's demand.</summary>
     public static string Wait(WorkloadKind kind, double wait) =>
-        kind == WorkloadKind.Service ? $"{N(wait)} core-s" : $"{N(wait)} invocation-s";
+        kind.Has<ILoadBalanced>() ? $"{N(wait)} core-s" : $"{N(wait)} invocation-s";
 
     private static string Title(WorkloadSimulation w) => $"{w.Kind} \"{w.Name}\" on {Target(w)}";
 

@@ -32,7 +32,7 @@ public sealed class ComponentConstructorTests : IAsyncLifetime
 
     private static WorkloadPlan Plan()
     {
-        var workload = WorkloadReader.Read(WorkloadKind.Function, "square",
+        var workload = WorkloadReader.Read(FunctionKind.Instance, "square",
             new PropertyMap(("image", "img"), ("env", new PropertyMap(("TOKEN", PropertyValue.Secret("t0ken")))))).Value!;
         PlannedResource[] resources =
         [

@@ -1,18 +1,9 @@
-using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 
 namespace Multinode.Infra.Provider.Tests;
-
-/// <summary>Paths inside the repository, found from this source file.</summary>
-public static class Repo
-{
-    public static string Root() => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, "..", ".."));
-
-    private static string ThisFile([CallerFilePath] string path = "") => path;
-}
 
 /// <summary>A call context for calling service methods directly.</summary>
 public sealed class TestCallContext : ServerCallContext

@@ -59,7 +59,7 @@ public static class PlanJson
     {
         w.WriteStartObject();
         w.WriteString("name", plan.Workload.Name);
-        w.WriteString("kind", Workloads.WorkloadKinds.Token(plan.Workload.Kind));
+        w.WriteString("kind", plan.Workload.Kind.Token);
         w.WritePropertyName("settings");
         PropertyValue.From(plan.Workload.Settings()).WriteJson(w);
         w.WritePropertyName("outputs");

@@ -9,9 +9,11 @@ namespace Multinode.Infra.Planning;
 /// the CLI and the provider share.</summary>
 public static class Planner
 {
-    /// <summary>Reads every workload and the config, reporting all failures together.</summary>
-    public static Result<ValidatedProgram> Validate(ProgramDeclaration program)
+    /// <summary>Reads every workload and the config, reporting all failures together. Tokens name kinds of
+    /// <paramref name="kinds"/> (by default <see cref="KindRegistry.Default"/>).</summary>
+    public static Result<ValidatedProgram> Validate(ProgramDeclaration program, KindRegistry? kinds = null)
     {
+        kinds ??= KindRegistry.Default;
         var failures = new List<ValidationFailure>();
         var config = ProviderConfigReader.Read(program.Config);
         failures.AddRange(config.Failures);
@@ -19,9 +21,9 @@ public static class Planner
         var warnings = new List<ValidationFailure>();
         foreach (var resource in program.Resources)
         {
-            if (WorkloadKinds.FromToken(resource.Token) is not { } kind)
+            if (kinds.FromToken(resource.Token) is not { } kind)
             {
-                var known = Enum.GetValues<WorkloadKind>().Select(k => k.Token());
+                var known = kinds.Tokens.ToList();
                 var suggestion = InputReader.Suggest(resource.Token, known);
                 failures.Add(new ValidationFailure($"resource \"{resource.Name}\"", "type",
                     $"type = {PropertyValue.QuoteShort(resource.Token)} is not a Multinode resource; " +
@@ -40,8 +42,8 @@ public static class Planner
     }
 
     /// <summary>Validates, then plans every workload in declaration order.</summary>
-    public static Result<Plan> Plan(ProgramDeclaration program) =>
-        Validate(program).Then(valid =>
+    public static Result<Plan> Plan(ProgramDeclaration program, KindRegistry? kinds = null) =>
+        Validate(program, kinds).Then(valid =>
         {
             var plan = Plan(valid.Config, valid.Workloads);
             return plan.IsValid ? Result<Plan>.Ok(plan.Value! with { Warnings = [.. valid.Warnings, .. plan.Value!.Warnings] }) : plan;

@@ -39,17 +39,11 @@ public static class PackageSchema
         ["gpu.type"] = "GpuType",
     };
 
-    private static readonly Dictionary<WorkloadKind, string> KindDescriptions = new()
-    {
-        [WorkloadKind.Function] = "A warm pool of workers fed by a queue: desired workers = min(maxWorkers, in-flight invocations + spareWorkers); a worker stays at least cooldownPeriod after its last invocation.",
-        [WorkloadKind.Job] = "One fresh worker per execution, none when idle, at most maxConcurrency at once; scale-in never stops a running execution.",
-        [WorkloadKind.Service] = "Identical replicas behind a load balancer, minReplicas..maxReplicas, scaled to hold the average CPU at targetCpuUtilization and spread over failure domains.",
-        [WorkloadKind.ScheduledTask] = "One fresh worker per scheduled run (cron, in timeZone), gone afterwards.",
-        [WorkloadKind.Daemon] = "Exactly one process, replaced on failure, never two at once.",
-    };
-
     /// <summary>The schema as indented JSON with a final newline; byte-identical from run to run.</summary>
-    public static string Generate()
+    public static string Generate() => Generate(KindRegistry.Default);
+
+    /// <summary>The schema with one component resource per kind of <paramref name="kinds"/>.</summary>
+    public static string Generate(KindRegistry kinds)
     {
         var types = new TypeRegistry();
         using var stream = new MemoryStream();
@@ -59,7 +53,7 @@ public static class PackageSchema
             w.WriteString("name", Package);
             w.WriteString("displayName", "Multinode");
             w.WriteString("version", Version);
-            w.WriteString("description", "Multinode workloads (Function, Job, Service, ScheduledTask, Daemon) as component resources on AWS (EC2 Auto Scaling) or Kubernetes.");
+            w.WriteString("description", $"Multinode workloads ({string.Join(", ", kinds.All.Select(k => k.Name))}) as component resources on AWS (EC2 Auto Scaling) or Kubernetes.");
             w.WriteStartArray("keywords");
             foreach (var k in new[] { "pulumi", "multinode", "category/cloud", "kind/component", "aws", "kubernetes" }) w.WriteStringValue(k);
             w.WriteEndArray();
@@ -86,12 +80,12 @@ public static class PackageSchema
             w.WriteEndObject();
 
             w.WriteStartObject("resources");
-            foreach (var kind in Enum.GetValues<WorkloadKind>())
+            foreach (var kind in kinds.All)
             {
-                var inputs = WorkloadInputs.For(kind);
-                var outputs = WorkloadOutputs.For(kind);
-                w.WriteStartObject(kind.Token());
-                w.WriteString("description", KindDescriptions[kind]);
+                var inputs = kind.Inputs;
+                var outputs = kind.Outputs;
+                w.WriteStartObject(kind.Token);
+                w.WriteString("description", kind.Description);
                 w.WriteBoolean("isComponent", true);
                 w.WriteStartObject("inputProperties");
                 WriteProperties(w, inputs, "", types);

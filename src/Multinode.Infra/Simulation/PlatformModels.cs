@@ -94,15 +94,15 @@ internal sealed class AwsModel : PlatformModel
 {
     private readonly AwsScaling _s;
     private readonly PlatformParameters _p;
-    private readonly WorkloadKind _kind;
+    private readonly Workload _workload;
     private readonly double _cpu;
 
-    public AwsModel(Signals signals, WorkerPool pool, AwsScaling scaling, PlatformParameters p, WorkloadKind kind, double cpu)
+    public AwsModel(Signals signals, WorkerPool pool, AwsScaling scaling, PlatformParameters p, Workload workload, double cpu)
         : base(signals, pool, p.InstanceBootSeconds, p.InvocationSeconds)
     {
         _s = scaling;
         _p = p;
-        _kind = kind;
+        _workload = workload;
         _cpu = cpu;
         Desired = pool.Count;
     }
@@ -127,7 +127,7 @@ internal sealed class AwsModel : PlatformModel
             foreach (var a in _s.Alarms.Where(a => a.Policy.Steps.Any(x => x.Adjustment < 0)))
                 words.Add($"{a.Name} needs {a.DatapointsToAlarm} of {a.EvaluationPeriods} datapoints of {a.Period} s in breach, plus {_p.MetricLagSeconds} s metric lag");
             if (_s.PerWorker is { } rule) words.Add($"each idle worker ends itself after {rule.CooldownSeconds} s of its own idleness");
-            if (_kind == WorkloadKind.Job) words.Add("each instance ends itself after its execution");
+            if (_workload is IRunsToCompletion) words.Add("each instance ends itself after its execution");
             foreach (var t in _s.Tracking.Where(t => !t.DisableScaleIn))
                 words.Add($"{t.Name} scales in after {_p.TargetTrackingScaleInDatapoints} datapoints below target");
             return words.Count == 0 ? "nothing in the plan scales in" : string.Join("; ", words);
@@ -207,7 +207,7 @@ internal sealed class AwsModel : PlatformModel
             }
             foreach (var tracking in _s.Tracking) Track(t, tracking);
         }
-        Pool.Reconcile(t, Desired, StartSeconds, removeBusy: _kind == WorkloadKind.Service);
+        Pool.Reconcile(t, Desired, StartSeconds, removeBusy: _workload is ILoadBalanced);
     }
 
     private void Track(int t, PlannedTracking tracking)
@@ -237,13 +237,13 @@ internal sealed class AwsModel : PlatformModel
 
     public override void Serve(int t)
     {
-        switch (_kind)
+        switch (_workload)
         {
             // The worker runs one execution and ends its instance (MULTINODE_EXECUTIONS=1 in the user data).
-            case WorkloadKind.Job when _s.OneExecutionPerWorker:
+            case IRunsToCompletion when _s.OneExecutionPerWorker:
                 ServeJobs(t, _s.MessageWaitSeconds);
                 break;
-            case WorkloadKind.Service:
+            case ILoadBalanced:
                 ServeCpu(t, _cpu, _s.VCpusPerInstance);
                 break;
             default:

@@ -55,7 +55,7 @@ public static class Simulator
         return new SimulationResult(plan.Config.Target, end, parameters, [.. runs.Select(r => r.Cut(end))]);
     }
 
-    private static bool FollowsLoad(Workload w) => w.Kind is WorkloadKind.Function or WorkloadKind.Job or WorkloadKind.Service;
+    private static bool FollowsLoad(Workload w) => w is IScalesWithLoad;
 
     private static void Check(Plan plan, LoadTrace trace)
     {
@@ -66,9 +66,9 @@ public static class Simulator
             var workload = plan.Workloads.FirstOrDefault(w => w.Workload.Name == name)?.Workload;
             if (workload is null)
                 problems.Add($"workload \"{name}\" in the trace is not in the program (its workloads: {string.Join(", ", names)})");
-            else if (workload.Kind is WorkloadKind.ScheduledTask or WorkloadKind.Daemon)
-                problems.Add($"{workload.Label} takes no load trace: a {workload.Kind} is simulated {(workload.Kind == WorkloadKind.Daemon ? "as its one process" : "from its planned schedule")}; remove its lines");
-            else if (workload.Kind is WorkloadKind.Function or WorkloadKind.Job)
+            else if (!FollowsLoad(workload))
+                problems.Add($"{workload.Label} takes no load trace: a {workload.Kind} is simulated {(workload is IRunsOnSchedule ? "from its planned schedule" : "as its one process")}; remove its lines");
+            else if (workload is IQueueWorkload)
             {
                 foreach (var step in trace.Workloads[name].Where(s => s.Demand != Math.Floor(s.Demand)))
                     problems.Add($"{workload.Label} at {step.Seconds} s: demand = {step.Demand.ToString(CultureInfo.InvariantCulture)} is not a whole number of in-flight invocations");
@@ -77,85 +77,52 @@ public static class Simulator
         if (problems.Count > 0) throw new TraceException(problems);
     }
 
-    /// <summary>Multinode's own rule, worker count per second (DESIGN section 1).</summary>
-    public static int[] Ideal(Workload workload, double[] demand)
-    {
-        var ideal = new int[demand.Length];
-        static int Whole(double d) => (int)Math.Ceiling(d - 1e-9);
-        switch (workload)
-        {
-            case FunctionWorkload f:
-                // min(maxWorkers, in-flight + spare), and every worker needed in the last cooldownPeriod stays: a sliding
-                // maximum over [t − cooldownPeriod, t].
-                var window = new LinkedList<(int T, int Need)>();
-                for (var t = 0; t < demand.Length; t++)
-                {
-                    var need = Math.Min(f.MaxWorkersLimit, Whole(demand[t]) + f.SpareWorkers);
-                    while (window.Last is { } last && last.Value.Need <= need) window.RemoveLast();
-                    window.AddLast((t, need));
-                    while (window.First!.Value.T < t - f.CooldownPeriod) window.RemoveFirst();
-                    ideal[t] = window.First.Value.Need;
-                }
-                break;
-            case JobWorkload j:
-                for (var t = 0; t < demand.Length; t++) ideal[t] = Math.Min(j.MaxConcurrency, Whole(demand[t]));
-                break;
-            case ServiceWorkload s:
-                for (var t = 0; t < demand.Length; t++)
-                    ideal[t] = Math.Clamp(Whole(demand[t] / (s.Resources.Cpu * s.TargetCpuUtilization)), s.MinReplicas, s.MaxReplicas);
-                break;
-            case ScheduledTaskWorkload or DaemonWorkload:
-                // Demand is the run that should be going (see PlannedDemand): one worker while it is.
-                for (var t = 0; t < demand.Length; t++) ideal[t] = demand[t] > 0 ? 1 : 0;
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(workload), workload.Kind, "no ideal for this kind");
-        }
-        return ideal;
-    }
+    /// <summary>Multinode's own rule, worker count per second (DESIGN section 1): the kind's rule for a kind that
+    /// scales with load; otherwise demand is the run that should be going (see PlannedDemand), one worker while it is.</summary>
+    public static int[] Ideal(Workload workload, double[] demand) =>
+        workload is IScalesWithLoad scaled ? scaled.Ideal(demand) : [.. demand.Select(d => d > 0 ? 1 : 0)];
 
     private static (PlatformModel Model, WorkerPool Pool) Model(WorkloadPlan plan, ITarget target, Signals signals, PlatformParameters p)
     {
         var w = plan.Workload;
-        switch (target, w.Kind)
+        if (w is not IScalesWithLoad)
         {
-            case (_, WorkloadKind.Daemon):
-            {
-                var pool = new WorkerPool(0);
+            var pool = new WorkerPool(0);
+            if (w is not IRunsOnSchedule)
                 return (new PlannedRunsModel(signals, pool, target is AwsTarget, p, null, 0, null), pool);
-            }
-            case (_, WorkloadKind.ScheduledTask):
+            var schedule = PlannedScaling.Schedule(plan, target);
+            return (new PlannedRunsModel(signals, pool, target is AwsTarget, p, PlannedRunsModel.Occurrences(schedule, signals.Length),
+                RunSeconds(w, p), schedule.ActiveDeadlineSeconds), pool);
+        }
+        if (target is AwsTarget)
+        {
+            var scaling = PlannedScaling.Aws(plan);
+            var pool = new WorkerPool(AwsModel.Initial(scaling));
+            return (new AwsModel(signals, pool, scaling, p, w, w.Resources.Cpu), pool);
+        }
+        if (target is not KubernetesTarget)
+            throw new ArgumentOutOfRangeException(nameof(target), target.Name, "no platform model for this target");
+        switch (w)
+        {
+            case IRunsToCompletion:
             {
-                var schedule = PlannedScaling.Schedule(plan, target);
                 var pool = new WorkerPool(0);
-                return (new PlannedRunsModel(signals, pool, target is AwsTarget, p, PlannedRunsModel.Occurrences(schedule, signals.Length),
-                    RunSeconds(w, p), schedule.ActiveDeadlineSeconds), pool);
+                return (new KedaJobModel(signals, pool, PlannedScaling.KedaJob(plan, p), p), pool);
             }
-            case (AwsTarget, _):
-            {
-                var scaling = PlannedScaling.Aws(plan);
-                var pool = new WorkerPool(AwsModel.Initial(scaling));
-                return (new AwsModel(signals, pool, scaling, p, w.Kind, w.Resources.Cpu), pool);
-            }
-            case (KubernetesTarget, WorkloadKind.Function):
+            case IQueueWorkload:
             {
                 var scaling = PlannedScaling.Keda(plan, p);
                 var pool = new WorkerPool(KedaModel.Initial(scaling));
                 return (new KedaModel(signals, pool, scaling, p), pool);
             }
-            case (KubernetesTarget, WorkloadKind.Job):
-            {
-                var pool = new WorkerPool(0);
-                return (new KedaJobModel(signals, pool, PlannedScaling.KedaJob(plan, p), p), pool);
-            }
-            case (KubernetesTarget, WorkloadKind.Service):
+            case ILoadBalanced:
             {
                 var scaling = PlannedScaling.Hpa(plan);
                 var pool = new WorkerPool(scaling.Min);
                 return (new HpaCpuModel(signals, pool, scaling, p), pool);
             }
             default:
-                throw new ArgumentOutOfRangeException(nameof(plan), w.Kind, "no platform model for this kind");
+                throw new ArgumentOutOfRangeException(nameof(plan), w.Kind, "no Kubernetes platform model for this kind's capabilities");
         }
     }
 
@@ -251,7 +218,7 @@ public static class Simulator
     private static double[] PlannedDemand(WorkloadPlan plan, ITarget target, int length, PlatformParameters p)
     {
         var demand = new double[length];
-        if (plan.Workload.Kind == WorkloadKind.Daemon)
+        if (plan.Workload is not IRunsOnSchedule)
         {
             Array.Fill(demand, 1);
             return demand;

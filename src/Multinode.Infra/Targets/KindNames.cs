@@ -13,5 +13,5 @@ internal static class KindNames
     public static string Lower(Workload workload) => Of(workload).ToLowerInvariant();
 
     /// <summary>The kind's resource token: <c>multinode:index:Function</c>.</summary>
-    public static string TokenOf(Workload workload) => workload.Kind.Token();
+    public static string TokenOf(Workload workload) => workload.Kind.Token;
 }

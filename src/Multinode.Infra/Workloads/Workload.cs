@@ -2,26 +2,6 @@ using Multinode.Infra.Values;
 
 namespace Multinode.Infra.Workloads;
 
-/// <summary>The five Multinode workload kinds; each is one component resource token.</summary>
-public enum WorkloadKind
-{
-    Function,
-    Job,
-    Service,
-    ScheduledTask,
-    Daemon,
-}
-
-public static class WorkloadKinds
-{
-    public const string Package = "multinode";
-
-    public static string Token(this WorkloadKind kind) => $"{Package}:index:{kind}";
-
-    public static WorkloadKind? FromToken(string token) =>
-        Enum.GetValues<WorkloadKind>().Cast<WorkloadKind?>().FirstOrDefault(k => k!.Value.Token() == token);
-}
-
 /// <summary>CPU, memory and GPUs of one worker.</summary>
 public sealed record ResourceRequest(double Cpu, Memory Memory, GpuRequest? Gpu)
 {
@@ -53,6 +33,7 @@ public sealed record Container(
 /// <summary>A validated workload declaration with every default filled in.</summary>
 public abstract record Workload(string Name, Container Container, ResourceRequest Resources)
 {
+    /// <summary>The kind's definition (its name, token, inputs, outputs and rules): the record's type decides it.</summary>
     public abstract WorkloadKind Kind { get; }
 
     /// <summary>The most workers this workload can run at once: the figure quotas and worst-case cost use.</summary>
@@ -60,9 +41,6 @@ public abstract record Workload(string Name, Container Container, ResourceReques
 
     /// <summary>How to name this workload in messages: <c>Function "square"</c>.</summary>
     public string Label => $"{Kind} \"{Name}\"";
-
-    /// <summary>The kind's own settings, in schema order.</summary>
-    protected abstract IEnumerable<(string, PropertyValue)> KindSettings();
 
     /// <summary>Every resolved setting (defaults filled in), in schema order; what `multinode plan` shows.</summary>
     public PropertyMap Settings()
@@ -84,75 +62,6 @@ public abstract record Workload(string Name, Container Container, ResourceReques
             ("tags", Container.Tags),
             ("instanceTypes", Container.InstanceTypes.Count > 0 ? PropertyValue.Strings(Container.InstanceTypes) : null),
         };
-        return new PropertyMap([.. common, .. KindSettings().Select(s => (s.Item1, (PropertyValue?)s.Item2))]);
+        return new PropertyMap([.. common, .. Kind.Settings(this)]);
     }
-}
-
-/// <summary>A kind whose work arrives through a queue: the worker sidecar (DESIGN section 7) takes each message and
-/// posts it to the user's container on <see cref="Port"/>.</summary>
-public interface IQueueWorkload
-{
-    /// <summary>Where the user's container serves <c>POST /invoke</c>.</summary>
-    int Port { get; }
-}
-
-/// <summary>A warm pool: desired = min(maxWorkers, in-flight + spareWorkers).</summary>
-public sealed record FunctionWorkload(string Name, Container Container, ResourceRequest Resources,
-    int MaxWorkersLimit, int SpareWorkers, int CooldownPeriod, int Port) : Workload(Name, Container, Resources), IQueueWorkload
-{
-    public override WorkloadKind Kind => WorkloadKind.Function;
-    public override int MaxWorkers => MaxWorkersLimit;
-
-    protected override IEnumerable<(string, PropertyValue)> KindSettings() =>
-        [("maxWorkers", MaxWorkersLimit), ("spareWorkers", SpareWorkers), ("cooldownPeriod", CooldownPeriod), ("port", Port)];
-}
-
-/// <summary>One fresh worker per execution, at most maxConcurrency at once.</summary>
-public sealed record JobWorkload(string Name, Container Container, ResourceRequest Resources,
-    int MaxConcurrency, int Port) : Workload(Name, Container, Resources), IQueueWorkload
-{
-    public override WorkloadKind Kind => WorkloadKind.Job;
-    public override int MaxWorkers => MaxConcurrency;
-
-    protected override IEnumerable<(string, PropertyValue)> KindSettings() => [("maxConcurrency", MaxConcurrency), ("port", Port)];
-}
-
-/// <summary>Identical replicas behind a load balancer, scaled on average CPU.</summary>
-public sealed record ServiceWorkload(string Name, Container Container, ResourceRequest Resources,
-    int MinReplicas, int MaxReplicas, double TargetCpuUtilization, int Port, string HealthCheckPath)
-    : Workload(Name, Container, Resources)
-{
-    public override WorkloadKind Kind => WorkloadKind.Service;
-    public override int MaxWorkers => MaxReplicas;
-
-    /// <summary>AWS: the ACM certificate the load balancer serves HTTPS with; null for plain HTTP. May be unknown.</summary>
-    public PropertyValue? CertificateArn { get; init; }
-
-    protected override IEnumerable<(string, PropertyValue)> KindSettings() =>
-    [
-        ("minReplicas", MinReplicas), ("maxReplicas", MaxReplicas),
-        ("targetCpuUtilization", TargetCpuUtilization), ("port", Port), ("healthCheckPath", HealthCheckPath),
-        .. CertificateArn is { } arn ? [("certificateArn", arn)] : Array.Empty<(string, PropertyValue)>(),
-    ];
-}
-
-/// <summary>One fresh worker per cron occurrence.</summary>
-public sealed record ScheduledTaskWorkload(string Name, Container Container, ResourceRequest Resources,
-    string Schedule, string TimeZone) : Workload(Name, Container, Resources)
-{
-    public override WorkloadKind Kind => WorkloadKind.ScheduledTask;
-    public override int MaxWorkers => 1;
-
-    protected override IEnumerable<(string, PropertyValue)> KindSettings() =>
-        [("schedule", Schedule), ("timeZone", TimeZone)];
-}
-
-/// <summary>Exactly one process, replaced on failure, never two at once.</summary>
-public sealed record DaemonWorkload(string Name, Container Container, ResourceRequest Resources)
-    : Workload(Name, Container, Resources)
-{
-    public override WorkloadKind Kind => WorkloadKind.Daemon;
-    public override int MaxWorkers => 1;
-
-    protected override IEnumerable<(string, PropertyValue)> KindSettings() => [];
 }

@@ -2,8 +2,9 @@ using Multinode.Infra.Validation;
 
 namespace Multinode.Infra.Workloads;
 
-/// <summary>The outputs every component publishes, whatever the target: the schema declares these and each
-/// target's plan fills exactly these keys (<see cref="Planning.WorkloadPlan.Outputs"/>).</summary>
+/// <summary>The outputs components publish, whatever the target; each kind lists its own in its definition
+/// (<see cref="WorkloadKind.Outputs"/>), the schema declares them and each target's plan fills exactly those keys
+/// (<see cref="Planning.WorkloadPlan.Outputs"/>).</summary>
 public static class WorkloadOutputs
 {
     public static readonly InputSpec Children = new("children", InputType.StringArray,
@@ -17,12 +18,4 @@ public static class WorkloadOutputs
 
     public static readonly InputSpec Schedule = new("schedule", InputType.String,
         "The cron schedule and time zone the runs follow, e.g. \"0 3 * * * (Europe/Berlin)\".");
-
-    public static IReadOnlyList<InputSpec> For(WorkloadKind kind) => kind switch
-    {
-        WorkloadKind.Function or WorkloadKind.Job => [Children, Queue],
-        WorkloadKind.Service => [Children, Endpoint],
-        WorkloadKind.ScheduledTask => [Children, Schedule],
-        _ => [Children],
-    };
 }

@@ -4,7 +4,8 @@ using Multinode.Infra.Values;
 
 namespace Multinode.Infra.Workloads;
 
-/// <summary>Turns a declaration (name, token, properties) into a workload, or into every failure it has.</summary>
+/// <summary>Turns a declaration (kind, name, properties) into a workload, or into every failure it has: the common
+/// inputs and rules here, the kind's own from its definition (<see cref="WorkloadKind"/>).</summary>
 public static partial class WorkloadReader
 {
     public const int MaxNameLength = 40;
@@ -16,8 +17,8 @@ public static partial class WorkloadReader
     {
         var reader = new InputReader($"{kind} {PropertyValue.QuoteShort(name)}");
         CheckName(reader, name);
-        reader.Check(properties, WorkloadInputs.For(kind), owner: kind.ToString());
-        CheckCrossRules(reader, kind);
+        reader.Check(properties, kind.Inputs, owner: kind.Name);
+        kind.CheckRules(reader);
         CheckControlCharacters(reader);
         if (reader.Failures.Count > 0) return Result<Workload>.Fail(reader.Failures);
 
@@ -45,39 +46,8 @@ public static partial class WorkloadReader
             reader.String("resources.gpu.type") is { } gpu
                 ? new GpuRequest(GpuTypes.TryParse(gpu)!.Value, reader.Integer("resources.gpu.count")!.Value)
                 : null);
-        Workload workload = kind switch
-        {
-            WorkloadKind.Function => new FunctionWorkload(name, container, resources,
-                reader.Integer("maxWorkers")!.Value, reader.Integer("spareWorkers")!.Value, reader.Integer("cooldownPeriod")!.Value,
-                reader.Integer("port")!.Value),
-            WorkloadKind.Job => new JobWorkload(name, container, resources, reader.Integer("maxConcurrency")!.Value,
-                reader.Integer("port")!.Value),
-            WorkloadKind.Service => new ServiceWorkload(name, container, resources,
-                reader.Integer("minReplicas")!.Value, reader.Integer("maxReplicas")!.Value,
-                reader.Number("targetCpuUtilization")!.Value, reader.Integer("port")!.Value, reader.String("healthCheckPath")!)
-            {
-                CertificateArn = reader.Get("certificateArn"),
-            },
-            WorkloadKind.ScheduledTask => new ScheduledTaskWorkload(name, container, resources,
-                CronSchedule.Canonical(reader.String("schedule")!), TimeZones.Canonical(reader.String("timeZone")!)),
-            WorkloadKind.Daemon => new DaemonWorkload(name, container, resources),
-            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-        };
-        return Result<Workload>.Ok(workload) with { Warnings = Warnings(reader, workload).ToList() };
-    }
-
-    /// <summary>What is planned other than as written, or never runs.</summary>
-    private static IEnumerable<ValidationFailure> Warnings(InputReader reader, Workload workload)
-    {
-        if (workload is not ScheduledTaskWorkload task) yield break;
-        var schedule = reader.String("schedule")!;
-        if (schedule.Trim().StartsWith('@'))
-            yield return new(workload.Label, "schedule", $"schedule = {PropertyValue.Quote(schedule)} is planned as {PropertyValue.Quote(task.Schedule)} (Auto Scaling has no descriptors)");
-        if (CronSchedule.NeverFires(task.Schedule) is { } never)
-            yield return new(workload.Label, "schedule", $"schedule = {PropertyValue.Quote(task.Schedule)} {never}");
-        var zone = reader.String("timeZone")!;
-        if (zone != task.TimeZone)
-            yield return new(workload.Label, "timeZone", $"timeZone = {PropertyValue.Quote(zone)} is a link in the IANA time zone database; planned as its canonical zone {PropertyValue.Quote(task.TimeZone)}, which AWS requires");
+        var workload = kind.Bind(name, container, resources, reader);
+        return Result<Workload>.Ok(workload) with { Warnings = [.. kind.Warnings(reader, workload)] };
     }
 
     /// <summary>Tags given as one secret keep every value secret; their keys name the tags and are shown.</summary>
@@ -121,16 +91,5 @@ public static partial class WorkloadReader
             else if (value is SecretValue { Value: StringValue { Value: var secretText } } && HasControl(secretText))
                 reader.Fail($"tags.{key}", $"tags.{key} = {PropertyValue.SecretText} contains a control character, which tags and labels may not hold");
         }
-    }
-
-    /// <summary>Rules that relate two inputs; checked only when both inputs are themselves valid.</summary>
-    private static void CheckCrossRules(InputReader reader, WorkloadKind kind)
-    {
-        if (kind == WorkloadKind.Function &&
-            reader.Integer("spareWorkers") is { } spare && reader.Integer("maxWorkers") is { } max && spare > max)
-            reader.Fail("spareWorkers", $"spareWorkers = {spare} is above the limit of maxWorkers = {max}");
-        if (kind == WorkloadKind.Service &&
-            reader.Integer("minReplicas") is { } min && reader.Integer("maxReplicas") is { } maxR && min > maxR)
-            reader.Fail("minReplicas", $"minReplicas = {min} is above the limit of maxReplicas = {maxR}");
     }
 }

@@ -15,10 +15,10 @@ public sealed class BudgetTests
 
     private static readonly IReadOnlyList<WorkloadPlan> Plans =
     [
-        Plan("{ image: a, maxWorkers: 20, resources: { cpu: 4, memory: 16Gi, gpu: { type: t4 } } }", WorkloadKind.Function, "embed", 10.52m),
-        Plan("{ image: a, maxConcurrency: 5, resources: { cpu: 8, memory: 16Gi } }", WorkloadKind.Job, "transcode", 1.7m),
-        Plan("{ image: a, maxReplicas: 8, resources: { cpu: 2, memory: 4Gi } }", WorkloadKind.Service, "api", 0.6656m),
-        Plan("{ image: a, resources: { cpu: 0.5, memory: 1Gi } }", WorkloadKind.Daemon, "ingest", 0.0208m),
+        Plan("{ image: a, maxWorkers: 20, resources: { cpu: 4, memory: 16Gi, gpu: { type: t4 } } }", FunctionKind.Instance, "embed", 10.52m),
+        Plan("{ image: a, maxConcurrency: 5, resources: { cpu: 8, memory: 16Gi } }", JobKind.Instance, "transcode", 1.7m),
+        Plan("{ image: a, maxReplicas: 8, resources: { cpu: 2, memory: 4Gi } }", ServiceKind.Instance, "api", 0.6656m),
+        Plan("{ image: a, resources: { cpu: 0.5, memory: 1Gi } }", DaemonKind.Instance, "ingest", 0.0208m),
     ];
 
     private static ProviderConfig Config(string yaml) => ProviderConfigReader.Read(Yaml.Map(yaml)).Value!;
@@ -47,7 +47,7 @@ public sealed class BudgetTests
     [Fact]
     public void Check_UnpricedWorkload_SaysBudgetCannotBeChecked()
     {
-        var plans = Plans.Append(Plan("{ image: a }", WorkloadKind.Daemon, "free", null)).ToList();
+        var plans = Plans.Append(Plan("{ image: a }", DaemonKind.Instance, "free", null)).ToList();
         Assert.Equal(["provider config: maxHourlyCost = 100 cannot be checked: no price is known for Daemon \"free\""],
             Budget.Check(plans, Config("{ target: kubernetes, maxHourlyCost: 100 }")).Select(f => f.ToString()));
     }

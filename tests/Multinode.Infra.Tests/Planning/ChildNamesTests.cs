@@ -46,14 +46,14 @@ public sealed class ChildNamesTests
     {
         // Kubernetes children differ by type where their names could meet (Deployment "api-hpa" vs HPA "api-hpa").
         var config = new PropertyMap(("target", "kubernetes"));
-        foreach (var kind in Enum.GetValues<WorkloadKind>())
+        foreach (var kind in WorkloadKinds.All)
         {
             foreach (var suffix in new[] { "env", "service", "hpa", "pdb", "scaler", "queue-auth", "auth" })
             {
                 var properties = new PropertyMap(("image", "img"), ("schedule", "0 3 * * *"));
-                if (kind != WorkloadKind.ScheduledTask) properties = new PropertyMap(("image", "img"));
+                if (kind != ScheduledTaskKind.Instance) properties = new PropertyMap(("image", "img"));
                 var program = new ProgramDeclaration(
-                    [new("api", kind.Token(), properties), new($"api-{suffix}", kind.Token(), properties)], config);
+                    [new("api", kind.Token, properties), new($"api-{suffix}", kind.Token, properties)], config);
                 var result = Planner.Plan(program);
                 Assert.True(result.IsValid, $"{kind} api-{suffix}: {string.Join("\n", result.Failures)}");
             }

@@ -11,7 +11,7 @@ public sealed class PlanDiffTests
 
     private static WorkloadPlan Workload(string name, string yaml, params PlannedResource[] resources)
     {
-        var workload = WorkloadReader.Read(WorkloadKind.Function, name, Yaml.Map(yaml)).Value!;
+        var workload = WorkloadReader.Read(FunctionKind.Instance, name, Yaml.Map(yaml)).Value!;
         return new WorkloadPlan(workload, resources, PropertyMap.Empty, Summaries.AtMaximumScale(workload));
     }
 

@@ -88,7 +88,11 @@ public sealed class StabilityTests
             Assert.Equal(["launchTemplate.version"], group.Changes.Select(c => c.Path));
         }
         if (target == "kubernetes")
-            Assert.All(changed.Single(c => c.Type == template).Changes, c => Assert.StartsWith("spec.template.", c.Path, StringComparison.Ordinal));
+        {
+            var changes = changed.Single(c => c.Type == template).Changes;
+            Assert.NotEmpty(changes);
+            Assert.All(changes, c => Assert.StartsWith("spec.template.", c.Path, StringComparison.Ordinal));
+        }
     }
 
     [Theory]

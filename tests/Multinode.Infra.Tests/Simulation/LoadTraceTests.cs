@@ -20,7 +20,7 @@ public class LoadTraceTests
         Assert.Equal([0, 2.5, 2.5], trace.DemandOf("api", 32)[29..]);
         Assert.Equal(13, trace.DemandOf("square", 700)[599]);
         Assert.Equal(0, trace.DemandOf("square", 700)[600]);
-        Assert.All(trace.DemandOf("absent", 3), d => Assert.Equal(0, d));
+        Assert.Equal([0, 0, 0], trace.DemandOf("absent", 3));
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public class SimulationPropertyTests
             var service = run.Workloads.Single(w => w.Name == "f");
             var job = run.Workloads.Single(w => w.Name == "j");
             return service.Series.All(p => p.Running >= min && p.Running <= max && p.Desired >= min && p.Desired <= max)
-                && job.Series.All(p => p.Running <= max && p.Desired <= max && p.Running >= 0);
+                && job.Series.All(p => p.Running <= max && p.Desired <= max && p.Ideal == Math.Min(max, (int)Math.Ceiling(p.Demand)));
         }, iter: 25);
     }
 }

@@ -25,12 +25,12 @@ public sealed class TargetListTests
         ["schedule"] = "0 3 * * *",
     };
 
-    public static TheoryData<string, WorkloadKind> TargetsAndKinds()
+    public static TheoryData<string, string> TargetsAndKinds()
     {
-        var data = new TheoryData<string, WorkloadKind>();
+        var data = new TheoryData<string, string>();
         foreach (var target in TargetList.All)
-            foreach (var kind in Enum.GetValues<WorkloadKind>())
-                data.Add(target.Name, kind);
+            foreach (var kind in WorkloadKinds.All)
+                data.Add(target.Name, kind.Name);
         return data;
     }
 
@@ -40,11 +40,12 @@ public sealed class TargetListTests
 
     [Theory]
     [MemberData(nameof(TargetsAndKinds))]
-    public void Plan_DefaultDeclarationOfEveryKind_IsPlannedByEveryTarget(string target, WorkloadKind kind)
+    public void Plan_DefaultDeclarationOfEveryKind_IsPlannedByEveryTarget(string target, string kindName)
     {
-        var properties = new PropertyMap(WorkloadInputs.For(kind).Where(s => s.Required)
+        var kind = KindRegistry.Default.Named(kindName);
+        var properties = new PropertyMap(kind.Inputs.Where(s => s.Required)
             .Select(s => KeyValuePair.Create(s.Name, Required[s.Name])));
-        var result = Planner.Plan(new ProgramDeclaration([new ResourceDeclaration("w", kind.Token(), properties)], Yaml.Map(Configs[target])));
+        var result = Planner.Plan(new ProgramDeclaration([new ResourceDeclaration("w", kind.Token, properties)], Yaml.Map(Configs[target])));
 
         Assert.True(result.IsValid, string.Join("\n", result.Failures));
         var plan = Assert.Single(result.Value!.Workloads);
@@ -53,13 +54,12 @@ public sealed class TargetListTests
         Assert.All(plan.Resources, r => Assert.Equal(TargetList.Named(target)!.ChildPackage.Name, r.Package));
     }
 
-    /// <summary>A kind no target maps: the record type alone is new.</summary>
+    /// <summary>A kind no target maps: the record type alone is new (Workloads/ThrowAwayKindTests defines a whole kind).</summary>
     private sealed record UnmappedWorkload(string Name) : Workload(Name,
         new Container("app", null, null, PropertyMap.Empty, Container.DefaultTimeoutSeconds, PropertyMap.Empty, []), ResourceRequest.Default)
     {
-        public override WorkloadKind Kind => WorkloadKind.Daemon;
+        public override WorkloadKind Kind => DaemonKind.Instance;
         public override int MaxWorkers => 1;
-        protected override IEnumerable<(string, PropertyValue)> KindSettings() => [];
     }
 
     [Theory]

@@ -48,7 +48,7 @@ public sealed class ValidationPropertyTests
 
     [Fact]
     public void Read_ArbitraryInput_IsWorkloadOrFailures() =>
-        Gen.Select(Gen.Enum<WorkloadKind>(), Gen.OneOf(Gen.OneOf("square", "", "Bad_Name"), Gen.String), Map(3))
+        Gen.Select(Gen.OneOf(WorkloadKinds.All.ToArray()), Gen.OneOf(Gen.OneOf("square", "", "Bad_Name"), Gen.String), Map(3))
             .Sample((kind, name, map) =>
             {
                 var result = WorkloadReader.Read(kind, name, map);
@@ -65,7 +65,7 @@ public sealed class ValidationPropertyTests
 
     [Fact]
     public void Read_Failures_AlwaysNameResourceAndPath() =>
-        Gen.Select(Gen.Enum<WorkloadKind>(), Map(2)).Sample((kind, map) =>
+        Gen.Select(Gen.OneOf(WorkloadKinds.All.ToArray()), Map(2)).Sample((kind, map) =>
             WorkloadReader.Read(kind, "square", map).Failures.All(f =>
                 f.Resource == $"{kind} \"square\"" && f.Message.StartsWith(f.Path, StringComparison.Ordinal)), iter: 2000);
 
@@ -91,8 +91,8 @@ public sealed class ValidationPropertyTests
         {
             var input = new PropertyMap(("image", "app"), ("maxWorkers", max), ("spareWorkers", Math.Min(spare, max)),
                 ("cooldownPeriod", cooldown), ("resources", new PropertyMap(("cpu", cpu))));
-            var first = WorkloadReader.Read(WorkloadKind.Function, "f", input).Value!;
-            var again = WorkloadReader.Read(WorkloadKind.Function, "f", first.Settings()).Value!;
+            var first = WorkloadReader.Read(FunctionKind.Instance, "f", input).Value!;
+            var again = WorkloadReader.Read(FunctionKind.Instance, "f", first.Settings()).Value!;
             return first.Settings().Equals(again.Settings());
         });
 }

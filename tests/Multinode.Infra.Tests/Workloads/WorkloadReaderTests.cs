@@ -89,7 +89,7 @@ public sealed class WorkloadReaderTests
     [MemberData(nameof(InvalidCases))]
     public void Read_InvalidInput_GivesEveryExactMessage(string kind, string name, string yaml, string[] expected)
     {
-        var result = WorkloadReader.Read(Enum.Parse<WorkloadKind>(kind), name, Yaml.Map(yaml));
+        var result = WorkloadReader.Read(KindRegistry.Default.Named(kind), name, Yaml.Map(yaml));
         Assert.False(result.IsValid);
         Assert.Equal(expected, result.Failures.Select(f => f.ToString()));
     }
@@ -101,14 +101,14 @@ public sealed class WorkloadReaderTests
     [InlineData("9lives", "Function \"9lives\": name = \"9lives\" must be lowercase letters, digits and '-', starting with a letter and ending with a letter or digit (e.g. \"lives\")")]
     public void Read_BadName_SaysWhatNamesMayBe(string name, string expected)
     {
-        var result = WorkloadReader.Read(WorkloadKind.Function, name, Yaml.Map("{ image: app }"));
+        var result = WorkloadReader.Read(FunctionKind.Instance, name, Yaml.Map("{ image: app }"));
         Assert.Equal([expected], result.Failures.Select(f => f.ToString()));
     }
 
     [Fact]
     public void Read_Minimal_FillsEveryDefault()
     {
-        var result = WorkloadReader.Read(WorkloadKind.Function, "square", Yaml.Map("{ image: app }"));
+        var result = WorkloadReader.Read(FunctionKind.Instance, "square", Yaml.Map("{ image: app }"));
         var function = Assert.IsType<FunctionWorkload>(result.Value);
         Assert.Equal((10, 0, 60, 8080), (function.MaxWorkersLimit, function.SpareWorkers, function.CooldownPeriod, function.Port));
         Assert.Equal(ResourceRequest.Default, function.Resources);
@@ -118,28 +118,28 @@ public sealed class WorkloadReaderTests
     [Fact]
     public void Read_JobPort_DefaultsTo8080AndKeepsAGivenOne()
     {
-        Assert.Equal(8080, Assert.IsType<JobWorkload>(WorkloadReader.Read(WorkloadKind.Job, "j", Yaml.Map("{ image: app }")).Value).Port);
-        Assert.Equal(9000, Assert.IsType<JobWorkload>(WorkloadReader.Read(WorkloadKind.Job, "j", Yaml.Map("{ image: app, port: 9000 }")).Value).Port);
+        Assert.Equal(8080, Assert.IsType<JobWorkload>(WorkloadReader.Read(JobKind.Instance, "j", Yaml.Map("{ image: app }")).Value).Port);
+        Assert.Equal(9000, Assert.IsType<JobWorkload>(WorkloadReader.Read(JobKind.Instance, "j", Yaml.Map("{ image: app, port: 9000 }")).Value).Port);
     }
 
     [Fact]
     public void Read_Service_FillsDefaults()
     {
-        var service = Assert.IsType<ServiceWorkload>(WorkloadReader.Read(WorkloadKind.Service, "api", Yaml.Map("{ image: app }")).Value);
+        var service = Assert.IsType<ServiceWorkload>(WorkloadReader.Read(ServiceKind.Instance, "api", Yaml.Map("{ image: app }")).Value);
         Assert.Equal((2, 10, 0.5, 8080, "/"), (service.MinReplicas, service.MaxReplicas, service.TargetCpuUtilization, service.Port, service.HealthCheckPath));
     }
 
     [Fact]
     public void Read_ScheduledTask_DefaultsToUtc()
     {
-        var task = Assert.IsType<ScheduledTaskWorkload>(WorkloadReader.Read(WorkloadKind.ScheduledTask, "n", Yaml.Map("{ image: app, schedule: \"0 3 * * *\" }")).Value);
+        var task = Assert.IsType<ScheduledTaskWorkload>(WorkloadReader.Read(ScheduledTaskKind.Instance, "n", Yaml.Map("{ image: app, schedule: \"0 3 * * *\" }")).Value);
         Assert.Equal(("0 3 * * *", "UTC"), (task.Schedule, task.TimeZone));
     }
 
     [Fact]
     public void Read_ScheduledTaskWithMacroAndLink_PlansCanonicalFormsWithWarnings()
     {
-        var result = WorkloadReader.Read(WorkloadKind.ScheduledTask, "n", Yaml.Map("{ image: app, schedule: \"@daily\", timeZone: US/Eastern }"));
+        var result = WorkloadReader.Read(ScheduledTaskKind.Instance, "n", Yaml.Map("{ image: app, schedule: \"@daily\", timeZone: US/Eastern }"));
         var task = Assert.IsType<ScheduledTaskWorkload>(result.Value);
         Assert.Equal(("0 0 * * *", "America/New_York"), (task.Schedule, task.TimeZone));
         Assert.Equal(
@@ -152,7 +152,7 @@ public sealed class WorkloadReaderTests
     [Fact]
     public void Read_ScheduledTaskThatNeverFires_IsValidWithAWarning()
     {
-        var result = WorkloadReader.Read(WorkloadKind.ScheduledTask, "n", Yaml.Map("{ image: app, schedule: \"0 3 31 2 *\" }"));
+        var result = WorkloadReader.Read(ScheduledTaskKind.Instance, "n", Yaml.Map("{ image: app, schedule: \"0 3 31 2 *\" }"));
         Assert.True(result.IsValid);
         var warning = Assert.Single(result.Warnings);
         Assert.Equal(("schedule", """ScheduledTask "n": schedule = "0 3 31 2 *" never fires: no month in "2" has day 31"""), (warning.Path, warning.ToString()));
@@ -160,7 +160,7 @@ public sealed class WorkloadReaderTests
 
     [Fact]
     public void Read_PlainScheduledTask_HasNoWarnings() =>
-        Assert.Empty(WorkloadReader.Read(WorkloadKind.ScheduledTask, "n", Yaml.Map("{ image: app, schedule: \"0 3 * * *\", timeZone: Europe/Berlin }")).Warnings);
+        Assert.Empty(WorkloadReader.Read(ScheduledTaskKind.Instance, "n", Yaml.Map("{ image: app, schedule: \"0 3 * * *\", timeZone: Europe/Berlin }")).Warnings);
 
     [Theory]
     [InlineData("nvidia-tesla-t4", GpuType.T4)]
@@ -170,14 +170,14 @@ public sealed class WorkloadReaderTests
     [InlineData("a10g", GpuType.A10G)]
     public void Read_GpuAlias_NormalisesToCanonicalType(string alias, GpuType expected)
     {
-        var result = WorkloadReader.Read(WorkloadKind.Job, "j", Yaml.Map($"{{ image: app, resources: {{ gpu: {{ type: \"{alias}\" }} }} }}"));
+        var result = WorkloadReader.Read(JobKind.Instance, "j", Yaml.Map($"{{ image: app, resources: {{ gpu: {{ type: \"{alias}\" }} }} }}"));
         Assert.Equal(new GpuRequest(expected, 1), result.Value!.Resources.Gpu);
     }
 
     [Fact]
     public void Read_PassThroughInputs_MayBeUnknownOrSecret()
     {
-        var result = WorkloadReader.Read(WorkloadKind.Daemon, "d", Yaml.Map(
+        var result = WorkloadReader.Read(DaemonKind.Instance, "d", Yaml.Map(
             "{ image: \"${repo.url}:latest\", env: { TOKEN: { \"fn::secret\": s3cr3t }, URL: \"${db.url}\" } }"));
         Assert.True(result.IsValid, string.Join("\n", result.Failures));
         Assert.Equal(PropertyValue.Unknown, result.Value!.Container.Image);
@@ -191,7 +191,7 @@ public sealed class WorkloadReaderTests
     [Fact]
     public void Read_SecretsOfTheWrongShape_AreShownAsSecretAtAnyDepth()
     {
-        var failures = Failures(WorkloadKind.Daemon, new PropertyMap(
+        var failures = Failures(DaemonKind.Instance, new PropertyMap(
             ("image", PropertyValue.Secret(5)),
             ("command", PropertyValue.Secret(new PropertyMap(("tok", "s3cr3t-command")))),
             ("args", PropertyValue.Secret("s3cr3t-args")),
@@ -210,7 +210,7 @@ public sealed class WorkloadReaderTests
     [Fact]
     public void Read_SecretInsideAList_IsShownAsSecret()
     {
-        var failures = Failures(WorkloadKind.Daemon, new PropertyMap(("image", "app"),
+        var failures = Failures(DaemonKind.Instance, new PropertyMap(("image", "app"),
             ("args", PropertyValue.From([PropertyValue.Secret(new PropertyMap(("k", "s3cr3t")))]))));
         Assert.Equal(["Daemon \"w\": args[0] = [secret] must be a string"], failures);
     }
@@ -218,7 +218,7 @@ public sealed class WorkloadReaderTests
     [Fact]
     public void Read_NullObject_IsReadAsAbsent()
     {
-        var workload = WorkloadReader.Read(WorkloadKind.Function, "w", new PropertyMap(("image", "app"), ("resources", PropertyValue.Null))).Value!;
+        var workload = WorkloadReader.Read(FunctionKind.Instance, "w", new PropertyMap(("image", "app"), ("resources", PropertyValue.Null))).Value!;
         Assert.Equal(ResourceRequest.Default, workload.Resources);
     }
 
@@ -227,23 +227,23 @@ public sealed class WorkloadReaderTests
     [InlineData("79228162514264337593543950335Ti")]
     public void Read_OverflowingMemory_IsAboveTheLimit(string memory) =>
         Assert.Equal([$"Function \"w\": resources.memory = \"{memory}\" is above the limit of 4Ti"],
-            Failures(WorkloadKind.Function, new PropertyMap(("image", "app"), ("resources", new PropertyMap(("memory", memory))))));
+            Failures(FunctionKind.Instance, new PropertyMap(("image", "app"), ("resources", new PropertyMap(("memory", memory))))));
 
     [Fact]
     public void Read_LongValues_AreQuotedShortWithTheirLength()
     {
-        var failures = Failures(WorkloadKind.ScheduledTask, new PropertyMap(("image", "app"), ("schedule", "0 3 * * *"),
+        var failures = Failures(ScheduledTaskKind.Instance, new PropertyMap(("image", "app"), ("schedule", "0 3 * * *"),
             ("timeZone", new string('z', 30000))));
         Assert.Equal([$"ScheduledTask \"w\": timeZone = \"{new string('z', 100)}\"… (30000 characters) is not an IANA time zone such as \"UTC\" or \"Europe/Berlin\""],
             failures);
-        var name = WorkloadReader.Read(WorkloadKind.Function, new string('n', 30000), new PropertyMap(("image", "app"))).Failures.Single().ToString();
+        var name = WorkloadReader.Read(FunctionKind.Instance, new string('n', 30000), new PropertyMap(("image", "app"))).Failures.Single().ToString();
         Assert.True(name.Length < 400, name);
     }
 
     [Fact]
     public void Read_ControlCharactersInEnvNamesAndTags_AreRefused()
     {
-        var failures = Failures(WorkloadKind.Daemon, new PropertyMap(("image", "app"),
+        var failures = Failures(DaemonKind.Instance, new PropertyMap(("image", "app"),
             ("env", new PropertyMap(("\u0001multinode:0", "x"))),
             ("tags", new PropertyMap(("team", "a\u0007b")))));
         Assert.Equal(

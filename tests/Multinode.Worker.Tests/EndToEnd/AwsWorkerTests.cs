@@ -60,9 +60,11 @@ public sealed class AwsWorkerTests(RedisServer redis) : IClassFixture<RedisServe
         await worker.WaitForOutputAsync("serving cool", Limit);
         // Keep it busy past its first cooldown: idleness counts from its last invocation, not from its start.
         await Task.Delay(1500);
+        // The invocation ends no earlier than 1 s after it is pushed; measured from here, not from when this test sees the
+        // reply, so that a slow machine cannot make a correct worker look early.
+        var lastInvocationEnded = DateTimeOffset.UtcNow.AddSeconds(1);
         await PushAsync(c, "cool", Message("c0", """{"x":1,"sleepMs":1000}""", "cool:replies"));
         await RepliesAsync(c, "cool:replies", 1, Limit);
-        var lastInvocationEnded = DateTimeOffset.UtcNow;
 
         Assert.Equal(0, await worker.WaitAsync(Limit));
 

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Multinode.Worker.Tests.EndToEnd;
@@ -11,35 +8,6 @@ namespace Multinode.Worker.Tests.EndToEnd;
 public sealed class ConfigurationAttribute(string name) : Attribute
 {
     public string Name { get; } = name;
-}
-
-public static partial class Repo
-{
-    public static string Root() => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, "..", "..", ".."));
-
-    private static string ThisFile([CallerFilePath] string path = "") => path;
-
-    public static string File(params string[] parts) => Path.Combine([Root(), .. parts]);
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>The worker as built: MULTINODE_WORKER_PATH (e.g. the Native AOT publish) or the build beside the tests.</summary>
-    public static (string File, string[] Args) Worker() =>
-        Environment.GetEnvironmentVariable("MULTINODE_WORKER_PATH") is { Length: > 0 } path
-            ? (path, [])
-            : ("dotnet", [Path.Combine(AppContext.BaseDirectory, "multinode-worker.dll")]);
-
-    public static (string File, string[] Args) Cli()
-    {
-        var configuration = typeof(Repo).Assembly.GetCustomAttributes(typeof(ConfigurationAttribute), false)
-            .Cast<ConfigurationAttribute>().Single().Name;
-        return ("dotnet", [File("src", "Multinode.Infra.Cli", "bin", configuration, "net10.0", "multinode.dll")]);
-    }
 }
 
 /// <summary>A child process with captured output, killed on dispose.</summary>

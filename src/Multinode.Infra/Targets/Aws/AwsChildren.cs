@@ -67,7 +67,7 @@ internal sealed class AwsChildren(Workload workload, AwsShape shape, AwsConfig a
         return new WorkloadPlan(workload, _resources, Outputs(queue, lb), Summary());
     }
 
-    /// <summary>Exactly the keys of <see cref="WorkloadOutputs.For"/>.</summary>
+    /// <summary>Exactly the keys of the kind's <see cref="WorkloadKind.Outputs"/>.</summary>
     private PropertyMap Outputs(string? queue, string? lb) => new(
         (WorkloadOutputs.Children.Name, PropertyValue.Strings(_resources.Select(r => r.Name))),
         (WorkloadOutputs.Queue.Name, queue is null ? null : Ref(queue, "url")),

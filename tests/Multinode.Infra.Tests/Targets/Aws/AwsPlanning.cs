@@ -51,38 +51,9 @@ internal static class AwsPlanning
         return [.. result.Failures.Select(f => f.ToString())];
     }
 
-    public static PlannedResource Child(this WorkloadPlan plan, string name) =>
-        plan.Resources.SingleOrDefault(r => r.Name == name) ??
-        throw new Xunit.Sdk.XunitException($"no child {name}; children: {string.Join(", ", plan.Resources.Select(r => r.Name))}");
-
-    /// <summary>The input at a dotted path; numeric segments index lists ("stepAdjustments.0.scalingAdjustment").</summary>
-    public static PropertyValue? At(this PlannedResource resource, string path) => At(PropertyValue.From(resource.Inputs), path);
-
-    public static PropertyValue? At(PropertyValue value, string path)
-    {
-        PropertyValue? current = value;
-        foreach (var segment in path.Split('.'))
-        {
-            current = current switch
-            {
-                ObjectValue o => o.Map.Get(segment),
-                ArrayValue a when int.TryParse(segment, out var i) && i < a.Items.Count => a.Items[i],
-                _ => null,
-            };
-            if (current is null) return null;
-        }
-        return current;
-    }
-
-    public static double Number(this PlannedResource resource, string path) =>
-        resource.At(path) is NumberValue n ? n.Value : throw new Xunit.Sdk.XunitException($"{resource.Name}.{path} is {resource.At(path)?.ToJson() ?? "absent"}, not a number");
-
-    public static string String(this PlannedResource resource, string path) =>
-        resource.At(path) is StringValue s ? s.Value : throw new Xunit.Sdk.XunitException($"{resource.Name}.{path} is {resource.At(path)?.ToJson() ?? "absent"}, not a string");
-
     /// <summary>The boot script of a launch template, decoded from base64.</summary>
     public static string UserDataText(this PlannedResource launchTemplate) =>
-        Encoding.UTF8.GetString(Convert.FromBase64String(launchTemplate.String("userData")));
+        Encoding.UTF8.GetString(Convert.FromBase64String(launchTemplate.Text("userData")));
 
     private static YamlNode Load(string yaml)
     {

@@ -26,23 +26,23 @@ public sealed partial class AwsTargetTests
     [Fact]
     public void ShippedPrograms_IncludeEveryKindOnAws()
     {
-        var kinds = ShippedPlansOnAws().SelectMany(p => p.Plan.Workloads).Select(w => w.Workload.Kind).Distinct();
-        Assert.Equal(Enum.GetValues<Multinode.Infra.Workloads.WorkloadKind>().Order(), kinds.Order());
+        var kinds = ShippedPlansOnAws().SelectMany(p => p.Plan.Workloads).Select(w => w.Workload.Kind.Name).Distinct();
+        Assert.Equal(Multinode.Infra.Workloads.WorkloadKinds.All.Select(k => k.Name).Order(), kinds.Order());
     }
 
     [Fact]
     public void RolePolicies_UseWildcardResourceOnlyForActionsWithoutResourceLevelPermissions()
     {
         var statements = AllChildren().Where(r => r.Type == "aws:iam/rolePolicy:RolePolicy")
-            .SelectMany(r => ((ArrayValue)r.At("policy.Statement")!).Items).ToList();
+            .SelectMany(r => ((ArrayValue)r.At("policy.Statement")).Items).ToList();
         Assert.NotEmpty(statements);
         foreach (var statement in statements)
         {
-            var resource = AwsPlanning.At(statement, "Resource");
+            var resource = statement.At("Resource");
             if (resource is StringValue { Value: "*" })
             {
                 // The documented exceptions (docs/aws.md): actions without resource-level permissions.
-                Assert.Contains(AwsPlanning.At(statement, "Action"), new[]
+                Assert.Contains(statement.At("Action"), new[]
                 {
                     PropertyValue.Strings(["ecr:GetAuthorizationToken"]),
                     PropertyValue.Strings(["autoscaling:DescribeAutoScalingGroups"]),
@@ -52,11 +52,11 @@ public sealed partial class AwsTargetTests
             {
                 // Replies go to the caller's queue, scoped by its name (docs/aws.md).
                 Assert.Equal(Multinode.Infra.Targets.Aws.AwsIdentity.ReplyQueues, text);
-                Assert.Equal(PropertyValue.Strings(["sqs:SendMessage"]), AwsPlanning.At(statement, "Action"));
+                Assert.Equal(PropertyValue.Strings(["sqs:SendMessage"]), statement.At("Action"));
             }
-            Assert.DoesNotContain("*", ((ArrayValue)AwsPlanning.At(statement, "Action")!).Items.Select(a => ((StringValue)a).Value).SelectMany(a => a.Split(':')[1..]));
+            Assert.DoesNotContain("*", ((ArrayValue)statement.At("Action")).Items.Select(a => ((StringValue)a).Value).SelectMany(a => a.Split(':')[1..]));
         }
-        Assert.Contains(statements, s => AwsPlanning.At(s, "Resource") is StringValue { Value: "*" });
+        Assert.Contains(statements, s => s.Find("Resource") is StringValue { Value: "*" });
     }
 
     [Fact]
@@ -67,9 +67,9 @@ public sealed partial class AwsTargetTests
             var own = workload.Resources.Select(r => r.Name).ToHashSet();
             foreach (var policy in workload.Resources.Where(r => r.Type == "aws:iam/rolePolicy:RolePolicy"))
             {
-                foreach (var statement in ((ArrayValue)policy.At("policy.Statement")!).Items)
+                foreach (var statement in ((ArrayValue)policy.At("policy.Statement")).Items)
                 {
-                    switch (AwsPlanning.At(statement, "Resource"))
+                    switch (statement.At("Resource"))
                     {
                         case ReferenceValue r: Assert.Contains(r.Resource, own); break;
                         case StringValue { Value: "*" }: break;
@@ -89,14 +89,14 @@ public sealed partial class AwsTargetTests
         Assert.NotEmpty(templates);
         foreach (var lt in templates)
         {
-            Assert.Equal("required", lt.String("metadataOptions.httpTokens"));
-            Assert.Equal("enabled", lt.String("metadataOptions.httpEndpoint"));
+            Assert.Equal("required", lt.Text("metadataOptions.httpTokens"));
+            Assert.Equal("enabled", lt.Text("metadataOptions.httpEndpoint"));
             // Only the host (boot script, worker sidecar on the host network) reaches the instance role.
             Assert.Equal(1, lt.Number("metadataOptions.httpPutResponseHopLimit"));
-            var devices = ((ArrayValue)lt.At("blockDeviceMappings")!).Items;
+            var devices = ((ArrayValue)lt.At("blockDeviceMappings")).Items;
             Assert.NotEmpty(devices);
-            Assert.All(devices, d => Assert.Equal(PropertyValue.From("true"), AwsPlanning.At(d, "ebs.encrypted")));
-            Assert.Null(lt.At("networkInterfaces"));
+            Assert.All(devices, d => Assert.Equal(PropertyValue.From("true"), d.At("ebs.encrypted")));
+            Assert.Null(lt.Find("networkInterfaces"));
         }
     }
 
@@ -105,13 +105,13 @@ public sealed partial class AwsTargetTests
     {
         foreach (var sg in AllChildren().Where(r => r.Type == "aws:ec2/securityGroup:SecurityGroup"))
         {
-            foreach (var rule in ((ArrayValue)sg.At("ingress")!).Items)
+            foreach (var rule in ((ArrayValue)sg.At("ingress")).Items)
             {
-                if (AwsPlanning.At(rule, "cidrBlocks") is null) continue;
+                if (rule.Find("cidrBlocks") is null) continue;
                 Assert.EndsWith("-lb-sg", sg.Name, StringComparison.Ordinal);
                 // HTTP, and HTTPS for a Service with a certificate.
-                Assert.Contains(AwsPlanning.At(rule, "fromPort"), new[] { PropertyValue.From(80), PropertyValue.From(443) });
-                Assert.Equal(AwsPlanning.At(rule, "fromPort"), AwsPlanning.At(rule, "toPort"));
+                Assert.Contains(rule.At("fromPort"), new[] { PropertyValue.From(80), PropertyValue.From(443) });
+                Assert.Equal(rule.At("fromPort"), rule.At("toPort"));
             }
         }
     }
@@ -123,19 +123,19 @@ public sealed partial class AwsTargetTests
         var allowed = new System.Text.RegularExpressions.Regex(@"^[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]{1,255}$");
         foreach (var sg in AllChildren().Where(r => r.Type == "aws:ec2/securityGroup:SecurityGroup"))
         {
-            Assert.Matches(allowed, sg.String("description"));
-            foreach (var rule in ((ArrayValue)sg.At("ingress")!).Items.Concat((sg.At("egress") as ArrayValue)?.Items ?? []))
-                Assert.Matches(allowed, ((StringValue)AwsPlanning.At(rule, "description")!).Value);
+            Assert.Matches(allowed, sg.Text("description"));
+            foreach (var rule in ((ArrayValue)sg.At("ingress")).Items.Concat((sg.Find("egress") as ArrayValue)?.Items ?? []))
+                Assert.Matches(allowed, ((StringValue)rule.At("description")).Value);
         }
         foreach (var rule in AllChildren().Where(r => r.Type == "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"))
-            Assert.Matches(allowed, rule.String("description"));
+            Assert.Matches(allowed, rule.Text("description"));
     }
 
     [Fact]
     public void Service_LoadBalancerReachesOnlyTheInstancesGroup()
     {
         var plan = AwsPlanning.PlanOne("api: { type: \"multinode:index:Service\", properties: { image: img, port: 9000 } }");
-        Assert.Null(plan.Child("api-lb-sg").At("egress"));
+        Assert.Null(plan.Child("api-lb-sg").Find("egress"));
         var egress = plan.Child("api-lb-egress");
         Assert.Equal(PropertyValue.Reference("api-lb-sg", "id"), egress.At("securityGroupId"));
         Assert.Equal(PropertyValue.Reference("api-sg", "id"), egress.At("referencedSecurityGroupId"));
@@ -173,7 +173,7 @@ public sealed partial class AwsTargetTests
                   TOKEN: { "fn::secret": s3cr3t-value }
             """);
         var parameter = plan.Child("embed-secrets");
-        Assert.Equal("SecureString", parameter.String("type"));
+        Assert.Equal("SecureString", parameter.Text("type"));
         Assert.Equal(PropertyValue.Secret("TOKEN=s3cr3t-value\n"), parameter.At("value"));
         var lt = plan.Child("embed-lt");
         var script = lt.UserDataText();
@@ -181,9 +181,9 @@ public sealed partial class AwsTargetTests
         Assert.DoesNotContain("TOKEN", script, StringComparison.Ordinal);
         Assert.Contains("-e 'MODEL=small'", script, StringComparison.Ordinal);
         Assert.Contains("--with-decryption --name \"$(imds tags/instance/multinode:secrets-parameter)\"", script, StringComparison.Ordinal);
-        var statements = ((ArrayValue)plan.Child("embed-policy").At("policy.Statement")!).Items;
-        Assert.Contains(statements, s => Equals(AwsPlanning.At(s, "Resource"), new ReferenceValue("embed-secrets", "arn")) &&
-            Equals(AwsPlanning.At(s, "Action"), PropertyValue.Strings(["ssm:GetParameter"])));
+        var statements = ((ArrayValue)plan.Child("embed-policy").At("policy.Statement")).Items;
+        Assert.Contains(statements, s => Equals(s.Find("Resource"), new ReferenceValue("embed-secrets", "arn")) &&
+            Equals(s.Find("Action"), PropertyValue.Strings(["ssm:GetParameter"])));
     }
 
     [Fact]

@@ -106,7 +106,7 @@ public sealed partial class AwsTargetTests
     /// child is replaced.</summary>
     private static Dictionary<string, string> ReplacementKeys(WorkloadPlan plan) =>
         plan.Resources.ToDictionary(r => r.Name, r => r.Type + " " + string.Join(" ",
-            r.Options.ReplaceOnChanges.Select(p => $"{p}={r.At(p)?.ToJson() ?? "-"}")));
+            r.Options.ReplaceOnChanges.Select(p => $"{p}={r.Find(p)?.ToJson() ?? "-"}")));
 
     [Theory]
     [InlineData("maxWorkers: 10", "maxWorkers: 40")]
@@ -136,7 +136,7 @@ public sealed partial class AwsTargetTests
             .Select(pair => pair.First.Name);
         Assert.Equal(["square-lt"], differing);
         Assert.Equal(ReplacementKeys(original), ReplacementKeys(changed));
-        Assert.NotEqual(original.Child("square-lt").String("instanceType"), changed.Child("square-lt").String("instanceType"));
+        Assert.NotEqual(original.Child("square-lt").Text("instanceType"), changed.Child("square-lt").Text("instanceType"));
     }
 
     [Fact]

@@ -17,13 +17,13 @@ public sealed partial class AwsTargetTests
             """);
         var https = plan.Child("api-https");
         Assert.Equal((443, "HTTPS", "ELBSecurityPolicy-TLS13-1-2-2021-06", Certificate),
-            ((int)https.Number("port"), https.String("protocol"), https.String("sslPolicy"), https.String("certificateArn")));
-        Assert.Equal("forward", https.String("defaultActions.0.type"));
+            ((int)https.Number("port"), https.Text("protocol"), https.Text("sslPolicy"), https.Text("certificateArn")));
+        Assert.Equal("forward", https.Text("defaultActions[0].type"));
         var http = plan.Child("api-http");
         Assert.Equal(("redirect", "HTTPS", "443", "HTTP_301"),
-            (http.String("defaultActions.0.type"), http.String("defaultActions.0.redirect.protocol"),
-             http.String("defaultActions.0.redirect.port"), http.String("defaultActions.0.redirect.statusCode")));
-        var ingress = (ArrayValue)plan.Child("api-lb-sg").At("ingress")!;
+            (http.Text("defaultActions[0].type"), http.Text("defaultActions[0].redirect.protocol"),
+             http.Text("defaultActions[0].redirect.port"), http.Text("defaultActions[0].redirect.statusCode")));
+        var ingress = (ArrayValue)plan.Child("api-lb-sg").At("ingress");
         Assert.Equal([80, 443], ingress.Items.Select(i => (int)((NumberValue)((ObjectValue)i).Map["fromPort"]).Value));
         Assert.StartsWith("https://", ((InterpolationValue)plan.Outputs["endpoint"]).Parts[0].Display().Trim('"'), StringComparison.Ordinal);
         Assert.Contains(plan.Summary.Facts, f => f is { Key: "listener", Value: "HTTPS on :443 (ELBSecurityPolicy-TLS13-1-2-2021-06); HTTP :80 redirects to HTTPS" });
@@ -38,7 +38,7 @@ public sealed partial class AwsTargetTests
               properties: { image: img }
             """);
         Assert.DoesNotContain(plan.Resources, r => r.Name == "api-https");
-        Assert.Equal("forward", plan.Child("api-http").String("defaultActions.0.type"));
+        Assert.Equal("forward", plan.Child("api-http").Text("defaultActions[0].type"));
         Assert.Contains(plan.Summary.Facts, f => f is { Key: "listener", Value: "plain HTTP on :80 (no certificateArn: traffic is not encrypted)" });
     }
 

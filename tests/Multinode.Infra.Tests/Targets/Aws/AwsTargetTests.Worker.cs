@@ -10,8 +10,8 @@ public sealed partial class AwsTargetTests
         Assert.Single(script.Split('\n'), l => l.StartsWith(start, StringComparison.Ordinal));
 
     private static List<(string Sid, PropertyValue Actions, PropertyValue Resource)> Statements(Multinode.Infra.Planning.WorkloadPlan plan, string policy) =>
-        [.. ((ArrayValue)plan.Child(policy).At("policy.Statement")!).Items
-            .Select(s => (((StringValue)AwsPlanning.At(s, "Sid")!).Value, AwsPlanning.At(s, "Action")!, AwsPlanning.At(s, "Resource")!))];
+        [.. ((ArrayValue)plan.Child(policy).At("policy.Statement")).Items
+            .Select(s => (((StringValue)s.At("Sid")).Value, s.At("Action"), s.At("Resource")))];
 
     [Fact]
     public void Plan_Function_RunsTheWorkerOnTheHostNetworkBesideTheContainer()
@@ -47,7 +47,7 @@ public sealed partial class AwsTargetTests
         Assert.DoesNotContain("QUEUE", app, StringComparison.Ordinal);
         Assert.DoesNotContain(" -p ", app, StringComparison.Ordinal);
         // The drain hook the worker completes has the name the worker is given.
-        Assert.Equal("square-drain", plan.Child("square-drain").String("name"));
+        Assert.Equal("square-drain", plan.Child("square-drain").Text("name"));
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed partial class AwsTargetTests
         var asg = AwsPlanning.PlanOne(Function).Child("square-asg");
         Assert.Equal(2, asg.Number("minSize"));
         Assert.Equal(30, asg.Number("maxSize"));
-        Assert.Null(asg.At("desiredCapacity"));
+        Assert.Null(asg.Find("desiredCapacity"));
         Assert.Equal(PropertyValue.From(false), asg.At("protectFromScaleIn"));
     }
 
@@ -29,41 +29,41 @@ public sealed partial class AwsTargetTests
     {
         var plan = AwsPlanning.PlanOne(Function);
         var alarm = plan.Child("square-scale-in-alarm");
-        Assert.Equal(60, alarm.Number("metricQueries.0.metric.period"));
+        Assert.Equal(60, alarm.Number("metricQueries[0].metric.period"));
         Assert.Equal(10, alarm.Number("evaluationPeriods"));
         Assert.Equal(10, alarm.Number("datapointsToAlarm"));
-        Assert.Equal(600, alarm.Number("evaluationPeriods") * alarm.Number("metricQueries.0.metric.period"));
-        Assert.Equal("GreaterThanOrEqualToThreshold", alarm.String("comparisonOperator"));
+        Assert.Equal(600, alarm.Number("evaluationPeriods") * alarm.Number("metricQueries[0].metric.period"));
+        Assert.Equal("GreaterThanOrEqualToThreshold", alarm.Text("comparisonOperator"));
         Assert.Equal(1, alarm.Number("threshold"));
-        Assert.Equal("FILL(workers, 0) - (FILL(visible, 0) + FILL(inflight, 0) + 2)", alarm.String("metricQueries.3.expression"));
-        Assert.Equal(new ReferenceValue("square-scale-in", "arn"), alarm.At("alarmActions.0"));
+        Assert.Equal("FILL(workers, 0) - (FILL(visible, 0) + FILL(inflight, 0) + 2)", alarm.Text("metricQueries[3].expression"));
+        Assert.Equal(new ReferenceValue("square-scale-in", "arn"), alarm.At("alarmActions[0]"));
 
         var policy = plan.Child("square-scale-in");
-        Assert.Equal("ChangeInCapacity", policy.String("adjustmentType"));
-        Assert.Equal("0", policy.String("stepAdjustments.0.metricIntervalLowerBound"));
-        Assert.Equal("1", policy.String("stepAdjustments.0.metricIntervalUpperBound"));
-        Assert.Equal(-1, policy.Number("stepAdjustments.0.scalingAdjustment"));
-        Assert.Equal(-2, policy.Number("stepAdjustments.1.scalingAdjustment"));
-        var steps = (ArrayValue)policy.At("stepAdjustments")!;
+        Assert.Equal("ChangeInCapacity", policy.Text("adjustmentType"));
+        Assert.Equal("0", policy.Text("stepAdjustments[0].metricIntervalLowerBound"));
+        Assert.Equal("1", policy.Text("stepAdjustments[0].metricIntervalUpperBound"));
+        Assert.Equal(-1, policy.Number("stepAdjustments[0].scalingAdjustment"));
+        Assert.Equal(-2, policy.Number("stepAdjustments[1].scalingAdjustment"));
+        var steps = (ArrayValue)policy.At("stepAdjustments");
         Assert.Equal(20, steps.Items.Count);
-        Assert.Null(AwsPlanning.At(steps.Items[^1], "metricIntervalUpperBound"));
-        Assert.Equal(-20, AwsPlanning.At(steps.Items[^1], "scalingAdjustment") is NumberValue n ? n.Value : 0);
+        Assert.Null(steps.Items[^1].Find("metricIntervalUpperBound"));
+        Assert.Equal(-20, ((NumberValue)steps.Items[^1].At("scalingAdjustment")).Value);
     }
 
     [Fact]
     public void Plan_Function_TracksInFlightPlusSparePerInstanceWithoutScaleIn()
     {
         var track = AwsPlanning.PlanOne(Function).Child("square-track");
-        Assert.Equal("TargetTrackingScaling", track.String("policyType"));
+        Assert.Equal("TargetTrackingScaling", track.Text("policyType"));
         Assert.Equal(1, track.Number("targetTrackingConfiguration.targetValue"));
         Assert.Equal(PropertyValue.From(true), track.At("targetTrackingConfiguration.disableScaleIn"));
         var metrics = "targetTrackingConfiguration.customizedMetricSpecification.metrics";
-        Assert.Equal("ApproximateNumberOfMessagesVisible", track.String($"{metrics}.0.metricStat.metric.metricName"));
-        Assert.Equal(new ReferenceValue("square-queue", "name"), track.At($"{metrics}.0.metricStat.metric.dimensions.0.value"));
-        Assert.Equal("ApproximateNumberOfMessagesNotVisible", track.String($"{metrics}.1.metricStat.metric.metricName"));
-        Assert.Equal("GroupInServiceInstances", track.String($"{metrics}.2.metricStat.metric.metricName"));
-        Assert.Equal(new ReferenceValue("square-asg", "name"), track.At($"{metrics}.2.metricStat.metric.dimensions.0.value"));
-        Assert.Equal("(FILL(visible, 0) + FILL(inflight, 0) + 2) / workers", track.String($"{metrics}.3.expression"));
+        Assert.Equal("ApproximateNumberOfMessagesVisible", track.Text($"{metrics}[0].metricStat.metric.metricName"));
+        Assert.Equal(new ReferenceValue("square-queue", "name"), track.At($"{metrics}[0].metricStat.metric.dimensions[0].value"));
+        Assert.Equal("ApproximateNumberOfMessagesNotVisible", track.Text($"{metrics}[1].metricStat.metric.metricName"));
+        Assert.Equal("GroupInServiceInstances", track.Text($"{metrics}[2].metricStat.metric.metricName"));
+        Assert.Equal(new ReferenceValue("square-asg", "name"), track.At($"{metrics}[2].metricStat.metric.dimensions[0].value"));
+        Assert.Equal("(FILL(visible, 0) + FILL(inflight, 0) + 2) / workers", track.Text($"{metrics}[3].expression"));
     }
 
     [Theory]
@@ -80,11 +80,11 @@ public sealed partial class AwsTargetTests
                 timeoutSeconds: {timeout}
             """);
         var hook = plan.Child("f-drain");
-        Assert.Equal("autoscaling:EC2_INSTANCE_TERMINATING", hook.String("lifecycleTransition"));
+        Assert.Equal("autoscaling:EC2_INSTANCE_TERMINATING", hook.Text("lifecycleTransition"));
         Assert.Equal(heartbeat, hook.Number("heartbeatTimeout"));
-        Assert.Equal("CONTINUE", hook.String("defaultResult"));
+        Assert.Equal("CONTINUE", hook.Text("defaultResult"));
         Assert.Equal(new ReferenceValue("f-asg", "name"), hook.At("autoscalingGroupName"));
-        Assert.Null(plan.Child("f-asg").At("suspendedProcesses"));
+        Assert.Null(plan.Child("f-asg").Find("suspendedProcesses"));
     }
 
     [Fact]
@@ -99,12 +99,12 @@ public sealed partial class AwsTargetTests
         """);
         Assert.Equal(0, plan.Child("square-asg").Number("minSize"));
         var start = plan.Child("square-start");
-        Assert.Equal("ExactCapacity", start.String("adjustmentType"));
-        var steps = (ArrayValue)start.At("stepAdjustments")!;
-        Assert.Equal([1, 2, 3, 4, 5], steps.Items.Select(s => ((NumberValue)AwsPlanning.At(s, "scalingAdjustment")!).Value));
-        Assert.Null(AwsPlanning.At(steps.Items[^1], "metricIntervalUpperBound"));
+        Assert.Equal("ExactCapacity", start.Text("adjustmentType"));
+        var steps = (ArrayValue)start.At("stepAdjustments");
+        Assert.Equal([1, 2, 3, 4, 5], steps.Items.Select(s => ((NumberValue)s.At("scalingAdjustment")).Value));
+        Assert.Null(steps.Items[^1].Find("metricIntervalUpperBound"));
         var alarm = plan.Child("square-start-alarm");
-        Assert.Equal("IF(FILL(workers, 0) < 1, FILL(visible, 0) + FILL(inflight, 0), 0)", alarm.String("metricQueries.3.expression"));
+        Assert.Equal("IF(FILL(workers, 0) < 1, FILL(visible, 0) + FILL(inflight, 0), 0)", alarm.Text("metricQueries[3].expression"));
         Assert.Equal(1, alarm.Number("evaluationPeriods"));
         Assert.Equal(1, alarm.Number("threshold"));
     }
@@ -126,7 +126,7 @@ public sealed partial class AwsTargetTests
                 image: img
                 cooldownPeriod: {cooldown}
             """).Child("f-scale-in-alarm");
-        Assert.Equal(period, alarm.Number("metricQueries.0.metric.period"));
+        Assert.Equal(period, alarm.Number("metricQueries[0].metric.period"));
         Assert.Equal(periods, alarm.Number("evaluationPeriods"));
         // CloudWatch evaluates at most a day of sub-hour datapoints and seven days of hourly ones.
         Assert.True(period * periods <= (period < 3600 ? 86400 : 604800), $"{periods} x {period} s");
@@ -145,13 +145,13 @@ public sealed partial class AwsTargetTests
         Assert.Equal(900, plan.Child("f-queue").Number("visibilityTimeoutSeconds"));
         Assert.Equal(1209600, plan.Child("f-dlq").Number("messageRetentionSeconds"));
         Assert.Equal(new ReferenceValue("f-queue", "url"), plan.Outputs["queue"]);
-        var tags = (ArrayValue)plan.Child("f-asg").At("tags")!;
-        Assert.Contains(tags.Items, t => AwsPlanning.At(t, "key") is StringValue { Value: "multinode:queue-url" } &&
-            Equals(AwsPlanning.At(t, "value"), new ReferenceValue("f-queue", "url")));
+        var tags = (ArrayValue)plan.Child("f-asg").At("tags");
+        Assert.Contains(tags.Items, t => t.Find("key") is StringValue { Value: "multinode:queue-url" } &&
+            Equals(t.Find("value"), new ReferenceValue("f-queue", "url")));
         // SQS moves a message received 5 times to the dead-letter queue: the policy names the DLQ's ARN.
         Assert.Equal(PropertyValue.Concat("{\"deadLetterTargetArn\":\"", new ReferenceValue("f-dlq", "arn"), "\",\"maxReceiveCount\":5}"),
             plan.Child("f-queue").At("redrivePolicy"));
-        Assert.DoesNotContain(tags.Items, t => AwsPlanning.At(t, "key") is StringValue { Value: "multinode:dead-letter-queue-url" });
+        Assert.DoesNotContain(tags.Items, t => t.Find("key") is StringValue { Value: "multinode:dead-letter-queue-url" });
     }
 
     [Fact]
@@ -168,12 +168,12 @@ public sealed partial class AwsTargetTests
         Assert.Equal(0, asg.Number("minSize"));
         Assert.Equal(7, asg.Number("maxSize"));
         Assert.Equal(PropertyValue.From(true), asg.At("protectFromScaleIn"));
-        Assert.Equal("AZRebalance", asg.String("suspendedProcesses.0"));
+        Assert.Equal("AZRebalance", asg.Text("suspendedProcesses[0]"));
         Assert.DoesNotContain(plan.Resources, r => r.Name.Contains("scale-in", StringComparison.Ordinal));
         Assert.Equal("(FILL(visible, 0) + FILL(inflight, 0) + 0) / workers",
-            plan.Child("render-track").String("targetTrackingConfiguration.customizedMetricSpecification.metrics.3.expression"));
-        var start = (ArrayValue)plan.Child("render-start").At("stepAdjustments")!;
-        Assert.Equal([1, 2, 3, 4, 5, 6, 7], start.Items.Select(s => ((NumberValue)AwsPlanning.At(s, "scalingAdjustment")!).Value));
+            plan.Child("render-track").Text("targetTrackingConfiguration.customizedMetricSpecification.metrics[3].expression"));
+        var start = (ArrayValue)plan.Child("render-start").At("stepAdjustments");
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], start.Items.Select(s => ((NumberValue)s.At("scalingAdjustment")).Value));
         var script = plan.Child("render-lt").UserDataText();
         Assert.Contains("timeout 420s docker wait multinode-worker || docker kill multinode-worker", script, StringComparison.Ordinal);
         Assert.Contains("terminate-instance-in-auto-scaling-group --region \"$REGION\" --instance-id \"$INSTANCE_ID\" --should-decrement-desired-capacity", script, StringComparison.Ordinal);
@@ -192,13 +192,13 @@ public sealed partial class AwsTargetTests
                 targetCpuUtilization: 0.65
             """);
         var policy = plan.Child("api-cpu");
-        Assert.Equal("ASGAverageCPUUtilization", policy.String("targetTrackingConfiguration.predefinedMetricSpecification.predefinedMetricType"));
+        Assert.Equal("ASGAverageCPUUtilization", policy.Text("targetTrackingConfiguration.predefinedMetricSpecification.predefinedMetricType"));
         Assert.Equal(65, policy.Number("targetTrackingConfiguration.targetValue"));
         var asg = plan.Child("api-asg");
         Assert.Equal(3, asg.Number("minSize"));
         Assert.Equal(12, asg.Number("maxSize"));
-        Assert.Equal("ELB", asg.String("healthCheckType"));
-        Assert.Equal(new ReferenceValue("api-tg", "arn"), asg.At("targetGroupArns.0"));
+        Assert.Equal("ELB", asg.Text("healthCheckType"));
+        Assert.Equal(new ReferenceValue("api-tg", "arn"), asg.At("targetGroupArns[0]"));
         Assert.Equal(PropertyValue.Concat("http://", new ReferenceValue("api-lb", "dnsName")), plan.Outputs["endpoint"]);
     }
 
@@ -214,18 +214,18 @@ public sealed partial class AwsTargetTests
                 healthCheckPath: /healthz
             """);
         var instances = plan.Child("api-sg");
-        var ingress = Assert.Single(((ArrayValue)instances.At("ingress")!).Items);
-        Assert.Equal(9000, ((NumberValue)AwsPlanning.At(ingress, "fromPort")!).Value);
-        Assert.Equal(new ReferenceValue("api-lb-sg", "id"), AwsPlanning.At(ingress, "securityGroups.0"));
-        Assert.Null(AwsPlanning.At(ingress, "cidrBlocks"));
-        var lbIngress = Assert.Single(((ArrayValue)plan.Child("api-lb-sg").At("ingress")!).Items);
-        Assert.Equal(80, ((NumberValue)AwsPlanning.At(lbIngress, "fromPort")!).Value);
-        Assert.Equal(80, ((NumberValue)AwsPlanning.At(lbIngress, "toPort")!).Value);
+        var ingress = Assert.Single(((ArrayValue)instances.At("ingress")).Items);
+        Assert.Equal(9000, ((NumberValue)ingress.At("fromPort")).Value);
+        Assert.Equal(new ReferenceValue("api-lb-sg", "id"), ingress.At("securityGroups[0]"));
+        Assert.Null(ingress.Find("cidrBlocks"));
+        var lbIngress = Assert.Single(((ArrayValue)plan.Child("api-lb-sg").At("ingress")).Items);
+        Assert.Equal(80, ((NumberValue)lbIngress.At("fromPort")).Value);
+        Assert.Equal(80, ((NumberValue)lbIngress.At("toPort")).Value);
         var tg = plan.Child("api-tg");
         Assert.Equal(9000, tg.Number("port"));
-        Assert.Equal("/healthz", tg.String("healthCheck.path"));
-        Assert.Equal("vpc-0123456789abcdef0", tg.String("vpcId"));
-        Assert.Equal(new ReferenceValue("api-tg", "arn"), plan.Child("api-http").At("defaultActions.0.targetGroupArn"));
+        Assert.Equal("/healthz", tg.Text("healthCheck.path"));
+        Assert.Equal("vpc-0123456789abcdef0", tg.Text("vpcId"));
+        Assert.Equal(new ReferenceValue("api-tg", "arn"), plan.Child("api-http").At("defaultActions[0].targetGroupArn"));
         Assert.Contains("-p 9000:9000", plan.Child("api-lt").UserDataText(), StringComparison.Ordinal);
     }
 
@@ -260,37 +260,7 @@ public sealed partial class AwsTargetTests
               properties:
                 image: img
             """);
-        Assert.Equal("vpc-0123456789abcdef0", plan.Child("api-sg").String("vpcId"));
-    }
-
-    [Fact]
-    public void CliPlan_WithoutVpcId_ShowsTheVpcAsUnknown()
-    {
-        var dir = Directory.CreateTempSubdirectory("multinode-vpc-").FullName;
-        try
-        {
-            File.WriteAllText(Path.Combine(dir, "Pulumi.yaml"), """
-                name: novpc
-                runtime: yaml
-                config:
-                  multinode:target: aws
-                  multinode:aws:
-                    value:
-                      subnetIds: [subnet-a, subnet-b]
-                resources:
-                  api:
-                    type: multinode:index:Service
-                    properties: { image: img }
-                """);
-            var (code, json, stderr) = Tests.Cli.CliRunner.Run("plan", dir, "--format", "json");
-            Assert.True(code == 0, stderr);
-            Assert.Contains("\"vpcId\": {\n", json, StringComparison.Ordinal);
-            Assert.Contains("\"unknown\": true", json, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        Assert.Equal("vpc-0123456789abcdef0", plan.Child("api-sg").Text("vpcId"));
     }
 
     [Fact]
@@ -306,12 +276,12 @@ public sealed partial class AwsTargetTests
                 timeoutSeconds: 1800
             """);
         var asg = plan.Child("report-asg");
-        Assert.Equal("AZRebalance", asg.String("suspendedProcesses.0"));
+        Assert.Equal("AZRebalance", asg.Text("suspendedProcesses[0]"));
         Assert.Equal(0, asg.Number("minSize"));
         Assert.Equal(1, asg.Number("maxSize"));
         var run = plan.Child("report-run");
-        Assert.Equal("0 3 * * *", run.String("recurrence"));
-        Assert.Equal("Europe/Berlin", run.String("timeZone"));
+        Assert.Equal("0 3 * * *", run.Text("recurrence"));
+        Assert.Equal("Europe/Berlin", run.Text("timeZone"));
         Assert.Equal(1, run.Number("desiredCapacity"));
         Assert.Equal(new ReferenceValue("report-asg", "name"), run.At("autoscalingGroupName"));
         Assert.Equal("0 3 * * * (Europe/Berlin)", ((StringValue)plan.Outputs["schedule"]).Value);
@@ -332,7 +302,7 @@ public sealed partial class AwsTargetTests
         Assert.Equal(1, asg.Number("maxSize"));
         Assert.Equal(0, asg.Number("instanceMaintenancePolicy.minHealthyPercentage"));
         Assert.Equal(100, asg.Number("instanceMaintenancePolicy.maxHealthyPercentage"));
-        Assert.Equal("AZRebalance", asg.String("suspendedProcesses.0"));
+        Assert.Equal("AZRebalance", asg.Text("suspendedProcesses[0]"));
         Assert.DoesNotContain(plan.Resources, r => r.Type == "aws:autoscaling/policy:Policy");
         Assert.Contains("docker run -d --restart always --name app", plan.Child("ingest-lt").UserDataText(), StringComparison.Ordinal);
     }
@@ -350,7 +320,7 @@ public sealed partial class AwsTargetTests
         Assert.True(result.IsValid, string.Join("\n", result.Failures));
         foreach (var plan in result.Value!.Workloads)
         {
-            Assert.Equal(Multinode.Infra.Workloads.WorkloadOutputs.For(plan.Workload.Kind).Select(o => o.Name), plan.Outputs.Keys);
+            Assert.Equal(plan.Workload.Kind.Outputs.Select(o => o.Name), plan.Outputs.Keys);
             Assert.Equal(plan.Resources.Select(r => r.Name), ((ArrayValue)plan.Outputs["children"]).Items.Select(i => ((StringValue)i).Value));
         }
     }
@@ -367,8 +337,8 @@ public sealed partial class AwsTargetTests
                 maxWorkers: 20
             """);
         var lt = plan.Child("embed-lt");
-        Assert.Equal("g4dn.xlarge", lt.String("instanceType"));
-        Assert.Equal("resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id", lt.String("imageId"));
+        Assert.Equal("g4dn.xlarge", lt.Text("instanceType"));
+        Assert.Equal("resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id", lt.Text("imageId"));
         Assert.Contains(" --gpus all ", lt.UserDataText(), StringComparison.Ordinal);
         Assert.Equal(("instance type", "g4dn.xlarge (4 vCPU, 16 GiB, 1 × t4)"), (plan.Summary.Facts[0].Key, plan.Summary.Facts[0].Value));
         Assert.Equal(("price per instance-hour", "≈ $0.526"), (plan.Summary.Facts[1].Key, plan.Summary.Facts[1].Value));
@@ -379,13 +349,13 @@ public sealed partial class AwsTargetTests
     public void Plan_CpuWorkload_UsesStandardAmiOrConfiguredOne()
     {
         var standard = AwsPlanning.PlanOne("d: { type: \"multinode:index:Daemon\", properties: { image: img } }").Child("d-lt");
-        Assert.Equal("resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id", standard.String("imageId"));
+        Assert.Equal("resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id", standard.Text("imageId"));
         Assert.DoesNotContain("--gpus", standard.UserDataText(), StringComparison.Ordinal);
         var configured = AwsPlanning.PlanOne("d: { type: \"multinode:index:Daemon\", properties: { image: img } }", """
             target: aws
             aws: { subnetIds: [subnet-a], amiId: ami-0123456789abcdef0 }
             """).Child("d-lt");
-        Assert.Equal("ami-0123456789abcdef0", configured.String("imageId"));
+        Assert.Equal("ami-0123456789abcdef0", configured.Text("imageId"));
     }
 
     [Fact]
@@ -413,8 +383,8 @@ public sealed partial class AwsTargetTests
                 image: img
                 tags: { Name: ingest-primary, "multinode:workload": other, team: data }
             """);
-        var tags = ((ArrayValue)plan.Child("d-asg").At("tags")!).Items
-            .Select(t => (((StringValue)AwsPlanning.At(t, "key")!).Value, ((StringValue)AwsPlanning.At(t, "value")!).Value)).ToList();
+        var tags = ((ArrayValue)plan.Child("d-asg").At("tags")).Items
+            .Select(t => (((StringValue)t.At("key")).Value, ((StringValue)t.At("value")).Value)).ToList();
         Assert.Equal([("Name", "ingest-primary"), ("multinode:workload", "d"), ("team", "data"), ("multinode:kind", "multinode:index:Daemon")], tags);
     }
 

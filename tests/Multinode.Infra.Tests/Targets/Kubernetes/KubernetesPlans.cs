@@ -44,36 +44,6 @@ internal static class KubernetesPlans
         return plan.Value!;
     }
 
-    public static PlannedResource Child(this WorkloadPlan plan, string type) =>
-        Assert.Single(plan.Resources, r => r.Type == type);
-
-    /// <summary>The value at a dotted path of a child's inputs; "[0]" indexes arrays ("spec.template.spec.containers[0]").</summary>
-    public static PropertyValue At(this PlannedResource resource, string path)
-    {
-        PropertyValue value = PropertyValue.From(resource.Inputs);
-        foreach (var part in path.Split('.'))
-        {
-            var name = part;
-            int? index = null;
-            var bracket = part.IndexOf('[', StringComparison.Ordinal);
-            if (bracket >= 0)
-            {
-                name = part[..bracket];
-                index = int.Parse(part[(bracket + 1)..^1], System.Globalization.CultureInfo.InvariantCulture);
-            }
-            if (name.Length > 0)
-                value = value is ObjectValue o && o.Map.TryGetValue(name, out var child)
-                    ? child
-                    : throw new Xunit.Sdk.XunitException($"{resource.Name} has no {path} (stopped at {name})");
-            if (index is { } i) value = ((ArrayValue)value).Items[i];
-        }
-        return value;
-    }
-
-    public static string Text(this PlannedResource resource, string path) => Assert.IsType<StringValue>(resource.At(path)).Value;
-
-    public static double Number(this PlannedResource resource, string path) => Assert.IsType<NumberValue>(resource.At(path)).Value;
-
     /// <summary>The pod spec inside any controller the target plans.</summary>
     public static string PodSpecPath(this PlannedResource resource) => resource.Type switch
     {
@@ -115,10 +85,10 @@ internal static class KubernetesPlans
 
     public static IEnumerable<(WorkloadKind Kind, string Name, string Json)> OneOfEach() =>
     [
-        (WorkloadKind.Function, "square", Function),
-        (WorkloadKind.Job, "transcode", Job),
-        (WorkloadKind.Service, "api", Service),
-        (WorkloadKind.ScheduledTask, "nightly-report", ScheduledTask),
-        (WorkloadKind.Daemon, "ingest", Daemon),
+        (FunctionKind.Instance, "square", Function),
+        (JobKind.Instance, "transcode", Job),
+        (ServiceKind.Instance, "api", Service),
+        (ScheduledTaskKind.Instance, "nightly-report", ScheduledTask),
+        (DaemonKind.Instance, "ingest", Daemon),
     ];
 }

@@ -13,21 +13,18 @@ public sealed partial class KubernetesTargetTests
         [.. ((ArrayValue)((ObjectValue)container).Map["env"]).Items.Select(e => ((ObjectValue)e).Map).Select(e => (
             ((StringValue)e["name"]).Value,
             e.TryGetValue("value", out var v) ? ((StringValue)v).Value
-                : AtPath(e["valueFrom"], "fieldRef.fieldPath") is StringValue f ? "field:" + f.Value
-                : "secret:" + ((StringValue)AtPath(e["valueFrom"], "secretKeyRef.name")!).Value))];
-
-    private static PropertyValue? AtPath(PropertyValue value, string path) =>
-        path.Split('.').Aggregate((PropertyValue?)value, (v, p) => v is ObjectValue o && o.Map.TryGetValue(p, out var c) ? c : null);
+                : e["valueFrom"].Find("fieldRef.fieldPath") is StringValue f ? "field:" + f.Value
+                : "secret:" + ((StringValue)e["valueFrom"].At("secretKeyRef.name")).Value))];
 
     [Fact]
     public void Plan_Function_WorkerContainerBesideTheUsersWithTheQueueSettings()
     {
-        var deployment = Plan(Workload(WorkloadKind.Function, "square", Json(Function).With("port", 9000))).Child(Deployment);
+        var deployment = Plan(Workload(FunctionKind.Instance, "square", Json(Function).With("port", 9000))).OfType(Deployment);
         var containers = ((ArrayValue)deployment.Pod("containers")).Items;
         Assert.Equal(2, containers.Count);
         var worker = containers[1];
-        Assert.Equal("multinode-worker", ((StringValue)AtPath(worker, "name")!).Value);
-        Assert.Equal("ghcr.io/multinode/multinode-worker:0.1.0", ((StringValue)AtPath(worker, "image")!).Value);
+        Assert.Equal("multinode-worker", ((StringValue)worker.At("name")).Value);
+        Assert.Equal("ghcr.io/multinode/multinode-worker:0.1.0", ((StringValue)worker.At("image")).Value);
         Assert.Equal(
         [
             ("MULTINODE_KIND", "function"), ("MULTINODE_WORKLOAD", "square"), ("MULTINODE_PLATFORM", "kubernetes"),
@@ -37,8 +34,8 @@ public sealed partial class KubernetesTargetTests
             ("MULTINODE_POD_NAME", "field:metadata.name"), ("MULTINODE_POD_NAMESPACE", "field:metadata.namespace"),
         ], EnvOf(worker));
         // Requests = limits for the worker too, so the pod keeps Guaranteed QoS.
-        Assert.Equal(AtPath(worker, "resources.limits"), AtPath(worker, "resources.requests"));
-        Assert.Equal(PropertyValue.From(true), AtPath(worker, "securityContext.readOnlyRootFilesystem"));
+        Assert.Equal(worker.At("resources.limits"), worker.At("resources.requests"));
+        Assert.Equal(PropertyValue.From(true), worker.At("securityContext.readOnlyRootFilesystem"));
         // The user's server: no queue settings, its port, ready when the port accepts connections.
         Assert.Equal([("MULTINODE_WORKLOAD", "square"), ("MULTINODE_TIMEOUT_SECONDS", "120"), ("MULTINODE_PORT", "9000")], EnvOf(containers[0]));
         Assert.Equal(9000, ((NumberValue)deployment.User("ports[0].containerPort")).Value);
@@ -49,7 +46,7 @@ public sealed partial class KubernetesTargetTests
     public void Plan_FunctionOnSqsWithPassword_QueueCredentialsGoToTheWorkerOnly()
     {
         var config = Config("""{ "serviceAccountName": "workers", "queue": { "kind": "aws-sqs", "region": "eu-west-1", "accountId": "123456789012" } }""");
-        var deployment = Plan(Workload(WorkloadKind.Function, "square", Function), config).Child(Deployment);
+        var deployment = Plan(Workload(FunctionKind.Instance, "square", Function), config).OfType(Deployment);
         var worker = EnvOf(deployment.Pod("containers[1]"));
         Assert.Contains(("MULTINODE_QUEUE_KIND", "aws-sqs"), worker);
         Assert.Contains(("MULTINODE_QUEUE", "https://sqs.eu-west-1.amazonaws.com/123456789012/square"), worker);
@@ -57,7 +54,7 @@ public sealed partial class KubernetesTargetTests
         Assert.DoesNotContain(EnvOf(deployment.Pod("containers[0]")), e => e.Item1.StartsWith("MULTINODE_QUEUE", StringComparison.Ordinal));
 
         var redis = Config("""{ "queue": { "passwordSecret": { "name": "redis" } } }""");
-        var pods = Plan(Workload(WorkloadKind.Function, "square", Function), redis).Child(Deployment);
+        var pods = Plan(Workload(FunctionKind.Instance, "square", Function), redis).OfType(Deployment);
         Assert.Contains(("MULTINODE_REDIS_PASSWORD", "secret:redis"), EnvOf(pods.Pod("containers[1]")));
         Assert.DoesNotContain(EnvOf(pods.Pod("containers[0]")), e => e.Item1 == "MULTINODE_REDIS_PASSWORD");
     }
@@ -65,13 +62,13 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_Job_UsersServerIsANativeSidecarAndTheWorkerTheMainContainer()
     {
-        var job = Plan(Workload(WorkloadKind.Job, "transcode", Job)).Child(Keda.ScaledJobType);
+        var job = Plan(Workload(JobKind.Instance, "transcode", Job)).OfType(Keda.ScaledJobType);
         var init = Assert.Single(((ArrayValue)job.Pod("initContainers")).Items);
-        Assert.Equal("transcode", ((StringValue)AtPath(init, "name")!).Value);
-        Assert.Equal("Always", ((StringValue)AtPath(init, "restartPolicy")!).Value);
-        Assert.Equal(PropertyValue.Strings(["--fast"]), AtPath(init, "args"));
+        Assert.Equal("transcode", ((StringValue)init.At("name")).Value);
+        Assert.Equal("Always", ((StringValue)init.At("restartPolicy")).Value);
+        Assert.Equal(PropertyValue.Strings(["--fast"]), init.At("args"));
         var worker = Assert.Single(((ArrayValue)job.Pod("containers")).Items);
-        Assert.Equal("multinode-worker", ((StringValue)AtPath(worker, "name")!).Value);
+        Assert.Equal("multinode-worker", ((StringValue)worker.At("name")).Value);
         Assert.Contains(("MULTINODE_MESSAGE_WAIT_SECONDS", "120"), EnvOf(worker));
         Assert.Contains(("MULTINODE_KIND", "job"), EnvOf(worker));
         Assert.DoesNotContain(EnvOf(worker), e => e.Item1 == "MULTINODE_COOLDOWN_SECONDS");
@@ -81,15 +78,15 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_FunctionAndJob_WorkerAloneGetsTheServiceAccountToken()
     {
-        foreach (var (kind, name, json) in OneOfEach().Where(w => w.Kind is WorkloadKind.Function or WorkloadKind.Job))
+        foreach (var (kind, name, json) in OneOfEach().Where(w => w.Kind is FunctionKind or JobKind))
         {
             var plan = Plan(Workload(kind, name, json));
             var pods = plan.Workers();
             Assert.Equal($"{name}-worker", ((StringValue)pods.Pod("serviceAccountName")).Value);
             Assert.Equal(PropertyValue.From(false), pods.Pod("automountServiceAccountToken"));
-            var worker = ((ArrayValue)pods.Pod("containers")).Items.Single(c => AtPath(c, "name") is StringValue { Value: "multinode-worker" });
-            Assert.Equal(PropertyValue.From(PodTemplates.TokenPath), AtPath(((ArrayValue)AtPath(worker, "volumeMounts")!).Items[0], "mountPath"));
-            var user = (ObjectValue)((ArrayValue)pods.Pod(kind == WorkloadKind.Job ? "initContainers" : "containers")).Items[0];
+            var worker = ((ArrayValue)pods.Pod("containers")).Items.Single(c => c.Find("name") is StringValue { Value: "multinode-worker" });
+            Assert.Equal(PropertyValue.From(PodTemplates.TokenPath), worker.At("volumeMounts[0].mountPath"));
+            var user = (ObjectValue)((ArrayValue)pods.Pod(kind == JobKind.Instance ? "initContainers" : "containers")).Items[0];
             Assert.False(user.Map.ContainsKey("volumeMounts"), $"{kind}: the user's container mounts no token");
             Assert.Contains($"{name}-worker", pods.DependsOn);
             Assert.Contains($"{name}-worker-binding", pods.DependsOn);
@@ -100,16 +97,16 @@ public sealed partial class KubernetesTargetTests
     public void Plan_FunctionAndJob_RbacAllowsGetAndPatchPodsInTheNamespaceOnly()
     {
         var config = Config("""{ "namespace": "team-a" }""");
-        var plan = Plan(Workload(WorkloadKind.Function, "square", Function), config);
-        var account = plan.Child(KubernetesTarget.ServiceAccountType);
+        var plan = Plan(Workload(FunctionKind.Instance, "square", Function), config);
+        var account = plan.OfType(KubernetesTarget.ServiceAccountType);
         Assert.Equal("square-worker", account.Text("metadata.name"));
         Assert.Equal("team-a", account.Text("metadata.namespace"));
-        var role = plan.Child(KubernetesTarget.RoleType);
+        var role = plan.OfType(KubernetesTarget.RoleType);
         Assert.Equal(
             PropertyValue.From([PropertyValue.From(new PropertyMap(
                 ("apiGroups", PropertyValue.Strings([""])), ("resources", PropertyValue.Strings(["pods"])), ("verbs", PropertyValue.Strings(["get", "patch"]))))]),
             role.At("rules"));
-        var binding = plan.Child(KubernetesTarget.RoleBindingType);
+        var binding = plan.OfType(KubernetesTarget.RoleBindingType);
         Assert.Equal(new PropertyMap(("apiGroup", "rbac.authorization.k8s.io"), ("kind", "Role"), ("name", "square-worker")), ((ObjectValue)binding.At("roleRef")).Map);
         Assert.Equal(new PropertyMap(("kind", "ServiceAccount"), ("name", "square-worker"), ("namespace", "team-a")), ((ObjectValue)binding.At("subjects[0]")).Map);
         Assert.Contains("roleRef", binding.Options.ReplaceOnChanges);
@@ -119,16 +116,16 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_ConfiguredServiceAccount_IsBoundInsteadOfANewOne()
     {
-        var plan = Plan(Workload(WorkloadKind.Job, "transcode", Job), Config("""{ "serviceAccountName": "workers" }"""));
+        var plan = Plan(Workload(JobKind.Instance, "transcode", Job), Config("""{ "serviceAccountName": "workers" }"""));
         Assert.DoesNotContain(plan.Resources, r => r.Type == KubernetesTarget.ServiceAccountType);
-        Assert.Equal("workers", plan.Child(KubernetesTarget.RoleBindingType).Text("subjects[0].name"));
+        Assert.Equal("workers", plan.OfType(KubernetesTarget.RoleBindingType).Text("subjects[0].name"));
         Assert.Equal("workers", ((StringValue)plan.Workers().Pod("serviceAccountName")).Value);
     }
 
     [Fact]
     public void Plan_KindsWithoutQueue_RunTheUsersContainerAloneWithoutRbac()
     {
-        foreach (var (kind, name, json) in OneOfEach().Where(w => w.Kind is not (WorkloadKind.Function or WorkloadKind.Job)))
+        foreach (var (kind, name, json) in OneOfEach().Where(w => w.Kind is not (FunctionKind or JobKind)))
         {
             var plan = Plan(Workload(kind, name, json));
             Assert.Single(((ArrayValue)plan.Workers().Pod("containers")).Items);
@@ -141,16 +138,16 @@ public sealed partial class KubernetesTargetTests
     public void Plan_WorkerImageConfigured_RunsThatImage()
     {
         var config = KubernetesPlans.Config() with { WorkerImage = "registry.example.com/mirror/multinode-worker:0.1.0" };
-        var worker = Plan(Workload(WorkloadKind.Function, "square", Function), config).Child(Deployment).Pod("containers[1].image");
+        var worker = Plan(Workload(FunctionKind.Instance, "square", Function), config).OfType(Deployment).Pod("containers[1].image");
         Assert.Equal(PropertyValue.From("registry.example.com/mirror/multinode-worker:0.1.0"), worker);
     }
 
     [Fact]
     public void Plan_FunctionNamedLikeTheWorkerContainer_Fails()
     {
-        var result = Try(Workload(WorkloadKind.Function, "multinode-worker", Function));
+        var result = Try(Workload(FunctionKind.Instance, "multinode-worker", Function));
         Assert.Equal(["""Function "multinode-worker": name = "multinode-worker" is the worker sidecar's container name in the same pod; choose another name"""],
             result.Failures.Select(f => f.ToString()));
-        Assert.True(Try(Workload(WorkloadKind.Daemon, "multinode-worker", Daemon)).IsValid);
+        Assert.True(Try(Workload(DaemonKind.Instance, "multinode-worker", Daemon)).IsValid);
     }
 }

@@ -11,13 +11,14 @@ public sealed partial class KubernetesTargetTests
     private const string Deployment = "kubernetes:apps/v1:Deployment";
 
     [Theory]
-    [InlineData(WorkloadKind.Function, "k8s-function.json")]
-    [InlineData(WorkloadKind.Job, "k8s-job.json")]
-    [InlineData(WorkloadKind.Service, "k8s-service.json")]
-    [InlineData(WorkloadKind.ScheduledTask, "k8s-scheduledtask.json")]
-    [InlineData(WorkloadKind.Daemon, "k8s-daemon.json")]
-    public void Plan_EachKind_MatchesGoldenFile(WorkloadKind kind, string golden)
+    [InlineData("Function", "k8s-function.json")]
+    [InlineData("Job", "k8s-job.json")]
+    [InlineData("Service", "k8s-service.json")]
+    [InlineData("ScheduledTask", "k8s-scheduledtask.json")]
+    [InlineData("Daemon", "k8s-daemon.json")]
+    public void Plan_EachKind_MatchesGoldenFile(string kindName, string golden)
     {
+        var kind = KindRegistry.Default.Named(kindName);
         var (_, name, json) = OneOfEach().Single(w => w.Kind == kind);
         var config = Config();
         GoldenFile.Assert(golden, PlanJson.Write(Plan(Workload(kind, name, json), config), config));
@@ -27,7 +28,7 @@ public sealed partial class KubernetesTargetTests
     public void Plan_FunctionOnSqsWithGpuAndSecrets_MatchesGoldenFile()
     {
         var config = Config("""{ "namespace": "media", "serviceAccountName": "workers", "readOnlyRootFilesystem": true, "queue": { "kind": "aws-sqs", "region": "eu-west-1", "accountId": "123456789012" } }""");
-        var workload = Workload(WorkloadKind.Function, "embed", Json(Function)
+        var workload = Workload(FunctionKind.Instance, "embed", Json(Function)
             .With("resources", Json("""{ "cpu": 4, "memory": "16Gi", "gpu": { "type": "nvidia-tesla-t4" } }"""))
             .With("env", new PropertyMap(("MODEL", "minilm"), ("HF_TOKEN", PropertyValue.Secret("hf_not_real")))));
         GoldenFile.Assert("k8s-function-sqs-gpu.json", PlanJson.Write(Plan(workload, config), config));
@@ -51,8 +52,8 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_Function_ScalesInFlightPlusSpareWithinBounds()
     {
-        var plan = Plan(Workload(WorkloadKind.Function, "square", Function));
-        var scaler = plan.Child(Keda.ScaledObjectType);
+        var plan = Plan(Workload(FunctionKind.Instance, "square", Function));
+        var scaler = plan.OfType(Keda.ScaledObjectType);
         Assert.Equal("square-scaler", scaler.Name);
         Assert.Equal(2, scaler.Number("spec.minReplicaCount"));
         Assert.Equal(20, scaler.Number("spec.maxReplicaCount"));
@@ -65,7 +66,7 @@ public sealed partial class KubernetesTargetTests
         Assert.Equal(["square"], scaler.DependsOn);
         Assert.Equal(["pending", "processing"], ((ArrayValue)scaler.At("spec.triggers")).Items.Select(t => ((ObjectValue)t).Map["name"].Display().Trim('"')));
         // The autoscaler owns the replica count: the Deployment must not reset it on every update.
-        Assert.False(((ObjectValue)plan.Child(Deployment).At("spec")).Map.ContainsKey("replicas"));
+        Assert.False(((ObjectValue)plan.OfType(Deployment).At("spec")).Map.ContainsKey("replicas"));
         Assert.Equal(new PropertyMap(("children", PropertyValue.Strings(["square-worker", "square-worker-role", "square-worker-binding", "square", "square-scaler"])),
             ("queue", "multinode:default:square")), plan.Outputs);
     }
@@ -73,8 +74,8 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_FunctionWithoutSpare_FormulaIsInFlightAlone()
     {
-        var plan = Plan(Workload(WorkloadKind.Function, "square", """{ "image": "i", "maxWorkers": 3 }"""));
-        var scaler = plan.Child(Keda.ScaledObjectType);
+        var plan = Plan(Workload(FunctionKind.Instance, "square", """{ "image": "i", "maxWorkers": 3 }"""));
+        var scaler = plan.OfType(Keda.ScaledObjectType);
         Assert.Equal("pending + processing", scaler.Text("spec.advanced.scalingModifiers.formula"));
         Assert.Equal(0, scaler.Number("spec.minReplicaCount"));
         Assert.Equal(75, scaler.Number("spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds"));
@@ -84,17 +85,17 @@ public sealed partial class KubernetesTargetTests
     public void Plan_FunctionOnSqs_CountsVisibleAndInFlightMessagesWithItsOwnIdentity()
     {
         var config = Config("""{ "serviceAccountName": "workers", "queue": { "kind": "aws-sqs", "region": "eu-west-1", "accountId": "123456789012" } }""");
-        var plan = Plan(Workload(WorkloadKind.Function, "square", Function), config);
-        var scaler = plan.Child(Keda.ScaledObjectType);
+        var plan = Plan(Workload(FunctionKind.Instance, "square", Function), config);
+        var scaler = plan.OfType(Keda.ScaledObjectType);
         Assert.Equal("aws-sqs-queue", scaler.Text("spec.triggers[0].type"));
         Assert.Equal("https://sqs.eu-west-1.amazonaws.com/123456789012/square", scaler.Text("spec.triggers[0].metadata.queueURL"));
         Assert.Equal("true", scaler.Text("spec.triggers[0].metadata.scaleOnInFlight"));
         Assert.Equal("messages + 2", scaler.Text("spec.advanced.scalingModifiers.formula"));
-        var auth = plan.Child(Keda.TriggerAuthenticationType);
+        var auth = plan.OfType(Keda.TriggerAuthenticationType);
         Assert.Equal("square-queue", scaler.Text("spec.triggers[0].authenticationRef.name"));
         Assert.Equal("square-queue", auth.Text("metadata.name"));
         Assert.Equal("workload", auth.Text("spec.podIdentity.identityOwner"));
-        Assert.Equal("workers", plan.Child(Deployment).Pod("serviceAccountName").Display().Trim('"'));
+        Assert.Equal("workers", plan.OfType(Deployment).Pod("serviceAccountName").Display().Trim('"'));
         Assert.Equal(["square", "square-queue-auth"], scaler.DependsOn);
         Assert.Equal("https://sqs.eu-west-1.amazonaws.com/123456789012/square", plan.Outputs["queue"].Display().Trim('"'));
     }
@@ -103,7 +104,7 @@ public sealed partial class KubernetesTargetTests
     public void Plan_JobOnSqsWithRole_KedaAssumesTheRole()
     {
         var config = Config("""{ "queue": { "kind": "aws-sqs", "accountId": "123456789012", "roleArn": "arn:aws:iam::123456789012:role/keda-sqs" } }""");
-        var auth = Plan(Workload(WorkloadKind.Job, "transcode", Job), config).Child(Keda.TriggerAuthenticationType);
+        var auth = Plan(Workload(JobKind.Instance, "transcode", Job), config).OfType(Keda.TriggerAuthenticationType);
         Assert.Equal("arn:aws:iam::123456789012:role/keda-sqs", auth.Text("spec.podIdentity.roleArn"));
         Assert.False(((ObjectValue)auth.At("spec.podIdentity")).Map.ContainsKey("identityOwner"));
     }
@@ -111,8 +112,8 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_Job_OneJobPerExecutionAtMostMaxConcurrency()
     {
-        var plan = Plan(Workload(WorkloadKind.Job, "transcode", Job));
-        var job = plan.Child(Keda.ScaledJobType);
+        var plan = Plan(Workload(JobKind.Instance, "transcode", Job));
+        var job = plan.OfType(Keda.ScaledJobType);
         Assert.Equal(5, job.Number("spec.maxReplicaCount"));
         Assert.Equal(1, job.Number("spec.jobTargetRef.parallelism"));
         Assert.Equal(1, job.Number("spec.jobTargetRef.completions"));
@@ -127,23 +128,23 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_Service_HpaPdbSpreadProbeAndEndpoint()
     {
-        var plan = Plan(Workload(WorkloadKind.Service, "api", Service));
+        var plan = Plan(Workload(ServiceKind.Instance, "api", Service));
         Assert.Equal(["api", "api-service", "api-hpa", "api-pdb"], plan.Resources.Select(r => r.Name));
-        var hpa = plan.Child("kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
+        var hpa = plan.OfType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
         Assert.Equal(65, hpa.Number("spec.metrics[0].resource.target.averageUtilization"));
         Assert.Equal("Utilization", hpa.Text("spec.metrics[0].resource.target.type"));
         Assert.Equal("cpu", hpa.Text("spec.metrics[0].resource.name"));
         Assert.Equal(2, hpa.Number("spec.minReplicas"));
         Assert.Equal(8, hpa.Number("spec.maxReplicas"));
         Assert.Equal("api", hpa.Text("spec.scaleTargetRef.name"));
-        var pdb = plan.Child("kubernetes:policy/v1:PodDisruptionBudget");
+        var pdb = plan.OfType("kubernetes:policy/v1:PodDisruptionBudget");
         Assert.Equal(1, pdb.Number("spec.maxUnavailable"));
-        var deployment = plan.Child(Deployment);
+        var deployment = plan.OfType(Deployment);
         Assert.Equal(["topology.kubernetes.io/zone", "kubernetes.io/hostname"],
             ((ArrayValue)deployment.Pod("topologySpreadConstraints")).Items.Select(c => ((StringValue)((ObjectValue)c).Map["topologyKey"]).Value));
         Assert.Equal("/healthz", deployment.Text("spec.template.spec.containers[0].readinessProbe.httpGet.path"));
         Assert.Equal(8080, deployment.Number("spec.template.spec.containers[0].ports[0].containerPort"));
-        Assert.Equal("http", plan.Child("kubernetes:core/v1:Service").Text("spec.ports[0].targetPort"));
+        Assert.Equal("http", plan.OfType("kubernetes:core/v1:Service").Text("spec.ports[0].targetPort"));
         Assert.Equal("http://api.default.svc.cluster.local", plan.Outputs["endpoint"].Display().Trim('"'));
     }
 
@@ -154,16 +155,16 @@ public sealed partial class KubernetesTargetTests
     [InlineData(0.95, 95)]
     public void Plan_ServiceTargetCpu_IsRoundedPercent(double target, double expected)
     {
-        var workload = Workload(WorkloadKind.Service, "api", Json(Service).With("targetCpuUtilization", target));
-        var hpa = Plan(workload).Child("kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
+        var workload = Workload(ServiceKind.Instance, "api", Json(Service).With("targetCpuUtilization", target));
+        var hpa = Plan(workload).OfType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
         Assert.Equal(expected, hpa.Number("spec.metrics[0].resource.target.averageUtilization"));
     }
 
     [Fact]
     public void Plan_ScheduledTask_CronJobForbidsOverlapAndStopsAtTimeout()
     {
-        var plan = Plan(Workload(WorkloadKind.ScheduledTask, "nightly-report", ScheduledTask));
-        var cron = plan.Child("kubernetes:batch/v1:CronJob");
+        var plan = Plan(Workload(ScheduledTaskKind.Instance, "nightly-report", ScheduledTask));
+        var cron = plan.OfType("kubernetes:batch/v1:CronJob");
         Assert.Equal("0 3 * * *", cron.Text("spec.schedule"));
         Assert.Equal("Europe/Berlin", cron.Text("spec.timeZone"));
         Assert.Equal("Forbid", cron.Text("spec.concurrencyPolicy"));
@@ -176,7 +177,7 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_Daemon_OneReplicaRecreated()
     {
-        var plan = Plan(Workload(WorkloadKind.Daemon, "ingest", Daemon));
+        var plan = Plan(Workload(DaemonKind.Instance, "ingest", Daemon));
         var deployment = Assert.Single(plan.Resources);
         Assert.Equal(Deployment, deployment.Type);
         Assert.Equal(1, deployment.Number("spec.replicas"));
@@ -191,7 +192,7 @@ public sealed partial class KubernetesTargetTests
         foreach (var (kind, name, json) in OneOfEach())
         {
             var plan = Plan(Workload(kind, name, json));
-            Assert.Equal(WorkloadOutputs.For(kind).Select(o => o.Name), plan.Outputs.Keys);
+            Assert.Equal(kind.Outputs.Select(o => o.Name), plan.Outputs.Keys);
             Assert.Equal(PropertyValue.Strings(plan.Resources.Select(r => r.Name)), plan.Outputs["children"]);
         }
     }
@@ -224,7 +225,7 @@ public sealed partial class KubernetesTargetTests
     public void Plan_GpuWithConfiguredLabelAndProduct_UsesThem()
     {
         var config = Config("""{ "gpuNodeLabel": "cloud.google.com/gke-accelerator", "gpuProducts": { "nvidia-tesla-t4": "nvidia-tesla-t4" } }""");
-        var workload = Workload(WorkloadKind.Daemon, "d", Json(Daemon).With("resources", Json("""{ "gpu": { "type": "t4" } }""")));
+        var workload = Workload(DaemonKind.Instance, "d", Json(Daemon).With("resources", Json("""{ "gpu": { "type": "t4" } }""")));
         var selector = Plan(workload, config).Workers().Pod("nodeSelector");
         Assert.Equal(new PropertyMap(("cloud.google.com/gke-accelerator", "nvidia-tesla-t4")), ((ObjectValue)selector).Map);
     }
@@ -232,7 +233,7 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_WithoutGpu_NoGpuSchedulingAtAll()
     {
-        var workers = Plan(Workload(WorkloadKind.Daemon, "d", Daemon)).Workers();
+        var workers = Plan(Workload(DaemonKind.Instance, "d", Daemon)).Workers();
         var pod = (ObjectValue)workers.At(workers.PodSpecPath());
         Assert.False(pod.Map.ContainsKey("nodeSelector"));
         Assert.False(pod.Map.ContainsKey("tolerations"));
@@ -288,7 +289,7 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_ReadOnlyRootAndRootAllowed_AreHonouredWithScratchTmp()
     {
-        var workers = Plan(Workload(WorkloadKind.Daemon, "d", Daemon), Config("""{ "runAsNonRoot": false, "readOnlyRootFilesystem": true }""")).Workers();
+        var workers = Plan(Workload(DaemonKind.Instance, "d", Daemon), Config("""{ "runAsNonRoot": false, "readOnlyRootFilesystem": true }""")).Workers();
         Assert.Equal(PropertyValue.From(false), workers.Pod("securityContext.runAsNonRoot"));
         Assert.Equal(PropertyValue.From(true), workers.User("securityContext.readOnlyRootFilesystem"));
         Assert.Equal("/tmp", ((StringValue)workers.User("volumeMounts[0].mountPath")).Value);
@@ -306,7 +307,7 @@ public sealed partial class KubernetesTargetTests
             {
                 Assert.DoesNotContain(Token, PlainStrings(PropertyValue.From(child.Inputs)));
             }
-            var secret = plan.Child("kubernetes:core/v1:Secret");
+            var secret = plan.OfType("kubernetes:core/v1:Secret");
             Assert.Equal(PropertyValue.Secret(Token), secret.At("stringData.TOKEN"));
             Assert.Contains("stringData", secret.Options.AdditionalSecretOutputs);
             var workers = plan.Workers();
@@ -328,13 +329,13 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_UnknownAndSecretPassThroughs_LandWhereTheyBelong()
     {
-        var workload = Workload(WorkloadKind.Job, "t", new PropertyMap(
+        var workload = Workload(JobKind.Instance, "t", new PropertyMap(
             ("image", PropertyValue.Unknown),
             ("command", PropertyValue.Secret(PropertyValue.Strings(["/run"]))),
             ("args", PropertyValue.From([PropertyValue.From("--in"), PropertyValue.Unknown])),
             ("env", new PropertyMap(("URL", PropertyValue.Unknown))),
             ("tags", new PropertyMap(("owner", PropertyValue.Unknown)))));
-        var job = Plan(workload).Child(Keda.ScaledJobType);
+        var job = Plan(workload).OfType(Keda.ScaledJobType);
         Assert.Equal(PropertyValue.Unknown, job.User("image"));
         Assert.Equal(PropertyValue.Secret(PropertyValue.Strings(["/run"])), job.User("command"));
         Assert.Equal(PropertyValue.From([PropertyValue.From("--in"), PropertyValue.Unknown]), job.User("args"));
@@ -350,9 +351,9 @@ public sealed partial class KubernetesTargetTests
     public void Plan_TextOfTheOldPlaceholders_IsPlannedVerbatim(string marker)
     {
         // Pass-through values were once carried as "\u0001multinode:N" strings; input text must never stand for another value.
-        foreach (var kind in new[] { WorkloadKind.Job, WorkloadKind.Daemon })
+        foreach (var kind in new WorkloadKind[] { JobKind.Instance, DaemonKind.Instance })
         {
-            var workload = Workload(kind, "t", Json(kind == WorkloadKind.Job ? Job : Daemon).With("image", marker)
+            var workload = Workload(kind, "t", Json(kind == JobKind.Instance ? Job : Daemon).With("image", marker)
                 .With("command", PropertyValue.Strings([marker]))
                 .With("args", PropertyValue.From([PropertyValue.From(marker), PropertyValue.Unknown]))
                 .With("env", new PropertyMap(("PLAIN", marker), ("TOKEN", PropertyValue.Secret("tok")), ("URL", PropertyValue.Unknown))));
@@ -363,7 +364,7 @@ public sealed partial class KubernetesTargetTests
             Assert.Equal(PropertyValue.From([PropertyValue.From(marker), PropertyValue.Unknown]), workers.User("args"));
             Assert.Equal(PropertyValue.From(marker), workers.User("env[0].value"));
             Assert.Equal(PropertyValue.Unknown, workers.User("env[2].value"));
-            Assert.Equal(PropertyValue.Secret("tok"), plan.Child("kubernetes:core/v1:Secret").At("stringData.TOKEN"));
+            Assert.Equal(PropertyValue.Secret("tok"), plan.OfType("kubernetes:core/v1:Secret").At("stringData.TOKEN"));
         }
     }
 
@@ -392,8 +393,8 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_ScalingEnvAndTagChanges_KeepEveryChildIdentity()
     {
-        var before = Plan(Workload(WorkloadKind.Function, "square", Function));
-        var after = Plan(Workload(WorkloadKind.Function, "square", Json(Function)
+        var before = Plan(Workload(FunctionKind.Instance, "square", Function));
+        var after = Plan(Workload(FunctionKind.Instance, "square", Json(Function)
             .With("maxWorkers", 50).With("spareWorkers", 5).With("cooldownPeriod", 30)
             .With("env", new PropertyMap(("LEVEL", "debug"))).With("tags", new PropertyMap(("team", "b")))));
         Assert.Equal(Identities(before), Identities(after));
@@ -405,8 +406,8 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_CpuAndMemoryChange_TouchesOnlyThePodTemplate()
     {
-        var before = Plan(Workload(WorkloadKind.Service, "api", Service));
-        var after = Plan(Workload(WorkloadKind.Service, "api", Json(Service).With("resources", Json("""{ "cpu": 4, "memory": "8Gi" }"""))));
+        var before = Plan(Workload(ServiceKind.Instance, "api", Service));
+        var after = Plan(Workload(ServiceKind.Instance, "api", Json(Service).With("resources", Json("""{ "cpu": 4, "memory": "8Gi" }"""))));
         Assert.Equal(Identities(before), Identities(after));
         foreach (var (old, @new) in before.Resources.Zip(after.Resources))
         {
@@ -429,7 +430,7 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_InvalidTags_FailsNamingEachOne()
     {
-        var workload = Workload(WorkloadKind.Daemon, "ingest", Json(Daemon).With("tags", new PropertyMap(
+        var workload = Workload(DaemonKind.Instance, "ingest", Json(Daemon).With("tags", new PropertyMap(
             ("cost center", "a"), ("team", "platform team"), ("app.kubernetes.io/name", "x"), ("owner", PropertyValue.Secret("me")))));
         var result = Try(workload);
         Assert.False(result.IsValid);
@@ -448,7 +449,7 @@ public sealed partial class KubernetesTargetTests
     public void Read_SecretEnvWithNameNoSecretKeyAllows_FailsOnTheEnvNameRule()
     {
         // The core's env name rule is stricter than a Kubernetes Secret's keys, so the Secret always takes the name.
-        var read = WorkloadReader.Read(WorkloadKind.Daemon, "ingest", Json(Daemon).With("env", new PropertyMap(("API KEY", PropertyValue.Secret("x")))));
+        var read = WorkloadReader.Read(DaemonKind.Instance, "ingest", Json(Daemon).With("env", new PropertyMap(("API KEY", PropertyValue.Secret("x")))));
         var failure = Assert.Single(read.Failures);
         Assert.Equal("""Daemon "ingest": env: the name "API KEY" is not a valid environment variable name: use letters, digits and _, not starting with a digit (^[A-Za-z_][A-Za-z0-9_]*$)""", failure.ToString());
     }
@@ -456,7 +457,7 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_CooldownAboveHpaStabilisationLimit_FailsNamingValueAndLimit()
     {
-        var workload = Workload(WorkloadKind.Function, "slow", Json(Function).With("cooldownPeriod", 7200));
+        var workload = Workload(FunctionKind.Instance, "slow", Json(Function).With("cooldownPeriod", 7200));
         var failure = Assert.Single(Try(workload).Failures);
         Assert.Equal("cooldownPeriod", failure.Path);
         Assert.Equal("""Function "slow": cooldownPeriod = 7200 is above the limit of 3600 on Kubernetes, where it is the HPA's behavior.scaleDown.stabilizationWindowSeconds (at most 3600)""", failure.ToString());
@@ -465,28 +466,28 @@ public sealed partial class KubernetesTargetTests
     [Fact]
     public void Plan_CooldownAtHpaStabilisationLimit_IsPlanned()
     {
-        var scaler = Plan(Workload(WorkloadKind.Function, "slow", Json(Function).With("cooldownPeriod", 3600))).Child(Keda.ScaledObjectType);
+        var scaler = Plan(Workload(FunctionKind.Instance, "slow", Json(Function).With("cooldownPeriod", 3600))).OfType(Keda.ScaledObjectType);
         Assert.Equal(3600, scaler.Number("spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds"));
     }
 
     [Fact]
     public void Plan_CertificateArn_IgnoredWithAFact()
     {
-        var plan = Plan(Workload(WorkloadKind.Service, "api", Json(Service).With("certificateArn", "arn:aws:acm:us-east-1:123456789012:certificate/abc")));
+        var plan = Plan(Workload(ServiceKind.Instance, "api", Json(Service).With("certificateArn", "arn:aws:acm:us-east-1:123456789012:certificate/abc")));
         Assert.Contains(plan.Summary.Facts, f => f.Key == "certificateArn" && f.Value.StartsWith("ignored on Kubernetes", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Plan_InstanceTypes_IgnoredWithAFact()
     {
-        var plan = Plan(Workload(WorkloadKind.Daemon, "d", Json(Daemon).With("instanceTypes", PropertyValue.Strings(["m7i.large"]))));
+        var plan = Plan(Workload(DaemonKind.Instance, "d", Json(Daemon).With("instanceTypes", PropertyValue.Strings(["m7i.large"]))));
         Assert.Contains(plan.Summary.Facts, f => f.Key == "instanceTypes" && f.Value.Contains("ignored", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Plan_Summary_MaximumScaleAndFacts()
     {
-        var workload = Workload(WorkloadKind.Function, "square", Json(Function).With("resources", Json("""{ "cpu": 4, "memory": "16Gi", "gpu": { "type": "l4", "count": 2 } }""")));
+        var workload = Workload(FunctionKind.Instance, "square", Json(Function).With("resources", Json("""{ "cpu": 4, "memory": "16Gi", "gpu": { "type": "l4", "count": 2 } }""")));
         var summary = Plan(workload).Summary;
         Assert.Equal((20, 80.0, "320Gi", 40), (summary.MaxWorkers, summary.MaxCpu, summary.MaxMemory.ToString(), summary.MaxGpus));
         Assert.Equal(
@@ -502,13 +503,14 @@ public sealed partial class KubernetesTargetTests
     }
 
     [Theory]
-    [InlineData(WorkloadKind.Service, false)]
-    [InlineData(WorkloadKind.Daemon, false)]
-    [InlineData(WorkloadKind.Function, false)]
-    public void Pods_MountNoApiTokenForAllContainers(WorkloadKind kind, bool expected)
+    [InlineData("Service", false)]
+    [InlineData("Daemon", false)]
+    [InlineData("Function", false)]
+    public void Pods_MountNoApiTokenForAllContainers(string kindName, bool expected)
     {
+        var kind = KindRegistry.Default.Named(kindName);
         // A Function's worker gets a projected token of its own (KubernetesTargetTests.Worker); the pod none.
         var plan = KubernetesPlans.Plan(KubernetesPlans.Workload(kind, "w", """{"image":"app"}"""));
-        Assert.Equal(PropertyValue.From(expected), plan.Child(Deployment).Pod("automountServiceAccountToken"));
+        Assert.Equal(PropertyValue.From(expected), plan.OfType(Deployment).Pod("automountServiceAccountToken"));
     }
 }

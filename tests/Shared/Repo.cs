@@ -1,15 +1,20 @@
 using System.Runtime.CompilerServices;
 
-namespace Multinode.Infra.Tests;
+namespace Multinode.Testing;
 
-/// <summary>Paths inside the repository, found from this source file so tests run from any folder.</summary>
-public static class Repo
+/// <summary>Paths inside the repository, found from this source file so tests run from any folder. The one Repo helper:
+/// every test project links this file (a project may add members in a partial class of its own).</summary>
+public static partial class Repo
 {
     public static string Root() => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, "..", ".."));
 
     private static string ThisFile([CallerFilePath] string path = "") => path;
 
     public static string File(params string[] parts) => Path.Combine([Root(), .. parts]);
+
+    /// <summary>The one version of the build, from Directory.Build.props.</summary>
+    public static string BuildVersion() =>
+        System.Xml.Linq.XDocument.Load(File("Directory.Build.props")).Descendants("Version").Single().Value;
 
     /// <summary>Every Pulumi YAML program the repository ships: the root one and each example.</summary>
     public static IEnumerable<string> Programs() =>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using YamlDotNet.RepresentationModel;
 
-namespace Multinode.Infra.Tests.Cli;
+namespace Multinode.Infra.Cli.Tests;
 
 /// <summary>Runs the render step of examples/github-actions/multinode-diff.yml with bash against a real git repository
 /// and the built CLI: what the pull request's comment says and the check's exit code, per case.</summary>
@@ -34,24 +34,11 @@ public sealed class WorkflowTests : CliFixture
             properties: { image: app, maxWorkers: 10 }
         """;
 
-    private string Git(params string[] args)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = Dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var git = Process.Start(start)!;
-        var output = git.StandardOutput.ReadToEnd();
-        git.WaitForExit();
-        Assert.True(git.ExitCode == 0, git.StandardError.ReadToEnd());
-        return output.Trim();
-    }
-
     /// <summary>Commits <paramref name="baseProgram"/> (none: an empty commit), writes <paramref name="headProgram"/>,
     /// runs the render step; returns the status it wrote and the comment.</summary>
     private (int Status, string Comment) Render(string? baseProgram, string headProgram)
     {
-        Git("init", "-q");
-        Git("config", "user.email", "t@example.com");
-        Git("config", "user.name", "t");
+        GitInit();
         Directory.CreateDirectory(Path.Combine(Dir, "infra"));
         var file = Path.Combine(Dir, "infra", "Pulumi.yaml");
         if (baseProgram is not null)

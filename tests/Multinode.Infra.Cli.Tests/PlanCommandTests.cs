@@ -1,11 +1,11 @@
-namespace Multinode.Infra.Tests.Targets.Aws;
+namespace Multinode.Infra.Cli.Tests;
 
 /// <summary>What `multinode plan` shows for the AWS example, in every format.</summary>
-public sealed partial class AwsTargetTests
+public sealed class PlanCommandTests : CliFixture
 {
     private static string PlanExample(string format)
     {
-        var (code, stdout, stderr) = Tests.Cli.CliRunner.Run("plan", Repo.File("examples", "aws-inference"), "--format", format);
+        var (code, stdout, stderr) = Run("plan", Repo.File("examples", "aws-inference"), "--format", format);
         Assert.True(code == 0, stderr);
         return stdout;
     }
@@ -39,4 +39,37 @@ public sealed partial class AwsTargetTests
         Assert.Contains("g6.2xlarge (8 vCPU, 32 GiB, 1 × l4)", text, StringComparison.Ordinal);
         Assert.Contains("metrics-shipper-asg", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void CliPlan_WithoutVpcId_ShowsTheVpcAsUnknown()
+    {
+        File.WriteAllText(Path.Combine(Dir, "Pulumi.yaml"), """
+            name: novpc
+            runtime: yaml
+            config:
+              multinode:target: aws
+              multinode:aws:
+                value:
+                  subnetIds: [subnet-a, subnet-b]
+            resources:
+              api:
+                type: multinode:index:Service
+                properties: { image: img }
+            """);
+        var (code, json, stderr) = Run("plan", Dir, "--format", "json");
+        Assert.True(code == 0, stderr);
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var vpcIds = Properties(document.RootElement, "vpcId").ToList();
+        Assert.NotEmpty(vpcIds);
+        Assert.All(vpcIds, v => Assert.Equal("""{"unknown":true}""", v.GetRawText().Replace(" ", "", StringComparison.Ordinal).ReplaceLineEndings("")));
+    }
+
+    /// <summary>Every value of a property named <paramref name="name"/>, at any depth.</summary>
+    private static IEnumerable<System.Text.Json.JsonElement> Properties(System.Text.Json.JsonElement element, string name) => element.ValueKind switch
+    {
+        System.Text.Json.JsonValueKind.Object => element.EnumerateObject()
+            .SelectMany(p => p.Name == name ? [p.Value] : Properties(p.Value, name)),
+        System.Text.Json.JsonValueKind.Array => element.EnumerateArray().SelectMany(e => Properties(e, name)),
+        _ => [],
+    };
 }

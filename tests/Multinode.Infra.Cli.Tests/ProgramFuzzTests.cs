@@ -1,11 +1,10 @@
 using System.Text;
 using CsCheck;
-using Multinode.Infra.Cli;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Workloads;
 using Spectre.Console;
 
-namespace Multinode.Infra.Tests.Cli;
+namespace Multinode.Infra.Cli.Tests;
 
 /// <summary>
 /// Fuzzes the whole offline path — YAML reader, validation, planning and every printer — with plausible-but-wrong
@@ -48,7 +47,7 @@ public sealed class ProgramFuzzTests
         (1, Value(depth - 1).Array[0, 4].Select(e => "[" + string.Join(", ", e) + "]")));
 
     private static readonly Gen<string> Token = Gen.OneOf(
-        Gen.OneOf(Enum.GetValues<WorkloadKind>().Select(k => k.Token()).ToArray()),
+        Gen.OneOf(WorkloadKinds.All.Select(k => k.Token).ToArray()),
         Gen.OneOf("multinode:index:Lambda", "multinode:index:function", "multinode:", "aws:s3:Bucket", "multinode:index:Service:x"));
 
     private static readonly Gen<string> Name = Gen.OneOf(Gen.OneOf("square", "api", "api-lb", "a", "Bad_Name", "x".PadRight(41, 'x'), "\"\"", "\"a b\""),

@@ -1,8 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Multinode.Infra.Cli;
 
-namespace Multinode.Infra.Tests.Cli;
+namespace Multinode.Infra.Cli.Tests;
 
 /// <summary>PR comments of programs with thousands of workloads, and of values that look like HTML.</summary>
 public sealed class LargeDiffTests : CliFixture

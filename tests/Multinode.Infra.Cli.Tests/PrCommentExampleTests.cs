@@ -1,7 +1,6 @@
-using Multinode.Infra.Cli;
 using Multinode.Infra.Planning;
 
-namespace Multinode.Infra.Tests.Cli;
+namespace Multinode.Infra.Cli.Tests;
 
 /// <summary>examples/pr-comment/comment.md is what `multinode diff` prints for the two committed versions of the
 /// example; it must stay current (UPDATE_GOLDEN=1 rewrites it).</summary>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Xml.Linq;
 
-namespace Multinode.Infra.Tests.Cli;
+namespace Multinode.Infra.Cli.Tests;
 
 public sealed class SimulateCommandTests : CliFixture
 {

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Multinode.Infra.Tests.Cli;
+namespace Multinode.Infra.Cli.Tests;
 
 public sealed class CliTests : CliFixture
 {
@@ -67,10 +67,13 @@ public sealed class CliTests : CliFixture
     [Fact]
     public void Validate_EveryShippedProgram_ExitsZero()
     {
-        foreach (var program in Repo.Programs())
+        var programs = Repo.Programs().ToList();
+        Assert.True(programs.Count > 1, "the root program and the examples");
+        foreach (var program in programs)
         {
-            var (code, _, stderr) = Run("validate", program);
+            var (code, stdout, stderr) = Run("validate", program);
             Assert.True(code == 0, $"{program}: {stderr}");
+            Assert.Contains("are valid", stdout, StringComparison.Ordinal);
         }
     }
 
@@ -102,7 +105,9 @@ public sealed class CliTests : CliFixture
         Assert.DoesNotContain("hf_example_token_not_real", stdout, StringComparison.Ordinal);
         var daemon = workloads[4].GetProperty("settings");
         Assert.Equal(300, daemon.GetProperty("timeoutSeconds").GetInt32());
-        foreach (var resource in json.RootElement.GetProperty("resources").EnumerateArray())
+        var resources = json.RootElement.GetProperty("resources").EnumerateArray().ToList();
+        Assert.NotEmpty(resources);
+        foreach (var resource in resources)
             foreach (var field in new[] { "type", "name", "parent", "dependsOn", "inputs" })
                 Assert.True(resource.TryGetProperty(field, out _), $"resource lacks {field}");
     }

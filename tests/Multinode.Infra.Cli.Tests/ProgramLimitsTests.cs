@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Multinode.Infra.Tests.Cli;
+namespace Multinode.Infra.Cli.Tests;
 
 /// <summary>Programs built to exhaust the CLI: alias bombs, deep nesting, numbers past every type.</summary>
 public sealed class ProgramLimitsTests : CliFixture

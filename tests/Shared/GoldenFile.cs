@@ -1,14 +1,10 @@
-using System.Runtime.CompilerServices;
-
-namespace Multinode.Infra.Tests;
+namespace Multinode.Testing;
 
 /// <summary>Compares text with a committed golden file under tests/Multinode.Infra.Tests/Golden.
 /// Set UPDATE_GOLDEN=1 to rewrite the files instead (then review the diff and commit it).</summary>
 public static class GoldenFile
 {
-    public static string Folder() => Path.Combine(Path.GetDirectoryName(ThisFile())!, "Golden");
-
-    private static string ThisFile([CallerFilePath] string path = "") => path;
+    public static string Folder() => Repo.File("tests", "Multinode.Infra.Tests", "Golden");
 
     public static void Assert(string name, string actual) => AssertFile(Path.Combine(Folder(), name), actual);
 

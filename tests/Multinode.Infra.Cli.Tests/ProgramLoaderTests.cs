@@ -1,4 +1,4 @@
-namespace Multinode.Infra.Tests.Cli;
+namespace Multinode.Infra.Cli.Tests;
 
 /// <summary>What only the YAML shows: interpolations naming nothing, config stored as text, places of problems.</summary>
 public sealed class ProgramLoaderTests : CliFixture

@@ -1,4 +1,4 @@
-namespace Multinode.Infra.Tests.Cli;
+namespace Multinode.Infra.Cli.Tests;
 
 /// <summary>`multinode invoke` usage errors (its queue paths run end to end in tests/Multinode.Worker.Tests).</summary>
 public sealed class InvokeCommandTests

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Multinode.Infra.Tests.Cli;
+namespace Multinode.Infra.Cli.Tests;
 
 public sealed class DiffCommandTests : CliFixture
 {
@@ -72,12 +72,70 @@ public sealed class DiffCommandTests : CliFixture
         Assert.Contains(Path.Combine(head, "Pulumi.yaml"), stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Diff_GitRevision_ReadsTheCommittedProgram()
+    private const string Small = """
+        name: small
+        runtime: yaml
+        config:
+          multinode:target: kubernetes
+        resources:
+          f:
+            type: multinode:index:Function
+            properties: { image: app, maxWorkers: 10 }
+        """;
+
+    /// <summary>A repository in <see cref="CliFixture.Dir"/> whose two commits set maxWorkers to 10 then 12, with 15 in
+    /// the working copy: each side of a diff must be read from where it says.</summary>
+    private void ThreeVersions()
     {
-        var (code, stdout, stderr) = Run("diff", $"git:HEAD:{Path.GetRelativePath(Environment.CurrentDirectory, Repo.File("Pulumi.yaml"))}", Repo.File("Pulumi.yaml"), "--format", "json");
+        GitInit();
+        var file = Path.Combine(Dir, "infra", "Pulumi.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        foreach (var (workers, commit) in new[] { (10, true), (12, true), (15, false) })
+        {
+            File.WriteAllText(file, Small.Replace("maxWorkers: 10", $"maxWorkers: {workers}", StringComparison.Ordinal));
+            if (!commit) continue;
+            Git("add", "-A");
+            Git("commit", "-q", "-m", $"maxWorkers {workers}");
+        }
+    }
+
+    private static (string Path, int Before, int After) OnlySetting(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var f = Assert.Single(document.RootElement.GetProperty("workloads").EnumerateArray());
+        Assert.Equal(("f", "changed"), (f.GetProperty("name").GetString(), f.GetProperty("status").GetString()));
+        var setting = Assert.Single(f.GetProperty("settings").EnumerateArray());
+        return (setting.GetProperty("path").GetString()!, setting.GetProperty("before").GetInt32(), setting.GetProperty("after").GetInt32());
+    }
+
+    [Fact]
+    public void Diff_TwoGitRevisions_ComparesTheCommittedPrograms()
+    {
+        ThreeVersions();
+        var (code, stdout, stderr) = RunIn(Dir, "diff", "git:HEAD~1:infra/Pulumi.yaml", "git:HEAD:infra", "--format", "json");
         Assert.True(code == 0, stderr);
-        Assert.NotEmpty(stdout);
+        Assert.Equal(("maxWorkers", 10, 12), OnlySetting(stdout));
+    }
+
+    [Fact]
+    public void Diff_GitRevisionAgainstTheWorkingCopy_ComparesTheCommittedProgramWithTheFile()
+    {
+        ThreeVersions();
+        var (code, stdout, stderr) = RunIn(Path.Combine(Dir, "infra"), "diff", "git:HEAD:Pulumi.yaml", "Pulumi.yaml", "--format", "json");
+        Assert.True(code == 0, stderr);
+        Assert.Equal(("maxWorkers", 12, 15), OnlySetting(stdout));
+
+        var (_, markdown, _) = RunIn(Path.Combine(Dir, "infra"), "diff", "git:HEAD:Pulumi.yaml", "Pulumi.yaml");
+        Assert.Contains("| maxWorkers | 12 | 15 |", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Diff_GitRevisionWithoutTheFile_ExitsTwoNamingIt()
+    {
+        ThreeVersions();
+        var (code, _, stderr) = RunIn(Dir, "diff", "git:HEAD:missing/Pulumi.yaml", "infra/Pulumi.yaml");
+        Assert.Equal(2, code);
+        Assert.Contains("git:HEAD:missing/Pulumi.yaml: no such file at that revision", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -85,7 +143,7 @@ public sealed class DiffCommandTests : CliFixture
     {
         var (code, _, stderr) = Run("diff", "git:no-such-revision-xyz:Pulumi.yaml", Repo.File("Pulumi.yaml"));
         Assert.Equal(2, code);
-        Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
+        Assert.StartsWith("error: git show no-such-revision-xyz:Pulumi.yaml failed: ", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,62 @@
+using Multinode.Infra.Validation;
+
+namespace Multinode.Infra.Workloads;
+
+/// <summary>A warm pool: desired = min(maxWorkers, in-flight + spareWorkers).</summary>
+public sealed record FunctionWorkload(string Name, Container Container, ResourceRequest Resources,
+    int MaxWorkersLimit, int SpareWorkers, int CooldownPeriod, int Port)
+    : Workload(Name, Container, Resources), IQueueWorkload, IScalesWithLoad
+{
+    public override WorkloadKind Kind => FunctionKind.Instance;
+    public override int MaxWorkers => MaxWorkersLimit;
+
+    /// <summary>min(maxWorkers, in-flight + spare), and every worker needed in the last cooldownPeriod stays: a sliding
+    /// maximum over [t − cooldownPeriod, t].</summary>
+    public int[] Ideal(double[] demand)
+    {
+        var ideal = new int[demand.Length];
+        var window = new LinkedList<(int T, int Need)>();
+        for (var t = 0; t < demand.Length; t++)
+        {
+            var need = Math.Min(MaxWorkersLimit, Demand.Whole(demand[t]) + SpareWorkers);
+            while (window.Last is { } last && last.Value.Need <= need) window.RemoveLast();
+            window.AddLast((t, need));
+            while (window.First!.Value.T < t - CooldownPeriod) window.RemoveFirst();
+            ideal[t] = window.First.Value.Need;
+        }
+        return ideal;
+    }
+}
+
+/// <summary>The Function kind.</summary>
+public sealed class FunctionKind : WorkloadKind<FunctionWorkload>
+{
+    public static FunctionKind Instance { get; } = new();
+
+    private FunctionKind() { }
+
+    public override string Name => "Function";
+
+    public override string Description =>
+        "A warm pool of workers fed by a queue: desired workers = min(maxWorkers, in-flight invocations + spareWorkers); a worker stays at least cooldownPeriod after its last invocation.";
+
+    protected override IReadOnlyList<KindInput<FunctionWorkload>> Declare() =>
+    [
+        Input(new("maxWorkers", InputType.Integer, "Most workers at once.") { Default = 10, Min = 1, Max = 100 }, f => f.MaxWorkersLimit),
+        Input(new("spareWorkers", InputType.Integer, "Idle workers kept warm beyond the in-flight invocations (at most maxWorkers).") { Default = 0, Min = 0, Max = 100 }, f => f.SpareWorkers),
+        Input(new("cooldownPeriod", InputType.Integer, "Seconds a worker stays after its last invocation before it may be scaled in.") { Default = 60, Min = 0, Max = 86400 }, f => f.CooldownPeriod),
+        Input(WorkloadInputs.Port, f => f.Port),
+    ];
+
+    public override IReadOnlyList<InputSpec> Outputs => [WorkloadOutputs.Children, WorkloadOutputs.Queue];
+
+    public override void CheckRules(InputReader reader)
+    {
+        if (reader.Integer("spareWorkers") is { } spare && reader.Integer("maxWorkers") is { } max && spare > max)
+            reader.Fail("spareWorkers", $"spareWorkers = {spare} is above the limit of maxWorkers = {max}");
+    }
+
+    protected override FunctionWorkload Read(string name, Container container, ResourceRequest resources, InputReader reader) =>
+        new(name, container, resources, reader.Integer("maxWorkers")!.Value, reader.Integer("spareWorkers")!.Value,
+            reader.Integer("cooldownPeriod")!.Value, reader.Integer("port")!.Value);
+}

@@ -1,0 +1,69 @@
+using Multinode.Infra.Validation;
+using Multinode.Infra.Values;
+
+namespace Multinode.Infra.Workloads;
+
+/// <summary>Identical replicas behind a load balancer, scaled on average CPU.</summary>
+public sealed record ServiceWorkload(string Name, Container Container, ResourceRequest Resources,
+    int MinReplicas, int MaxReplicas, double TargetCpuUtilization, int Port, string HealthCheckPath)
+    : Workload(Name, Container, Resources), ILoadBalanced, IScalesWithLoad
+{
+    public override WorkloadKind Kind => ServiceKind.Instance;
+    public override int MaxWorkers => MaxReplicas;
+
+    /// <summary>AWS: the ACM certificate the load balancer serves HTTPS with; null for plain HTTP. May be unknown.</summary>
+    public PropertyValue? CertificateArn { get; init; }
+
+    /// <summary>Demand is CPU cores: enough replicas to hold targetCpuUtilization, within min..max.</summary>
+    public int[] Ideal(double[] demand) =>
+        [.. demand.Select(d => Math.Clamp(Demand.Whole(d / (Resources.Cpu * TargetCpuUtilization)), MinReplicas, MaxReplicas))];
+}
+
+/// <summary>The Service kind.</summary>
+public sealed partial class ServiceKind : WorkloadKind<ServiceWorkload>
+{
+    public static ServiceKind Instance { get; } = new();
+
+    private ServiceKind() { }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$")]
+    private static partial System.Text.RegularExpressions.Regex CertificateArn();
+
+    public override string Name => "Service";
+
+    public override string Description =>
+        "Identical replicas behind a load balancer, minReplicas..maxReplicas, scaled to hold the average CPU at targetCpuUtilization and spread over failure domains.";
+
+    protected override IReadOnlyList<KindInput<ServiceWorkload>> Declare() =>
+    [
+        Input(new("minReplicas", InputType.Integer, "Fewest replicas (at most maxReplicas).") { Default = 2, Min = 1, Max = 100 }, s => s.MinReplicas),
+        Input(new("maxReplicas", InputType.Integer, "Most replicas.") { Default = 10, Min = 1, Max = 100 }, s => s.MaxReplicas),
+        Input(new("targetCpuUtilization", InputType.Number, "Average CPU utilisation (0.05 to 0.95) the replicas are scaled to hold.") { Default = 0.5, Min = 0.05, Max = 0.95 }, s => s.TargetCpuUtilization),
+        Input(WorkloadInputs.Port, s => s.Port),
+        Input(new("healthCheckPath", InputType.String, "HTTP path that answers 2xx when a replica is ready.")
+        {
+            Default = "/",
+            Check = p => p.StartsWith('/') && p.Length <= 1024 && !p.Any(char.IsWhiteSpace) ? null : "must be a URL path starting with \"/\" without spaces",
+        }, s => s.HealthCheckPath),
+        Input(new("certificateArn", InputType.String, "AWS only: ACM certificate for the load balancer. With it the Service is served over HTTPS on 443 (TLS 1.2/1.3 policy) and HTTP on 80 redirects there; without it the Service is plain HTTP on 80.")
+        {
+            PassThrough = true,
+            Check = a => CertificateArn().IsMatch(a) ? null : "is not an ACM certificate ARN such as \"arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-...\"",
+        }, s => s.CertificateArn),
+    ];
+
+    public override IReadOnlyList<InputSpec> Outputs => [WorkloadOutputs.Children, WorkloadOutputs.Endpoint];
+
+    public override void CheckRules(InputReader reader)
+    {
+        if (reader.Integer("minReplicas") is { } min && reader.Integer("maxReplicas") is { } max && min > max)
+            reader.Fail("minReplicas", $"minReplicas = {min} is above the limit of maxReplicas = {max}");
+    }
+
+    protected override ServiceWorkload Read(string name, Container container, ResourceRequest resources, InputReader reader) =>
+        new(name, container, resources, reader.Integer("minReplicas")!.Value, reader.Integer("maxReplicas")!.Value,
+            reader.Number("targetCpuUtilization")!.Value, reader.Integer("port")!.Value, reader.String("healthCheckPath")!)
+        {
+            CertificateArn = reader.Get("certificateArn"),
+        };
+}
