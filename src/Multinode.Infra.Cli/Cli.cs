@@ -109,8 +109,8 @@ public static class Cli
         PrintWarnings(plan, stderr);
         switch (format)
         {
-            case "json": stdout.Write(PlanJson.Write(plan)); break;
-            case "markdown": stdout.Write(PlanPrinter.Markdown(plan)); break;
+            case "json": PlanJson.Write(plan, stdout); break;
+            case "markdown": PlanPrinter.Markdown(stdout, plan); break;
             default: PlanPrinter.WriteText(plan, Console(stdout)); break;
         }
         return Ok;
@@ -142,12 +142,12 @@ public static class Cli
                 return SimulateCommand.PrintTraceProblems(e, trace, stderr);
             }
         }
-        stdout.Write(format switch
+        switch (format)
         {
-            "json" => DiffPrinter.Json(result, simulated),
-            "text" => DiffPrinter.Text(result, basePath, headPath, simulated),
-            _ => DiffPrinter.Markdown(result, basePath, headPath, simulated),
-        });
+            case "json": DiffPrinter.Json(stdout, result, simulated); break;
+            case "text": DiffPrinter.Text(stdout, result, basePath, headPath, simulated); break;
+            default: stdout.Write(DiffPrinter.Markdown(result, basePath, headPath, simulated)); break;
+        }
         return Ok;
     }
 

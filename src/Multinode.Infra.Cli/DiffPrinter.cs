@@ -26,7 +26,7 @@ public static class DiffPrinter
     public static string Summary(PlanDiff diff)
     {
         var statuses = Enum.GetValues<WorkloadStatus>().Where(s => s != WorkloadStatus.Unchanged)
-            .Select(s => (Status: s, Count: diff.Workloads.Count(w => w.Status == s)))
+            .Select(s => (Status: s, Count: diff.Count(s)))
             .Where(x => x.Count > 0)
             .Select(x => $"{x.Count} {(x.Count == 1 ? "workload" : "workloads")} {x.Status.ToString().ToLowerInvariant()}");
         var workloads = string.Join(", ", statuses);
@@ -43,23 +43,22 @@ public static class DiffPrinter
     };
 
     private static string Monthly(decimal? hourly) =>
-        hourly is { } h ? "≈ $" + (h * HoursPerMonth).ToString("#,##0.00", CultureInfo.InvariantCulture) : "n/a";
+        hourly is { } h ? "≈ $" + Numbers.Grouped(h * HoursPerMonth) : "n/a";
 
-    private static string Money(decimal? amount) => amount is { } a ? "≈ " + PlanJson.Dollars(decimal.Round(a, 4)) : "n/a";
+    private static string Money(decimal? amount) => amount is { } a ? "≈ " + Numbers.Dollars(decimal.Round(a, 4)) : "n/a";
 
     private static string Delta(decimal? before, decimal? after)
     {
         if (before is not { } b || after is not { } a) return "n/a";
         var d = decimal.Round(a - b, 4);
-        return (d >= 0 ? "+" : "−") + PlanJson.Dollars(Math.Abs(d));
+        return (d >= 0 ? "+" : "−") + Numbers.Dollars(Math.Abs(d));
     }
 
     /// <summary>Rows of the cost and quota table: label, before, after, change.</summary>
     public static IEnumerable<(string Label, string Before, string After, string Change)> Totals(PlanDiff diff)
     {
-        var before = PlanJson.Totals(diff.Base);
-        var after = PlanJson.Totals(diff.Head);
-        yield return ($"worst-case cost per hour ({PlanJson.CostBasis})", Money(before.MaxHourlyCost), Money(after.MaxHourlyCost), Delta(before.MaxHourlyCost, after.MaxHourlyCost));
+        var (before, after) = (diff.Base.Totals, diff.Head.Totals);
+        yield return ($"worst-case cost per hour ({Pricing.Basis})", Money(before.MaxHourlyCost), Money(after.MaxHourlyCost), Delta(before.MaxHourlyCost, after.MaxHourlyCost));
         yield return ($"worst-case cost per month ({HoursPerMonth} h)", Monthly(before.MaxHourlyCost), Monthly(after.MaxHourlyCost),
             before.MaxHourlyCost is { } b && after.MaxHourlyCost is { } a
                 ? (a >= b ? "+" : "−") + Monthly(Math.Abs(a - b))[2..]
@@ -69,27 +68,24 @@ public static class DiffPrinter
         var (budgetBefore, budgetAfter) = (diff.Base.Config.MaxHourlyCost, diff.Head.Config.MaxHourlyCost);
         if (budgetBefore is not null || budgetAfter is not null)
             yield return ("maxHourlyCost budget", Budget(before.MaxHourlyCost, budgetBefore), Budget(after.MaxHourlyCost, budgetAfter), "");
-        yield return ("vCPU at maximum scale", Use(PropertyValue.FormatNumber(before.MaxCpu), before.MaxCpu, quotasBefore.Cpu),
-            Use(PropertyValue.FormatNumber(after.MaxCpu), after.MaxCpu, quotasAfter.Cpu), Signed(after.MaxCpu - before.MaxCpu));
+        yield return ("vCPU at maximum scale", Use(Numbers.Exact(before.MaxCpu), before.MaxCpu, quotasBefore.Cpu),
+            Use(Numbers.Exact(after.MaxCpu), after.MaxCpu, quotasAfter.Cpu), Signed(after.MaxCpu - before.MaxCpu));
         yield return ("memory at maximum scale", Use(before.MaxMemory.ToString(), before.MaxMemory.Bytes, quotasBefore.Memory?.Bytes),
             Use(after.MaxMemory.ToString(), after.MaxMemory.Bytes, quotasAfter.Memory?.Bytes),
             after.MaxMemory.Bytes == before.MaxMemory.Bytes ? "0" : (after.MaxMemory.Bytes > before.MaxMemory.Bytes ? "+" : "−") +
                 new Workloads.Memory(Math.Abs(after.MaxMemory.Bytes - before.MaxMemory.Bytes)));
-        yield return ("GPUs at maximum scale", Use(before.MaxGpus.ToString(CultureInfo.InvariantCulture), before.MaxGpus, quotasBefore.Gpu),
-            Use(after.MaxGpus.ToString(CultureInfo.InvariantCulture), after.MaxGpus, quotasAfter.Gpu), Signed(after.MaxGpus - before.MaxGpus));
+        yield return ("GPUs at maximum scale", Use(Numbers.Whole(before.MaxGpus), before.MaxGpus, quotasBefore.Gpu),
+            Use(Numbers.Whole(after.MaxGpus), after.MaxGpus, quotasAfter.Gpu), Signed(after.MaxGpus - before.MaxGpus));
     }
 
     /// <summary>"42% of $60": the share of a side's own budget; "none" when that side has no budget.</summary>
     private static string Budget(decimal? cost, double? budget) =>
-        budget is { } max ? $"{Percent((double)(cost ?? 0), max)} of {PlanJson.Dollars((decimal)max)}" : "none";
+        budget is { } max ? $"{Numbers.Percent((double)(cost ?? 0), max)} of {Numbers.Dollars((decimal)max)}" : "none";
 
-    private static string Signed(double d) => d == 0 ? "0" : (d > 0 ? "+" : "−") + PropertyValue.FormatNumber(Math.Abs(d));
+    private static string Signed(double d) => d == 0 ? "0" : (d > 0 ? "+" : "−") + Numbers.Exact(Math.Abs(d));
 
     private static string Use(string text, double used, double? quota) =>
-        quota is { } q and > 0 ? $"{text} ({Percent(used, q)} of quota)" : text;
-
-    private static string Percent(double used, double limit) =>
-        limit <= 0 ? "n/a" : (used / limit).ToString("0%", CultureInfo.InvariantCulture);
+        quota is { } q and > 0 ? $"{text} ({Numbers.Percent(used, q)} of quota)" : text;
 
     private static IEnumerable<string> Warnings(PlanDiff diff)
     {
@@ -125,12 +121,11 @@ public static class DiffPrinter
         var head = new StringBuilder();
         head.Append("<!-- multinode-diff -->\n");
         head.Append("## Multinode preview: `").Append(baseName).Append("` → `").Append(headName).Append("`\n\n");
-        var before = PlanJson.Totals(diff.Base).MaxHourlyCost;
-        var after = PlanJson.Totals(diff.Head).MaxHourlyCost;
+        var (before, after) = (diff.Base.Totals.MaxHourlyCost, diff.Head.Totals.MaxHourlyCost);
         head.Append("**").Append(Summary(diff)).Append("**");
         if (before is not null || after is not null)
             head.Append(" · worst-case cost ").Append(Money(before)).Append("/h → ").Append(Money(after)).Append("/h (").Append(Delta(before, after))
-                .Append("/h; ").Append(PlanJson.CostBasis).Append(')');
+                .Append("/h; ").Append(Pricing.Basis).Append(')');
         head.Append("\n\n");
         var warnings = Warnings(diff).ToList();
         foreach (var warning in warnings.Take(MaxWarnings)) head.Append("> ⚠️ ").Append(Escape(warning)).Append('\n');
@@ -150,7 +145,7 @@ public static class DiffPrinter
         foreach (var (label, b, a, change) in Totals(diff))
             tail.Append("| ").Append(label).Append(" | ").Append(b).Append(" | ").Append(a).Append(" | ").Append(change).Append(" |\n");
         tail.Append('\n');
-        tail.Append('_').Append(PlanJson.PricingNote(diff.Head)).Append("_\n\n");
+        tail.Append('_').Append(diff.Head.PricingNote).Append("_\n\n");
         if (load is not null) tail.Append('_').Append(load.Note).Append("_\n\n");
 
         // Room for the workload sections, keeping space for the notes that say what was left out.
@@ -178,7 +173,7 @@ public static class DiffPrinter
         var left = changed.Count - shown - lines;
         if (left > 0)
             body.Append("… and ").Append(left).Append(" more changed workloads: the comment is limited to GitHub's ")
-                .Append(MaxCommentLength.ToString("N0", CultureInfo.InvariantCulture)).Append(" characters; `multinode diff` prints them all.\n\n");
+                .Append(Numbers.Whole(MaxCommentLength, grouped: true)).Append(" characters; `multinode diff` prints them all.\n\n");
 
         var unchanged = diff.Workloads.Where(w => w.Status == WorkloadStatus.Unchanged).Select(w => $"`{w.Name}`").ToList();
         if (unchanged.Count > 0)
@@ -190,7 +185,7 @@ public static class DiffPrinter
         var graph = "<details><summary>Resource graph of what changed</summary>\n\n```mermaid\n" + Mermaid(diff) + "```\n\n</details>\n";
         var md = head.Append(body).Append(tail);
         if (graph.Length <= MaxGraphLength && md.Length + graph.Length <= MaxCommentLength) md.Append(graph);
-        else md.Append("_The resource graph of the ").Append(diff.Workloads.Sum(w => w.Resources.Count(r => r.Kind != ChangeKind.Same)))
+        else md.Append("_The resource graph of the ").Append(Kinds.Sum(k => diff.Count(k.Kind)))
             .Append(" changed resources is too large to draw here._\n");
         return md.ToString();
     }
@@ -319,95 +314,111 @@ public static class DiffPrinter
 
     public static string Text(PlanDiff diff, string baseName, string headName, LoadComparison? load = null)
     {
-        if (diff.IsEmpty) return EmptyLine(baseName, headName);
-        var t = new StringBuilder();
-        t.Append(baseName).Append(" → ").Append(headName).Append(": ").Append(Summary(diff)).Append('\n');
-        foreach (var warning in Warnings(diff)) t.Append("! ").Append(warning.Replace("`", "", StringComparison.Ordinal)).Append('\n');
-        foreach (var c in diff.ConfigChanges) t.Append("config ").Append(c.Path).Append(": ").Append(Value(c.Before)).Append(" → ").Append(Value(c.After)).Append('\n');
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        Text(text, diff, baseName, headName, load);
+        return text.ToString();
+    }
+
+    /// <summary>The plain-text diff, written workload by workload to <paramref name="t"/>.</summary>
+    public static void Text(TextWriter t, PlanDiff diff, string baseName, string headName, LoadComparison? load = null)
+    {
+        if (diff.IsEmpty)
+        {
+            t.Write(EmptyLine(baseName, headName));
+            return;
+        }
+        t.Write($"{baseName} → {headName}: {Summary(diff)}\n");
+        foreach (var warning in Warnings(diff)) t.Write($"! {warning.Replace("`", "", StringComparison.Ordinal)}\n");
+        foreach (var c in diff.ConfigChanges) t.Write($"config {c.Path}: {Value(c.Before)} → {Value(c.After)}\n");
         foreach (var w in diff.Workloads.Where(w => w.Status != WorkloadStatus.Unchanged))
         {
-            t.Append('\n').Append(w.Kind).Append(" \"").Append(w.Name).Append("\": ").Append(w.Status.ToString().ToLowerInvariant()).Append('\n');
+            t.Write($"\n{w.Kind} \"{w.Name}\": {w.Status.ToString().ToLowerInvariant()}\n");
             if (w.Status == WorkloadStatus.Changed)
-                foreach (var c in w.Settings) t.Append("  ~ ").Append(c.Path).Append(": ").Append(Value(c.Before)).Append(" → ").Append(Value(c.After)).Append('\n');
-            foreach (var (label, b, a) in load?.Rows(w.Name, w.Kind) ?? []) t.Append("  ").Append(label).Append(": ").Append(b).Append(" → ").Append(a).Append('\n');
+                foreach (var c in w.Settings) t.Write($"  ~ {c.Path}: {Value(c.Before)} → {Value(c.After)}\n");
+            foreach (var (label, b, a) in load?.Rows(w.Name, w.Kind) ?? []) t.Write($"  {label}: {b} → {a}\n");
             foreach (var r in w.Resources.Where(r => r.Kind != ChangeKind.Same))
             {
                 var sign = r.Kind switch { ChangeKind.Create => "+", ChangeKind.Delete => "-", ChangeKind.Replace => "+-", _ => "~" };
-                t.Append("  ").Append(sign).Append(' ').Append(r.Type).Append(' ').Append(r.Name);
-                if (r.Changes.Count > 0) t.Append(" (").Append(string.Join(", ", r.Changes.Select(c => c.Path))).Append(')');
-                t.Append('\n');
+                t.Write($"  {sign} {r.Type} {r.Name}");
+                if (r.Changes.Count > 0) t.Write($" ({string.Join(", ", r.Changes.Select(c => c.Path))})");
+                t.Write('\n');
             }
         }
-        t.Append('\n');
-        foreach (var (label, b, a, change) in Totals(diff)) t.Append(label).Append(": ").Append(b).Append(" → ").Append(a).Append(change.Length > 0 ? $" ({change})" : "").Append('\n');
-        t.Append(PlanJson.PricingNote(diff.Head)).Append('\n');
-        return t.ToString();
+        t.Write('\n');
+        foreach (var (label, b, a, change) in Totals(diff)) t.Write($"{label}: {b} → {a}{(change.Length > 0 ? $" ({change})" : "")}\n");
+        t.Write($"{diff.Head.PricingNote}\n");
     }
 
     public static string Json(PlanDiff diff, LoadComparison? load = null)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        Json(text, diff, load);
+        return text.ToString();
+    }
+
+    /// <summary>The diff as JSON, streamed workload by workload to <paramref name="output"/>.</summary>
+    public static void Json(TextWriter output, PlanDiff diff, LoadComparison? load = null) => JsonOutput.Write(output, w =>
+    {
+        w.WriteStartObject();
+        w.WriteBoolean("empty", diff.IsEmpty);
+        w.WriteStartObject("counts");
+        foreach (var (kind, word, _) in Kinds) w.WriteNumber(word, diff.Count(kind));
+        w.WriteEndObject();
+        w.WriteStartArray("config");
+        foreach (var c in diff.ConfigChanges) WriteChange(w, c);
+        w.WriteEndArray();
+        w.WriteStartArray("workloads");
+        foreach (var wd in diff.Workloads)
         {
-            w.WriteStartObject();
-            w.WriteBoolean("empty", diff.IsEmpty);
-            w.WriteStartObject("counts");
-            foreach (var (kind, word, _) in Kinds) w.WriteNumber(word, diff.Count(kind));
-            w.WriteEndObject();
-            w.WriteStartArray("config");
-            foreach (var c in diff.ConfigChanges) WriteChange(w, c);
-            w.WriteEndArray();
-            w.WriteStartArray("workloads");
-            foreach (var wd in diff.Workloads)
+            WriteWorkload(w, wd, load);
+            JsonOutput.FlushIfFull(w);
+        }
+        w.WriteEndArray();
+        w.WriteStartObject("totals");
+        foreach (var (side, plan) in new[] { ("before", diff.Base), ("after", diff.Head) })
+        {
+            var totals = plan.Totals;
+            w.WriteStartObject(side);
+            PlanJson.WriteSummary(w, totals with { MaxHourlyCost = null }, workers: false);
+            if (totals.MaxHourlyCost is { } c)
             {
-                w.WriteStartObject();
-                w.WriteString("name", wd.Name);
-                w.WriteString("kind", wd.Kind.Token);
-                w.WriteString("status", wd.Status.ToString().ToLowerInvariant());
-                if (wd.RenamedFrom is not null) w.WriteString("renamedFrom", wd.RenamedFrom);
-                if (load is not null) SimulationPrinter.WriteComparison(w, load, wd.Name);
-                w.WriteStartArray("settings");
-                foreach (var c in wd.Settings) WriteChange(w, c);
-                w.WriteEndArray();
-                w.WriteStartArray("resources");
-                foreach (var r in wd.Resources)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("type", r.Type);
-                    w.WriteString("name", r.Name);
-                    w.WriteString("change", r.Kind.ToString().ToLowerInvariant());
-                    w.WriteStartArray("changes");
-                    foreach (var c in r.Changes) WriteChange(w, c);
-                    w.WriteEndArray();
-                    w.WriteStartArray("replacedBy");
-                    foreach (var p in r.ReplacedBy) w.WriteStringValue(p);
-                    w.WriteEndArray();
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                w.WriteEndObject();
+                PlanJson.WriteCost(w, "maxHourlyCost", decimal.Round(c, 4), basis: false);
+                PlanJson.WriteCost(w, "maxMonthlyCost", decimal.Round(c * HoursPerMonth, 2));
             }
-            w.WriteEndArray();
-            w.WriteStartObject("totals");
-            foreach (var (side, plan) in new[] { ("before", diff.Base), ("after", diff.Head) })
-            {
-                var totals = PlanJson.Totals(plan);
-                w.WriteStartObject(side);
-                w.WriteNumber("maxCpu", totals.MaxCpu);
-                w.WriteString("maxMemory", totals.MaxMemory.ToString());
-                w.WriteNumber("maxGpus", totals.MaxGpus);
-                if (totals.MaxHourlyCost is { } c)
-                {
-                    w.WriteNumber("maxHourlyCost", PlanJson.Normalize(decimal.Round(c, 4)));
-                    w.WriteNumber("maxMonthlyCost", PlanJson.Normalize(decimal.Round(c * HoursPerMonth, 2)));
-                    w.WriteString("costBasis", $"estimate: {PlanJson.CostBasis}");
-                }
-                w.WriteEndObject();
-            }
-            w.WriteEndObject();
             w.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        w.WriteEndObject();
+        w.WriteEndObject();
+    });
+
+    private static void WriteWorkload(Utf8JsonWriter w, WorkloadDiff wd, LoadComparison? load)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", wd.Name);
+        w.WriteString("kind", wd.Kind.Token);
+        w.WriteString("status", wd.Status.ToString().ToLowerInvariant());
+        if (wd.RenamedFrom is not null) w.WriteString("renamedFrom", wd.RenamedFrom);
+        if (load is not null) SimulationPrinter.WriteComparison(w, load, wd.Name);
+        w.WriteStartArray("settings");
+        foreach (var c in wd.Settings) WriteChange(w, c);
+        w.WriteEndArray();
+        w.WriteStartArray("resources");
+        foreach (var r in wd.Resources)
+        {
+            w.WriteStartObject();
+            w.WriteString("type", r.Type);
+            w.WriteString("name", r.Name);
+            w.WriteString("change", r.Kind.ToString().ToLowerInvariant());
+            w.WriteStartArray("changes");
+            foreach (var c in r.Changes) WriteChange(w, c);
+            w.WriteEndArray();
+            w.WriteStartArray("replacedBy");
+            foreach (var p in r.ReplacedBy) w.WriteStringValue(p);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     private static void WriteChange(Utf8JsonWriter w, PropertyChange c)

@@ -1,4 +1,3 @@
-using System.Text;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Values;
 using Spectre.Console;
@@ -23,12 +22,12 @@ public static class PlanPrinter
 
     private static IEnumerable<(string Label, string Value)> SummaryRows(PlanSummary s)
     {
-        yield return ("workers at maximum scale", s.MaxWorkers.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        yield return ("vCPU at maximum scale", PropertyValue.FormatNumber(s.MaxCpu));
+        yield return ("workers at maximum scale", Numbers.Whole(s.MaxWorkers));
+        yield return ("vCPU at maximum scale", Numbers.Exact(s.MaxCpu));
         yield return ("memory at maximum scale", s.MaxMemory.ToString());
-        if (s.MaxGpus > 0) yield return ("GPUs at maximum scale", s.MaxGpus.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (s.MaxGpus > 0) yield return ("GPUs at maximum scale", Numbers.Whole(s.MaxGpus));
         foreach (var (label, value) in s.Facts) yield return (label, value);
-        if (s.MaxHourlyCost is { } cost) yield return ("worst-case cost per hour", PlanJson.Estimate(cost));
+        if (s.MaxHourlyCost is { } cost) yield return ("worst-case cost per hour", Pricing.Estimate(cost));
     }
 
     public static void WriteText(Plan plan, IAnsiConsole console)
@@ -52,35 +51,41 @@ public static class PlanPrinter
         }
         console.WriteLine();
         var totals = new Table().AddColumns("total over all workloads", "value");
-        foreach (var (label, value) in SummaryRows(PlanJson.Totals(plan))) totals.AddRow(Markup.Escape(label), Markup.Escape(value));
+        foreach (var (label, value) in SummaryRows(plan.Totals)) totals.AddRow(Markup.Escape(label), Markup.Escape(value));
         console.Write(totals);
-        console.WriteLine(PlanJson.PricingNote(plan));
+        console.WriteLine(plan.PricingNote);
     }
 
     public static string Markdown(Plan plan)
     {
-        var md = new StringBuilder();
-        md.Append("## Multinode plan (target: ").Append(plan.Config.Target.Name).Append(")\n\n");
-        foreach (var warning in plan.Warnings) md.Append("> ⚠️ ").Append(Cell(warning.ToString())).Append('\n');
-        if (plan.Warnings.Count > 0) md.Append('\n');
+        var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        Markdown(text, plan);
+        return text.ToString();
+    }
+
+    /// <summary>The Markdown plan, written workload by workload to <paramref name="md"/>.</summary>
+    public static void Markdown(TextWriter md, Plan plan)
+    {
+        md.Write($"## Multinode plan (target: {plan.Config.Target.Name})\n\n");
+        foreach (var warning in plan.Warnings) md.Write($"> ⚠️ {Cell(warning.ToString())}\n");
+        if (plan.Warnings.Count > 0) md.Write('\n');
         foreach (var workload in plan.Workloads)
         {
-            md.Append("### ").Append(workload.Workload.Kind).Append(" `").Append(workload.Workload.Name).Append("`\n\n");
-            md.Append("| setting | value |\n| --- | --- |\n");
-            foreach (var (path, value) in Flatten(workload.Workload.Settings())) md.Append("| ").Append(path).Append(" | ").Append(Cell(value)).Append(" |\n");
-            foreach (var (label, value) in SummaryRows(workload.Summary)) md.Append("| ").Append(label).Append(" | ").Append(Cell(value)).Append(" |\n");
+            md.Write($"### {workload.Workload.Kind} `{workload.Workload.Name}`\n\n");
+            md.Write("| setting | value |\n| --- | --- |\n");
+            foreach (var (path, value) in Flatten(workload.Workload.Settings())) md.Write($"| {path} | {Cell(value)} |\n");
+            foreach (var (label, value) in SummaryRows(workload.Summary)) md.Write($"| {label} | {Cell(value)} |\n");
             if (workload.Resources.Count > 0)
             {
-                md.Append("\n| resource | type | depends on |\n| --- | --- | --- |\n");
+                md.Write("\n| resource | type | depends on |\n| --- | --- | --- |\n");
                 foreach (var r in workload.Resources)
-                    md.Append("| `").Append(r.Name).Append("` | `").Append(r.Type).Append("` | ").Append(Cell(string.Join(", ", r.DependsOn))).Append(" |\n");
+                    md.Write($"| `{r.Name}` | `{r.Type}` | {Cell(string.Join(", ", r.DependsOn))} |\n");
             }
-            md.Append('\n');
+            md.Write('\n');
         }
-        md.Append("### Totals at maximum scale\n\n| total | value |\n| --- | --- |\n");
-        foreach (var (label, value) in SummaryRows(PlanJson.Totals(plan))) md.Append("| ").Append(label).Append(" | ").Append(Cell(value)).Append(" |\n");
-        md.Append("\n_").Append(PlanJson.PricingNote(plan)).Append("_\n");
-        return md.ToString();
+        md.Write("### Totals at maximum scale\n\n| total | value |\n| --- | --- |\n");
+        foreach (var (label, value) in SummaryRows(plan.Totals)) md.Write($"| {label} | {Cell(value)} |\n");
+        md.Write($"\n_{plan.PricingNote}_\n");
     }
 
     /// <summary>Escapes what would break a Markdown table cell, HTML included.</summary>

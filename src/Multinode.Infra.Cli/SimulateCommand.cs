@@ -11,7 +11,7 @@ public static class SimulateCommand
     public static IReadOnlyList<(PlatformParameter Parameter, Option<double?> Option)> ParameterOptions() =>
         [.. PlatformParameters.All.Select(p => (p, new Option<double?>("--" + p.Flag)
         {
-            Description = $"{char.ToUpperInvariant(p.Description[0])}{p.Description[1..]} (default {PropertyValue.FormatNumber(p.Get(PlatformParameters.Default))}).",
+            Description = $"{char.ToUpperInvariant(p.Description[0])}{p.Description[1..]} (default {Numbers.Exact(p.Get(PlatformParameters.Default))}).",
         }))];
 
     /// <summary>The defaults with the flags given; a value out of range is a usage error naming the flag and the range.</summary>

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Simulation;
+using Multinode.Infra.Values;
 using Multinode.Infra.Workloads;
 using Spectre.Console;
 
@@ -14,11 +15,11 @@ public static class SimulationPrinter
     /// <summary>Series rows shown in text and Markdown; JSON always has all of them.</summary>
     public const int MaxRows = 40;
 
-    private static string N(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+    private static string N(double v) => Numbers.Short(v);
 
-    public static string Hours(long workerSeconds) => (workerSeconds / 3600.0).ToString("0.00", CultureInfo.InvariantCulture) + " worker-h";
+    public static string Hours(long workerSeconds) => Numbers.Fixed(workerSeconds / 3600.0) + " worker-h";
 
-    public static string Money(decimal? amount) => amount is { } a ? PlanJson.Dollars(a) : "n/a";
+    public static string Money(decimal? amount) => amount is { } a ? Numbers.Dollars(a) : "n/a";
 
     /// <summary>Wait in the unit of the workload's demand.</summary>
     public static string Wait(WorkloadKind kind, double wait) =>
@@ -39,39 +40,34 @@ public static class SimulationPrinter
         yield return ("most workers below ideal", s.MaxBelowIdeal.ToString(CultureInfo.InvariantCulture), "0");
     }
 
-    public static string Json(SimulationResult simulation)
+    public static string Json(SimulationResult simulation) => JsonOutput.Write(w =>
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        w.WriteStartObject();
+        w.WriteStartArray("workloads");
+        foreach (var workload in simulation.Workloads)
         {
             w.WriteStartObject();
-            w.WriteStartArray("workloads");
-            foreach (var workload in simulation.Workloads)
+            w.WriteString("name", workload.Name);
+            w.WriteString("kind", workload.Kind.ToString());
+            w.WriteString("target", Target(workload));
+            w.WriteStartArray("series");
+            foreach (var p in workload.Series)
             {
                 w.WriteStartObject();
-                w.WriteString("name", workload.Name);
-                w.WriteString("kind", workload.Kind.ToString());
-                w.WriteString("target", Target(workload));
-                w.WriteStartArray("series");
-                foreach (var p in workload.Series)
-                {
-                    w.WriteStartObject();
-                    w.WriteNumber("seconds", p.Seconds);
-                    w.WriteNumber("demand", p.Demand);
-                    w.WriteNumber("ideal", p.Ideal);
-                    w.WriteNumber("desired", p.Desired);
-                    w.WriteNumber("running", p.Running);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                WriteSummary(w, "summary", workload.Summary);
+                w.WriteNumber("seconds", p.Seconds);
+                w.WriteNumber("demand", p.Demand);
+                w.WriteNumber("ideal", p.Ideal);
+                w.WriteNumber("desired", p.Desired);
+                w.WriteNumber("running", p.Running);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            WriteSummary(w, "summary", workload.Summary);
             w.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
 
     private static void WriteSummary(Utf8JsonWriter w, string name, SimulationSummary? s)
     {
@@ -104,7 +100,7 @@ public static class SimulationPrinter
 
     private static void WriteMoney(Utf8JsonWriter w, string name, decimal? amount)
     {
-        if (amount is { } a) w.WriteNumber(name, PlanJson.Normalize(a));
+        if (amount is { } a) w.WriteNumber(name, Numbers.Normalize(a));
         else w.WriteNull(name);
     }
 
@@ -171,15 +167,24 @@ public sealed record LoadComparison(string Trace, SimulationResult Before, Simul
             Simulator.Run(after, trace.Only(after), parameters, seconds, tracedOnly: true));
     }
 
-    private static SimulationSummary? Of(SimulationResult s, string workload) => s.Workloads.FirstOrDefault(w => w.Name == workload)?.Summary;
+    // By name, once: a diff asks for every workload it shows.
+    private readonly Dictionary<string, SimulationSummary?> _before = ByName(Before);
+    private readonly Dictionary<string, SimulationSummary?> _after = ByName(After);
 
-    public (SimulationSummary? Before, SimulationSummary? After) Summaries(string workload) => (Of(Before, workload), Of(After, workload));
+    private static Dictionary<string, SimulationSummary?> ByName(SimulationResult s)
+    {
+        var byName = new Dictionary<string, SimulationSummary?>(StringComparer.Ordinal);
+        foreach (var w in s.Workloads) byName.TryAdd(w.Name, w.Summary);
+        return byName;
+    }
+
+    public (SimulationSummary? Before, SimulationSummary? After) Summaries(string workload) =>
+        (_before.GetValueOrDefault(workload), _after.GetValueOrDefault(workload));
 
     /// <summary>Rows for one workload: label, before, after; none when the trace does not name it.</summary>
     public IReadOnlyList<(string Label, string Before, string After)> Rows(string workload, WorkloadKind kind)
     {
-        var b = Of(Before, workload);
-        var a = Of(After, workload);
+        var (b, a) = Summaries(workload);
         if (b is null && a is null) return [];
         string Or(SimulationSummary? s, Func<SimulationSummary, string> f) => s is null ? "—" : f(s);
         return

@@ -28,7 +28,7 @@ public sealed class PlanCommandTests : CliFixture
         using var json = System.Text.Json.JsonDocument.Parse(PlanExample("json"));
         var finetune = json.RootElement.GetProperty("workloads").EnumerateArray().Single(w => w.GetProperty("name").GetString() == "finetune");
         var summary = finetune.GetProperty("summary");
-        Assert.Equal("g5.12xlarge (48 vCPU, 192 GiB, 4 × a10g), g5.24xlarge (96 vCPU, 384 GiB, 4 × a10g)", summary.GetProperty("instance types").GetString());
+        Assert.Equal("g5.12xlarge (48 vCPU, 192 GiB, 4 × a10g), g5.24xlarge (96 vCPU, 384 GiB, 4 × a10g)", summary.GetProperty("instanceTypes").GetString());
         Assert.Equal(3 * 8.144m, summary.GetProperty("maxHourlyCost").GetDecimal());
     }
 

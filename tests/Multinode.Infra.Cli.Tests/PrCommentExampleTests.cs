@@ -31,6 +31,6 @@ public sealed class PrCommentExampleTests
         var diff = PlanDiff.Compute(PlanOf("base"), PlanOf("head"));
         Assert.Equal(WorkloadStatus.Added, diff.Workloads.Single(w => w.Name == "nightly-report").Status);
         Assert.Equal(0, diff.Count(ChangeKind.Delete));
-        Assert.True(PlanJson.Totals(diff.Head).MaxHourlyCost > PlanJson.Totals(diff.Base).MaxHourlyCost);
+        Assert.True(diff.Head.Totals.MaxHourlyCost > diff.Base.Totals.MaxHourlyCost);
     }
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Multinode.Infra.Values;
 using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Catalog;
@@ -43,9 +43,9 @@ public sealed record InstanceType(string Name, int VCpus, double MemoryGiB, GpuS
     {
         var problems = new List<string>();
         if (AllocatableCpu < request.Cpu - 1e-9)
-            problems.Add($"{FormatCpu(AllocatableCpu)} allocatable vCPU < resources.cpu = {request.Cpu.ToString("R", CultureInfo.InvariantCulture)}");
+            problems.Add($"{Numbers.Short(AllocatableCpu)} allocatable vCPU < resources.cpu = {Numbers.Exact(request.Cpu)}");
         if (AllocatableMemory.Bytes < request.Memory.Bytes)
-            problems.Add($"{FormatGiB(AllocatableMemory.Bytes / 1024.0 / 1024 / 1024)} GiB allocatable < resources.memory = \"{request.Memory}\"");
+            problems.Add($"{Numbers.Short(AllocatableMemory.Bytes / 1024.0 / 1024 / 1024)} GiB allocatable < resources.memory = \"{request.Memory}\"");
         if (request.Gpu is { } gpu)
         {
             if (Gpu is null) problems.Add($"no GPU < resources.gpu = {gpu.Count} × {gpu.Type.Name()}");
@@ -57,9 +57,6 @@ public sealed record InstanceType(string Name, int VCpus, double MemoryGiB, GpuS
 
     /// <summary>"g4dn.xlarge (4 vCPU, 16 GiB, 1 × t4)".</summary>
     public string Description =>
-        $"{Name} ({VCpus} vCPU, {FormatGiB(MemoryGiB)} GiB{(Gpu is { } g ? $", {g.Count} × {g.Type.Name()}" : "")})";
+        $"{Name} ({VCpus} vCPU, {Numbers.Short(MemoryGiB)} GiB{(Gpu is { } g ? $", {g.Count} × {g.Type.Name()}" : "")})";
 
-    private static string FormatGiB(double gib) => gib.ToString("0.###", CultureInfo.InvariantCulture);
-
-    private static string FormatCpu(double cpu) => cpu.ToString("0.###", CultureInfo.InvariantCulture);
 }

@@ -21,8 +21,8 @@ public static class Budget
         var failures = new List<ValidationFailure>();
         var quotas = config.Quotas;
         if (quotas.Cpu is { } cpu)
-            Over(failures, plans, "quotas.cpu", PropertyValue.FormatNumber(cpu), cpu, p => p.Summary.MaxCpu,
-                v => $"{PropertyValue.FormatNumber(v)} vCPU", v => PropertyValue.FormatNumber(v));
+            Over(failures, plans, "quotas.cpu", Numbers.Exact(cpu), cpu, p => p.Summary.MaxCpu,
+                v => $"{Numbers.Exact(v)} vCPU", v => Numbers.Exact(v));
         if (quotas.Memory is { } memory)
             Over(failures, plans, "quotas.memory", PropertyValue.Quote(memory.ToString()), memory.Bytes, p => p.Summary.MaxMemory.Bytes,
                 v => $"{new Memory((long)v)} of memory", v => new Memory((long)v).ToString());
@@ -34,10 +34,10 @@ public static class Budget
             var unpriced = plans.Where(p => p.Summary.MaxHourlyCost is null).Select(p => p.Workload.Label).ToList();
             if (unpriced.Count > 0)
                 failures.Add(new ValidationFailure(Resource, "maxHourlyCost",
-                    $"maxHourlyCost = {PropertyValue.FormatNumber(budget)} cannot be checked: no price is known for {string.Join(", ", unpriced)}"));
+                    $"maxHourlyCost = {Numbers.Exact(budget)} cannot be checked: no price is known for {string.Join(", ", unpriced)}"));
             else
-                Over(failures, plans, "maxHourlyCost", PropertyValue.FormatNumber(budget), budget, p => (double)p.Summary.MaxHourlyCost!.Value,
-                    v => $"a worst-case on-demand cost of {PlanJson.Dollars((decimal)v)} per hour", v => PlanJson.Dollars((decimal)v));
+                Over(failures, plans, "maxHourlyCost", Numbers.Exact(budget), budget, p => (double)p.Summary.MaxHourlyCost!.Value,
+                    v => $"a worst-case on-demand cost of {Numbers.Dollars((decimal)v)} per hour", v => Numbers.Dollars((decimal)v));
         }
         return failures;
     }

@@ -67,9 +67,70 @@ public sealed record PlanSummary
 /// <summary>The plan of one workload: its component outputs and its children, in registration order.</summary>
 public sealed record WorkloadPlan(Workload Workload, IReadOnlyList<PlannedResource> Resources, PropertyMap Outputs, PlanSummary Summary);
 
-/// <summary>A whole program's plan. Same input, byte-identical plan.</summary>
-public sealed record Plan(ProviderConfig Config, IReadOnlyList<WorkloadPlan> Workloads)
+/// <summary>A whole program's plan. Same input, byte-identical plan. Its totals are computed once, here: printers and
+/// the JSON writer only format them.</summary>
+public sealed record Plan
 {
+    private readonly IReadOnlyList<WorkloadPlan> _workloads = [];
+
+    public Plan(ProviderConfig config, IReadOnlyList<WorkloadPlan> workloads)
+    {
+        Config = config;
+        Workloads = workloads;
+    }
+
+    public ProviderConfig Config { get; init; }
+
+    public IReadOnlyList<WorkloadPlan> Workloads
+    {
+        get => _workloads;
+        init
+        {
+            _workloads = value;
+            Totals = Total(value);
+            ResourceCount = value.Sum(w => w.Resources.Count);
+        }
+    }
+
+    /// <summary>Capacity and cost of every workload at maximum scale together; a cost only when every workload has one.</summary>
+    public PlanSummary Totals { get; private init; } = new();
+
+    /// <summary>Child resources over all workloads.</summary>
+    public int ResourceCount { get; private init; }
+
     /// <summary>What is planned but worth a look (see <see cref="Validation.Result{T}.Warnings"/>), in declaration order.</summary>
     public IReadOnlyList<Validation.ValidationFailure> Warnings { get; init; } = [];
+
+    /// <summary>Where the plan's cost figures come from and what they assume.</summary>
+    public string PricingNote => Pricing.Note(Config);
+
+    private static PlanSummary Total(IReadOnlyList<WorkloadPlan> workloads)
+    {
+        int workers = 0, gpus = 0;
+        double cpu = 0;
+        long memory = 0;
+        decimal? cost = workloads.Count > 0 ? 0m : null;
+        foreach (var s in workloads.Select(w => w.Summary))
+        {
+            workers += s.MaxWorkers;
+            cpu += s.MaxCpu;
+            memory += s.MaxMemory.Bytes;
+            gpus += s.MaxGpus;
+            cost = cost is { } sum && s.MaxHourlyCost is { } c ? sum + c : null;
+        }
+        return new PlanSummary { MaxWorkers = workers, MaxCpu = cpu, MaxMemory = new Memory(memory), MaxGpus = gpus, MaxHourlyCost = cost };
+    }
+}
+
+/// <summary>What every cost figure is: an on-demand estimate from the dated instance catalog.</summary>
+public static class Pricing
+{
+    /// <summary>"on-demand, us-east-1, catalog 2025-05-01".</summary>
+    public static string Basis => $"on-demand, {Catalog.InstanceCatalog.Default.Region}, catalog {Catalog.InstanceCatalog.Default.Date}";
+
+    /// <summary>An hourly cost as the estimate it is: "≈ $1.23/h (on-demand, us-east-1, catalog 2025-05-01)".</summary>
+    public static string Estimate(decimal perHour) => $"≈ {Numbers.Dollars(decimal.Round(perHour, 4))}/h ({Basis})";
+
+    /// <summary>Where a program's cost figures come from and what they assume on its target.</summary>
+    public static string Note(ProviderConfig config) => config.Target.PricingNote(Catalog.InstanceCatalog.Default);
 }

@@ -36,7 +36,29 @@ public sealed record ResourceChange(string Type, string Name, ChangeKind Kind, I
 public sealed record WorkloadDiff(string Name, WorkloadKind Kind, WorkloadStatus Status, string? RenamedFrom,
     IReadOnlyList<PropertyChange> Settings, IReadOnlyList<ResourceChange> Resources, WorkloadPlan? Before, WorkloadPlan? After)
 {
-    public int Count(ChangeKind kind) => Resources.Count(r => r.Kind == kind);
+    private readonly IReadOnlyList<ResourceChange> _resources = Resources;
+    private readonly int[] _counts = CountKinds(Resources);
+
+    /// <summary>Each child's change: children of the head side in order, then the deleted ones.</summary>
+    public IReadOnlyList<ResourceChange> Resources
+    {
+        get => _resources;
+        init
+        {
+            _resources = value;
+            _counts = CountKinds(value);
+        }
+    }
+
+    /// <summary>Children with this change, counted once when the diff is made.</summary>
+    public int Count(ChangeKind kind) => _counts[(int)kind];
+
+    internal static int[] CountKinds(IEnumerable<ResourceChange> resources)
+    {
+        var counts = new int[Enum.GetValues<ChangeKind>().Length];
+        foreach (var r in resources) counts[(int)r.Kind]++;
+        return counts;
+    }
 }
 
 /// <summary>
@@ -46,14 +68,29 @@ public sealed record WorkloadDiff(string Name, WorkloadKind Kind, WorkloadStatus
 /// </summary>
 public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> Workloads)
 {
-    /// <summary>No workload and no config key changed.</summary>
-    public bool IsEmpty => Workloads.All(w => w.Status == WorkloadStatus.Unchanged) && ConfigChanges.Count == 0;
+    // Counted once: printers ask for them again and again.
+    private readonly int[] _kinds = WorkloadDiff.CountKinds(Workloads.SelectMany(w => w.Resources));
+    private readonly int[] _statuses = CountStatuses(Workloads);
 
-    public int Count(ChangeKind kind) => Workloads.Sum(w => w.Count(kind));
+    /// <summary>No workload and no config key changed.</summary>
+    public bool IsEmpty => _statuses[(int)WorkloadStatus.Unchanged] == Workloads.Count && ConfigChanges.Count == 0;
+
+    /// <summary>Children with this change over all workloads.</summary>
+    public int Count(ChangeKind kind) => _kinds[(int)kind];
+
+    /// <summary>Workloads with this status.</summary>
+    public int Count(WorkloadStatus status) => _statuses[(int)status];
 
     /// <summary>The multinode config keys whose values differ between the two sides (budget, quotas, target, …).</summary>
-    public IReadOnlyList<PropertyChange> ConfigChanges =>
+    public IReadOnlyList<PropertyChange> ConfigChanges { get; } =
         Changes(PropertyValue.From(Settings(Base.Config)), PropertyValue.From(Settings(Head.Config)), "");
+
+    private static int[] CountStatuses(IReadOnlyList<WorkloadDiff> workloads)
+    {
+        var counts = new int[Enum.GetValues<WorkloadStatus>().Length];
+        foreach (var w in workloads) counts[(int)w.Status]++;
+        return counts;
+    }
 
     /// <summary>The config as the keys a program writes, absent keys left out.</summary>
     public static PropertyMap Settings(Configuration.ProviderConfig config)
@@ -77,6 +114,15 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
         var beforeByName = before.Workloads.ToDictionary(w => w.Workload.Name, StringComparer.Ordinal);
         var afterNames = after.Workloads.Select(w => w.Workload.Name).ToHashSet(StringComparer.Ordinal);
         var removed = before.Workloads.Where(w => !afterNames.Contains(w.Workload.Name)).ToList();
+        // Removed workloads by kind and settings, each in declaration order: a rename is found by one lookup.
+        var removedBySettings = new Dictionary<(WorkloadKind, PropertyMap), Queue<WorkloadPlan>>();
+        foreach (var r in removed)
+        {
+            var key = (r.Workload.Kind, r.Workload.Settings());
+            if (!removedBySettings.TryGetValue(key, out var same)) removedBySettings[key] = same = new Queue<WorkloadPlan>();
+            same.Enqueue(r);
+        }
+        var renamedFrom = new HashSet<WorkloadPlan>(ReferenceEqualityComparer.Instance);
 
         foreach (var head in after.Workloads)
         {
@@ -86,16 +132,16 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
                 continue;
             }
             // A rename: same kind and identical settings under a new name. Every child gets a new URN.
-            var renamed = removed.FirstOrDefault(r => r.Workload.Kind == head.Workload.Kind && r.Workload.Settings().Equals(head.Workload.Settings()));
-            if (renamed is not null)
+            if (removedBySettings.TryGetValue((head.Workload.Kind, head.Workload.Settings()), out var candidates) &&
+                candidates.TryDequeue(out var renamed))
             {
-                removed.Remove(renamed);
+                renamedFrom.Add(renamed);
                 diffs.Add(Compare(renamed, head, WorkloadStatus.Renamed, renamed.Workload.Name));
                 continue;
             }
             diffs.Add(Compare(null, head, WorkloadStatus.Added, null));
         }
-        diffs.AddRange(removed.Select(r => Compare(r, null, WorkloadStatus.Removed, null)));
+        diffs.AddRange(removed.Where(r => !renamedFrom.Contains(r)).Select(r => Compare(r, null, WorkloadStatus.Removed, null)));
         return new PlanDiff(before, after, Propagate(diffs, after));
     }
 
@@ -107,35 +153,53 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
     /// </summary>
     private static List<WorkloadDiff> Propagate(List<WorkloadDiff> diffs, Plan after)
     {
-        var planned = after.Workloads.SelectMany(w => w.Resources).ToDictionary(r => r.Name, StringComparer.Ordinal);
+        var planned = new Dictionary<string, (PlannedResource Resource, int Index)>(StringComparer.Ordinal);
+        foreach (var resource in after.Workloads.SelectMany(w => w.Resources)) planned.Add(resource.Name, (resource, planned.Count));
         var changes = diffs.SelectMany(w => w.Resources).Where(r => r.Kind != ChangeKind.Delete).ToDictionary(r => r.Name, StringComparer.Ordinal);
+        // Who reads whom, from one pass over the head plan: a change is followed only to its readers, never by
+        // re-walking every child until nothing moves.
+        var readers = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (name, (resource, _)) in planned)
+            foreach (var source in PropertyValue.From(resource.Inputs).References().Distinct(StringComparer.Ordinal))
+            {
+                if (!readers.TryGetValue(source, out var list)) readers[source] = list = [];
+                list.Add(name);
+            }
         bool Renews(ReferenceValue reference) =>
             changes.TryGetValue(reference.Resource, out var change) &&
             (change.Kind == ChangeKind.Replace ||
-             (change.Kind == ChangeKind.Update && planned[reference.Resource].UpdatedOutputs.Contains(reference.Property)));
-        for (var changed = true; changed;)
+             (change.Kind == ChangeKind.Update && planned[reference.Resource].Resource.UpdatedOutputs.Contains(reference.Property)));
+
+        // Readers to look at, in plan order, each queued at most once at a time.
+        var pending = new PriorityQueue<string, int>();
+        var queued = new HashSet<string>(StringComparer.Ordinal);
+        void ReadersOf(string name)
         {
-            changed = false;
-            foreach (var (name, change) in changes.ToList())
+            foreach (var reader in readers.GetValueOrDefault(name) ?? [])
+                if (queued.Add(reader)) pending.Enqueue(reader, planned[reader].Index);
+        }
+        foreach (var change in changes.Values.Where(c => c.Kind is ChangeKind.Replace or ChangeKind.Update)) ReadersOf(change.Name);
+        while (pending.TryDequeue(out var name, out _))
+        {
+            queued.Remove(name);
+            if (!changes.TryGetValue(name, out var change) || change.Kind is not (ChangeKind.Same or ChangeKind.Update)) continue;
+            var resource = planned[name].Resource;
+            var known = change.Changes.Select(c => c.Path).ToHashSet(StringComparer.Ordinal);
+            var renewed = ReferencePaths(PropertyValue.From(resource.Inputs), "")
+                .Where(r => Renews(r.Reference) && !known.Contains(r.Path))
+                .Select(r => new PropertyChange(r.Path, r.Value, PropertyValue.Unknown))
+                .DistinctBy(c => c.Path)
+                .ToList();
+            if (renewed.Count == 0) continue;
+            var all = change.Changes.Concat(renewed).ToList();
+            var replacedBy = resource.Options.ReplaceOnChanges.Where(rule => all.Any(c => Covers(rule, c.Path))).ToList();
+            changes[name] = change with
             {
-                if (change.Kind is not (ChangeKind.Same or ChangeKind.Update) || !planned.TryGetValue(name, out var resource)) continue;
-                var known = change.Changes.Select(c => c.Path).ToHashSet(StringComparer.Ordinal);
-                var renewed = ReferencePaths(PropertyValue.From(resource.Inputs), "")
-                    .Where(r => Renews(r.Reference) && !known.Contains(r.Path))
-                    .Select(r => new PropertyChange(r.Path, r.Value, PropertyValue.Unknown))
-                    .DistinctBy(c => c.Path)
-                    .ToList();
-                if (renewed.Count == 0) continue;
-                var all = change.Changes.Concat(renewed).ToList();
-                var replacedBy = resource.Options.ReplaceOnChanges.Where(rule => all.Any(c => Covers(rule, c.Path))).ToList();
-                changes[name] = change with
-                {
-                    Kind = replacedBy.Count > 0 ? ChangeKind.Replace : ChangeKind.Update,
-                    Changes = all,
-                    ReplacedBy = replacedBy,
-                };
-                changed = true;
-            }
+                Kind = replacedBy.Count > 0 ? ChangeKind.Replace : ChangeKind.Update,
+                Changes = all,
+                ReplacedBy = replacedBy,
+            };
+            ReadersOf(name);
         }
         return [.. diffs.Select(w =>
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Multinode.Infra.Values;
@@ -9,64 +8,52 @@ namespace Multinode.Infra.Planning;
 /// Unknowns print as {"unknown":true}, secrets as {"secret":true} with the value withheld.</summary>
 public static class PlanJson
 {
-    public static string Write(Plan plan)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions
-        {
-            Indented = true,
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        }))
-        {
-            w.WriteStartObject();
-            w.WriteString("target", plan.Config.Target.Name);
-            w.WriteStartArray("workloads");
-            foreach (var workload in plan.Workloads) WriteWorkload(w, workload);
-            w.WriteEndArray();
-            w.WriteStartArray("resources");
-            foreach (var workload in plan.Workloads)
-                foreach (var resource in workload.Resources)
-                    WriteResource(w, workload.Workload.Name, resource);
-            w.WriteEndArray();
-            w.WriteStartObject("totals");
-            WriteSummary(w, Totals(plan));
-            w.WriteEndObject();
-            var catalog = Catalog.InstanceCatalog.Default;
-            w.WriteStartObject("pricing");
-            w.WriteString("basis", "on-demand");
-            w.WriteString("region", catalog.Region);
-            w.WriteString("date", catalog.Date);
-            w.WriteString("note", PricingNote(plan));
-            w.WriteEndObject();
-            if (plan.Warnings.Count > 0)
-            {
-                w.WriteStartArray("warnings");
-                foreach (var warning in plan.Warnings) w.WriteStringValue(warning.ToString());
-                w.WriteEndArray();
-            }
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
+    /// <summary>The plan as one string (golden files, tests).</summary>
+    public static string Write(Plan plan) => JsonOutput.Write(w => Write(w, plan));
+
+    /// <summary>The plan streamed to <paramref name="output"/> resource by resource: memory stays that of the plan.</summary>
+    public static void Write(Plan plan, TextWriter output) => JsonOutput.Write(output, w => Write(w, plan));
 
     /// <summary>One workload's plan on its own (golden files hold one per kind and target).</summary>
     public static string Write(WorkloadPlan workload, Configuration.ProviderConfig config) =>
         Write(new Plan(config, [workload]));
 
-    /// <summary>Where the plan's cost figures come from and what they assume.</summary>
-    public static string PricingNote(Plan plan) => plan.Config.Target.PricingNote(Catalog.InstanceCatalog.Default);
-
-    /// <summary>Capacity and cost of every workload at maximum scale together.</summary>
-    public static PlanSummary Totals(Plan plan) => new()
+    private static void Write(Utf8JsonWriter w, Plan plan)
     {
-        MaxWorkers = plan.Workloads.Sum(w => w.Summary.MaxWorkers),
-        MaxCpu = plan.Workloads.Sum(w => w.Summary.MaxCpu),
-        MaxMemory = new Workloads.Memory(plan.Workloads.Sum(w => w.Summary.MaxMemory.Bytes)),
-        MaxGpus = plan.Workloads.Sum(w => w.Summary.MaxGpus),
-        MaxHourlyCost = plan.Workloads.All(w => w.Summary.MaxHourlyCost is not null) && plan.Workloads.Count > 0
-            ? plan.Workloads.Sum(w => w.Summary.MaxHourlyCost!.Value)
-            : null,
-    };
+        w.WriteStartObject();
+        w.WriteString("target", plan.Config.Target.Name);
+        w.WriteStartArray("workloads");
+        foreach (var workload in plan.Workloads)
+        {
+            WriteWorkload(w, workload);
+            JsonOutput.FlushIfFull(w);
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("resources");
+        foreach (var workload in plan.Workloads)
+        {
+            foreach (var resource in workload.Resources) WriteResource(w, workload.Workload.Name, resource);
+            JsonOutput.FlushIfFull(w);
+        }
+        w.WriteEndArray();
+        w.WriteStartObject("totals");
+        WriteSummary(w, plan.Totals);
+        w.WriteEndObject();
+        var catalog = Catalog.InstanceCatalog.Default;
+        w.WriteStartObject("pricing");
+        w.WriteString("basis", "on-demand");
+        w.WriteString("region", catalog.Region);
+        w.WriteString("date", catalog.Date);
+        w.WriteString("note", plan.PricingNote);
+        w.WriteEndObject();
+        if (plan.Warnings.Count > 0)
+        {
+            w.WriteStartArray("warnings");
+            foreach (var warning in plan.Warnings) w.WriteStringValue(warning.ToString());
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+    }
 
     private static void WriteWorkload(Utf8JsonWriter w, WorkloadPlan plan)
     {
@@ -83,18 +70,39 @@ public static class PlanJson
         w.WriteEndObject();
     }
 
-    private static void WriteSummary(Utf8JsonWriter w, PlanSummary summary)
+    /// <summary>A summary's figures; cost as a number with its basis beside it. Facts, labelled for people
+    /// ("price per instance-hour"), take camelCase keys like every other key ("pricePerInstanceHour").</summary>
+    public static void WriteSummary(Utf8JsonWriter w, PlanSummary summary, bool workers = true)
     {
-        w.WriteNumber("maxWorkers", summary.MaxWorkers);
+        if (workers) w.WriteNumber("maxWorkers", summary.MaxWorkers);
         w.WriteNumber("maxCpu", summary.MaxCpu);
         w.WriteString("maxMemory", summary.MaxMemory.ToString());
         w.WriteNumber("maxGpus", summary.MaxGpus);
-        if (summary.MaxHourlyCost is { } cost)
+        if (summary.MaxHourlyCost is { } cost) WriteCost(w, "maxHourlyCost", decimal.Round(cost, 4));
+        foreach (var (label, value) in summary.Facts) w.WriteString(CamelCase(label), value);
+    }
+
+    /// <summary>A cost figure and, once per object, the basis it is estimated on.</summary>
+    public static void WriteCost(Utf8JsonWriter w, string name, decimal amount, bool basis = true)
+    {
+        w.WriteNumber(name, Numbers.Normalize(amount));
+        if (basis) w.WriteString("costBasis", $"estimate: {Pricing.Basis}");
+    }
+
+    /// <summary>A label as a JSON key: "price per instance-hour" → "pricePerInstanceHour", "GPU nodes" → "gpuNodes";
+    /// a key already in camelCase ("certificateArn") stays as it is.</summary>
+    public static string CamelCase(string label)
+    {
+        var words = label.Split([' ', '-', '_', '.'], StringSplitOptions.RemoveEmptyEntries);
+        var key = new StringBuilder(label.Length);
+        foreach (var word in words)
         {
-            w.WriteNumber("maxHourlyCost", Normalize(decimal.Round(cost, 4)));
-            w.WriteString("costBasis", $"estimate: {CostBasis}");
+            if (key.Length == 0)
+                key.Append(word.All(char.IsUpper) ? word.ToLowerInvariant() : char.ToLowerInvariant(word[0]) + word[1..]);
+            else
+                key.Append(char.ToUpperInvariant(word[0])).Append(word.All(char.IsUpper) ? word[1..].ToLowerInvariant() : word[1..]);
         }
-        foreach (var (label, value) in summary.Facts) w.WriteString(label, value);
+        return key.ToString();
     }
 
     private static void WriteResource(Utf8JsonWriter w, string parent, PlannedResource resource)
@@ -128,16 +136,4 @@ public static class PlanJson
         foreach (var item in items) w.WriteStringValue(item);
         w.WriteEndArray();
     }
-
-    /// <summary>Drops trailing zeros (0.8320 → 0.832) so figures print the same whatever their arithmetic.</summary>
-    public static decimal Normalize(decimal value) => value / 1.000000000000000000000000000000000m;
-
-    /// <summary>What every cost figure is: an estimate from the dated catalog, "on-demand, us-east-1, catalog 2025-05-01".</summary>
-    public static string CostBasis => $"on-demand, {Catalog.InstanceCatalog.Default.Region}, catalog {Catalog.InstanceCatalog.Default.Date}";
-
-    /// <summary>An hourly cost as the estimate it is: "≈ $1.23/h (on-demand, us-east-1, catalog 2025-05-01)".</summary>
-    public static string Estimate(decimal perHour) => $"≈ {Dollars(decimal.Round(perHour, 4))}/h ({CostBasis})";
-
-    /// <summary>Money as people read it: "$1.2345".</summary>
-    public static string Dollars(decimal amount) => "$" + amount.ToString("0.####", CultureInfo.InvariantCulture);
 }

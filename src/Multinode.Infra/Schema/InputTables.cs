@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text;
 using Multinode.Infra.Validation;
+using Multinode.Infra.Values;
 using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Schema;
@@ -79,5 +79,5 @@ public static class InputTables
 
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
 
-    private static string Format(double d) => d.ToString("R", CultureInfo.InvariantCulture);
+    private static string Format(double d) => Numbers.Exact(d);
 }

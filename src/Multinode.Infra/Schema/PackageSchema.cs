@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Multinode.Infra.Configuration;
@@ -48,11 +47,7 @@ public static class PackageSchema
     {
         var types = new TypeRegistry();
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions
-        {
-            Indented = true,
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        }))
+        using (var w = new Utf8JsonWriter(stream, JsonOutput.Indented))
         {
             w.WriteStartObject();
             w.WriteString("name", Package);
@@ -138,11 +133,7 @@ public static class PackageSchema
     {
         using var document = JsonDocument.Parse(text);
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions
-        {
-            Indented = true,
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        }))
+        using (var w = new Utf8JsonWriter(stream, JsonOutput.Indented))
         {
             w.WriteStartObject();
             foreach (var property in document.RootElement.EnumerateObject())
@@ -359,5 +350,5 @@ public static class PackageSchema
         return text.ToString();
     }
 
-    private static string Format(double d) => d.ToString("R", CultureInfo.InvariantCulture);
+    private static string Format(double d) => Numbers.Exact(d);
 }

@@ -89,8 +89,8 @@ public sealed record PlatformParameter(string Flag, double Minimum, string Descr
     /// <summary>Null when <paramref name="value"/> is allowed, else what is wrong with it.</summary>
     public string? Check(double value) =>
         !double.IsFinite(value) || value < Minimum || value > Maximum
-            ? $"--{Flag} = {Values.PropertyValue.FormatNumber(value)} is outside {Values.PropertyValue.FormatNumber(Minimum)}..{Values.PropertyValue.FormatNumber(Maximum)}"
+            ? $"--{Flag} = {Values.Numbers.Exact(value)} is outside {Values.Numbers.Exact(Minimum)}..{Values.Numbers.Exact(Maximum)}"
             : Flag != "hpa-tolerance" && value != Math.Floor(value)
-                ? $"--{Flag} = {Values.PropertyValue.FormatNumber(value)} is not a whole number"
+                ? $"--{Flag} = {Values.Numbers.Exact(value)} is not a whole number"
                 : null;
 }

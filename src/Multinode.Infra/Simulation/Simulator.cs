@@ -183,7 +183,7 @@ public static class Simulator
                 while (t < end && Math.Sign(s.Ready[t] - Ideal[t]) == sign) t++;
                 if (sign != 0) stretches.Add((from, t, sign));
             }
-            string Num(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
+            static string Num(double v) => Values.Numbers.Short(v, 2);
             return [.. stretches
                 .OrderByDescending(x => (x.To - x.From) * Enumerable.Range(x.From, x.To - x.From).Max(t => Math.Abs(s.Ready[t] - Ideal[t])))
                 .Take(6)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Multinode.Infra.Values;
 
 namespace Multinode.Infra.Validation;
@@ -151,7 +150,7 @@ public sealed class InputReader
 
     private static string Allowed(InputSpec spec) => spec.Enum is { } e ? $" (one of {string.Join(", ", e)})" : "";
 
-    private static string Format(double d) => d.ToString("R", CultureInfo.InvariantCulture);
+    private static string Format(double d) => Numbers.Exact(d);
 
     public static string Join(string prefix, string name) => prefix.Length == 0 ? name : $"{prefix}.{name}";
 

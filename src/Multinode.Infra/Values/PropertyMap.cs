@@ -8,24 +8,33 @@ namespace Multinode.Infra.Values;
 /// </summary>
 public sealed class PropertyMap : IReadOnlyDictionary<string, PropertyValue>, IEquatable<PropertyMap>
 {
-    private readonly List<KeyValuePair<string, PropertyValue>> _entries;
-    private readonly Dictionary<string, PropertyValue> _lookup;
+    // Most maps hold a handful of entries (a plan holds hundreds of thousands of them): an array searched in order,
+    // with an index by key only past SmallMap entries, keeps a plan of thousands of workloads small.
+    private const int SmallMap = 8;
+    private readonly KeyValuePair<string, PropertyValue>[] _entries;
+    private readonly Dictionary<string, int>? _index;
 
     public static readonly PropertyMap Empty = new(Array.Empty<KeyValuePair<string, PropertyValue>>());
 
     /// <summary>Later entries with the same key replace earlier ones, keeping the first position.</summary>
     public PropertyMap(IEnumerable<KeyValuePair<string, PropertyValue>> entries)
     {
-        _entries = [];
-        _lookup = new Dictionary<string, PropertyValue>(StringComparer.Ordinal);
+        var list = new List<KeyValuePair<string, PropertyValue>>(entries.TryGetNonEnumeratedCount(out var n) ? n : 4);
+        Dictionary<string, int>? index = null;
         foreach (var (key, value) in entries)
         {
-            if (_lookup.ContainsKey(key))
-                _entries[_entries.FindIndex(e => e.Key == key)] = KeyValuePair.Create(key, value);
-            else
-                _entries.Add(KeyValuePair.Create(key, value));
-            _lookup[key] = value;
+            var at = Find(list, index, key);
+            if (at >= 0)
+            {
+                list[at] = KeyValuePair.Create(key, value);
+                continue;
+            }
+            list.Add(KeyValuePair.Create(key, value));
+            if (index is not null) index[key] = list.Count - 1;
+            else if (list.Count > SmallMap) index = Index(list);
         }
+        _entries = [.. list];
+        _index = index;
     }
 
     public PropertyMap(params (string Key, PropertyValue? Value)[] entries)
@@ -33,26 +42,47 @@ public sealed class PropertyMap : IReadOnlyDictionary<string, PropertyValue>, IE
     {
     }
 
-    public PropertyValue this[string key] => _lookup[key];
+    private static Dictionary<string, int> Index(List<KeyValuePair<string, PropertyValue>> list)
+    {
+        var index = new Dictionary<string, int>(list.Count * 2, StringComparer.Ordinal);
+        for (var i = 0; i < list.Count; i++) index[list[i].Key] = i;
+        return index;
+    }
+
+    private static int Find(IReadOnlyList<KeyValuePair<string, PropertyValue>> entries, Dictionary<string, int>? index, string key)
+    {
+        if (index is not null) return index.TryGetValue(key, out var at) ? at : -1;
+        for (var i = 0; i < entries.Count; i++)
+            if (string.Equals(entries[i].Key, key, StringComparison.Ordinal)) return i;
+        return -1;
+    }
+
+    private int Find(string key) => Find(_entries, _index, key);
+
+    public PropertyValue this[string key] => Find(key) is var at and >= 0 ? _entries[at].Value : throw new KeyNotFoundException(key);
     public IEnumerable<string> Keys => _entries.Select(e => e.Key);
     public IEnumerable<PropertyValue> Values => _entries.Select(e => e.Value);
-    public int Count => _entries.Count;
-    public bool ContainsKey(string key) => _lookup.ContainsKey(key);
+    public int Count => _entries.Length;
+    public bool ContainsKey(string key) => Find(key) >= 0;
 
-    public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out PropertyValue value) =>
-        _lookup.TryGetValue(key, out value);
+    public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out PropertyValue value)
+    {
+        var at = Find(key);
+        value = at >= 0 ? _entries[at].Value : null;
+        return at >= 0;
+    }
 
-    public PropertyValue? Get(string key) => _lookup.GetValueOrDefault(key);
+    public PropertyValue? Get(string key) => Find(key) is var at and >= 0 ? _entries[at].Value : null;
 
     /// <summary>A copy with <paramref name="key"/> set (appended when new).</summary>
     public PropertyMap With(string key, PropertyValue value) => new(_entries.Append(KeyValuePair.Create(key, value)));
 
-    public IEnumerator<KeyValuePair<string, PropertyValue>> GetEnumerator() => _entries.GetEnumerator();
+    public IEnumerator<KeyValuePair<string, PropertyValue>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, PropertyValue>>)_entries).GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     public bool Equals(PropertyMap? other) =>
         other is not null && other.Count == Count &&
-        _entries.All(e => other._lookup.TryGetValue(e.Key, out var v) && Equals(v, e.Value));
+        _entries.All(e => other.TryGetValue(e.Key, out var v) && Equals(v, e.Value));
 
     public override bool Equals(object? obj) => obj is PropertyMap other && Equals(other);
 

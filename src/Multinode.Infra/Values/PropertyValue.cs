@@ -166,13 +166,7 @@ public abstract record PropertyValue
     }
 
     /// <summary>Compact JSON text (see <see cref="WriteJson"/>).</summary>
-    public string ToJson(bool indented = false)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            WriteJson(writer);
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+    public string ToJson(bool indented = false) => JsonOutput.Text(WriteJson, indented ? JsonOutput.Indented : JsonOutput.Compact);
 
     /// <summary>Longest text of a value that messages quote; longer strings, lists and objects are shortened with
     /// their full length said, so that an error stays small enough to be sent (docs/provider.md, limits).</summary>
@@ -196,7 +190,7 @@ public abstract record PropertyValue
             case StringValue s:
                 text.Append(QuoteShort(s.Value));
                 break;
-            case NumberValue n: text.Append(FormatNumber(n.Value)); break;
+            case NumberValue n: text.Append(Numbers.Exact(n.Value)); break;
             case BoolValue b: text.Append(b.Value ? "true" : "false"); break;
             case NullValue: text.Append("null"); break;
             case UnknownValue: text.Append("(unknown)"); break;
@@ -240,21 +234,7 @@ public abstract record PropertyValue
     public static string QuoteShort(string s) =>
         s.Length <= MaxDisplayLength ? Quote(s) : Quote(s[..(MaxDisplayLength - 20)]) + $"… ({s.Length} characters)";
 
-    internal static string Quote(string s) => JsonSerializerQuote(s);
-
-    private static string JsonSerializerQuote(string s)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            writer.WriteStringValue(s);
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    public static string FormatNumber(double value) =>
-        double.IsNaN(value) ? "NaN"
-        : double.IsPositiveInfinity(value) ? "Infinity"
-        : double.IsNegativeInfinity(value) ? "-Infinity"
-        : value.ToString("R", CultureInfo.InvariantCulture);
+    internal static string Quote(string s) => JsonOutput.Text(w => w.WriteStringValue(s), JsonOutput.Compact);
 
     /// <summary>Reads plain JSON (no unknown/secret markers) into a value.</summary>
     public static PropertyValue FromJson(JsonElement element) => element.ValueKind switch

@@ -137,4 +137,63 @@ public sealed class PlanDiffTests
         var diff = Diff([Workload("f", "{ image: a }", queue(30), reader)], [Workload("f", "{ image: a }", queue(60), reader)]);
         Assert.Equal(ChangeKind.Same, diff.Workloads[0].Resources.Single(r => r.Name == "f-policy").Kind);
     }
+
+    [Fact]
+    public void Compute_ManyRenamesAmongMany_EachMatchedByItsOwnSettingsInOrder()
+    {
+        // 3,000 workloads: 1,000 renamed (two by two sharing settings), 1,000 removed, 1,000 kept; 1,000 added.
+        var before = new List<WorkloadPlan>();
+        var after = new List<WorkloadPlan>();
+        for (var i = 0; i < 1000; i++)
+        {
+            before.Add(Workload($"keep-{i}", $"{{ image: k{i} }}", Resource($"keep-{i}", "{}")));
+            after.Add(Workload($"keep-{i}", $"{{ image: k{i} }}", Resource($"keep-{i}", "{}")));
+            before.Add(Workload($"old-{i}", $"{{ image: r{i / 2} }}", Resource($"old-{i}", "{}")));
+            after.Add(Workload($"new-{i}", $"{{ image: r{i / 2} }}", Resource($"new-{i}", "{}")));
+            before.Add(Workload($"gone-{i}", $"{{ image: g{i} }}"));
+            after.Add(Workload($"added-{i}", $"{{ image: a{i} }}"));
+        }
+        var diff = Diff([.. before], [.. after]);
+        var renamed = diff.Workloads.Where(w => w.Status == WorkloadStatus.Renamed).ToList();
+        Assert.Equal(1000, renamed.Count);
+        // Two removed workloads with the same settings go to the two new ones in declaration order.
+        Assert.All(renamed, w => Assert.Equal(w.Name.Replace("new-", "old-", StringComparison.Ordinal), w.RenamedFrom));
+        Assert.All(renamed, w => Assert.Equal([(w.Name, ChangeKind.Create), (w.RenamedFrom!, ChangeKind.Delete)], w.Resources.Select(r => (r.Name, r.Kind))));
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => $"gone-{i}"), diff.Workloads.Where(w => w.Status == WorkloadStatus.Removed).Select(w => w.Name));
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => $"added-{i}"), diff.Workloads.Where(w => w.Status == WorkloadStatus.Added).Select(w => w.Name));
+        Assert.Equal(1000, diff.Count(WorkloadStatus.Unchanged));
+        Assert.Equal((1000, 1000), (diff.Count(ChangeKind.Create), diff.Count(ChangeKind.Delete)));
+    }
+
+    [Fact]
+    public void Compute_OneChangeAmongThousands_FollowedThroughItsReadersOnly()
+    {
+        // 5,000 workloads of a template and a group reading its renewed output; only workload 2,500's template changes.
+        WorkloadPlan Pair(int i, int cpu) => Workload($"f{i}", "{ image: a }",
+            new PlannedResource("aws:ec2/launchTemplate:LaunchTemplate", $"f{i}-lt", Yaml.Map($"{{ cpu: {cpu} }}"), ResourceOptions.None) { UpdatedOutputs = ["latestVersion"] },
+            new PlannedResource("aws:autoscaling/group:Group", $"f{i}-asg",
+                new PropertyMap(("version", PropertyValue.Reference($"f{i}-lt", "latestVersion"))), ResourceOptions.None),
+            new PlannedResource("aws:autoscaling/policy:Policy", $"f{i}-policy",
+                new PropertyMap(("group", PropertyValue.Reference($"f{i}-asg", "name"))), ResourceOptions.None));
+        var diff = Diff([.. Enumerable.Range(0, 5000).Select(i => Pair(i, 2))], [.. Enumerable.Range(0, 5000).Select(i => Pair(i, i == 2500 ? 4 : 2))]);
+        var changed = Assert.Single(diff.Workloads, w => w.Status != WorkloadStatus.Unchanged);
+        Assert.Equal("f2500", changed.Name);
+        Assert.Equal([("f2500-lt", ChangeKind.Update), ("f2500-asg", ChangeKind.Update), ("f2500-policy", ChangeKind.Same)],
+            changed.Resources.Select(r => (r.Name, r.Kind)));
+        Assert.Equal(["version"], changed.Resources[1].Changes.Select(c => c.Path));
+        Assert.Equal((2, 0, 0, 0), (diff.Count(ChangeKind.Update), diff.Count(ChangeKind.Replace), diff.Count(ChangeKind.Create), diff.Count(ChangeKind.Delete)));
+        Assert.Equal(4999, diff.Count(WorkloadStatus.Unchanged));
+        Assert.False(diff.IsEmpty);
+    }
+
+    [Fact]
+    public void Compute_ReplacementChain_FollowedToTheEndWhateverTheDeclarationOrder()
+    {
+        // c reads b reads a, declared in reverse: a's replacement must still reach c through b.
+        var c = new PlannedResource("t:m:C", "c", new PropertyMap(("b", PropertyValue.Reference("b", "id"))), new ResourceOptions { ReplaceOnChanges = ["b"] });
+        var b = new PlannedResource("t:m:B", "b", new PropertyMap(("a", PropertyValue.Reference("a", "id"))), new ResourceOptions { ReplaceOnChanges = ["a"] });
+        PlannedResource A(int v) => Resource("a", $"{{ v: {v} }}", "v");
+        var diff = Diff([Workload("f", "{ image: a }", c, b, A(1))], [Workload("f", "{ image: a }", c, b, A(2))]);
+        Assert.Equal([("c", ChangeKind.Replace), ("b", ChangeKind.Replace), ("a", ChangeKind.Replace)], diff.Workloads[0].Resources.Select(r => (r.Name, r.Kind)));
+    }
 }

@@ -85,7 +85,7 @@ internal sealed class AwsChildren(Workload workload, AwsShape shape, AwsConfig a
         var facts = new List<KeyValuePair<string, string>>
         {
             new(choice.Types.Count == 1 ? "instance type" : "instance types", string.Join(", ", choice.Types.Select(t => t.Description))),
-            new("price per instance-hour", "≈ " + PlanJson.Dollars(price) + (choice.Types.Count > 1 ? " (the dearest listed" + credits + ")" : credits.Length > 0 ? $" ({credits[2..]})" : "")),
+            new("price per instance-hour", "≈ " + Numbers.Dollars(price) + (choice.Types.Count > 1 ? " (the dearest listed" + credits + ")" : credits.Length > 0 ? $" ({credits[2..]})" : "")),
             new("prices", $"on-demand {catalog.Region}, catalog of {catalog.Date}" +
                 (aws.Region == catalog.Region ? "" : $" (aws.region is {aws.Region}; prices there differ)")),
         };

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Multinode.Infra.Planning;
 using Multinode.Infra.Values;
 using static Multinode.Infra.Targets.Aws.AwsChildren;
 
@@ -73,6 +72,6 @@ internal static class AwsLoadBalancing
         new("listener", balanced.CertificateArn is null
             ? $"plain HTTP on :{ListenerPort} (no certificateArn: traffic is not encrypted)"
             : $"HTTPS on :{HttpsPort} ({TlsPolicy}); HTTP :{ListenerPort} redirects to HTTPS"),
-        new("load balancer per hour", $"{PlanJson.Dollars(PricePerHour)} (included; LCU charges are not)"),
+        new("load balancer per hour", $"{Numbers.Dollars(PricePerHour)} (included; LCU charges are not)"),
     ];
 }

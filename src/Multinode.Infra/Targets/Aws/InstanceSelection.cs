@@ -1,4 +1,3 @@
-using System.Globalization;
 using Multinode.Infra.Catalog;
 using Multinode.Infra.Validation;
 using Multinode.Infra.Values;
@@ -74,7 +73,7 @@ public static class InstanceSelection
         var compatible = catalog.Candidates(request)
             .Where(t => request.Gpu is not { } g || t.Gpu!.Count >= g.Count).ToList();
         var gpuText = request.Gpu is { } r ? $" with {r.Count} × {r.Type.Name()}" : "";
-        var cpu = request.Cpu.ToString("R", CultureInfo.InvariantCulture);
+        var cpu = Numbers.Exact(request.Cpu);
         if (compatible.All(t => t.AllocatableCpu < request.Cpu))
             return new ValidationFailure(workload.Label, "resources.cpu", $"resources.cpu = {cpu}{gpuText} fits no instance type; {withLargest}");
         if (compatible.All(t => t.AllocatableMemory.Bytes < request.Memory.Bytes))

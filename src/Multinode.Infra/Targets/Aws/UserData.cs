@@ -68,7 +68,7 @@ internal static class UserData
         };
         // The worker gets what it asked for and no more; the instance keeps its reserve for the OS (NodeReserve).
         var memory = workload.Resources.Memory.Bytes.ToString(CultureInfo.InvariantCulture);
-        run.Add($" --cpus {workload.Resources.Cpu.ToString("R", CultureInfo.InvariantCulture)} --memory {memory}b --memory-swap {memory}b");
+        run.Add($" --cpus {Numbers.Exact(workload.Resources.Cpu)} --memory {memory}b --memory-swap {memory}b");
         if (workload.Resources.Gpu is not null) run.Add(" --gpus all");
         if (shape.LoadBalancer is { Port: var published }) run.Add($" -p {published}:{published}");
         if (port is not null) run.Add(" --network host");

@@ -166,7 +166,7 @@ internal sealed class KubernetesChildren(Workload workload, KubernetesConfig con
         if (NodePacking.Cheapest(InstanceCatalog.Default, workload.Resources, workload.MaxWorkers) is { } nodes)
         {
             _facts.Add(new("nodes at maximum scale",
-                $"{nodes.Nodes.ToString(CultureInfo.InvariantCulture)} × {nodes.Type.Description}, {nodes.WorkersPerNode.ToString(CultureInfo.InvariantCulture)} worker{(nodes.WorkersPerNode == 1 ? "" : "s")} each, ≈ {PlanJson.Dollars(nodes.NodePrice)} per node-hour"));
+                $"{nodes.Nodes.ToString(CultureInfo.InvariantCulture)} × {nodes.Type.Description}, {nodes.WorkersPerNode.ToString(CultureInfo.InvariantCulture)} worker{(nodes.WorkersPerNode == 1 ? "" : "s")} each, ≈ {Numbers.Dollars(nodes.NodePrice)} per node-hour"));
             cost = nodes.HourlyCost;
             perWorker = nodes.NodePrice / nodes.WorkersPerNode;
         }
