@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Catalog;
@@ -22,15 +24,28 @@ public sealed record NodePacking(InstanceType Type, int WorkersPerNode, int Node
     }
 
     /// <summary>The cheapest way to run <paramref name="workers"/> workers on whole nodes of a single type; null when
-    /// no type holds even one.</summary>
+    /// no type holds even one. Ties go to fewer nodes, then to the catalog's order. Remembered per catalog, request
+    /// and count: a program's workloads mostly share a few requests.</summary>
     public static NodePacking? Cheapest(InstanceCatalog catalog, ResourceRequest request, int workers) =>
-        catalog.Types
-            .Select(t => (Type: t, PerNode: PerNode(t, request)))
-            .Where(x => x.PerNode > 0)
-            .Select(x => new NodePacking(x.Type, x.PerNode, (workers + x.PerNode - 1) / x.PerNode)
+        Remembered.GetValue(catalog, _ => new()).GetOrAdd((request, workers), key => Search(catalog, key.Request, key.Workers));
+
+    private static readonly ConditionalWeakTable<InstanceCatalog, ConcurrentDictionary<(ResourceRequest Request, int Workers), NodePacking?>> Remembered = new();
+
+    private static NodePacking? Search(InstanceCatalog catalog, ResourceRequest request, int workers)
+    {
+        NodePacking? best = null;
+        foreach (var type in catalog.Types)
+        {
+            var perNode = PerNode(type, request);
+            if (perNode <= 0) continue;
+            var packing = new NodePacking(type, perNode, (workers + perNode - 1) / perNode)
             {
-                NodePrice = x.Type.PriceAtLoad(x.PerNode * request.Cpu),
-            })
-            .OrderBy(p => p.HourlyCost).ThenBy(p => p.Nodes)
-            .FirstOrDefault();
+                NodePrice = type.PriceAtLoad(perNode * request.Cpu),
+            };
+            if (best is null || packing.HourlyCost < best.HourlyCost
+                || (packing.HourlyCost == best.HourlyCost && packing.Nodes < best.Nodes))
+                best = packing;
+        }
+        return best;
+    }
 }

@@ -37,6 +37,29 @@ public sealed class PropertyMap : IReadOnlyDictionary<string, PropertyValue>, IE
         _index = index;
     }
 
+    private PropertyMap(KeyValuePair<string, PropertyValue>[] entries, Dictionary<string, int>? index)
+    {
+        _entries = entries;
+        _index = index;
+    }
+
+    /// <summary>A map that takes <paramref name="entries"/> as they are (the caller gives the array up); what the
+    /// public constructor gives when keys repeat.</summary>
+    internal static PropertyMap Owning(KeyValuePair<string, PropertyValue>[] entries)
+    {
+        if (entries.Length <= SmallMap)
+        {
+            for (var i = 1; i < entries.Length; i++)
+                for (var j = 0; j < i; j++)
+                    if (string.Equals(entries[i].Key, entries[j].Key, StringComparison.Ordinal)) return new PropertyMap(entries);
+            return new PropertyMap(entries, null);
+        }
+        var index = new Dictionary<string, int>(entries.Length * 2, StringComparer.Ordinal);
+        for (var i = 0; i < entries.Length; i++)
+            if (!index.TryAdd(entries[i].Key, i)) return new PropertyMap(entries);
+        return new PropertyMap(entries, index);
+    }
+
     public PropertyMap(params (string Key, PropertyValue? Value)[] entries)
         : this(entries.Where(e => e.Value is not null).Select(e => KeyValuePair.Create(e.Key, e.Value!)))
     {

@@ -248,6 +248,59 @@ public abstract record PropertyValue
         JsonValueKind.Object => From(new PropertyMap(element.EnumerateObject().Select(p => KeyValuePair.Create(p.Name, FromJson(p.Value))))),
         _ => throw new InvalidOperationException($"unexpected JSON kind {element.ValueKind}"),
     };
+
+    /// <summary>The value whose JSON starts at <paramref name="reader"/>'s current token (read first when none is
+    /// current), leaving the reader on its last token: what <see cref="FromJson(JsonElement)"/> gives, without building
+    /// a document first.</summary>
+    public static PropertyValue FromJson(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.None && !reader.Read()) throw new InvalidOperationException("empty JSON");
+        return FromJson(ref reader, new JsonScratch());
+    }
+
+    /// <summary>Items and entries of the arrays and objects being read, nested ones after their parents'; each is
+    /// copied out once into an array of its exact size.</summary>
+    private sealed class JsonScratch
+    {
+        public readonly List<PropertyValue> Items = new(64);
+        public readonly List<KeyValuePair<string, PropertyValue>> Entries = new(64);
+    }
+
+    private static PropertyValue FromJson(ref Utf8JsonReader reader, JsonScratch scratch)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null: return Null;
+            case JsonTokenType.True: return From(true);
+            case JsonTokenType.False: return From(false);
+            case JsonTokenType.Number: return From(reader.GetDouble());
+            case JsonTokenType.String: return From(reader.GetString()!);
+            case JsonTokenType.StartArray:
+            {
+                var start = scratch.Items.Count;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) scratch.Items.Add(FromJson(ref reader, scratch));
+                var items = scratch.Items.Count == start ? Array.Empty<PropertyValue>() : new PropertyValue[scratch.Items.Count - start];
+                scratch.Items.CopyTo(start, items, 0, items.Length);
+                scratch.Items.RemoveRange(start, items.Length);
+                return new ArrayValue(items);
+            }
+            case JsonTokenType.StartObject:
+            {
+                var start = scratch.Entries.Count;
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var name = reader.GetString()!;
+                    reader.Read();
+                    scratch.Entries.Add(KeyValuePair.Create(name, FromJson(ref reader, scratch)));
+                }
+                var entries = new KeyValuePair<string, PropertyValue>[scratch.Entries.Count - start];
+                scratch.Entries.CopyTo(start, entries, 0, entries.Length);
+                scratch.Entries.RemoveRange(start, entries.Length);
+                return From(PropertyMap.Owning(entries));
+            }
+            default: throw new InvalidOperationException($"unexpected JSON token {reader.TokenType}");
+        }
+    }
 }
 
 public sealed record NullValue : PropertyValue;

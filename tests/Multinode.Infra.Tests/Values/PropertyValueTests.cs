@@ -45,4 +45,19 @@ public sealed class PropertyValueTests
     public void ToJson_UnknownAndSecret_WithholdValues() =>
         Assert.Equal("""{"a":{"unknown":true},"b":{"secret":true},"c":3}""",
             PropertyValue.From(new PropertyMap(("a", PropertyValue.Unknown), ("b", PropertyValue.Secret("pw")), ("c", 3))).ToJson());
+
+    [Theory]
+    [InlineData("""{"a":1,"b":[true,false,null,"x",[],{}],"c":{"d":-2.5e3,"e":"\u00e9"}}""")]
+    [InlineData("""{"k":1,"j":2,"k":3}""")]
+    [InlineData("""{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"j":{"x":[1,{"y":2}]},"b":10}""")]
+    [InlineData("""[{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9},[[]],"s"]""")]
+    public void FromJson_Reader_GivesWhatTheDocumentGives(string json)
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json));
+        var read = PropertyValue.FromJson(ref reader);
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var parsed = PropertyValue.FromJson(document.RootElement);
+        Assert.Equal(parsed, read);
+        Assert.Equal(parsed.ToJson(), read.ToJson()); // and in the same order
+    }
 }

@@ -157,8 +157,14 @@ public static class Keda
     public static string TypeOf<TSpec>() where TSpec : IKedaSpec => $"kubernetes:{ApiVersion}:{TSpec.Kind}";
 
     /// <summary>The serializer metadata of a KEDA object with this spec.</summary>
-    internal static JsonTypeInfo<KedaObject<TSpec>> Json<TSpec>() where TSpec : IKedaSpec =>
-        (JsonTypeInfo<KedaObject<TSpec>>)KedaJsonContext.Default.GetTypeInfo(typeof(KedaObject<TSpec>))!;
+    internal static JsonTypeInfo<KedaObject<TSpec>> Json<TSpec>() where TSpec : IKedaSpec => KedaJson<TSpec>.Info;
+
+    /// <summary>Looked up once per spec type.</summary>
+    private static class KedaJson<TSpec> where TSpec : IKedaSpec
+    {
+        public static readonly JsonTypeInfo<KedaObject<TSpec>> Info =
+            (JsonTypeInfo<KedaObject<TSpec>>)KedaJsonContext.Default.GetTypeInfo(typeof(KedaObject<TSpec>))!;
+    }
 
     /// <summary>The longest HPA scale-down stabilisation window Kubernetes accepts (autoscaling/v2 validation: 0..3600 s).</summary>
     public const int MaxStabilizationWindowSeconds = 3600;
