@@ -83,9 +83,11 @@ public static class Cli
 
     /// <summary>Plans a loaded program; the YAML's own problems come first, then the core's, all at once.</summary>
     /// <summary>The loader's own problems (places, limits) and the planner's, all at once.</summary>
-    internal static Result<Plan> Plan(LoadedProgram loaded)
+    internal static Result<Plan> Plan(LoadedProgram loaded, Plan? earlier = null, LoadedProgram? earlierLoaded = null)
     {
-        var result = Planner.Plan(loaded.Program);
+        var result = earlier is not null && earlierLoaded is not null
+            ? Planner.Plan(loaded.Program, earlierLoaded.Program, earlier)
+            : Planner.Plan(loaded.Program);
         return loaded.Problems.Count == 0 ? result
             : Result<Plan>.Fail([.. loaded.Problems, .. result.Failures]);
     }
@@ -122,7 +124,8 @@ public static class Cli
         var baseLoaded = ProgramLoader.Load(basePath, stack);
         var headLoaded = ProgramLoader.Load(headPath, stack);
         var before = Plan(baseLoaded);
-        var after = Plan(headLoaded);
+        // The head's unchanged workloads take the base's plans: each is planned once.
+        var after = before.IsValid ? Plan(headLoaded, before.Value!, baseLoaded) : Plan(headLoaded);
         if (!before.IsValid || !after.IsValid)
         {
             if (!before.IsValid) PrintFailures(before.Failures, baseLoaded, stderr);

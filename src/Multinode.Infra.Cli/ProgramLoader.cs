@@ -257,9 +257,9 @@ public static partial class ProgramLoader
     {
         try
         {
-            CheckLimits(text, file);
+            // One parse: the limit check keeps the events it read, and the tree is built from them.
             var stream = new YamlStream();
-            stream.Load(new StringReader(text));
+            stream.Load(new Replay(CheckLimits(text, file)));
             return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
         }
         catch (YamlException e)
@@ -277,9 +277,10 @@ public static partial class ProgramLoader
     /// <summary>One streaming pass over the parser's events (no tree, no recursion) that measures what the tree would
     /// be after alias expansion, refusing a file past <see cref="MaxDepth"/> or <see cref="MaxNodes"/> before anything
     /// is built: YamlDotNet's tree loader recurses per level and aliases share nodes that a walk would copy.</summary>
-    private static void CheckLimits(string text, string file)
+    private static List<ParsingEvent> CheckLimits(string text, string file)
     {
         var parser = new Parser(new StringReader(text));
+        var events = new List<ParsingEvent>();
         var anchors = new Dictionary<string, (long Nodes, int Depth)>(StringComparer.Ordinal);
         var open = new Stack<Frame>();
         long total = 0;
@@ -287,6 +288,7 @@ public static partial class ProgramLoader
         while (Next())
         {
             var current = parser.Current!;
+            events.Add(current);
             last = current.End;
             switch (current)
             {
@@ -318,6 +320,8 @@ public static partial class ProgramLoader
                     break;
             }
         }
+
+        return events;
 
         bool Next()
         {
@@ -360,6 +364,21 @@ public static partial class ProgramLoader
                     "this is the limit, to stop alias bombs", invalidProgram: true);
             if (open.Count == 0) total = sum;
             else { var frame = open.Peek(); frame.Nodes = sum; frame.Depth = Math.Max(frame.Depth, depth); frame.LastEnd = at; }
+        }
+    }
+
+    /// <summary>The events <see cref="CheckLimits"/> read, played again for YamlDotNet's tree loader, so that the
+    /// text is scanned once.</summary>
+    private sealed class Replay(List<ParsingEvent> events) : IParser
+    {
+        private int _next;
+
+        public ParsingEvent? Current { get; private set; }
+
+        public bool MoveNext()
+        {
+            Current = _next < events.Count ? events[_next++] : null;
+            return Current is not null;
         }
     }
 
@@ -446,6 +465,8 @@ public static partial class ProgramLoader
 
     private static PropertyValue Interpolate(string text, Func<string, PropertyValue?> resolve)
     {
+        // Both of the pattern's forms contain "${": most scalars have none and skip the regex.
+        if (!text.Contains("${", StringComparison.Ordinal)) return text;
         var matches = Interpolation().Matches(text);
         if (matches.Count == 0) return text;
         if (matches.Count == 1 && matches[0].Value != "$${" && matches[0].Length == text.Length)

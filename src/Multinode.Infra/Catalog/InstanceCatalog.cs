@@ -13,6 +13,10 @@ public sealed class InstanceCatalog
 {
     private readonly Dictionary<string, InstanceType> _byName;
 
+    /// <summary><see cref="Cheapest"/> per distinct request: a program's workloads mostly ask for a few shapes, and
+    /// the answer depends on the request alone.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ResourceRequest, InstanceType?> _cheapest = new();
+
     public InstanceCatalog(string source, string date, string region, IReadOnlyList<InstanceType> types)
     {
         Source = source;
@@ -78,6 +82,9 @@ public sealed class InstanceCatalog
     /// <summary>The cheapest type <paramref name="request"/> fits on, priced at the load it asks for (see
     /// <see cref="InstanceType.PriceAtLoad"/>); ties go to the smaller, then to catalog order.</summary>
     public InstanceType? Cheapest(ResourceRequest request) =>
+        _cheapest.GetOrAdd(request, static (r, catalog) => catalog.FindCheapest(r), this);
+
+    private InstanceType? FindCheapest(ResourceRequest request) =>
         Types.Where(t => t.Fits(request)).OrderBy(t => t.PriceAtLoad(request.Cpu)).ThenBy(t => t.VCpus).ThenBy(t => t.MemoryGiB).FirstOrDefault();
 
     /// <summary>The types a request could land on if it were small enough: those with its GPU model, or those without

@@ -70,15 +70,63 @@ public static class Planner
             return plan.IsValid ? Result<Plan>.Ok(plan.Value! with { Warnings = [.. valid.Warnings, .. plan.Value!.Warnings] }) : plan;
         });
 
+    /// <summary>Plans <paramref name="program"/> as <see cref="Plan(ProgramDeclaration, KindRegistry?)"/> does, but takes a
+    /// workload's plan from <paramref name="earlier"/> (the valid plan of <paramref name="earlierProgram"/>) when the config
+    /// and that workload's declaration are written exactly alike: planning is deterministic, so a diff plans each
+    /// unchanged workload once. Validation, warnings and the program-wide rules run on <paramref name="program"/> in full.</summary>
+    public static Result<Plan> Plan(ProgramDeclaration program, ProgramDeclaration earlierProgram, Plan earlier)
+    {
+        var reusable = new Dictionary<string, WorkloadPlan>(StringComparer.Ordinal);
+        if (SameValue(PropertyValue.From(program.Config), PropertyValue.From(earlierProgram.Config)))
+        {
+            var before = new Dictionary<string, ResourceDeclaration>(StringComparer.Ordinal);
+            foreach (var resource in earlierProgram.Resources) before.TryAdd(resource.Name, resource);
+            var now = new Dictionary<string, ResourceDeclaration>(StringComparer.Ordinal);
+            foreach (var resource in program.Resources) now.TryAdd(resource.Name, resource);
+            foreach (var plan in earlier.Workloads)
+            {
+                var name = plan.Workload.Name;
+                if (before.TryGetValue(name, out var was) && now.TryGetValue(name, out var current) && was.Token == current.Token &&
+                    SameValue(PropertyValue.From(was.Properties), PropertyValue.From(current.Properties)))
+                    reusable[name] = plan;
+            }
+        }
+        return Validate(program).Then(valid =>
+        {
+            var plan = Plan(valid.Config, valid.Workloads, w => reusable.GetValueOrDefault(w.Name));
+            return plan.IsValid ? Result<Plan>.Ok(plan.Value! with { Warnings = [.. valid.Warnings, .. plan.Value!.Warnings] }) : plan;
+        });
+    }
+
+    /// <summary>Two declared values written exactly alike: same entries in the same order, same number bits (so -0 is
+    /// not 0), secrets and unknowns where the other has them. Stricter than value equality, which ignores map order.</summary>
+    private static bool SameValue(PropertyValue a, PropertyValue b) => (a, b) switch
+    {
+        (ObjectValue x, ObjectValue y) => x.Map.Count == y.Map.Count && x.Map.Zip(y.Map).All(p =>
+            string.Equals(p.First.Key, p.Second.Key, StringComparison.Ordinal) && SameValue(p.First.Value, p.Second.Value)),
+        (ArrayValue x, ArrayValue y) => x.Items.Count == y.Items.Count && x.Items.Zip(y.Items).All(p => SameValue(p.First, p.Second)),
+        (InterpolationValue x, InterpolationValue y) => x.Parts.Count == y.Parts.Count && x.Parts.Zip(y.Parts).All(p => SameValue(p.First, p.Second)),
+        (SecretValue x, SecretValue y) => SameValue(x.Value, y.Value),
+        (NumberValue x, NumberValue y) => BitConverter.DoubleToInt64Bits(x.Value) == BitConverter.DoubleToInt64Bits(y.Value),
+        (StringValue x, StringValue y) => string.Equals(x.Value, y.Value, StringComparison.Ordinal),
+        (BoolValue x, BoolValue y) => x.Value == y.Value,
+        (NullValue, NullValue) or (UnknownValue, UnknownValue) => true,
+        (ReferenceValue x, ReferenceValue y) => x == y,
+        _ => false,
+    };
+
     /// <summary>Plans already-validated workloads.</summary>
-    public static Result<Plan> Plan(ProviderConfig config, IReadOnlyList<Workload> workloads)
+    public static Result<Plan> Plan(ProviderConfig config, IReadOnlyList<Workload> workloads) => Plan(config, workloads, _ => null);
+
+    /// <summary>Plans already-validated workloads, taking a workload's plan from <paramref name="reuse"/> where it has one.</summary>
+    private static Result<Plan> Plan(ProviderConfig config, IReadOnlyList<Workload> workloads, Func<Workload, WorkloadPlan?> reuse)
     {
         var target = config.Target;
         var failures = new List<ValidationFailure>();
         var plans = new List<WorkloadPlan>();
         foreach (var workload in workloads)
         {
-            var plan = target.Plan(workload, config);
+            var plan = reuse(workload) is { } earlier ? Result<WorkloadPlan>.Ok(earlier) : target.Plan(workload, config);
             failures.AddRange(plan.Failures);
             if (plan.Value is not null) plans.Add(plan.Value);
         }

@@ -40,11 +40,12 @@ internal static partial class AwsChecks
     public const int MaxTagValueLength = 256;
 
     /// <summary>The boot script and the secrets parameter must fit what EC2 and SSM take. Checked when their text is
-    /// known: in a preview with unknown parts, the update (which knows them) checks again.</summary>
-    public static IEnumerable<ValidationFailure> UserDataSize(Workload workload, AwsShape shape, string workerImage)
+    /// known: in a preview with unknown parts, the update (which knows them) checks again. <paramref name="bootScript"/> is
+    /// <see cref="UserData.Script"/>'s, built once per workload for this check and the launch template.</summary>
+    public static IEnumerable<ValidationFailure> UserDataSize(Workload workload, PropertyValue bootScript)
     {
         var c = workload.Container;
-        if (Known(UserData.Script(workload, shape, c.HasSecretEnv, EcrImage.Pulled(workload, workerImage), workerImage)) is { } script)
+        if (Known(bootScript) is { } script)
         {
             var encoded = (System.Text.Encoding.UTF8.GetByteCount(script) + 2) / 3 * 4;
             if (encoded > MaxUserDataBytes)

@@ -9,9 +9,11 @@ namespace Multinode.Infra.Targets.Aws;
 /// One workload's children on AWS, built in registration order: the queue (a queue workload), the secrets
 /// parameter, identity (<see cref="AwsIdentity"/>), network (<see cref="AwsNetwork"/>), the launch template
 /// (<see cref="AwsInstances"/>), load balancing (<see cref="AwsLoadBalancing"/>), and the group with its scaling
-/// (<see cref="AwsScaling"/>). What the kind decides comes from its <see cref="AwsShape"/>.
+/// (<see cref="AwsScaling"/>). What the kind decides comes from its <see cref="AwsShape"/>; the ECR images and the
+/// boot script (<see cref="UserData.Script"/>) come built, as <see cref="AwsTarget"/> checked them.
 /// </summary>
-internal sealed class AwsChildren(Workload workload, AwsShape shape, AwsConfig aws, InstanceChoice choice, InstanceCatalog catalog, string workerImage)
+internal sealed class AwsChildren(Workload workload, AwsShape shape, AwsConfig aws, InstanceChoice choice, InstanceCatalog catalog, string workerImage,
+    IReadOnlyList<EcrImage> ecr, PropertyValue bootScript)
 {
     private readonly List<PlannedResource> _resources = [];
 
@@ -20,6 +22,9 @@ internal sealed class AwsChildren(Workload workload, AwsShape shape, AwsConfig a
     public AwsConfig Aws => aws;
     public InstanceChoice Choice => choice;
     public string WorkerImage => workerImage;
+
+    /// <summary>The boot script as plain text (<see cref="UserData.Script"/>).</summary>
+    public PropertyValue BootScript => bootScript;
 
     /// <summary>The workload's name, which every child's name starts with.</summary>
     public string Name => workload.Name;
@@ -58,8 +63,7 @@ internal sealed class AwsChildren(Workload workload, AwsShape shape, AwsConfig a
         var secrets = AwsInstances.SecretsParameter(this);
         var (role, profile) = AwsIdentity.RoleAndProfile(this);
         var (sg, lbSg) = AwsNetwork.SecurityGroups(this);
-        var ecr = EcrImage.Pulled(workload, workerImage);
-        var lt = Add(AwsTypes.LaunchTemplate, "lt", AwsInstances.LaunchTemplate(this, profile, sg, secrets is not null, ecr));
+        var lt = Add(AwsTypes.LaunchTemplate, "lt", AwsInstances.LaunchTemplate(this, profile, sg));
         var (tg, lb) = shape.LoadBalancer is { } balanced ? AwsLoadBalancing.Plan(this, balanced, lbSg!) : (null, null);
         var asg = Add(AwsTypes.Group, "asg", AwsScaling.Group(this, lt, queue, secrets, tg));
         AwsIdentity.RolePolicy(this, role, asg, queue, secrets, ecr);

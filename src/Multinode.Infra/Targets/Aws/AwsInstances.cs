@@ -43,7 +43,7 @@ internal static class AwsInstances
                 ("tags", c.Tags)))
             : null;
 
-    public static PropertyMap LaunchTemplate(AwsChildren c, string profile, string sg, bool hasSecrets, IReadOnlyList<EcrImage> ecr)
+    public static PropertyMap LaunchTemplate(AwsChildren c, string profile, string sg)
     {
         var gpu = c.Workload.Resources.Gpu is not null;
         PropertyValue securityGroups = c.Aws.SecurityGroupIds switch
@@ -74,7 +74,7 @@ internal static class AwsInstances
                     ("encrypted", "true"),
                     ("deleteOnTermination", "true")))))),
             ("instanceInitiatedShutdownBehavior", "terminate"),
-            ("userData", Text.Base64(UserData.Script(c.Workload, c.Shape, hasSecrets, ecr, c.WorkerImage))),
+            ("userData", Text.Base64(c.BootScript)),
             ("updateDefaultVersion", true),
             ("tagSpecifications", List(Obj(("resourceType", "volume"), ("tags", c.Tags)))),
             ("tags", c.Tags));

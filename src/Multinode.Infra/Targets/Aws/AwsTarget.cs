@@ -45,10 +45,13 @@ public sealed class AwsTarget(InstanceCatalog catalog) : ITarget
         var failures = new List<ValidationFailure>();
         failures.AddRange(AwsChecks.Tags(workload));
         failures.AddRange(AwsChecks.SecretEnv(workload));
-        failures.AddRange(AwsChecks.UserDataSize(workload, shape.Value!, config.WorkerImage));
+        // The boot script is built once: its size is checked here and the launch template carries it.
+        var ecr = EcrImage.Pulled(workload, config.WorkerImage);
+        var script = UserData.Script(workload, shape.Value!, workload.Container.HasSecretEnv, ecr, config.WorkerImage);
+        failures.AddRange(AwsChecks.UserDataSize(workload, script));
         var choice = InstanceSelection.Choose(workload, catalog);
         failures.AddRange(choice.Failures);
         if (failures.Count > 0) return Result<WorkloadPlan>.Fail(failures);
-        return Result<WorkloadPlan>.Ok(new AwsChildren(workload, shape.Value!, aws, choice.Value!, catalog, config.WorkerImage).Build());
+        return Result<WorkloadPlan>.Ok(new AwsChildren(workload, shape.Value!, aws, choice.Value!, catalog, config.WorkerImage, ecr, script).Build());
     }
 }

@@ -1,0 +1,60 @@
+using Multinode.Infra.Planning;
+
+namespace Multinode.Infra.Tests.Planning;
+
+/// <summary>A diff plans the head against the base: a workload declared exactly alike under the same config takes the
+/// base's plan, and the head's plan is the one planning it alone gives.</summary>
+public sealed class PlanReuseTests
+{
+    private const string Kubernetes = "{ target: kubernetes }";
+
+    private static ProgramDeclaration Program(string config, params (string Name, string Properties)[] functions) =>
+        new([.. functions.Select(f => new ResourceDeclaration(f.Name, "multinode:index:Function", Yaml.Map(f.Properties)))], Yaml.Map(config));
+
+    private static string Json(Plan plan)
+    {
+        var text = new StringWriter();
+        PlanJson.Write(plan, text);
+        return text.ToString();
+    }
+
+    private static (Plan Before, Plan After) PlanBoth(ProgramDeclaration before, ProgramDeclaration after)
+    {
+        var first = Planner.Plan(before).Value!;
+        var second = Planner.Plan(after, before, first);
+        Assert.True(second.IsValid, string.Join("\n", second.Failures));
+        Assert.Equal(Json(Planner.Plan(after).Value!), Json(second.Value!));
+        return (first, second.Value!);
+    }
+
+    [Fact]
+    public void Plan_AgainstEarlier_TakesUnchangedWorkloadsAndPlansChangedOnes()
+    {
+        var (before, after) = PlanBoth(
+            Program(Kubernetes, ("a", "{ image: a:1, maxWorkers: 3 }"), ("b", "{ image: b:1, maxWorkers: 3 }")),
+            Program(Kubernetes, ("a", "{ image: a:1, maxWorkers: 3 }"), ("b", "{ image: b:1, maxWorkers: 9 }")));
+        Assert.Same(before.Workloads[0], after.Workloads[0]);
+        Assert.NotSame(before.Workloads[1], after.Workloads[1]);
+        Assert.Equal(9, after.Workloads[1].Workload.MaxWorkers);
+    }
+
+    [Fact]
+    public void Plan_AgainstEarlier_OtherConfig_PlansEveryWorkload()
+    {
+        var (before, after) = PlanBoth(
+            Program(Kubernetes, ("a", "{ image: a:1 }")),
+            Program("{ target: kubernetes, kubernetes: { namespace: other } }", ("a", "{ image: a:1 }")));
+        Assert.NotSame(before.Workloads[0], after.Workloads[0]);
+    }
+
+    [Fact]
+    public void Plan_AgainstEarlier_MapWrittenInAnotherOrder_PlansItAgain()
+    {
+        // Equal as values (map order aside), but not written alike: only a declaration written the same is reused.
+        var (before, after) = PlanBoth(
+            Program(Kubernetes, ("a", "{ image: a:1, tags: { x: '1', y: '2' } }")),
+            Program(Kubernetes, ("a", "{ image: a:1, tags: { y: '2', x: '1' } }")));
+        Assert.Equal(before.Workloads[0].Workload.Container.Tags, after.Workloads[0].Workload.Container.Tags);
+        Assert.NotSame(before.Workloads[0], after.Workloads[0]);
+    }
+}
