@@ -14,6 +14,9 @@ public static class PlanJson
     /// <summary>The plan streamed to <paramref name="output"/> resource by resource: memory stays that of the plan.</summary>
     public static void Write(Plan plan, TextWriter output) => JsonOutput.Write(output, w => Write(w, plan));
 
+    /// <summary>The plan streamed as UTF-8 bytes to <paramref name="output"/> (the CLI's standard output).</summary>
+    public static void Write(Plan plan, Stream output) => JsonOutput.Write(output, w => Write(w, plan));
+
     /// <summary>One workload's plan on its own (golden files hold one per kind and target).</summary>
     public static string Write(WorkloadPlan workload, Configuration.ProviderConfig config) =>
         Write(new Plan(config, [workload]));
@@ -79,14 +82,22 @@ public static class PlanJson
         w.WriteString("maxMemory", summary.MaxMemory.ToString());
         w.WriteNumber("maxGpus", summary.MaxGpus);
         if (summary.MaxHourlyCost is { } cost) WriteCost(w, "maxHourlyCost", decimal.Round(cost, 4));
-        foreach (var (label, value) in summary.Facts) w.WriteString(CamelCase(label), value);
+        foreach (var (label, value) in summary.Facts) w.WriteString(Key(label), value);
     }
+
+    /// <summary>Fact labels are the targets' own few constants, written once per workload: each is converted once.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Keys = new(StringComparer.Ordinal);
+
+    private static string Key(string label) =>
+        Keys.TryGetValue(label, out var key) ? key : Keys.Count < 1024 ? Keys.GetOrAdd(label, CamelCase) : CamelCase(label);
+
+    private static readonly string CostBasis = $"estimate: {Pricing.Basis}";
 
     /// <summary>A cost figure and, once per object, the basis it is estimated on.</summary>
     public static void WriteCost(Utf8JsonWriter w, string name, decimal amount, bool basis = true)
     {
         w.WriteNumber(name, Numbers.Normalize(amount));
-        if (basis) w.WriteString("costBasis", $"estimate: {Pricing.Basis}");
+        if (basis) w.WriteString("costBasis", CostBasis);
     }
 
     /// <summary>A label as a JSON key: "price per instance-hour" → "pricePerInstanceHour", "GPU nodes" → "gpuNodes";
