@@ -9,7 +9,8 @@
 // cost there (a gRPC call each), not a line on stderr. Each call's CPU is read SETTLE_MS after its answer: work the
 // call leaves behind (a log line still being sent, the thread pool winding down) is counted for the call that caused it
 // rather than for the next one or for none.
-// Usage: node bench/construct-time.js PLUGIN   (RUNS=N rounds, default 30, after WARMUP=N rounds, default 5)
+// Usage: node bench/construct-time.js PLUGIN   (RUNS=N rounds, default 30, after WARMUP=N rounds, default 5; SETTLE_MS=N,
+// default 10)
 const fs = require('node:fs');
 const path = require('node:path');
 const harness = require('../tests/conformance/lib/harness');
