@@ -255,7 +255,8 @@ public static class PlanJson
             _free.CompleteAdding();
             // Unblocks a helper waiting to hand over a group nobody will take.
             while (_ready.TryTake(out _)) { }
-            _helper.Wait();
+            // Not Wait(): a failure of the helper was thrown by Write already, or another exception is on its way out.
+            ((IAsyncResult)_helper).AsyncWaitHandle.WaitOne();
             _free.Dispose();
             _ready.Dispose();
         }
