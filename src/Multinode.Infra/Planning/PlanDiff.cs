@@ -110,7 +110,9 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
 
     public static PlanDiff Compute(Plan before, Plan after)
     {
-        var diffs = new List<WorkloadDiff>();
+        // Which base workload each head workload is compared with, in order (renames are matched first come, first
+        // served); then every pair is compared on every core, each diff in its place.
+        var pairs = new List<(WorkloadPlan? Before, WorkloadPlan? After, WorkloadStatus Status, string? RenamedFrom)>();
         var beforeByName = before.Workloads.ToDictionary(w => w.Workload.Name, StringComparer.Ordinal);
         var afterNames = after.Workloads.Select(w => w.Workload.Name).ToHashSet(StringComparer.Ordinal);
         var removed = before.Workloads.Where(w => !afterNames.Contains(w.Workload.Name)).ToList();
@@ -128,7 +130,7 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
         {
             if (beforeByName.TryGetValue(head.Workload.Name, out var old))
             {
-                diffs.Add(Compare(old, head, WorkloadStatus.Changed, null));
+                pairs.Add((old, head, WorkloadStatus.Changed, null));
                 continue;
             }
             // A rename: same kind and identical settings under a new name. Every child gets a new URN.
@@ -136,14 +138,18 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
                 candidates.TryDequeue(out var renamed))
             {
                 renamedFrom.Add(renamed);
-                diffs.Add(Compare(renamed, head, WorkloadStatus.Renamed, renamed.Workload.Name));
+                pairs.Add((renamed, head, WorkloadStatus.Renamed, renamed.Workload.Name));
                 continue;
             }
-            diffs.Add(Compare(null, head, WorkloadStatus.Added, null));
+            pairs.Add((null, head, WorkloadStatus.Added, null));
         }
-        diffs.AddRange(removed.Where(r => !renamedFrom.Contains(r)).Select(r => Compare(r, null, WorkloadStatus.Removed, null)));
+        pairs.AddRange(removed.Where(r => !renamedFrom.Contains(r)).Select(r => ((WorkloadPlan?)r, (WorkloadPlan?)null, WorkloadStatus.Removed, (string?)null)));
+        var diffs = InOrder.Map(pairs, p => Compare(p.Before, p.After, p.Status, p.RenamedFrom), Chunk).ToList();
         return new PlanDiff(before, after, Propagate(diffs, after));
     }
+
+    /// <summary>Workloads compared, or children read for references, together on one core.</summary>
+    private const int Chunk = 64;
 
     /// <summary>
     /// Follows changed outputs to the children that read them, as the engine would see them: an input that refers
@@ -155,17 +161,19 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
     {
         // Nothing updated or replaced: no output is renewed, so no reader changes.
         if (!diffs.Any(w => w.Count(ChangeKind.Update) + w.Count(ChangeKind.Replace) > 0)) return diffs;
-        var planned = new Dictionary<string, (PlannedResource Resource, int Index)>(StringComparer.Ordinal);
-        foreach (var resource in after.Workloads.SelectMany(w => w.Resources)) planned.Add(resource.Name, (resource, planned.Count));
+        var resources = after.Workloads.SelectMany(w => w.Resources).ToList();
+        var planned = new Dictionary<string, (PlannedResource Resource, int Index)>(resources.Count, StringComparer.Ordinal);
+        foreach (var resource in resources) planned.Add(resource.Name, (resource, planned.Count));
         var changes = diffs.SelectMany(w => w.Resources).Where(r => r.Kind != ChangeKind.Delete).ToDictionary(r => r.Name, StringComparer.Ordinal);
         // Who reads whom, from one pass over the head plan: a change is followed only to its readers, never by
         // re-walking every child until nothing moves.
+        var sources = InOrder.Map(resources, r => PropertyValue.From(r.Inputs).References(), Chunk);
         var readers = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var (name, (resource, _)) in planned)
-            foreach (var source in PropertyValue.From(resource.Inputs).References())
+        for (var i = 0; i < resources.Count; i++)
+            foreach (var source in sources[i])
             {
                 if (!readers.TryGetValue(source, out var list)) readers[source] = list = [];
-                list.Add(name);
+                list.Add(resources[i].Name);
             }
         bool Renews(ReferenceValue reference) =>
             changes.TryGetValue(reference.Resource, out var change) &&

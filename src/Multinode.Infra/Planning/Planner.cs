@@ -119,47 +119,20 @@ public static class Planner
     /// <summary>Plans already-validated workloads.</summary>
     public static Result<Plan> Plan(ProviderConfig config, IReadOnlyList<Workload> workloads) => Plan(config, workloads, _ => null);
 
-    /// <summary>Workloads planned together on one core: large enough that handing them out costs little, small
-    /// enough that both halves of a program finish together.</summary>
-    private const int Chunk = 32;
-
     /// <summary>Plans already-validated workloads, taking a workload's plan from <paramref name="reuse"/> where it has one.
     /// A workload's plan depends on it and the config alone (<see cref="ITarget.Plan"/>), so a large program is planned
-    /// in chunks on every core, each result into its workload's slot, and read back in declaration order: the plan,
-    /// its failures and the first exception (a bug) are the ones planning one by one gives.</summary>
+    /// on every core (<see cref="InOrder"/>), in chunks of 32 workloads: the plan, its failures and the first exception
+    /// (a bug) are the ones planning one by one gives.</summary>
     internal static Result<Plan> Plan(ProviderConfig config, IReadOnlyList<Workload> workloads, Func<Workload, WorkloadPlan?> reuse,
         int cores = 0)
     {
         var target = config.Target;
-        var results = new Result<WorkloadPlan>?[workloads.Count];
-        var faults = new Exception?[workloads.Count];
-        void PlanRange(int from, int to)
-        {
-            for (var i = from; i < to; i++)
-            {
-                try
-                {
-                    results[i] = reuse(workloads[i]) is { } earlier ? Result<WorkloadPlan>.Ok(earlier) : target.Plan(workloads[i], config);
-                }
-                catch (Exception e)
-                {
-                    faults[i] = e;
-                }
-            }
-        }
-        var chunks = (workloads.Count + Chunk - 1) / Chunk;
-        cores = cores > 0 ? cores : Environment.ProcessorCount;
-        if (chunks < 2 || cores < 2) PlanRange(0, workloads.Count);
-        else
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = cores },
-                chunk => PlanRange(chunk * Chunk, Math.Min(workloads.Count, (chunk + 1) * Chunk)));
-
+        var results = InOrder.Map(workloads,
+            w => reuse(w) is { } earlier ? Result<WorkloadPlan>.Ok(earlier) : target.Plan(w, config), chunk: 32, cores);
         var failures = new List<ValidationFailure>();
         var plans = new List<WorkloadPlan>(workloads.Count);
-        for (var i = 0; i < workloads.Count; i++)
+        foreach (var plan in results)
         {
-            if (faults[i] is { } fault) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(fault);
-            var plan = results[i]!;
             failures.AddRange(plan.Failures);
             if (plan.Value is not null) plans.Add(plan.Value);
         }
