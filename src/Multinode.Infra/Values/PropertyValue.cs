@@ -89,25 +89,61 @@ public abstract record PropertyValue
     };
 
     /// <summary>True when this value, or anything inside it, is unknown.</summary>
-    public bool ContainsUnknown => this switch
+    /// <remarks>Plain loops: a diff asks this of every child's inputs.</remarks>
+    public bool ContainsUnknown
     {
-        UnknownValue => true,
-        SecretValue s => s.Value.ContainsUnknown,
-        ArrayValue a => a.Items.Any(i => i.ContainsUnknown),
-        ObjectValue o => o.Map.Values.Any(v => v.ContainsUnknown),
-        _ => false,
-    };
+        get
+        {
+            switch (this)
+            {
+                case UnknownValue:
+                    return true;
+                case SecretValue s:
+                    return s.Value.ContainsUnknown;
+                case ArrayValue a:
+                    for (var i = 0; i < a.Items.Count; i++)
+                        if (a.Items[i].ContainsUnknown) return true;
+                    return false;
+                case ObjectValue o:
+                    foreach (var (_, value) in o.Map)
+                        if (value.ContainsUnknown) return true;
+                    return false;
+                default:
+                    return false;
+            }
+        }
+    }
 
     /// <summary>The names of planned children this value refers to, in order of first appearance.</summary>
-    public IEnumerable<string> References() => this switch
+    /// <remarks>One walk into one list: a diff and the plan's dependsOn ask this of every child's inputs.</remarks>
+    public IEnumerable<string> References()
     {
-        ReferenceValue r => [r.Resource],
-        InterpolationValue i => i.Parts.SelectMany(p => p.References()).Distinct(StringComparer.Ordinal),
-        SecretValue s => s.Value.References(),
-        ArrayValue a => a.Items.SelectMany(i => i.References()).Distinct(StringComparer.Ordinal),
-        ObjectValue o => o.Map.Values.SelectMany(v => v.References()).Distinct(StringComparer.Ordinal),
-        _ => [],
-    };
+        var found = new List<string>();
+        AddReferences(found, new HashSet<string>(StringComparer.Ordinal));
+        return found;
+    }
+
+    private void AddReferences(List<string> found, HashSet<string> seen)
+    {
+        switch (this)
+        {
+            case ReferenceValue r:
+                if (seen.Add(r.Resource)) found.Add(r.Resource);
+                break;
+            case InterpolationValue i:
+                for (var k = 0; k < i.Parts.Count; k++) i.Parts[k].AddReferences(found, seen);
+                break;
+            case SecretValue s:
+                s.Value.AddReferences(found, seen);
+                break;
+            case ArrayValue a:
+                for (var k = 0; k < a.Items.Count; k++) a.Items[k].AddReferences(found, seen);
+                break;
+            case ObjectValue o:
+                foreach (var (_, value) in o.Map) value.AddReferences(found, seen);
+                break;
+        }
+    }
 
     /// <summary>Writes this value as JSON for people: unknowns as {"unknown":true}, secrets as {"secret":true}
     /// (value withheld), references as {"resource":name,"property":p}.</summary>
