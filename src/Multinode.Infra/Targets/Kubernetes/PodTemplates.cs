@@ -122,17 +122,14 @@ internal static class PodTemplates
     /// totals at maximum scale are what the cluster must hold.</summary>
     public static V1ResourceRequirements Resources(ResourceRequest request)
     {
-        Dictionary<string, ResourceQuantity> Amounts()
+        // One set of quantities for both: each is parsed, and written into the plan, once.
+        var amounts = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal)
         {
-            var amounts = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal)
-            {
-                ["cpu"] = new(Cpu(request.Cpu)),
-                ["memory"] = new(request.Memory.ToString()),
-            };
-            if (request.Gpu is { } gpu) amounts[GpuResource] = new(gpu.Count.ToString(CultureInfo.InvariantCulture));
-            return amounts;
-        }
-        return new V1ResourceRequirements { Limits = Amounts(), Requests = Amounts() };
+            ["cpu"] = new(Cpu(request.Cpu)),
+            ["memory"] = new(request.Memory.ToString()),
+        };
+        if (request.Gpu is { } gpu) amounts[GpuResource] = new(gpu.Count.ToString(CultureInfo.InvariantCulture));
+        return new V1ResourceRequirements { Limits = amounts, Requests = new Dictionary<string, ResourceQuantity>(amounts, StringComparer.Ordinal) };
     }
 
     /// <summary>The pod template every kind shares; <paramref name="shape"/> adds what one kind needs.</summary>
