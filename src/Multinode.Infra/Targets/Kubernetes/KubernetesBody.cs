@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -43,8 +44,13 @@ internal sealed class KubernetesBody
     private T Hold<T>(T model, PropertyValue value) where T : notnull
     {
         _held.Add(model, value);
+        HoldsSecret |= value.ContainsSecret;
         return model;
     }
+
+    /// <summary>Whether a held value is or holds a secret: only then can an input be secret, as a model's own strings
+    /// are plain.</summary>
+    public bool HoldsSecret { get; private set; }
 
     /// <summary>The inputs <paramref name="body"/> serializes to, with every held object's value in its place.</summary>
     public PropertyMap Inputs<T>(T body, JsonTypeInfo<T> type)
@@ -84,10 +90,7 @@ internal sealed class KubernetesBody
                     if (property.ShouldSerialize is { } should ? !should(model, value) : value is null && shape.OmitsNull) continue;
                     _entries.Add(KeyValuePair.Create(property.Name, value is null ? PropertyValue.Null : Value(value, property.Shape)));
                 }
-                var entries = new KeyValuePair<string, PropertyValue>[_entries.Count - start];
-                _entries.CopyTo(start, entries, 0, entries.Length);
-                _entries.RemoveRange(start, entries.Length);
-                return PropertyValue.From(PropertyMap.Owning(entries));
+                return PropertyValue.From(PropertyMap.Owning(Take(_entries, start)));
             }
             case Form.List:
             {
@@ -96,10 +99,7 @@ internal sealed class KubernetesBody
                     for (var i = 0; i < list.Count; i++) _items.Add(list[i] is { } item ? Value(item, shape.Element) : PropertyValue.Null);
                 else
                     foreach (var item in (IEnumerable)model) _items.Add(item is null ? PropertyValue.Null : Value(item, shape.Element));
-                var items = _items.Count == start ? [] : new PropertyValue[_items.Count - start];
-                _items.CopyTo(start, items, 0, items.Length);
-                _items.RemoveRange(start, items.Length);
-                return new ArrayValue(items);
+                return new ArrayValue(Take(_items, start));
             }
             case Form.Map:
             {
@@ -107,15 +107,21 @@ internal sealed class KubernetesBody
                 var entry = ((IDictionary)model).GetEnumerator();
                 while (entry.MoveNext())
                     _entries.Add(KeyValuePair.Create((string)entry.Key, entry.Value is { } value ? Value(value, shape.Element) : PropertyValue.Null));
-                var entries = new KeyValuePair<string, PropertyValue>[_entries.Count - start];
-                _entries.CopyTo(start, entries, 0, entries.Length);
-                _entries.RemoveRange(start, entries.Length);
-                return PropertyValue.From(PropertyMap.Owning(entries));
+                return PropertyValue.From(PropertyMap.Owning(Take(_entries, start)));
             }
             default:
                 if (!_converted.TryGetValue(model, out var converted)) _converted.Add(model, converted = Converted(model, shape.Info));
                 return converted;
         }
+    }
+
+    /// <summary>The scratch items from <paramref name="start"/> on, taken off the list into an array of their own.</summary>
+    private static T[] Take<T>(List<T> scratch, int start)
+    {
+        if (scratch.Count == start) return [];
+        var taken = CollectionsMarshal.AsSpan(scratch)[start..].ToArray();
+        CollectionsMarshal.SetCount(scratch, start);
+        return taken;
     }
 
     /// <summary>A leaf with a converter of its own, written by that converter and read back.</summary>
