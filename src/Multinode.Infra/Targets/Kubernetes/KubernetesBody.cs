@@ -55,7 +55,7 @@ internal sealed class KubernetesBody
     /// <summary>The inputs <paramref name="body"/> serializes to, with every held object's value in its place.</summary>
     public PropertyMap Inputs<T>(T body, JsonTypeInfo<T> type)
     {
-        _converted.Clear();
+        Array.Clear(_recent);
         return body is not null && Value(body, Shape.Of(type)) is ObjectValue o
             ? o.Map
             : throw new InvalidOperationException($"{typeof(T).Name} does not serialize to an object");
@@ -110,8 +110,7 @@ internal sealed class KubernetesBody
                 return PropertyValue.From(PropertyMap.Owning(Take(_entries, start)));
             }
             default:
-                if (!_converted.TryGetValue(model, out var converted)) _converted.Add(model, converted = Converted(model, shape.Info));
-                return converted;
+                return Converted(model, shape.Info);
         }
     }
 
@@ -127,6 +126,8 @@ internal sealed class KubernetesBody
     /// <summary>A leaf with a converter of its own, written by that converter and read back.</summary>
     private PropertyValue Converted(object model, JsonTypeInfo info)
     {
+        foreach (var (leaf, value) in _recent)
+            if (ReferenceEquals(leaf, model)) return value;
         _buffer ??= new ArrayBufferWriter<byte>(256);
         _buffer.ResetWrittenCount();
         if (_writer is null) _writer = new Utf8JsonWriter(_buffer);
@@ -134,12 +135,16 @@ internal sealed class KubernetesBody
         JsonSerializer.Serialize(_writer, model, info);
         _writer.Flush();
         var reader = new Utf8JsonReader(_buffer.WrittenSpan);
-        return PropertyValue.FromJson(ref reader);
+        var converted = PropertyValue.FromJson(ref reader);
+        _recent[_next] = (model, converted);
+        _next = (_next + 1) % _recent.Length;
+        return converted;
     }
 
-    /// <summary>The leaves converted in the walk under way: an object met twice (a quantity that is both a request
-    /// and a limit) is written once, as nothing changes a body while it is walked.</summary>
-    private readonly Dictionary<object, PropertyValue> _converted = new(ReferenceEqualityComparer.Instance);
+    /// <summary>The last leaves converted in the walk under way: one met again soon after (a quantity that is both a
+    /// request and a limit) is written once, as nothing changes a body while it is walked.</summary>
+    private readonly (object Leaf, PropertyValue Value)[] _recent = new (object, PropertyValue)[4];
+    private int _next;
 
     private ArrayBufferWriter<byte>? _buffer;
     private Utf8JsonWriter? _writer;
