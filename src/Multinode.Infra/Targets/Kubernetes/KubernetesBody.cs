@@ -167,7 +167,12 @@ internal sealed class KubernetesBody
             // The options' own, configured metadata: properties final and in the order they are written.
             info = info.Options.GetTypeInfo(info.Type);
             Info = info;
-            OmitsNull = info.Options.DefaultIgnoreCondition is JsonIgnoreCondition.WhenWritingNull or JsonIgnoreCondition.WhenWritingDefault;
+            OmitsNull = info.Options.DefaultIgnoreCondition switch
+            {
+                JsonIgnoreCondition.WhenWritingNull => true,
+                JsonIgnoreCondition.Never => false,
+                var other => throw new NotSupportedException($"{info.Type.Name}: ignore condition {other} is not planned"),
+            };
             var type = Nullable.GetUnderlyingType(info.Type) ?? info.Type;
             // Built-in leaves are read directly unless the options bring a converter of their own for them.
             var builtIn = !info.Options.Converters.Any(c => c.CanConvert(type));
