@@ -5,7 +5,12 @@
 // leaves out the time spent waiting for the engine's answers, and it counts parallel work in full, so it is an upper
 // bound of the plugin's share of the wall time. The wall time seen by the engine is shown beside it, and the yardstick
 // is the plugin's CPU time for an empty call (GetPluginInfo) measured in the same run.
-// Usage: node bench/construct-time.js PLUGIN   (RUNS=N rounds, default 30, after WARMUP=N rounds, default 5)
+// As under `pulumi preview`, the plugin gets an engine address (a fake Log service), so its log lines cost what they
+// cost there (a gRPC call each), not a line on stderr. Each call's CPU is read SETTLE_MS after its answer: work the
+// call leaves behind (a log line still being sent, the thread pool winding down) is counted for the call that caused it
+// rather than for the next one or for none.
+// Usage: node bench/construct-time.js PLUGIN   (RUNS=N rounds, default 30, after WARMUP=N rounds, default 5; SETTLE_MS=N,
+// default 10)
 const fs = require('node:fs');
 const path = require('node:path');
 const harness = require('../tests/conformance/lib/harness');
@@ -18,6 +23,7 @@ const [plugin] = process.argv.slice(2);
 const RUNS = Number(process.env.RUNS || 30);
 const WARMUP = Number(process.env.WARMUP || 5);
 const LIMIT_MS = 5;
+const SETTLE_MS = Number(process.env.SETTLE_MS || 10);
 
 /** CPU time of every thread of the process so far, in ms. */
 function cpuMs(pid) {
@@ -32,12 +38,13 @@ function cpuMs(pid) {
 
 const rssMb = (pid) => Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)[1]) / 1024;
 
-/** Runs `call`, returning the plugin's CPU ms and the caller's wall ms for it. */
+/** Runs `call`, returning the plugin's CPU ms for it (read SETTLE_MS after the answer) and the caller's wall ms. */
 async function timed(pid, call) {
   const cpu = cpuMs(pid);
   const start = process.hrtime.bigint();
   await call();
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   return { cpuMs: cpuMs(pid) - cpu, wallMs };
 }
 
@@ -55,7 +62,8 @@ function rootProgram(target) {
 
 async function measure(target) {
   const program = rootProgram(target);
-  const proc = await harness.startPlugin({ plugin });
+  const engine = await harness.startEngine();
+  const proc = await harness.startPlugin({ plugin, engineAddress: engine.address });
   const pid = proc.proc.pid;
   try {
     await boot(proc, program.config);
@@ -81,6 +89,7 @@ async function measure(target) {
     return { target, samples, empty, rssAfterRootMb, rssAfterMb: rssMb(pid) };
   } finally {
     await proc.stop();
+    await engine.stop();
   }
 }
 

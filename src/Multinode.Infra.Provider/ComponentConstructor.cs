@@ -113,7 +113,6 @@ public sealed class ComponentConstructor(EngineLog log) : IDisposable
         if (request.HasRetainOnDelete) componentRequest.RetainOnDelete = request.RetainOnDelete;
         var component = await Call(() => monitor.RegisterResourceAsync(componentRequest, cancellationToken: cancellationToken),
             $"registering {plan.Workload.Label}").ConfigureAwait(false);
-        log.Debug($"{plan.Workload.Label}: registering {plan.Resources.Count} child resources", component.Urn);
 
         // Each child is sent as soon as the children it refers to are registered, so independent children
         // are created in parallel during `pulumi up`.
@@ -153,13 +152,21 @@ public sealed class ComponentConstructor(EngineLog log) : IDisposable
         }
 
         var options = resource.Options;
+        var inputs = new Google.Protobuf.WellKnownTypes.Struct();
+        var referenced = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (key, value) in resource.Inputs)
+        {
+            var names = new List<string>();
+            inputs.Fields[key] = ResolveToProto(value, dependencies, construct.DryRun, names);
+            if (names.Count > 0) referenced[key] = names;
+        }
         var request = new RegisterResourceRequest
         {
             Type = resource.Type,
             Name = resource.Name,
             Parent = componentUrn,
             Custom = true,
-            Object = PropertyConverter.ToStruct(Resolve(resource.Inputs, dependencies, construct.DryRun)),
+            Object = inputs,
             AcceptSecrets = true,
             AcceptResources = true,
             Version = ChildProviders.VersionOf(resource.Package) ?? "",
@@ -171,11 +178,8 @@ public sealed class ComponentConstructor(EngineLog log) : IDisposable
             DeleteBeforeReplace = options.DeleteBeforeReplace,
             DeleteBeforeReplaceDefined = options.DeleteBeforeReplace,
         };
-        foreach (var (key, value) in resource.Inputs)
-        {
-            var urns = value.References().Select(name => dependencies[name].Urn).ToList();
-            if (urns.Count > 0) request.PropertyDependencies[key] = new RegisterResourceRequest.Types.PropertyDependencies { Urns = { urns } };
-        }
+        foreach (var (key, names) in referenced)
+            request.PropertyDependencies[key] = new RegisterResourceRequest.Types.PropertyDependencies { Urns = { names.Select(name => dependencies[name].Urn) } };
         if (construct.Providers.TryGetValue(resource.Package, out var provider)) request.Provider = provider;
         // Like the SDKs, protect and retainOnDelete given to the component hold for its children.
         if (construct.HasProtect) request.Protect = construct.Protect;
@@ -200,6 +204,34 @@ public sealed class ComponentConstructor(EngineLog log) : IDisposable
         ObjectValue o => PropertyValue.From(Resolve(o.Map, children, dryRun)),
         _ => value,
     };
+
+    /// <summary>
+    /// <see cref="PropertyConverter.ToProto"/> of <see cref="Resolve(PropertyValue, IReadOnlyDictionary{string, Registered}, bool)"/>
+    /// in one walk, without the resolved copy of every list and object; the children referred to are added to
+    /// <paramref name="referenced"/> in order of first appearance. Children's inputs are most of what Construct sends.
+    /// </summary>
+    private static Google.Protobuf.WellKnownTypes.Value ResolveToProto(PropertyValue value, IReadOnlyDictionary<string, Registered> children,
+        bool dryRun, List<string> referenced)
+    {
+        switch (value)
+        {
+            case ArrayValue a:
+                var list = new Google.Protobuf.WellKnownTypes.ListValue();
+                foreach (var item in a.Items) list.Values.Add(ResolveToProto(item, children, dryRun, referenced));
+                return new Google.Protobuf.WellKnownTypes.Value { ListValue = list };
+            case ObjectValue o:
+                var fields = new Google.Protobuf.WellKnownTypes.Struct();
+                foreach (var (key, item) in o.Map) fields.Fields[key] = ResolveToProto(item, children, dryRun, referenced);
+                return Google.Protobuf.WellKnownTypes.Value.ForStruct(fields);
+            case ReferenceValue or InterpolationValue or SecretValue:
+                // A resolved secret may itself be secret (a secret output), and secrets do not nest: resolve first.
+                foreach (var name in value.References())
+                    if (!referenced.Contains(name, StringComparer.Ordinal)) referenced.Add(name);
+                return PropertyConverter.ToProto(Resolve(value, children, dryRun));
+            default:
+                return PropertyConverter.ToProto(value);
+        }
+    }
 
     /// <summary>A failed registration names what was being registered; the monitor's status code is kept.</summary>
     private static async Task<T> Call<T>(Func<AsyncUnaryCall<T>> call, string what)

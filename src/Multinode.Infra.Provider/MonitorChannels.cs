@@ -22,7 +22,7 @@ public sealed class MonitorChannels : IDisposable
             address.Scheme is not ("http" or "https") || address.Host.Length == 0)
             throw new RpcException(new Status(StatusCode.Unavailable,
                 $"the engine's monitor endpoint {PropertyValue.QuoteShort(endpoint)} is not a usable address (host:port)"));
-        var channel = _channels.GetOrAdd(address.ToString(), key => new Lazy<GrpcChannel>(() => GrpcChannel.ForAddress(key)));
+        var channel = _channels.GetOrAdd(address.ToString(), key => new Lazy<GrpcChannel>(() => Channels.Open(key)));
         return new ResourceMonitor.ResourceMonitorClient(channel.Value);
     }
 

@@ -41,7 +41,9 @@ public sealed class ComponentConstructorTests : IAsyncLifetime
             new("aws:ec2/launchTemplate:LaunchTemplate", "square-lt", new PropertyMap(
                 ("userData", PropertyValue.Secret("TOKEN=t0ken")),
                 ("iamInstanceProfile", new PropertyMap(("arn", PropertyValue.Reference("square-role", "arn")))),
-                ("team", PropertyValue.Reference("square-queue", "tags.team"))),
+                ("team", PropertyValue.Reference("square-queue", "tags.team")),
+                ("names", PropertyValue.From([PropertyValue.Secret(PropertyValue.Concat("q-", PropertyValue.Reference("square-queue", "name"))),
+                    new PropertyMap(("role", PropertyValue.Reference("square-role", "assumeRolePolicy")), ("queue", PropertyValue.Reference("square-queue", "name")))]))),
                 new ResourceOptions { ReplaceOnChanges = ["userData"], AdditionalSecretOutputs = ["userData"] }),
             new("aws:autoscaling/group:Group", "square-asg", new PropertyMap(
                 ("launchTemplate", new PropertyMap(("id", PropertyValue.Reference("square-lt", "id")))),
@@ -119,6 +121,23 @@ public sealed class ComponentConstructorTests : IAsyncLifetime
         Assert.Equal([queueUrn], response.StateDependencies["queue"].Urns);
         Assert.False(response.StateDependencies.ContainsKey("children"));
         Assert.Equal(response.State, _engine.Outputs[response.Urn]);
+    }
+
+    [Fact]
+    public async Task RegisterAsync_ReferencesInsideListsObjectsSecretsAndStrings_ResolvedWithTheirInputsDependencies()
+    {
+        var (_, children) = await Register(dryRun: false);
+        var lt = children["square-lt"];
+        var names = lt.Object.Fields["names"].ListValue.Values;
+        var secret = names[0].StructValue.Fields;
+        Assert.Equal(PropertyConverter.SecretSig, secret[PropertyConverter.SignatureKey].StringValue);
+        Assert.Equal("q-square", secret["value"].StringValue);
+        Assert.Equal(["role", "queue"], names[1].StructValue.Fields.Keys);
+        Assert.Equal("{}", names[1].StructValue.Fields["role"].StringValue);
+        Assert.Equal("square", names[1].StructValue.Fields["queue"].StringValue);
+        // In order of first appearance, each child once.
+        Assert.Equal([Urn("aws:sqs/queue:Queue", "square-queue"), Urn("aws:iam/role:Role", "square-role")], lt.PropertyDependencies["names"].Urns);
+        Assert.Equal([Urn("aws:iam/role:Role", "square-role")], lt.PropertyDependencies["iamInstanceProfile"].Urns);
     }
 
     [Fact]

@@ -169,8 +169,9 @@ public sealed class PluginHostTests() : HostedPlugin(withLog: true)
         Assert.Contains(children, c => c.Type == "kubernetes:core/v1:Secret" && WireSecrets.InSecret(c.Object, "s3cret"));
         Assert.True(_engine.Outputs.ContainsKey(response.Urn), "RegisterResourceOutputs was called for the component");
         Assert.Equal(PropertyConverter.ToStruct(plan.Outputs).Fields.Keys.Order(), response.State.Fields.Keys.Order());
+        // Nothing to warn about, nothing logged: each line would be one more call to the engine per Construct.
         await Task.Delay(200);
-        Assert.Contains(_engine.Logs, l => l.Urn == response.Urn);
+        Assert.DoesNotContain(_engine.Logs, l => l.Urn == response.Urn);
     }
 
     [Fact]
