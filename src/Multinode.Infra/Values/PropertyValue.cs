@@ -19,7 +19,10 @@ public abstract record PropertyValue
     /// <summary>A value that is only known after deployment (Pulumi's unknown during preview).</summary>
     public static readonly PropertyValue Unknown = new UnknownValue();
 
-    public static PropertyValue From(bool value) => new BoolValue(value);
+    // Values are immutable, so the two booleans are shared.
+    private static readonly PropertyValue True = new BoolValue(true), False = new BoolValue(false);
+
+    public static PropertyValue From(bool value) => value ? True : False;
     public static PropertyValue From(double value) => new NumberValue(value);
     public static PropertyValue From(string value) => new StringValue(value);
     public static PropertyValue From(IEnumerable<PropertyValue> items) => new ArrayValue([.. items]);
@@ -291,18 +294,19 @@ public abstract record PropertyValue
     public static PropertyValue FromJson(ref Utf8JsonReader reader)
     {
         if (reader.TokenType == JsonTokenType.None && !reader.Read()) throw new InvalidOperationException("empty JSON");
-        return FromJson(ref reader, new JsonScratch());
+        JsonScratch? scratch = null;
+        return FromJson(ref reader, ref scratch);
     }
 
     /// <summary>Items and entries of the arrays and objects being read, nested ones after their parents'; each is
-    /// copied out once into an array of its exact size.</summary>
+    /// copied out once into an array of its exact size. Made at the first array or object: a lone scalar needs none.</summary>
     private sealed class JsonScratch
     {
         public readonly List<PropertyValue> Items = new(64);
         public readonly List<KeyValuePair<string, PropertyValue>> Entries = new(64);
     }
 
-    private static PropertyValue FromJson(ref Utf8JsonReader reader, JsonScratch scratch)
+    private static PropertyValue FromJson(ref Utf8JsonReader reader, ref JsonScratch? scratch)
     {
         switch (reader.TokenType)
         {
@@ -313,25 +317,27 @@ public abstract record PropertyValue
             case JsonTokenType.String: return From(reader.GetString()!);
             case JsonTokenType.StartArray:
             {
-                var start = scratch.Items.Count;
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) scratch.Items.Add(FromJson(ref reader, scratch));
-                var items = scratch.Items.Count == start ? Array.Empty<PropertyValue>() : new PropertyValue[scratch.Items.Count - start];
-                scratch.Items.CopyTo(start, items, 0, items.Length);
-                scratch.Items.RemoveRange(start, items.Length);
+                var lists = scratch ??= new JsonScratch();
+                var start = lists.Items.Count;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) lists.Items.Add(FromJson(ref reader, ref scratch));
+                var items = lists.Items.Count == start ? Array.Empty<PropertyValue>() : new PropertyValue[lists.Items.Count - start];
+                lists.Items.CopyTo(start, items, 0, items.Length);
+                lists.Items.RemoveRange(start, items.Length);
                 return new ArrayValue(items);
             }
             case JsonTokenType.StartObject:
             {
-                var start = scratch.Entries.Count;
+                var lists = scratch ??= new JsonScratch();
+                var start = lists.Entries.Count;
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     var name = reader.GetString()!;
                     reader.Read();
-                    scratch.Entries.Add(KeyValuePair.Create(name, FromJson(ref reader, scratch)));
+                    lists.Entries.Add(KeyValuePair.Create(name, FromJson(ref reader, ref scratch)));
                 }
-                var entries = new KeyValuePair<string, PropertyValue>[scratch.Entries.Count - start];
-                scratch.Entries.CopyTo(start, entries, 0, entries.Length);
-                scratch.Entries.RemoveRange(start, entries.Length);
+                var entries = new KeyValuePair<string, PropertyValue>[lists.Entries.Count - start];
+                lists.Entries.CopyTo(start, entries, 0, entries.Length);
+                lists.Entries.RemoveRange(start, entries.Length);
                 return From(PropertyMap.Owning(entries));
             }
             default: throw new InvalidOperationException($"unexpected JSON token {reader.TokenType}");
