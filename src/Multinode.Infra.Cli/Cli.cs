@@ -121,9 +121,12 @@ public static class Cli
     private static int Diff(string basePath, string headPath, string? stack, string format, string? trace, Simulation.PlatformParameters parameters,
         TextWriter stdout, TextWriter stderr)
     {
+        // The head is read on another core while the base is read and planned; a base that cannot be read is
+        // still the error reported, as when the two were read one after the other.
+        var headLoading = Task.Run(() => ProgramLoader.Load(headPath, stack));
         var baseLoaded = ProgramLoader.Load(basePath, stack);
-        var headLoaded = ProgramLoader.Load(headPath, stack);
         var before = Plan(baseLoaded);
+        var headLoaded = headLoading.GetAwaiter().GetResult();
         // The head's unchanged workloads take the base's plans: each is planned once.
         var after = before.IsValid ? Plan(headLoaded, before.Value!, baseLoaded) : Plan(headLoaded);
         if (!before.IsValid || !after.IsValid)

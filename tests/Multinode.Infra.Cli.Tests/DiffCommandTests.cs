@@ -139,6 +139,25 @@ public sealed class DiffCommandTests : CliFixture
     }
 
     [Fact]
+    public void Diff_NeitherSideReadable_NamesTheBaseOnly()
+    {
+        // The two sides are read at once; the error is still the base's, as when they were read in turn.
+        var (missingBase, missingHead) = (Path.Combine(Dir, "no-base"), Path.Combine(Dir, "no-head"));
+        var (code, stdout, stderr) = Run("diff", missingBase, missingHead);
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        Assert.Equal($"error: {missingBase}: no such file or folder (expected a Pulumi.yaml or a folder holding one)\n", stderr);
+    }
+
+    [Fact]
+    public void Diff_InvalidBaseAndUnreadableHead_NamesTheHead()
+    {
+        var (code, _, stderr) = Run("diff", Variant("invalid-base", ("maxWorkers: 20", "maxWorkers: 200")), Path.Combine(Dir, "no-head"));
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {Path.Combine(Dir, "no-head")}: no such file or folder (expected a Pulumi.yaml or a folder holding one)\n", stderr);
+    }
+
+    [Fact]
     public void Diff_BadGitSpec_ExitsTwo()
     {
         var (code, _, stderr) = Run("diff", "git:no-such-revision-xyz:Pulumi.yaml", Repo.File("Pulumi.yaml"));

@@ -110,7 +110,9 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
 
     public static PlanDiff Compute(Plan before, Plan after)
     {
-        var diffs = new List<WorkloadDiff>();
+        // Which base workload each head workload is compared with, in order (renames are matched first come, first
+        // served); then every pair is compared on every core, each diff in its place.
+        var pairs = new List<(WorkloadPlan? Before, WorkloadPlan? After, WorkloadStatus Status, string? RenamedFrom)>();
         var beforeByName = before.Workloads.ToDictionary(w => w.Workload.Name, StringComparer.Ordinal);
         var afterNames = after.Workloads.Select(w => w.Workload.Name).ToHashSet(StringComparer.Ordinal);
         var removed = before.Workloads.Where(w => !afterNames.Contains(w.Workload.Name)).ToList();
@@ -128,7 +130,7 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
         {
             if (beforeByName.TryGetValue(head.Workload.Name, out var old))
             {
-                diffs.Add(Compare(old, head, WorkloadStatus.Changed, null));
+                pairs.Add((old, head, WorkloadStatus.Changed, null));
                 continue;
             }
             // A rename: same kind and identical settings under a new name. Every child gets a new URN.
@@ -136,14 +138,18 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
                 candidates.TryDequeue(out var renamed))
             {
                 renamedFrom.Add(renamed);
-                diffs.Add(Compare(renamed, head, WorkloadStatus.Renamed, renamed.Workload.Name));
+                pairs.Add((renamed, head, WorkloadStatus.Renamed, renamed.Workload.Name));
                 continue;
             }
-            diffs.Add(Compare(null, head, WorkloadStatus.Added, null));
+            pairs.Add((null, head, WorkloadStatus.Added, null));
         }
-        diffs.AddRange(removed.Where(r => !renamedFrom.Contains(r)).Select(r => Compare(r, null, WorkloadStatus.Removed, null)));
+        pairs.AddRange(removed.Where(r => !renamedFrom.Contains(r)).Select(r => ((WorkloadPlan?)r, (WorkloadPlan?)null, WorkloadStatus.Removed, (string?)null)));
+        var diffs = InOrder.Map(pairs, p => Compare(p.Before, p.After, p.Status, p.RenamedFrom), Chunk).ToList();
         return new PlanDiff(before, after, Propagate(diffs, after));
     }
+
+    /// <summary>Workloads compared, or children read for references, together on one core.</summary>
+    private const int Chunk = 64;
 
     /// <summary>
     /// Follows changed outputs to the children that read them, as the engine would see them: an input that refers
@@ -153,17 +159,21 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
     /// </summary>
     private static List<WorkloadDiff> Propagate(List<WorkloadDiff> diffs, Plan after)
     {
-        var planned = new Dictionary<string, (PlannedResource Resource, int Index)>(StringComparer.Ordinal);
-        foreach (var resource in after.Workloads.SelectMany(w => w.Resources)) planned.Add(resource.Name, (resource, planned.Count));
+        // Nothing updated or replaced: no output is renewed, so no reader changes.
+        if (!diffs.Any(w => w.Count(ChangeKind.Update) + w.Count(ChangeKind.Replace) > 0)) return diffs;
+        var resources = after.Workloads.SelectMany(w => w.Resources).ToList();
+        var planned = new Dictionary<string, (PlannedResource Resource, int Index)>(resources.Count, StringComparer.Ordinal);
+        foreach (var resource in resources) planned.Add(resource.Name, (resource, planned.Count));
         var changes = diffs.SelectMany(w => w.Resources).Where(r => r.Kind != ChangeKind.Delete).ToDictionary(r => r.Name, StringComparer.Ordinal);
         // Who reads whom, from one pass over the head plan: a change is followed only to its readers, never by
         // re-walking every child until nothing moves.
+        var sources = InOrder.Map(resources, r => PropertyValue.From(r.Inputs).References(), Chunk);
         var readers = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var (name, (resource, _)) in planned)
-            foreach (var source in PropertyValue.From(resource.Inputs).References().Distinct(StringComparer.Ordinal))
+        for (var i = 0; i < resources.Count; i++)
+            foreach (var source in sources[i])
             {
                 if (!readers.TryGetValue(source, out var list)) readers[source] = list = [];
-                list.Add(name);
+                list.Add(resources[i].Name);
             }
         bool Renews(ReferenceValue reference) =>
             changes.TryGetValue(reference.Resource, out var change) &&
@@ -172,6 +182,7 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
 
         // Readers to look at, in plan order, each queued at most once at a time.
         var pending = new PriorityQueue<string, int>();
+        var changedHere = new HashSet<string>(StringComparer.Ordinal);
         var queued = new HashSet<string>(StringComparer.Ordinal);
         void ReadersOf(string name)
         {
@@ -199,10 +210,13 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
                 Changes = all,
                 ReplacedBy = replacedBy,
             };
+            changedHere.Add(name);
             ReadersOf(name);
         }
+        // Only a workload with a child changed here differs from what Compare made.
         return [.. diffs.Select(w =>
         {
+            if (!w.Resources.Any(r => r.Kind != ChangeKind.Delete && changedHere.Contains(r.Name))) return w;
             var resources = w.Resources.Select(r => r.Kind == ChangeKind.Delete ? r : changes[r.Name]).ToList();
             var status = w.Status == WorkloadStatus.Unchanged && resources.Any(r => r.Kind != ChangeKind.Same) ? WorkloadStatus.Changed : w.Status;
             return w with { Resources = resources, Status = status };
@@ -236,23 +250,34 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
 
     private static WorkloadDiff Compare(WorkloadPlan? before, WorkloadPlan? after, WorkloadStatus status, string? renamedFrom)
     {
-        var settings = Changes(
-            before is null ? null : PropertyValue.From(before.Workload.Settings()),
-            after is null ? null : PropertyValue.From(after.Workload.Settings()), "");
+        var afterSettings = after is null ? null : PropertyValue.From(after.Workload.Settings());
+        // A workload the head took from the base (Planner.Plan against an earlier plan) is one object on both sides:
+        // its settings and children are read once, and Walk skips what both sides share unless it holds an unknown.
+        var beforeSettings = before is null ? null
+            : ReferenceEquals(before.Workload, after?.Workload) ? afterSettings
+            : PropertyValue.From(before.Workload.Settings());
+        var settings = Changes(beforeSettings, afterSettings, "");
         var resources = new List<ResourceChange>();
         var beforeResources = before?.Resources ?? [];
         var afterResources = after?.Resources ?? [];
-        static (string, string) Key(PlannedResource r) => (r.Type, r.Name);
-        var oldByKey = beforeResources.ToDictionary(Key);
-        foreach (var resource in afterResources)
+        if (ReferenceEquals(before, after) && status == WorkloadStatus.Changed)
         {
-            if (status != WorkloadStatus.Renamed && oldByKey.Remove(Key(resource), out var old))
-                resources.Add(Compare(old, resource));
-            else
-                resources.Add(new ResourceChange(resource.Type, resource.Name, ChangeKind.Create, [], []));
+            foreach (var resource in afterResources) resources.Add(Compare(resource, resource));
         }
-        var deleted = status == WorkloadStatus.Renamed ? beforeResources : beforeResources.Where(r => oldByKey.ContainsKey(Key(r)));
-        resources.AddRange(deleted.Select(r => new ResourceChange(r.Type, r.Name, ChangeKind.Delete, [], [])));
+        else
+        {
+            static (string, string) Key(PlannedResource r) => (r.Type, r.Name);
+            var oldByKey = beforeResources.ToDictionary(Key);
+            foreach (var resource in afterResources)
+            {
+                if (status != WorkloadStatus.Renamed && oldByKey.Remove(Key(resource), out var old))
+                    resources.Add(Compare(old, resource));
+                else
+                    resources.Add(new ResourceChange(resource.Type, resource.Name, ChangeKind.Create, [], []));
+            }
+            var deleted = status == WorkloadStatus.Renamed ? beforeResources : beforeResources.Where(r => oldByKey.ContainsKey(Key(r)));
+            resources.AddRange(deleted.Select(r => new ResourceChange(r.Type, r.Name, ChangeKind.Delete, [], [])));
+        }
         if (status == WorkloadStatus.Changed && settings.Count == 0 && resources.All(r => r.Kind == ChangeKind.Same))
             status = WorkloadStatus.Unchanged;
         var workload = (after ?? before)!.Workload;
@@ -276,6 +301,14 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
         path.StartsWith(rule + ".", StringComparison.Ordinal) || path.StartsWith(rule + "[", StringComparison.Ordinal) ||
         (rule.EndsWith("[*]", StringComparison.Ordinal) && path.StartsWith(rule[..^3] + "[", StringComparison.Ordinal));
 
+    private static bool Shared(PropertyValue? before, PropertyValue after) =>
+        ReferenceEquals(before, after) || (before, after) switch
+        {
+            (ObjectValue b, ObjectValue a) => ReferenceEquals(b.Map, a.Map),
+            (ArrayValue b, ArrayValue a) => ReferenceEquals(b.Items, a.Items),
+            _ => false,
+        };
+
     /// <summary>Leaf-level differences. Secrets compare by value but are shown as (secret); an unknown after value
     /// always counts as a change, as the engine must assume it may differ.</summary>
     public static IReadOnlyList<PropertyChange> Changes(PropertyValue? before, PropertyValue? after, string path)
@@ -287,6 +320,9 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
 
     private static void Walk(PropertyValue? before, PropertyValue? after, string path, List<PropertyChange> changes)
     {
+        // Both sides hold the very same value (a reused plan): only its unknowns can differ, so without one there is
+        // nothing to walk.
+        if (after is not null && Shared(before, after) && !after.ContainsUnknown) return;
         if (before is ObjectValue bo && after is ObjectValue ao)
         {
             foreach (var key in ao.Map.Keys.Concat(bo.Map.Keys.Where(k => !ao.Map.ContainsKey(k))))

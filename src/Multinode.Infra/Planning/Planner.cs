@@ -1,4 +1,5 @@
 using Multinode.Infra.Configuration;
+using Multinode.Infra.Targets;
 using Multinode.Infra.Validation;
 using Multinode.Infra.Values;
 using Multinode.Infra.Workloads;
@@ -118,15 +119,20 @@ public static class Planner
     /// <summary>Plans already-validated workloads.</summary>
     public static Result<Plan> Plan(ProviderConfig config, IReadOnlyList<Workload> workloads) => Plan(config, workloads, _ => null);
 
-    /// <summary>Plans already-validated workloads, taking a workload's plan from <paramref name="reuse"/> where it has one.</summary>
-    private static Result<Plan> Plan(ProviderConfig config, IReadOnlyList<Workload> workloads, Func<Workload, WorkloadPlan?> reuse)
+    /// <summary>Plans already-validated workloads, taking a workload's plan from <paramref name="reuse"/> where it has one.
+    /// A workload's plan depends on it and the config alone (<see cref="ITarget.Plan"/>), so a large program is planned
+    /// on every core (<see cref="InOrder"/>), in chunks of 32 workloads: the plan, its failures and the first exception
+    /// (a bug) are the ones planning one by one gives.</summary>
+    internal static Result<Plan> Plan(ProviderConfig config, IReadOnlyList<Workload> workloads, Func<Workload, WorkloadPlan?> reuse,
+        int cores = 0)
     {
         var target = config.Target;
+        var results = InOrder.Map(workloads,
+            w => reuse(w) is { } earlier ? Result<WorkloadPlan>.Ok(earlier) : target.Plan(w, config), chunk: 32, cores);
         var failures = new List<ValidationFailure>();
-        var plans = new List<WorkloadPlan>();
-        foreach (var workload in workloads)
+        var plans = new List<WorkloadPlan>(workloads.Count);
+        foreach (var plan in results)
         {
-            var plan = reuse(workload) is { } earlier ? Result<WorkloadPlan>.Ok(earlier) : target.Plan(workload, config);
             failures.AddRange(plan.Failures);
             if (plan.Value is not null) plans.Add(plan.Value);
         }

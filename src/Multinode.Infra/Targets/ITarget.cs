@@ -36,7 +36,8 @@ public interface ITarget
     IEnumerable<ValidationFailure> Check(IReadOnlyList<Workload> workloads, ProviderConfig config);
 
     /// <summary>The plan of one validated workload, or failures the target alone can find (e.g. no instance type
-    /// fits the request, or a kind it does not plan).</summary>
+    /// fits the request, or a kind it does not plan). Called for many workloads at once (the planner uses every core on
+    /// a large program): it must depend on its arguments alone and share no mutable state between calls.</summary>
     Result<WorkloadPlan> Plan(Workload workload, ProviderConfig config);
 }
 

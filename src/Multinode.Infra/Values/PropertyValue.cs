@@ -19,7 +19,10 @@ public abstract record PropertyValue
     /// <summary>A value that is only known after deployment (Pulumi's unknown during preview).</summary>
     public static readonly PropertyValue Unknown = new UnknownValue();
 
-    public static PropertyValue From(bool value) => new BoolValue(value);
+    // Values are immutable, so the two booleans are shared.
+    private static readonly PropertyValue True = new BoolValue(true), False = new BoolValue(false);
+
+    public static PropertyValue From(bool value) => value ? True : False;
     public static PropertyValue From(double value) => new NumberValue(value);
     public static PropertyValue From(string value) => new StringValue(value);
     public static PropertyValue From(IEnumerable<PropertyValue> items) => new ArrayValue([.. items]);
@@ -89,25 +92,61 @@ public abstract record PropertyValue
     };
 
     /// <summary>True when this value, or anything inside it, is unknown.</summary>
-    public bool ContainsUnknown => this switch
+    /// <remarks>Plain loops: a diff asks this of every child's inputs.</remarks>
+    public bool ContainsUnknown
     {
-        UnknownValue => true,
-        SecretValue s => s.Value.ContainsUnknown,
-        ArrayValue a => a.Items.Any(i => i.ContainsUnknown),
-        ObjectValue o => o.Map.Values.Any(v => v.ContainsUnknown),
-        _ => false,
-    };
+        get
+        {
+            switch (this)
+            {
+                case UnknownValue:
+                    return true;
+                case SecretValue s:
+                    return s.Value.ContainsUnknown;
+                case ArrayValue a:
+                    for (var i = 0; i < a.Items.Count; i++)
+                        if (a.Items[i].ContainsUnknown) return true;
+                    return false;
+                case ObjectValue o:
+                    foreach (var (_, value) in o.Map)
+                        if (value.ContainsUnknown) return true;
+                    return false;
+                default:
+                    return false;
+            }
+        }
+    }
 
     /// <summary>The names of planned children this value refers to, in order of first appearance.</summary>
-    public IEnumerable<string> References() => this switch
+    /// <remarks>One walk into one list: a diff and the plan's dependsOn ask this of every child's inputs.</remarks>
+    public IEnumerable<string> References()
     {
-        ReferenceValue r => [r.Resource],
-        InterpolationValue i => i.Parts.SelectMany(p => p.References()).Distinct(StringComparer.Ordinal),
-        SecretValue s => s.Value.References(),
-        ArrayValue a => a.Items.SelectMany(i => i.References()).Distinct(StringComparer.Ordinal),
-        ObjectValue o => o.Map.Values.SelectMany(v => v.References()).Distinct(StringComparer.Ordinal),
-        _ => [],
-    };
+        var found = new List<string>();
+        AddReferences(found, new HashSet<string>(StringComparer.Ordinal));
+        return found;
+    }
+
+    private void AddReferences(List<string> found, HashSet<string> seen)
+    {
+        switch (this)
+        {
+            case ReferenceValue r:
+                if (seen.Add(r.Resource)) found.Add(r.Resource);
+                break;
+            case InterpolationValue i:
+                for (var k = 0; k < i.Parts.Count; k++) i.Parts[k].AddReferences(found, seen);
+                break;
+            case SecretValue s:
+                s.Value.AddReferences(found, seen);
+                break;
+            case ArrayValue a:
+                for (var k = 0; k < a.Items.Count; k++) a.Items[k].AddReferences(found, seen);
+                break;
+            case ObjectValue o:
+                foreach (var (_, value) in o.Map) value.AddReferences(found, seen);
+                break;
+        }
+    }
 
     /// <summary>Writes this value as JSON for people: unknowns as {"unknown":true}, secrets as {"secret":true}
     /// (value withheld), references as {"resource":name,"property":p}.</summary>
@@ -255,18 +294,19 @@ public abstract record PropertyValue
     public static PropertyValue FromJson(ref Utf8JsonReader reader)
     {
         if (reader.TokenType == JsonTokenType.None && !reader.Read()) throw new InvalidOperationException("empty JSON");
-        return FromJson(ref reader, new JsonScratch());
+        JsonScratch? scratch = null;
+        return FromJson(ref reader, ref scratch);
     }
 
     /// <summary>Items and entries of the arrays and objects being read, nested ones after their parents'; each is
-    /// copied out once into an array of its exact size.</summary>
+    /// copied out once into an array of its exact size. Made at the first array or object: a lone scalar needs none.</summary>
     private sealed class JsonScratch
     {
         public readonly List<PropertyValue> Items = new(64);
         public readonly List<KeyValuePair<string, PropertyValue>> Entries = new(64);
     }
 
-    private static PropertyValue FromJson(ref Utf8JsonReader reader, JsonScratch scratch)
+    private static PropertyValue FromJson(ref Utf8JsonReader reader, ref JsonScratch? scratch)
     {
         switch (reader.TokenType)
         {
@@ -277,25 +317,27 @@ public abstract record PropertyValue
             case JsonTokenType.String: return From(reader.GetString()!);
             case JsonTokenType.StartArray:
             {
-                var start = scratch.Items.Count;
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) scratch.Items.Add(FromJson(ref reader, scratch));
-                var items = scratch.Items.Count == start ? Array.Empty<PropertyValue>() : new PropertyValue[scratch.Items.Count - start];
-                scratch.Items.CopyTo(start, items, 0, items.Length);
-                scratch.Items.RemoveRange(start, items.Length);
+                var lists = scratch ??= new JsonScratch();
+                var start = lists.Items.Count;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) lists.Items.Add(FromJson(ref reader, ref scratch));
+                var items = lists.Items.Count == start ? Array.Empty<PropertyValue>() : new PropertyValue[lists.Items.Count - start];
+                lists.Items.CopyTo(start, items, 0, items.Length);
+                lists.Items.RemoveRange(start, items.Length);
                 return new ArrayValue(items);
             }
             case JsonTokenType.StartObject:
             {
-                var start = scratch.Entries.Count;
+                var lists = scratch ??= new JsonScratch();
+                var start = lists.Entries.Count;
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     var name = reader.GetString()!;
                     reader.Read();
-                    scratch.Entries.Add(KeyValuePair.Create(name, FromJson(ref reader, scratch)));
+                    lists.Entries.Add(KeyValuePair.Create(name, FromJson(ref reader, ref scratch)));
                 }
-                var entries = new KeyValuePair<string, PropertyValue>[scratch.Entries.Count - start];
-                scratch.Entries.CopyTo(start, entries, 0, entries.Length);
-                scratch.Entries.RemoveRange(start, entries.Length);
+                var entries = new KeyValuePair<string, PropertyValue>[lists.Entries.Count - start];
+                lists.Entries.CopyTo(start, entries, 0, entries.Length);
+                lists.Entries.RemoveRange(start, entries.Length);
                 return From(PropertyMap.Owning(entries));
             }
             default: throw new InvalidOperationException($"unexpected JSON token {reader.TokenType}");

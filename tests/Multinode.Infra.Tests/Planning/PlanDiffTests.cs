@@ -196,4 +196,54 @@ public sealed class PlanDiffTests
         var diff = Diff([Workload("f", "{ image: a }", c, b, A(1))], [Workload("f", "{ image: a }", c, b, A(2))]);
         Assert.Equal([("c", ChangeKind.Replace), ("b", ChangeKind.Replace), ("a", ChangeKind.Replace)], diff.Workloads[0].Resources.Select(r => (r.Name, r.Kind)));
     }
+
+    [Fact]
+    public void Compute_ReusedPlanWithUnknownInput_StillChanges()
+    {
+        // The head took this workload's plan from the base (one object on both sides): an unknown is still a change.
+        var plan = Workload("f", "{ image: a }", Resource("f", "{ spec: { image: a, tag: b } }"), Resource("f-env", "{ data: { key: x } }"));
+        var unknown = new WorkloadPlan(plan.Workload,
+            [plan.Resources[0] with { Inputs = new PropertyMap(("spec", new PropertyMap(("image", "a"), ("tag", PropertyValue.Unknown)))) }, plan.Resources[1]],
+            PropertyMap.Empty, plan.Summary);
+        var diff = Diff([unknown], [unknown]);
+        var workload = Assert.Single(diff.Workloads);
+        Assert.Equal(WorkloadStatus.Changed, workload.Status);
+        Assert.Equal([("f", ChangeKind.Update), ("f-env", ChangeKind.Same)], workload.Resources.Select(r => (r.Name, r.Kind)));
+        Assert.Equal([new PropertyChange("spec.tag", PropertyValue.Unknown, PropertyValue.Unknown)], workload.Resources[0].Changes);
+    }
+
+    [Fact]
+    public void Compute_ReusedPlanWithUnknownSetting_StillChanges()
+    {
+        var plan = Workload("f", "{ image: '${repo.url}' }", Resource("f", "{ spec: { replicas: 1 } }"));
+        var workload = Assert.Single(Diff([plan], [plan]).Workloads);
+        Assert.Equal(WorkloadStatus.Changed, workload.Status);
+        Assert.Equal([new PropertyChange("image", PropertyValue.Unknown, PropertyValue.Unknown)], workload.Settings);
+        Assert.Equal(ChangeKind.Same, workload.Resources[0].Kind);
+    }
+
+    [Fact]
+    public void Compute_ReusedPlanReadingAChangedWorkload_ChangesWithIt()
+    {
+        // b is the very plan on both sides, but its child reads a's child, which is replaced: b's child changes too.
+        PlannedResource Queue(int seconds) => Resource("a-queue", $"{{ visibility: {seconds} }}", "visibility");
+        var reader = Workload("b", "{ image: b }", new PlannedResource("aws:iam/rolePolicy:RolePolicy", "b-policy",
+            new PropertyMap(("queue", PropertyValue.Reference("a-queue", "arn"))), ResourceOptions.None));
+        var diff = Diff([Workload("a", "{ image: a }", Queue(30)), reader], [Workload("a", "{ image: a }", Queue(60)), reader]);
+        Assert.Equal([("a", WorkloadStatus.Changed), ("b", WorkloadStatus.Changed)], diff.Workloads.Select(w => (w.Name, w.Status)));
+        var policy = Assert.Single(diff.Workloads[1].Resources);
+        Assert.Equal(ChangeKind.Update, policy.Kind);
+        Assert.Equal(["queue"], policy.Changes.Select(c => c.Path));
+        Assert.Equal(2, diff.Count(ChangeKind.Update) + diff.Count(ChangeKind.Replace));
+    }
+
+    [Fact]
+    public void Changes_OneValueOnBothSides_ReportsItsUnknownsOnly()
+    {
+        var value = PropertyValue.From(new PropertyMap(("a", 1), ("b", new PropertyMap(("c", PropertyValue.Secret(PropertyValue.Unknown)))),
+            ("d", PropertyValue.From([PropertyValue.Unknown, "x"]))));
+        Assert.Equal(["b.c", "d[0]"], PlanDiff.Changes(value, value, "").Select(c => c.Path));
+        var known = PropertyValue.From(new PropertyMap(("a", 1), ("b", new PropertyMap(("c", "x")))));
+        Assert.Empty(PlanDiff.Changes(known, known, ""));
+    }
 }

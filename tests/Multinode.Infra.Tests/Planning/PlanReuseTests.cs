@@ -1,4 +1,5 @@
 using Multinode.Infra.Planning;
+using Multinode.Infra.Values;
 
 namespace Multinode.Infra.Tests.Planning;
 
@@ -56,5 +57,25 @@ public sealed class PlanReuseTests
             Program(Kubernetes, ("a", "{ image: a:1, tags: { y: '2', x: '1' } }")));
         Assert.Equal(before.Workloads[0].Workload.Container.Tags, after.Workloads[0].Workload.Container.Tags);
         Assert.NotSame(before.Workloads[0], after.Workloads[0]);
+    }
+
+    /// <summary>What a diff shows, child by child.</summary>
+    private static string Shown(PlanDiff diff) => string.Join("\n", diff.Workloads.Select(w =>
+        $"{w.Name} {w.Status} [{string.Join(", ", w.Settings.Select(c => $"{c.Path}: {c.Before} -> {c.After}"))}] " +
+        string.Join(" ", w.Resources.Select(r =>
+            $"{r.Name} {r.Kind} ({string.Join(", ", r.Changes.Select(c => $"{c.Path}: {c.Before} -> {c.After}"))}) [{string.Join(", ", r.ReplacedBy)}]"))));
+
+    [Fact]
+    public void Diff_AgainstReusedPlans_SameAsAgainstPlansMadeAfresh()
+    {
+        // a and c are reused; a's image is unknown, so its children still change; b changes.
+        var before = Program(Kubernetes, ("a", "{ image: '${repo.url}' }"), ("b", "{ image: b:1, maxWorkers: 3 }"), ("c", "{ image: c:1 }"));
+        var after = Program(Kubernetes, ("a", "{ image: '${repo.url}' }"), ("b", "{ image: b:1, maxWorkers: 5 }"), ("c", "{ image: c:1 }"));
+        var (basePlan, reused) = PlanBoth(before, after);
+        Assert.Same(basePlan.Workloads[0], reused.Workloads[0]);
+        var diff = PlanDiff.Compute(basePlan, reused);
+        Assert.Equal(Shown(PlanDiff.Compute(basePlan, Planner.Plan(after).Value!)), Shown(diff));
+        Assert.Equal([WorkloadStatus.Changed, WorkloadStatus.Changed, WorkloadStatus.Unchanged], diff.Workloads.Select(w => w.Status));
+        Assert.Contains(diff.Workloads[0].Resources, r => r.Kind == ChangeKind.Update && r.Changes.Any(c => c.After is UnknownValue));
     }
 }

@@ -1,19 +1,22 @@
 using System.Buffers;
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Multinode.Infra.Values;
 
 namespace Multinode.Infra.Targets.Kubernetes;
 
 /// <summary>
-/// Turns a typed object body (a KubernetesClient model or a KEDA record) into planned inputs. The body is
-/// serialized with its JSON settings (camelCase, nulls omitted); pass-through values — image, command, args, env
-/// and tags, which may be unknown or secret and so cannot live in a model's plain strings — are carried by type:
-/// the model holds a fresh string, list or map object whose content means nothing, and <see cref="Inputs"/> walks
-/// the model beside its JSON (through the serializer's own metadata) and puts the held value wherever that very
-/// object was serialized. Nothing is matched by text, so no input string can stand for another value.
+/// Turns a typed object body (a KubernetesClient model or a KEDA record) into planned inputs, written as its JSON
+/// settings write it (camelCase, nulls omitted) but straight into property values: the body is walked through the
+/// serializer's own metadata (names, order, getters, ignore rules), and only leaves with a converter of their own
+/// (a quantity, an int-or-string) are written by that converter. Pass-through values — image, command, args, env and
+/// tags, which may be unknown or secret and so cannot live in a model's plain strings — are carried by type: the
+/// model holds a fresh string, list or map object whose content means nothing, and the walk puts the held value
+/// wherever it meets that very object. Nothing is matched by text, so no input string can stand for another value.
 /// </summary>
 internal sealed class KubernetesBody
 {
@@ -41,105 +44,178 @@ internal sealed class KubernetesBody
     private T Hold<T>(T model, PropertyValue value) where T : notnull
     {
         _held.Add(model, value);
+        HoldsSecret |= value.ContainsSecret;
         return model;
     }
 
-    /// <summary>The JSON text of the body being planned; reused from body to body (one writer per workload's children).</summary>
-    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
-    private Utf8JsonWriter? _writer;
+    /// <summary>Whether a held value is or holds a secret: only then can an input be secret, as a model's own strings
+    /// are plain.</summary>
+    public bool HoldsSecret { get; private set; }
 
-    /// <summary>Serializes <paramref name="body"/> and puts the held values where their objects were serialized.</summary>
+    /// <summary>The inputs <paramref name="body"/> serializes to, with every held object's value in its place.</summary>
     public PropertyMap Inputs<T>(T body, JsonTypeInfo<T> type)
     {
+        Array.Clear(_recent);
+        return body is not null && Value(body, Shape.Of(type)) is ObjectValue o
+            ? o.Map
+            : throw new InvalidOperationException($"{typeof(T).Name} does not serialize to an object");
+    }
+
+    /// <summary>Items and entries of the lists and objects being walked, nested ones after their parents'; each is
+    /// copied out once into an array of its exact size.</summary>
+    private readonly List<PropertyValue> _items = new(32);
+    private readonly List<KeyValuePair<string, PropertyValue>> _entries = new(32);
+
+    private PropertyValue Value(object model, Shape shape)
+    {
+        if (_held.Count > 0 && _held.TryGetValue(model, out var held)) return held;
+        switch (shape.Form)
+        {
+            case Form.Text: return PropertyValue.From((string)model);
+            case Form.Bool: return PropertyValue.From((bool)model);
+            case Form.Number:
+                return PropertyValue.From(model switch
+                {
+                    int i => i,
+                    long l => l,
+                    double d => d,
+                    _ => throw new InvalidOperationException($"unexpected number {model.GetType().Name}"),
+                });
+            case Form.Object:
+            {
+                var start = _entries.Count;
+                foreach (var property in shape.Properties)
+                {
+                    var value = property.Get(model);
+                    if (property.ShouldSerialize is { } should ? !should(model, value) : value is null && shape.OmitsNull) continue;
+                    _entries.Add(KeyValuePair.Create(property.Name, value is null ? PropertyValue.Null : Value(value, property.Shape)));
+                }
+                return PropertyValue.From(PropertyMap.Owning(Take(_entries, start)));
+            }
+            case Form.List:
+            {
+                var start = _items.Count;
+                if (model is IList list)
+                    for (var i = 0; i < list.Count; i++) _items.Add(list[i] is { } item ? Value(item, shape.Element) : PropertyValue.Null);
+                else
+                    foreach (var item in (IEnumerable)model) _items.Add(item is null ? PropertyValue.Null : Value(item, shape.Element));
+                return new ArrayValue(Take(_items, start));
+            }
+            case Form.Map:
+            {
+                var start = _entries.Count;
+                var entry = ((IDictionary)model).GetEnumerator();
+                while (entry.MoveNext())
+                    _entries.Add(KeyValuePair.Create((string)entry.Key, entry.Value is { } value ? Value(value, shape.Element) : PropertyValue.Null));
+                return PropertyValue.From(PropertyMap.Owning(Take(_entries, start)));
+            }
+            default:
+                return Converted(model, shape.Info);
+        }
+    }
+
+    /// <summary>The scratch items from <paramref name="start"/> on, taken off the list into an array of their own.</summary>
+    private static T[] Take<T>(List<T> scratch, int start)
+    {
+        if (scratch.Count == start) return [];
+        var taken = CollectionsMarshal.AsSpan(scratch)[start..].ToArray();
+        CollectionsMarshal.SetCount(scratch, start);
+        return taken;
+    }
+
+    /// <summary>A leaf with a converter of its own, written by that converter and read back.</summary>
+    private PropertyValue Converted(object model, JsonTypeInfo info)
+    {
+        foreach (var (leaf, value) in _recent)
+            if (ReferenceEquals(leaf, model)) return value;
+        _buffer ??= new ArrayBufferWriter<byte>(256);
         _buffer.ResetWrittenCount();
         if (_writer is null) _writer = new Utf8JsonWriter(_buffer);
         else _writer.Reset(_buffer);
-        JsonSerializer.Serialize(_writer, body, type);
+        JsonSerializer.Serialize(_writer, model, info);
         _writer.Flush();
         var reader = new Utf8JsonReader(_buffer.WrittenSpan);
-        var json = PropertyValue.FromJson(ref reader);
-        return (_held.Count == 0 ? json : Overlay(body, type, json)) is ObjectValue o
-            ? o.Map
-            : throw new InvalidOperationException($"{typeof(T).Name} did not serialize to an object");
+        var converted = PropertyValue.FromJson(ref reader);
+        _recent[_next] = (model, converted);
+        _next = (_next + 1) % _recent.Length;
+        return converted;
     }
 
-    /// <summary>The JSON of <paramref name="model"/> with every held object's value in its place.</summary>
-    private PropertyValue Overlay(object? model, JsonTypeInfo info, PropertyValue json)
+    /// <summary>The last leaves converted in the walk under way: one met again soon after (a quantity that is both a
+    /// request and a limit) is written once, as nothing changes a body while it is walked.</summary>
+    private readonly (object Leaf, PropertyValue Value)[] _recent = new (object, PropertyValue)[4];
+    private int _next;
+
+    private ArrayBufferWriter<byte>? _buffer;
+    private Utf8JsonWriter? _writer;
+
+    private enum Form { Text, Bool, Number, Object, List, Map, Converted }
+
+    /// <summary>How values of one serialized type are walked, worked out once per type from its metadata.</summary>
+    private sealed class Shape
     {
-        if (model is null) return json;
-        if (_held.TryGetValue(model, out var held)) return held;
-        switch (info.Kind, json)
+        private static readonly ConcurrentDictionary<JsonTypeInfo, Shape> Shapes = new(ReferenceEqualityComparer.Instance);
+
+        public static Shape Of(JsonTypeInfo info) => Shapes.GetOrAdd(info, static i => new Shape(i));
+
+        public JsonTypeInfo Info { get; }
+        public Form Form { get; }
+        public bool OmitsNull { get; }
+
+        private Shape(JsonTypeInfo info)
         {
-            case (JsonTypeInfoKind.Object, ObjectValue o):
+            // The options' own, configured metadata: properties final and in the order they are written.
+            info = info.Options.GetTypeInfo(info.Type);
+            Info = info;
+            OmitsNull = info.Options.DefaultIgnoreCondition switch
             {
-                var entries = new KeyValuePair<string, PropertyValue>[o.Map.Count];
-                var i = 0;
-                foreach (var (key, value) in o.Map)
-                    entries[i++] = KeyValuePair.Create(key, Property(model, info, key) is var (inner, innerInfo)
-                        ? Overlay(inner, innerInfo, value)
-                        : value);
-                return PropertyValue.From(new PropertyMap(entries));
-            }
-            case (JsonTypeInfoKind.Enumerable, ArrayValue a) when model is IEnumerable items && info.ElementType is { } element:
-            {
-                var elementInfo = info.Options.GetTypeInfo(element);
-                var result = new List<PropertyValue>(a.Items.Count);
-                var at = 0;
-                foreach (var item in items)
-                {
-                    if (at >= a.Items.Count) break;
-                    result.Add(Overlay(item, elementInfo, a.Items[at++]));
-                }
-                return PropertyValue.From(result);
-            }
-            case (JsonTypeInfoKind.Dictionary, ObjectValue o) when model is IEnumerable<KeyValuePair<string, string>> map:
-            {
-                var entries = new KeyValuePair<string, PropertyValue>[o.Map.Count];
-                var i = 0;
-                foreach (var (key, value) in o.Map)
-                    entries[i++] = KeyValuePair.Create(key, Entry(map, key) is { } v && _held.TryGetValue(v, out var h) ? h : value);
-                return PropertyValue.From(new PropertyMap(entries));
-            }
-            default:
-                return json;
-        }
-    }
-
-    /// <summary>The value of <paramref name="key"/> in a model string map (null when absent), as the JSON wrote it.</summary>
-    private static string? Entry(IEnumerable<KeyValuePair<string, string>> map, string key)
-    {
-        if (map is IReadOnlyDictionary<string, string> d) return d.TryGetValue(key, out var v) ? v : null;
-        foreach (var (k, v) in map)
-            if (string.Equals(k, key, StringComparison.Ordinal)) return v;
-        return null;
-    }
-
-    /// <summary>Each model type's properties by their written name, with the metadata their values are walked with.</summary>
-    private static readonly ConcurrentDictionary<JsonTypeInfo, Dictionary<string, (Func<object, object?> Get, JsonTypeInfo Info)?>> Properties =
-        new(ReferenceEqualityComparer.Instance);
-
-    /// <summary>The value and serializer metadata of the property written as <paramref name="name"/>, if it can hold
-    /// a held object: a KubernetesClient model inside a KEDA record is walked with that library's own metadata.</summary>
-    private static (object? Value, JsonTypeInfo Info)? Property(object model, JsonTypeInfo info, string name) =>
-        Properties.GetOrAdd(info, PropertiesOf).TryGetValue(name, out var p) && p is var (get, propertyInfo)
-            ? (get(model), propertyInfo)
-            : null;
-
-    private static Dictionary<string, (Func<object, object?> Get, JsonTypeInfo Info)?> PropertiesOf(JsonTypeInfo info)
-    {
-        var result = new Dictionary<string, (Func<object, object?> Get, JsonTypeInfo Info)?>(StringComparer.Ordinal);
-        foreach (var property in info.Properties)
-        {
-            // The first property of a name wins, as the walk by name always found it.
-            if (result.ContainsKey(property.Name)) continue;
-            var propertyInfo = property.Get is null ? null : property.CustomConverter switch
-            {
-                null => info.Options.GetTypeInfo(property.PropertyType),
-                IKubernetesModelConverter model => model.Info,
-                _ => null,
+                JsonIgnoreCondition.WhenWritingNull => true,
+                JsonIgnoreCondition.Never => false,
+                var other => throw new NotSupportedException($"{info.Type.Name}: ignore condition {other} is not planned"),
             };
-            result[property.Name] = propertyInfo is null ? null : (property.Get!, propertyInfo);
+            var type = Nullable.GetUnderlyingType(info.Type) ?? info.Type;
+            // Built-in leaves are read directly unless the options bring a converter of their own for them.
+            var builtIn = !info.Options.Converters.Any(c => c.CanConvert(type));
+            Form = info.Kind switch
+            {
+                JsonTypeInfoKind.Object when info.PolymorphismOptions is null => Form.Object,
+                JsonTypeInfoKind.Enumerable => Form.List,
+                JsonTypeInfoKind.Dictionary when info.KeyType == typeof(string) => Form.Map,
+                JsonTypeInfoKind.None when builtIn && type == typeof(string) => Form.Text,
+                JsonTypeInfoKind.None when builtIn && type == typeof(bool) => Form.Bool,
+                JsonTypeInfoKind.None when builtIn && (type == typeof(int) || type == typeof(long) || type == typeof(double))
+                    && (info.NumberHandling ?? info.Options.NumberHandling) == JsonNumberHandling.Strict => Form.Number,
+                _ => Form.Converted,
+            };
         }
-        return result;
+
+        /// <summary>The element shape of a list or the value shape of a map.</summary>
+        public Shape Element => _element ??= Of(Info.Options.GetTypeInfo(Info.ElementType!));
+        private Shape? _element;
+
+        /// <summary>An object's written properties in the order the serializer writes them.</summary>
+        public Property[] Properties => _properties ??= PropertiesOf(Info);
+        private Property[]? _properties;
+
+        private static Property[] PropertiesOf(JsonTypeInfo info)
+        {
+            var result = new List<Property>();
+            foreach (var property in info.Properties.OrderBy(p => p.Order))
+            {
+                if (property.Get is null) continue;
+                if (property.IsExtensionData || property.NumberHandling is not (null or JsonNumberHandling.Strict))
+                    throw new NotSupportedException($"{info.Type.Name}.{property.Name}: extension data or number handling is not planned");
+                var shape = property.CustomConverter switch
+                {
+                    null => Of(info.Options.GetTypeInfo(property.PropertyType)),
+                    IKubernetesModelConverter model => Of(model.Info),
+                    _ => throw new NotSupportedException($"{info.Type.Name}.{property.Name}: converter {property.CustomConverter.GetType().Name} is not planned"),
+                };
+                result.Add(new Property(property.Name, property.Get, property.ShouldSerialize, shape));
+            }
+            return [.. result];
+        }
     }
+
+    private sealed record Property(string Name, Func<object, object?> Get, Func<object, object?, bool>? ShouldSerialize, Shape Shape);
 }

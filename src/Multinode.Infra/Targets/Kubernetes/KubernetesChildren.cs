@@ -52,7 +52,7 @@ internal sealed class KubernetesChildren(Workload workload, KubernetesConfig con
         var inputs = _body.Inputs(body, json);
         // Outputs that echo a secret input stay secret, whatever the provider returns.
         var secretOutputs = options.AdditionalSecretOutputs
-            .Concat(inputs.Where(e => e.Value.ContainsSecret).Select(e => e.Key))
+            .Concat(_body.HoldsSecret ? inputs.Where(e => e.Value.ContainsSecret).Select(e => e.Key) : [])
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         _resources.Add(new PlannedResource(type, name, inputs, options with { AdditionalSecretOutputs = secretOutputs })
         {

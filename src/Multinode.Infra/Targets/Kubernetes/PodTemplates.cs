@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using k8s.Models;
 using Multinode.Infra.Validation;
@@ -122,18 +123,20 @@ internal static class PodTemplates
     /// totals at maximum scale are what the cluster must hold.</summary>
     public static V1ResourceRequirements Resources(ResourceRequest request)
     {
-        Dictionary<string, ResourceQuantity> Amounts()
+        // One set of quantities for both, each written into the plan once.
+        var amounts = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal)
         {
-            var amounts = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal)
-            {
-                ["cpu"] = new(Cpu(request.Cpu)),
-                ["memory"] = new(request.Memory.ToString()),
-            };
-            if (request.Gpu is { } gpu) amounts[GpuResource] = new(gpu.Count.ToString(CultureInfo.InvariantCulture));
-            return amounts;
-        }
-        return new V1ResourceRequirements { Limits = Amounts(), Requests = Amounts() };
+            ["cpu"] = Quantity(Cpu(request.Cpu)),
+            ["memory"] = Quantity(request.Memory.ToString()),
+        };
+        if (request.Gpu is { } gpu) amounts[GpuResource] = Quantity(gpu.Count.ToString(CultureInfo.InvariantCulture));
+        return new V1ResourceRequirements { Limits = amounts, Requests = new Dictionary<string, ResourceQuantity>(amounts, StringComparer.Ordinal) };
     }
+
+    /// <summary>Each quantity parsed once: a program repeats a few amounts, and a ResourceQuantity cannot change.</summary>
+    private static ResourceQuantity Quantity(string text) => Quantities.GetOrAdd(text, static t => new ResourceQuantity(t));
+
+    private static readonly ConcurrentDictionary<string, ResourceQuantity> Quantities = new(StringComparer.Ordinal);
 
     /// <summary>The pod template every kind shares; <paramref name="shape"/> adds what one kind needs.</summary>
     public static V1PodTemplateSpec Template(Workload workload, KubernetesConfig config, KubernetesBody body,

@@ -343,6 +343,15 @@ public sealed partial class KubernetesTargetTests
         Assert.Equal(PropertyValue.Unknown, job.At("metadata.labels.owner"));
     }
 
+    [Fact]
+    public void Plan_SecretPassThrough_MakesTheInputHoldingItASecretOutput()
+    {
+        var secret = Plan(Workload(JobKind.Instance, "t", Json(Job).With("command", PropertyValue.Secret(PropertyValue.Strings(["/run"])))));
+        Assert.Contains("spec", secret.OfType(Keda.ScaledJobType).Options.AdditionalSecretOutputs);
+        var unknown = Plan(Workload(JobKind.Instance, "t", Json(Job).With("command", PropertyValue.Unknown)));
+        Assert.DoesNotContain("spec", unknown.OfType(Keda.ScaledJobType).Options.AdditionalSecretOutputs);
+    }
+
     [Theory]
     [InlineData("\u0001multinode:0")]
     [InlineData("\u0001multinode:1")]
