@@ -111,7 +111,7 @@ public static class Cli
         PrintWarnings(plan, stderr);
         switch (format)
         {
-            case "json": PlanJson.Write(plan, stdout); break;
+            case "json": WriteJson(plan, stdout); break;
             case "markdown": PlanPrinter.Markdown(stdout, plan); break;
             default: PlanPrinter.WriteText(plan, Console(stdout)); break;
         }
@@ -155,6 +155,20 @@ public static class Cli
             default: stdout.Write(DiffPrinter.Markdown(result, basePath, headPath, simulated)); break;
         }
         return Ok;
+    }
+
+    /// <summary>To the process's standard output the plan goes as the writer's UTF-8 bytes, without the round trip
+    /// through text that a <see cref="TextWriter"/> takes (megabytes for a large plan); to any other writer as text.</summary>
+    private static void WriteJson(Plan plan, TextWriter stdout)
+    {
+        if (!ReferenceEquals(stdout, System.Console.Out) || stdout.Encoding.CodePage != System.Text.Encoding.UTF8.CodePage)
+        {
+            PlanJson.Write(plan, stdout);
+            return;
+        }
+        stdout.Flush();
+        using var bytes = System.Console.OpenStandardOutput();
+        PlanJson.Write(plan, bytes);
     }
 
     /// <summary>Warnings go to stderr as well as into the plan, so that piped JSON or Markdown stays clean.</summary>

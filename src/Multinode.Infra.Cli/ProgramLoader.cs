@@ -18,7 +18,7 @@ public sealed class ProgramLoadException(string message, bool invalidProgram = f
 /// <summary>A program read from YAML: what the core plans, the problems only the YAML shows (<c>${...}</c> naming
 /// nothing), and where in which file each resource's and config key's property paths are written.</summary>
 public sealed record LoadedProgram(ProgramDeclaration Program, string File, IReadOnlyList<ValidationFailure> Problems,
-    IReadOnlyDictionary<(string Resource, string Path), string> Places)
+    IReadOnlyDictionary<(string Resource, string Path), SourcePlace> Places)
 {
     public void Deconstruct(out ProgramDeclaration program, out string file) => (program, file) = (Program, File);
 
@@ -27,7 +27,7 @@ public sealed record LoadedProgram(ProgramDeclaration Program, string File, IRea
     {
         for (var path = failure.Path; ; path = Parent(path))
         {
-            if (Places.TryGetValue((failure.Resource, path), out var place)) return place;
+            if (Places.TryGetValue((failure.Resource, path), out var place)) return place.ToString();
             if (path.Length == 0) return null;
         }
 
@@ -37,6 +37,13 @@ public sealed record LoadedProgram(ProgramDeclaration Program, string File, IRea
             return cut < 0 ? "" : path[..cut];
         }
     }
+}
+
+/// <summary>Where a node is written: kept as numbers, made text only for the few messages that show it.</summary>
+public readonly record struct SourcePlace(string File, long Line, long Column)
+{
+    /// <summary>"Pulumi.yaml:12:7".</summary>
+    public override string ToString() => $"{File}:{Line}:{Column}";
 }
 
 /// <summary>
@@ -130,7 +137,7 @@ public static partial class ProgramLoader
             ?? throw new ProgramLoadException($"{projectFile}: the program is not a YAML mapping", invalidProgram: true);
         var project = Scalar(root, "name") ?? "project";
         stackFile ??= $"Pulumi.{stack}.yaml";
-        var places = new Dictionary<(string Resource, string Path), string>();
+        var places = new Dictionary<(string Resource, string Path), SourcePlace>();
         var problems = new List<ValidationFailure>();
 
         // Config values are not interpolated (as in Pulumi YAML); their places are kept for messages.
@@ -229,7 +236,7 @@ public static partial class ProgramLoader
         };
     }
 
-    private static string At(string file, YamlNode node) => $"{file}:{node.Start.Line}:{node.Start.Column}";
+    private static SourcePlace At(string file, YamlNode node) => new(file, node.Start.Line, node.Start.Column);
 
     private static string FindProjectFile(string folder)
     {

@@ -32,6 +32,17 @@ public sealed class PlanCommandTests : CliFixture
         Assert.Equal(3 * 8.144m, summary.GetProperty("maxHourlyCost").GetDecimal());
     }
 
+    /// <summary>The process writes the JSON to its standard output as bytes, not through the text writer the tests
+    /// capture: the same document, non-ASCII text ("≈", "×") included, and the same final newline.</summary>
+    [Fact]
+    public void CliPlan_JsonFromTheProcess_SameTextAsInProcess()
+    {
+        var (code, stdout, stderr) = RunIn(Dir, "plan", Repo.File("examples", "aws-inference"), "--format", "json");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("≈", stdout, StringComparison.Ordinal);
+        Assert.Equal(PlanExample("json"), stdout);
+    }
+
     [Fact]
     public void CliPlan_Text_ShowsTheChosenTypes()
     {

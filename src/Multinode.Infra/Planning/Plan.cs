@@ -26,12 +26,27 @@ public sealed record ResourceOptions
 /// </summary>
 public sealed record PlannedResource(string Type, string Name, PropertyMap Inputs, ResourceOptions Options)
 {
-    /// <summary>The planned children this one must wait for: every child its inputs refer to, plus <see cref="ExtraDependsOn"/>.</summary>
-    public IReadOnlyList<string> DependsOn =>
-        [.. PropertyValue.From(Inputs).References().Concat(ExtraDependsOn).Distinct(StringComparer.Ordinal)];
+    // Computed on first read, cleared by every init of what it derives from (so a copy made with `with` never keeps
+    // the original's list), and no part of the record's equality.
+    private Derived _dependsOn;
+
+    public PropertyMap Inputs
+    {
+        get;
+        init { field = value; _dependsOn = default; }
+    } = Inputs;
+
+    /// <summary>The planned children this one must wait for: every child its inputs refer to (as
+    /// <see cref="PropertyValue.References"/> lists them), then <see cref="ExtraDependsOn"/>, each name once, in order of
+    /// first appearance. Walked once per resource, in one pass with one list.</summary>
+    public IReadOnlyList<string> DependsOn => _dependsOn.Names ??= Dependencies(Inputs, ExtraDependsOn);
 
     /// <summary>Ordering that no input reference expresses.</summary>
-    public IReadOnlyList<string> ExtraDependsOn { get; init; } = [];
+    public IReadOnlyList<string> ExtraDependsOn
+    {
+        get;
+        init { field = value; _dependsOn = default; }
+    } = [];
 
     /// <summary>Outputs that take a new value whenever this resource is updated in place (a launch template's
     /// <c>latestVersion</c>), so that a diff follows the change to the children reading them. A replaced resource
@@ -40,6 +55,53 @@ public sealed record PlannedResource(string Type, string Name, PropertyMap Input
 
     /// <summary>The Pulumi package that owns <see cref="Type"/> ("aws", "kubernetes").</summary>
     public string Package => Type[..Type.IndexOf(':', StringComparison.Ordinal)];
+
+    /// <summary>A cache that every two records share in equality and hashing.</summary>
+    private struct Derived : IEquatable<Derived>
+    {
+        public IReadOnlyList<string>? Names;
+
+        public readonly bool Equals(Derived other) => true;
+
+        public override readonly bool Equals(object? obj) => obj is Derived;
+
+        public override readonly int GetHashCode() => 0;
+    }
+
+    private static string[] Dependencies(PropertyMap inputs, IReadOnlyList<string> extra)
+    {
+        // A resource refers to a handful of siblings: a list searched in order beats a set, and most need none.
+        List<string>? names = null;
+        foreach (var (_, value) in inputs) Collect(value, ref names);
+        for (var i = 0; i < extra.Count; i++) Add(ref names, extra[i]);
+        return names is null ? [] : [.. names];
+    }
+
+    private static void Collect(PropertyValue value, ref List<string>? names)
+    {
+        switch (value)
+        {
+            case ReferenceValue r: Add(ref names, r.Resource); break;
+            case SecretValue s: Collect(s.Value, ref names); break;
+            case InterpolationValue i:
+                for (var k = 0; k < i.Parts.Count; k++) Collect(i.Parts[k], ref names);
+                break;
+            case ArrayValue a:
+                for (var k = 0; k < a.Items.Count; k++) Collect(a.Items[k], ref names);
+                break;
+            case ObjectValue o:
+                foreach (var (_, inner) in o.Map) Collect(inner, ref names);
+                break;
+        }
+    }
+
+    private static void Add(ref List<string>? names, string name)
+    {
+        names ??= new List<string>(4);
+        foreach (var known in names)
+            if (string.Equals(known, name, StringComparison.Ordinal)) return;
+        names.Add(name);
+    }
 }
 
 /// <summary>Facts about a workload's plan that people want next to it: cost and capacity at maximum scale.</summary>

@@ -24,10 +24,18 @@ public static class JsonOutput
     /// calls <see cref="FlushIfFull"/> between items so that only about one chunk is held at a time.</summary>
     public static void Write(TextWriter output, Action<Utf8JsonWriter> write)
     {
-        using (var stream = new TextStream(output))
-        using (var w = new Utf8JsonWriter(stream, Indented))
+        using var stream = new TextStream(output);
+        Write(stream, write);
+    }
+
+    /// <summary>As <see cref="Write(TextWriter, Action{Utf8JsonWriter})"/>, but the UTF-8 goes to <paramref name="output"/>
+    /// as it is, not decoded to text and encoded again: for a byte stream such as the process's standard output.</summary>
+    public static void Write(Stream output, Action<Utf8JsonWriter> write)
+    {
+        using (var w = new Utf8JsonWriter(output, Indented))
             write(w);
-        output.Write('\n');
+        output.WriteByte((byte)'\n');
+        output.Flush();
     }
 
     /// <summary>One indented document with a final newline, as a string.</summary>

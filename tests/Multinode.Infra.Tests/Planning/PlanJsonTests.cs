@@ -99,6 +99,38 @@ public sealed partial class PlanJsonTests
         Assert.EndsWith("}\n", text, StringComparison.Ordinal);
     }
 
+    /// <summary>To a byte stream a large plan's resources are written on two threads, in groups of workloads: the
+    /// bytes must be those of one writer whatever the count (a group boundary or not) and wherever workloads without
+    /// resources fall (before the first resource, a whole group, the last).</summary>
+    [Theory]
+    [InlineData(0, "")]
+    [InlineData(63, "")]
+    [InlineData(64, "")]
+    [InlineData(65, "")]
+    [InlineData(130, "")]
+    [InlineData(130, "first")]
+    [InlineData(130, "first40")]
+    [InlineData(130, "second-group")]
+    [InlineData(130, "all-but-last")]
+    [InlineData(130, "all")]
+    public void Write_ToAByteStream_SameBytesAsOneWriter(int count, string withoutResources)
+    {
+        var plan = PlanOf(Program(count));
+        bool Empty(int i) => withoutResources switch
+        {
+            "first" => i == 0,
+            "first40" => i < 40,
+            "second-group" => i is >= 33 and < 65,
+            "all-but-last" => i < count - 1,
+            "all" => true,
+            _ => false,
+        };
+        plan = plan with { Workloads = [.. plan.Workloads.Select((w, i) => Empty(i) ? w with { Resources = [] } : w)] };
+        using var bytes = new MemoryStream();
+        PlanJson.Write(plan, bytes);
+        Assert.Equal(PlanJson.Write(plan), Encoding.UTF8.GetString(bytes.ToArray()));
+    }
+
     [Fact]
     public void Totals_AreTheSumOfTheWorkloads_AndFollowAChangeOfWorkloads()
     {
