@@ -12,14 +12,18 @@ public static class Planner
 {
     /// <summary>Reads every workload and the config, reporting all failures together. Tokens name kinds of
     /// <paramref name="kinds"/> (by default <see cref="KindRegistry.Default"/>).</summary>
-    public static Result<ValidatedProgram> Validate(ProgramDeclaration program, KindRegistry? kinds = null)
+    public static Result<ValidatedProgram> Validate(ProgramDeclaration program, KindRegistry? kinds = null) =>
+        Validate(program, kinds ?? KindRegistry.Default, _ => null);
+
+    /// <summary><see cref="Validate(ProgramDeclaration, KindRegistry?)"/>, taking the workload <paramref name="read"/>
+    /// has for a declaration (one read before, written exactly alike, with no warnings) instead of reading it again.</summary>
+    private static Result<ValidatedProgram> Validate(ProgramDeclaration program, KindRegistry kinds, Func<ResourceDeclaration, Workload?> read)
     {
-        kinds ??= KindRegistry.Default;
         var failures = new List<ValidationFailure>();
         var config = ProviderConfigReader.Read(program.Config);
         failures.AddRange(config.Failures);
         var warnings = new List<ValidationFailure>();
-        var workloads = ReadWorkloads(program.Resources, kinds, failures, warnings);
+        var workloads = ReadWorkloads(program.Resources, kinds, failures, warnings, read);
         if (config.Value is { } c) failures.AddRange(c.Target.Check(workloads, c));
         return failures.Count > 0 || config.Value is null
             ? Result<ValidatedProgram>.Fail(failures)
@@ -40,27 +44,31 @@ public static class Planner
         return plan.IsValid ? plan with { Warnings = warnings } : plan;
     }
 
+    /// <summary>Reads each declaration into its workload; a large program on every core (<see cref="InOrder"/>), the
+    /// workloads, failures and warnings in declaration order as one by one.</summary>
     private static List<Workload> ReadWorkloads(IEnumerable<ResourceDeclaration> resources, KindRegistry kinds,
-        List<ValidationFailure> failures, List<ValidationFailure> warnings)
+        List<ValidationFailure> failures, List<ValidationFailure> warnings, Func<ResourceDeclaration, Workload?>? read = null)
     {
-        var workloads = new List<Workload>();
-        foreach (var resource in resources)
+        var results = InOrder.Map(resources as IReadOnlyList<ResourceDeclaration> ?? [.. resources],
+            resource => read?.Invoke(resource) is { } known ? Result<Workload>.Ok(known) : Read(resource, kinds), chunk: 64);
+        var workloads = new List<Workload>(results.Length);
+        foreach (var workload in results)
         {
-            if (kinds.FromToken(resource.Token) is not { } kind)
-            {
-                var known = kinds.Tokens.ToList();
-                var suggestion = InputReader.Suggest(resource.Token, known);
-                failures.Add(new ValidationFailure($"resource \"{resource.Name}\"", "type",
-                    $"type = {PropertyValue.QuoteShort(resource.Token)} is not a Multinode resource; " +
-                    (suggestion is null ? $"use one of {string.Join(", ", known)}" : $"did you mean {suggestion}?")));
-                continue;
-            }
-            var workload = WorkloadReader.Read(kind, resource.Name, resource.Properties);
             failures.AddRange(workload.Failures);
             warnings.AddRange(workload.Warnings);
             if (workload.Value is not null) workloads.Add(workload.Value);
         }
         return workloads;
+    }
+
+    private static Result<Workload> Read(ResourceDeclaration resource, KindRegistry kinds)
+    {
+        if (kinds.FromToken(resource.Token) is { } kind) return WorkloadReader.Read(kind, resource.Name, resource.Properties);
+        var known = kinds.Tokens.ToList();
+        var suggestion = InputReader.Suggest(resource.Token, known);
+        return Result<Workload>.Fail([new ValidationFailure($"resource \"{resource.Name}\"", "type",
+            $"type = {PropertyValue.QuoteShort(resource.Token)} is not a Multinode resource; " +
+            (suggestion is null ? $"use one of {string.Join(", ", known)}" : $"did you mean {suggestion}?"))]);
     }
 
     /// <summary>Validates, then plans every workload in declaration order.</summary>
@@ -78,6 +86,9 @@ public static class Planner
     public static Result<Plan> Plan(ProgramDeclaration program, ProgramDeclaration earlierProgram, Plan earlier)
     {
         var reusable = new Dictionary<string, WorkloadPlan>(StringComparer.Ordinal);
+        // A declaration read into the base's workload, written alike: the same workload, and no warnings when the base
+        // had none at all (a base with warnings has every declaration read again, so each warning is the head's own).
+        var read = new Dictionary<ResourceDeclaration, Workload>(ReferenceEqualityComparer.Instance);
         if (SameValue(PropertyValue.From(program.Config), PropertyValue.From(earlierProgram.Config)))
         {
             var before = new Dictionary<string, ResourceDeclaration>(StringComparer.Ordinal);
@@ -89,10 +100,13 @@ public static class Planner
                 var name = plan.Workload.Name;
                 if (before.TryGetValue(name, out var was) && now.TryGetValue(name, out var current) && was.Token == current.Token &&
                     SameValue(PropertyValue.From(was.Properties), PropertyValue.From(current.Properties)))
+                {
                     reusable[name] = plan;
+                    if (earlier.Warnings.Count == 0) read[current] = plan.Workload;
+                }
             }
         }
-        return Validate(program).Then(valid =>
+        return Validate(program, KindRegistry.Default, r => read.GetValueOrDefault(r)).Then(valid =>
         {
             var plan = Plan(valid.Config, valid.Workloads, w => reusable.GetValueOrDefault(w.Name));
             return plan.IsValid ? Result<Plan>.Ok(plan.Value! with { Warnings = [.. valid.Warnings, .. plan.Value!.Warnings] }) : plan;

@@ -59,6 +59,33 @@ public sealed class PlanReuseTests
         Assert.NotSame(before.Workloads[0], after.Workloads[0]);
     }
 
+    [Fact]
+    public void Plan_AgainstEarlier_UnchangedDeclarationWithWarnings_WarnsAgain()
+    {
+        // "@daily" is planned as a cron expression, with a warning: the head, written alike, must warn too.
+        static ProgramDeclaration Tasks(int count) => new(
+            [.. Enumerable.Range(0, count).Select(i => new ResourceDeclaration($"t{i}", "multinode:index:ScheduledTask",
+                Yaml.Map("{ image: t:1, schedule: '@daily' }")))], Yaml.Map(Kubernetes));
+        var before = Planner.Plan(Tasks(70)).Value!;
+        Assert.Equal(70, before.Warnings.Count);
+        var after = Planner.Plan(Tasks(70), Tasks(70), before);
+        Assert.True(after.IsValid);
+        Assert.Equal(before.Warnings.Select(w => w.ToString()), after.Value!.Warnings.Select(w => w.ToString()));
+    }
+
+    [Fact]
+    public void Plan_AgainstEarlier_ManyDeclarationsWithoutWarnings_SameAsPlannedAfresh()
+    {
+        var program = Program(Kubernetes, [.. Enumerable.Range(0, 70).Select(i => ($"f{i}", $"{{ image: f:{i} }}"))]);
+        var before = Planner.Plan(program).Value!;
+        Assert.Empty(before.Warnings);
+        var changed = Program(Kubernetes, [.. Enumerable.Range(0, 70).Select(i => ($"f{i}", i == 3 ? "{ image: f:99 }" : $"{{ image: f:{i} }}"))]);
+        var after = Planner.Plan(changed, program, before).Value!;
+        Assert.Empty(after.Warnings);
+        Assert.Equal(PropertyValue.From("f:99"), after.Workloads[3].Workload.Container.Image);
+        Assert.Equal(Json(Planner.Plan(changed).Value!), Json(after));
+    }
+
     /// <summary>What a diff shows, child by child.</summary>
     private static string Shown(PlanDiff diff) => string.Join("\n", diff.Workloads.Select(w =>
         $"{w.Name} {w.Status} [{string.Join(", ", w.Settings.Select(c => $"{c.Path}: {c.Before} -> {c.After}"))}] " +
