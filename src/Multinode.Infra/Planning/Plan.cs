@@ -70,37 +70,10 @@ public sealed record PlannedResource(string Type, string Name, PropertyMap Input
 
     private static string[] Dependencies(PropertyMap inputs, IReadOnlyList<string> extra)
     {
-        // A resource refers to a handful of siblings: a list searched in order beats a set, and most need none.
         List<string>? names = null;
-        foreach (var (_, value) in inputs) Collect(value, ref names);
-        for (var i = 0; i < extra.Count; i++) Add(ref names, extra[i]);
+        foreach (var (_, value) in inputs) value.AddReferences(ref names);
+        for (var i = 0; i < extra.Count; i++) PropertyValue.AddReference(ref names, extra[i]);
         return names is null ? [] : [.. names];
-    }
-
-    private static void Collect(PropertyValue value, ref List<string>? names)
-    {
-        switch (value)
-        {
-            case ReferenceValue r: Add(ref names, r.Resource); break;
-            case SecretValue s: Collect(s.Value, ref names); break;
-            case InterpolationValue i:
-                for (var k = 0; k < i.Parts.Count; k++) Collect(i.Parts[k], ref names);
-                break;
-            case ArrayValue a:
-                for (var k = 0; k < a.Items.Count; k++) Collect(a.Items[k], ref names);
-                break;
-            case ObjectValue o:
-                foreach (var (_, inner) in o.Map) Collect(inner, ref names);
-                break;
-        }
-    }
-
-    private static void Add(ref List<string>? names, string name)
-    {
-        names ??= new List<string>(4);
-        foreach (var known in names)
-            if (string.Equals(known, name, StringComparison.Ordinal)) return;
-        names.Add(name);
     }
 }
 

@@ -121,31 +121,43 @@ public abstract record PropertyValue
     /// <remarks>One walk into one list: a diff and the plan's dependsOn ask this of every child's inputs.</remarks>
     public IEnumerable<string> References()
     {
-        var found = new List<string>();
-        AddReferences(found, new HashSet<string>(StringComparer.Ordinal));
-        return found;
+        List<string>? found = null;
+        AddReferences(ref found);
+        return found ?? [];
     }
 
-    private void AddReferences(List<string> found, HashSet<string> seen)
+    /// <summary>Appends the children this value refers to that <paramref name="found"/> does not hold yet, in order of
+    /// first appearance (made at the first one). A value refers to a handful of siblings: a list searched in order
+    /// beats a set, and most values refer to none.</summary>
+    internal void AddReferences(ref List<string>? found)
     {
         switch (this)
         {
             case ReferenceValue r:
-                if (seen.Add(r.Resource)) found.Add(r.Resource);
+                AddReference(ref found, r.Resource);
                 break;
             case InterpolationValue i:
-                for (var k = 0; k < i.Parts.Count; k++) i.Parts[k].AddReferences(found, seen);
+                for (var k = 0; k < i.Parts.Count; k++) i.Parts[k].AddReferences(ref found);
                 break;
             case SecretValue s:
-                s.Value.AddReferences(found, seen);
+                s.Value.AddReferences(ref found);
                 break;
             case ArrayValue a:
-                for (var k = 0; k < a.Items.Count; k++) a.Items[k].AddReferences(found, seen);
+                for (var k = 0; k < a.Items.Count; k++) a.Items[k].AddReferences(ref found);
                 break;
             case ObjectValue o:
-                foreach (var (_, value) in o.Map) value.AddReferences(found, seen);
+                foreach (var (_, value) in o.Map) value.AddReferences(ref found);
                 break;
         }
+    }
+
+    /// <summary>Appends <paramref name="name"/> to <paramref name="found"/> unless it is there already.</summary>
+    internal static void AddReference(ref List<string>? found, string name)
+    {
+        found ??= new List<string>(4);
+        foreach (var known in found)
+            if (string.Equals(known, name, StringComparison.Ordinal)) return;
+        found.Add(name);
     }
 
     /// <summary>Writes this value as JSON for people: unknowns as {"unknown":true}, secrets as {"secret":true}
