@@ -167,7 +167,7 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
         var changes = diffs.SelectMany(w => w.Resources).Where(r => r.Kind != ChangeKind.Delete).ToDictionary(r => r.Name, StringComparer.Ordinal);
         // Who reads whom, from one pass over the head plan: a change is followed only to its readers, never by
         // re-walking every child until nothing moves.
-        var sources = InOrder.Map(resources, r => PropertyValue.From(r.Inputs).References(), Chunk);
+        var sources = InOrder.Map(resources, r => r.InputReferences, Chunk);
         var readers = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         for (var i = 0; i < resources.Count; i++)
             foreach (var source in sources[i])
@@ -286,6 +286,10 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
 
     private static ResourceChange Compare(PlannedResource before, PlannedResource after)
     {
+        // A child of a reused plan against itself: only an unknown input can differ (as Walk would find), and whether
+        // one is there was worked out with the child's references, in one walk.
+        if (ReferenceEquals(before, after) && !after.InputsHoldUnknown)
+            return new ResourceChange(after.Type, after.Name, ChangeKind.Same, [], []);
         var changes = Changes(PropertyValue.From(before.Inputs), PropertyValue.From(after.Inputs), "");
         if (changes.Count == 0)
             return new ResourceChange(after.Type, after.Name, ChangeKind.Same, [], []);
