@@ -19,8 +19,9 @@ public static class ChildNames
         var reported = new HashSet<(string, string)>();
         foreach (var plan in plans)
         {
-            foreach (var child in plan.Resources)
+            for (var i = 0; i < plan.Resources.Count; i++)
             {
+                var child = plan.Resources[i];
                 var key = (plan.Workload.Kind, child.Type, child.Name);
                 if (owners.TryGetValue(key, out var owner))
                 {
