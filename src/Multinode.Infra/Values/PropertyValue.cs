@@ -192,13 +192,14 @@ public abstract record PropertyValue
             case InterpolationValue i:
                 writer.WriteStartObject();
                 writer.WriteStartArray("concat");
-                foreach (var part in i.Parts) part.WriteJson(writer);
+                for (var k = 0; k < i.Parts.Count; k++) i.Parts[k].WriteJson(writer);
                 writer.WriteEndArray();
                 writer.WriteEndObject();
                 break;
             case ArrayValue a:
                 writer.WriteStartArray();
-                foreach (var item in a.Items) item.WriteJson(writer);
+                // Indexed: a foreach over the list interface would allocate an enumerator per array.
+                for (var k = 0; k < a.Items.Count; k++) a.Items[k].WriteJson(writer);
                 writer.WriteEndArray();
                 break;
             case ObjectValue o:
