@@ -295,7 +295,16 @@ public abstract record PropertyValue
     public static string QuoteShort(string s) =>
         s.Length <= MaxDisplayLength ? Quote(s) : Quote(s[..(MaxDisplayLength - 20)]) + $"… ({s.Length} characters)";
 
-    internal static string Quote(string s) => JsonOutput.Text(w => w.WriteStringValue(s), JsonOutput.Compact);
+    internal static string Quote(string s) => Plain(s) ? $"\"{s}\"" : JsonOutput.Text(w => w.WriteStringValue(s), JsonOutput.Compact);
+
+    /// <summary>Text that JSON writes between its quotes as it is (letters, digits and a few marks): the common case
+    /// — every workload's label quotes its name — needs no writer.</summary>
+    private static bool Plain(string s)
+    {
+        foreach (var c in s)
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.' or ':' or '/' or ' ')) return false;
+        return true;
+    }
 
     /// <summary>Reads plain JSON (no unknown/secret markers) into a value.</summary>
     public static PropertyValue FromJson(JsonElement element) => element.ValueKind switch
