@@ -85,15 +85,15 @@ public static class Planner
     /// unchanged workload once. Validation, warnings and the program-wide rules run on <paramref name="program"/> in full.</summary>
     public static Result<Plan> Plan(ProgramDeclaration program, ProgramDeclaration earlierProgram, Plan earlier)
     {
-        var reusable = new Dictionary<string, WorkloadPlan>(StringComparer.Ordinal);
+        var reusable = new Dictionary<string, WorkloadPlan>(earlier.Workloads.Count, StringComparer.Ordinal);
         // A declaration read into the base's workload, written alike: the same workload, and no warnings when the base
         // had none at all (a base with warnings has every declaration read again, so each warning is the head's own).
         var read = new Dictionary<ResourceDeclaration, Workload>(ReferenceEqualityComparer.Instance);
         if (SameValue(PropertyValue.From(program.Config), PropertyValue.From(earlierProgram.Config)))
         {
-            var before = new Dictionary<string, ResourceDeclaration>(StringComparer.Ordinal);
+            var before = new Dictionary<string, ResourceDeclaration>(earlierProgram.Resources.Count, StringComparer.Ordinal);
             foreach (var resource in earlierProgram.Resources) before.TryAdd(resource.Name, resource);
-            var now = new Dictionary<string, ResourceDeclaration>(StringComparer.Ordinal);
+            var now = new Dictionary<string, ResourceDeclaration>(program.Resources.Count, StringComparer.Ordinal);
             foreach (var resource in program.Resources) now.TryAdd(resource.Name, resource);
             foreach (var plan in earlier.Workloads)
             {
