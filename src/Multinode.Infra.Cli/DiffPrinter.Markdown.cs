@@ -209,12 +209,19 @@ public static partial class DiffPrinter
             g.Append("  end\n");
         }
         var edges = new HashSet<string>(StringComparer.Ordinal);
+        // Plain loops: every child of both plans is looked at, on one core, after the diff is made.
         foreach (var plan in new[] { diff.Head, diff.Base })
-            foreach (var resource in plan.Workloads.SelectMany(w => w.Resources).Where(r => names.Contains(r.Name)))
-                foreach (var dependency in resource.DependsOn.Where(names.Contains))
+            foreach (var workload in plan.Workloads)
+                for (var i = 0; i < workload.Resources.Count; i++)
                 {
-                    var edge = $"  {Id(dependency)} --> {Id(resource.Name)}\n";
-                    if (edges.Add(edge)) g.Append(edge);
+                    var resource = workload.Resources[i];
+                    if (!names.Contains(resource.Name)) continue;
+                    foreach (var dependency in resource.DependsOn)
+                    {
+                        if (!names.Contains(dependency)) continue;
+                        var edge = $"  {Id(dependency)} --> {Id(resource.Name)}\n";
+                        if (edges.Add(edge)) g.Append(edge);
+                    }
                 }
         return g.ToString();
     }

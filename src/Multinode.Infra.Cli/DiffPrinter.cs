@@ -94,6 +94,7 @@ public static partial class DiffPrinter
                 yield return $"Workload `{w.RenamedFrom}` is renamed to `{w.Name}`: every one of its {w.Count(ChangeKind.Delete)} child resources is deleted and created again under the new name. Keep the old name (or alias it) to avoid this.";
             if (w.Status == WorkloadStatus.Removed)
                 yield return $"Workload `{w.Name}` is removed: its {w.Count(ChangeKind.Delete)} child resources are deleted.";
+            if (w.Count(ChangeKind.Replace) == 0) continue;
             foreach (var r in w.Resources.Where(r => r.Kind == ChangeKind.Replace))
                 yield return $"`{r.Name}` (`{r.Type}`) is replaced because {string.Join(", ", r.ReplacedBy.Select(p => $"`{p}`"))} changed.";
         }

@@ -137,7 +137,8 @@ public static partial class ProgramLoader
             ?? throw new ProgramLoadException($"{projectFile}: the program is not a YAML mapping", invalidProgram: true);
         var project = Scalar(root, "name") ?? "project";
         stackFile ??= $"Pulumi.{stack}.yaml";
-        var places = new Dictionary<(string Resource, string Path), SourcePlace>();
+        // Where each path is written: only a message needs it, so it is worked out from the tree when one asks.
+        var places = new SourcePlaces();
         var problems = new List<ValidationFailure>();
 
         // Config values are not interpolated (as in Pulumi YAML); their places are kept for messages.
@@ -187,8 +188,8 @@ public static partial class ProgramLoader
             {
                 var name = Key(keyNode);
                 var label = $"variable \"{name}\"";
-                var converter = new Converter(Resolver(label), (path, node) => places.TryAdd((label, path), At(projectFile, node)));
-                variables.TryAdd(name, converter.Convert(valueNode, ""));
+                variables.TryAdd(name, new Converter(Resolver(label), NoPlace).Convert(valueNode, ""));
+                PlacesOf(label, valueNode);
             }
         }
 
@@ -201,9 +202,13 @@ public static partial class ProgramLoader
                 if (!type.StartsWith("multinode:", StringComparison.Ordinal)) continue;
                 var name = Key(keyNode);
                 var label = WorkloadKinds.FromToken(type) is { } kind ? $"{kind} \"{name}\"" : $"resource \"{name}\"";
-                places.TryAdd((label, ""), At(projectFile, keyNode));
-                var converter = new Converter(Resolver(label), (path, node) => places.TryAdd((label, path), At(projectFile, node)));
-                var properties = Child(body, "properties") is { } p ? converter.Convert(p, "") : PropertyValue.From(PropertyMap.Empty);
+                places.Add(known => known.TryAdd((label, ""), At(projectFile, keyNode)));
+                var properties = PropertyValue.From(PropertyMap.Empty);
+                if (Child(body, "properties") is { } p)
+                {
+                    properties = new Converter(Resolver(label), NoPlace).Convert(p, "");
+                    PlacesOf(label, p);
+                }
                 resources.Add(new ResourceDeclaration(name, type, properties is ObjectValue o ? o.Map : PropertyMap.Empty));
             }
         }
@@ -218,9 +223,13 @@ public static partial class ProgramLoader
         {
             if (!key.StartsWith("multinode:", StringComparison.Ordinal)) return;
             // Overwritten: a stack value wins over the project's, and so does its place.
-            new Converter(_ => null, (path, at) => places[(ProviderConfigReader.Resource, path)] = At(file, at))
-                .Convert(node, key["multinode:".Length..]);
+            places.Add(known => new Converter(_ => null, (path, at) => known[(ProviderConfigReader.Resource, path)] = At(file, at))
+                .Convert(node, key["multinode:".Length..]));
         }
+
+        // The places of a value's paths, the first one written for each: the converter's own walk, its values unused.
+        void PlacesOf(string label, YamlNode node) =>
+            places.Add(known => new Converter(_ => null, (path, at) => known.TryAdd((label, path), At(projectFile, at))).Convert(node, ""));
 
         Func<string, YamlNode, string, PropertyValue?> Resolver(string label) => (name, _, path) =>
         {
@@ -237,6 +246,36 @@ public static partial class ProgramLoader
     }
 
     private static SourcePlace At(string file, YamlNode node) => new(file, node.Start.Line, node.Start.Column);
+
+    private static readonly Action<string, YamlNode> NoPlace = (_, _) => { };
+
+    /// <summary>Where each resource's and config key's paths are written, worked out on first use: reading a program
+    /// notes how (in order), and most runs print no message that asks. The same places as noting each while reading.</summary>
+    private sealed class SourcePlaces : IReadOnlyDictionary<(string Resource, string Path), SourcePlace>
+    {
+        private readonly List<Action<Dictionary<(string Resource, string Path), SourcePlace>>> _notes = [];
+        private Dictionary<(string Resource, string Path), SourcePlace>? _places;
+
+        public void Add(Action<Dictionary<(string Resource, string Path), SourcePlace>> note) => _notes.Add(note);
+
+        private Dictionary<(string Resource, string Path), SourcePlace> Places => LazyInitializer.EnsureInitialized(ref _places, () =>
+        {
+            var places = new Dictionary<(string Resource, string Path), SourcePlace>();
+            foreach (var note in _notes) note(places);
+            return places;
+        });
+
+        public SourcePlace this[(string Resource, string Path) key] => Places[key];
+        public IEnumerable<(string Resource, string Path)> Keys => Places.Keys;
+        public IEnumerable<SourcePlace> Values => Places.Values;
+        public int Count => Places.Count;
+        public bool ContainsKey((string Resource, string Path) key) => Places.ContainsKey(key);
+
+        public bool TryGetValue((string Resource, string Path) key, out SourcePlace value) => Places.TryGetValue(key, out value);
+
+        public IEnumerator<KeyValuePair<(string Resource, string Path), SourcePlace>> GetEnumerator() => Places.GetEnumerator();
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 
     private static string FindProjectFile(string folder)
     {

@@ -15,23 +15,35 @@ public static class ChildNames
     /// <summary>One failure per pair of workloads whose children share a URN, on the later of the two.</summary>
     public static IEnumerable<ValidationFailure> Collisions(IReadOnlyList<WorkloadPlan> plans)
     {
-        var owners = new Dictionary<(WorkloadKind Kind, string Type, string Name), Workload>();
+        // By name first (names nearly always differ, and a string key is the dictionary's fastest), then by kind and
+        // type among the few children that share a name.
+        var count = 0;
+        for (var p = 0; p < plans.Count; p++) count += plans[p].Resources.Count;
+        var owners = new Dictionary<string, Owner>(count, StringComparer.Ordinal);
         var reported = new HashSet<(string, string)>();
-        foreach (var plan in plans)
+        for (var p = 0; p < plans.Count; p++)
         {
-            foreach (var child in plan.Resources)
+            var plan = plans[p];
+            for (var i = 0; i < plan.Resources.Count; i++)
             {
-                var key = (plan.Workload.Kind, child.Type, child.Name);
-                if (owners.TryGetValue(key, out var owner))
+                var child = plan.Resources[i];
+                var owner = owners.GetValueOrDefault(child.Name);
+                while (owner is not null && !(Equals(owner.Kind, plan.Workload.Kind) && string.Equals(owner.Type, child.Type, StringComparison.Ordinal)))
+                    owner = owner.Next;
+                if (owner is not null)
                 {
-                    if (owner.Name != plan.Workload.Name && reported.Add((owner.Name, plan.Workload.Name)))
+                    if (owner.Workload.Name != plan.Workload.Name && reported.Add((owner.Workload.Name, plan.Workload.Name)))
                         yield return new ValidationFailure(plan.Workload.Label, "name",
-                            $"name = \"{plan.Workload.Name}\" plans the child {child.Type} \"{child.Name}\", which {owner.Label} plans too; " +
+                            $"name = \"{plan.Workload.Name}\" plans the child {child.Type} \"{child.Name}\", which {owner.Workload.Label} plans too; " +
                             "their URNs would be the same, which the engine refuses: rename one of the two");
                     continue;
                 }
-                owners[key] = plan.Workload;
+                owners[child.Name] = new Owner(plan.Workload.Kind, child.Type, plan.Workload, owners.GetValueOrDefault(child.Name));
             }
         }
     }
+
+    /// <summary>The workload that first planned a child of this kind, type and name; <see cref="Next"/> holds the
+    /// owners of other children with the same name.</summary>
+    private sealed record Owner(WorkloadKind Kind, string Type, Workload Workload, Owner? Next);
 }

@@ -27,25 +27,33 @@ public sealed record ResourceOptions
 public sealed record PlannedResource(string Type, string Name, PropertyMap Inputs, ResourceOptions Options)
 {
     // Computed on first read, cleared by every init of what it derives from (so a copy made with `with` never keeps
-    // the original's list), and no part of the record's equality.
-    private Derived _dependsOn;
+    // the original's), and no part of the record's equality.
+    private Derived _derived;
 
     public PropertyMap Inputs
     {
         get;
-        init { field = value; _dependsOn = default; }
+        init { field = value; _derived = default; }
     } = Inputs;
 
     /// <summary>The planned children this one must wait for: every child its inputs refer to (as
     /// <see cref="PropertyValue.References"/> lists them), then <see cref="ExtraDependsOn"/>, each name once, in order of
-    /// first appearance. Walked once per resource, in one pass with one list.</summary>
-    public IReadOnlyList<string> DependsOn => _dependsOn.Names ??= Dependencies(Inputs, ExtraDependsOn);
+    /// first appearance.</summary>
+    public IReadOnlyList<string> DependsOn => Walked.DependsOn;
+
+    /// <summary>The children its inputs refer to, in order of first appearance (<see cref="PropertyValue.References"/>
+    /// of the inputs), without <see cref="ExtraDependsOn"/>: whose changes reach this child.</summary>
+    public IReadOnlyList<string> InputReferences => Walked.References;
+
+    /// <summary>Whether an input is or holds an unknown (<see cref="PropertyValue.ContainsUnknown"/>): a diff of a child
+    /// against itself finds a change only there.</summary>
+    public bool InputsHoldUnknown => Walked.Unknown;
 
     /// <summary>Ordering that no input reference expresses.</summary>
     public IReadOnlyList<string> ExtraDependsOn
     {
         get;
-        init { field = value; _dependsOn = default; }
+        init { field = value; _derived = default; }
     } = [];
 
     /// <summary>Outputs that take a new value whenever this resource is updated in place (a launch template's
@@ -56,24 +64,38 @@ public sealed record PlannedResource(string Type, string Name, PropertyMap Input
     /// <summary>The Pulumi package that owns <see cref="Type"/> ("aws", "kubernetes").</summary>
     public string Package => Type[..Type.IndexOf(':', StringComparison.Ordinal)];
 
+    /// <summary>What one walk of the inputs gives, made on first read: a plan and a diff ask it of every child, from
+    /// any thread (one reference written at once; two threads at worst walk twice and agree).</summary>
+    private Walk Walked => _derived.Walk ??= Walk.Of(Inputs, ExtraDependsOn);
+
+    private sealed class Walk(string[] references, string[] dependsOn, bool unknown)
+    {
+        public string[] References { get; } = references;
+        public string[] DependsOn { get; } = dependsOn;
+        public bool Unknown { get; } = unknown;
+
+        public static Walk Of(PropertyMap inputs, IReadOnlyList<string> extra)
+        {
+            List<string>? names = null;
+            var unknown = false;
+            foreach (var (_, value) in inputs) unknown |= value.Walk(ref names);
+            string[] references = names is null ? [] : [.. names];
+            if (extra.Count == 0) return new Walk(references, references, unknown);
+            for (var i = 0; i < extra.Count; i++) PropertyValue.AddReference(ref names, extra[i]);
+            return new Walk(references, [.. names!], unknown);
+        }
+    }
+
     /// <summary>A cache that every two records share in equality and hashing.</summary>
     private struct Derived : IEquatable<Derived>
     {
-        public IReadOnlyList<string>? Names;
+        public Walk? Walk;
 
         public readonly bool Equals(Derived other) => true;
 
         public override readonly bool Equals(object? obj) => obj is Derived;
 
         public override readonly int GetHashCode() => 0;
-    }
-
-    private static string[] Dependencies(PropertyMap inputs, IReadOnlyList<string> extra)
-    {
-        List<string>? names = null;
-        foreach (var (_, value) in inputs) value.AddReferences(ref names);
-        for (var i = 0; i < extra.Count; i++) PropertyValue.AddReference(ref names, extra[i]);
-        return names is null ? [] : [.. names];
     }
 }
 

@@ -148,7 +148,7 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
         return new PlanDiff(before, after, Propagate(diffs, after));
     }
 
-    /// <summary>Workloads compared, or children read for references, together on one core.</summary>
+    /// <summary>Workloads compared together on one core.</summary>
     private const int Chunk = 64;
 
     /// <summary>
@@ -161,20 +161,28 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
     {
         // Nothing updated or replaced: no output is renewed, so no reader changes.
         if (!diffs.Any(w => w.Count(ChangeKind.Update) + w.Count(ChangeKind.Replace) > 0)) return diffs;
-        var resources = after.Workloads.SelectMany(w => w.Resources).ToList();
+        // Plain loops into collections of their final size: this runs on one core after the comparison.
+        var resources = new List<PlannedResource>(after.ResourceCount);
+        foreach (var workload in after.Workloads)
+            for (var i = 0; i < workload.Resources.Count; i++) resources.Add(workload.Resources[i]);
         var planned = new Dictionary<string, (PlannedResource Resource, int Index)>(resources.Count, StringComparer.Ordinal);
         foreach (var resource in resources) planned.Add(resource.Name, (resource, planned.Count));
-        var changes = diffs.SelectMany(w => w.Resources).Where(r => r.Kind != ChangeKind.Delete).ToDictionary(r => r.Name, StringComparer.Ordinal);
-        // Who reads whom, from one pass over the head plan: a change is followed only to its readers, never by
-        // re-walking every child until nothing moves.
-        var sources = InOrder.Map(resources, r => PropertyValue.From(r.Inputs).References(), Chunk);
+        var changes = new Dictionary<string, ResourceChange>(resources.Count, StringComparer.Ordinal);
+        foreach (var workload in diffs)
+            for (var i = 0; i < workload.Resources.Count; i++)
+                if (workload.Resources[i] is { Kind: not ChangeKind.Delete } change) changes.Add(change.Name, change);
+        // Who reads whom, from one pass over the head plan (each child's references are walked once and kept): a change
+        // is followed only to its readers, never by re-walking every child until nothing moves.
         var readers = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        for (var i = 0; i < resources.Count; i++)
-            foreach (var source in sources[i])
+        foreach (var resource in resources)
+        {
+            var sources = resource.InputReferences;
+            for (var k = 0; k < sources.Count; k++)
             {
-                if (!readers.TryGetValue(source, out var list)) readers[source] = list = [];
-                list.Add(resources[i].Name);
+                if (!readers.TryGetValue(sources[k], out var list)) readers[sources[k]] = list = [];
+                list.Add(resource.Name);
             }
+        }
         bool Renews(ReferenceValue reference) =>
             changes.TryGetValue(reference.Resource, out var change) &&
             (change.Kind == ChangeKind.Replace ||
@@ -286,6 +294,10 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
 
     private static ResourceChange Compare(PlannedResource before, PlannedResource after)
     {
+        // A child of a reused plan against itself: only an unknown input can differ (as Walk would find), and whether
+        // one is there was worked out with the child's references, in one walk.
+        if (ReferenceEquals(before, after) && !after.InputsHoldUnknown)
+            return new ResourceChange(after.Type, after.Name, ChangeKind.Same, [], []);
         var changes = Changes(PropertyValue.From(before.Inputs), PropertyValue.From(after.Inputs), "");
         if (changes.Count == 0)
             return new ResourceChange(after.Type, after.Name, ChangeKind.Same, [], []);

@@ -124,7 +124,8 @@ public static class PlanJson
         w.WriteString("name", resource.Name);
         w.WriteString("parent", parent);
         w.WriteStartArray("dependsOn");
-        foreach (var d in resource.DependsOn) w.WriteStringValue(d);
+        var dependsOn = resource.DependsOn;
+        for (var i = 0; i < dependsOn.Count; i++) w.WriteStringValue(dependsOn[i]);
         w.WriteEndArray();
         w.WritePropertyName("inputs");
         PropertyValue.From(resource.Inputs).WriteJson(w);

@@ -85,15 +85,15 @@ public static class Planner
     /// unchanged workload once. Validation, warnings and the program-wide rules run on <paramref name="program"/> in full.</summary>
     public static Result<Plan> Plan(ProgramDeclaration program, ProgramDeclaration earlierProgram, Plan earlier)
     {
-        var reusable = new Dictionary<string, WorkloadPlan>(StringComparer.Ordinal);
+        var reusable = new Dictionary<string, WorkloadPlan>(earlier.Workloads.Count, StringComparer.Ordinal);
         // A declaration read into the base's workload, written alike: the same workload, and no warnings when the base
         // had none at all (a base with warnings has every declaration read again, so each warning is the head's own).
         var read = new Dictionary<ResourceDeclaration, Workload>(ReferenceEqualityComparer.Instance);
         if (SameValue(PropertyValue.From(program.Config), PropertyValue.From(earlierProgram.Config)))
         {
-            var before = new Dictionary<string, ResourceDeclaration>(StringComparer.Ordinal);
+            var before = new Dictionary<string, ResourceDeclaration>(earlierProgram.Resources.Count, StringComparer.Ordinal);
             foreach (var resource in earlierProgram.Resources) before.TryAdd(resource.Name, resource);
-            var now = new Dictionary<string, ResourceDeclaration>(StringComparer.Ordinal);
+            var now = new Dictionary<string, ResourceDeclaration>(program.Resources.Count, StringComparer.Ordinal);
             foreach (var resource in program.Resources) now.TryAdd(resource.Name, resource);
             foreach (var plan in earlier.Workloads)
             {
@@ -115,20 +115,48 @@ public static class Planner
 
     /// <summary>Two declared values written exactly alike: same entries in the same order, same number bits (so -0 is
     /// not 0), secrets and unknowns where the other has them. Stricter than value equality, which ignores map order.</summary>
-    private static bool SameValue(PropertyValue a, PropertyValue b) => (a, b) switch
+    private static bool SameValue(PropertyValue a, PropertyValue b)
     {
-        (ObjectValue x, ObjectValue y) => x.Map.Count == y.Map.Count && x.Map.Zip(y.Map).All(p =>
-            string.Equals(p.First.Key, p.Second.Key, StringComparison.Ordinal) && SameValue(p.First.Value, p.Second.Value)),
-        (ArrayValue x, ArrayValue y) => x.Items.Count == y.Items.Count && x.Items.Zip(y.Items).All(p => SameValue(p.First, p.Second)),
-        (InterpolationValue x, InterpolationValue y) => x.Parts.Count == y.Parts.Count && x.Parts.Zip(y.Parts).All(p => SameValue(p.First, p.Second)),
-        (SecretValue x, SecretValue y) => SameValue(x.Value, y.Value),
-        (NumberValue x, NumberValue y) => BitConverter.DoubleToInt64Bits(x.Value) == BitConverter.DoubleToInt64Bits(y.Value),
-        (StringValue x, StringValue y) => string.Equals(x.Value, y.Value, StringComparison.Ordinal),
-        (BoolValue x, BoolValue y) => x.Value == y.Value,
-        (NullValue, NullValue) or (UnknownValue, UnknownValue) => true,
-        (ReferenceValue x, ReferenceValue y) => x == y,
-        _ => false,
-    };
+        // Plain loops: a diff asks this of every declaration of the program.
+        switch (a, b)
+        {
+            case (ObjectValue x, ObjectValue y):
+                if (x.Map.Count != y.Map.Count) return false;
+                var other = y.Map.GetEnumerator();
+                foreach (var (key, value) in x.Map)
+                {
+                    other.MoveNext();
+                    if (!string.Equals(key, other.Current.Key, StringComparison.Ordinal) || !SameValue(value, other.Current.Value)) return false;
+                }
+                return true;
+            case (ArrayValue x, ArrayValue y):
+                return SameValues(x.Items, y.Items);
+            case (InterpolationValue x, InterpolationValue y):
+                return SameValues(x.Parts, y.Parts);
+            case (SecretValue x, SecretValue y):
+                return SameValue(x.Value, y.Value);
+            case (NumberValue x, NumberValue y):
+                return BitConverter.DoubleToInt64Bits(x.Value) == BitConverter.DoubleToInt64Bits(y.Value);
+            case (StringValue x, StringValue y):
+                return string.Equals(x.Value, y.Value, StringComparison.Ordinal);
+            case (BoolValue x, BoolValue y):
+                return x.Value == y.Value;
+            case (NullValue, NullValue) or (UnknownValue, UnknownValue):
+                return true;
+            case (ReferenceValue x, ReferenceValue y):
+                return x == y;
+            default:
+                return false;
+        }
+
+        static bool SameValues(IReadOnlyList<PropertyValue> x, IReadOnlyList<PropertyValue> y)
+        {
+            if (x.Count != y.Count) return false;
+            for (var i = 0; i < x.Count; i++)
+                if (!SameValue(x[i], y[i])) return false;
+            return true;
+        }
+    }
 
     /// <summary>Plans already-validated workloads.</summary>
     public static Result<Plan> Plan(ProviderConfig config, IReadOnlyList<Workload> workloads) => Plan(config, workloads, _ => null);

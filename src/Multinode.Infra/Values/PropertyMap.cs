@@ -17,7 +17,26 @@ public sealed class PropertyMap : IReadOnlyDictionary<string, PropertyValue>, IE
     public static readonly PropertyMap Empty = new(Array.Empty<KeyValuePair<string, PropertyValue>>());
 
     /// <summary>Later entries with the same key replace earlier ones, keeping the first position.</summary>
-    public PropertyMap(IEnumerable<KeyValuePair<string, PropertyValue>> entries)
+    public PropertyMap(IEnumerable<KeyValuePair<string, PropertyValue>> entries) : this(Build(entries))
+    {
+    }
+
+    /// <summary>Entries without a value are left out (see <see cref="PropertyMap(IEnumerable{KeyValuePair{string, PropertyValue}})"/>).</summary>
+    public PropertyMap(params (string Key, PropertyValue? Value)[] entries) : this(Own(WithValues(entries)))
+    {
+    }
+
+    private PropertyMap((KeyValuePair<string, PropertyValue>[] Entries, Dictionary<string, int>? Index) map) : this(map.Entries, map.Index)
+    {
+    }
+
+    private PropertyMap(KeyValuePair<string, PropertyValue>[] entries, Dictionary<string, int>? index)
+    {
+        _entries = entries;
+        _index = index;
+    }
+
+    private static (KeyValuePair<string, PropertyValue>[], Dictionary<string, int>?) Build(IEnumerable<KeyValuePair<string, PropertyValue>> entries)
     {
         var list = new List<KeyValuePair<string, PropertyValue>>(entries.TryGetNonEnumeratedCount(out var n) ? n : 4);
         Dictionary<string, int>? index = null;
@@ -33,36 +52,39 @@ public sealed class PropertyMap : IReadOnlyDictionary<string, PropertyValue>, IE
             if (index is not null) index[key] = list.Count - 1;
             else if (list.Count > SmallMap) index = Index(list);
         }
-        _entries = [.. list];
-        _index = index;
-    }
-
-    private PropertyMap(KeyValuePair<string, PropertyValue>[] entries, Dictionary<string, int>? index)
-    {
-        _entries = entries;
-        _index = index;
+        return ([.. list], index);
     }
 
     /// <summary>A map that takes <paramref name="entries"/> as they are (the caller gives the array up); what the
     /// public constructor gives when keys repeat.</summary>
-    internal static PropertyMap Owning(KeyValuePair<string, PropertyValue>[] entries)
+    internal static PropertyMap Owning(KeyValuePair<string, PropertyValue>[] entries) => new(Own(entries));
+
+    private static (KeyValuePair<string, PropertyValue>[], Dictionary<string, int>?) Own(KeyValuePair<string, PropertyValue>[] entries)
     {
         if (entries.Length <= SmallMap)
         {
             for (var i = 1; i < entries.Length; i++)
                 for (var j = 0; j < i; j++)
-                    if (string.Equals(entries[i].Key, entries[j].Key, StringComparison.Ordinal)) return new PropertyMap(entries);
-            return new PropertyMap(entries, null);
+                    if (string.Equals(entries[i].Key, entries[j].Key, StringComparison.Ordinal)) return Build(entries);
+            return (entries, null);
         }
         var index = new Dictionary<string, int>(entries.Length * 2, StringComparer.Ordinal);
         for (var i = 0; i < entries.Length; i++)
-            if (!index.TryAdd(entries[i].Key, i)) return new PropertyMap(entries);
-        return new PropertyMap(entries, index);
+            if (!index.TryAdd(entries[i].Key, i)) return Build(entries);
+        return (entries, index);
     }
 
-    public PropertyMap(params (string Key, PropertyValue? Value)[] entries)
-        : this(entries.Where(e => e.Value is not null).Select(e => KeyValuePair.Create(e.Key, e.Value!)))
+    /// <summary>The entries that have a value, in a new array of their own.</summary>
+    private static KeyValuePair<string, PropertyValue>[] WithValues((string Key, PropertyValue? Value)[] entries)
     {
+        var count = 0;
+        foreach (var (_, value) in entries)
+            if (value is not null) count++;
+        var owned = new KeyValuePair<string, PropertyValue>[count];
+        count = 0;
+        foreach (var (key, value) in entries)
+            if (value is not null) owned[count++] = KeyValuePair.Create(key, value);
+        return owned;
     }
 
     private static Dictionary<string, int> Index(List<KeyValuePair<string, PropertyValue>> list)

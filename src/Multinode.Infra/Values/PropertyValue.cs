@@ -92,7 +92,8 @@ public abstract record PropertyValue
     };
 
     /// <summary>True when this value, or anything inside it, is unknown.</summary>
-    /// <remarks>Plain loops: a diff asks this of every child's inputs.</remarks>
+    /// <remarks>Plain loops: a diff asks this of values it compares (of a planned child's inputs once, with its
+    /// references: <see cref="Walk"/>).</remarks>
     public bool ContainsUnknown
     {
         get
@@ -129,26 +130,34 @@ public abstract record PropertyValue
     /// <summary>Appends the children this value refers to that <paramref name="found"/> does not hold yet, in order of
     /// first appearance (made at the first one). A value refers to a handful of siblings: a list searched in order
     /// beats a set, and most values refer to none.</summary>
-    internal void AddReferences(ref List<string>? found)
+    internal void AddReferences(ref List<string>? found) => Walk(ref found);
+
+    /// <summary><see cref="AddReferences"/>, and in the same walk whether this value is or holds an unknown
+    /// (<see cref="ContainsUnknown"/>): a planned child asks both of its inputs once (<c>PlannedResource</c>).</summary>
+    internal bool Walk(ref List<string>? found)
     {
+        var unknown = false;
         switch (this)
         {
+            case UnknownValue:
+                return true;
             case ReferenceValue r:
                 AddReference(ref found, r.Resource);
                 break;
             case InterpolationValue i:
-                for (var k = 0; k < i.Parts.Count; k++) i.Parts[k].AddReferences(ref found);
+                // Its parts are literals and references (Concat): as for ContainsUnknown, not looked into for unknowns.
+                for (var k = 0; k < i.Parts.Count; k++) i.Parts[k].Walk(ref found);
                 break;
             case SecretValue s:
-                s.Value.AddReferences(ref found);
-                break;
+                return s.Value.Walk(ref found);
             case ArrayValue a:
-                for (var k = 0; k < a.Items.Count; k++) a.Items[k].AddReferences(ref found);
+                for (var k = 0; k < a.Items.Count; k++) unknown |= a.Items[k].Walk(ref found);
                 break;
             case ObjectValue o:
-                foreach (var (_, value) in o.Map) value.AddReferences(ref found);
+                foreach (var (_, value) in o.Map) unknown |= value.Walk(ref found);
                 break;
         }
+        return unknown;
     }
 
     /// <summary>Appends <paramref name="name"/> to <paramref name="found"/> unless it is there already.</summary>
@@ -183,13 +192,14 @@ public abstract record PropertyValue
             case InterpolationValue i:
                 writer.WriteStartObject();
                 writer.WriteStartArray("concat");
-                foreach (var part in i.Parts) part.WriteJson(writer);
+                for (var k = 0; k < i.Parts.Count; k++) i.Parts[k].WriteJson(writer);
                 writer.WriteEndArray();
                 writer.WriteEndObject();
                 break;
             case ArrayValue a:
                 writer.WriteStartArray();
-                foreach (var item in a.Items) item.WriteJson(writer);
+                // Indexed: a foreach over the list interface would allocate an enumerator per array.
+                for (var k = 0; k < a.Items.Count; k++) a.Items[k].WriteJson(writer);
                 writer.WriteEndArray();
                 break;
             case ObjectValue o:
@@ -285,7 +295,16 @@ public abstract record PropertyValue
     public static string QuoteShort(string s) =>
         s.Length <= MaxDisplayLength ? Quote(s) : Quote(s[..(MaxDisplayLength - 20)]) + $"… ({s.Length} characters)";
 
-    internal static string Quote(string s) => JsonOutput.Text(w => w.WriteStringValue(s), JsonOutput.Compact);
+    internal static string Quote(string s) => Plain(s) ? $"\"{s}\"" : JsonOutput.Text(w => w.WriteStringValue(s), JsonOutput.Compact);
+
+    /// <summary>Text that JSON writes between its quotes as it is (letters, digits and a few marks): the common case
+    /// — every workload's label quotes its name — needs no writer.</summary>
+    private static bool Plain(string s)
+    {
+        foreach (var c in s)
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.' or ':' or '/' or ' ')) return false;
+        return true;
+    }
 
     /// <summary>Reads plain JSON (no unknown/secret markers) into a value.</summary>
     public static PropertyValue FromJson(JsonElement element) => element.ValueKind switch

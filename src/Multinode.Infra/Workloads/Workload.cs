@@ -51,17 +51,21 @@ public abstract record Workload(string Name, Container Container, ResourceReques
             ("gpu", Resources.Gpu is { } gpu
                 ? PropertyValue.From(new PropertyMap(("type", gpu.Type.Name()), ("count", gpu.Count)))
                 : null));
-        var common = new (string, PropertyValue?)[]
+        // Straight into one list (plan JSON and a diff ask this of every workload); entries without a value left out.
+        var entries = new List<KeyValuePair<string, PropertyValue>>(16);
+        void Add(string key, PropertyValue? value)
         {
-            ("image", Container.Image),
-            ("command", Container.Command),
-            ("args", Container.Args),
-            ("env", Container.WholeEnv ?? PropertyValue.From(Container.Env)),
-            ("resources", resources),
-            ("timeoutSeconds", Container.TimeoutSeconds),
-            ("tags", Container.Tags),
-            ("instanceTypes", Container.InstanceTypes.Count > 0 ? PropertyValue.Strings(Container.InstanceTypes) : null),
-        };
-        return new PropertyMap([.. common, .. Kind.Settings(this)]);
+            if (value is not null) entries.Add(KeyValuePair.Create(key, value));
+        }
+        Add("image", Container.Image);
+        Add("command", Container.Command);
+        Add("args", Container.Args);
+        Add("env", Container.WholeEnv ?? PropertyValue.From(Container.Env));
+        Add("resources", resources);
+        Add("timeoutSeconds", Container.TimeoutSeconds);
+        Add("tags", Container.Tags);
+        Add("instanceTypes", Container.InstanceTypes.Count > 0 ? PropertyValue.Strings(Container.InstanceTypes) : null);
+        foreach (var (key, value) in Kind.Settings(this)) Add(key, value);
+        return new PropertyMap(entries);
     }
 }

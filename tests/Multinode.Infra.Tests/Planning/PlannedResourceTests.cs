@@ -4,8 +4,9 @@ using Multinode.Infra.Values;
 
 namespace Multinode.Infra.Tests.Planning;
 
-/// <summary>DependsOn is computed once per resource in one pass: it must list exactly what the inputs' references and
-/// the explicit ordering give, and a copy with other inputs must not keep the original's list.</summary>
+/// <summary>DependsOn, the inputs' references and whether they hold an unknown are computed once per resource in one
+/// pass: they must be exactly what the inputs' references, the explicit ordering and <see cref="PropertyValue.ContainsUnknown"/>
+/// give, and a copy with other inputs must not keep the original's.</summary>
 public sealed class PlannedResourceTests
 {
     /// <summary>Few sibling names, so that references repeat within and across nested values.</summary>
@@ -43,6 +44,24 @@ public sealed class PlannedResourceTests
     [Fact]
     public void DependsOn_AnyInputs_EqualsReferencesThenExtraInOrderOfFirstAppearance() =>
         Resource.Sample(r => Assert.Equal(Walked(r), r.DependsOn), iter: 2000);
+
+    [Fact]
+    public void InputReferences_AnyInputs_EqualsTheReferencesOfTheInputs() =>
+        Resource.Sample(r => Assert.Equal(PropertyValue.From(r.Inputs).References(), r.InputReferences), iter: 2000);
+
+    [Fact]
+    public void InputsHoldUnknown_AnyInputs_EqualsContainsUnknown() =>
+        Resource.Sample(r => Assert.Equal(PropertyValue.From(r.Inputs).ContainsUnknown, r.InputsHoldUnknown), iter: 2000);
+
+    [Fact]
+    public void InputsHoldUnknown_CopyWithOtherInputs_FollowsTheCopy() =>
+        Gen.Select(Resource, Resource).Sample((a, b) =>
+        {
+            _ = a.InputsHoldUnknown;
+            var copy = a with { Inputs = b.Inputs };
+            Assert.Equal(PropertyValue.From(b.Inputs).ContainsUnknown, copy.InputsHoldUnknown);
+            Assert.Equal(PropertyValue.From(b.Inputs).References(), copy.InputReferences);
+        }, iter: 500);
 
     [Fact]
     public void DependsOn_ReadTwice_SameList() =>

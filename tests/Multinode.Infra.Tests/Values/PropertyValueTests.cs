@@ -1,3 +1,4 @@
+using CsCheck;
 using Multinode.Infra.Values;
 
 namespace Multinode.Infra.Tests.Values;
@@ -60,4 +61,12 @@ public sealed class PropertyValueTests
         Assert.Equal(parsed, read);
         Assert.Equal(parsed.ToJson(), read.ToJson()); // and in the same order
     }
+
+    /// <summary>Quoting skips the JSON writer for plain text: it must give what the writer gives, for plain text and
+    /// for text near it (quotes, backslashes, control characters, non-ASCII, HTML marks).</summary>
+    [Fact]
+    public void Quote_AnyText_IsWhatTheJsonWriterWrites() =>
+        Gen.String[Gen.OneOf(Gen.Char['a', 'z'], Gen.Char['0', '9'],
+                Gen.Char["-_.:/ \"\\\n\u0001é≈<&'+`"]), 0, 12]
+            .Sample(text => Assert.Equal(JsonOutput.Text(w => w.WriteStringValue(text), JsonOutput.Compact), PropertyValue.Quote(text)), iter: 5000);
 }

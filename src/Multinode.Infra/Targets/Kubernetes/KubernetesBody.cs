@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using k8s.Models;
 using Multinode.Infra.Values;
 
 namespace Multinode.Infra.Targets.Kubernetes;
@@ -128,6 +129,7 @@ internal sealed class KubernetesBody
     {
         foreach (var (leaf, value) in _recent)
             if (ReferenceEquals(leaf, model)) return value;
+        if (model is ResourceQuantity && Quantities.TryGetValue(model, out var known) && ReferenceEquals(known.Info, info)) return known.Value;
         _buffer ??= new ArrayBufferWriter<byte>(256);
         _buffer.ResetWrittenCount();
         if (_writer is null) _writer = new Utf8JsonWriter(_buffer);
@@ -138,8 +140,16 @@ internal sealed class KubernetesBody
         var converted = PropertyValue.FromJson(ref reader);
         _recent[_next] = (model, converted);
         _next = (_next + 1) % _recent.Length;
+        if (model is ResourceQuantity && Quantities.Count < MaxQuantities) Quantities.TryAdd(model, (info, converted));
         return converted;
     }
+
+    /// <summary>Quantities converted so far in this process, by object. A ResourceQuantity cannot change and the planner
+    /// parses each amount once per process (<see cref="PodTemplates"/>), so every workload's "2" or "4Gi" is one object,
+    /// written once here rather than once per child; bounded, as the plugin lives long.</summary>
+    private static readonly ConcurrentDictionary<object, (JsonTypeInfo Info, PropertyValue Value)> Quantities = new(ReferenceEqualityComparer.Instance);
+
+    private const int MaxQuantities = 1024;
 
     /// <summary>The last leaves converted in the walk under way: one met again soon after (a quantity that is both a
     /// request and a limit) is written once, as nothing changes a body while it is walked.</summary>
