@@ -9,6 +9,10 @@
 // cost there (a gRPC call each), not a line on stderr. Each call's CPU is read SETTLE_MS after its answer: work the
 // call leaves behind (a log line still being sent, the thread pool winding down) is counted for the call that caused it
 // rather than for the next one or for none.
+// The engine serves one ResourceMonitor for a whole preview, and the plugin keeps one connection to it, so every round
+// here runs against one monitor (a new stack each round: the fake monitor refuses a URN it has registered before) and
+// the connection is opened once, in the first warm-up round. What opening it costs is measured on its own after the
+// rounds: a Construct of the last kind as the first call to a new monitor, against the same kind on an open connection.
 // Usage: node bench/construct-time.js PLUGIN   (RUNS=N rounds, default 30, after WARMUP=N rounds, default 5; SETTLE_MS=N,
 // default 10)
 const fs = require('node:fs');
@@ -70,23 +74,41 @@ async function measure(target) {
     const samples = Object.fromEntries(program.resources.map((r) => [r.type, { name: r.name, cpu: [], wall: [], registrations: 0 }]));
     const empty = [];
     let rssAfterRootMb;
-    for (let round = 0; round < WARMUP + RUNS; round++) {
-      const e = await timed(pid, () => proc.call('getPluginInfo', new harness.Empty()));
-      if (round >= WARMUP) empty.push(e.cpuMs);
-      // The same components each round (a preview run again), each round in its own stack: the fake monitor refuses
-      // a URN it has registered before.
-      const monitor = await harness.startMonitor({ dryRun: true, project: program.project, stack: `round${round}` });
-      for (const r of program.resources) {
-        const before = monitor.registrations.length;
-        const t = await timed(pid, () => proc.call('construct', constructRequest({ monitor, type: r.type, name: r.name, inputs: r.inputs, dryRun: true })));
-        const s = samples[r.type];
-        s.registrations = monitor.registrations.length - before;
-        if (round >= WARMUP) { s.cpu.push(t.cpuMs); s.wall.push(t.wallMs); }
+    const construct = (monitor, r) => proc.call('construct', constructRequest({ monitor, type: r.type, name: r.name, inputs: r.inputs, dryRun: true }));
+    const monitor = await harness.startMonitor({ dryRun: true, project: program.project, stack: 'round0' });
+    try {
+      for (let round = 0; round < WARMUP + RUNS; round++) {
+        const e = await timed(pid, () => proc.call('getPluginInfo', new harness.Empty()));
+        if (round >= WARMUP) empty.push(e.cpuMs);
+        // The same components each round (a preview run again), each round in its own stack.
+        monitor.newStack(`round${round}`);
+        for (const r of program.resources) {
+          const before = monitor.registrations.length;
+          const t = await timed(pid, () => construct(monitor, r));
+          const s = samples[r.type];
+          s.registrations = monitor.registrations.length - before;
+          if (round >= WARMUP) { s.cpu.push(t.cpuMs); s.wall.push(t.wallMs); }
+        }
+        if (round === 0) rssAfterRootMb = rssMb(pid);
       }
+    } finally {
       await monitor.stop();
-      if (round === 0) rssAfterRootMb = rssMb(pid);
     }
-    return { target, samples, empty, rssAfterRootMb, rssAfterMb: rssMb(pid) };
+    const rssAfterMb = rssMb(pid);
+    // Opening the connection: the last kind constructed as the first call to a monitor the plugin has not met.
+    const last = program.resources[program.resources.length - 1];
+    const connect = { type: last.type, first: [], again: [] };
+    for (let round = 0; round < RUNS; round++) {
+      const fresh = await harness.startMonitor({ dryRun: true, project: program.project, stack: `connect${round}` });
+      try {
+        connect.first.push((await timed(pid, () => construct(fresh, last))).cpuMs);
+        fresh.newStack(`connect${round}-again`);
+        connect.again.push((await timed(pid, () => construct(fresh, last))).cpuMs);
+      } finally {
+        await fresh.stop();
+      }
+    }
+    return { target, samples, empty, rssAfterRootMb, rssAfterMb, connect };
   } finally {
     await proc.stop();
     await engine.stop();
@@ -109,6 +131,13 @@ async function measure(target) {
     }
   }
   console.log(`| | empty call (GetPluginInfo) | | ${results.map((r) => fmt(median(r.empty))).join(' / ')} | ${results.map((r) => fmt(p90(r.empty))).join(' / ')} | 1.00 | | |`);
+  console.log('\nOpening the monitor connection (once per preview, in its first Construct): the last kind constructed as the first call ' +
+    'to a new monitor, then again on the connection now open');
+  for (const { target, connect } of results) {
+    const kind = connect.type.slice(connect.type.lastIndexOf(':') + 1);
+    console.log(`- ${target} ${kind}: first call ${fmt(median(connect.first))} ms median (p90 ${fmt(p90(connect.first))}), again ` +
+      `${fmt(median(connect.again))} ms (p90 ${fmt(p90(connect.again))}): opening the connection ≈ ${fmt(median(connect.first) - median(connect.again))} ms`);
+  }
   console.log(`\nRSS after constructing the root program once: ${results.map((r) => `${r.target} ${r.rssAfterRootMb.toFixed(1)} MB`).join(', ')}` +
     `; after all rounds: ${results.map((r) => `${r.target} ${r.rssAfterMb.toFixed(1)} MB`).join(', ')}`);
   console.log(`${RUNS} rounds after ${WARMUP} warm-up rounds; p90 interpolated between ranks; ${require('node:os').cpus().length} CPUs; ` +
