@@ -15,54 +15,16 @@
 // rounds: a Construct of the last kind as the first call to a new monitor, against the same kind on an open connection.
 // Usage: node bench/construct-time.js PLUGIN   (RUNS=N rounds, default 30, after WARMUP=N rounds, default 5; SETTLE_MS=N,
 // default 10)
-const fs = require('node:fs');
-const path = require('node:path');
 const harness = require('../tests/conformance/lib/harness');
-const { configFor, toWire } = require('../tests/conformance/lib/programs');
-const yaml = require(require.resolve('js-yaml', { paths: [path.join(harness.REPO, 'tests', 'conformance')] }));
 const { boot, constructRequest } = require('../tests/conformance/lib/engine');
 const { median, p90 } = require('./stats');
+const { rootProgram, rssMb, timed } = require('./plugin-cpu');
 
 const [plugin] = process.argv.slice(2);
 const RUNS = Number(process.env.RUNS || 30);
 const WARMUP = Number(process.env.WARMUP || 5);
 const LIMIT_MS = 5;
 const SETTLE_MS = Number(process.env.SETTLE_MS || 10);
-
-/** CPU time of every thread of the process so far, in ms. */
-function cpuMs(pid) {
-  let ns = 0;
-  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
-    try {
-      ns += Number(fs.readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
-    } catch { /* the thread ended between the listing and the read */ }
-  }
-  return ns / 1e6;
-}
-
-const rssMb = (pid) => Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)[1]) / 1024;
-
-/** Runs `call`, returning the plugin's CPU ms for it (read SETTLE_MS after the answer) and the caller's wall ms. */
-async function timed(pid, call) {
-  const cpu = cpuMs(pid);
-  const start = process.hrtime.bigint();
-  await call();
-  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-  return { cpuMs: cpuMs(pid) - cpu, wallMs };
-}
-
-/** The root program's multinode resources as Construct inputs and its config, as the conformance suite reads them
- * (without the offline plan, so no CLI is needed). */
-function rootProgram(target) {
-  const doc = yaml.load(fs.readFileSync(path.join(harness.REPO, 'Pulumi.yaml'), 'utf8'));
-  const config = configFor(doc, target);
-  const vars = Object.fromEntries(Object.entries(config).map(([k, v]) => [`multinode:${k}`, v]));
-  const resources = Object.entries(doc.resources)
-    .filter(([, r]) => r.type.startsWith('multinode:'))
-    .map(([name, r]) => ({ name, type: r.type, inputs: toWire(r.properties || {}, vars) }));
-  return { project: doc.name, config, resources };
-}
 
 async function measure(target) {
   const program = rootProgram(target);
@@ -78,13 +40,13 @@ async function measure(target) {
     const monitor = await harness.startMonitor({ dryRun: true, project: program.project, stack: 'round0' });
     try {
       for (let round = 0; round < WARMUP + RUNS; round++) {
-        const e = await timed(pid, () => proc.call('getPluginInfo', new harness.Empty()));
+        const e = await timed(pid, SETTLE_MS, () => proc.call('getPluginInfo', new harness.Empty()));
         if (round >= WARMUP) empty.push(e.cpuMs);
         // The same components each round (a preview run again), each round in its own stack.
         monitor.newStack(`round${round}`);
         for (const r of program.resources) {
           const before = monitor.registrations.length;
-          const t = await timed(pid, () => construct(monitor, r));
+          const t = await timed(pid, SETTLE_MS, () => construct(monitor, r));
           const s = samples[r.type];
           s.registrations = monitor.registrations.length - before;
           if (round >= WARMUP) { s.cpu.push(t.cpuMs); s.wall.push(t.wallMs); }
@@ -101,9 +63,9 @@ async function measure(target) {
     for (let round = 0; round < RUNS; round++) {
       const fresh = await harness.startMonitor({ dryRun: true, project: program.project, stack: `connect${round}` });
       try {
-        connect.first.push((await timed(pid, () => construct(fresh, last))).cpuMs);
+        connect.first.push((await timed(pid, SETTLE_MS, () => construct(fresh, last))).cpuMs);
         fresh.newStack(`connect${round}-again`);
-        connect.again.push((await timed(pid, () => construct(fresh, last))).cpuMs);
+        connect.again.push((await timed(pid, SETTLE_MS, () => construct(fresh, last))).cpuMs);
       } finally {
         await fresh.stop();
       }
