@@ -9,56 +9,22 @@
 // cost there (a gRPC call each), not a line on stderr. Each call's CPU is read SETTLE_MS after its answer: work the
 // call leaves behind (a log line still being sent, the thread pool winding down) is counted for the call that caused it
 // rather than for the next one or for none.
+// The engine serves one ResourceMonitor for a whole preview, and the plugin keeps one connection to it, so every round
+// here runs against one monitor (a new stack each round: the fake monitor refuses a URN it has registered before) and
+// the connection is opened once, in the first warm-up round. What opening it costs is measured on its own after the
+// rounds: a Construct of the last kind as the first call to a new monitor, against the same kind on an open connection.
 // Usage: node bench/construct-time.js PLUGIN   (RUNS=N rounds, default 30, after WARMUP=N rounds, default 5; SETTLE_MS=N,
 // default 10)
-const fs = require('node:fs');
-const path = require('node:path');
 const harness = require('../tests/conformance/lib/harness');
-const { configFor, toWire } = require('../tests/conformance/lib/programs');
-const yaml = require(require.resolve('js-yaml', { paths: [path.join(harness.REPO, 'tests', 'conformance')] }));
 const { boot, constructRequest } = require('../tests/conformance/lib/engine');
 const { median, p90 } = require('./stats');
+const { rootProgram, rssMb, timed } = require('./plugin-cpu');
 
 const [plugin] = process.argv.slice(2);
 const RUNS = Number(process.env.RUNS || 30);
 const WARMUP = Number(process.env.WARMUP || 5);
 const LIMIT_MS = 5;
 const SETTLE_MS = Number(process.env.SETTLE_MS || 10);
-
-/** CPU time of every thread of the process so far, in ms. */
-function cpuMs(pid) {
-  let ns = 0;
-  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
-    try {
-      ns += Number(fs.readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
-    } catch { /* the thread ended between the listing and the read */ }
-  }
-  return ns / 1e6;
-}
-
-const rssMb = (pid) => Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)[1]) / 1024;
-
-/** Runs `call`, returning the plugin's CPU ms for it (read SETTLE_MS after the answer) and the caller's wall ms. */
-async function timed(pid, call) {
-  const cpu = cpuMs(pid);
-  const start = process.hrtime.bigint();
-  await call();
-  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-  return { cpuMs: cpuMs(pid) - cpu, wallMs };
-}
-
-/** The root program's multinode resources as Construct inputs and its config, as the conformance suite reads them
- * (without the offline plan, so no CLI is needed). */
-function rootProgram(target) {
-  const doc = yaml.load(fs.readFileSync(path.join(harness.REPO, 'Pulumi.yaml'), 'utf8'));
-  const config = configFor(doc, target);
-  const vars = Object.fromEntries(Object.entries(config).map(([k, v]) => [`multinode:${k}`, v]));
-  const resources = Object.entries(doc.resources)
-    .filter(([, r]) => r.type.startsWith('multinode:'))
-    .map(([name, r]) => ({ name, type: r.type, inputs: toWire(r.properties || {}, vars) }));
-  return { project: doc.name, config, resources };
-}
 
 async function measure(target) {
   const program = rootProgram(target);
@@ -70,23 +36,41 @@ async function measure(target) {
     const samples = Object.fromEntries(program.resources.map((r) => [r.type, { name: r.name, cpu: [], wall: [], registrations: 0 }]));
     const empty = [];
     let rssAfterRootMb;
-    for (let round = 0; round < WARMUP + RUNS; round++) {
-      const e = await timed(pid, () => proc.call('getPluginInfo', new harness.Empty()));
-      if (round >= WARMUP) empty.push(e.cpuMs);
-      // The same components each round (a preview run again), each round in its own stack: the fake monitor refuses
-      // a URN it has registered before.
-      const monitor = await harness.startMonitor({ dryRun: true, project: program.project, stack: `round${round}` });
-      for (const r of program.resources) {
-        const before = monitor.registrations.length;
-        const t = await timed(pid, () => proc.call('construct', constructRequest({ monitor, type: r.type, name: r.name, inputs: r.inputs, dryRun: true })));
-        const s = samples[r.type];
-        s.registrations = monitor.registrations.length - before;
-        if (round >= WARMUP) { s.cpu.push(t.cpuMs); s.wall.push(t.wallMs); }
+    const construct = (monitor, r) => proc.call('construct', constructRequest({ monitor, type: r.type, name: r.name, inputs: r.inputs, dryRun: true }));
+    const monitor = await harness.startMonitor({ dryRun: true, project: program.project, stack: 'round0' });
+    try {
+      for (let round = 0; round < WARMUP + RUNS; round++) {
+        const e = await timed(pid, SETTLE_MS, () => proc.call('getPluginInfo', new harness.Empty()));
+        if (round >= WARMUP) empty.push(e.cpuMs);
+        // The same components each round (a preview run again), each round in its own stack.
+        monitor.newStack(`round${round}`);
+        for (const r of program.resources) {
+          const before = monitor.registrations.length;
+          const t = await timed(pid, SETTLE_MS, () => construct(monitor, r));
+          const s = samples[r.type];
+          s.registrations = monitor.registrations.length - before;
+          if (round >= WARMUP) { s.cpu.push(t.cpuMs); s.wall.push(t.wallMs); }
+        }
+        if (round === 0) rssAfterRootMb = rssMb(pid);
       }
+    } finally {
       await monitor.stop();
-      if (round === 0) rssAfterRootMb = rssMb(pid);
     }
-    return { target, samples, empty, rssAfterRootMb, rssAfterMb: rssMb(pid) };
+    const rssAfterMb = rssMb(pid);
+    // Opening the connection: the last kind constructed as the first call to a monitor the plugin has not met.
+    const last = program.resources[program.resources.length - 1];
+    const connect = { type: last.type, first: [], again: [] };
+    for (let round = 0; round < RUNS; round++) {
+      const fresh = await harness.startMonitor({ dryRun: true, project: program.project, stack: `connect${round}` });
+      try {
+        connect.first.push((await timed(pid, SETTLE_MS, () => construct(fresh, last))).cpuMs);
+        fresh.newStack(`connect${round}-again`);
+        connect.again.push((await timed(pid, SETTLE_MS, () => construct(fresh, last))).cpuMs);
+      } finally {
+        await fresh.stop();
+      }
+    }
+    return { target, samples, empty, rssAfterRootMb, rssAfterMb, connect };
   } finally {
     await proc.stop();
     await engine.stop();
@@ -109,6 +93,13 @@ async function measure(target) {
     }
   }
   console.log(`| | empty call (GetPluginInfo) | | ${results.map((r) => fmt(median(r.empty))).join(' / ')} | ${results.map((r) => fmt(p90(r.empty))).join(' / ')} | 1.00 | | |`);
+  console.log('\nOpening the monitor connection (once per preview, in its first Construct): the last kind constructed as the first call ' +
+    'to a new monitor, then again on the connection now open');
+  for (const { target, connect } of results) {
+    const kind = connect.type.slice(connect.type.lastIndexOf(':') + 1);
+    console.log(`- ${target} ${kind}: first call ${fmt(median(connect.first))} ms median (p90 ${fmt(p90(connect.first))}), again ` +
+      `${fmt(median(connect.again))} ms (p90 ${fmt(p90(connect.again))}): opening the connection ≈ ${fmt(median(connect.first) - median(connect.again))} ms`);
+  }
   console.log(`\nRSS after constructing the root program once: ${results.map((r) => `${r.target} ${r.rssAfterRootMb.toFixed(1)} MB`).join(', ')}` +
     `; after all rounds: ${results.map((r) => `${r.target} ${r.rssAfterMb.toFixed(1)} MB`).join(', ')}`);
   console.log(`${RUNS} rounds after ${WARMUP} warm-up rounds; p90 interpolated between ranks; ${require('node:os').cpus().length} CPUs; ` +

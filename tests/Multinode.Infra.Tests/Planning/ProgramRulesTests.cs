@@ -1,5 +1,7 @@
+using CsCheck;
 using Multinode.Infra.Configuration;
 using Multinode.Infra.Planning;
+using Multinode.Infra.Validation;
 using Multinode.Infra.Values;
 using Multinode.Infra.Workloads;
 
@@ -45,6 +47,52 @@ public sealed class ProgramRulesTests
         Assert.Empty(rules.Admit(Plan("a", 10), Config));
         Assert.Empty(rules.Admit(Plan("a", 12), Config));
         Assert.Equal(["quotas.gpu"], rules.Admit(Plan("b", 1), Config).Select(f => f.Path));
+    }
+
+    /// <summary>What <see cref="ProgramRules.Admit"/> must answer: the whole-program check of the workloads admitted
+    /// so far (in the order first admitted, the same workload's earlier plan left out) with the new plan last.</summary>
+    private sealed class WholeProgram(ProviderConfig config)
+    {
+        private readonly List<WorkloadPlan> _admitted = [];
+
+        public IReadOnlyList<ValidationFailure> Admit(WorkloadPlan plan)
+        {
+            var at = _admitted.FindIndex(a => a.Workload.Label == plan.Workload.Label);
+            var failures = ProgramRules.Check([.. _admitted.Where((_, i) => i != at), plan], config);
+            if (failures.Count == 0)
+            {
+                if (at >= 0) _admitted[at] = plan;
+                else _admitted.Add(plan);
+            }
+            return failures;
+        }
+    }
+
+    private static readonly string[] ConfigTexts =
+    [
+        "{ target: kubernetes, quotas: { gpu: 12 } }",
+        "{ target: kubernetes, quotas: { gpu: 6, cpu: 9 } }",
+        "{ target: kubernetes, quotas: { gpu: 20, memory: 24Gi } }",
+        "{ target: kubernetes, quotas: { gpu: 9 }, maxHourlyCost: 100 }",
+        "{ target: kubernetes }",
+    ];
+
+    [Fact]
+    public void Admit_AnySequence_AnswersWhatTheWholeProgramCheckAnswers()
+    {
+        var names = new[] { "a", "b", "c", "a-x", "d" };
+        var children = new[] { "a-x-sg", "b-q", "shared", "c-q" };
+        var plan = Gen.Select(Gen.Int[0, names.Length - 1], Gen.Int[1, 6], Gen.Int[0, (1 << children.Length) - 1],
+            (name, gpus, mask) => Plan(names[name], gpus,
+                [$"{names[name]}-sg", .. children.Where((_, i) => (mask & (1 << i)) != 0)]));
+        Gen.Select(Gen.Int[0, ConfigTexts.Length - 1], plan.Array[1, 25]).Sample((configAt, plans) =>
+        {
+            var config = ProviderConfigReader.Read(Yaml.Map(ConfigTexts[configAt])).Value!;
+            var rules = new ProgramRules();
+            var model = new WholeProgram(config);
+            foreach (var p in plans)
+                Assert.Equal(model.Admit(p).Select(f => f.ToString()), rules.Admit(p, config).Select(f => f.ToString()));
+        }, iter: 500);
     }
 
     [Fact]

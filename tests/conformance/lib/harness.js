@@ -188,7 +188,19 @@ async function startMonitor({ stack = 'dev', project = 'proj', dryRun = false, h
       cb(null, new Empty());
     },
   });
-  return { ...monitor, held, registrations, invokes, outputs, stack, project, stackUrn: `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}` };
+  const stackUrn = () => `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
+  const result = { ...monitor, held, registrations, invokes, outputs, stack, project, stackUrn: stackUrn() };
+  /** Serves another stack from here on, as a new preview against the same engine would: URNs registered before are
+   * forgotten, and the plugin keeps its connection (bench/construct-time.js). */
+  result.newStack = (name) => {
+    stack = name;
+    registrations.length = 0;
+    invokes.length = 0;
+    outputs.clear();
+    chains.clear();
+    Object.assign(result, { stack, stackUrn: stackUrn() });
+  };
+  return result;
 }
 
 /** Starts the published plugin as the engine does and reads the port from its first stdout line. */
