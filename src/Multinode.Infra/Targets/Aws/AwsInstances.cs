@@ -73,6 +73,8 @@ internal static class AwsInstances
                     ("volumeType", "gp3"),
                     ("encrypted", "true"),
                     ("deleteOnTermination", "true")))))),
+            // Detailed (one-minute) EC2 metrics where scaling reads them: basic monitoring is five-minute.
+            ("monitoring", AwsScaling.Cpu(c) is not null ? Obj(("enabled", true)) : null),
             ("instanceInitiatedShutdownBehavior", "terminate"),
             ("userData", Text.Base64(c.BootScript)),
             ("updateDefaultVersion", true),

@@ -70,15 +70,15 @@ internal static class AwsScaling
                 ("defaultResult", "CONTINUE")));
         }
         if (shape.Queue is { } scaling) QueuePolicies(c, asg, queue!, scaling);
-        if (shape.CpuTarget is { } utilisation)
+        if (Cpu(c) is { } cpu)
         {
             c.Add(AwsTypes.Policy, "cpu", new PropertyMap(
                 ("autoscalingGroupName", Ref(asg, "name")),
                 ("policyType", "TargetTrackingScaling"),
-                ("estimatedInstanceWarmup", 300),
+                ("estimatedInstanceWarmup", CpuScaling.WarmupSeconds),
                 ("targetTrackingConfiguration", Obj(
                     ("predefinedMetricSpecification", Obj(("predefinedMetricType", "ASGAverageCPUUtilization"))),
-                    ("targetValue", CpuTarget(utilisation))))));
+                    ("targetValue", cpu.TargetValue)))));
         }
         if (shape.Schedule is { } schedule)
         {
@@ -98,8 +98,10 @@ internal static class AwsScaling
     /// within the 30..7200 s a lifecycle hook allows.</summary>
     public static int DrainSeconds(int timeoutSeconds) => Math.Clamp(timeoutSeconds + 30, 30, 7200);
 
-    /// <summary>100 × utilisation, rounded to hundredths so that 0.65 gives 65 and not 65.00000000000001.</summary>
-    public static double CpuTarget(double utilisation) => Math.Round(utilisation * 100, 2);
+    /// <summary>The CPU target of a kind that scales on CPU, in the terms of the instances' own metric; null for others.</summary>
+    public static CpuScaling? Cpu(AwsChildren c) => c.Shape.CpuTarget is { } utilisation
+        ? new CpuScaling(utilisation, c.Workload.Resources.Cpu, c.Choice.Types.Max(t => t.VCpus))
+        : null;
 
     /// <summary>The three metrics every queue-driven expression reads: visible and in-flight messages, in-service instances.</summary>
     private static IEnumerable<(string Id, string Namespace, string Metric, string Dimension, PropertyValue Value, string Stat)> QueueMetrics(

@@ -180,7 +180,7 @@ public sealed partial class AwsTargetTests
     }
 
     [Fact]
-    public void Plan_Service_TargetTracksAverageCpuTimesHundred()
+    public void Plan_Service_TargetTracksAverageCpuBehindTheLoadBalancer()
     {
         var plan = AwsPlanning.PlanOne("""
             api:
@@ -193,7 +193,6 @@ public sealed partial class AwsTargetTests
             """);
         var policy = plan.Child("api-cpu");
         Assert.Equal("ASGAverageCPUUtilization", policy.Text("targetTrackingConfiguration.predefinedMetricSpecification.predefinedMetricType"));
-        Assert.Equal(65, policy.Number("targetTrackingConfiguration.targetValue"));
         var asg = plan.Child("api-asg");
         Assert.Equal(3, asg.Number("minSize"));
         Assert.Equal(12, asg.Number("maxSize"));
