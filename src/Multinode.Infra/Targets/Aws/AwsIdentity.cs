@@ -49,12 +49,14 @@ internal static class AwsIdentity
         }
         if (c.Shape.DrainHook is not null)
         {
-            // Protected while busy, the drain hook honoured, the per-worker cooldown's self-termination.
+            // Protected while busy and until its cooldown, the drain hook honoured, the per-worker cooldown's
+            // self-termination, and the workers' own scale-out (they only ever raise desired, up to maxSize).
             statements.Add(Statement("OwnGroupLifecycle",
                 ["autoscaling:SetInstanceProtection", "autoscaling:CompleteLifecycleAction",
-                 "autoscaling:RecordLifecycleActionHeartbeat", "autoscaling:TerminateInstanceInAutoScalingGroup"], Ref(asg, "arn")));
+                 "autoscaling:RecordLifecycleActionHeartbeat", "autoscaling:TerminateInstanceInAutoScalingGroup",
+                 "autoscaling:SetDesiredCapacity"], Ref(asg, "arn")));
             // Describe* has no resource-level permissions: AWS requires "*" (docs/aws.md). Read-only; the worker
-            // reads its own group's in-service count.
+            // reads its own group's in-service count, desired capacity and maximum size.
             statements.Add(Statement("ReadGroupSize", ["autoscaling:DescribeAutoScalingGroups"], "*"));
         }
         else if (c.Shape.RunsOnce)

@@ -20,7 +20,8 @@ internal static class AwsKinds
         {
             Queue = new QueueScaling(f.MaxWorkersLimit, f.SpareWorkers, f.CooldownPeriod),
             DrainHook = UserData.DrainHook(workload),
-            WorkerEnv = WorkerSidecar.WarmPoolEnv(f.SpareWorkers, f.CooldownPeriod),
+            // The workers raise the group's desired capacity themselves (never lower it): reaction in seconds.
+            WorkerEnv = [.. WorkerSidecar.WarmPoolEnv(f.SpareWorkers, f.CooldownPeriod), QueueScaling.ScaleOutEnv],
         }),
         // One instance per message: instances never die by scale-in, each ends itself after its one execution.
         JobWorkload j => Ok(new AwsShape(0, j.MaxConcurrency)

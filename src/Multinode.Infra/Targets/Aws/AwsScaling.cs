@@ -133,13 +133,17 @@ internal static class AwsScaling
                 // Scale-in is the cooldown-aware step policy's (a warm pool) or the workers' own (one message each).
                 ("disableScaleIn", true)))));
 
-        StepPolicy(c, "start", group, queueName, "ExactCapacity", "Maximum", scaling.StartSteps,
-            new AlarmSignal(QueueScaling.StartExpression, "in-flight messages while no instance is in service", Periods: 1, Period: 60));
+        // ChangeInCapacity from a current capacity that leaves out warming-up instances: a re-fire on a stale
+        // datapoint while the started instances warm up asks for no more than is already desired, and an adjustment
+        // that is never negative can never lower capacity (QueueScaling, docs/scaling.md).
+        StepPolicy(c, "start", group, queueName, "ChangeInCapacity", "Maximum", scaling.StartSteps,
+            new AlarmSignal(QueueScaling.StartExpression, "in-flight messages while no instance is in service", Periods: 1, Period: 60),
+            QueueScaling.StartWarmupSeconds);
         if (scaling.CooldownSeconds is null) return;
         // A safety net only: each worker ends its own instance after cooldownPeriod of its own idleness.
         StepPolicy(c, "scale-in", group, queueName, "ChangeInCapacity", "Minimum", scaling.ScaleInSteps,
             new AlarmSignal(scaling.ScaleInExpression, "in-service instances beyond in-flight + spare (safety net)",
-                scaling.ScaleInEvaluationPeriods, scaling.Period));
+                scaling.ScaleInEvaluationPeriods, scaling.Period), warmup: null);
     }
 
     /// <summary>When a step policy's alarm fires: its expression over <see cref="QueueMetrics"/> is at least 1 for
@@ -148,13 +152,15 @@ internal static class AwsScaling
 
     /// <summary>A step policy (<c>suffix</c>) and the alarm that runs it (<c>suffix-alarm</c>).</summary>
     private static void StepPolicy(AwsChildren c, string suffix, PropertyValue group, PropertyValue queueName,
-        string adjustmentType, string aggregation, IReadOnlyList<(int Lower, int? Upper, int Adjustment)> steps, AlarmSignal signal)
+        string adjustmentType, string aggregation, IReadOnlyList<(int Lower, int? Upper, int Adjustment)> steps, AlarmSignal signal,
+        int? warmup)
     {
         var policy = c.Add(AwsTypes.Policy, suffix, new PropertyMap(
             ("autoscalingGroupName", group),
             ("policyType", "StepScaling"),
             ("adjustmentType", adjustmentType),
             ("metricAggregationType", aggregation),
+            ("estimatedInstanceWarmup", warmup),
             ("stepAdjustments", QueueScaling.StepsValue(steps))));
         var metrics = QueueMetrics(queueName, group).Select(m => Obj(
             ("id", m.Id),

@@ -40,14 +40,10 @@ public sealed partial class AwsTargetTests
 
         var policy = plan.Child("square-scale-in");
         Assert.Equal("ChangeInCapacity", policy.Text("adjustmentType"));
-        Assert.Equal("0", policy.Text("stepAdjustments[0].metricIntervalLowerBound"));
-        Assert.Equal("1", policy.Text("stepAdjustments[0].metricIntervalUpperBound"));
-        Assert.Equal(-1, policy.Number("stepAdjustments[0].scalingAdjustment"));
-        Assert.Equal(-2, policy.Number("stepAdjustments[1].scalingAdjustment"));
-        var steps = (ArrayValue)policy.At("stepAdjustments");
-        Assert.Equal(20, steps.Items.Count);
-        Assert.Null(steps.Items[^1].Find("metricIntervalUpperBound"));
-        Assert.Equal(-20, ((NumberValue)steps.Items[^1].At("scalingAdjustment")).Value);
+        var step = Assert.Single(((ArrayValue)policy.At("stepAdjustments")).Items);
+        Assert.Equal("0", ((StringValue)step.At("metricIntervalLowerBound")).Value);
+        Assert.Null(step.Find("metricIntervalUpperBound"));
+        Assert.Equal(-1, ((NumberValue)step.At("scalingAdjustment")).Value);
     }
 
     [Fact]
@@ -99,7 +95,7 @@ public sealed partial class AwsTargetTests
         """);
         Assert.Equal(0, plan.Child("square-asg").Number("minSize"));
         var start = plan.Child("square-start");
-        Assert.Equal("ExactCapacity", start.Text("adjustmentType"));
+        Assert.Equal("ChangeInCapacity", start.Text("adjustmentType"));
         var steps = (ArrayValue)start.At("stepAdjustments");
         Assert.Equal([1, 2, 3, 4, 5], steps.Items.Select(s => ((NumberValue)s.At("scalingAdjustment")).Value));
         Assert.Null(steps.Items[^1].Find("metricIntervalUpperBound"));

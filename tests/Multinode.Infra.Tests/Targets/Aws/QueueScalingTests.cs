@@ -34,6 +34,6 @@ public sealed class QueueScalingTests
     }
 
     [Fact]
-    public void ScaleInSteps_RemoveTheWholeExcess() =>
-        Assert.Equal([-1, -2, -3], new QueueScaling(5, 2, 60).ScaleInSteps.Select(s => s.Adjustment));
+    public void ScaleInSteps_RemoveOneInstanceWhateverTheExcess() =>
+        Assert.Equal([(0, (int?)null, -1)], new QueueScaling(30, 2, 60).ScaleInSteps);
 }
