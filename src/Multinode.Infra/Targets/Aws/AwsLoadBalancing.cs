@@ -21,6 +21,17 @@ internal static class AwsLoadBalancing
     /// policy for HTTPS listeners.</summary>
     public const string TlsPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
+    /// <summary>The longest idle timeout an Application Load Balancer takes (its <c>idle_timeout.timeout_seconds</c>
+    /// attribute: 1-4000 s); a Service's timeoutSeconds is validated against it.</summary>
+    public const int MaxIdleTimeoutSeconds = 4000;
+
+    /// <summary>An Application Load Balancer's idle timeout when none is set.</summary>
+    public const int DefaultIdleTimeoutSeconds = 60;
+
+    /// <summary>The load balancer's idle timeout: at least the Service's timeoutSeconds, so a request that sends
+    /// nothing while it works is not cut (HTTP 504); never below AWS's default.</summary>
+    public static int IdleTimeoutSeconds(int timeoutSeconds) => Math.Max(DefaultIdleTimeoutSeconds, timeoutSeconds);
+
     public static (string TargetGroup, string LoadBalancer) Plan(AwsChildren c, LoadBalanced balanced, string lbSg)
     {
         var tg = c.Add(AwsTypes.TargetGroup, "tg", new PropertyMap(
@@ -40,6 +51,7 @@ internal static class AwsLoadBalancing
             ("subnets", c.Aws.SubnetIds),
             ("securityGroups", List(Ref(lbSg, "id"))),
             ("dropInvalidHeaderFields", true),
+            ("idleTimeout", IdleTimeoutSeconds(c.Workload.Container.TimeoutSeconds)),
             ("tags", c.Tags)));
         var forward = List(Obj(("type", "forward"), ("targetGroupArn", Ref(tg, "arn"))));
         // With a certificate, HTTP only redirects: nothing is ever served in the clear.
