@@ -90,6 +90,9 @@ public static partial class DiffPrinter
     {
         foreach (var w in diff.Workloads)
         {
+            // The head's own warnings about what this change plans (e.g. idle GPUs), not those of untouched workloads.
+            if (w.Status != WorkloadStatus.Unchanged && w.After is { } planned)
+                foreach (var warning in planned.Warnings) yield return warning.ToString();
             if (w.Status == WorkloadStatus.Renamed)
                 yield return $"Workload `{w.RenamedFrom}` is renamed to `{w.Name}`: every one of its {w.Count(ChangeKind.Delete)} child resources is deleted and created again under the new name. Keep the old name (or alias it) to avoid this.";
             if (w.Status == WorkloadStatus.Removed)

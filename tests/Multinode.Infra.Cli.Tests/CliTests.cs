@@ -249,6 +249,31 @@ public sealed class CliTests : CliFixture
     }
 
     [Fact]
+    public void ValidateAndPlan_OneA100OnAws_WarnOfTheIdleGpusAndTheirCost()
+    {
+        var file = Write("Pulumi.yaml", """
+            name: gpu
+            config:
+              multinode:target: aws
+              multinode:aws:
+                vpcId: vpc-0123456789abcdef0
+                subnetIds: [subnet-0000000000000000a, subnet-0000000000000000b]
+            resources:
+              infer:
+                type: multinode:index:Function
+                properties: { image: app, resources: { cpu: 4, memory: 16Gi, gpu: { type: a100 } } }
+            """);
+        var (code, _, stderr) = Run("validate", file);
+        Assert.Equal(0, code);
+        Assert.StartsWith("warning: Function \"infer\": resources.gpu = 1 × a100 leaves 7 of the 8 GPUs of p4d.24xlarge idle on AWS",
+            stderr, StringComparison.Ordinal);
+        (code, _, var planStderr) = Run("plan", file, "--format", "json");
+        Assert.Equal((0, stderr), (code, planStderr));
+        (_, var markdown, _) = Run("plan", file, "--format", "markdown");
+        Assert.Contains("> ⚠️ Function \"infer\": resources.gpu = 1 × a100 leaves 7 of the 8 GPUs", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_MisspelledToken_SuggestsTheRightOne()
     {
         var file = Write("Pulumi.yaml", $$"""

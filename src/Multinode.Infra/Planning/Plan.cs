@@ -122,7 +122,12 @@ public sealed record PlanSummary
 }
 
 /// <summary>The plan of one workload: its component outputs and its children, in registration order.</summary>
-public sealed record WorkloadPlan(Workload Workload, IReadOnlyList<PlannedResource> Resources, PropertyMap Outputs, PlanSummary Summary);
+public sealed record WorkloadPlan(Workload Workload, IReadOnlyList<PlannedResource> Resources, PropertyMap Outputs, PlanSummary Summary)
+{
+    /// <summary>What the target found worth a look in this workload's plan (e.g. idle GPUs on AWS); the plan's
+    /// <see cref="Plan.Warnings"/> include them, and a diff shows those of the workloads it changes.</summary>
+    public IReadOnlyList<Validation.ValidationFailure> Warnings { get; init; } = [];
+}
 
 /// <summary>A whole program's plan. Same input, byte-identical plan. Its totals are computed once, here: printers and
 /// the JSON writer only format them.</summary>

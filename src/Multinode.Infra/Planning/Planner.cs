@@ -41,7 +41,7 @@ public static class Planner
         failures.AddRange(config.Target.Check(workloads, config));
         if (failures.Count > 0) return Result<WorkloadPlan>.Fail(failures);
         var plan = config.Target.Plan(workloads.Single(), config);
-        return plan.IsValid ? plan with { Warnings = warnings } : plan;
+        return plan.IsValid ? plan with { Warnings = [.. warnings, .. plan.Value!.Warnings] } : plan;
     }
 
     /// <summary>Reads each declaration into its workload; a large program on every core (<see cref="InOrder"/>), the
@@ -179,7 +179,8 @@ public static class Planner
             if (plan.Value is not null) plans.Add(plan.Value);
         }
         if (failures.Count == 0) failures.AddRange(ProgramRules.Check(plans, config));
-        return failures.Count > 0 ? Result<Plan>.Fail(failures) : Result<Plan>.Ok(new Plan(config, plans));
+        return failures.Count > 0 ? Result<Plan>.Fail(failures)
+            : Result<Plan>.Ok(new Plan(config, plans) { Warnings = [.. plans.SelectMany(p => p.Warnings)] });
     }
 }
 

@@ -39,7 +39,7 @@ public sealed class InstanceCatalogTests
     [InlineData("p4d", GpuType.A100, 40)]
     [InlineData("p4de", GpuType.A100_80GB, 80)]
     [InlineData("p5", GpuType.H100, 80)]
-    [InlineData("p5e", GpuType.H200, 141)]
+    [InlineData("p5en", GpuType.H200, 141)]
     public void Default_GpuFamilyHasItsModelAndMemory(string family, GpuType type, int memoryGiB)
     {
         var members = InstanceCatalog.Default.Types.Where(t => t.Name.StartsWith(family + ".", StringComparison.Ordinal)).ToList();
@@ -62,8 +62,9 @@ public sealed class InstanceCatalogTests
     [InlineData(1, "2Gi", GpuType.V100, 2, "p3.8xlarge")]
     [InlineData(1, "2Gi", GpuType.A100, 1, "p4d.24xlarge")]
     [InlineData(1, "2Gi", GpuType.A100_80GB, 8, "p4de.24xlarge")]
-    [InlineData(1, "2Gi", GpuType.H100, 8, "p5.48xlarge")]
-    [InlineData(1, "2Gi", GpuType.H200, 1, "p5e.48xlarge")]
+    [InlineData(1, "2Gi", GpuType.H100, 1, "p5.4xlarge")]
+    [InlineData(1, "2Gi", GpuType.H100, 2, "p5.48xlarge")]
+    [InlineData(1, "2Gi", GpuType.H200, 1, "p5en.48xlarge")]
     public void Cheapest_Request_PicksCheapestFit(double cpu, string memory, GpuType? gpu, int count, string expected) =>
         Assert.Equal(expected, InstanceCatalog.Default.Cheapest(Request(cpu, memory, gpu, count))?.Name);
 
@@ -114,12 +115,44 @@ public sealed class InstanceCatalogTests
         Assert.Equal("g4dn.metal (96 vCPU, 384 GiB, 8 × t4)", InstanceCatalog.Default.Largest(request)!.Description);
     }
 
+    /// <summary>us-east-1 on-demand Linux prices as the recorded source lists them
+    /// (scripts/catalog-sources/gpu-us-east-1-2026-01-21.json): p5.4xlarge (1 × H100, generally available since August
+    /// 2025), p5en.48xlarge (8 × H200), and p4d/p5 after AWS's June 2025 cut.</summary>
     [Theory]
-    [InlineData("p5.48xlarge", "55.04")]   // AWS's June 2025 cut (the catalog's corrections say so)
-    [InlineData("p4d.24xlarge", "21.96")]
-    [InlineData("p4de.24xlarge", "27.45")]
-    public void Default_GpuPrices_IncludeTheJune2025Cut(string type, string price) =>
+    [InlineData("p5.4xlarge", "6.88")]
+    [InlineData("p5.48xlarge", "55.04")]
+    [InlineData("p5en.48xlarge", "63.296")]
+    [InlineData("p4d.24xlarge", "21.957642")]
+    [InlineData("p4de.24xlarge", "27.44705")]
+    public void Default_GpuPrices_AreTheSourcedOnes(string type, string price) =>
         Assert.Equal(decimal.Parse(price, System.Globalization.CultureInfo.InvariantCulture), InstanceCatalog.Default.Find(type)!.PricePerHour);
+
+    [Fact]
+    public void Default_H200WithoutAnOnDemandPrice_IsLeftOut() =>
+        // p5e.48xlarge has no published us-east-1 on-demand price (only Capacity Blocks): not listed.
+        Assert.Null(InstanceCatalog.Default.Find("p5e.48xlarge"));
+
+    [Fact]
+    public void Default_EveryPriceHasADatedSource()
+    {
+        using var stream = typeof(InstanceCatalog).Assembly.GetManifestResourceStream("Multinode.Infra.Catalog.instance-types.json")!;
+        using var document = JsonDocument.Parse(stream);
+        var root = document.RootElement;
+        var sources = root.GetProperty("sources");
+        var dates = new List<string>();
+        foreach (var row in root.GetProperty("instanceTypes").EnumerateArray())
+        {
+            var name = row.GetProperty("name").GetString();
+            Assert.True(row.TryGetProperty("source", out var id), $"{name} names no source");
+            Assert.True(sources.TryGetProperty(id.GetString()!, out var source), $"{name}: source {id} is not listed");
+            var date = source.GetProperty("date").GetString()!;
+            Assert.Matches(@"^\d{4}-\d{2}-\d{2}$", date);
+            Assert.False(string.IsNullOrWhiteSpace(source.GetProperty("source").GetString()));
+            dates.Add(date);
+        }
+        // The catalog's own date, shown beside every cost, is its oldest price's.
+        Assert.Equal(dates.Min(StringComparer.Ordinal), InstanceCatalog.Default.Date);
+    }
 
     [Fact]
     public void Shortfalls_TooSmall_NamesEachDimension()
