@@ -36,7 +36,8 @@ internal static class GpuWaste
         if (NodePacking.Cheapest(catalog, request, workers) is { WorkersPerNode: > 1 } packing &&
             packing.HourlyCost / workers < price)
             cheaper.Add($"the kubernetes target, packing {packing.WorkersPerNode} workers per {packing.Type.Name} node: " +
-                        $"{Numbers.Dollars(Numbers.Normalize(decimal.Round(packing.HourlyCost / workers, 4)))}/h per worker");
+                        $"{packing.Nodes} node{(packing.Nodes == 1 ? "" : "s")}, {Numbers.Dollars(Numbers.Normalize(packing.HourlyCost))}/h at {workers} " +
+                        $"worker{(workers == 1 ? "" : "s")} ({Numbers.Dollars(Numbers.Normalize(decimal.Round(packing.HourlyCost / workers, 4)))}/h per worker)");
         return new ValidationFailure(workload.Label, "resources.gpu",
             cheaper.Count == 0 ? text : $"{text}; cheaper: {string.Join(", or ", cheaper)}");
     }

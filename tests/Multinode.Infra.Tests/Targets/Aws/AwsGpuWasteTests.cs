@@ -35,8 +35,8 @@ public sealed class AwsGpuWasteTests
         // Cheaper: one GPU of another model with at least 40 GB (L40S 48 GB, g6e; H100 80 GB, p5.4xlarge), or eight
         // workers sharing one p4d.24xlarge on Kubernetes: $21.957642 / 8 per worker (10 workers need 2 nodes).
         Assert.Contains("cheaper: g6e.", warning, StringComparison.Ordinal);
-        Assert.Contains($"the kubernetes target, packing 8 workers per p4d.24xlarge node: {Dollars(decimal.Round(2 * p4d / 10, 4))}/h per worker",
-            warning, StringComparison.Ordinal);
+        Assert.Contains($"the kubernetes target, packing 8 workers per p4d.24xlarge node: 2 nodes, {Dollars(2 * p4d)}/h at 10 workers " +
+            $"({Dollars(decimal.Round(2 * p4d / 10, 4))}/h per worker)", warning, StringComparison.Ordinal);
     }
 
     [Fact]
