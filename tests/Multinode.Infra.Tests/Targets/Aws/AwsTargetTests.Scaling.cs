@@ -82,6 +82,29 @@ public sealed partial class AwsTargetTests
         Assert.Equal(100 * target * cap / largest, targetValue, 0.01);
     }
 
+    [Theory]
+    [InlineData("Pulumi.yaml")]
+    [InlineData("examples/aws-inference")]
+    [InlineData("examples/pr-comment/base")]
+    [InlineData("examples/pr-comment/head")]
+    public void Plan_RepositoryAwsServices_CanScaleOutAndReadOneMinuteMetrics(string program)
+    {
+        var (declaration, _) = Multinode.Infra.Cli.ProgramLoader.Load(Repo.File(program.Split('/')), null);
+        var plan = Multinode.Infra.Planning.Planner.Plan(declaration);
+        Assert.True(plan.IsValid, string.Join("\n", plan.Failures));
+        var services = plan.Value!.Workloads.Where(w => w.Workload is Multinode.Infra.Workloads.ServiceWorkload).ToList();
+        Assert.NotEmpty(services);
+        foreach (var service in services)
+        {
+            var name = service.Workload.Name;
+            var lt = service.Child($"{name}-lt");
+            var vcpus = InstanceCatalog.Default.Find(lt.Text("instanceType"))!.VCpus;
+            var target = service.Child($"{name}-cpu").Number("targetTrackingConfiguration.targetValue");
+            Assert.True(100 * CpuCap(lt.UserDataText()) / vcpus > target, $"{program}: {name} can never exceed its target {target}");
+            Assert.Equal(PropertyValue.From(true), lt.At("monitoring.enabled"));
+        }
+    }
+
     [Fact]
     public void Plan_Function_ScalesOnQueueMetricsWithoutDetailedMonitoring()
     {
