@@ -16,8 +16,10 @@ namespace Multinode.Infra.Targets.Aws;
 /// </summary>
 public sealed record CpuScaling(double TargetUtilization, double Cpu, int VCpus)
 {
-    /// <summary>The <c>targetValue</c> of the <c>cpu</c> policy: 100 × target × cpu / vCPUs, in hundredths.</summary>
-    public double TargetValue => Math.Round(100 * TargetUtilization * Cpu / VCpus, 2);
+    /// <summary>The <c>targetValue</c> of the <c>cpu</c> policy: 100 × target × cpu / vCPUs, to four decimals (so 0.65
+    /// of 1 vCPU on 2 gives 32.5, not 32.50000000000001, and a small container on a large instance keeps a target
+    /// above 0).</summary>
+    public double TargetValue => Math.Round(100 * TargetUtilization * Cpu / VCpus, 4);
 
     /// <summary>What <c>ASGAverageCPUUtilization</c> reads while every container uses <paramref name="cores"/>
     /// (at most its <c>--cpus</c> cap), ignoring the instance's own processes.</summary>

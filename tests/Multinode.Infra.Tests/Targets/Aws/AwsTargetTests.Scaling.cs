@@ -57,6 +57,7 @@ public sealed partial class AwsTargetTests
     [InlineData("resources: { cpu: 2, memory: 4Gi }", 0.95)]
     [InlineData("resources: { cpu: 3, memory: 30Gi }", 0.8)]
     [InlineData("resources: { cpu: 1, memory: 2Gi }\n    instanceTypes: [c6i.large, m6i.xlarge]", 0.7)]
+    [InlineData("resources: { cpu: 0.1, memory: 256Mi }\n    instanceTypes: [m7i.48xlarge]", 0.05)]
     public void Plan_Service_AContainerAtItsCapLiftsTheMetricAboveTheTarget(string extra, double target)
     {
         var plan = AwsPlanning.PlanOne($"""
@@ -77,9 +78,9 @@ public sealed partial class AwsTargetTests
             // At its cap the container keeps cap of the vCPUs busy: the metric exceeds the target, so the group scales out.
             Assert.True(100 * cap / vcpus > targetValue, $"{cap} of {vcpus} vCPUs = {100 * cap / vcpus} % ≤ target {targetValue}");
         }
-        // On the largest type, the container at target × cap reads the target, to the hundredth the plan rounds it to.
+        // On the largest type, the container at target × cap reads the target (to the four decimals the plan keeps).
         var largest = types.Max(t => InstanceCatalog.Default.Find(t)!.VCpus);
-        Assert.Equal(100 * target * cap / largest, targetValue, 0.01);
+        Assert.Equal(100 * target * cap / largest, targetValue, 0.0001);
     }
 
     [Theory]
