@@ -265,12 +265,12 @@ public sealed class CliTests : CliFixture
             """);
         var (code, _, stderr) = Run("validate", file);
         Assert.Equal(0, code);
-        Assert.StartsWith("warning: Function \"infer\": resources.gpu = 1 × a100 leaves 7 of the 8 GPUs of p4d.24xlarge idle on AWS",
-            stderr, StringComparison.Ordinal);
+        const string Warning = "Function \"infer\": resources.gpu = 1 × a100 leaves 7 of the 8 GPUs of p4d.24xlarge";
+        Assert.StartsWith($"warning: {Warning} idle on AWS", stderr, StringComparison.Ordinal);
         (code, _, var planStderr) = Run("plan", file, "--format", "json");
         Assert.Equal((0, stderr), (code, planStderr));
         (_, var markdown, _) = Run("plan", file, "--format", "markdown");
-        Assert.Contains("> ⚠️ Function \"infer\": resources.gpu = 1 × a100 leaves 7 of the 8 GPUs", markdown, StringComparison.Ordinal);
+        Assert.Contains($"> ⚠️ {Warning}", markdown, StringComparison.Ordinal);
     }
 
     [Fact]

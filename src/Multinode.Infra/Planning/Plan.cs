@@ -122,7 +122,8 @@ public sealed record PlanSummary
 }
 
 /// <summary>The plan of one workload: its component outputs and its children, in registration order.</summary>
-public sealed record WorkloadPlan(Workload Workload, IReadOnlyList<PlannedResource> Resources, PropertyMap Outputs, PlanSummary Summary)
+public sealed record WorkloadPlan(
+    Workload Workload, IReadOnlyList<PlannedResource> Resources, PropertyMap Outputs, PlanSummary Summary)
 {
     /// <summary>What the target found worth a look in this workload's plan (e.g. idle GPUs on AWS); the plan's
     /// <see cref="Plan.Warnings"/> include them, and a diff shows those of the workloads it changes.</summary>

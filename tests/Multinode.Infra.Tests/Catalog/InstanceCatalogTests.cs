@@ -135,7 +135,8 @@ public sealed class InstanceCatalogTests
     [Fact]
     public void Default_EveryPriceHasADatedSource()
     {
-        using var stream = typeof(InstanceCatalog).Assembly.GetManifestResourceStream("Multinode.Infra.Catalog.instance-types.json")!;
+        using var stream = typeof(InstanceCatalog).Assembly
+            .GetManifestResourceStream("Multinode.Infra.Catalog.instance-types.json")!;
         using var document = JsonDocument.Parse(stream);
         var root = document.RootElement;
         var sources = root.GetProperty("sources");

@@ -50,16 +50,18 @@ internal static class AwsKinds
             $"target aws does not plan kind {KindNames.Of(workload)}")]),
     };
 
-    /// <summary>Rules of a kind against the AWS settings and AWS's own limits, checked with the program's validation.</summary>
+    /// <summary>Rules of a kind against the AWS settings and AWS's own limits, checked with the program's
+    /// validation.</summary>
     public static IEnumerable<ValidationFailure> Check(Workload workload, AwsConfig aws)
     {
         if (workload is ServiceWorkload && aws.KnownSubnetCount < 2)
             yield return new ValidationFailure(workload.Label, "subnetIds",
                 $"a Service needs at least two subnets in different availability zones for its load balancer, but aws.subnetIds has {aws.KnownSubnetCount}");
-        if (workload is ServiceWorkload && workload.Container.TimeoutSeconds > AwsLoadBalancing.MaxIdleTimeoutSeconds)
+        const int maxIdle = AwsLoadBalancing.MaxIdleTimeoutSeconds;
+        if (workload is ServiceWorkload && workload.Container.TimeoutSeconds is var timeout and > maxIdle)
             yield return new ValidationFailure(workload.Label, "timeoutSeconds",
-                $"timeoutSeconds = {workload.Container.TimeoutSeconds} is above the limit of {AwsLoadBalancing.MaxIdleTimeoutSeconds} for a Service on AWS: " +
-                $"its requests pass an Application Load Balancer, whose idle timeout (at most {AwsLoadBalancing.MaxIdleTimeoutSeconds} s) " +
+                $"timeoutSeconds = {timeout} is above the limit of {maxIdle} for a Service on AWS: " +
+                $"its requests pass an Application Load Balancer, whose idle timeout (at most {maxIdle} s) " +
                 "would close a request that sends nothing for longer (HTTP 504)");
     }
 

@@ -98,7 +98,8 @@ internal static class AwsScaling
     /// within the 30..7200 s a lifecycle hook allows.</summary>
     public static int DrainSeconds(int timeoutSeconds) => Math.Clamp(timeoutSeconds + 30, 30, 7200);
 
-    /// <summary>The CPU target of a kind that scales on CPU, in the terms of the instances' own metric; null for others.</summary>
+    /// <summary>The CPU target of a kind that scales on CPU, in the terms of the instances' own metric; null for
+    /// others.</summary>
     public static CpuScaling? Cpu(AwsChildren c) => c.Shape.CpuTarget is { } utilisation
         ? new CpuScaling(utilisation, c.Workload.Resources.Cpu, c.Choice.Types.Max(t => t.VCpus))
         : null;
@@ -137,7 +138,8 @@ internal static class AwsScaling
         // datapoint while the started instances warm up asks for no more than is already desired, and an adjustment
         // that is never negative can never lower capacity (QueueScaling, docs/scaling.md).
         StepPolicy(c, "start", group, queueName, "ChangeInCapacity", "Maximum", scaling.StartSteps,
-            new AlarmSignal(QueueScaling.StartExpression, "in-flight messages while no instance is in service", Periods: 1, Period: 60),
+            new AlarmSignal(QueueScaling.StartExpression, "in-flight messages while no instance is in service",
+                Periods: 1, Period: 60),
             QueueScaling.StartWarmupSeconds);
         if (scaling.CooldownSeconds is null) return;
         // A safety net only: each worker ends its own instance after cooldownPeriod of its own idleness.
@@ -152,8 +154,8 @@ internal static class AwsScaling
 
     /// <summary>A step policy (<c>suffix</c>) and the alarm that runs it (<c>suffix-alarm</c>).</summary>
     private static void StepPolicy(AwsChildren c, string suffix, PropertyValue group, PropertyValue queueName,
-        string adjustmentType, string aggregation, IReadOnlyList<(int Lower, int? Upper, int Adjustment)> steps, AlarmSignal signal,
-        int? warmup)
+        string adjustmentType, string aggregation, IReadOnlyList<(int Lower, int? Upper, int Adjustment)> steps,
+        AlarmSignal signal, int? warmup)
     {
         var policy = c.Add(AwsTypes.Policy, suffix, new PropertyMap(
             ("autoscalingGroupName", group),

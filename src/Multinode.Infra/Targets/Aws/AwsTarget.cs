@@ -52,7 +52,8 @@ public sealed class AwsTarget(InstanceCatalog catalog) : ITarget
         var choice = InstanceSelection.Choose(workload, catalog);
         failures.AddRange(choice.Failures);
         if (failures.Count > 0) return Result<WorkloadPlan>.Fail(failures);
-        var plan = new AwsChildren(workload, shape.Value!, aws, choice.Value!, catalog, config.WorkerImage, ecr, script).Build();
+        var plan = new AwsChildren(workload, shape.Value!, aws, choice.Value!, catalog, config.WorkerImage, ecr, script)
+            .Build();
         return Result<WorkloadPlan>.Ok(GpuWaste.Check(workload, choice.Value!, catalog) is { } idleGpus
             ? plan with { Warnings = [idleGpus] }
             : plan);

@@ -19,13 +19,13 @@ namespace Multinode.Infra.Targets.Aws;
 /// <item>Function only, the workers' own scale-out: every <see cref="ScaleOutSeconds"/> each running worker raises
 /// desired to min(max, I + spare) when that is above it (SetDesiredCapacity on its own group; it never lowers it),
 /// so a backlog is answered in seconds rather than after the one-minute metrics (docs/worker.md).</item>
-/// <item>Function only, a safety net: a step policy on the excess "in service − (I + spare)" removes one instance
-/// each time its alarm runs it once the excess has held for <see cref="SafetyNetFactor"/> × cooldownPeriod: every
-/// datapoint of the alarm's window breaches, and the policy aggregates them with Minimum. Scale-in proper
-/// is per worker: the worker sidecar ends its own instance after cooldownPeriod of its own idleness while the group
-/// has more in service than I + spare (docs/scaling.md), well inside this window, so the net acts only when workers
-/// fail to end themselves (the worker cannot reach Auto Scaling, or one never goes idle for long enough while work
-/// rotates over the pool).</item>
+/// <item>Function only, a safety net: a step policy on the excess "in service − (I + spare)" removes one
+/// instance each time its alarm runs it, once the excess has held for <see cref="SafetyNetFactor"/> ×
+/// cooldownPeriod: every datapoint of the alarm's window breaches, and the policy aggregates them with Minimum.
+/// Scale-in proper is per worker: the worker sidecar ends its own instance after cooldownPeriod of its own idleness
+/// while the group has more in service than I + spare (docs/scaling.md), well inside this window, and keeps it
+/// protected from scale-in until then; so the net acts only when workers fail to end themselves (the worker cannot
+/// reach Auto Scaling, or one never goes idle for long enough while work rotates over the pool).</item>
 /// </list>
 /// </summary>
 public sealed record QueueScaling(int Max, int Spare, int? CooldownSeconds)
@@ -33,8 +33,9 @@ public sealed record QueueScaling(int Max, int Spare, int? CooldownSeconds)
     /// <summary>AWS allows at most 20 step adjustments in one policy.</summary>
     public const int MaxSteps = 20;
 
-    /// <summary>How often a running Function worker compares in-flight + spare with the group's desired capacity and
-    /// raises it (<c>MULTINODE_SCALE_OUT_SECONDS</c>); each worker at its own random phase within the interval.</summary>
+    /// <summary>How often a running Function worker compares in-flight + spare with the group's desired capacity
+    /// and raises it (<c>MULTINODE_SCALE_OUT_SECONDS</c>); each worker at its own random phase within the
+    /// interval.</summary>
     public const int ScaleOutSeconds = 10;
 
     /// <summary>The worker variable that turns the workers' own scale-out on.</summary>
@@ -74,7 +75,8 @@ public sealed record QueueScaling(int Max, int Spare, int? CooldownSeconds)
     public IReadOnlyList<(int Lower, int? Upper, int Adjustment)> StartSteps =>
         [.. Enumerable.Range(0, StepCount).Select(j => (j, j == StepCount - 1 ? (int?)null : j + 1, Math.Min(Max, Spare + j + 1)))];
 
-    /// <summary>The safety net's one step: any sustained excess (≥ 1) removes one instance per run of the policy.</summary>
+    /// <summary>The safety net's one step: any sustained excess (≥ 1) removes one instance per run of the
+    /// policy.</summary>
     public IReadOnlyList<(int Lower, int? Upper, int Adjustment)> ScaleInSteps => [(0, null, -1)];
 
     public string TrackingExpression => $"(FILL(visible, 0) + FILL(inflight, 0) + {Spare}) / workers";

@@ -20,6 +20,9 @@ public sealed class AwsGpuWasteTests
             resources: {"{"} cpu: 4, memory: 16Gi, gpu: {gpu} {"}"}
         """;
 
+    private static string InstanceType(Multinode.Infra.Planning.Plan plan) =>
+        plan.Workloads[0].Resources.Single(r => r.Name == "infer-lt").Text("instanceType");
+
     private static string Dollars(decimal amount) => "$" + amount.ToString("0.####", CultureInfo.InvariantCulture);
 
     [Fact]
@@ -27,15 +30,19 @@ public sealed class AwsGpuWasteTests
     {
         var result = AwsPlanning.Plan(Function("{ type: a100, count: 1 }"));
         Assert.True(result.IsValid, string.Join("\n", result.Failures));
-        Assert.Equal("p4d.24xlarge", result.Value!.Workloads[0].Resources.Single(r => r.Name == "infer-lt").Text("instanceType"));
-        var warning = Assert.Single(result.Value.Warnings).ToString();
+        Assert.Equal("p4d.24xlarge", InstanceType(result.Value!));
+        var warning = Assert.Single(result.Value!.Warnings).ToString();
         var p4d = InstanceCatalog.Default.Find("p4d.24xlarge")!.PricePerHour;
-        Assert.StartsWith("Function \"infer\": resources.gpu = 1 × a100 leaves 7 of the 8 GPUs of p4d.24xlarge idle on AWS", warning, StringComparison.Ordinal);
-        Assert.Contains($"{Dollars(p4d)}/h per worker ({Dollars(10 * p4d)}/h at 10 workers)", warning, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "Function \"infer\": resources.gpu = 1 × a100 leaves 7 of the 8 GPUs of p4d.24xlarge idle on AWS",
+            warning, StringComparison.Ordinal);
+        Assert.Contains($"{Dollars(p4d)}/h per worker ({Dollars(10 * p4d)}/h at 10 workers)", warning,
+            StringComparison.Ordinal);
         // Cheaper: one GPU of another model with at least 40 GB (L40S 48 GB, g6e; H100 80 GB, p5.4xlarge), or eight
         // workers sharing one p4d.24xlarge on Kubernetes: $21.957642 / 8 per worker (10 workers need 2 nodes).
         Assert.Contains("cheaper: g6e.", warning, StringComparison.Ordinal);
-        Assert.Contains($"the kubernetes target, packing 8 workers per p4d.24xlarge node: 2 nodes, {Dollars(2 * p4d)}/h at 10 workers " +
+        Assert.Contains("the kubernetes target, packing 8 workers per p4d.24xlarge node: " +
+            $"2 nodes, {Dollars(2 * p4d)}/h at 10 workers " +
             $"({Dollars(decimal.Round(2 * p4d / 10, 4))}/h per worker)", warning, StringComparison.Ordinal);
     }
 
@@ -44,8 +51,8 @@ public sealed class AwsGpuWasteTests
     {
         var result = AwsPlanning.Plan(Function("{ type: h100, count: 1 }"));
         Assert.True(result.IsValid, string.Join("\n", result.Failures));
-        Assert.Equal("p5.4xlarge", result.Value!.Workloads[0].Resources.Single(r => r.Name == "infer-lt").Text("instanceType"));
-        Assert.Empty(result.Value.Warnings);
+        Assert.Equal("p5.4xlarge", InstanceType(result.Value!));
+        Assert.Empty(result.Value!.Warnings);
     }
 
     [Theory]
@@ -57,8 +64,8 @@ public sealed class AwsGpuWasteTests
     {
         var result = AwsPlanning.Plan(Function(gpu));
         Assert.True(result.IsValid, string.Join("\n", result.Failures));
-        Assert.Equal(type, result.Value!.Workloads[0].Resources.Single(r => r.Name == "infer-lt").Text("instanceType"));
-        Assert.Equal(warns, result.Value.Warnings.Any(w => w.Path == "resources.gpu"));
+        Assert.Equal(type, InstanceType(result.Value!));
+        Assert.Equal(warns, result.Value!.Warnings.Any(w => w.Path == "resources.gpu"));
     }
 
     [Fact]

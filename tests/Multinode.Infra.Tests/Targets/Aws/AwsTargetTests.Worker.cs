@@ -32,7 +32,8 @@ public sealed partial class AwsTargetTests
         Assert.Equal(
             "docker run -d --restart always --name multinode-worker --network host" +
             " -e MULTINODE_KIND=function -e MULTINODE_WORKLOAD=square -e MULTINODE_PLATFORM=aws -e MULTINODE_TIMEOUT_SECONDS=120" +
-            " -e MULTINODE_PORT=8080 -e MULTINODE_SPARE_WORKERS=2 -e MULTINODE_COOLDOWN_SECONDS=300 -e MULTINODE_SCALE_OUT_SECONDS=10" +
+            " -e MULTINODE_PORT=8080 -e MULTINODE_SPARE_WORKERS=2 -e MULTINODE_COOLDOWN_SECONDS=300" +
+            " -e MULTINODE_SCALE_OUT_SECONDS=10" +
             " -e MULTINODE_QUEUE_KIND=aws-sqs -e MULTINODE_QUEUE=\"$QUEUE_URL\" -e AWS_REGION=\"$REGION\"" +
             " -e MULTINODE_INSTANCE_ID=\"$INSTANCE_ID\" -e MULTINODE_GROUP=\"$GROUP\" -e MULTINODE_LIFECYCLE_HOOK=square-drain" +
             " 'ghcr.io/multinode/multinode-worker:0.1.0'",

@@ -4,7 +4,8 @@ namespace Multinode.Infra.Tests.Targets.Aws;
 
 public sealed partial class AwsTargetTests
 {
-    private const string Function = """
+    /// <summary>The seed Function: 30 workers at most, 2 spare, 300 s cooldown.</summary>
+    internal const string Function = """
         square:
           type: multinode:index:Function
           properties:
