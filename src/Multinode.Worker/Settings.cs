@@ -27,6 +27,8 @@ public sealed record Settings
     public required int SpareWorkers { get; init; }
     public required TimeSpan Cooldown { get; init; }
     public required TimeSpan MessageWait { get; init; }
+    public TimeSpan? ScaleOutEvery { get; init; }
+    public required int MaxMessageBytes { get; init; }
     public string? InstanceId { get; init; }
     public string? Group { get; init; }
     public string? LifecycleHook { get; init; }
@@ -35,6 +37,12 @@ public sealed record Settings
     public string? PodName { get; init; }
     public string? PodNamespace { get; init; }
     public Uri? KubernetesApi { get; init; }
+
+    /// <summary>The product's default cooldownPeriod (docs/workloads.md), used when the plan sets none.</summary>
+    public const int DefaultCooldownSeconds = 60;
+
+    /// <summary>The largest queue item or output the worker handles (MULTINODE_MAX_MESSAGE_BYTES).</summary>
+    public const int DefaultMaxMessageBytes = 10 * 1024 * 1024;
 
     /// <summary>Reads the settings, or every problem at once (name, value, what is allowed).</summary>
     public static (Settings? Settings, IReadOnlyList<string> Problems) Read(Func<string, string?> env)
@@ -100,7 +108,9 @@ public sealed record Settings
         var port = Number("MULTINODE_PORT", 8080, 1, 65535);
         var invokeUrl = Url("MULTINODE_INVOKE_URL", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/invoke");
         var spare = Number("MULTINODE_SPARE_WORKERS", 0, 0, 100000);
-        var cooldown = Number("MULTINODE_COOLDOWN_SECONDS", 300, 0, 86400);
+        var cooldown = Number("MULTINODE_COOLDOWN_SECONDS", DefaultCooldownSeconds, 0, 86400);
+        var scaleOut = Get("MULTINODE_SCALE_OUT_SECONDS") is null ? (int?)null : Number("MULTINODE_SCALE_OUT_SECONDS", 10, 1, 3600);
+        var maxBytes = Number("MULTINODE_MAX_MESSAGE_BYTES", DefaultMaxMessageBytes, 1024, 512 * 1024 * 1024);
         var messageWait = Number("MULTINODE_MESSAGE_WAIT_SECONDS", 120, 0, 43200);
 
         string? instanceId = null, group = null, podName = null, podNamespace = null;
@@ -143,6 +153,8 @@ public sealed record Settings
             SpareWorkers = spare,
             Cooldown = TimeSpan.FromSeconds(cooldown),
             MessageWait = TimeSpan.FromSeconds(messageWait),
+            ScaleOutEvery = scaleOut is { } every ? TimeSpan.FromSeconds(every) : null,
+            MaxMessageBytes = maxBytes,
             InstanceId = instanceId,
             Group = group,
             LifecycleHook = Get("MULTINODE_LIFECYCLE_HOOK"),

@@ -8,7 +8,7 @@ namespace Multinode.Worker;
 
 /// <summary>The user's container: <c>POST /invoke</c> with the input as body; a 2xx body is the output (JSON),
 /// anything else an error.</summary>
-public sealed class UserServer(HttpClient http, Uri invokeUrl, TimeSpan timeout)
+public sealed class UserServer(HttpClient http, Uri invokeUrl, TimeSpan timeout, int maxBytes)
 {
     /// <summary>Set when the last call got no HTTP answer (refused, reset, timed out): the server may be restarting.</summary>
     public bool Unreachable { get; private set; }
@@ -22,15 +22,17 @@ public sealed class UserServer(HttpClient http, Uri invokeUrl, TimeSpan timeout)
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync(invokeUrl.Host, invokeUrl.Port, cancel);
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+                attempt.CancelAfter(TimeSpan.FromSeconds(2));
+                await client.ConnectAsync(invokeUrl.Host, invokeUrl.Port, attempt.Token);
                 Unreachable = false;
                 return;
             }
-            catch (SocketException e)
+            catch (Exception e) when (e is SocketException || e is OperationCanceledException && !cancel.IsCancellationRequested)
             {
                 if (DateTimeOffset.UtcNow - logged > TimeSpan.FromSeconds(10))
                 {
-                    log($"waiting for the user server at {invokeUrl.Host}:{invokeUrl.Port.ToString(CultureInfo.InvariantCulture)} ({e.SocketErrorCode})");
+                    log($"waiting for the user server at {invokeUrl.Host}:{invokeUrl.Port.ToString(CultureInfo.InvariantCulture)} ({(e is SocketException s ? s.SocketErrorCode.ToString() : "no answer within 2 s")})");
                     logged = DateTimeOffset.UtcNow;
                 }
             }
@@ -46,8 +48,16 @@ public sealed class UserServer(HttpClient http, Uri invokeUrl, TimeSpan timeout)
         try
         {
             using var content = new StringContent(message.Input.GetRawText(), Encoding.UTF8, "application/json");
-            response = await http.PostAsync(invokeUrl, content, deadline.Token);
-            body = await response.Content.ReadAsStringAsync(deadline.Token);
+            using var request = new HttpRequestMessage(HttpMethod.Post, invokeUrl) { Content = content };
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            var bytes = await ReadCappedAsync(response, deadline.Token);
+            if (bytes is null)
+            {
+                response.Dispose();
+                return Error(message, $"the user server's answer is larger than {maxBytes.ToString(CultureInfo.InvariantCulture)} bytes " +
+                    "(MULTINODE_MAX_MESSAGE_BYTES)", (int)response.StatusCode);
+            }
+            body = Encoding.UTF8.GetString(bytes);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
@@ -76,6 +86,22 @@ public sealed class UserServer(HttpClient http, Uri invokeUrl, TimeSpan timeout)
                 return Error(message, $"the user server answered {status} with a body that is not JSON: {Truncate(body)}", status);
             }
         }
+    }
+
+    /// <summary>The body, or null when it is longer than <c>maxBytes</c> (read no further than that).</summary>
+    private async Task<byte[]?> ReadCappedAsync(HttpResponseMessage response, CancellationToken cancel)
+    {
+        if (response.Content.Headers.ContentLength > maxBytes) return null;
+        await using var stream = await response.Content.ReadAsStreamAsync(cancel);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancel)) > 0)
+        {
+            if (buffer.Length + read > maxBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
     }
 
     private static InvocationReply Error(InvocationMessage message, string text, int? status) =>

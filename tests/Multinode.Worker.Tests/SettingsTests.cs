@@ -16,7 +16,10 @@ public sealed class SettingsTests
         Assert.Equal("square:processing", settings.ProcessingList);
         Assert.Equal(new Uri("http://127.0.0.1:8080/invoke"), settings.InvokeUrl);
         Assert.Equal(TimeSpan.FromSeconds(300), settings.Timeout);
-        Assert.Equal(TimeSpan.FromSeconds(300), settings.Cooldown);
+        // The product default cooldownPeriod (docs/workloads.md), not a worker-only one.
+        Assert.Equal(TimeSpan.FromSeconds(60), settings.Cooldown);
+        Assert.Null(settings.ScaleOutEvery);
+        Assert.Equal(10 * 1024 * 1024, settings.MaxMessageBytes);
         Assert.Equal(0, settings.SpareWorkers);
         Assert.Equal(TimeSpan.FromSeconds(120), settings.MessageWait);
         Assert.Equal(new Uri("http://169.254.169.254/"), settings.ImdsEndpoint);
