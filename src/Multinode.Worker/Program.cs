@@ -31,12 +31,12 @@ var clock = TimeProvider.System;
 using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) }) { Timeout = Timeout.InfiniteTimeSpan };
 var aws = settings.Region is { } region ? new AwsQueryClient(http, region, AwsQueryClient.DefaultCredentials()) : null;
 var sqs = aws is null ? null : new SqsClient(aws, settings.SqsEndpoint);
-using var redisLink = settings.RedisAddress is { } address ? new RedisLink(address, settings.RedisPassword) : null;
+using var redisLink = settings.Redis is { } endpoint ? new RedisLink(endpoint) : null;
 var replies = new Replies(redisLink, sqs, settings.Region, settings.SqsEndpoint,
     settings.QueueKind == QueueKind.AwsSqs ? settings.Queue : null);
 IWorkQueue queue = settings.QueueKind switch
 {
-    QueueKind.Redis => new RedisWorkQueue(settings.RedisAddress!, settings.RedisPassword, settings.Queue, settings.ProcessingList,
+    QueueKind.Redis => new RedisWorkQueue(settings.Redis!, settings.Queue, settings.ProcessingList,
         settings.Timeout, redisLink!, replies),
     QueueKind.AwsSqs => new SqsWorkQueue(sqs!, settings.Queue, settings.Timeout, replies, Log),
     _ => throw new InvalidOperationException($"queue kind {settings.QueueKind} has no consumer"),

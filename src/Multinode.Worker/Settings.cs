@@ -20,6 +20,7 @@ public sealed record Settings
     public required string ProcessingList { get; init; }
     public string? RedisAddress { get; init; }
     public string? RedisPassword { get; init; }
+    public Shared.RedisEndpoint? Redis { get; init; }
     public string? Region { get; init; }
     public Uri? SqsEndpoint { get; init; }
     public required TimeSpan Timeout { get; init; }
@@ -91,12 +92,9 @@ public sealed record Settings
         var region = Get("AWS_REGION");
         if (Get("MULTINODE_QUEUE_KIND") == "redis")
         {
-            if (redisAddress is null) problems.Add("MULTINODE_REDIS_ADDRESS is missing: host:port of the Redis server (MULTINODE_QUEUE_KIND=redis)");
-            else
-            {
-                try { Shared.RespConnection.ParseAddress(redisAddress); }
-                catch (FormatException) { problems.Add($"MULTINODE_REDIS_ADDRESS='{redisAddress}' must be host:port"); }
-            }
+            if (redisAddress is null)
+                problems.Add("MULTINODE_REDIS_ADDRESS is missing: host:port, redis://[user:password@]host:port/db or rediss://… " +
+                             "(MULTINODE_QUEUE_KIND=redis)");
         }
         else if (queueKind == QueueKind.AwsSqs)
         {
@@ -133,6 +131,21 @@ public sealed record Settings
                 problems.Add("KUBERNETES_SERVICE_HOST is missing: the API server's address (set by Kubernetes in every pod), or MULTINODE_KUBERNETES_API");
         }
 
+        Shared.RedisEndpoint? redis = null;
+        if (redisAddress is not null)
+        {
+            var tls = Choice("MULTINODE_REDIS_TLS", "false", ("false", false), ("true", true));
+            var caFile = Get("MULTINODE_REDIS_CA_FILE");
+            if (caFile is not null && !File.Exists(caFile)) problems.Add($"MULTINODE_REDIS_CA_FILE='{caFile}' does not exist");
+            try
+            {
+                redis = Shared.RedisEndpoint.Parse(redisAddress, tls, Get("MULTINODE_REDIS_USERNAME"), Get("MULTINODE_REDIS_PASSWORD"), caFile);
+            }
+            catch (FormatException e)
+            {
+                problems.Add($"MULTINODE_REDIS_ADDRESS: {e.Message}");
+            }
+        }
         var sqsEndpoint = Url("MULTINODE_SQS_ENDPOINT", null);
         var imds = Url("MULTINODE_IMDS_ENDPOINT", "http://169.254.169.254/");
         if (problems.Count > 0) return (null, problems);
@@ -146,6 +159,7 @@ public sealed record Settings
             ProcessingList = processing,
             RedisAddress = redisAddress,
             RedisPassword = Get("MULTINODE_REDIS_PASSWORD"),
+            Redis = redis,
             Region = region,
             SqsEndpoint = sqsEndpoint,
             Timeout = TimeSpan.FromSeconds(timeout),

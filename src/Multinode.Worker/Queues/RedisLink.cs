@@ -5,7 +5,7 @@ namespace Multinode.Worker.Queues;
 /// <summary>One Redis connection shared by several tasks (lease renewal runs beside the main loop), one command
 /// at a time; a command that fails on the wire or passes its deadline drops the connection and the next call
 /// connects afresh.</summary>
-public sealed class RedisLink(string address, string? password) : IDisposable
+public sealed class RedisLink(RedisEndpoint endpoint) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private RespConnection? _connection;
@@ -18,7 +18,7 @@ public sealed class RedisLink(string address, string? password) : IDisposable
         await _gate.WaitAsync(cancel);
         try
         {
-            _connection ??= await RespConnection.ConnectAsync(address, password, cancel);
+            _connection ??= await RespConnection.ConnectAsync(endpoint, cancel);
             try
             {
                 return await _connection.RunAsync(deadline, true, cancel, args);

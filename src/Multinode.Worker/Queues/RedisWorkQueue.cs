@@ -65,8 +65,7 @@ public sealed class RedisWorkQueue : IWorkQueue
 
     private readonly string _list, _processing, _token;
     private readonly TimeSpan _lease;
-    private readonly string _address;
-    private readonly string? _password;
+    private readonly RedisEndpoint _endpoint;
     private readonly RedisLink _control;
     private readonly Replies _replies;
     private RespConnection? _blocking;
@@ -76,10 +75,9 @@ public sealed class RedisWorkQueue : IWorkQueue
     /// for dead (a failover, a NAT that dropped it) and replaced.</summary>
     public static readonly TimeSpan BlockingGrace = TimeSpan.FromSeconds(5);
 
-    public RedisWorkQueue(string address, string? password, string list, string processing, TimeSpan lease, RedisLink control, Replies replies)
+    public RedisWorkQueue(RedisEndpoint endpoint, string list, string processing, TimeSpan lease, RedisLink control, Replies replies)
     {
-        _address = address;
-        _password = password;
+        _endpoint = endpoint;
         _list = list;
         _processing = processing;
         _lease = lease;
@@ -97,7 +95,7 @@ public sealed class RedisWorkQueue : IWorkQueue
     public async Task<TakenItem?> TakeAsync(TimeSpan wait, CancellationToken cancel)
     {
         // Not cancelled mid-command: an item BLMOVE moved must be seen and leased, or the sweep has to recover it.
-        _blocking ??= await RespConnection.ConnectAsync(_address, _password, cancel);
+        _blocking ??= await RespConnection.ConnectAsync(_endpoint, cancel);
         object? item;
         try
         {

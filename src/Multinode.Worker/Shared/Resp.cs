@@ -13,10 +13,10 @@ public sealed class RespConnection : IDisposable
     private readonly TcpClient _client;
     private readonly BufferedStream _stream;
 
-    private RespConnection(TcpClient client)
+    private RespConnection(TcpClient client, Stream stream)
     {
         _client = client;
-        _stream = new BufferedStream(client.GetStream(), 64 * 1024);
+        _stream = new BufferedStream(stream, 64 * 1024);
     }
 
     /// <summary>How long connecting, and a command that does not block, may take (docs/worker.md, "Deadlines").</summary>
@@ -25,9 +25,14 @@ public sealed class RespConnection : IDisposable
     /// <summary>Connects to <c>host:port</c> (within <see cref="Deadline"/>), turns on TCP keepalive (idle 15 s,
     /// then every 5 s, 3 probes: a dead peer is noticed within about 30 s even while nothing is read), and
     /// authenticates when a password is given.</summary>
-    public static async Task<RespConnection> ConnectAsync(string address, string? password, CancellationToken cancel)
+    public static Task<RespConnection> ConnectAsync(string address, string? password, CancellationToken cancel) =>
+        ConnectAsync(RedisEndpoint.Parse(address, password: password), cancel);
+
+    /// <summary>Connects (TLS when the endpoint says so), authenticates (ACL user or password) and selects the
+    /// database, all within <see cref="Deadline"/>.</summary>
+    public static async Task<RespConnection> ConnectAsync(RedisEndpoint endpoint, CancellationToken cancel)
     {
-        var (host, port) = ParseAddress(address);
+        var (host, port, address) = (endpoint.Host, endpoint.Port, endpoint.ToString());
         var client = new TcpClient { NoDelay = true };
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         timer.CancelAfter(Deadline);
@@ -38,6 +43,20 @@ public sealed class RespConnection : IDisposable
             client.Client.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 5);
             client.Client.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
             await client.ConnectAsync(host, port, timer.Token);
+            Stream stream = client.GetStream();
+            if (endpoint.Tls)
+            {
+                var tls = new System.Net.Security.SslStream(stream);
+                await tls.AuthenticateAsClientAsync(endpoint.TlsOptions(), timer.Token);
+                stream = tls;
+            }
+            var connection = new RespConnection(client, stream) { _address = address };
+            if (endpoint.Password is { Length: > 0 } password)
+                await (endpoint.User is { Length: > 0 } user ? connection.CommandAsync(cancel, "AUTH", user, password)
+                    : connection.CommandAsync(cancel, "AUTH", password));
+            if (endpoint.Database != 0)
+                await connection.CommandAsync(cancel, "SELECT", endpoint.Database.ToString(CultureInfo.InvariantCulture));
+            return connection;
         }
         catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
         {
@@ -49,21 +68,15 @@ public sealed class RespConnection : IDisposable
             client.Dispose();
             throw;
         }
-        var connection = new RespConnection(client) { _address = address };
-        if (!string.IsNullOrEmpty(password)) await connection.CommandAsync(cancel, "AUTH", password);
-        return connection;
     }
 
     private string _address = "";
 
-    /// <summary>Splits <c>host:port</c>; the port defaults to 6379.</summary>
+    /// <summary>Checks an address (<see cref="RedisEndpoint.Parse"/>) and returns its host and port.</summary>
     public static (string Host, int Port) ParseAddress(string address)
     {
-        var colon = address.LastIndexOf(':');
-        if (colon <= 0) return (address, 6379);
-        return int.TryParse(address[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536
-            ? (address[..colon], port)
-            : throw new FormatException($"'{address}' is not host:port");
+        var endpoint = RedisEndpoint.Parse(address);
+        return (endpoint.Host, endpoint.Port);
     }
 
     /// <summary>Sends one command and reads its reply: a string, a long, null, or an object?[] for arrays.

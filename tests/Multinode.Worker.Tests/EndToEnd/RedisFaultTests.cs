@@ -95,4 +95,25 @@ public sealed class RedisFaultTests(RedisServer redis) : IClassFixture<RedisServ
         // A blocking take's deadline (1 s + 5 s) bounds how long a silent connection can hold SIGTERM.
         Assert.Equal(0, await worker.WaitAsync(TimeSpan.FromSeconds(15)));
     }
+
+    [Fact]
+    public async Task CliInvokeWait_RedisConnectionDropped_ReconnectsGetsEveryReplyAndRemovesItsList()
+    {
+        using var proxy = new SilentProxy(redis.Port);
+        using var server = new UserServerProcess();
+        await server.ReadyAsync();
+        using var worker = StartWorker(RedisEnv(redis, "drop", server.Port));
+        var (file, args) = Repo.Cli();
+        using var cli = new Child(file, [.. args, "invoke", "--redis", proxy.Address, "--list", "drop", "--input", """{"x":3,"sleepMs":700}""",
+            "--count", "4", "--wait", "--timeout", "40"]);
+        await cli.WaitForOutputAsync("\"output\"", Limit);
+
+        proxy.DropOpenConnections();
+
+        Assert.Equal(0, await cli.WaitAsync(Limit));
+        Assert.Equal(4, cli.Output.Split('\n').Count(l => l.EndsWith("\"output\":{\"y\":9}}", StringComparison.Ordinal)));
+        Assert.Contains("Redis connection lost", cli.Output, StringComparison.Ordinal);
+        using var c = await redis.ConnectAsync();
+        Assert.Empty((object?[])(await c.CommandAsync(CancellationToken.None, "KEYS", "multinode:replies:*"))!);
+    }
 }

@@ -31,6 +31,20 @@ public sealed class SilentProxy : IDisposable
             foreach (var (_, pipe) in _open) pipe.Cancel();
     }
 
+    /// <summary>Closes every connection open now (a failover, a restarted proxy).</summary>
+    public void DropOpenConnections()
+    {
+        lock (_lock)
+        {
+            foreach (var (client, pipe) in _open)
+            {
+                pipe.Cancel();
+                client.Dispose();
+            }
+            _open.Clear();
+        }
+    }
+
     private async Task AcceptAsync()
     {
         while (true)
