@@ -13,6 +13,10 @@ public sealed class UserServer(HttpClient http, Uri invokeUrl, TimeSpan timeout,
     /// <summary>Set when the last call got no HTTP answer (refused, reset, timed out): the server may be restarting.</summary>
     public bool Unreachable { get; private set; }
 
+    /// <summary>Set when the last call lost its connection without an HTTP answer (not a timeout): the server
+    /// exited or restarted under it.</summary>
+    public bool Lost { get; private set; }
+
     /// <summary>Returns once the server accepts TCP connections (or <paramref name="cancel"/> fires).</summary>
     public async Task WaitUntilReadyAsync(Action<string> log, CancellationToken cancel)
     {
@@ -67,9 +71,11 @@ public sealed class UserServer(HttpClient http, Uri invokeUrl, TimeSpan timeout,
         catch (HttpRequestException e)
         {
             Unreachable = true;
+            Lost = true;
             return Error(message, $"the user server did not answer: {e.Message}", null);
         }
         Unreachable = false;
+        Lost = false;
         using (response)
         {
             var status = (int)response.StatusCode;

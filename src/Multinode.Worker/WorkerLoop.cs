@@ -89,7 +89,7 @@ public sealed class WorkerLoop(Settings settings, IWorkQueue queue, Replies repl
                 // An item in hand is finished even when stop fires meanwhile: nothing below observes `stop`.
                 try
                 {
-                    await HandleAsync(item);
+                    await HandleAsync(item, stop);
                 }
                 catch (Exception e)
                 {
@@ -118,7 +118,11 @@ public sealed class WorkerLoop(Settings settings, IWorkQueue queue, Replies repl
         return 0;
     }
 
-    private async Task HandleAsync(TakenItem item)
+    /// <summary>How long after losing the user's server mid-invocation the worker watches for its own SIGTERM: on
+    /// Kubernetes both containers are signalled at once and a server that exits on SIGTERM drops the call.</summary>
+    public static readonly TimeSpan LostServerGrace = TimeSpan.FromSeconds(1);
+
+    private async Task HandleAsync(TakenItem item, CancellationToken stop)
     {
         using var keeping = new CancellationTokenSource();
         var keeper = KeepAsync(item, keeping.Token);
@@ -131,7 +135,16 @@ public sealed class WorkerLoop(Settings settings, IWorkQueue queue, Replies repl
             }
             var message = Messages.Read(item.Body).Message!;
             await platform.BusyAsync(CancellationToken.None);
-            var reply = Messages.Write(await server.InvokeAsync(message));
+            var answer = await server.InvokeAsync(message);
+            if (server.Lost && await StoppingAsync(stop))
+            {
+                // The pod (or instance) is going away with its user server: the invocation goes back to the queue
+                // for another worker rather than becoming an error reply.
+                await Retry(async () => { await queue.ReturnAsync(item, CancellationToken.None); return Finished.Done; });
+                log($"message {message.Id}: the user server went away while stopping; returned to the queue for another worker");
+                return;
+            }
+            var reply = Messages.Write(answer);
             var result = await Retry(() => queue.FinishAsync(item, message.ReplyTo, reply, CancellationToken.None));
             if (result == Finished.HoldLost) log($"message {message.Id}: this worker's hold on it expired and it went back to the queue; its reply was not sent");
             if (result == Finished.ReplyRefused) log($"message {message.Id}: replyTo '{message.ReplyTo}' cannot take a reply; the message was set aside");
@@ -141,6 +154,12 @@ public sealed class WorkerLoop(Settings settings, IWorkQueue queue, Replies repl
             await keeping.CancelAsync();
             await keeper;
         }
+    }
+
+    private async Task<bool> StoppingAsync(CancellationToken stop)
+    {
+        if (!stop.IsCancellationRequested && platform.StopReason is null) await Delay(LostServerGrace, stop);
+        return stop.IsCancellationRequested || platform.StopReason is not null;
     }
 
     /// <summary>Why the item cannot be invoked, or null: too large, not UTF-8 JSON, too deep, malformed, or a

@@ -271,7 +271,17 @@ public sealed class AwsPlatform(AutoScaling autoScaling, InstanceMetadata metada
             }
             catch (Exception e) when (!cancel.IsCancellationRequested)
             {
-                log($"reading the lifecycle state failed: {e.Message}");
+                // IMDS unreachable: the group says it too.
+                log($"reading the lifecycle state from IMDS failed ({e.Message}); asking the group");
+                try
+                {
+                    var self = (await autoScaling.DescribeAsync(cancel)).Instances.FirstOrDefault(i => i.Id == autoScaling.InstanceId);
+                    _hookTerminating = self is null || self.LifecycleState.StartsWith("Terminating", StringComparison.Ordinal);
+                }
+                catch (Exception again) when (!cancel.IsCancellationRequested)
+                {
+                    log($"DescribeAutoScalingGroups failed too: {again.Message}");
+                }
             }
             if (!_hookTerminating) await Task.Delay(Watch, clock, cancel);
         }

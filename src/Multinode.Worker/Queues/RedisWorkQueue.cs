@@ -27,6 +27,15 @@ public sealed class RedisWorkQueue : IWorkQueue
         return result
         """;
 
+    // KEYS: processing, lease, list. ARGV: item, token. Back to the consumer end, only while the lease is ours.
+    private const string ReturnScript = """
+        if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
+        redis.call('LREM', KEYS[1], 1, ARGV[1])
+        redis.call('RPUSH', KEYS[3], ARGV[1])
+        redis.call('DEL', KEYS[2])
+        return 1
+        """;
+
     private const string RenewScript = """
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
         return redis.call('PEXPIRE', KEYS[1], ARGV[2])
@@ -151,6 +160,9 @@ public sealed class RedisWorkQueue : IWorkQueue
 
     private async Task<bool> OwnsAsync(TakenItem item, CancellationToken cancel) =>
         await _control.RunAsync(cancel, "GET", item.Handle) is byte[] owner && Encoding.UTF8.GetString(owner) == _token;
+
+    public async Task ReturnAsync(TakenItem item, CancellationToken cancel) =>
+        await _control.RunAsync(cancel, "EVAL", ReturnScript, "3", _processing, item.Handle, _list, item.Body, _token);
 
     public async Task<long> WaitingAsync(CancellationToken cancel) => (long)(await _control.RunAsync(cancel, "LLEN", _list))!;
 

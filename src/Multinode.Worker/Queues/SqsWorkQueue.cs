@@ -80,6 +80,8 @@ public sealed class SqsWorkQueue(SqsClient sqs, string queueUrl, TimeSpan lease,
     public Task<Finished> DeadLetterAsync(TakenItem item, string? replyTo, string? reply, CancellationToken cancel) =>
         Task.FromResult(Finished.Done);
 
+    public Task ReturnAsync(TakenItem item, CancellationToken cancel) => sqs.ChangeVisibilityAsync(queueUrl, item.Handle, TimeSpan.Zero, cancel);
+
     public Task<long> CountAsync(CancellationToken cancel) => sqs.CountAsync(queueUrl, cancel);
 
     public Task<long> WaitingAsync(CancellationToken cancel) => sqs.CountAsync(queueUrl, cancel, visibleOnly: true);

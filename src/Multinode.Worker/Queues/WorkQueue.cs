@@ -37,6 +37,10 @@ public interface IWorkQueue : IAsyncDisposable
     /// queue's redrive policy.</summary>
     Task<Finished> DeadLetterAsync(TakenItem item, string? replyTo, string? reply, CancellationToken cancel);
 
+    /// <summary>Gives the item back at once for another worker (Redis: to the consumer end of the list; SQS:
+    /// visibility 0), posting nothing.</summary>
+    Task ReturnAsync(TakenItem item, CancellationToken cancel);
+
     /// <summary>Items waiting plus items in hand: the queue's in-flight invocations.</summary>
     Task<long> CountAsync(CancellationToken cancel);
 

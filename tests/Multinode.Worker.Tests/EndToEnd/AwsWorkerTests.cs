@@ -292,4 +292,23 @@ public sealed class AwsWorkerTests(RedisServer redis) : IClassFixture<RedisServe
         // One watcher: the lifecycle state each second and two notices every 5 s.
         Assert.InRange(reads, 2, 6);
     }
+
+    [Fact]
+    public async Task ImdsRefusesConnections_Reported_CooldownStillEndsTheInstanceAndCompletesTheHook()
+    {
+        using var aws = new AutoScalingStandIn("i-self");
+        aws.Add("i-peer", isProtected: true);
+        using var server = new UserServerProcess();
+        await server.ReadyAsync();
+        var env = AwsEnv(redis, aws, "noimds", server.Port, cooldown: 1, spare: 0);
+        env["MULTINODE_IMDS_ENDPOINT"] = $"http://127.0.0.1:{Repo.FreePort()}/";
+        using var worker = StartWorker(env);
+
+        Assert.Equal(0, await worker.WaitAsync(Limit));
+
+        Assert.Single(worker.Output.Split('\n'), l => l.Contains("IMDS unreachable", StringComparison.Ordinal));
+        Assert.Single(aws.Of("TerminateInstanceInAutoScalingGroup"));
+        Assert.Single(aws.Of("CompleteLifecycleAction"));
+        Assert.Equal("Terminated", aws.Instance("i-self").State);
+    }
 }

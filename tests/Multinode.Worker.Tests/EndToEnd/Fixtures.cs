@@ -95,6 +95,8 @@ public sealed class UserServerProcess : IDisposable
 
     public bool Exited => _child.Exited;
 
+    public void Signal(int signal) => _child.Signal(signal);
+
     public Task ReadyAsync() => _child.WaitForOutputAsync(_ready, TimeSpan.FromSeconds(10));
 
     public int Invocations(string needle) => Output.Split('\n').Count(l => l.StartsWith("invoke ", StringComparison.Ordinal) && l.Contains(needle, StringComparison.Ordinal));

@@ -116,4 +116,30 @@ public sealed class RedisFaultTests(RedisServer redis) : IClassFixture<RedisServ
         using var c = await redis.ConnectAsync();
         Assert.Empty((object?[])(await c.CommandAsync(CancellationToken.None, "KEYS", "multinode:replies:*"))!);
     }
+
+    [Fact]
+    public async Task PodWideSigterm_UserServerExitsMidInvocation_ItemReturnedNotAnsweredWithAnError()
+    {
+        using var c = await redis.ConnectAsync();
+        using (var server = new UserServerProcess())
+        {
+            await server.ReadyAsync();
+            using var worker = StartWorker(RedisEnv(redis, "podterm", server.Port, timeoutSeconds: 10));
+            await PushAsync(c, "podterm", Message("p0", """{"x":7,"sleepMs":5000}""", "podterm:replies"));
+            await UntilAsync(() => Task.FromResult(server.Invocations("\"x\":7") == 1), Limit, "p0 invoked");
+
+            // Kubernetes signals both containers at once; node exits on SIGTERM by default.
+            server.Signal(Child.SigTerm);
+            worker.Signal(Child.SigTerm);
+
+            Assert.Equal(0, await worker.WaitAsync(Limit));
+            Assert.Equal(0, await LengthAsync(c, "podterm:replies"));
+            Assert.Equal(1, await LengthAsync(c, "podterm"));
+            Assert.Equal(0, await LengthAsync(c, "podterm:processing"));
+        }
+        using var next = new UserServerProcess();
+        await next.ReadyAsync();
+        using var rescuer = StartWorker(RedisEnv(redis, "podterm", next.Port, timeoutSeconds: 10));
+        Assert.Equal(49, Assert.Single(await RepliesAsync(c, "podterm:replies", 1, Limit)).Output!.Value.GetProperty("y").GetInt32());
+    }
 }
