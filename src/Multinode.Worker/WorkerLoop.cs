@@ -97,8 +97,9 @@ public sealed class WorkerLoop(Settings settings, IWorkQueue queue, Replies repl
                     log($"could not finish a message: {e.Message}; it returns to the queue when this worker's hold expires");
                 }
                 Invocations++;
+                // Idle only once a take comes back empty: a busy stream keeps the platform's busy state (and
+                // protection) without a call per message, while the cooldown still counts from this moment.
                 idleSince = clock.GetUtcNow();
-                platform.Idle(idleSince);
                 if (settings.Kind == WorkerKind.Job)
                 {
                     finished = true;
