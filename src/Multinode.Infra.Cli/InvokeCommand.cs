@@ -76,7 +76,8 @@ public static class InvokeCommand
     }
 
     /// <summary>Connects again, retrying every 200 ms–2 s until the wait's limit.</summary>
-    private static async Task<RespConnection> ReconnectAsync(string address, string? password, Stopwatch clock, TimeSpan limit, TextWriter stderr)
+    private static async Task<RespConnection> ReconnectAsync(string address, string? password, Stopwatch clock, TimeSpan limit,
+        TextWriter stderr)
     {
         for (var pause = 200; ; pause = Math.Min(2000, pause * 2))
         {
@@ -84,7 +85,8 @@ public static class InvokeCommand
             {
                 return await RespConnection.ConnectAsync(address, password, CancellationToken.None);
             }
-            catch (Exception e) when ((e is IOException or System.Net.Sockets.SocketException or TimeoutException) && clock.Elapsed < limit)
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or TimeoutException
+                && clock.Elapsed < limit)
             {
                 stderr.WriteLine($"reconnecting to Redis failed ({e.Message}); again in {pause} ms");
                 await Task.Delay(pause);
@@ -118,7 +120,8 @@ public static class InvokeCommand
                     var left = Math.Max(1, request.Timeout - (int)clock.Elapsed.TotalSeconds);
                     try
                     {
-                        if (await redis.CommandAsync(CancellationToken.None, "BLPOP", replyList, Math.Min(left, 5).ToString(System.Globalization.CultureInfo.InvariantCulture))
+                        var block = Math.Min(left, 5).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        if (await redis.CommandAsync(CancellationToken.None, "BLPOP", replyList, block)
                             is object?[] { Length: 2 } popped && popped[1] is string json)
                             replies.Add(Print(json, stdout));
                     }

@@ -22,7 +22,8 @@ public static class Calls
         _ => false,
     };
 
-    /// <summary>The pause before retry number <paramref name="attempt"/> (1-based): uniform in [0, min(max, first·2^(n-1))].</summary>
+    /// <summary>The pause before retry number <paramref name="attempt"/> (1-based): uniform in
+    /// [0, min(max, first·2^(n-1))].</summary>
     public static TimeSpan Backoff(int attempt, Func<double> random)
     {
         var cap = Math.Min(MaxBackoff.TotalMilliseconds, FirstBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 20)));
@@ -43,13 +44,14 @@ public static class Calls
             catch (Exception e) when (attempt < attempts && Transient(e) && !cancel.IsCancellationRequested)
             {
                 var pause = Backoff(attempt, Random.Shared.NextDouble);
-                log($"{what} failed ({e.Message}); retry {attempt.ToString(System.Globalization.CultureInfo.InvariantCulture)} " +
-                    $"of {(attempts - 1).ToString(System.Globalization.CultureInfo.InvariantCulture)} in {pause.TotalMilliseconds:0} ms");
+                log(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{what} failed ({e.Message}); retry {attempt} of {attempts - 1} in {pause.TotalMilliseconds:0} ms"));
                 await Task.Delay(pause, cancel);
             }
         }
     }
 
-    public static Task RetryAsync(string what, int attempts, Func<CancellationToken, Task> call, Action<string> log, CancellationToken cancel) =>
+    public static Task RetryAsync(string what, int attempts, Func<CancellationToken, Task> call, Action<string> log,
+        CancellationToken cancel) =>
         RetryAsync(what, attempts, async c => { await call(c); return true; }, log, cancel);
 }

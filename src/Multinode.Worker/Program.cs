@@ -28,7 +28,10 @@ using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 
 var clock = TimeProvider.System;
 // Every HTTP call has its own deadline (set per call); the handler bounds connecting too.
-using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) })
+{
+    Timeout = Timeout.InfiniteTimeSpan,
+};
 var aws = settings.Region is { } region ? new AwsQueryClient(http, region, AwsQueryClient.DefaultCredentials()) : null;
 var sqs = aws is null ? null : new SqsClient(aws, settings.SqsEndpoint);
 using var redisLink = settings.Redis is { } endpoint ? new RedisLink(endpoint) : null;

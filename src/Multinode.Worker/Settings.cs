@@ -139,7 +139,8 @@ public sealed record Settings
             if (caFile is not null && !File.Exists(caFile)) problems.Add($"MULTINODE_REDIS_CA_FILE='{caFile}' does not exist");
             try
             {
-                redis = Shared.RedisEndpoint.Parse(redisAddress, tls, Get("MULTINODE_REDIS_USERNAME"), Get("MULTINODE_REDIS_PASSWORD"), caFile);
+                redis = Shared.RedisEndpoint.Parse(redisAddress, tls, Get("MULTINODE_REDIS_USERNAME"), Get("MULTINODE_REDIS_PASSWORD"),
+                    caFile);
             }
             catch (FormatException e)
             {

@@ -36,7 +36,8 @@ public sealed class UserServer(HttpClient http, Uri invokeUrl, TimeSpan timeout,
             {
                 if (DateTimeOffset.UtcNow - logged > TimeSpan.FromSeconds(10))
                 {
-                    log($"waiting for the user server at {invokeUrl.Host}:{invokeUrl.Port.ToString(CultureInfo.InvariantCulture)} ({(e is SocketException s ? s.SocketErrorCode.ToString() : "no answer within 2 s")})");
+                    var why = e is SocketException s ? s.SocketErrorCode.ToString() : "no answer within 2 s";
+                    log($"waiting for the user server at {invokeUrl.Host}:{invokeUrl.Port.ToString(CultureInfo.InvariantCulture)} ({why})");
                     logged = DateTimeOffset.UtcNow;
                 }
             }
@@ -58,7 +59,8 @@ public sealed class UserServer(HttpClient http, Uri invokeUrl, TimeSpan timeout,
             if (bytes is null)
             {
                 response.Dispose();
-                return Error(message, $"the user server's answer is larger than {maxBytes.ToString(CultureInfo.InvariantCulture)} bytes " +
+                var limit = maxBytes.ToString(CultureInfo.InvariantCulture);
+                return Error(message, $"the user server's answer is larger than {limit} bytes " +
                     "(MULTINODE_MAX_MESSAGE_BYTES)", (int)response.StatusCode);
             }
             body = Encoding.UTF8.GetString(bytes);

@@ -9,8 +9,8 @@ namespace Multinode.Worker;
 /// <summary>Takes one message at a time, invokes the user's server, replies, and keeps the queue hold around it.
 /// Stops taking work on <c>stop</c> (SIGTERM) or when the platform asks, always finishing the invocation in hand.
 /// The platform's duties run beside it (<see cref="IPlatform"/>).</summary>
-public sealed class WorkerLoop(Settings settings, IWorkQueue queue, Replies replies, UserServer server, IPlatform platform, TimeProvider clock,
-    Action<string> log)
+public sealed class WorkerLoop(Settings settings, IWorkQueue queue, Replies replies, UserServer server, IPlatform platform,
+    TimeProvider clock, Action<string> log)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
 
@@ -147,8 +147,10 @@ public sealed class WorkerLoop(Settings settings, IWorkQueue queue, Replies repl
             }
             var reply = Messages.Write(answer);
             var result = await Retry(() => queue.FinishAsync(item, message.ReplyTo, reply, CancellationToken.None));
-            if (result == Finished.HoldLost) log($"message {message.Id}: this worker's hold on it expired and it went back to the queue; its reply was not sent");
-            if (result == Finished.ReplyRefused) log($"message {message.Id}: replyTo '{message.ReplyTo}' cannot take a reply; the message was set aside");
+            if (result == Finished.HoldLost)
+                log($"message {message.Id}: this worker's hold on it expired and it went back to the queue; its reply was not sent");
+            if (result == Finished.ReplyRefused)
+                log($"message {message.Id}: replyTo '{message.ReplyTo}' cannot take a reply; the message was set aside");
         }
         finally
         {
@@ -169,10 +171,12 @@ public sealed class WorkerLoop(Settings settings, IWorkQueue queue, Replies repl
     {
         if (item.Body.Length > settings.MaxMessageBytes)
             return new ParsedMessage(null, null, null,
-                $"the message has {item.Body.Length.ToString(CultureInfo.InvariantCulture)} bytes, more than MULTINODE_MAX_MESSAGE_BYTES " +
-                $"({settings.MaxMessageBytes.ToString(CultureInfo.InvariantCulture)})", true);
+                string.Create(CultureInfo.InvariantCulture,
+                    $"the message has {item.Body.Length} bytes, more than MULTINODE_MAX_MESSAGE_BYTES ({settings.MaxMessageBytes})"),
+                true);
         var parsed = Messages.Read(item.Body);
-        if (parsed.ReplyTo is { } replyTo && replies.Unusable(replyTo) is { } why) return parsed with { Message = null, ReplyTo = null, Problem = why, Poison = true };
+        if (parsed.ReplyTo is { } replyTo && replies.Unusable(replyTo) is { } why)
+            return parsed with { Message = null, ReplyTo = null, Problem = why, Poison = true };
         return parsed.Message is null ? parsed : null;
     }
 

@@ -44,7 +44,8 @@ public sealed class CooldownPolicy(TimeSpan cooldown, int spare, TimeSpan confir
             .Select(i => i.Id).Order(StringComparer.Ordinal).ToList();
         var rank = candidates.IndexOf(self);
         var counts = string.Create(CultureInfo.InvariantCulture,
-            $"{group.InService} in service, {inFlight} in flight + {spare} spare, desired {group.DesiredCapacity}, min {group.MinSize}");
+            $"{group.InService} in service, {inFlight} in flight + {spare} spare, " +
+            $"desired {group.DesiredCapacity}, min {group.MinSize}");
         string? stay = excess <= 0 ? "not above in flight + spare"
             : group.DesiredCapacity - 1 < group.MinSize ? "the group is at its MinSize"
             : rank < 0 ? "this instance is not an unprotected in-service one"

@@ -82,7 +82,8 @@ public sealed class InstanceMetadata(HttpClient http, Uri endpoint)
     private DateTimeOffset _tokenUntil;
 
     /// <summary><c>autoscaling/target-lifecycle-state</c>: <c>InService</c>, <c>Terminated</c>, …; null when unreadable.</summary>
-    public Task<string?> TargetLifecycleStateAsync(CancellationToken cancel) => ReadAsync("autoscaling/target-lifecycle-state", cancel);
+    public Task<string?> TargetLifecycleStateAsync(CancellationToken cancel) =>
+        ReadAsync("autoscaling/target-lifecycle-state", cancel);
 
     /// <summary><c>spot/instance-action</c>: present (200) only once EC2 has scheduled a Spot interruption.</summary>
     public Task<string?> SpotInterruptionAsync(CancellationToken cancel) => ReadAsync("spot/instance-action", cancel);

@@ -101,7 +101,8 @@ public sealed class AwsPlatform(AutoScaling autoScaling, InstanceMetadata metada
             }
             try
             {
-                if (_hookTerminating && _busy && clock.GetUtcNow() - lastBeat >= duties.HeartbeatEvery && await HookAsync(cancel) is { } hook)
+                var beatDue = _hookTerminating && _busy && clock.GetUtcNow() - lastBeat >= duties.HeartbeatEvery;
+                if (beatDue && await HookAsync(cancel) is { } hook)
                 {
                     await autoScaling.HeartbeatAsync(hook, cancel);
                     lastBeat = clock.GetUtcNow();
@@ -235,7 +236,8 @@ public sealed class AwsPlatform(AutoScaling autoScaling, InstanceMetadata metada
         if (!_hookTerminating && !_selfTerminated)
         {
             if (_stopReason is not null) log($"drained ({_stopReason})");
-            else if (_protected) await Calls.RetryAsync("SetInstanceProtection(false)", 3, c => autoScaling.SetProtectionAsync(false, c), log, cancel);
+            else if (_protected)
+                await Calls.RetryAsync("SetInstanceProtection(false)", 3, c => autoScaling.SetProtectionAsync(false, c), log, cancel);
             return;
         }
         await CompleteHookAsync(cancel);
@@ -248,8 +250,10 @@ public sealed class AwsPlatform(AutoScaling autoScaling, InstanceMetadata metada
         try
         {
             var waiting = await Calls.RetryAsync("counting waiting executions", 3, queue.WaitingAsync, log, cancel);
-            log($"{waiting} execution(s) waiting: ending this instance with ShouldDecrementDesiredCapacity={(waiting == 0 ? "true" : "false")}");
-            await Calls.RetryAsync("TerminateInstanceInAutoScalingGroup", 3, c => autoScaling.TerminateSelfAsync(waiting == 0, c), log, cancel);
+            var decrement = waiting == 0;
+            log($"{waiting} execution(s) waiting: ending this instance with ShouldDecrementDesiredCapacity={(decrement ? "true" : "false")}");
+            await Calls.RetryAsync("TerminateInstanceInAutoScalingGroup", 3, c => autoScaling.TerminateSelfAsync(decrement, c), log,
+                cancel);
             _selfTerminated = true;
         }
         catch (Exception e)

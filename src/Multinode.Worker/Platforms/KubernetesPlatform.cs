@@ -60,7 +60,8 @@ public sealed class KubernetesPlatform(HttpClient http, Uri api, string ns, stri
         {
             try
             {
-                await _wake.WaitAsync(failures > 0 ? Calls.Backoff(failures, Random.Shared.NextDouble) : TimeSpan.FromSeconds(1), cancel);
+                var pause = failures > 0 ? Calls.Backoff(failures, Random.Shared.NextDouble) : TimeSpan.FromSeconds(1);
+                await _wake.WaitAsync(pause, cancel);
             }
             catch (OperationCanceledException)
             {
@@ -106,8 +107,10 @@ public sealed class KubernetesPlatform(HttpClient http, Uri api, string ns, stri
         {
             using var response = await http.SendAsync(request, timer.Token);
             if (!response.IsSuccessStatusCode)
-                throw new HttpRequestException($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(timer.Token)}", null,
-                    response.StatusCode);
+            {
+                var body = await response.Content.ReadAsStringAsync(timer.Token);
+                throw new HttpRequestException($"{(int)response.StatusCode} {body}", null, response.StatusCode);
+            }
         }
         catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
         {

@@ -23,7 +23,8 @@ public sealed class RedisLink(RedisEndpoint endpoint) : IDisposable
             {
                 return await _connection.RunAsync(deadline, true, cancel, args);
             }
-            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or TimeoutException or OperationCanceledException)
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or TimeoutException
+                or OperationCanceledException)
             {
                 // The reply stream may be out of step now; the next call starts a fresh connection.
                 _connection.Dispose();

@@ -109,7 +109,8 @@ public sealed class RedisWorkQueue : IWorkQueue
         try
         {
             var seconds = Math.Max(0.01, wait.TotalSeconds).ToString("0.###", CultureInfo.InvariantCulture);
-            item = await _blocking.RunAsync(wait + BlockingGrace, true, CancellationToken.None, "BLMOVE", _list, _processing, "RIGHT", "LEFT", seconds);
+            item = await _blocking.RunAsync(wait + BlockingGrace, true, CancellationToken.None,
+                "BLMOVE", _list, _processing, "RIGHT", "LEFT", seconds);
         }
         catch
         {

@@ -16,20 +16,26 @@ public sealed partial class Replies(RedisLink? redis, SqsClient? sqs, string? re
     public string? Unusable(string replyTo)
     {
         if (!SqsClient.IsQueueUrl(replyTo))
-            return redis is null ? $"replyTo '{Short(replyTo)}' is a Redis list, but this worker has no Redis (MULTINODE_REDIS_ADDRESS)" : null;
+            return redis is null
+                ? $"replyTo '{Short(replyTo)}' is a Redis list, but this worker has no Redis (MULTINODE_REDIS_ADDRESS)"
+                : null;
         if (sqs is null || region is null) return $"replyTo '{Short(replyTo)}' is an SQS queue URL, but this worker has no AWS_REGION";
         if (!Uri.TryCreate(replyTo, UriKind.Absolute, out var url)) return $"replyTo '{Short(replyTo)}' is not a URL";
         var origin = url.GetLeftPart(UriPartial.Authority);
         var own = ownQueueUrl is null ? null : new Uri(ownQueueUrl);
         if (sqsEndpoint is not null && origin == sqsEndpoint.GetLeftPart(UriPartial.Authority)) return null;
-        if (own is not null && own.Host != $"sqs.{region}.amazonaws.com" && origin == own.GetLeftPart(UriPartial.Authority)) return null;
+        var emulated = own is not null && own.Host != $"sqs.{region}.amazonaws.com";
+        if (emulated && origin == own!.GetLeftPart(UriPartial.Authority)) return null;
         var path = QueuePath().Match(url.AbsolutePath);
-        if (url.Scheme != "https" || url.Host != $"sqs.{region}.amazonaws.com" || !url.IsDefaultPort || !path.Success || url.Query.Length > 0)
+        var regional = url.Scheme == "https" && url.Host == $"sqs.{region}.amazonaws.com" && url.IsDefaultPort;
+        if (!regional || !path.Success || url.Query.Length > 0)
             return $"replyTo '{Short(replyTo)}' is not a queue of SQS in {region} (https://sqs.{region}.amazonaws.com/ACCOUNT/NAME)" +
                    (sqsEndpoint is null ? "" : $" nor of MULTINODE_SQS_ENDPOINT {sqsEndpoint}");
-        var ownAccount = own is null ? null : QueuePath().Match(own.AbsolutePath) is { Success: true } m ? m.Groups["account"].Value : null;
+        var ownMatch = own is null ? null : QueuePath().Match(own.AbsolutePath);
+        var ownAccount = ownMatch is { Success: true } ? ownMatch.Groups["account"].Value : null;
         if (ownAccount is not null && path.Groups["account"].Value != ownAccount)
-            return $"replyTo '{Short(replyTo)}' is a queue of account {path.Groups["account"].Value}, not of this worker's {ownAccount}";
+            return $"replyTo '{Short(replyTo)}' is a queue of account {path.Groups["account"].Value}, " +
+                   $"not of this worker's {ownAccount}";
         return null;
     }
 

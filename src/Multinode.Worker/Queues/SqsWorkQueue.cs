@@ -49,7 +49,8 @@ public sealed class SqsWorkQueue(SqsClient sqs, string queueUrl, TimeSpan lease,
     {
         if (Encoding.UTF8.GetByteCount(reply) > MaxReplyBytes || !SqsClient.IsQueueUrl(replyTo))
         {
-            if (!SqsClient.IsQueueUrl(replyTo)) throw new InvalidOperationException($"cannot reply to Redis list '{replyTo}' from an SQS worker");
+            if (!SqsClient.IsQueueUrl(replyTo))
+                throw new InvalidOperationException($"cannot reply to Redis list '{replyTo}' from an SQS worker");
             reply = TooLarge(reply);
         }
         try
@@ -61,7 +62,8 @@ public sealed class SqsWorkQueue(SqsClient sqs, string queueUrl, TimeSpan lease,
             log($"reply queue {replyTo} does not exist: the reply is dropped and the message deleted");
             return Finished.ReplyRefused;
         }
-        catch (AwsCallException e) when (e.Code is "InvalidParameterValue" && e.Message.Contains("shorter than", StringComparison.Ordinal))
+        catch (AwsCallException e) when (e.Code is "InvalidParameterValue"
+            && e.Message.Contains("shorter than", StringComparison.Ordinal))
         {
             await replies.SendSqsAsync(replyTo, TooLarge(reply), cancel);
         }
@@ -80,7 +82,8 @@ public sealed class SqsWorkQueue(SqsClient sqs, string queueUrl, TimeSpan lease,
     public Task<Finished> DeadLetterAsync(TakenItem item, string? replyTo, string? reply, CancellationToken cancel) =>
         Task.FromResult(Finished.Done);
 
-    public Task ReturnAsync(TakenItem item, CancellationToken cancel) => sqs.ChangeVisibilityAsync(queueUrl, item.Handle, TimeSpan.Zero, cancel);
+    public Task ReturnAsync(TakenItem item, CancellationToken cancel) =>
+        sqs.ChangeVisibilityAsync(queueUrl, item.Handle, TimeSpan.Zero, cancel);
 
     public Task<long> CountAsync(CancellationToken cancel) => sqs.CountAsync(queueUrl, cancel);
 

@@ -40,7 +40,8 @@ public static class Messages
     /// <see cref="ParsedMessage.Poison"/> marks an item no retry can fix (not UTF-8, not JSON, too deep).</summary>
     public static ParsedMessage Read(byte[] body)
     {
-        if (!System.Text.Unicode.Utf8.IsValid(body)) return new ParsedMessage(null, null, null, "the message is not valid UTF-8", true);
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+            return new ParsedMessage(null, null, null, "the message is not valid UTF-8", true);
         JsonDocument document;
         try
         {
@@ -50,8 +51,8 @@ public static class Messages
         {
             var (id, replyTo) = Address(body);
             var deep = e.Message.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase);
-            return new ParsedMessage(null, id, replyTo, deep ? $"the message nests deeper than {MaxDepth} levels" : $"the message is not JSON: {e.Message}",
-                true);
+            var problem = deep ? $"the message nests deeper than {MaxDepth} levels" : $"the message is not JSON: {e.Message}";
+            return new ParsedMessage(null, id, replyTo, problem, true);
         }
         using (document)
         {

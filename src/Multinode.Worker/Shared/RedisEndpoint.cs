@@ -14,7 +14,8 @@ public sealed record RedisEndpoint(string Host, int Port, bool Tls, string? User
 
     /// <summary>Parses an address; settings from the environment (TLS flag, user, password, CA) fill in what the
     /// address does not say. Throws <see cref="FormatException"/> naming what is wrong.</summary>
-    public static RedisEndpoint Parse(string address, bool tls = false, string? user = null, string? password = null, string? caFile = null)
+    public static RedisEndpoint Parse(string address, bool tls = false, string? user = null, string? password = null,
+        string? caFile = null)
     {
         if (address.StartsWith("redis://", StringComparison.Ordinal) || address.StartsWith("rediss://", StringComparison.Ordinal))
         {
@@ -35,10 +36,12 @@ public sealed record RedisEndpoint(string Host, int Port, bool Tls, string? User
             return new RedisEndpoint(uri.IdnHost.Trim('[', ']'), uri.IsDefaultPort || uri.Port < 0 ? DefaultPort : uri.Port,
                 tls || uri.Scheme == "rediss", string.IsNullOrEmpty(urlUser) ? user : urlUser, urlPassword ?? password, db, caFile);
         }
-        if (address.Contains("://", StringComparison.Ordinal)) throw new FormatException($"'{Redact(address)}' must be host:port, redis:// or rediss://");
+        if (address.Contains("://", StringComparison.Ordinal))
+            throw new FormatException($"'{Redact(address)}' must be host:port, redis:// or rediss://");
         var at = address.LastIndexOf(':');
         if (at <= 0) return new RedisEndpoint(address, DefaultPort, tls, user, password, 0, caFile);
-        return int.TryParse(address[(at + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536
+        var valid = int.TryParse(address[(at + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port);
+        return valid && port is > 0 and < 65536
             ? new RedisEndpoint(address[..at], port, tls, user, password, 0, caFile)
             : throw new FormatException($"'{address}' is not host:port");
     }

@@ -28,8 +28,8 @@ public sealed class SqsClient(AwsQueryClient query, Uri? endpointOverride)
         await Call(queueUrl, "SendMessage", cancel, P("MessageBody", body));
 
     /// <summary>Receives at most <paramref name="max"/> messages, long-polling up to <paramref name="wait"/>.</summary>
-    public async Task<IReadOnlyList<SqsMessage>> ReceiveAsync(string queueUrl, int max, TimeSpan wait, TimeSpan? visibility, CancellationToken cancel,
-        TimeSpan? deadline = null)
+    public async Task<IReadOnlyList<SqsMessage>> ReceiveAsync(string queueUrl, int max, TimeSpan wait, TimeSpan? visibility,
+        CancellationToken cancel, TimeSpan? deadline = null)
     {
         var parameters = new List<KeyValuePair<string, string>>
         {
@@ -55,7 +55,8 @@ public sealed class SqsClient(AwsQueryClient query, Uri? endpointOverride)
             P("AttributeName.1", "ApproximateNumberOfMessages"), P("AttributeName.2", "ApproximateNumberOfMessagesNotVisible"));
         long total = 0;
         foreach (var attribute in root.All("Attribute"))
-            if (attribute.Child("Name") is "ApproximateNumberOfMessages" || !visibleOnly && attribute.Child("Name") is "ApproximateNumberOfMessagesNotVisible")
+            if (attribute.Child("Name") is "ApproximateNumberOfMessages"
+                || !visibleOnly && attribute.Child("Name") is "ApproximateNumberOfMessagesNotVisible")
                 total += long.Parse(attribute.Child("Value") ?? "0", CultureInfo.InvariantCulture);
         return total;
     }

@@ -159,10 +159,10 @@ public sealed class AwsWorkerTests(RedisServer redis) : IClassFixture<RedisServe
         env["MULTINODE_SCALE_OUT_SECONDS"] = "1";
         using var worker = StartWorker(env);
         await worker.WaitForOutputAsync("serving out", Limit);
-        await PushAsync(c, "out", Message("o0", """{"x":1,"sleepMs":1500}""", "out:replies"), Message("o1", """{"x":1}""", "out:replies"));
+        await PushAsync(c, "out", Message("o0", """{"x":1,"sleepMs":3000}""", "out:replies"), Message("o1", """{"x":1}""", "out:replies"));
 
         await Until(() => aws.Desired == 4, "desired raised to 2 in flight + 2 spare");
-        await PushAsync(c, "out", [.. Enumerable.Range(2, 8).Select(i => Message($"o{i}", """{"x":1,"sleepMs":200}""", "out:replies"))]);
+        await PushAsync(c, "out", [.. Enumerable.Range(2, 8).Select(i => Message($"o{i}", """{"x":1,"sleepMs":400}""", "out:replies"))]);
         await Until(() => aws.Desired == 6, "desired raised to MaxSize");
         await RepliesAsync(c, "out:replies", 10, Limit);
         await UntilAsync(async () => await LengthAsync(c, "out") + await LengthAsync(c, "out:processing") == 0, Limit, "drained");
