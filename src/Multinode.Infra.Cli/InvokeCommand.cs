@@ -75,6 +75,25 @@ public static class InvokeCommand
         }
     }
 
+    /// <summary>Connects again, retrying every 200 ms–2 s until the wait's limit.</summary>
+    private static async Task<RespConnection> ReconnectAsync(string address, string? password, Stopwatch clock, TimeSpan limit,
+        TextWriter stderr)
+    {
+        for (var pause = 200; ; pause = Math.Min(2000, pause * 2))
+        {
+            try
+            {
+                return await RespConnection.ConnectAsync(address, password, CancellationToken.None);
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or TimeoutException
+                && clock.Elapsed < limit)
+            {
+                stderr.WriteLine($"reconnecting to Redis failed ({e.Message}); again in {pause} ms");
+                await Task.Delay(pause);
+            }
+        }
+    }
+
     private static async Task<int> RunAsync(Request request, TextWriter stdout, TextWriter stderr)
     {
         using var inputDocument = JsonDocument.Parse(request.Input);
@@ -85,7 +104,8 @@ public static class InvokeCommand
         if (request.Redis is { } address)
         {
             var replyList = $"multinode:replies:{batch}";
-            using var redis = await RespConnection.ConnectAsync(address, Environment.GetEnvironmentVariable("MULTINODE_REDIS_PASSWORD"), deadline.Token);
+            var password = Environment.GetEnvironmentVariable("MULTINODE_REDIS_PASSWORD");
+            var redis = await RespConnection.ConnectAsync(address, password, deadline.Token);
             try
             {
                 // Producers LPUSH; workers BLMOVE from the right: first in, first out.
@@ -94,17 +114,38 @@ public static class InvokeCommand
                         Messages.Write(new InvocationMessage(Id(i), inputDocument.RootElement, request.Wait ? replyList : null)))]);
                 if (!request.Wait) return Enqueued(request, batch, stdout);
                 var clock = Stopwatch.StartNew();
-                while (replies.Count < request.Count && clock.Elapsed < TimeSpan.FromSeconds(request.Timeout))
+                var limit = TimeSpan.FromSeconds(request.Timeout);
+                while (replies.Count < request.Count && clock.Elapsed < limit)
                 {
                     var left = Math.Max(1, request.Timeout - (int)clock.Elapsed.TotalSeconds);
-                    if (await redis.CommandAsync(CancellationToken.None, "BLPOP", replyList, Math.Min(left, 5).ToString(System.Globalization.CultureInfo.InvariantCulture))
-                        is object?[] { Length: 2 } popped && popped[1] is string json)
-                        replies.Add(Print(json, stdout));
+                    try
+                    {
+                        var block = Math.Min(left, 5).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        if (await redis.CommandAsync(CancellationToken.None, "BLPOP", replyList, block)
+                            is object?[] { Length: 2 } popped && popped[1] is string json)
+                            replies.Add(Print(json, stdout));
+                    }
+                    catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or TimeoutException)
+                    {
+                        // A failover or a dropped connection: the workers keep answering into the reply list, so
+                        // reconnect and keep waiting until --timeout.
+                        stderr.WriteLine($"Redis connection lost ({e.Message}); reconnecting");
+                        redis.Dispose();
+                        redis = await ReconnectAsync(address, password, clock, limit, stderr);
+                    }
                 }
             }
             finally
             {
-                await redis.CommandAsync(CancellationToken.None, "DEL", replyList);
+                try
+                {
+                    await redis.CommandAsync(CancellationToken.None, "DEL", replyList);
+                }
+                catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or TimeoutException)
+                {
+                    stderr.WriteLine($"could not remove the reply list {replyList}: {e.Message}");
+                }
+                redis.Dispose();
             }
         }
         else

@@ -27,16 +27,21 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 
 var clock = TimeProvider.System;
-using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+// Every HTTP call has its own deadline (set per call); the handler bounds connecting too.
+using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) })
+{
+    Timeout = Timeout.InfiniteTimeSpan,
+};
 var aws = settings.Region is { } region ? new AwsQueryClient(http, region, AwsQueryClient.DefaultCredentials()) : null;
 var sqs = aws is null ? null : new SqsClient(aws, settings.SqsEndpoint);
-using var redisLink = settings.RedisAddress is { } address ? new RedisLink(address, settings.RedisPassword) : null;
-var replies = new Replies(redisLink is null ? null : _ => Task.FromResult(redisLink), sqs);
+using var redisLink = settings.Redis is { } endpoint ? new RedisLink(endpoint) : null;
+var replies = new Replies(redisLink, sqs, settings.Region, settings.SqsEndpoint,
+    settings.QueueKind == QueueKind.AwsSqs ? settings.Queue : null);
 IWorkQueue queue = settings.QueueKind switch
 {
-    QueueKind.Redis => new RedisWorkQueue(settings.RedisAddress!, settings.RedisPassword, settings.Queue, settings.ProcessingList,
+    QueueKind.Redis => new RedisWorkQueue(settings.Redis!, settings.Queue, settings.ProcessingList,
         settings.Timeout, redisLink!, replies),
-    QueueKind.AwsSqs => new SqsWorkQueue(sqs!, settings.Queue, settings.Timeout, replies),
+    QueueKind.AwsSqs => new SqsWorkQueue(sqs!, settings.Queue, settings.Timeout, replies, Log),
     _ => throw new InvalidOperationException($"queue kind {settings.QueueKind} has no consumer"),
 };
 await using var _ = queue;
@@ -49,14 +54,16 @@ IPlatform platform = settings.Platform switch
         new AutoScaling(aws!, settings.AutoScalingEndpoint!, settings.Group!, settings.InstanceId!),
         new InstanceMetadata(http, settings.ImdsEndpoint), queue,
         settings.Kind == WorkerKind.Function
-            ? new CooldownPolicy(settings.Cooldown, settings.SpareWorkers, TimeSpan.FromSeconds(Math.Clamp(settings.Cooldown.TotalSeconds / 10, 2, 30)),
-                Random.Shared.NextDouble)
+            ? new CooldownPolicy(settings.Cooldown, settings.SpareWorkers,
+                TimeSpan.FromSeconds(Math.Clamp(settings.Cooldown.TotalSeconds / 10, 2, 30)), Random.Shared.NextDouble)
             : null,
-        settings.LifecycleHook, TimeSpan.FromSeconds(Math.Clamp(settings.Timeout.TotalSeconds / 3, 1, 30)), clock, Log),
+        new AwsDuties(settings.Kind == WorkerKind.Job, settings.SpareWorkers, settings.LifecycleHook,
+            TimeSpan.FromSeconds(Math.Clamp(settings.Timeout.TotalSeconds / 3, 1, 30)), settings.ScaleOutEvery),
+        clock, Log),
     PlatformKind.Kubernetes => new KubernetesPlatform(kubernetesHttp!, settings.KubernetesApi!, settings.PodNamespace!, settings.PodName!,
         new DeletionCostPolicy(TimeSpan.FromSeconds(30)), clock, Log),
     _ => throw new InvalidOperationException($"platform {settings.Platform} has no duties defined"),
 };
 
-var server = new UserServer(http, settings.InvokeUrl, settings.Timeout);
-return await new WorkerLoop(settings, queue, server, platform, clock, Log).RunAsync(stop.Token);
+var server = new UserServer(http, settings.InvokeUrl, settings.Timeout, settings.MaxMessageBytes);
+return await new WorkerLoop(settings, queue, replies, server, platform, clock, Log).RunAsync(stop.Token);

@@ -20,6 +20,7 @@ public sealed record Settings
     public required string ProcessingList { get; init; }
     public string? RedisAddress { get; init; }
     public string? RedisPassword { get; init; }
+    public Shared.RedisEndpoint? Redis { get; init; }
     public string? Region { get; init; }
     public Uri? SqsEndpoint { get; init; }
     public required TimeSpan Timeout { get; init; }
@@ -27,6 +28,8 @@ public sealed record Settings
     public required int SpareWorkers { get; init; }
     public required TimeSpan Cooldown { get; init; }
     public required TimeSpan MessageWait { get; init; }
+    public TimeSpan? ScaleOutEvery { get; init; }
+    public required int MaxMessageBytes { get; init; }
     public string? InstanceId { get; init; }
     public string? Group { get; init; }
     public string? LifecycleHook { get; init; }
@@ -35,6 +38,12 @@ public sealed record Settings
     public string? PodName { get; init; }
     public string? PodNamespace { get; init; }
     public Uri? KubernetesApi { get; init; }
+
+    /// <summary>The product's default cooldownPeriod (docs/workloads.md), used when the plan sets none.</summary>
+    public const int DefaultCooldownSeconds = 60;
+
+    /// <summary>The largest queue item or output the worker handles (MULTINODE_MAX_MESSAGE_BYTES).</summary>
+    public const int DefaultMaxMessageBytes = 10 * 1024 * 1024;
 
     /// <summary>Reads the settings, or every problem at once (name, value, what is allowed).</summary>
     public static (Settings? Settings, IReadOnlyList<string> Problems) Read(Func<string, string?> env)
@@ -83,12 +92,9 @@ public sealed record Settings
         var region = Get("AWS_REGION");
         if (Get("MULTINODE_QUEUE_KIND") == "redis")
         {
-            if (redisAddress is null) problems.Add("MULTINODE_REDIS_ADDRESS is missing: host:port of the Redis server (MULTINODE_QUEUE_KIND=redis)");
-            else
-            {
-                try { Shared.RespConnection.ParseAddress(redisAddress); }
-                catch (FormatException) { problems.Add($"MULTINODE_REDIS_ADDRESS='{redisAddress}' must be host:port"); }
-            }
+            if (redisAddress is null)
+                problems.Add("MULTINODE_REDIS_ADDRESS is missing: host:port, redis://[user:password@]host:port/db or rediss://… " +
+                             "(MULTINODE_QUEUE_KIND=redis)");
         }
         else if (queueKind == QueueKind.AwsSqs)
         {
@@ -100,7 +106,9 @@ public sealed record Settings
         var port = Number("MULTINODE_PORT", 8080, 1, 65535);
         var invokeUrl = Url("MULTINODE_INVOKE_URL", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/invoke");
         var spare = Number("MULTINODE_SPARE_WORKERS", 0, 0, 100000);
-        var cooldown = Number("MULTINODE_COOLDOWN_SECONDS", 300, 0, 86400);
+        var cooldown = Number("MULTINODE_COOLDOWN_SECONDS", DefaultCooldownSeconds, 0, 86400);
+        var scaleOut = Get("MULTINODE_SCALE_OUT_SECONDS") is null ? (int?)null : Number("MULTINODE_SCALE_OUT_SECONDS", 10, 1, 3600);
+        var maxBytes = Number("MULTINODE_MAX_MESSAGE_BYTES", DefaultMaxMessageBytes, 1024, 512 * 1024 * 1024);
         var messageWait = Number("MULTINODE_MESSAGE_WAIT_SECONDS", 120, 0, 43200);
 
         string? instanceId = null, group = null, podName = null, podNamespace = null;
@@ -123,6 +131,22 @@ public sealed record Settings
                 problems.Add("KUBERNETES_SERVICE_HOST is missing: the API server's address (set by Kubernetes in every pod), or MULTINODE_KUBERNETES_API");
         }
 
+        Shared.RedisEndpoint? redis = null;
+        if (redisAddress is not null)
+        {
+            var tls = Choice("MULTINODE_REDIS_TLS", "false", ("false", false), ("true", true));
+            var caFile = Get("MULTINODE_REDIS_CA_FILE");
+            if (caFile is not null && !File.Exists(caFile)) problems.Add($"MULTINODE_REDIS_CA_FILE='{caFile}' does not exist");
+            try
+            {
+                redis = Shared.RedisEndpoint.Parse(redisAddress, tls, Get("MULTINODE_REDIS_USERNAME"), Get("MULTINODE_REDIS_PASSWORD"),
+                    caFile);
+            }
+            catch (FormatException e)
+            {
+                problems.Add($"MULTINODE_REDIS_ADDRESS: {e.Message}");
+            }
+        }
         var sqsEndpoint = Url("MULTINODE_SQS_ENDPOINT", null);
         var imds = Url("MULTINODE_IMDS_ENDPOINT", "http://169.254.169.254/");
         if (problems.Count > 0) return (null, problems);
@@ -136,6 +160,7 @@ public sealed record Settings
             ProcessingList = processing,
             RedisAddress = redisAddress,
             RedisPassword = Get("MULTINODE_REDIS_PASSWORD"),
+            Redis = redis,
             Region = region,
             SqsEndpoint = sqsEndpoint,
             Timeout = TimeSpan.FromSeconds(timeout),
@@ -143,6 +168,8 @@ public sealed record Settings
             SpareWorkers = spare,
             Cooldown = TimeSpan.FromSeconds(cooldown),
             MessageWait = TimeSpan.FromSeconds(messageWait),
+            ScaleOutEvery = scaleOut is { } every ? TimeSpan.FromSeconds(every) : null,
+            MaxMessageBytes = maxBytes,
             InstanceId = instanceId,
             Group = group,
             LifecycleHook = Get("MULTINODE_LIFECYCLE_HOOK"),

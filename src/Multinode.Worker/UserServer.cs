@@ -8,10 +8,14 @@ namespace Multinode.Worker;
 
 /// <summary>The user's container: <c>POST /invoke</c> with the input as body; a 2xx body is the output (JSON),
 /// anything else an error.</summary>
-public sealed class UserServer(HttpClient http, Uri invokeUrl, TimeSpan timeout)
+public sealed class UserServer(HttpClient http, Uri invokeUrl, TimeSpan timeout, int maxBytes)
 {
     /// <summary>Set when the last call got no HTTP answer (refused, reset, timed out): the server may be restarting.</summary>
     public bool Unreachable { get; private set; }
+
+    /// <summary>Set when the last call lost its connection without an HTTP answer (not a timeout): the server
+    /// exited or restarted under it.</summary>
+    public bool Lost { get; private set; }
 
     /// <summary>Returns once the server accepts TCP connections (or <paramref name="cancel"/> fires).</summary>
     public async Task WaitUntilReadyAsync(Action<string> log, CancellationToken cancel)
@@ -22,15 +26,18 @@ public sealed class UserServer(HttpClient http, Uri invokeUrl, TimeSpan timeout)
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync(invokeUrl.Host, invokeUrl.Port, cancel);
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+                attempt.CancelAfter(TimeSpan.FromSeconds(2));
+                await client.ConnectAsync(invokeUrl.Host, invokeUrl.Port, attempt.Token);
                 Unreachable = false;
                 return;
             }
-            catch (SocketException e)
+            catch (Exception e) when (e is SocketException || e is OperationCanceledException && !cancel.IsCancellationRequested)
             {
                 if (DateTimeOffset.UtcNow - logged > TimeSpan.FromSeconds(10))
                 {
-                    log($"waiting for the user server at {invokeUrl.Host}:{invokeUrl.Port.ToString(CultureInfo.InvariantCulture)} ({e.SocketErrorCode})");
+                    var why = e is SocketException s ? s.SocketErrorCode.ToString() : "no answer within 2 s";
+                    log($"waiting for the user server at {invokeUrl.Host}:{invokeUrl.Port.ToString(CultureInfo.InvariantCulture)} ({why})");
                     logged = DateTimeOffset.UtcNow;
                 }
             }
@@ -46,8 +53,17 @@ public sealed class UserServer(HttpClient http, Uri invokeUrl, TimeSpan timeout)
         try
         {
             using var content = new StringContent(message.Input.GetRawText(), Encoding.UTF8, "application/json");
-            response = await http.PostAsync(invokeUrl, content, deadline.Token);
-            body = await response.Content.ReadAsStringAsync(deadline.Token);
+            using var request = new HttpRequestMessage(HttpMethod.Post, invokeUrl) { Content = content };
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            var bytes = await ReadCappedAsync(response, deadline.Token);
+            if (bytes is null)
+            {
+                response.Dispose();
+                var limit = maxBytes.ToString(CultureInfo.InvariantCulture);
+                return Error(message, $"the user server's answer is larger than {limit} bytes " +
+                    "(MULTINODE_MAX_MESSAGE_BYTES)", (int)response.StatusCode);
+            }
+            body = Encoding.UTF8.GetString(bytes);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
@@ -57,9 +73,11 @@ public sealed class UserServer(HttpClient http, Uri invokeUrl, TimeSpan timeout)
         catch (HttpRequestException e)
         {
             Unreachable = true;
+            Lost = true;
             return Error(message, $"the user server did not answer: {e.Message}", null);
         }
         Unreachable = false;
+        Lost = false;
         using (response)
         {
             var status = (int)response.StatusCode;
@@ -76,6 +94,22 @@ public sealed class UserServer(HttpClient http, Uri invokeUrl, TimeSpan timeout)
                 return Error(message, $"the user server answered {status} with a body that is not JSON: {Truncate(body)}", status);
             }
         }
+    }
+
+    /// <summary>The body, or null when it is longer than <c>maxBytes</c> (read no further than that).</summary>
+    private async Task<byte[]?> ReadCappedAsync(HttpResponseMessage response, CancellationToken cancel)
+    {
+        if (response.Content.Headers.ContentLength > maxBytes) return null;
+        await using var stream = await response.Content.ReadAsStreamAsync(cancel);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancel)) > 0)
+        {
+            if (buffer.Length + read > maxBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
     }
 
     private static InvocationReply Error(InvocationMessage message, string text, int? status) =>

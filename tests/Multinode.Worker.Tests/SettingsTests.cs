@@ -16,7 +16,10 @@ public sealed class SettingsTests
         Assert.Equal("square:processing", settings.ProcessingList);
         Assert.Equal(new Uri("http://127.0.0.1:8080/invoke"), settings.InvokeUrl);
         Assert.Equal(TimeSpan.FromSeconds(300), settings.Timeout);
-        Assert.Equal(TimeSpan.FromSeconds(300), settings.Cooldown);
+        // The product default cooldownPeriod (docs/workloads.md), not a worker-only one.
+        Assert.Equal(TimeSpan.FromSeconds(60), settings.Cooldown);
+        Assert.Null(settings.ScaleOutEvery);
+        Assert.Equal(10 * 1024 * 1024, settings.MaxMessageBytes);
         Assert.Equal(0, settings.SpareWorkers);
         Assert.Equal(TimeSpan.FromSeconds(120), settings.MessageWait);
         Assert.Equal(new Uri("http://169.254.169.254/"), settings.ImdsEndpoint);
@@ -61,5 +64,38 @@ public sealed class SettingsTests
             ("MULTINODE_POD_NAME", "p"), ("MULTINODE_POD_NAMESPACE", "n"), ("KUBERNETES_SERVICE_HOST", "10.0.0.1"), ("KUBERNETES_SERVICE_PORT", "6443"));
 
         Assert.Equal(new Uri("https://10.0.0.1:6443"), settings!.KubernetesApi);
+    }
+
+    [Theory]
+    [InlineData("redis:6379", "redis://redis:6379", null, null, 0)]
+    [InlineData("redis://cache.internal:6380/2", "redis://cache.internal:6380", null, null, 2)]
+    [InlineData("rediss://app:p%40ss@cache.example.com/1", "rediss://cache.example.com:6379", "app", "p@ss", 1)]
+    [InlineData("rediss://:only-password@h:7000", "rediss://h:7000", null, "only-password", 0)]
+    public void Read_RedisAddresses_HostPortTlsUserDatabase(string address, string endpoint, string? user, string? password, int db)
+    {
+        var (settings, problems) = Read(("MULTINODE_KIND", "function"), ("MULTINODE_WORKLOAD", "w"), ("MULTINODE_QUEUE_KIND", "redis"),
+            ("MULTINODE_QUEUE", "w"), ("MULTINODE_REDIS_ADDRESS", address));
+
+        Assert.Empty(problems);
+        Assert.Equal((endpoint, user, password, db), (settings!.Redis!.ToString(), settings.Redis.User, settings.Redis.Password, settings.Redis.Database));
+    }
+
+    [Fact]
+    public void Read_RedisTlsFlagAndAclUser_FromEnvironment()
+    {
+        var (settings, _) = Read(("MULTINODE_KIND", "function"), ("MULTINODE_WORKLOAD", "w"), ("MULTINODE_QUEUE_KIND", "redis"),
+            ("MULTINODE_QUEUE", "w"), ("MULTINODE_REDIS_ADDRESS", "r:6379"), ("MULTINODE_REDIS_TLS", "true"),
+            ("MULTINODE_REDIS_USERNAME", "worker"), ("MULTINODE_REDIS_PASSWORD", "pw"));
+
+        Assert.Equal(("rediss://r:6379", "worker", "pw"), (settings!.Redis!.ToString(), settings.Redis.User, settings.Redis.Password));
+    }
+
+    [Fact]
+    public void Read_RedisBadAddress_NamesItWithoutThePassword()
+    {
+        var (_, problems) = Read(("MULTINODE_KIND", "function"), ("MULTINODE_WORKLOAD", "w"), ("MULTINODE_QUEUE_KIND", "redis"),
+            ("MULTINODE_QUEUE", "w"), ("MULTINODE_REDIS_ADDRESS", "redis://u:secret@h/99"));
+
+        Assert.Equal(["MULTINODE_REDIS_ADDRESS: 'redis://u:***@h/99': the database must be a number from 0 to 15"], problems);
     }
 }

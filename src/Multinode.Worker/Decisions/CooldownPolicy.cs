@@ -1,66 +1,63 @@
+using System.Globalization;
+using Multinode.Worker.Platforms;
+
 namespace Multinode.Worker.Decisions;
 
-/// <summary>What the per-worker cooldown wants done next.</summary>
-public enum CooldownAction
-{
-    /// <summary>Keep serving; look again later.</summary>
-    Stay,
-    /// <summary>The group looked over-provisioned once: read it again after a random pause before acting, so idle
-    /// workers that reached their cooldown together do not all leave on the same stale count.</summary>
-    Confirm,
-    /// <summary>End this instance (TerminateInstanceInAutoScalingGroup with ShouldDecrementDesiredCapacity).</summary>
-    Terminate,
-}
-
-/// <summary>The per-worker cooldown of a Function on AWS, free of I/O: a worker idle for at least
-/// <paramref name="cooldown"/> leaves when the group has more in-service instances than in-flight invocations +
-/// <paramref name="spare"/>, after a second look at a random moment within <paramref name="confirmWindow"/>.
-/// It asks to terminate at most once.</summary>
+/// <summary>The per-worker cooldown of a Function on AWS, free of I/O (docs/worker.md, "Per-worker cooldown").
+/// <list type="number">
+/// <item>While busy and until <paramref name="cooldown"/> has passed since its last invocation ended, the worker
+/// keeps its instance protected from scale-in, so no pool-level decision removes it (EC2 Auto Scaling user guide,
+/// "Use instance scale-in protection": a scale-in that finds only protected instances decrements desired capacity
+/// but terminates none until their protection is removed).</item>
+/// <item>Then it drops protection and, after a random pause within [window/2, window] (millisecond resolution),
+/// reads the group once: with excess = in service − (in flight + <paramref name="spare"/>) &gt; 0, the unprotected
+/// in-service instances ordered by id are the candidates, and the first <c>excess</c> of them leave. Every worker
+/// reading the same count picks the same ones, so simultaneous looks never remove more than the excess; the pause
+/// after dropping protection lets a peer's earlier termination (and its dropped protection) show up first.</item>
+/// <item>It never goes below the group's MinSize (the terminate decrements desired capacity).</item>
+/// </list></summary>
 public sealed class CooldownPolicy(TimeSpan cooldown, int spare, TimeSpan confirmWindow, Func<double> random)
 {
-    private enum Phase { Waiting, Confirming, Terminated }
+    private DateTimeOffset? _nextLook;
 
-    private Phase _phase = Phase.Waiting;
-    private DateTimeOffset _nextCheck = DateTimeOffset.MinValue;
+    public TimeSpan Cooldown => cooldown;
 
-    public bool Terminated => _phase == Phase.Terminated;
+    /// <summary>True while the instance must stay protected: busy (<paramref name="idleSince"/> null) or idle for
+    /// less than the cooldown.</summary>
+    public bool WantsProtection(DateTimeOffset now, DateTimeOffset? idleSince) => idleSince is not { } since || now - since < cooldown;
 
-    /// <summary>True when the group should be read now: idle since <paramref name="idleSince"/> for at least the
-    /// cooldown, and the next check (after a "stay" or during a confirmation pause) is due.</summary>
-    public bool ShouldCheck(DateTimeOffset now, DateTimeOffset? idleSince) =>
-        _phase != Phase.Terminated && idleSince is { } since && now - since >= cooldown && now >= _nextCheck;
+    /// <summary>Protection is off (the cooldown has passed): the first look comes after a random pause.</summary>
+    public void Unprotected(DateTimeOffset now) => _nextLook ??= now + Pause();
 
-    /// <summary>Decides on a fresh count of the group's in-service instances and the queue's in-flight messages.</summary>
-    public CooldownAction Observe(DateTimeOffset now, long inService, long inFlight)
+    /// <summary>True when the group should be read now.</summary>
+    public bool LookDue(DateTimeOffset now) => _nextLook is { } at && now >= at;
+
+    /// <summary>An invocation started: looks stop until the cooldown has passed again.</summary>
+    public void Busy() => _nextLook = null;
+
+    /// <summary>Decides on one reading of the group and the queue's in-flight count; when staying, the next look
+    /// comes after another random pause.</summary>
+    public (bool Leave, string Why) Decide(DateTimeOffset now, string self, GroupView group, long inFlight)
     {
-        if (_phase == Phase.Terminated) return CooldownAction.Stay;
-        if (inService <= inFlight + spare)
-        {
-            _phase = Phase.Waiting;
-            _nextCheck = now + confirmWindow;
-            return CooldownAction.Stay;
-        }
-        if (_phase == Phase.Waiting)
-        {
-            _phase = Phase.Confirming;
-            _nextCheck = now + confirmWindow * random();
-            return CooldownAction.Confirm;
-        }
-        _phase = Phase.Terminated;
-        return CooldownAction.Terminate;
+        var excess = group.InService - (inFlight + spare);
+        var candidates = group.Instances.Where(i => i.LifecycleState == "InService" && !i.Protected)
+            .Select(i => i.Id).Order(StringComparer.Ordinal).ToList();
+        var rank = candidates.IndexOf(self);
+        var counts = string.Create(CultureInfo.InvariantCulture,
+            $"{group.InService} in service, {inFlight} in flight + {spare} spare, " +
+            $"desired {group.DesiredCapacity}, min {group.MinSize}");
+        string? stay = excess <= 0 ? "not above in flight + spare"
+            : group.DesiredCapacity - 1 < group.MinSize ? "the group is at its MinSize"
+            : rank < 0 ? "this instance is not an unprotected in-service one"
+            : rank >= excess ? string.Create(CultureInfo.InvariantCulture, $"{excess} other idle instance(s) leave first")
+            : null;
+        if (stay is null) return (true, counts);
+        _nextLook = now + Pause();
+        return (false, $"{counts}: staying, {stay}");
     }
 
-    /// <summary>An invocation started: idleness, and any confirmation under way, end.</summary>
-    public void Busy()
-    {
-        if (_phase == Phase.Confirming) _phase = Phase.Waiting;
-        _nextCheck = DateTimeOffset.MinValue;
-    }
+    /// <summary>The terminate call failed: look again after a pause.</summary>
+    public void Refused(DateTimeOffset now) => _nextLook = now + Pause();
 
-    /// <summary>The terminate call was refused (e.g. the group is at its minimum): serve on, look again later.</summary>
-    public void Refused(DateTimeOffset now)
-    {
-        _phase = Phase.Waiting;
-        _nextCheck = now + confirmWindow;
-    }
+    private TimeSpan Pause() => TimeSpan.FromMilliseconds(Math.Round(confirmWindow.TotalMilliseconds * (0.5 + 0.5 * random())));
 }

@@ -6,24 +6,91 @@ using Multinode.Worker.Decisions;
 namespace Multinode.Worker.Platforms;
 
 /// <summary>Kubernetes duties: publish this pod's deletion cost so scale-in removes the longest-idle pod first and
-/// a busy one last. (SIGTERM draining is the worker loop's, on every platform.)</summary>
+/// a busy one last. The patch runs beside the invocation loop (never on the invocation path), each call within
+/// <see cref="Deadline"/>; a failure is logged and retried with backoff. (SIGTERM draining is the worker loop's.)</summary>
 public sealed class KubernetesPlatform(HttpClient http, Uri api, string ns, string pod, DeletionCostPolicy policy, TimeProvider clock,
     Action<string> log) : IPlatform
 {
     public const string ServiceAccount = "/var/run/secrets/kubernetes.io/serviceaccount";
 
-    public bool StopRequested => false;
+    /// <summary>One API call's deadline (docs/worker.md, "Deadlines and retries").</summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
 
-    public Task BusyAsync(CancellationToken cancel) => PublishAsync(null, cancel);
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private CancellationTokenSource? _duties;
+    private Task? _loop;
+    private volatile bool _busy;
+    private DateTimeOffset _idleSince;
 
-    public Task IdleAsync(DateTimeOffset idleSince, CancellationToken cancel) => PublishAsync(idleSince, cancel);
+    public string? StopReason => null;
 
-    public Task StoppedAsync(CancellationToken cancel) => Task.CompletedTask;
-
-    private async Task PublishAsync(DateTimeOffset? idleSince, CancellationToken cancel)
+    public void Start(CancellationToken stop)
     {
-        var now = clock.GetUtcNow();
-        if (policy.Next(now, idleSince) is not { } cost) return;
+        _idleSince = clock.GetUtcNow();
+        _duties = new CancellationTokenSource();
+        _loop = Task.Run(() => PublishLoopAsync(_duties.Token));
+    }
+
+    public Task<IDisposable> HoldAsync(CancellationToken cancel) => Task.FromResult<IDisposable>(Hold.None);
+
+    public Task BusyAsync(CancellationToken cancel)
+    {
+        _busy = true;
+        if (_wake.CurrentCount == 0) _wake.Release();
+        return Task.CompletedTask;
+    }
+
+    public void Idle(DateTimeOffset since)
+    {
+        _idleSince = since;
+        _busy = false;
+    }
+
+    public async Task StoppedAsync(bool finished, CancellationToken cancel)
+    {
+        if (_duties is null) return;
+        await _duties.CancelAsync();
+        await _loop!;
+    }
+
+    private async Task PublishLoopAsync(CancellationToken cancel)
+    {
+        var failures = 0;
+        while (!cancel.IsCancellationRequested)
+        {
+            try
+            {
+                var pause = failures > 0 ? Calls.Backoff(failures, Random.Shared.NextDouble) : TimeSpan.FromSeconds(1);
+                await _wake.WaitAsync(pause, cancel);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            var now = clock.GetUtcNow();
+            if (policy.Next(now, _busy ? null : _idleSince) is not { } cost) continue;
+            try
+            {
+                await PublishAsync(cost, cancel);
+                failures = 0;
+                policy.Published(now, cost);
+            }
+            catch (Exception e) when (!cancel.IsCancellationRequested)
+            {
+                failures++;
+                log($"setting pod-deletion-cost={cost} failed ({e.Message}); retry {failures} after backoff");
+                // A refused patch (e.g. a missing RBAC rule) is counted as published: one call per interval, not per second.
+                if (e is HttpRequestException { StatusCode: not null } http && (int)http.StatusCode!.Value < 500)
+                {
+                    failures = 0;
+                    policy.Published(now, cost);
+                }
+            }
+        }
+    }
+
+    private async Task PublishAsync(int cost, CancellationToken cancel)
+    {
         var uri = new Uri(api, $"api/v1/namespaces/{Uri.EscapeDataString(ns)}/pods/{Uri.EscapeDataString(pod)}");
         using var request = new HttpRequestMessage(HttpMethod.Patch, uri)
         {
@@ -34,26 +101,27 @@ public sealed class KubernetesPlatform(HttpClient http, Uri api, string ns, stri
         var tokenFile = Path.Combine(ServiceAccount, "token");
         if (File.Exists(tokenFile))
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(tokenFile, cancel)).Trim());
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        timer.CancelAfter(Deadline);
         try
         {
-            using var response = await http.SendAsync(request, cancel);
+            using var response = await http.SendAsync(request, timer.Token);
             if (!response.IsSuccessStatusCode)
             {
-                log($"setting pod-deletion-cost={cost} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancel)}");
-                // Count it as published so a missing RBAC rule costs one call per interval, not one per second.
+                var body = await response.Content.ReadAsStringAsync(timer.Token);
+                throw new HttpRequestException($"{(int)response.StatusCode} {body}", null, response.StatusCode);
             }
         }
-        catch (HttpRequestException e)
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
         {
-            log($"setting pod-deletion-cost={cost} failed: {e.Message}");
+            throw new TimeoutException($"the API server did not answer within {Deadline.TotalSeconds} s");
         }
-        policy.Published(now, cost);
     }
 
     /// <summary>An HTTP handler that trusts the cluster's CA (the service account's ca.crt) when present.</summary>
     public static HttpMessageHandler Handler()
     {
-        var handler = new SocketsHttpHandler();
+        var handler = new SocketsHttpHandler { ConnectTimeout = Deadline };
         var caFile = Path.Combine(ServiceAccount, "ca.crt");
         if (!File.Exists(caFile)) return handler;
         var ca = X509CertificateLoader.LoadCertificateFromFile(caFile);

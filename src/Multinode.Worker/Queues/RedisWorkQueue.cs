@@ -11,11 +11,27 @@ namespace Multinode.Worker.Queues;
 /// posted once. Any worker's sweep returns items that have had no lease for a whole lease period to the list.</summary>
 public sealed class RedisWorkQueue : IWorkQueue
 {
-    // KEYS: processing, lease, reply list (or processing when none). ARGV: item, token, reply ('' when none).
+    // KEYS: processing, lease, reply list (or processing when none), dead list. ARGV: item, token, reply ('' when
+    // none), dead ('1' to set the item aside). A reply list that is another type of key cannot take the reply: the
+    // item goes to the dead list instead (2), once, rather than failing the script on every retry.
     private const string FinishScript = """
         if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
-        if ARGV[3] ~= '' then redis.call('RPUSH', KEYS[3], ARGV[3]) end
+        local result = 1
+        if ARGV[3] ~= '' then
+          local t = redis.call('TYPE', KEYS[3]).ok
+          if t == 'list' or t == 'none' then redis.call('RPUSH', KEYS[3], ARGV[3]) else result = 2 end
+        end
+        if ARGV[4] ~= '' or result == 2 then redis.call('RPUSH', KEYS[4], ARGV[1]) end
         redis.call('LREM', KEYS[1], 1, ARGV[1])
+        redis.call('DEL', KEYS[2])
+        return result
+        """;
+
+    // KEYS: processing, lease, list. ARGV: item, token. Back to the consumer end, only while the lease is ours.
+    private const string ReturnScript = """
+        if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
+        redis.call('LREM', KEYS[1], 1, ARGV[1])
+        redis.call('RPUSH', KEYS[3], ARGV[1])
         redis.call('DEL', KEYS[2])
         return 1
         """;
@@ -58,16 +74,19 @@ public sealed class RedisWorkQueue : IWorkQueue
 
     private readonly string _list, _processing, _token;
     private readonly TimeSpan _lease;
-    private readonly string _address;
-    private readonly string? _password;
+    private readonly RedisEndpoint _endpoint;
     private readonly RedisLink _control;
     private readonly Replies _replies;
     private RespConnection? _blocking;
+    private string? _repliedFor;
 
-    public RedisWorkQueue(string address, string? password, string list, string processing, TimeSpan lease, RedisLink control, Replies replies)
+    /// <summary>How much longer than its blocking time a BLMOVE may stay unanswered before the connection is taken
+    /// for dead (a failover, a NAT that dropped it) and replaced.</summary>
+    public static readonly TimeSpan BlockingGrace = TimeSpan.FromSeconds(5);
+
+    public RedisWorkQueue(RedisEndpoint endpoint, string list, string processing, TimeSpan lease, RedisLink control, Replies replies)
     {
-        _address = address;
-        _password = password;
+        _endpoint = endpoint;
         _list = list;
         _processing = processing;
         _lease = lease;
@@ -78,19 +97,20 @@ public sealed class RedisWorkQueue : IWorkQueue
 
     public TimeSpan KeepEvery => _lease / 3;
 
-    public string LeaseKey(string item) => $"{_processing}:lease:{Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(item)))}";
+    public string LeaseKey(byte[] item) => $"{_processing}:lease:{Convert.ToHexStringLower(SHA1.HashData(item))}";
 
     private string Ms(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
     public async Task<TakenItem?> TakeAsync(TimeSpan wait, CancellationToken cancel)
     {
         // Not cancelled mid-command: an item BLMOVE moved must be seen and leased, or the sweep has to recover it.
-        _blocking ??= await RespConnection.ConnectAsync(_address, _password, cancel);
+        _blocking ??= await RespConnection.ConnectAsync(_endpoint, cancel);
         object? item;
         try
         {
             var seconds = Math.Max(0.01, wait.TotalSeconds).ToString("0.###", CultureInfo.InvariantCulture);
-            item = await _blocking.CommandAsync(CancellationToken.None, "BLMOVE", _list, _processing, "RIGHT", "LEFT", seconds);
+            item = await _blocking.RunAsync(wait + BlockingGrace, true, CancellationToken.None,
+                "BLMOVE", _list, _processing, "RIGHT", "LEFT", seconds);
         }
         catch
         {
@@ -98,50 +118,65 @@ public sealed class RedisWorkQueue : IWorkQueue
             _blocking = null;
             throw;
         }
-        if (item is not string body) return null;
+        if (item is not byte[] body) return null;
         var lease = LeaseKey(body);
-        await _control.RunAsync(c => c.CommandAsync(CancellationToken.None, "SET", lease, _token, "PX", Ms(_lease)), CancellationToken.None);
-        return new TakenItem(body, lease);
+        // The item is in processing now: lease it, retrying once on a fresh connection (the sweep recovers it if not).
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _control.RunAsync(CancellationToken.None, "SET", lease, _token, "PX", Ms(_lease));
+                return new TakenItem(body, lease);
+            }
+            catch (Exception e) when (attempt < 3 && Calls.Transient(e))
+            {
+            }
+        }
     }
 
     public async Task KeepAsync(TakenItem item, CancellationToken cancel) =>
-        await _control.RunAsync(c => c.CommandAsync(cancel, "EVAL", RenewScript, "1", item.Handle, _token, Ms(_lease)), cancel);
+        await _control.RunAsync(cancel, "EVAL", RenewScript, "1", item.Handle, _token, Ms(_lease));
 
-    public async Task<bool> FinishAsync(TakenItem item, string? replyTo, string? reply, CancellationToken cancel)
+    public Task<Finished> FinishAsync(TakenItem item, string? replyTo, string? reply, CancellationToken cancel) =>
+        FinishAsync(item, replyTo, reply, dead: false, cancel);
+
+    public Task<Finished> DeadLetterAsync(TakenItem item, string? replyTo, string? reply, CancellationToken cancel) =>
+        FinishAsync(item, replyTo, reply, dead: true, cancel);
+
+    private async Task<Finished> FinishAsync(TakenItem item, string? replyTo, string? reply, bool dead, CancellationToken cancel)
     {
         var sameRedis = replyTo is not null && reply is not null && !SqsClient.IsQueueUrl(replyTo);
-        if (!sameRedis && replyTo is not null && reply is not null)
+        if (!sameRedis && replyTo is not null && reply is not null && _repliedFor != item.Handle)
         {
-            // Another transport cannot join the script: reply first, so a crash in between repeats the reply
-            // (at least once) rather than losing it.
-            if (!await OwnsAsync(item, cancel)) return false;
-            await _replies.SendAsync(replyTo, reply, cancel);
+            // Another transport cannot join the script: reply first (once: a retry after a failed removal does not
+            // send it again), so a crash in between repeats the reply (at least once) rather than losing it.
+            if (!await OwnsAsync(item, cancel)) return Finished.HoldLost;
+            await _replies.SendSqsAsync(replyTo, reply, cancel);
+            _repliedFor = item.Handle;
         }
-        var result = await _control.RunAsync(c => c.CommandAsync(cancel, "EVAL", FinishScript, "3", _processing, item.Handle,
-            sameRedis ? replyTo! : _processing, item.Body, _token, sameRedis ? reply! : ""), cancel);
-        return result is 1L;
+        var result = await _control.RunAsync(cancel, "EVAL", FinishScript, "4", _processing, item.Handle,
+            sameRedis ? replyTo! : _processing, $"{_list}:dead", item.Body, _token, sameRedis ? reply! : "", dead ? "1" : "");
+        return result switch { 1L => Finished.Done, 2L => Finished.ReplyRefused, _ => Finished.HoldLost };
     }
 
     private async Task<bool> OwnsAsync(TakenItem item, CancellationToken cancel) =>
-        await _control.RunAsync(c => c.CommandAsync(cancel, "GET", item.Handle), cancel) is string owner && owner == _token;
+        await _control.RunAsync(cancel, "GET", item.Handle) is byte[] owner && Encoding.UTF8.GetString(owner) == _token;
 
-    public async Task RejectAsync(TakenItem item, CancellationToken cancel)
-    {
-        // Kept for inspection rather than dropped; nothing consumes <list>:dead.
-        await _control.RunAsync(c => c.CommandAsync(cancel, "RPUSH", $"{_list}:dead", item.Body), cancel);
-        await FinishAsync(item, null, null, cancel);
-    }
+    public async Task ReturnAsync(TakenItem item, CancellationToken cancel) =>
+        await _control.RunAsync(cancel, "EVAL", ReturnScript, "3", _processing, item.Handle, _list, item.Body, _token);
+
+    public async Task<long> WaitingAsync(CancellationToken cancel) => (long)(await _control.RunAsync(cancel, "LLEN", _list))!;
 
     public async Task<long> CountAsync(CancellationToken cancel)
     {
-        var waiting = await _control.RunAsync(c => c.CommandAsync(cancel, "LLEN", _list), cancel);
-        var inHand = await _control.RunAsync(c => c.CommandAsync(cancel, "LLEN", _processing), cancel);
+        var waiting = await _control.RunAsync(cancel, "LLEN", _list);
+        var inHand = await _control.RunAsync(cancel, "LLEN", _processing);
         return (long)waiting! + (long)inHand!;
     }
 
     public async Task SweepAsync(CancellationToken cancel) =>
-        await _control.RunAsync(c => c.CommandAsync(cancel, "EVAL", SweepScript, "3", _processing, _list, $"{_processing}:orphans",
-            $"{_processing}:lease:", Ms(_lease)), cancel);
+        await _control.RunAsync(cancel, "EVAL", SweepScript, "3", _processing, _list, $"{_processing}:orphans",
+            $"{_processing}:lease:", Ms(_lease));
 
     public ValueTask DisposeAsync()
     {

@@ -1,18 +1,29 @@
+using System.Text;
 using Multinode.Worker.Shared;
 
 namespace Multinode.Worker.Queues;
 
 /// <summary>An SQS queue: receive with visibility = the lease (timeoutSeconds), extend it every third of that while
-/// working, delete when done. A message whose worker died becomes visible again by itself.</summary>
-public sealed class SqsWorkQueue(SqsClient sqs, string queueUrl, TimeSpan lease, Replies replies) : IWorkQueue
+/// working, delete when done. A message whose worker died becomes visible again by itself. Each reply is sent once
+/// per receipt: a failed delete is retried without sending the reply again.</summary>
+public sealed class SqsWorkQueue(SqsClient sqs, string queueUrl, TimeSpan lease, Replies replies, Action<string> log) : IWorkQueue
 {
+    /// <summary>SQS's largest message (1 MiB since August 2025; 256 KiB before, and still a queue's
+    /// MaximumMessageSize may be set lower): a larger reply is replaced by an error reply that fits.</summary>
+    public const int MaxReplyBytes = 1024 * 1024;
+
+    /// <summary>ReceiveMessage's deadline beyond its long poll.</summary>
+    public static readonly TimeSpan ReceiveGrace = TimeSpan.FromSeconds(5);
+
+    private string? _repliedFor;
+
     public TimeSpan KeepEvery => lease / 3;
 
     public async Task<TakenItem?> TakeAsync(TimeSpan wait, CancellationToken cancel)
     {
         var started = DateTimeOffset.UtcNow;
-        var messages = await sqs.ReceiveAsync(queueUrl, 1, wait, lease, cancel);
-        if (messages.Count > 0) return new TakenItem(messages[0].Body, messages[0].ReceiptHandle);
+        var messages = await sqs.ReceiveAsync(queueUrl, 1, wait, lease, cancel, wait + ReceiveGrace);
+        if (messages.Count > 0) return new TakenItem(Encoding.UTF8.GetBytes(messages[0].Body), messages[0].ReceiptHandle);
         // Emulators answer at once instead of long-polling; do not spin.
         var rest = wait - (DateTimeOffset.UtcNow - started);
         if (rest > TimeSpan.Zero) await Task.Delay(rest < TimeSpan.FromMilliseconds(200) ? rest : TimeSpan.FromMilliseconds(200), cancel);
@@ -21,19 +32,62 @@ public sealed class SqsWorkQueue(SqsClient sqs, string queueUrl, TimeSpan lease,
 
     public Task KeepAsync(TakenItem item, CancellationToken cancel) => sqs.ChangeVisibilityAsync(queueUrl, item.Handle, lease, cancel);
 
-    public async Task<bool> FinishAsync(TakenItem item, string? replyTo, string? reply, CancellationToken cancel)
+    public async Task<Finished> FinishAsync(TakenItem item, string? replyTo, string? reply, CancellationToken cancel)
     {
         // SQS has no transaction across queues: reply, then delete. A crash in between repeats the invocation.
-        if (replyTo is not null && reply is not null) await replies.SendAsync(replyTo, reply, cancel);
+        var result = Finished.Done;
+        if (replyTo is not null && reply is not null && _repliedFor != item.Handle)
+        {
+            result = await SendAsync(replyTo, reply, cancel);
+            _repliedFor = item.Handle;
+        }
         await sqs.DeleteAsync(queueUrl, item.Handle, cancel);
-        return true;
+        return result;
+    }
+
+    private async Task<Finished> SendAsync(string replyTo, string reply, CancellationToken cancel)
+    {
+        if (Encoding.UTF8.GetByteCount(reply) > MaxReplyBytes || !SqsClient.IsQueueUrl(replyTo))
+        {
+            if (!SqsClient.IsQueueUrl(replyTo))
+                throw new InvalidOperationException($"cannot reply to Redis list '{replyTo}' from an SQS worker");
+            reply = TooLarge(reply);
+        }
+        try
+        {
+            await replies.SendSqsAsync(replyTo, reply, cancel);
+        }
+        catch (AwsCallException e) when (e.Code is "AWS.SimpleQueueService.NonExistentQueue" or "QueueDoesNotExist")
+        {
+            log($"reply queue {replyTo} does not exist: the reply is dropped and the message deleted");
+            return Finished.ReplyRefused;
+        }
+        catch (AwsCallException e) when (e.Code is "InvalidParameterValue"
+            && e.Message.Contains("shorter than", StringComparison.Ordinal))
+        {
+            await replies.SendSqsAsync(replyTo, TooLarge(reply), cancel);
+        }
+        return Finished.Done;
+    }
+
+    private static string TooLarge(string reply)
+    {
+        var parsed = Messages.ReadReply(reply);
+        return Messages.Write(new InvocationReply(parsed.Id, null, new InvocationError(
+            $"the reply of {Encoding.UTF8.GetByteCount(reply)} bytes is larger than the reply queue accepts", null)));
     }
 
     // Left undeleted: it reappears after the visibility timeout and, after the queue's maxReceiveCount, its
     // redrive policy moves it to the dead-letter queue, where it can be inspected.
-    public Task RejectAsync(TakenItem item, CancellationToken cancel) => Task.CompletedTask;
+    public Task<Finished> DeadLetterAsync(TakenItem item, string? replyTo, string? reply, CancellationToken cancel) =>
+        Task.FromResult(Finished.Done);
+
+    public Task ReturnAsync(TakenItem item, CancellationToken cancel) =>
+        sqs.ChangeVisibilityAsync(queueUrl, item.Handle, TimeSpan.Zero, cancel);
 
     public Task<long> CountAsync(CancellationToken cancel) => sqs.CountAsync(queueUrl, cancel);
+
+    public Task<long> WaitingAsync(CancellationToken cancel) => sqs.CountAsync(queueUrl, cancel, visibleOnly: true);
 
     public Task SweepAsync(CancellationToken cancel) => Task.CompletedTask;
 

@@ -23,15 +23,33 @@ public sealed class AwsQueryClient(HttpClient http, string region, Func<Immutabl
         return () => (resolved ??= DefaultAWSCredentialsIdentityResolver.GetCredentials()).GetCredentials();
     }
 
+    /// <summary>How long one call may take when the caller names no deadline (docs/worker.md, "Deadlines").</summary>
+    public static readonly TimeSpan DefaultDeadline = TimeSpan.FromSeconds(10);
+
     /// <summary>Calls <paramref name="action"/> and returns the response document's root; an error answer
-    /// throws <see cref="AwsCallException"/> with AWS's code and message.</summary>
+    /// throws <see cref="AwsCallException"/> with AWS's code and message. A call with no answer within
+    /// <paramref name="deadline"/> (default <see cref="DefaultDeadline"/>) throws <see cref="TimeoutException"/>.</summary>
     public async Task<XElement> CallAsync(Uri endpoint, string service, string version, string action,
-        IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancel)
+        IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancel, TimeSpan? deadline = null)
     {
         var body = FormBody([new("Action", action), new("Version", version), .. parameters]);
+        var limit = deadline ?? DefaultDeadline;
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        timer.CancelAfter(limit);
         using var request = Sign(endpoint, service, body, DateTime.UtcNow, credentials());
-        using var response = await http.SendAsync(request, cancel);
-        var text = await response.Content.ReadAsStringAsync(cancel);
+        HttpResponseMessage response;
+        string text;
+        try
+        {
+            response = await http.SendAsync(request, timer.Token);
+            text = await response.Content.ReadAsStringAsync(timer.Token);
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{action} to {endpoint.Host}:{endpoint.Port.ToString(CultureInfo.InvariantCulture)} " +
+                $"did not answer within {limit.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
+        }
+        using var _ = response;
         XElement root;
         try
         {
@@ -39,11 +57,12 @@ public sealed class AwsQueryClient(HttpClient http, string region, Func<Immutabl
         }
         catch (System.Xml.XmlException)
         {
-            throw new AwsCallException(action, ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), text);
+            throw new AwsCallException(action, ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), text,
+                (int)response.StatusCode);
         }
         if (!response.IsSuccessStatusCode || root.Name.LocalName == "ErrorResponse")
             throw new AwsCallException(action, root.Find("Code") ?? ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture),
-                root.Find("Message") ?? text);
+                root.Find("Message") ?? text, (int)response.StatusCode);
         return root;
     }
 
@@ -94,10 +113,17 @@ public sealed class AwsQueryClient(HttpClient http, string region, Func<Immutabl
 }
 
 /// <summary>An AWS error answer (<c>&lt;Error&gt;&lt;Code&gt;</c>) or an unreadable one.</summary>
-public sealed class AwsCallException(string action, string code, string message)
+public sealed class AwsCallException(string action, string code, string message, int status = 400)
     : Exception($"{action} failed: {code}: {message}")
 {
     public string Code { get; } = code;
+
+    public int Status { get; } = status;
+
+    /// <summary>Worth retrying with backoff: a 5xx, or throttling (AWS's common errors: Throttling,
+    /// RequestLimitExceeded, ServiceUnavailable, InternalFailure; Auto Scaling's ResourceContention).</summary>
+    public bool Transient => Status >= 500 || Code is "Throttling" or "ThrottlingException" or "RequestLimitExceeded"
+        or "RequestThrottled" or "ServiceUnavailable" or "InternalFailure" or "InternalError" or "ResourceContention";
 }
 
 /// <summary>Namespace-agnostic lookups in Query API answers.</summary>

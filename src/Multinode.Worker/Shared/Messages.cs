@@ -30,18 +30,29 @@ public static class Messages
     public static InvocationReply ReadReply(string json) =>
         JsonSerializer.Deserialize(json, MessageJson.Default.InvocationReply) ?? throw new JsonException("a reply must be a JSON object");
 
-    /// <summary>Parses a queue item. A malformed one still yields its <c>id</c> and <c>replyTo</c> when those are
-    /// readable strings, so its sender can be told what was wrong.</summary>
-    public static ParsedMessage Read(string body)
+    /// <summary>How deeply a message may nest (JSON's default reader allows 64).</summary>
+    public const int MaxDepth = 256;
+
+    public static ParsedMessage Read(string body) => Read(System.Text.Encoding.UTF8.GetBytes(body));
+
+    /// <summary>Parses a queue item as the bytes it is. A malformed one still yields its <c>id</c> and
+    /// <c>replyTo</c> when those are readable strings, so its sender can be told what was wrong;
+    /// <see cref="ParsedMessage.Poison"/> marks an item no retry can fix (not UTF-8, not JSON, too deep).</summary>
+    public static ParsedMessage Read(byte[] body)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+            return new ParsedMessage(null, null, null, "the message is not valid UTF-8", true);
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body);
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException e)
         {
-            return new ParsedMessage(null, null, null, $"the message is not JSON: {e.Message}");
+            var (id, replyTo) = Address(body);
+            var deep = e.Message.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase);
+            var problem = deep ? $"the message nests deeper than {MaxDepth} levels" : $"the message is not JSON: {e.Message}";
+            return new ParsedMessage(null, id, replyTo, problem, true);
         }
         using (document)
         {
@@ -62,9 +73,36 @@ public static class Messages
         }
     }
 
+    /// <summary>The top level's <c>id</c> and <c>replyTo</c> strings, read without a depth limit (the reader
+    /// skips nested values without recursion).</summary>
+    private static (string? Id, string? ReplyTo) Address(byte[] body)
+    {
+        string? id = null, replyTo = null;
+        try
+        {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = int.MaxValue });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return (null, null);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString();
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String && name is "id" or "replyTo")
+                {
+                    if (name == "id") id = reader.GetString();
+                    else replyTo = reader.GetString();
+                }
+                else reader.Skip();
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+        }
+        return (id is { Length: > 0 } ? id : null, replyTo is { Length: > 0 } ? replyTo : null);
+    }
+
     private static string? String(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } s ? s : null;
 }
 
 /// <summary>A queue item read: either <see cref="Message"/>, or <see cref="Problem"/> with whatever address was readable.</summary>
-public sealed record ParsedMessage(InvocationMessage? Message, string? Id, string? ReplyTo, string? Problem);
+public sealed record ParsedMessage(InvocationMessage? Message, string? Id, string? ReplyTo, string? Problem, bool Poison = false);

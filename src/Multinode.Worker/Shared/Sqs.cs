@@ -20,11 +20,16 @@ public sealed class SqsClient(AwsQueryClient query, Uri? endpointOverride)
     private Task<XElement> Call(string queueUrl, string action, CancellationToken cancel, params KeyValuePair<string, string>[] parameters) =>
         query.CallAsync(Endpoint(queueUrl), "sqs", Version, action, [P("QueueUrl", queueUrl), .. parameters], cancel);
 
+    private Task<XElement> Call(string queueUrl, string action, TimeSpan deadline, CancellationToken cancel,
+        params KeyValuePair<string, string>[] parameters) =>
+        query.CallAsync(Endpoint(queueUrl), "sqs", Version, action, [P("QueueUrl", queueUrl), .. parameters], cancel, deadline);
+
     public async Task SendAsync(string queueUrl, string body, CancellationToken cancel) =>
         await Call(queueUrl, "SendMessage", cancel, P("MessageBody", body));
 
     /// <summary>Receives at most <paramref name="max"/> messages, long-polling up to <paramref name="wait"/>.</summary>
-    public async Task<IReadOnlyList<SqsMessage>> ReceiveAsync(string queueUrl, int max, TimeSpan wait, TimeSpan? visibility, CancellationToken cancel)
+    public async Task<IReadOnlyList<SqsMessage>> ReceiveAsync(string queueUrl, int max, TimeSpan wait, TimeSpan? visibility,
+        CancellationToken cancel, TimeSpan? deadline = null)
     {
         var parameters = new List<KeyValuePair<string, string>>
         {
@@ -32,7 +37,7 @@ public sealed class SqsClient(AwsQueryClient query, Uri? endpointOverride)
             P("WaitTimeSeconds", ((int)wait.TotalSeconds).ToString(CultureInfo.InvariantCulture)),
         };
         if (visibility is { } v) parameters.Add(P("VisibilityTimeout", ((int)v.TotalSeconds).ToString(CultureInfo.InvariantCulture)));
-        var root = await Call(queueUrl, "ReceiveMessage", cancel, [.. parameters]);
+        var root = await Call(queueUrl, "ReceiveMessage", deadline ?? wait + AwsQueryClient.DefaultDeadline, cancel, [.. parameters]);
         return [.. root.All("Message").Select(m => new SqsMessage(m.Child("Body") ?? "", m.Child("ReceiptHandle") ?? ""))];
     }
 
@@ -44,13 +49,14 @@ public sealed class SqsClient(AwsQueryClient query, Uri? endpointOverride)
             P("VisibilityTimeout", ((int)visibility.TotalSeconds).ToString(CultureInfo.InvariantCulture)));
 
     /// <summary>Visible plus in-flight messages: the queue's share of DESIGN's "in-flight invocations".</summary>
-    public async Task<long> CountAsync(string queueUrl, CancellationToken cancel)
+    public async Task<long> CountAsync(string queueUrl, CancellationToken cancel, bool visibleOnly = false)
     {
         var root = await Call(queueUrl, "GetQueueAttributes", cancel,
             P("AttributeName.1", "ApproximateNumberOfMessages"), P("AttributeName.2", "ApproximateNumberOfMessagesNotVisible"));
         long total = 0;
         foreach (var attribute in root.All("Attribute"))
-            if (attribute.Child("Name") is "ApproximateNumberOfMessages" or "ApproximateNumberOfMessagesNotVisible")
+            if (attribute.Child("Name") is "ApproximateNumberOfMessages"
+                || !visibleOnly && attribute.Child("Name") is "ApproximateNumberOfMessagesNotVisible")
                 total += long.Parse(attribute.Child("Value") ?? "0", CultureInfo.InvariantCulture);
         return total;
     }

@@ -1,4 +1,5 @@
 using Multinode.Worker.Decisions;
+using Multinode.Worker.Platforms;
 
 namespace Multinode.Worker.Tests.Decisions;
 
@@ -9,79 +10,72 @@ public sealed class CooldownPolicyTests
 
     private static CooldownPolicy Policy(int spare = 1, double random = 0.5) => new(Cooldown, spare, Window, () => random);
 
+    private static GroupView Group(int min, int desired, params (string Id, bool Protected)[] inService) =>
+        new(min, 10, desired, [.. inService.Select(i => new GroupInstance(i.Id, "InService", i.Protected)),
+            new GroupInstance("i-gone", "Terminating:Wait", false)]);
+
     [Fact]
-    public void ShouldCheck_IdleShorterThanCooldown_False()
+    public void WantsProtection_BusyOrIdleShorterThanCooldown()
     {
         var policy = Policy();
 
-        Assert.False(policy.ShouldCheck(T0 + Cooldown - TimeSpan.FromSeconds(1), T0));
-        Assert.True(policy.ShouldCheck(T0 + Cooldown, T0));
-        Assert.False(policy.ShouldCheck(T0 + Cooldown, null));
+        Assert.True(policy.WantsProtection(T0, null));
+        Assert.True(policy.WantsProtection(T0 + Cooldown - TimeSpan.FromMilliseconds(1), T0));
+        Assert.False(policy.WantsProtection(T0 + Cooldown, T0));
     }
 
     [Fact]
-    public void Observe_AboveInFlightPlusSpare_ConfirmsAfterRandomPauseThenTerminatesOnce()
+    public void Unprotected_FirstLookAfterARandomPauseWithinHalfToAWholeWindow_MillisecondResolution()
     {
-        var policy = Policy(spare: 1, random: 0.5);
-        var now = T0 + Cooldown;
+        var policy = Policy(random: 0.3333);
+        var dropped = T0 + Cooldown;
 
-        Assert.Equal(CooldownAction.Confirm, policy.Observe(now, inService: 3, inFlight: 1));
-        Assert.False(policy.ShouldCheck(now + TimeSpan.FromSeconds(14), T0));
-        Assert.True(policy.ShouldCheck(now + TimeSpan.FromSeconds(15), T0));
-        Assert.Equal(CooldownAction.Terminate, policy.Observe(now + TimeSpan.FromSeconds(15), inService: 3, inFlight: 1));
-        Assert.True(policy.Terminated);
-        Assert.False(policy.ShouldCheck(now + TimeSpan.FromHours(1), T0));
-        Assert.Equal(CooldownAction.Stay, policy.Observe(now + TimeSpan.FromHours(1), inService: 9, inFlight: 0));
+        policy.Unprotected(dropped);
+
+        // 30 s × (0.5 + 0.5 × 0.3333) = 19.9995 s: not rounded to a second.
+        Assert.False(policy.LookDue(dropped + TimeSpan.FromMilliseconds(19_999)));
+        Assert.True(policy.LookDue(dropped + TimeSpan.FromMilliseconds(20_000)));
     }
 
     [Fact]
-    public void Observe_AtInFlightPlusSpare_StaysAndRechecksAfterWindow()
+    public void Decide_SameReadingByEveryIdleWorker_OnlyTheExcessLeave()
     {
-        var policy = Policy(spare: 2);
-        var now = T0 + Cooldown;
+        // 5 in service, in flight 1 + spare 1: excess 3; the busy i-b is protected.
+        var group = Group(0, 5, ("i-a", false), ("i-b", true), ("i-c", false), ("i-d", false), ("i-e", false));
+        var leaving = new[] { "i-a", "i-c", "i-d", "i-e" }.Where(id => Policy().Decide(T0, id, group, inFlight: 1).Leave).ToList();
 
-        Assert.Equal(CooldownAction.Stay, policy.Observe(now, inService: 5, inFlight: 3));
-        Assert.False(policy.ShouldCheck(now + Window - TimeSpan.FromSeconds(1), T0));
-        Assert.True(policy.ShouldCheck(now + Window, T0));
+        Assert.Equal(["i-a", "i-c", "i-d"], leaving);
     }
 
     [Fact]
-    public void Observe_ConfirmationSeesGroupShrunk_StaysInstead()
+    public void Decide_AtInFlightPlusSpare_StaysAndLooksAgainAfterAPause()
     {
-        var policy = Policy(spare: 0);
-        var now = T0 + Cooldown;
+        var policy = Policy(spare: 2, random: 0);
+        var (leave, why) = policy.Decide(T0, "i-a", Group(0, 3, ("i-a", false), ("i-b", true), ("i-c", true)), inFlight: 1);
 
-        Assert.Equal(CooldownAction.Confirm, policy.Observe(now, inService: 2, inFlight: 1));
-        // A peer left meanwhile: the second look finds the group at in-flight + spare.
-        Assert.Equal(CooldownAction.Stay, policy.Observe(now + Window, inService: 1, inFlight: 1));
-        Assert.False(policy.Terminated);
+        Assert.False(leave);
+        Assert.EndsWith("staying, not above in flight + spare", why, StringComparison.Ordinal);
+        Assert.False(policy.LookDue(T0 + Window / 2 - TimeSpan.FromMilliseconds(1)));
+        Assert.True(policy.LookDue(T0 + Window / 2));
     }
 
     [Fact]
-    public void Busy_DuringConfirmation_StartsOver()
+    public void Decide_AtMinSize_Stays()
     {
-        var policy = Policy(spare: 0);
-        var now = T0 + Cooldown;
-        Assert.Equal(CooldownAction.Confirm, policy.Observe(now, inService: 2, inFlight: 0));
+        var (leave, why) = Policy(spare: 0).Decide(T0, "i-a", Group(2, 2, ("i-a", false), ("i-b", false)), inFlight: 0);
+
+        Assert.False(leave);
+        Assert.EndsWith("the group is at its MinSize", why, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Busy_StopsLooksUntilUnprotectedAgain()
+    {
+        var policy = Policy(random: 0);
+        policy.Unprotected(T0);
 
         policy.Busy();
 
-        var idleAgain = now + TimeSpan.FromSeconds(10);
-        Assert.False(policy.ShouldCheck(idleAgain + Cooldown - TimeSpan.FromSeconds(1), idleAgain));
-        Assert.Equal(CooldownAction.Confirm, policy.Observe(idleAgain + Cooldown, inService: 2, inFlight: 0));
-    }
-
-    [Fact]
-    public void Refused_AtGroupMinimum_ServesOnAndRetriesLater()
-    {
-        var policy = Policy(spare: 0, random: 0);
-        var now = T0 + Cooldown;
-        policy.Observe(now, 2, 0);
-        Assert.Equal(CooldownAction.Terminate, policy.Observe(now, 2, 0));
-
-        policy.Refused(now);
-
-        Assert.False(policy.Terminated);
-        Assert.True(policy.ShouldCheck(now + Window, T0));
+        Assert.False(policy.LookDue(T0 + TimeSpan.FromHours(1)));
     }
 }

@@ -1,8 +1,4 @@
-using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
-using System.Text;
-using System.Web;
 using Multinode.Worker.Shared;
 
 namespace Multinode.Worker.Tests.EndToEnd;
@@ -99,6 +95,8 @@ public sealed class UserServerProcess : IDisposable
 
     public bool Exited => _child.Exited;
 
+    public void Signal(int signal) => _child.Signal(signal);
+
     public Task ReadyAsync() => _child.WaitForOutputAsync(_ready, TimeSpan.FromSeconds(10));
 
     public int Invocations(string needle) => Output.Split('\n').Count(l => l.StartsWith("invoke ", StringComparison.Ordinal) && l.Contains(needle, StringComparison.Ordinal));
@@ -106,101 +104,3 @@ public sealed class UserServerProcess : IDisposable
     public void Dispose() => _child.Dispose();
 }
 
-/// <summary>One recorded Auto Scaling call.</summary>
-public sealed record AwsCall(string Action, IReadOnlyDictionary<string, string> Parameters, string Authorization, DateTimeOffset At);
-
-/// <summary>A stand-in for the Auto Scaling Query API and the instance metadata service (no emulator for either
-/// exists): records every call, answers DescribeAutoScalingGroups with <see cref="InService"/> instances, and turns
-/// the instance's target lifecycle state to Terminated when it ends itself, as the lifecycle hook would.</summary>
-public sealed class FakeAws : IDisposable
-{
-    private readonly HttpListener _listener = new();
-    private readonly Task _loop;
-
-    public int Port { get; } = Repo.FreePort();
-
-    public Uri Endpoint => new($"http://127.0.0.1:{Port}/");
-
-    public ConcurrentQueue<AwsCall> Calls { get; } = new();
-
-    public volatile int InService = 1;
-
-    public volatile string LifecycleState = "InService";
-
-    public const string Hook = "square-drain";
-
-    public FakeAws()
-    {
-        _listener.Prefixes.Add(Endpoint.ToString());
-        _listener.Start();
-        _loop = Task.Run(LoopAsync);
-    }
-
-    public IReadOnlyList<AwsCall> Of(string action) => [.. Calls.Where(c => c.Action == action)];
-
-    private async Task LoopAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            var (status, body) = await AnswerAsync(context.Request);
-            var bytes = Encoding.UTF8.GetBytes(body);
-            context.Response.StatusCode = status;
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
-        }
-    }
-
-    private async Task<(int, string)> AnswerAsync(HttpListenerRequest request)
-    {
-        var path = request.Url!.AbsolutePath;
-        if (request.HttpMethod == "PUT" && path == "/latest/api/token")
-            return request.Headers["X-aws-ec2-metadata-token-ttl-seconds"] is null ? (400, "") : (200, "imds-token");
-        if (request.HttpMethod == "GET" && path == "/latest/meta-data/autoscaling/target-lifecycle-state")
-            return request.Headers["X-aws-ec2-metadata-token"] == "imds-token" ? (200, LifecycleState) : (401, "");
-        using var reader = new StreamReader(request.InputStream);
-        if (request.HttpMethod == "PATCH")
-        {
-            Calls.Enqueue(new AwsCall("PATCH " + path, new Dictionary<string, string> { ["body"] = await reader.ReadToEndAsync(),
-                ["content-type"] = request.ContentType ?? "" }, request.Headers["Authorization"] ?? "", DateTimeOffset.UtcNow));
-            return (200, "{}");
-        }
-        var form = HttpUtility.ParseQueryString(await reader.ReadToEndAsync());
-        var parameters = form.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => form[k]!);
-        var action = parameters.GetValueOrDefault("Action", "");
-        Calls.Enqueue(new AwsCall(action, parameters, request.Headers["Authorization"] ?? "", DateTimeOffset.UtcNow));
-        const string ns = "http://autoscaling.amazonaws.com/doc/2011-01-01/";
-        switch (action)
-        {
-            case "DescribeAutoScalingGroups":
-                var members = string.Concat(Enumerable.Range(0, InService).Select(i =>
-                    $"<member><InstanceId>i-{i}</InstanceId><LifecycleState>InService</LifecycleState></member>"));
-                return (200, $"""<DescribeAutoScalingGroupsResponse xmlns="{ns}"><DescribeAutoScalingGroupsResult><AutoScalingGroups><member><Instances>{members}<member><InstanceId>i-gone</InstanceId><LifecycleState>Terminating:Wait</LifecycleState></member></Instances></member></AutoScalingGroups></DescribeAutoScalingGroupsResult></DescribeAutoScalingGroupsResponse>""");
-            case "DescribeLifecycleHooks":
-                return (200, $"""<DescribeLifecycleHooksResponse xmlns="{ns}"><DescribeLifecycleHooksResult><LifecycleHooks><member><LifecycleHookName>launch</LifecycleHookName><LifecycleTransition>autoscaling:EC2_INSTANCE_LAUNCHING</LifecycleTransition></member><member><LifecycleHookName>{Hook}</LifecycleHookName><LifecycleTransition>autoscaling:EC2_INSTANCE_TERMINATING</LifecycleTransition></member></LifecycleHooks></DescribeLifecycleHooksResult></DescribeLifecycleHooksResponse>""");
-            case "TerminateInstanceInAutoScalingGroup":
-                InService--;
-                LifecycleState = "Terminated";
-                return (200, $"""<TerminateInstanceInAutoScalingGroupResponse xmlns="{ns}"><TerminateInstanceInAutoScalingGroupResult><Activity><StatusCode>InProgress</StatusCode></Activity></TerminateInstanceInAutoScalingGroupResult></TerminateInstanceInAutoScalingGroupResponse>""");
-            case "SetInstanceProtection" or "CompleteLifecycleAction" or "RecordLifecycleActionHeartbeat":
-                return (200, $"""<{action}Response xmlns="{ns}"><{action}Result/></{action}Response>""");
-            default:
-                return (400, $"""<ErrorResponse xmlns="{ns}"><Error><Code>InvalidAction</Code><Message>{action} is not faked</Message></Error></ErrorResponse>""");
-        }
-    }
-
-    public void Dispose()
-    {
-        _listener.Stop();
-        _listener.Close();
-        _loop.Wait(TimeSpan.FromSeconds(5));
-    }
-}

@@ -40,4 +40,34 @@ public sealed class MessagesTests
         Assert.Equal("""{"id":"b","error":{"message":"boom","status":500}}""", Messages.Write(new InvocationReply("b", null, new InvocationError("boom", 500))));
         Assert.Equal("""{"id":"c","input":{"y":4}}""", Messages.Write(new InvocationMessage("c", output, null)));
     }
+
+    [Fact]
+    public void Read_InvalidUtf8_PoisonNotDecodedLossily()
+    {
+        byte[] body = [.. "{\"id\":\"a\",\"input\":\""u8.ToArray(), 0xff, 0xfe, .. "\",\"replyTo\":\"r\"}"u8.ToArray()];
+
+        var parsed = Messages.Read(body);
+
+        Assert.True(parsed.Poison);
+        Assert.Equal("the message is not valid UTF-8", parsed.Problem);
+    }
+
+    [Fact]
+    public void Read_DeeperThanTheLimit_PoisonNamingDepthWithItsAddress()
+    {
+        var deep = new string('[', Messages.MaxDepth + 1) + new string(']', Messages.MaxDepth + 1);
+
+        var parsed = Messages.Read($$"""{"id":"d","input":{{deep}},"replyTo":"r"}""");
+
+        Assert.True(parsed.Poison);
+        Assert.Equal(("d", "r", $"the message nests deeper than {Messages.MaxDepth} levels"), (parsed.Id, parsed.ReplyTo, parsed.Problem));
+    }
+
+    [Fact]
+    public void Read_AtTheDepthLimit_Message()
+    {
+        var deep = new string('[', Messages.MaxDepth - 1) + new string(']', Messages.MaxDepth - 1);
+
+        Assert.NotNull(Messages.Read($$"""{"id":"d","input":{{deep}},"replyTo":"r"}""").Message);
+    }
 }
