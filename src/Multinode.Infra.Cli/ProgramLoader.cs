@@ -182,6 +182,7 @@ public static partial class ProgramLoader
         foreach (var map in new[] { resourceMap, variableMap })
             if (map is not null) declared.UnionWith(map.Children.Keys.Select(Key));
 
+        var declarations = new Declarations(resourceMap, variableMap);
         if (variableMap is not null)
         {
             foreach (var (keyNode, valueNode) in variableMap.Children)
@@ -240,8 +241,11 @@ public static partial class ProgramLoader
                 var where = path.Length == 0 ? "" : path + " ";
                 problems.Add(new ValidationFailure(label, path,
                     $"{where}refers to ${{{name}}}, but \"{rootName}\" is not a config key, variable or resource of this program"));
+                return null;
             }
-            return null;
+            // Known at deployment: what the declaration it reads says (with what that one reads), so that an unchanged
+            // declaration gives the same value on both sides of a diff.
+            return PropertyValue.UnknownFrom("output", name, declarations.Of(rootName));
         };
     }
 

@@ -141,8 +141,11 @@ public static class Planner
                 return string.Equals(x.Value, y.Value, StringComparison.Ordinal);
             case (BoolValue x, BoolValue y):
                 return x.Value == y.Value;
-            case (NullValue, NullValue) or (UnknownValue, UnknownValue):
+            case (NullValue, NullValue):
                 return true;
+            case (UnknownValue x, UnknownValue y):
+                // Made of the same things, or both of unknown making (each plans to an unknown a diff shows as changed).
+                return Equals(x.Source, y.Source);
             case (ReferenceValue x, ReferenceValue y):
                 return x == y;
             default:

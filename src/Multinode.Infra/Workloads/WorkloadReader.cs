@@ -28,7 +28,8 @@ public static partial class WorkloadReader
         {
             SecretValue { Value: ObjectValue o } => (PropertyMap.Empty, PropertyValue.Secret(PropertyValue.From(Sorted(o.Map)))),
             // Unknown in preview: treated as secret until known, since it may well be one.
-            UnknownValue or SecretValue or ReferenceValue => (PropertyMap.Empty, PropertyValue.Secret(PropertyValue.Unknown)),
+            (UnknownValue or SecretValue or ReferenceValue) and var whole =>
+                (PropertyMap.Empty, PropertyValue.Secret(PropertyValue.UnknownFrom("env", whole))),
             _ => (Sorted(reader.Map("env")), (PropertyValue?)null),
         };
         var container = new Container(

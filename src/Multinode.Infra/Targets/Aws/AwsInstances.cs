@@ -50,7 +50,7 @@ internal static class AwsInstances
         {
             null => List(Ref(sg, "id")),
             ArrayValue extra => PropertyValue.From(extra.Items.Prepend(Ref(sg, "id"))),
-            _ => PropertyValue.Unknown,
+            _ => PropertyValue.UnknownFrom("prepend", Ref(sg, "id"), c.Aws.SecurityGroupIds),
         };
         return new PropertyMap(
             ("description", $"Multinode {c.Kind} \"{c.Name}\""),
