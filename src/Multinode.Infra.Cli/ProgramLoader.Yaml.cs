@@ -92,6 +92,13 @@ public static partial class ProgramLoader
             {
                 return parser.MoveNext();
             }
+            catch (YamlException e) when (e.Start.Equals(Mark.Empty) && e.Message.Contains("tab", StringComparison.Ordinal))
+            {
+                // YamlDotNet names no place for a tab used as indentation: the first one from where it stopped reading.
+                var (line, column) = IndentingTab(text, last.Line);
+                throw new ProgramLoadException(
+                    $"{file}:{line}:{column}: not valid YAML: a tab indents this line; YAML indents with spaces only", invalidProgram: true);
+            }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
             {
                 // YamlDotNet fails this way on some malformed flow collections ("a: {b: {c: d}\nx: y"): still the
@@ -128,6 +135,23 @@ public static partial class ProgramLoader
             if (open.Count == 0) total = sum;
             else { var frame = open.Peek(); frame.Nodes = sum; frame.Depth = Math.Max(frame.Depth, depth); frame.LastEnd = at; }
         }
+    }
+
+    /// <summary>Line and column (1-based; a tab is one character, as YAML counts them) of the first tab in a line's
+    /// indentation, from line <paramref name="from"/> on, else from the start.</summary>
+    private static (long Line, long Column) IndentingTab(string text, long from)
+    {
+        var lines = text.Split('\n');
+        foreach (var start in new[] { Math.Max(0, from - 1), 0 })
+        {
+            for (var i = (int)start; i < lines.Length; i++)
+            {
+                var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+                var tab = lines[i].IndexOf('\t', 0, indent);
+                if (tab >= 0) return (i + 1, tab + 1);
+            }
+        }
+        return (1, 1);
     }
 
     /// <summary>The events <see cref="CheckLimits"/> read, played again for YamlDotNet's tree loader, so that the
