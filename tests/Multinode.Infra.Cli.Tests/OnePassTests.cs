@@ -91,6 +91,34 @@ public sealed class OnePassTests : CliFixture
     }
 
     [Fact]
+    public void Validate_MemoryInGB_IsReadAsTheKubernetesQuantityWithAWarningNamingGi()
+    {
+        // Kubernetes quantities: G is 10^9, Gi is 2^30 (https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/).
+        var file = Write(Head + """
+              api:
+                type: multinode:index:Daemon
+                properties: { image: img, resources: { memory: 2GB } }
+            """);
+        var (code, _, stderr) = Run("validate", file);
+        Assert.Equal(0, code);
+        Assert.Contains("Daemon \"api\": resources.memory = \"2GB\" is read as the Kubernetes quantity \"2G\" (2,000,000,000 bytes, " +
+            "1.86 GiB); if gibibytes are meant, write \"2Gi\"", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_KubernetesRequestNoNodeTypeHolds_IsAnError()
+    {
+        var file = Write(Head + """
+              big:
+                type: multinode:index:Daemon
+                properties: { image: img, resources: { cpu: 192, memory: 4Ti } }
+            """);
+        var (code, _, stderr) = Run("validate", file);
+        Assert.Equal(1, code);
+        Assert.Contains("Daemon \"big\": resources.cpu = 192 fits no node type of the catalog; the largest is", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_OneMistakeOfEachClass_ReportsAllInOneRun()
     {
         var file = Write("""
