@@ -3,7 +3,8 @@ using YamlDotNet.RepresentationModel;
 
 namespace Multinode.Infra.Cli;
 
-/// <summary>What a program's shape must be before its resources are read: its runtime, its sections, a resource's keys.</summary>
+/// <summary>What a program's shape must be before its resources are read: its runtime, its sections, a resource's
+/// keys.</summary>
 public static partial class ProgramLoader
 {
     /// <summary>The keys of a resource in Pulumi YAML
@@ -33,9 +34,10 @@ public static partial class ProgramLoader
         };
         if (node is null || runtime is "yaml") return;
         throw new ProgramLoadException(
-            $"{file}:{node.Start.Line}:{node.Start.Column}: runtime is {PropertyValue.QuoteShort(runtime ?? "")}, but multinode reads " +
-            "Pulumi YAML programs (runtime: yaml), whose resources are declared in Pulumi.yaml itself. A program in another " +
-            "language is checked when `pulumi preview` runs it (the provider validates every workload there); to use the CLI, " +
+            $"{file}:{node.Start.Line}:{node.Start.Column}: runtime is {PropertyValue.QuoteShort(runtime ?? "")}, " +
+            "but multinode reads Pulumi YAML programs (runtime: yaml), whose resources are declared in Pulumi.yaml " +
+            "itself. A program in another language is checked when `pulumi preview` runs it (the provider validates " +
+            "every workload there); to use the CLI, " +
             "declare the workloads in a Pulumi.yaml with runtime: yaml");
     }
 }

@@ -36,7 +36,9 @@ public static partial class ProgramLoader
             foreach (var read in reads) Append(read, text, seen);
 
             (string Kind, YamlNode Node)? Find(YamlMappingNode? map, string kind) =>
-                map is not null && map.Children.TryGetValue(new YamlScalarNode(name), out var found) ? (kind, found) : null;
+                map is not null && map.Children.TryGetValue(new YamlScalarNode(name), out var found)
+                    ? (kind, found)
+                    : null;
         }
 
         private static void Canonical(YamlNode node, StringBuilder text, List<string> reads)
@@ -45,7 +47,8 @@ public static partial class ProgramLoader
             {
                 case YamlScalarNode scalar:
                     var value = scalar.Value ?? "";
-                    text.Append(scalar.Style is YamlDotNet.Core.ScalarStyle.Plain ? "p" : "q").Append(value.Length).Append(':').Append(value);
+                    text.Append(scalar.Style is YamlDotNet.Core.ScalarStyle.Plain ? "p" : "q")
+                        .Append(value.Length).Append(':').Append(value);
                     foreach (Match m in Interpolation().Matches(value))
                         if (m.Groups[1].Success) reads.Add(m.Groups[1].Value.Split('.', '[')[0].Trim());
                     break;

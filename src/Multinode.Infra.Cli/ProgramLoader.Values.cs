@@ -54,13 +54,17 @@ public static partial class ProgramLoader
                     {
                         var argument = Convert(mapping.Children.Values.First(), path);
                         // Any other function runs at deployment: its result is made of its name and arguments.
-                        return only == "fn::secret" ? PropertyValue.Secret(argument) : PropertyValue.UnknownFrom(only, argument);
+                        return only == "fn::secret"
+                            ? PropertyValue.Secret(argument)
+                            : PropertyValue.UnknownFrom(only, argument);
                     }
                     if (mapping.Children.Count == 1 && Key(mapping.Children.Keys.First()) == "secure")
                     {
                         // Encrypted config: the same ciphertext is the same value.
                         return PropertyValue.Secret(PropertyValue.UnknownFrom("secure",
-                            Convert(mapping.Children.Values.First(), path) is StringValue cipher ? cipher : PropertyValue.Unknown));
+                            Convert(mapping.Children.Values.First(), path) is StringValue cipher
+                                ? cipher
+                                : PropertyValue.Unknown));
                     }
                     return PropertyValue.From(new PropertyMap(mapping.Children.Select(c =>
                         KeyValuePair.Create(Key(c.Key), Convert(c.Value, InputReader.Join(path, Key(c.Key)))))));
@@ -91,7 +95,9 @@ public static partial class ProgramLoader
             else
             {
                 var value = Resolved(m);
-                parts.Add(value is ObjectValue or ArrayValue or NullValue ? PropertyValue.UnknownFrom("text of", value) : value);
+                parts.Add(value is ObjectValue or ArrayValue or NullValue
+                    ? PropertyValue.UnknownFrom("text of", value)
+                    : value);
             }
             at = m.Index + m.Length;
         }
