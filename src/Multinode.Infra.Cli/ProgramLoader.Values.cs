@@ -52,12 +52,20 @@ public static partial class ProgramLoader
                 case YamlMappingNode mapping:
                     if (mapping.Children.Count == 1 && Key(mapping.Children.Keys.First()) is var only && only.StartsWith("fn::", StringComparison.Ordinal))
                     {
+                        var argument = Convert(mapping.Children.Values.First(), path);
+                        // Any other function runs at deployment: its result is made of its name and arguments.
                         return only == "fn::secret"
-                            ? PropertyValue.Secret(Convert(mapping.Children.Values.First(), path))
-                            : PropertyValue.Unknown;
+                            ? PropertyValue.Secret(argument)
+                            : PropertyValue.UnknownFrom(only, argument);
                     }
                     if (mapping.Children.Count == 1 && Key(mapping.Children.Keys.First()) == "secure")
-                        return PropertyValue.Secret(PropertyValue.Unknown);
+                    {
+                        // Encrypted config: the same ciphertext is the same value.
+                        return PropertyValue.Secret(PropertyValue.UnknownFrom("secure",
+                            Convert(mapping.Children.Values.First(), path) is StringValue cipher
+                                ? cipher
+                                : PropertyValue.Unknown));
+                    }
                     return PropertyValue.From(new PropertyMap(mapping.Children.Select(c =>
                         KeyValuePair.Create(Key(c.Key), Convert(c.Value, InputReader.Join(path, Key(c.Key)))))));
                 default:
@@ -73,23 +81,34 @@ public static partial class ProgramLoader
         var matches = Interpolation().Matches(text);
         if (matches.Count == 0) return text;
         if (matches.Count == 1 && matches[0].Value != "$${" && matches[0].Length == text.Length)
-            return resolve(matches[0].Groups[1].Value.Trim()) ?? PropertyValue.Unknown;
-        var secret = false;
-        var unknown = false;
-        var result = Interpolation().Replace(text, m =>
+            return Resolved(matches[0]);
+        // Literal text and resolved values joined by the one rule for derived strings (PropertyValue.Concat).
+        var parts = new List<PropertyValue>();
+        var at = 0;
+        foreach (Match m in matches)
         {
-            if (m.Value == "$${") return "${";
-            var value = resolve(m.Groups[1].Value.Trim());
-            if (value is SecretValue s) { secret = true; value = s.Value; }
-            switch (value)
+            parts.Add(text[at..m.Index]);
+            if (m.Value == "$${")
             {
-                case StringValue sv: return sv.Value;
-                case NumberValue or BoolValue: return value.Display();
-                default: unknown = true; return "";
+                parts.Add("${");
             }
-        });
-        PropertyValue interpolated = unknown ? PropertyValue.Unknown : result;
-        return secret ? PropertyValue.Secret(interpolated) : interpolated;
+            else
+            {
+                var value = Resolved(m);
+                parts.Add(value is ObjectValue or ArrayValue or NullValue
+                    ? PropertyValue.UnknownFrom("text of", value)
+                    : value);
+            }
+            at = m.Index + m.Length;
+        }
+        parts.Add(text[at..]);
+        return PropertyValue.Concat(parts);
+
+        PropertyValue Resolved(Match m)
+        {
+            // A name the program does not declare (a problem of its own): nothing is known of what it is.
+            return resolve(m.Groups[1].Value.Trim()) ?? PropertyValue.Unknown;
+        }
     }
 
     private static PropertyValue? TypedPlain(string text)

@@ -12,8 +12,9 @@ public static partial class ProgramLoader
     /// default reader depth, so whatever the CLI accepts also crosses the provider's JSON paths.</summary>
     public const int MaxDepth = 64;
 
-    /// <summary>Most YAML nodes (scalars, sequences, mappings, keys included) a file may expand to, each alias counting
-    /// as every node it copies: room for thousands of workloads, but an alias bomb stops after one linear pass.</summary>
+    /// <summary>Most YAML nodes (scalars, sequences, mappings, keys included) a file's aliases may copy, each alias
+    /// counting as every node of its anchor: an alias bomb stops after one linear pass. Nodes written out are not
+    /// counted: the file's own size bounds them, so a program of any number of plain workloads is read.</summary>
     public const int MaxNodes = 250_000;
 
     private static YamlNode? ReadYaml(string text, string file)
@@ -47,6 +48,8 @@ public static partial class ProgramLoader
         var anchors = new Dictionary<string, (long Nodes, int Depth)>(StringComparer.Ordinal);
         var open = new Stack<Frame>();
         long total = 0;
+        // Nodes written in the file: what the expanded count holds beyond them, aliases copied.
+        long written = 0;
         var last = Mark.Empty;
         while (Next())
         {
@@ -57,6 +60,7 @@ public static partial class ProgramLoader
             {
                 case NodeEvent { } node when current is SequenceStart or MappingStart:
                     if (open.Count + 1 > MaxDepth) throw TooDeep(file, current.Start);
+                    written++;
                     Child(current.Start);
                     open.Push(new Frame(node.Anchor.IsEmpty ? null : node.Anchor.Value, current is MappingStart,
                         current is MappingStart { Style: MappingStyle.Block } or SequenceStart { Style: SequenceStyle.Block }));
@@ -71,6 +75,7 @@ public static partial class ProgramLoader
                     Complete(done.Nodes + 1, done.Depth + 1, done.Anchor, done.IsBlock ? Mark.Empty : current.End);
                     break;
                 case Scalar scalar:
+                    written++;
                     Child(current.Start);
                     Complete(1, 0, scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value,
                         scalar.Style is ScalarStyle.Literal or ScalarStyle.Folded ? Mark.Empty : current.End);
@@ -91,6 +96,13 @@ public static partial class ProgramLoader
             try
             {
                 return parser.MoveNext();
+            }
+            catch (YamlException e) when (e.Start.Equals(Mark.Empty) && e.Message.Contains("tab", StringComparison.Ordinal))
+            {
+                // YamlDotNet names no place for a tab used as indentation: the first one from where it stopped reading.
+                var (line, column) = IndentingTab(text, last.Line);
+                throw new ProgramLoadException(
+                    $"{file}:{line}:{column}: not valid YAML: a tab indents this line; YAML indents with spaces only", invalidProgram: true);
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
             {
@@ -121,13 +133,31 @@ public static partial class ProgramLoader
         {
             if (anchor is not null) anchors[anchor] = (nodes, depth);
             var sum = (open.Count == 0 ? total : open.Peek().Nodes) + nodes;
-            if (sum > MaxNodes)
+            // A subtree's expanded count less every node written so far is at most what aliases copied: never more.
+            if (sum - written > MaxNodes)
                 throw new ProgramLoadException(
-                    $"{file}:{last.Line}:{last.Column}: the program expands to more than {MaxNodes:N0} YAML nodes (aliases count every node they copy); " +
-                    "this is the limit, to stop alias bombs", invalidProgram: true);
+                    $"{file}:{last.Line}:{last.Column}: the program's aliases copy more than {MaxNodes:N0} YAML nodes (each alias counts every " +
+                    "node of its anchor); this is the limit, to stop alias bombs", invalidProgram: true);
             if (open.Count == 0) total = sum;
             else { var frame = open.Peek(); frame.Nodes = sum; frame.Depth = Math.Max(frame.Depth, depth); frame.LastEnd = at; }
         }
+    }
+
+    /// <summary>Line and column (1-based; a tab is one character, as YAML counts them) of the first tab in a line's
+    /// indentation, from line <paramref name="from"/> on, else from the start.</summary>
+    private static (long Line, long Column) IndentingTab(string text, long from)
+    {
+        var lines = text.Split('\n');
+        foreach (var start in new[] { Math.Max(0, from - 1), 0 })
+        {
+            for (var i = (int)start; i < lines.Length; i++)
+            {
+                var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+                var tab = lines[i].IndexOf('\t', 0, indent);
+                if (tab >= 0) return (i + 1, tab + 1);
+            }
+        }
+        return (1, 1);
     }
 
     /// <summary>The events <see cref="CheckLimits"/> read, played again for YamlDotNet's tree loader, so that the

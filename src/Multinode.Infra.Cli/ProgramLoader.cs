@@ -135,6 +135,7 @@ public static partial class ProgramLoader
     {
         var root = ReadYaml(projectText, projectFile) as YamlMappingNode
             ?? throw new ProgramLoadException($"{projectFile}: the program is not a YAML mapping", invalidProgram: true);
+        CheckRuntime(root, projectFile);
         var project = Scalar(root, "name") ?? "project";
         stackFile ??= $"Pulumi.{stack}.yaml";
         // Where each path is written: only a message needs it, so it is worked out from the tree when one asks.
@@ -175,13 +176,14 @@ public static partial class ProgramLoader
             variables.TryAdd(key, value);
             if (key.StartsWith(project + ":", StringComparison.Ordinal)) variables[key[(project.Length + 1)..]] = value;
         }
-        var resourceMap = Child(root, "resources") as YamlMappingNode;
-        var variableMap = Child(root, "variables") as YamlMappingNode;
+        var resourceMap = Section(root, "resources", "resource names to declarations");
+        var variableMap = Section(root, "variables", "variable names to values");
         // Names whose values exist only at deployment: other resources' outputs, variables declared later, pulumi.*.
         var declared = new HashSet<string>(StringComparer.Ordinal) { "pulumi" };
         foreach (var map in new[] { resourceMap, variableMap })
             if (map is not null) declared.UnionWith(map.Children.Keys.Select(Key));
 
+        var declarations = new Declarations(resourceMap, variableMap);
         if (variableMap is not null)
         {
             foreach (var (keyNode, valueNode) in variableMap.Children)
@@ -198,11 +200,15 @@ public static partial class ProgramLoader
         {
             foreach (var (keyNode, valueNode) in resourceMap.Children)
             {
-                if (valueNode is not YamlMappingNode body || Scalar(body, "type") is not { } type) continue;
+                if (!Declaration(keyNode, valueNode, out var body) || Scalar(body, "type") is not { } type) continue;
                 if (!type.StartsWith("multinode:", StringComparison.Ordinal)) continue;
                 var name = Key(keyNode);
                 var label = WorkloadKinds.FromToken(type) is { } kind ? $"{kind} \"{name}\"" : $"resource \"{name}\"";
-                places.Add(known => known.TryAdd((label, ""), At(projectFile, keyNode)));
+                places.Add(known =>
+                {
+                    known.TryAdd((label, ""), At(projectFile, keyNode));
+                    known.TryAdd((label, "type"), At(projectFile, Child(body, "type")!));
+                });
                 var properties = PropertyValue.From(PropertyMap.Empty);
                 if (Child(body, "properties") is { } p)
                 {
@@ -218,6 +224,51 @@ public static partial class ProgramLoader
             .OrderBy(c => c.Key, StringComparer.Ordinal)
             .Select(c => KeyValuePair.Create(c.Key["multinode:".Length..], c.Value))));
         return new LoadedProgram(new ProgramDeclaration(resources, multinodeConfig), projectFile, problems, places);
+
+        // A section that is not a mapping reads as nothing: a problem, not an empty program.
+        YamlMappingNode? Section(YamlMappingNode program, string key, string what)
+        {
+            var node = Child(program, key);
+            if (node is null or YamlMappingNode || node is YamlScalarNode { Value: null or "" or "~" or "null" }) return node as YamlMappingNode;
+            Problem(ProgramLabel, key, node, $"{key} must be a mapping of {what}, not {Describe(node)}");
+            return null;
+        }
+
+        // A resource's top-level keys are Pulumi YAML's (type, properties, options, ...): any other is a typo that would
+        // otherwise drop the declaration (a workload missing from the plan reads as deleted).
+        bool Declaration(YamlNode keyNode, YamlNode valueNode, out YamlMappingNode body)
+        {
+            var name = Key(keyNode);
+            var label = $"resource \"{name}\"";
+            body = valueNode as YamlMappingNode ?? new YamlMappingNode();
+            if (valueNode is not YamlMappingNode)
+            {
+                Problem(label, "", valueNode, $"must be a mapping with type and properties, not {Describe(valueNode)}");
+                return false;
+            }
+            var valid = true;
+            foreach (var key in body.Children.Keys)
+            {
+                var text = Key(key);
+                if (ResourceKeys.Contains(text)) continue;
+                var suggestion = InputReader.Suggest(text, ResourceKeys);
+                Problem(label, text, key, $"{text} is not a key of a resource; " +
+                    (suggestion is null ? $"use {string.Join(", ", ResourceKeys)}" : $"did you mean {suggestion}?"));
+                valid = false;
+            }
+            if (Child(body, "type") is null)
+            {
+                Problem(label, "", keyNode, "type is required (the resource's type token, e.g. multinode:index:Function)");
+                valid = false;
+            }
+            return valid;
+        }
+
+        void Problem(string label, string path, YamlNode node, string message)
+        {
+            problems.Add(new ValidationFailure(label, path, message));
+            places.Add(known => known.TryAdd((label, path), At(projectFile, node)));
+        }
 
         void Place(string file, string key, YamlNode node)
         {
@@ -240,8 +291,11 @@ public static partial class ProgramLoader
                 var where = path.Length == 0 ? "" : path + " ";
                 problems.Add(new ValidationFailure(label, path,
                     $"{where}refers to ${{{name}}}, but \"{rootName}\" is not a config key, variable or resource of this program"));
+                return null;
             }
-            return null;
+            // Known at deployment: what the declaration it reads says (with what that one reads), so that an unchanged
+            // declaration gives the same value on both sides of a diff.
+            return PropertyValue.UnknownFrom("output", name, declarations.Of(rootName));
         };
     }
 

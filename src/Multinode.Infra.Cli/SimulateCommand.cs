@@ -68,6 +68,12 @@ public static class SimulateCommand
         return Cli.Invalid;
     }
 
+    /// <summary>A file as a Markdown link from the current folder (where the Markdown is written and read): relative,
+    /// with forward slashes and spaces escaped, never this machine's absolute path.</summary>
+    internal static string RelativeLink(string file) =>
+        Path.GetRelativePath(Environment.CurrentDirectory, Path.GetFullPath(file))
+            .Replace('\\', '/').Replace(" ", "%20", StringComparison.Ordinal);
+
     private static int Run(string path, string? stack, string traceFile, string? target, string format, string? plotFile, int? seconds,
         PlatformParameters parameters, TextWriter stdout, TextWriter stderr)
     {
@@ -112,7 +118,9 @@ public static class SimulateCommand
         switch (format)
         {
             case "json": stdout.Write(SimulationPrinter.Json(simulation)); break;
-            case "markdown": stdout.Write(SimulationPrinter.Markdown(simulation, traceName, plotFile)); break;
+            case "markdown":
+                stdout.Write(SimulationPrinter.Markdown(simulation, traceName, plotFile is null ? null : RelativeLink(plotFile)));
+                break;
             default: SimulationPrinter.WriteText(simulation, traceName, Cli.Console(stdout)); break;
         }
         return Cli.Ok;

@@ -15,7 +15,7 @@ namespace Multinode.Infra.Provider;
 /// </summary>
 public static class SubnetVpcLookup
 {
-    public const string GetSubnet = "aws:ec2/getSubnet:getSubnet";
+    public const string GetSubnet = AwsConfig.GetSubnet;
 
     /// <summary>The first subnet when the target is aws, <c>aws.vpcId</c> is not given and that subnet is known; read
     /// once from the config as Configure received it.</summary>
@@ -56,7 +56,7 @@ public static class SubnetVpcLookup
                 $"looking up the VPC of subnet {subnet} ({GetSubnet}) failed: {string.Join("; ", response.Failures.Select(f => $"{f.Property}: {f.Reason}"))}; set multinode:aws.vpcId to skip the lookup"));
         var vpcId = response.Return is { } result && PropertyConverter.ToMap(result).Get("vpcId") is StringValue { Value.Length: > 0 } id
             ? (PropertyValue)id
-            : PropertyValue.Unknown;
+            : AwsConfig.VpcOfFirstSubnet(aws.SubnetIds);
         return config with { TargetConfig = aws with { VpcId = vpcId } };
     }
 

@@ -286,7 +286,7 @@ public sealed class CliTests : CliFixture
             """);
         var (code, _, stderr) = Run("validate", file);
         Assert.Equal(1, code);
-        Assert.StartsWith($"{file}:5:3: resource \"f\": type = \"multinode:index:Functon\" is not a Multinode resource; did you mean multinode:index:Function?", stderr, StringComparison.Ordinal);
+        Assert.StartsWith($"{file}:6:11: resource \"f\": type = \"multinode:index:Functon\" is not a Multinode resource; did you mean multinode:index:Function?", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

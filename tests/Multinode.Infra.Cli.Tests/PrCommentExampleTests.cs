@@ -2,10 +2,14 @@ using Multinode.Infra.Planning;
 
 namespace Multinode.Infra.Cli.Tests;
 
-/// <summary>examples/pr-comment/comment.md is what `multinode diff` prints for the two committed versions of the
-/// example; it must stay current (UPDATE_GOLDEN=1 rewrites it).</summary>
-public sealed class PrCommentExampleTests
+/// <summary>examples/pr-comment/comment.md is what the command docs/cli.md names prints for the two committed versions
+/// of the example, run as a user runs it from the repository root; it must stay current (UPDATE_GOLDEN=1 rewrites it).</summary>
+public sealed class PrCommentExampleTests : CliFixture
 {
+    /// <summary>The command docs/cli.md shows, after <c>dotnet run --project src/Multinode.Infra.Cli --</c>.</summary>
+    private static readonly string[] Command =
+        ["diff", "examples/pr-comment/base", "examples/pr-comment/head", "--load", "examples/pr-comment/load.csv"];
+
     private static Plan PlanOf(string folder)
     {
         var (program, _) = ProgramLoader.Load(Repo.File("examples", "pr-comment", folder), null);
@@ -15,14 +19,13 @@ public sealed class PrCommentExampleTests
     }
 
     [Fact]
-    public void Comment_MatchesTheRenderedDiffOfBaseAndHead()
+    public void Comment_IsTheOutputOfTheCommandTheDocsName()
     {
-        var (before, after) = (PlanOf("base"), PlanOf("head"));
-        var diff = PlanDiff.Compute(before, after);
-        var load = LoadComparison.Run(before, after, Infra.Simulation.LoadTrace.Parse(File.ReadAllText(Repo.File("examples", "pr-comment", "load.csv"))),
-            "load.csv", Infra.Simulation.PlatformParameters.Default);
-        var markdown = DiffPrinter.Markdown(diff, "examples/pr-comment/base", "examples/pr-comment/head", load);
-        GoldenFile.AssertFile(Repo.File("examples", "pr-comment", "comment.md"), markdown);
+        var docs = File.ReadAllText(Repo.File("docs", "cli.md"));
+        Assert.Contains("dotnet run --project src/Multinode.Infra.Cli -- " + string.Join(' ', Command), docs, StringComparison.Ordinal);
+        var (code, stdout, stderr) = RunIn(Repo.Root(), Command);
+        Assert.True(code == 0, stderr);
+        GoldenFile.AssertFile(Repo.File("examples", "pr-comment", "comment.md"), stdout);
     }
 
     [Fact]

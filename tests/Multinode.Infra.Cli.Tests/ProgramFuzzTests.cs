@@ -112,7 +112,9 @@ public sealed class ProgramFuzzTests
         }
         catch (ProgramLoadException e)
         {
-            if (!e.InvalidProgram || !e.Message.StartsWith("Pulumi.", StringComparison.Ordinal))
+            // A program in another language is a usage error (exit 2), said with its place; any other is an invalid program.
+            var otherRuntime = e.Message.Contains(": runtime is ", StringComparison.Ordinal);
+            if (e.InvalidProgram == otherRuntime || !e.Message.StartsWith("Pulumi.", StringComparison.Ordinal))
                 throw new InvalidOperationException($"load problem without a file name: {e.Message}");
             return;
         }

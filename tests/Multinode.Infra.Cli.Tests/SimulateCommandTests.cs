@@ -66,6 +66,19 @@ public sealed class SimulateCommandTests : CliFixture
     }
 
     [Fact]
+    public void Simulate_MarkdownWithPlot_LinksThePlotRelativeToTheCurrentFolder()
+    {
+        // Markdown resolves a link against the document's place (CommonMark: link destinations are URIs), so an
+        // absolute path of this machine breaks wherever the comment or file is read.
+        Directory.CreateDirectory(Path.Combine(Dir, "out dir"));
+        var (code, stdout, stderr) = RunIn(Dir, "simulate", Program, "--load", Seed, "--format", "markdown",
+            "--plot", Path.Combine(Dir, "out dir", "seed.svg"));
+        Assert.True(code == 0, stderr);
+        Assert.Contains("](out%20dir/seed.svg)", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(Dir, stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Simulate_PlotPng_IsAPngOfAPanelPerSimulatedWorkload()
     {
         var file = Path.Combine(Dir, "seed.png");

@@ -242,6 +242,11 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
             case InterpolationValue i:
                 foreach (var r in i.Parts.OfType<ReferenceValue>()) yield return (path, value, r);
                 break;
+            case UnknownValue { Source: { } source }:
+                // Made from another child's output: renewed with it.
+                foreach (var argument in source.Arguments)
+                    foreach (var inner in ReferencePaths(argument, path)) yield return inner with { Value = value };
+                break;
             case SecretValue s:
                 foreach (var inner in ReferencePaths(s.Value, path)) yield return inner with { Value = value };
                 break;
@@ -322,7 +327,8 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
         };
 
     /// <summary>Leaf-level differences. Secrets compare by value but are shown as (secret); an unknown after value
-    /// always counts as a change, as the engine must assume it may differ.</summary>
+    /// counts as a change unless both sides are unknowns made by the same operation from equal arguments
+    /// (<see cref="PropertyValue.UnknownFrom"/>): one of unknown making may differ from anything.</summary>
     public static IReadOnlyList<PropertyChange> Changes(PropertyValue? before, PropertyValue? after, string path)
     {
         var changes = new List<PropertyChange>();
@@ -334,7 +340,7 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
     {
         // Both sides hold the very same value (a reused plan): only its unknowns can differ, so without one there is
         // nothing to walk.
-        if (after is not null && Shared(before, after) && !after.ContainsUnknown) return;
+        if (after is not null && Shared(before, after) && !after.ContainsAnonymousUnknown) return;
         if (before is ObjectValue bo && after is ObjectValue ao)
         {
             foreach (var key in ao.Map.Keys.Concat(bo.Map.Keys.Where(k => !ao.Map.ContainsKey(k))))
@@ -357,7 +363,8 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
             foreach (var (key, value) in onlyBefore.Map) Walk(value, null, path.Length == 0 ? key : $"{path}.{key}", changes);
             return;
         }
-        if (Equals(before, after) && !(after?.ContainsUnknown ?? false)) return;
+        // Unknowns made of the same things are equal (their provenance); one of unknown making may differ from anything.
+        if (Equals(before, after) && !(after?.ContainsAnonymousUnknown ?? false)) return;
         changes.Add(new PropertyChange(path, before, after));
     }
 }

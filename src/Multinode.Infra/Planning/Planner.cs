@@ -73,11 +73,32 @@ public static class Planner
 
     /// <summary>Validates, then plans every workload in declaration order.</summary>
     public static Result<Plan> Plan(ProgramDeclaration program, KindRegistry? kinds = null) =>
-        Validate(program, kinds).Then(valid =>
-        {
-            var plan = Plan(valid.Config, valid.Workloads);
-            return plan.IsValid ? Result<Plan>.Ok(plan.Value! with { Warnings = [.. valid.Warnings, .. plan.Value!.Warnings] }) : plan;
-        });
+        PlanAll(program, kinds ?? KindRegistry.Default, _ => null, _ => null);
+
+    /// <summary>
+    /// Every mistake in one run: validates every declaration and the config, then plans the workloads that passed and
+    /// checks the program-wide rules (<see cref="ProgramRules"/>) over them even when others failed. What those rules
+    /// find among some workloads (a child URN two of them plan, a quota their sum exceeds) holds for the whole program.
+    /// </summary>
+    private static Result<Plan> PlanAll(ProgramDeclaration program, KindRegistry kinds, Func<ResourceDeclaration, Workload?> read,
+        Func<Workload, WorkloadPlan?> reuse)
+    {
+        var failures = new List<ValidationFailure>();
+        var config = ProviderConfigReader.Read(program.Config);
+        failures.AddRange(config.Failures);
+        var warnings = new List<ValidationFailure>();
+        var workloads = ReadWorkloads(program.Resources, kinds, failures, warnings, read);
+        if (config.Value is not { } c) return Result<Plan>.Fail(failures);
+        var checks = c.Target.Check(workloads, c).ToList();
+        failures.AddRange(checks);
+        var labels = workloads.Select(w => w.Label).ToHashSet(StringComparer.Ordinal);
+        // A failure not of one workload (the config with the workloads) leaves nothing that is sure to plan.
+        if (checks.Any(f => !labels.Contains(f.Resource))) return Result<Plan>.Fail(failures);
+        var failed = checks.Select(f => f.Resource).ToHashSet(StringComparer.Ordinal);
+        var plan = Plan(c, failed.Count == 0 ? workloads : [.. workloads.Where(w => !failed.Contains(w.Label))], reuse);
+        if (failures.Count > 0) return Result<Plan>.Fail([.. failures, .. plan.Failures]);
+        return plan.IsValid ? Result<Plan>.Ok(plan.Value! with { Warnings = [.. warnings, .. plan.Value!.Warnings] }) : plan;
+    }
 
     /// <summary>Plans <paramref name="program"/> as <see cref="Plan(ProgramDeclaration, KindRegistry?)"/> does, but takes a
     /// workload's plan from <paramref name="earlier"/> (the valid plan of <paramref name="earlierProgram"/>) when the config
@@ -106,11 +127,7 @@ public static class Planner
                 }
             }
         }
-        return Validate(program, KindRegistry.Default, r => read.GetValueOrDefault(r)).Then(valid =>
-        {
-            var plan = Plan(valid.Config, valid.Workloads, w => reusable.GetValueOrDefault(w.Name));
-            return plan.IsValid ? Result<Plan>.Ok(plan.Value! with { Warnings = [.. valid.Warnings, .. plan.Value!.Warnings] }) : plan;
-        });
+        return PlanAll(program, KindRegistry.Default, r => read.GetValueOrDefault(r), w => reusable.GetValueOrDefault(w.Name));
     }
 
     /// <summary>Two declared values written exactly alike: same entries in the same order, same number bits (so -0 is
@@ -141,8 +158,11 @@ public static class Planner
                 return string.Equals(x.Value, y.Value, StringComparison.Ordinal);
             case (BoolValue x, BoolValue y):
                 return x.Value == y.Value;
-            case (NullValue, NullValue) or (UnknownValue, UnknownValue):
+            case (NullValue, NullValue):
                 return true;
+            case (UnknownValue x, UnknownValue y):
+                // Made of the same things, or both of unknown making (each plans to an unknown a diff shows as changed).
+                return Equals(x.Source, y.Source);
             case (ReferenceValue x, ReferenceValue y):
                 return x == y;
             default:
@@ -178,7 +198,8 @@ public static class Planner
             failures.AddRange(plan.Failures);
             if (plan.Value is not null) plans.Add(plan.Value);
         }
-        if (failures.Count == 0) failures.AddRange(ProgramRules.Check(plans, config));
+        // Over the workloads that planned: what they break together, the others cannot mend.
+        failures.AddRange(ProgramRules.Check(plans, config));
         return failures.Count > 0 ? Result<Plan>.Fail(failures)
             : Result<Plan>.Ok(new Plan(config, plans) { Warnings = [.. plans.SelectMany(p => p.Warnings)] });
     }

@@ -16,8 +16,21 @@ public abstract record PropertyValue
     /// <summary>The JSON null.</summary>
     public static readonly PropertyValue Null = new NullValue();
 
-    /// <summary>A value that is only known after deployment (Pulumi's unknown during preview).</summary>
+    /// <summary>A value that is only known after deployment (Pulumi's unknown during preview), of unknown making:
+    /// never equal to another in a diff.</summary>
     public static readonly PropertyValue Unknown = new UnknownValue();
+
+    /// <summary>
+    /// A value known only after deployment, made by <paramref name="operation"/> (an invoke's token, a resource's
+    /// output, an expression) from <paramref name="arguments"/>: two such values with equal operation and arguments are
+    /// the same value, so a diff sees no change. An argument of unknown making makes the result of unknown making.
+    /// </summary>
+    public static PropertyValue UnknownFrom(string operation, params IReadOnlyList<PropertyValue> arguments)
+    {
+        foreach (var argument in arguments)
+            if (argument.ContainsAnonymousUnknown) return Unknown;
+        return new UnknownValue(new Provenance(operation, [.. arguments]));
+    }
 
     // Values are immutable, so the two booleans are shared.
     private static readonly PropertyValue True = new BoolValue(true), False = new BoolValue(false);
@@ -42,6 +55,8 @@ public abstract record PropertyValue
     /// </summary>
     public static PropertyValue Concat(params IEnumerable<PropertyValue> parts)
     {
+        // Read twice when a part is unknown (what the whole is made of): a lazy sequence is read once, here.
+        parts = parts as IReadOnlyList<PropertyValue> ?? [.. parts];
         var flat = new List<PropertyValue>();
         var secret = false;
         var unknown = false;
@@ -70,12 +85,16 @@ public abstract record PropertyValue
             else if (part is not StringValue { Value.Length: 0 })
                 merged.Add(part);
         }
-        PropertyValue result = unknown ? Unknown
+        // An unknown part: the whole is the join of these parts, known once they are.
+        PropertyValue result = unknown ? UnknownFrom(ConcatOperation, [.. parts])
             : merged.Count == 0 ? From("")
             : merged is [StringValue only] ? only
             : new InterpolationValue(merged);
         return secret ? Secret(result) : result;
     }
+
+    /// <summary>The operation of an unknown joined from parts (<see cref="Concat"/>).</summary>
+    public const string ConcatOperation = "concat";
 
     public static implicit operator PropertyValue(string value) => From(value);
     public static implicit operator PropertyValue(double value) => From(value);
@@ -118,6 +137,35 @@ public abstract record PropertyValue
         }
     }
 
+    /// <summary>True when this value holds an unknown whose making is not known (<see cref="Unknown"/>): it may differ
+    /// from any other value, even from itself in another plan.</summary>
+    public bool ContainsAnonymousUnknown
+    {
+        get
+        {
+            switch (this)
+            {
+                case UnknownValue u:
+                    if (u.Source is null) return true;
+                    for (var i = 0; i < u.Source.Arguments.Count; i++)
+                        if (u.Source.Arguments[i].ContainsAnonymousUnknown) return true;
+                    return false;
+                case SecretValue s:
+                    return s.Value.ContainsAnonymousUnknown;
+                case ArrayValue a:
+                    for (var i = 0; i < a.Items.Count; i++)
+                        if (a.Items[i].ContainsAnonymousUnknown) return true;
+                    return false;
+                case ObjectValue o:
+                    foreach (var (_, value) in o.Map)
+                        if (value.ContainsAnonymousUnknown) return true;
+                    return false;
+                default:
+                    return false;
+            }
+        }
+    }
+
     /// <summary>The names of planned children this value refers to, in order of first appearance.</summary>
     /// <remarks>One walk into one list: a diff and the plan's dependsOn ask this of every child's inputs.</remarks>
     public IEnumerable<string> References()
@@ -139,7 +187,10 @@ public abstract record PropertyValue
         var unknown = false;
         switch (this)
         {
-            case UnknownValue:
+            case UnknownValue u:
+                // What it is made of may read other children's outputs: it depends on them as a reference does.
+                if (u.Source is { } source)
+                    for (var k = 0; k < source.Arguments.Count; k++) source.Arguments[k].Walk(ref found);
                 return true;
             case ReferenceValue r:
                 AddReference(ref found, r.Resource);
@@ -378,7 +429,19 @@ public abstract record PropertyValue
 
 public sealed record NullValue : PropertyValue;
 
-public sealed record UnknownValue : PropertyValue;
+/// <summary>A value known only after deployment; <see cref="Source"/> says what it is made of, when that is known
+/// (<see cref="PropertyValue.UnknownFrom"/>).</summary>
+public sealed record UnknownValue(Provenance? Source = null) : PropertyValue;
+
+/// <summary>What an unknown value is made of: an operation (an invoke's token and output, a resource's output, an
+/// expression) over arguments, themselves values (known, or unknowns with their own provenance).</summary>
+public sealed record Provenance(string Operation, IReadOnlyList<PropertyValue> Arguments)
+{
+    public bool Equals(Provenance? other) =>
+        other is not null && Operation == other.Operation && Arguments.SequenceEqual(other.Arguments);
+
+    public override int GetHashCode() => Arguments.Aggregate(Operation.GetHashCode(StringComparison.Ordinal), HashCode.Combine);
+}
 
 public sealed record BoolValue(bool Value) : PropertyValue;
 

@@ -70,6 +70,24 @@ public sealed partial record Memory(long Bytes)
         return new Memory((long)bytes);
     }
 
+    /// <summary>
+    /// The end of a warning for a quantity in a decimal unit written with "B" ("2GB"): read as the Kubernetes quantity
+    /// in that decimal unit ("2G", 2 × 10⁹ bytes), while people who write GB often mean gibibytes ("2Gi"). Null for
+    /// any other unit. Kubernetes' quantity suffixes are the decimal k, M, G, T and the binary Ki, Mi, Gi, Ti
+    /// (https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/).
+    /// </summary>
+    public static string? DecimalUnitWarning(string text)
+    {
+        var match = Pattern().Match(text);
+        if (!match.Success || match.Groups["u"].Value is not ("KB" or "MB" or "GB" or "TB") || TryParse(text, out _) is not { } memory)
+            return null;
+        var unit = match.Groups["u"].Value;
+        var number = match.Groups["n"].Value;
+        var kubernetes = $"{number}{(unit[0] == 'K' ? 'k' : unit[0])}";
+        return $"is read as the Kubernetes quantity \"{kubernetes}\" ({memory.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes, " +
+            $"{memory.GiB.ToString("0.##", CultureInfo.InvariantCulture)} GiB); if gibibytes are meant, write \"{number}{unit[0]}i\"";
+    }
+
     /// <summary>Parses or throws; for literals in code and tests.</summary>
     public static Memory Parse(string text) =>
         TryParse(text, out var error) ?? throw new FormatException($"\"{text}\" {error}");

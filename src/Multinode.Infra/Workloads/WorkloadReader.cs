@@ -28,7 +28,8 @@ public static partial class WorkloadReader
         {
             SecretValue { Value: ObjectValue o } => (PropertyMap.Empty, PropertyValue.Secret(PropertyValue.From(Sorted(o.Map)))),
             // Unknown in preview: treated as secret until known, since it may well be one.
-            UnknownValue or SecretValue or ReferenceValue => (PropertyMap.Empty, PropertyValue.Secret(PropertyValue.Unknown)),
+            (UnknownValue or SecretValue or ReferenceValue) and var whole =>
+                (PropertyMap.Empty, PropertyValue.Secret(PropertyValue.UnknownFrom("env", whole))),
             _ => (Sorted(reader.Map("env")), (PropertyValue?)null),
         };
         var container = new Container(
@@ -47,7 +48,13 @@ public static partial class WorkloadReader
                 ? new GpuRequest(GpuTypes.TryParse(gpu)!.Value, reader.Integer("resources.gpu.count")!.Value)
                 : null);
         var workload = kind.Bind(name, container, resources, reader);
-        return Result<Workload>.Ok(workload) with { Warnings = [.. kind.Warnings(reader, workload)] };
+        var memory = reader.String("resources.memory")!;
+        return Result<Workload>.Ok(workload) with
+        {
+            Warnings = [.. Memory.DecimalUnitWarning(memory) is { } note
+                ? [new ValidationFailure(workload.Label, "resources.memory", $"resources.memory = {PropertyValue.QuoteShort(memory)} {note}")]
+                : Array.Empty<ValidationFailure>(), .. kind.Warnings(reader, workload)],
+        };
     }
 
     /// <summary>Tags given as one secret keep every value secret; their keys name the tags and are shown.</summary>

@@ -89,6 +89,26 @@ public sealed class PlanDiffTests
             PlanDiff.Changes(PropertyValue.Unknown, PropertyValue.Unknown, "image"));
     }
 
+    [Fact]
+    public void Changes_UnknownsMadeOfTheSameThings_AreNoChange()
+    {
+        PropertyValue Vpc(string subnet) => PropertyValue.UnknownFrom("aws:ec2/getSubnet:getSubnet.vpcId", subnet);
+        Assert.Empty(PlanDiff.Changes(Vpc("subnet-a"), Vpc("subnet-a"), "vpcId"));
+        Assert.Equal([new PropertyChange("vpcId", Vpc("subnet-a"), Vpc("subnet-b"))], PlanDiff.Changes(Vpc("subnet-a"), Vpc("subnet-b"), "vpcId"));
+        Assert.Single(PlanDiff.Changes("vpc-1", Vpc("subnet-a"), "vpcId"));
+    }
+
+    [Fact]
+    public void Compute_ReaderOfUnknownMadeFromAReplacedChild_IsRenewedWithIt()
+    {
+        // c's input is unknown, made from b's id: b is replaced, so that unknown is another value and c is replaced.
+        var c = new PlannedResource("t:m:C", "c", new PropertyMap(("b", PropertyValue.UnknownFrom("f", PropertyValue.Reference("b", "id")))),
+            new ResourceOptions { ReplaceOnChanges = ["b"] });
+        PlannedResource B(int v) => Resource("b", $"{{ v: {v} }}", "v");
+        var diff = Diff([Workload("f", "{ image: a }", c, B(1))], [Workload("f", "{ image: a }", c, B(2))]);
+        Assert.Equal([("c", ChangeKind.Replace), ("b", ChangeKind.Replace)], diff.Workloads[0].Resources.Select(r => (r.Name, r.Kind)));
+    }
+
     [Theory]
     [InlineData("*", "a.b", true)]
     [InlineData("spec.selector", "spec.selector.app", true)]

@@ -18,6 +18,37 @@ public sealed class PropertyValueTests
         Assert.Equal(PropertyValue.Unknown, PropertyValue.Concat(["image ", PropertyValue.Unknown]));
 
     [Fact]
+    public void UnknownFrom_SameOperationAndArguments_IsTheSameValue()
+    {
+        // The VPC lookup of the same first subnet is the same VPC; of another subnet, another one.
+        var vpc = PropertyValue.UnknownFrom("aws:ec2/getSubnet:getSubnet.vpcId", "subnet-a");
+        Assert.Equal(vpc, PropertyValue.UnknownFrom("aws:ec2/getSubnet:getSubnet.vpcId", "subnet-a"));
+        Assert.NotEqual(vpc, PropertyValue.UnknownFrom("aws:ec2/getSubnet:getSubnet.vpcId", "subnet-b"));
+        Assert.NotEqual(vpc, PropertyValue.UnknownFrom("aws:ec2/getVpc:getVpc.id", "subnet-a"));
+        Assert.False(vpc.ContainsAnonymousUnknown);
+        Assert.True(vpc.ContainsUnknown);
+    }
+
+    [Fact]
+    public void UnknownFrom_ArgumentOfUnknownMaking_IsOfUnknownMaking() =>
+        Assert.True(PropertyValue.UnknownFrom("f", "a", PropertyValue.From([PropertyValue.Unknown])).ContainsAnonymousUnknown);
+
+    [Fact]
+    public void Concat_UnknownPartWithProvenance_IsUnknownMadeOfTheParts()
+    {
+        var url = PropertyValue.UnknownFrom("output", "repo.repositoryUrl", "resource repo=...");
+        var image = PropertyValue.Concat([url, ":1.0"]);
+        Assert.Equal(image, PropertyValue.Concat([url, ":1.0"]));
+        Assert.NotEqual(image, PropertyValue.Concat([url, ":1.1"]));
+        Assert.IsType<UnknownValue>(image);
+        Assert.False(image.ContainsAnonymousUnknown);
+    }
+
+    [Fact]
+    public void References_UnknownMadeFromAChildsOutput_NamesThatChild() =>
+        Assert.Equal(["a-lt"], PropertyValue.UnknownFrom("f", PropertyValue.Reference("a-lt", "id")).References());
+
+    [Fact]
     public void Concat_SecretAndUnknown_IsSecretUnknown() =>
         Assert.Equal(PropertyValue.Secret(PropertyValue.Unknown), PropertyValue.Concat([PropertyValue.Secret("a"), PropertyValue.Unknown]));
 

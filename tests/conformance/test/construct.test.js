@@ -120,6 +120,37 @@ for (const target of ['aws', 'kubernetes']) {
       }
     });
 
+    it('preview with an unknown image and env value and update with them known register the same children', async () => {
+      // Pulumi's update plans refuse an update that registers a resource its preview did not
+      // (https://www.pulumi.com/docs/iac/concepts/update-plans/): the child (type, name) list must not depend on
+      // whether the image (an ECR repository's URL, unknown in preview) and an env value are known.
+      const ecr = '123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app:1.0';
+      const program = tempProgram(target, {
+        registry: { type: 'aws:ecr:Repository' },
+        db: { type: 'aws:rds:Instance' },
+        api: { type: 'multinode:index:Service', properties: { image: '${registry.repositoryUrl}', env: { DB: '${db.endpoint}' } } },
+      });
+      const plugin = await startPlugin();
+      try {
+        await boot(plugin, program.config, { asStrings: target === 'aws' });
+        const registered = [];
+        for (const dryRun of [true, false]) {
+          const monitor = await startMonitor({ dryRun });
+          const inputs = dryRun
+            ? { ...program.resources[0].inputs, image: outputValue({ dependencies: ['urn:pulumi:dev::proj::aws:ecr/repository:Repository::registry'] }),
+                env: { DB: outputValue({ dependencies: ['urn:pulumi:dev::proj::aws:rds/instance:Instance::db'] }) } }
+            : { ...program.resources[0].inputs, image: ecr, env: { DB: 'db.example.internal' } };
+          await plugin.call('construct', constructRequest({ monitor, type: 'multinode:index:Service', name: 'api', inputs, dryRun, providers: PROVIDERS }));
+          registered.push(monitor.registrations.map((r) => `${r.type} ${r.name}`));
+          await monitor.stop();
+        }
+        assert.deepEqual(registered[0], registered[1]);
+        if (target === 'aws') assert.ok(registered[0].includes('aws:iam/rolePolicy:RolePolicy api-policy'), registered[0].join('\n'));
+      } finally {
+        await plugin.stop();
+      }
+    });
+
     if (target === 'aws') {
       it('without aws.vpcId the VPC of the first subnet is invoked for and every group goes there', async () => {
         const program = tempProgram(target, {

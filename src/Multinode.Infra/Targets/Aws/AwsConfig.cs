@@ -38,8 +38,17 @@ public sealed record AwsConfig(PropertyValue SubnetIds, int? KnownSubnetCount, P
             ? null
             : new AwsConfig(subnets, subnets is ArrayValue a ? a.Items.Count : null,
                 reader.Get("aws.amiId"), reader.Get("aws.securityGroupIds"), reader.Get("aws.keyName"),
-                reader.String("aws.region") ?? DefaultRegion, reader.Get("aws.vpcId") ?? PropertyValue.Unknown);
+                reader.String("aws.region") ?? DefaultRegion, reader.Get("aws.vpcId") ?? VpcOfFirstSubnet(subnets));
     }
+
+    /// <summary>The invoke that finds a subnet's VPC when <c>aws.vpcId</c> is left out (the provider makes it).</summary>
+    public const string GetSubnet = "aws:ec2/getSubnet:getSubnet";
+
+    /// <summary>The default VPC, unknown offline: the <c>vpcId</c> of <see cref="GetSubnet"/> for the first subnet, so
+    /// that the same first subnet gives the same VPC in a diff.</summary>
+    public static PropertyValue VpcOfFirstSubnet(PropertyValue subnets) =>
+        PropertyValue.UnknownFrom(GetSubnet + ".vpcId",
+            subnets is ArrayValue { Items: [var first, ..] } ? first : PropertyValue.UnknownFrom("[0]", subnets));
 
     public override IEnumerable<KeyValuePair<string, PropertyValue>> Settings() =>
         new (string Key, PropertyValue? Value)[]

@@ -31,7 +31,8 @@ internal static class AwsIdentity
         return (role, profile);
     }
 
-    /// <summary>Only what this workload's instances do, on this workload's own resources; no policy when they do nothing.</summary>
+    /// <summary>Only what this workload's instances do, on this workload's own resources; when they do nothing, a denial
+    /// of passing roles, so that every workload has its policy whatever its image.</summary>
     public static void RolePolicy(AwsChildren c, string role, string asg, string? queue, string? secrets, IReadOnlyList<EcrImage> ecr)
     {
         var statements = new List<PropertyValue>();
@@ -72,9 +73,29 @@ internal static class AwsIdentity
             statements.Add(Statement("PullOwnImage", ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
                 ecr.Count == 1 ? ecr[0].RepositoryArn : List([.. ecr.Select(e => e.RepositoryArn).Distinct()])));
         }
-        if (statements.Count == 0) return;
+        // Whether the image is in ECR, and which repository, is known only at deployment when the image is unknown
+        // (another resource's output in preview): the statements are unknown then, made of the known ones and the
+        // image. The policy is registered whatever the image, so preview registers the children update does.
+        var image = c.Workload.Container.Image;
+        PropertyValue statement;
+        if (image is StringValue or SecretValue { Value: StringValue })
+        {
+            // Nothing to allow: the one statement says the instances pass no role, so that the policy exists for
+            // every image (docs/aws.md).
+            if (statements.Count == 0) statements.Add(Obj(("Sid", NoRolePassing), ("Effect", "Deny"),
+                ("Action", PropertyValue.Strings(["iam:PassRole"])), ("Resource", "*")));
+            statement = PropertyValue.From(statements);
+        }
+        else
+        {
+            statement = PropertyValue.UnknownFrom("role policy statements", PropertyValue.From(statements), image);
+            if (image.ContainsSecret) statement = PropertyValue.Secret(statement);
+        }
         c.Add(AwsTypes.RolePolicy, "policy", new PropertyMap(
             ("role", Ref(role, "name")),
-            ("policy", Obj(("Version", "2012-10-17"), ("Statement", PropertyValue.From(statements))))));
+            ("policy", Obj(("Version", "2012-10-17"), ("Statement", statement)))));
     }
+
+    /// <summary>The statement of a policy with nothing to allow.</summary>
+    public const string NoRolePassing = "NoRolePassing";
 }

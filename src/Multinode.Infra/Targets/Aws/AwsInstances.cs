@@ -34,6 +34,7 @@ internal static class AwsInstances
     public static string? SecretsParameter(AwsChildren c) =>
         UserData.SecretEnvFile(c.Workload.Container) is { } secretValues
             ? c.Add(AwsTypes.Parameter, "secrets", new PropertyMap(
+                ("name", PhysicalNames.ParameterName($"{c.Name}-secrets")),
                 ("type", "SecureString"),
                 // Above 4 KB a parameter needs the Advanced tier (up to 8 KB, checked in AwsChecks).
                 ("tier", AwsChecks.Known(secretValues) is { } text && System.Text.Encoding.UTF8.GetByteCount(text) > AwsChecks.MaxStandardParameterBytes
@@ -50,7 +51,7 @@ internal static class AwsInstances
         {
             null => List(Ref(sg, "id")),
             ArrayValue extra => PropertyValue.From(extra.Items.Prepend(Ref(sg, "id"))),
-            _ => PropertyValue.Unknown,
+            _ => PropertyValue.UnknownFrom("prepend", Ref(sg, "id"), c.Aws.SecurityGroupIds),
         };
         return new PropertyMap(
             ("description", $"Multinode {c.Kind} \"{c.Name}\""),

@@ -35,6 +35,7 @@ internal static class AwsLoadBalancing
     public static (string TargetGroup, string LoadBalancer) Plan(AwsChildren c, LoadBalanced balanced, string lbSg)
     {
         var tg = c.Add(AwsTypes.TargetGroup, "tg", new PropertyMap(
+            ("namePrefix", PhysicalNames.ElbPrefix($"{c.Name}-tg", loadBalancer: false)),
             ("port", balanced.Port),
             ("protocol", "HTTP"),
             ("targetType", "instance"),
@@ -46,6 +47,7 @@ internal static class AwsLoadBalancing
                 ("matcher", "200-399"), ("interval", 15), ("timeout", 5), ("healthyThreshold", 2), ("unhealthyThreshold", 3))),
             ("tags", c.Tags)));
         var lb = c.Add(AwsTypes.LoadBalancer, "lb", new PropertyMap(
+            ("namePrefix", PhysicalNames.ElbPrefix($"{c.Name}-lb", loadBalancer: true)),
             ("loadBalancerType", "application"),
             ("internal", false),
             ("subnets", c.Aws.SubnetIds),

@@ -16,6 +16,7 @@ internal static class AwsNetwork
         if (c.Shape.LoadBalancer is not { } balanced)
         {
             return (c.Add(AwsTypes.SecurityGroup, "sg", new PropertyMap(
+                ("namePrefix", PhysicalNames.SecurityGroupPrefixFor($"{c.Name}-sg")),
                 ("description", $"Multinode {c.Kind} {c.Name}: instances, egress only"),
                 ("vpcId", c.Aws.VpcId),
                 ("ingress", List()),
@@ -26,6 +27,7 @@ internal static class AwsNetwork
             ("fromPort", port), ("toPort", port),
             ("cidrBlocks", PropertyValue.Strings(["0.0.0.0/0"])), ("ipv6CidrBlocks", PropertyValue.Strings(["::/0"])));
         var lbSg = c.Add(AwsTypes.SecurityGroup, "lb-sg", new PropertyMap(
+            ("namePrefix", PhysicalNames.SecurityGroupPrefixFor($"{c.Name}-lb-sg")),
             ("description", $"Multinode {c.Kind} {c.Name}: load balancer, HTTP from anywhere"),
             ("vpcId", c.Aws.VpcId),
             ("ingress", balanced.CertificateArn is null
@@ -34,6 +36,7 @@ internal static class AwsNetwork
             // No inline egress: the one rule (below) names the instances' group, which names this one.
             ("tags", c.Tags)));
         var sg = c.Add(AwsTypes.SecurityGroup, "sg", new PropertyMap(
+            ("namePrefix", PhysicalNames.SecurityGroupPrefixFor($"{c.Name}-sg")),
             ("description", $"Multinode {c.Kind} {c.Name}: instances, reachable only from the load balancer"),
             ("vpcId", c.Aws.VpcId),
             ("ingress", List(Obj(("description", "from the load balancer"), ("protocol", "tcp"), ("fromPort", balanced.Port), ("toPort", balanced.Port),

@@ -24,25 +24,10 @@ internal static class AwsTypes
     /// <summary>Outputs that change on every in-place update: a launch template gets a new version.</summary>
     public static IReadOnlyList<string> UpdatedOutputs(string type) => type == LaunchTemplate ? ["latestVersion"] : [];
 
-    /// <summary>ForceNew input paths per type (from the upstream Terraform AWS provider's schema).</summary>
-    public static IReadOnlyList<string> ReplaceOnChanges(string type) => type switch
-    {
-        Queue => ["name", "namePrefix", "fifoQueue"],
-        Parameter => ["name"],
-        Role => ["name", "namePrefix", "path"],
-        RolePolicy => ["name", "namePrefix", "role"],
-        InstanceProfile => ["name", "namePrefix", "path"],
-        SecurityGroup => ["name", "namePrefix", "description", "vpcId"],
-        EgressRule => ["securityGroupId"],
-        LaunchTemplate => ["name", "namePrefix"],
-        Group => ["name", "namePrefix"],
-        Policy => ["name", "autoscalingGroupName"],
-        Schedule => ["scheduledActionName", "autoscalingGroupName"],
-        LifecycleHook => ["name", "autoscalingGroupName"],
-        MetricAlarm => ["name"],
-        LoadBalancer => ["name", "namePrefix", "internal", "loadBalancerType"],
-        TargetGroup => ["name", "namePrefix", "port", "protocol", "protocolVersion", "targetType", "vpcId"],
-        Listener => ["loadBalancerArn"],
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not a type the AWS target plans"),
-    };
+    /// <summary>ForceNew input paths per type: the table scripts/generate-replace-table.mjs generates from the upstream
+    /// provider's schema (scripts/data/aws-replace.json records the source and version).</summary>
+    public static IReadOnlyList<string> ReplaceOnChanges(string type) =>
+        AwsReplaceTable.ForceNew.TryGetValue(type, out var inputs)
+            ? inputs
+            : throw new ArgumentOutOfRangeException(nameof(type), type, "not a type the AWS target plans (scripts/data/aws-replace.json)");
 }

@@ -54,11 +54,12 @@ public static class InstanceSelection
         }
         if (catalog.Cheapest(request) is { } cheapest)
             return Result<InstanceChoice>.Ok(new InstanceChoice([cheapest], Overridden: false));
-        return Result<InstanceChoice>.Fail([NoneFits(workload, catalog)]);
+        return Result<InstanceChoice>.Fail([NoneFits(workload, catalog, "instance type")]);
     }
 
-    /// <summary>Names the request's binding dimension and the largest machine that would come closest.</summary>
-    private static ValidationFailure NoneFits(Workload workload, InstanceCatalog catalog)
+    /// <summary>Names the request's binding dimension and the largest machine that would come closest; a
+    /// <paramref name="machine"/> is what the target runs workers on ("instance type", "node type of the catalog").</summary>
+    internal static ValidationFailure NoneFits(Workload workload, InstanceCatalog catalog, string machine)
     {
         var request = workload.Resources;
         var largest = catalog.Largest(request);
@@ -68,18 +69,18 @@ public static class InstanceSelection
             var gpuFits = catalog.Candidates(request).Where(t => t.Gpu!.Count >= gpu.Count).ToList();
             if (gpuFits.Count == 0)
                 return new ValidationFailure(workload.Label, "resources.gpu",
-                    $"resources.gpu = {gpu.Count} × {gpu.Type.Name()} fits no instance type; {withLargest}");
+                    $"resources.gpu = {gpu.Count} × {gpu.Type.Name()} fits no {machine}; {withLargest}");
         }
         var compatible = catalog.Candidates(request)
             .Where(t => request.Gpu is not { } g || t.Gpu!.Count >= g.Count).ToList();
         var gpuText = request.Gpu is { } r ? $" with {r.Count} × {r.Type.Name()}" : "";
         var cpu = Numbers.Exact(request.Cpu);
         if (compatible.All(t => t.AllocatableCpu < request.Cpu))
-            return new ValidationFailure(workload.Label, "resources.cpu", $"resources.cpu = {cpu}{gpuText} fits no instance type; {withLargest}");
+            return new ValidationFailure(workload.Label, "resources.cpu", $"resources.cpu = {cpu}{gpuText} fits no {machine}; {withLargest}");
         if (compatible.All(t => t.AllocatableMemory.Bytes < request.Memory.Bytes))
             return new ValidationFailure(workload.Label, "resources.memory",
-                $"resources.memory = \"{request.Memory}\"{gpuText} fits no instance type; {withLargest}");
+                $"resources.memory = \"{request.Memory}\"{gpuText} fits no {machine}; {withLargest}");
         return new ValidationFailure(workload.Label, "resources",
-            $"resources = {cpu} vCPU and {request.Memory}{gpuText} together fit no instance type; {withLargest}");
+            $"resources = {cpu} vCPU and {request.Memory}{gpuText} together fit no {machine}; {withLargest}");
     }
 }

@@ -138,7 +138,7 @@ internal static class UserData
     public static PropertyValue? SecretEnvFile(Container container)
     {
         if (container.WholeEnv is { } whole)
-            return PropertyValue.Secret(whole is SecretValue { Value: ObjectValue o } ? Lines(o.Map) : PropertyValue.Unknown);
+            return PropertyValue.Secret(whole is SecretValue { Value: ObjectValue o } ? Lines(o.Map) : PropertyValue.UnknownFrom("env-file", whole));
         var secrets = container.Env.Where(e => e.Value.ContainsSecret).ToList();
         return secrets.Count == 0 ? null : Lines(secrets);
     }
@@ -159,8 +159,8 @@ internal static class UserData
         null or NullValue => [],
         ArrayValue a => [.. a.Items.Select(i => Text.Map(i, Text.ShellQuote))],
         SecretValue { Value: ArrayValue a } => [.. a.Items.Select(i => PropertyValue.Secret(Text.Map(i, Text.ShellQuote)))],
-        SecretValue => [PropertyValue.Secret(PropertyValue.Unknown)],
-        _ => [PropertyValue.Unknown],
+        SecretValue => [PropertyValue.Secret(PropertyValue.UnknownFrom("shell words", list))],
+        _ => [PropertyValue.UnknownFrom("shell words", list)],
     };
 }
 

@@ -45,6 +45,10 @@ public sealed class KubernetesTarget : ITarget
     public Result<WorkloadPlan> Plan(Workload workload, ProviderConfig config)
     {
         var failures = PodTemplates.Check(workload).Concat(KubernetesKinds.Check(workload)).ToList();
+        // A pod no node can hold never schedules, and its cost (whole nodes) would silently drop out of the totals:
+        // refused, as on AWS, naming the largest node type.
+        if (NodePacking.Cheapest(InstanceCatalog.Default, workload.Resources, 1) is null)
+            failures.Add(Aws.InstanceSelection.NoneFits(workload, InstanceCatalog.Default, "node type of the catalog"));
         if (failures.Count > 0) return Result<WorkloadPlan>.Fail(failures);
         var children = new KubernetesChildren(workload, config.SettingsOf<KubernetesConfig>(), config.WorkerImage);
         children.EnvSecret();

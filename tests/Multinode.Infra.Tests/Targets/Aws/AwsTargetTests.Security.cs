@@ -39,6 +39,12 @@ public sealed partial class AwsTargetTests
         foreach (var statement in statements)
         {
             var resource = statement.At("Resource");
+            // The one denial (docs/aws.md) grants nothing: a policy with nothing to allow says the instances pass no role.
+            if (statement.At("Effect") is StringValue { Value: "Deny" })
+            {
+                Assert.Equal(PropertyValue.Strings(["iam:PassRole"]), statement.At("Action"));
+                continue;
+            }
             if (resource is StringValue { Value: "*" })
             {
                 // The documented exceptions (docs/aws.md): actions without resource-level permissions.
@@ -265,6 +271,9 @@ public sealed partial class AwsTargetTests
     {
         var plan = AwsPlanning.PlanOne("d: { type: \"multinode:index:Daemon\", properties: { image: img, env: { A: b } } }");
         Assert.DoesNotContain(plan.Resources, r => r.Type == "aws:ssm/parameter:Parameter");
-        Assert.DoesNotContain(plan.Resources, r => r.Type == "aws:iam/rolePolicy:RolePolicy");
+        // The policy is there whatever the image (preview registers what update does), allowing nothing.
+        var policy = Assert.Single(plan.Resources, r => r.Type == "aws:iam/rolePolicy:RolePolicy");
+        var statement = Assert.Single(((ArrayValue)policy.At("policy.Statement")).Items);
+        Assert.Equal(PropertyValue.From("Deny"), statement.At("Effect"));
     }
 }
