@@ -112,9 +112,14 @@ internal static class UserData
             var (waitFor, limit) = port is null
                 ? (AppContainer, c.TimeoutSeconds)
                 : (WorkerSidecar.ContainerName, WorkerSidecar.JobRunLimitSeconds(workload));
-            lines.Add($"# One run, at most {limit} s; then this instance ends itself and lowers the desired capacity.\n");
+            lines.Add(port is null
+                ? $"# One run, at most {limit} s; then this instance ends itself and lowers the desired capacity.\n"
+                : $"# One execution, at most {limit} s. The worker ends this instance itself (keeping the desired capacity\n" +
+                  "# while executions wait, docs/worker.md); this call only ends it when the worker could not, and\n" +
+                  "# fails harmlessly when the instance is already terminating.\n");
             lines.Add($"timeout {limit.ToString(CultureInfo.InvariantCulture)}s docker wait {waitFor} || docker kill {waitFor}\n");
-            lines.Add("aws autoscaling terminate-instance-in-auto-scaling-group --region \"$REGION\" --instance-id \"$INSTANCE_ID\" --should-decrement-desired-capacity\n");
+            lines.Add("aws autoscaling terminate-instance-in-auto-scaling-group --region \"$REGION\" --instance-id \"$INSTANCE_ID\"" +
+                " --should-decrement-desired-capacity" + (port is null ? "\n" : " || true\n"));
         }
         return PropertyValue.Concat(lines);
     }
