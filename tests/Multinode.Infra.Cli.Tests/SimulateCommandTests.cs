@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Xml.Linq;
+using Multinode.Infra.Simulation;
 
 namespace Multinode.Infra.Cli.Tests;
 
@@ -14,27 +15,40 @@ public sealed class SimulateCommandTests : CliFixture
         var (code, stdout, stderr) = Run("simulate", Program, "--load", Seed, "--format", "json");
         Assert.True(code == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
-        Assert.Equal(["workloads"], json.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["seconds", "parameters", "workloads"], json.RootElement.EnumerateObject().Select(p => p.Name));
+        // Every platform parameter with its value, under its flag's name.
+        var parameters = json.RootElement.GetProperty("parameters");
+        Assert.Equal(PlatformParameters.All.Select(p => p.Flag), parameters.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(90, parameters.GetProperty("instance-boot").GetInt32());
         // The traced Function, then the ScheduledTask and the Daemon, simulated as planned without a trace line.
         var workloads = json.RootElement.GetProperty("workloads").EnumerateArray().ToList();
         Assert.Equal(["Function", "ScheduledTask", "Daemon"], workloads.Select(w => w.GetProperty("kind").GetString()));
         var workload = workloads[0];
-        Assert.Equal(["name", "kind", "target", "series", "summary"], workload.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["name", "kind", "target", "series", "summary", "explanations"], workload.EnumerateObject().Select(p => p.Name));
         Assert.Equal("generate", workload.GetProperty("name").GetString());
         Assert.Equal("Function", workload.GetProperty("kind").GetString());
         Assert.Equal("aws", workload.GetProperty("target").GetString());
         var series = workload.GetProperty("series").EnumerateArray().ToList();
-        Assert.All(series, p => Assert.Equal(["seconds", "demand", "ideal", "desired", "running"], p.EnumerateObject().Select(x => x.Name)));
+        Assert.All(series, p => Assert.Equal(["seconds", "demand", "ideal", "desired", "running", "booting", "busy", "waiting"],
+            p.EnumerateObject().Select(x => x.Name)));
         // The seed on AWS (SimulatorTests.Run_SeedOnAws_…): ramp at 240 and 330 s, the load ends at 600 s, the idle
         // workers end themselves one by one from 901 s to 924 s, then 60 s of tail.
         Assert.Equal([0, 240, 330, 600, 900, 901, 903, 905, 907, 910, 912, 914, 917, 919, 921, 924, 983],
             series.Select(p => p.GetProperty("seconds").GetInt32()));
+        // At 240 s: 13 instances launched and booting, 2 running and busy, 11 invocations waiting.
+        var launch = series[1];
+        Assert.Equal((13, 2, 11), (launch.GetProperty("booting").GetInt32(), launch.GetProperty("busy").GetInt32(), launch.GetProperty("waiting").GetInt32()));
         var summary = workload.GetProperty("summary");
-        Assert.Equal(["workerSeconds", "idealWorkerSeconds", "maxAboveIdeal", "maxBelowIdeal", "waitSeconds", "cost", "idealCost"],
+        Assert.Equal(["workerSeconds", "idealWorkerSeconds", "maxAboveIdeal", "maxBelowIdeal", "waitSeconds", "launchedWorkerSeconds",
+                "cost", "costWithBoot", "idealCost"],
             summary.EnumerateObject().Select(p => p.Name));
         // The same worker-seconds as SimulatorTests.Run_SeedOnAws_… (2 × 330 + 15 × 570 + 207 while they end + 2 × 60).
         Assert.Equal(9537, summary.GetProperty("workerSeconds").GetInt64());
+        // Plus the 13 instances' 90 s boot, paid from launch.
+        Assert.Equal(9537 + 13 * 90, summary.GetProperty("launchedWorkerSeconds").GetInt64());
         Assert.Equal(3630, summary.GetProperty("waitSeconds").GetDouble());
+        // The explanation of the stretch below ideal, as in text and Markdown.
+        Assert.StartsWith("running stayed below ideal for 330 s from 0 s", workload.GetProperty("explanations")[0].GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -78,7 +78,7 @@ internal sealed class PlannedRunsModel : PlatformModel
                 _endAt = _deadline is { } d ? Math.Min(ends, t + d) : ends;
             }
         }
-        Pool.Reconcile(t, Desired, StartSeconds, removeBusy: true);
+        Reconcile(t, _ => true);
     }
 
     public override void Serve(int t) => S.Unserved[t] = Math.Max(0, S.Demand[t] - Pool.Ready(t));

@@ -7,7 +7,22 @@ using Multinode.Infra.Values;
 namespace Multinode.Infra.Simulation;
 
 /// <summary>A metric a CloudWatch query reads: which signal of the simulation it stands for, and how a period is aggregated.</summary>
-public sealed record MetricRef(string Namespace, string Name, string Stat);
+public sealed record MetricRef(string Namespace, string Name, string Stat)
+{
+    /// <summary>The metrics the AWS model simulates; any other is an error naming it.</summary>
+    public static readonly IReadOnlyList<(string Namespace, string Name)> Known =
+    [
+        ("AWS/SQS", "ApproximateNumberOfMessagesVisible"), ("AWS/SQS", "ApproximateNumberOfMessagesNotVisible"),
+        ("AWS/AutoScaling", "GroupInServiceInstances"), ("AWS/AutoScaling", "GroupDesiredCapacity"),
+        ("AWS/EC2", "CPUUtilization"),
+    ];
+
+    /// <summary>The statistics the model aggregates a period by.</summary>
+    public static readonly string[] Stats = ["Average", "Maximum", "Minimum", "Sum", "SampleCount"];
+
+    /// <summary>SQS and group metrics are sampled (one count per sampling interval); EC2 CPU is an average over the period.</summary>
+    public bool Sampled => Namespace != "AWS/EC2";
+}
 
 /// <summary>One step adjustment: breach (metric − threshold) in [Lower, Upper) ⇒ Adjustment.</summary>
 public sealed record StepAdjustment(double? Lower, double? Upper, int Adjustment);
@@ -16,8 +31,10 @@ public sealed record StepAdjustment(double? Lower, double? Upper, int Adjustment
 public sealed record PlannedAlarm(string Name, string Expression, IReadOnlyDictionary<string, MetricRef> Metrics, string Comparison, double Threshold,
     int EvaluationPeriods, int DatapointsToAlarm, int Period, PlannedStepPolicy Policy);
 
-/// <summary>A planned step-scaling policy.</summary>
-public sealed record PlannedStepPolicy(string Name, string AdjustmentType, IReadOnlyList<StepAdjustment> Steps);
+/// <summary>A planned step-scaling policy: how its adjustment applies, how it aggregates the alarm's datapoints
+/// (<c>metricAggregationType</c>, Average when unset) and its own instance warm-up (null: the group's).</summary>
+public sealed record PlannedStepPolicy(string Name, string AdjustmentType, IReadOnlyList<StepAdjustment> Steps,
+    string MetricAggregationType, int? WarmupSeconds);
 
 /// <summary>A planned target-tracking policy: a metric-math expression over <see cref="Metrics"/>, or the predefined
 /// average CPU utilisation when <see cref="Expression"/> is null.</summary>
@@ -35,10 +52,19 @@ public sealed record WorkerRule(int CooldownSeconds, int SpareWorkers)
     public int ConfirmSeconds => Math.Clamp(CooldownSeconds / 10, 2, 30);
 }
 
-/// <summary>An EC2 Auto Scaling group with its policies and alarms, as planned.</summary>
+/// <summary>An EC2 Auto Scaling group with its policies and alarms, as planned. <see cref="GroupWarmupSeconds"/> is
+/// the group's <c>defaultInstanceWarmup</c>, else its <c>defaultCooldown</c> (null: neither is set).
+/// <see cref="ContainerCpus"/> is the <c>docker run --cpus</c> cap of the user's container (null: none);
+/// <see cref="ScaleOutSeconds"/> the workers' MULTINODE_SCALE_OUT_SECONDS (null: workers never raise desired);
+/// <see cref="MessageWaitSeconds"/> MULTINODE_MESSAGE_WAIT_SECONDS, present for a worker that takes one message and
+/// ends its instance.</summary>
 public sealed record AwsScaling(int Min, int Max, bool ProtectFromScaleIn, IReadOnlyList<PlannedAlarm> Alarms,
     IReadOnlyList<PlannedTracking> Tracking, int? CpuPeriodSeconds, double VCpusPerInstance, WorkerRule? PerWorker,
-    int? MessageWaitSeconds, bool OneExecutionPerWorker);
+    int? MessageWaitSeconds, int? GroupWarmupSeconds, double? ContainerCpus, int? ScaleOutSeconds)
+{
+    /// <summary>The worker takes one message, runs it and ends its own instance.</summary>
+    public bool OneExecutionPerWorker => MessageWaitSeconds is not null;
+}
 
 /// <summary>A scaling rule set of the HPA (<c>behavior.scaleUp</c> or <c>scaleDown</c>).</summary>
 public sealed record HpaRules(int StabilizationWindowSeconds, IReadOnlyList<(string Type, int Value, int PeriodSeconds)> Policies, string SelectPolicy);
@@ -65,8 +91,9 @@ public sealed record KedaScaling(int PollingSeconds, int CooldownSeconds, int Mi
 /// <summary>A KEDA ScaledJob, as planned.</summary>
 public sealed record KedaJobScaling(int PollingSeconds, int Max, string Strategy, IReadOnlyList<KedaTrigger> Triggers, int? IdleSeconds);
 
-/// <summary>A CPU HorizontalPodAutoscaler, as planned.</summary>
-public sealed record HpaCpuScaling(int Min, int Max, double TargetUtilization, HpaBehavior Behavior, double CpuPerPod);
+/// <summary>A CPU HorizontalPodAutoscaler, as planned: the pod's CPU request (what utilisation is measured against)
+/// and its limit (the most it can use; null: none).</summary>
+public sealed record HpaCpuScaling(int Min, int Max, double TargetUtilization, HpaBehavior Behavior, double CpuPerPod, double? CpuLimit);
 
 /// <summary>
 /// Reads a workload's planned children (by type token and name suffix) into the numbers the platform models run on:
@@ -118,12 +145,22 @@ public static partial class PlannedScaling
         var name = plan.Workload.Name;
         var group = Inputs(Child(plan, GroupType, $"{name}-asg"));
         var policies = plan.Resources.Where(r => r.Type == PolicyType).ToList();
+        foreach (var p in policies)
+        {
+            var type = Text(At(Inputs(p), "policyType")) ?? "SimpleScaling";
+            if (type is not ("StepScaling" or "TargetTrackingScaling"))
+                throw new InvalidOperationException($"{p.Name}: policyType = \"{type}\" has no simulation model (known: StepScaling, TargetTrackingScaling)");
+        }
         var steps = policies
             .Where(p => Text(At(Inputs(p), "policyType")) == "StepScaling")
-            .ToDictionary(p => p.Name, p => new PlannedStepPolicy(p.Name, Text(At(Inputs(p), "adjustmentType")) ?? "ChangeInCapacity",
+            .ToDictionary(p => p.Name, p => new PlannedStepPolicy(p.Name, Known(p.Name, "adjustmentType",
+                    Text(At(Inputs(p), "adjustmentType")) ?? "ChangeInCapacity", "ChangeInCapacity", "ExactCapacity", "PercentChangeInCapacity"),
                 [.. Items(At(Inputs(p), "stepAdjustments")).Select(s => new StepAdjustment(
                     Number(At(s, "metricIntervalLowerBound")), Number(At(s, "metricIntervalUpperBound")),
-                    (int)(Number(At(s, "scalingAdjustment")) ?? 0)))]), StringComparer.Ordinal);
+                    (int)(Number(At(s, "scalingAdjustment")) ?? 0)))],
+                // "If the aggregation type is null, the value is treated as Average" (PutScalingPolicy).
+                Known(p.Name, "metricAggregationType", Text(At(Inputs(p), "metricAggregationType")) ?? "Average", "Average", "Minimum", "Maximum"),
+                (int?)Number(At(Inputs(p), "estimatedInstanceWarmup"))), StringComparer.Ordinal);
         var alarms = new List<PlannedAlarm>();
         foreach (var alarm in plan.Resources.Where(r => r.Type == AlarmType))
         {
@@ -133,14 +170,15 @@ public static partial class PlannedScaling
             var queries = Items(At(inputs, "metricQueries")).ToList();
             var metrics = queries.Where(q => At(q, "metric") is ObjectValue).ToDictionary(
                 q => Text(At(q, "id"))!,
-                q => new MetricRef(Text(At(q, "metric", "namespace"))!, Text(At(q, "metric", "metricName"))!, Text(At(q, "metric", "stat"))!),
+                q => Metric(alarm.Name, Text(At(q, "metric", "namespace")), Text(At(q, "metric", "metricName")), Text(At(q, "metric", "stat"))),
                 StringComparer.Ordinal);
             var expression = queries.Where(q => At(q, "returnData") is BoolValue { Value: true }).Select(q => Text(At(q, "expression"))).FirstOrDefault()
                 ?? throw new InvalidOperationException($"{alarm.Name}: no query returns data");
             var period = queries.Select(q => Number(At(q, "metric", "period"))).FirstOrDefault(p => p is not null) ?? 60;
             var evaluation = (int)(Number(At(inputs, "evaluationPeriods")) ?? 1);
             alarms.Add(new PlannedAlarm(alarm.Name, expression, metrics,
-                Text(At(inputs, "comparisonOperator")) ?? "GreaterThanOrEqualToThreshold", Number(At(inputs, "threshold")) ?? 0, evaluation,
+                Known(alarm.Name, "comparisonOperator", Text(At(inputs, "comparisonOperator")) ?? "", "GreaterThanOrEqualToThreshold",
+                    "GreaterThanThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold"), Number(At(inputs, "threshold")) ?? 0, evaluation,
                 (int)(Number(At(inputs, "datapointsToAlarm")) ?? evaluation), (int)period, policy));
         }
         var tracking = new List<PlannedTracking>();
@@ -150,12 +188,14 @@ public static partial class PlannedScaling
             var custom = Items(At(config, "customizedMetricSpecification", "metrics")).ToList();
             var metrics = custom.Where(m => At(m, "metricStat") is ObjectValue).ToDictionary(
                 m => Text(At(m, "id"))!,
-                m => new MetricRef(Text(At(m, "metricStat", "metric", "namespace"))!, Text(At(m, "metricStat", "metric", "metricName"))!,
-                    Text(At(m, "metricStat", "stat"))!),
+                m => Metric(p.Name, Text(At(m, "metricStat", "metric", "namespace")), Text(At(m, "metricStat", "metric", "metricName")),
+                    Text(At(m, "metricStat", "stat"))),
                 StringComparer.Ordinal);
             var expression = custom.Where(m => At(m, "returnData") is BoolValue { Value: true }).Select(m => Text(At(m, "expression"))).FirstOrDefault();
             var predefined = Text(At(config, "predefinedMetricSpecification", "predefinedMetricType"));
-            if (expression is null && predefined != "ASGAverageCPUUtilization") continue;
+            if (expression is null && predefined != "ASGAverageCPUUtilization")
+                throw new InvalidOperationException($"{p.Name}: target tracking on {predefined ?? "no metric"} has no simulation model " +
+                    "(known: ASGAverageCPUUtilization, or a customized metric over the metrics of MetricRef.Known)");
             tracking.Add(new PlannedTracking(p.Name, Number(At(config, "targetValue")) ?? 0, expression, metrics,
                 At(config, "disableScaleIn") is BoolValue { Value: true }, (int?)Number(At(Inputs(p), "estimatedInstanceWarmup"))));
         }
@@ -163,6 +203,7 @@ public static partial class PlannedScaling
         var instanceType = Text(At(template, "instanceType"));
         var vcpus = Catalog.InstanceCatalog.Default.Types.FirstOrDefault(t => t.Name == instanceType)?.VCpus ?? plan.Workload.Resources.Cpu;
         var userData = UserDataText(Text(At(template, "userData")));
+        var warmup = Number(At(group, "defaultInstanceWarmup")) is { } w and >= 0 ? (int?)w : (int?)Number(At(group, "defaultCooldown"));
         return new AwsScaling(
             (int)(Number(At(group, "minSize")) ?? 0), (int)(Number(At(group, "maxSize")) ?? 0),
             At(group, "protectFromScaleIn") is BoolValue { Value: true },
@@ -171,7 +212,9 @@ public static partial class PlannedScaling
             vcpus,
             WorkerRuleFrom(Env(userData, "MULTINODE_COOLDOWN_SECONDS"), Env(userData, "MULTINODE_SPARE_WORKERS")),
             Env(userData, "MULTINODE_MESSAGE_WAIT_SECONDS"),
-            JobKind().IsMatch(userData));
+            warmup,
+            ContainerCpus(userData),
+            Env(userData, "MULTINODE_SCALE_OUT_SECONDS"));
     }
 
     private static string UserDataText(string? base64)
@@ -184,9 +227,26 @@ public static partial class PlannedScaling
     [GeneratedRegex(@"-e (?<name>MULTINODE_[A-Z_]+)=(?<value>\d+)\b")]
     private static partial Regex DockerEnv();
 
-    /// <summary>A Job's worker takes one message and ends (src/Multinode.Worker/WorkerLoop.cs), its instance with it.</summary>
-    [GeneratedRegex(@"-e MULTINODE_KIND=job\b")]
-    private static partial Regex JobKind();
+    /// <summary>The <c>--cpus</c> of the user's container's <c>docker run</c> (the line naming it
+    /// <c>--name app</c>, the app container of the boot script).</summary>
+    [GeneratedRegex(@"docker run [^\n]*--name app\b[^\n]*?--cpus (?<cpus>[0-9.]+)")]
+    private static partial Regex AppCpus();
+
+    private static double? ContainerCpus(string userData) =>
+        AppCpus().Match(userData) is { Success: true } m ? double.Parse(m.Groups["cpus"].Value, CultureInfo.InvariantCulture) : null;
+
+    private static string Known(string resource, string property, string value, params string[] known) =>
+        known.Contains(value, StringComparer.Ordinal) ? value
+            : throw new InvalidOperationException($"{resource}: {property} = \"{value}\" has no simulation model (known: {string.Join(", ", known)})");
+
+    private static MetricRef Metric(string resource, string? ns, string? name, string? stat)
+    {
+        var metric = new MetricRef(ns ?? "", name ?? "", stat ?? "");
+        if (!MetricRef.Known.Contains((metric.Namespace, metric.Name)))
+            throw new InvalidOperationException($"{resource}: metric {metric.Namespace}/{metric.Name} has no simulation model " +
+                $"(known: {string.Join(", ", MetricRef.Known.Select(k => $"{k.Namespace}/{k.Name}"))})");
+        return new MetricRef(metric.Namespace, metric.Name, Known(resource, $"{metric.Name}.stat", metric.Stat, MetricRef.Stats));
+    }
 
     private static int? Env(string userData, string name) =>
         DockerEnv().Matches(userData).Where(m => m.Groups["name"].Value == name)
@@ -225,7 +285,9 @@ public static partial class PlannedScaling
                 "redis" when Text(At(t, "metadata", "listName"))?.EndsWith(":processing", StringComparison.Ordinal) == true => QueueSignal.Processing,
                 "redis" => QueueSignal.Waiting,
                 "aws-sqs-queue" when Text(At(t, "metadata", "scaleOnInFlight")) == "false" => QueueSignal.Waiting,
-                _ => QueueSignal.InFlight,
+                "aws-sqs-queue" => QueueSignal.InFlight,
+                var other => throw new InvalidOperationException(
+                    $"trigger \"{name}\": type = \"{other}\" has no simulation model (known: redis, aws-sqs-queue)"),
             };
             return new KedaTrigger(name, signal);
         })];
@@ -270,10 +332,10 @@ public static partial class PlannedScaling
             .Select(m => Number(At(m, "resource", "target", "averageUtilization")))
             .FirstOrDefault() ?? 80;
         var pod = At(Inputs(Child(plan, DeploymentType, name)), "spec", "template", "spec")!;
-        var cpu = Containers(pod).Where(c => Text(At(c, "name")) == name)
-            .Select(c => CpuQuantity(Text(At(c, "resources", "requests", "cpu")))).FirstOrDefault() ?? plan.Workload.Resources.Cpu;
+        var container = Containers(pod).FirstOrDefault(c => Text(At(c, "name")) == name);
+        var cpu = CpuQuantity(Text(At(container, "resources", "requests", "cpu"))) ?? plan.Workload.Resources.Cpu;
         return new HpaCpuScaling((int)(Number(At(spec, "minReplicas")) ?? 1), (int)(Number(At(spec, "maxReplicas")) ?? 1), target,
-            Behavior(At(spec, "behavior")), cpu);
+            Behavior(At(spec, "behavior")), cpu, CpuQuantity(Text(At(container, "resources", "limits", "cpu"))));
     }
 
     /// <summary>A Kubernetes CPU quantity: "2", "0.5", "500m".</summary>

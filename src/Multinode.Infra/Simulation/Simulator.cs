@@ -7,14 +7,21 @@ using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Simulation;
 
-/// <summary>One second where something changed: demand, the ideal worker count, the platform's desired count, or the
-/// workers running (booted and serving).</summary>
-public sealed record SimulationPoint(int Seconds, double Demand, int Ideal, int Desired, int Running);
+/// <summary>One second where something changed: demand, the ideal worker count, the platform's desired count, the
+/// workers running (booted and serving), booting (launched, not yet serving), busy (holding work) or the work waiting.</summary>
+public sealed record SimulationPoint(int Seconds, double Demand, int Ideal, int Desired, int Running, int Booting = 0, int Busy = 0, int Waiting = 0);
+
+/// <summary>A run-to-completion workload's executions: enqueued, completed, lost (enqueued but never completed within
+/// the simulation: 0 for a correct plan) and the seconds each completed one waited from its arrival to its start.</summary>
+public sealed record ExecutionSummary(int Enqueued, int Completed, int Lost, int WaitP50, int WaitP95, int WaitMax);
 
 /// <summary>Totals over the simulated time. Wait is demand no running worker served, summed over seconds (invocation-
-/// seconds for a Function or Job, core-seconds for a Service). Costs are worker-seconds × the plan's per-worker price.</summary>
+/// seconds for a Function or Job, core-seconds for a Service). Costs are worker-seconds × the plan's per-worker price;
+/// <see cref="CostWithBoot"/> counts every launched worker from its launch (EC2 bills from running, a pod holds its
+/// node from scheduling).</summary>
 public sealed record SimulationSummary(long WorkerSeconds, long IdealWorkerSeconds, int MaxAboveIdeal, int MaxBelowIdeal,
-    double WaitSeconds, decimal? Cost, decimal? IdealCost);
+    double WaitSeconds, decimal? Cost, decimal? IdealCost, long LaunchedWorkerSeconds = 0, decimal? CostWithBoot = null,
+    ExecutionSummary? Executions = null);
 
 /// <summary>The simulation of one workload: its series, totals, and the deviations from the ideal in words.</summary>
 public sealed record WorkloadSimulation(string Name, WorkloadKind Kind, ITarget Target, IReadOnlyList<SimulationPoint> Series,
@@ -47,11 +54,12 @@ public static class Simulator
     {
         Check(plan, trace);
         var workloads = plan.Workloads.Where(w => trace.Workloads.ContainsKey(w.Workload.Name) || !tracedOnly && !FollowsLoad(w.Workload)).ToList();
-        var longestCooldown = workloads.Select(w => w.Workload).OfType<FunctionWorkload>().Select(f => f.CooldownPeriod).DefaultIfEmpty(0).Max();
-        var length = seconds ?? trace.LastChange + SettleSeconds + longestCooldown;
-        var runs = workloads.Select(w => Replay(w, plan.Config.Target, trace.DemandOf(w.Workload.Name, length), parameters)).ToList();
+        var lastWork = Math.Max(trace.LastChange, workloads.Where(w => w.Workload is IRunsToCompletion)
+            .Select(w => trace.LastExecutionEnd(w.Workload.Name, RunSeconds(w.Workload, parameters))).DefaultIfEmpty(0).Max());
+        var length = seconds ?? lastWork + SettleSeconds;
+        var runs = workloads.Select(w => Replay(w, plan.Config.Target, trace, length, parameters)).ToList();
         var leading = runs.Any(r => FollowsLoad(r.Plan.Workload)) ? runs.Where(r => FollowsLoad(r.Plan.Workload)) : runs;
-        var end = seconds ?? Math.Min(length, Math.Max(trace.LastChange, leading.Select(r => r.LastChange).DefaultIfEmpty(0).Max()) + TailSeconds);
+        var end = seconds ?? Math.Min(length, Math.Max(lastWork, leading.Select(r => r.LastChange).DefaultIfEmpty(0).Max()) + TailSeconds);
         return new SimulationResult(plan.Config.Target, end, parameters, [.. runs.Select(r => r.Cut(end))]);
     }
 
@@ -68,7 +76,13 @@ public static class Simulator
                 problems.Add($"workload \"{name}\" in the trace is not in the program (its workloads: {string.Join(", ", names)})");
             else if (!FollowsLoad(workload))
                 problems.Add($"{workload.Label} takes no load trace: a {workload.Kind} is simulated {(workload is IRunsOnSchedule ? "from its planned schedule" : "as its one process")}; remove its lines");
-            else if (workload is IQueueWorkload)
+            else
+            {
+                foreach (var step in trace.Workloads[name].Where(s => s.Duration is not null && workload is not IRunsToCompletion))
+                    problems.Add($"{workload.Label} at {step.Seconds} s: duration = {step.Duration} is for a workload that runs executions to completion; " +
+                        $"a {workload.Kind}'s demand has no duration");
+            }
+            if (workload is IQueueWorkload)
             {
                 foreach (var step in trace.Workloads[name].Where(s => s.Demand != Math.Floor(s.Demand)))
                     problems.Add($"{workload.Label} at {step.Seconds} s: demand = {step.Demand.ToString(CultureInfo.InvariantCulture)} is not a whole number of in-flight invocations");
@@ -98,7 +112,7 @@ public static class Simulator
         {
             var scaling = PlannedScaling.Aws(plan);
             var pool = new WorkerPool(AwsModel.Initial(scaling));
-            return (new AwsModel(signals, pool, scaling, p, w, w.Resources.Cpu), pool);
+            return (new AwsModel(signals, pool, scaling, p, w), pool);
         }
         if (target is not KubernetesTarget)
             throw new ArgumentOutOfRangeException(nameof(target), target.Name, "no platform model for this target");
@@ -136,12 +150,18 @@ public static class Simulator
                 var last = 0;
                 for (var t = 1; t < Signals.Length; t++)
                 {
-                    if (Signals.Demand[t] != Signals.Demand[t - 1] || Ideal[t] != Ideal[t - 1] ||
-                        Signals.Desired[t] != Signals.Desired[t - 1] || Signals.Ready[t] != Signals.Ready[t - 1])
-                        last = t;
+                    if (Changed(t)) last = t;
                 }
                 return last;
             }
+        }
+
+        private bool Changed(int t)
+        {
+            var s = Signals;
+            return s.Demand[t] != s.Demand[t - 1] || Ideal[t] != Ideal[t - 1] || s.Desired[t] != s.Desired[t - 1] ||
+                s.Ready[t] != s.Ready[t - 1] || s.Launched[t] != s.Launched[t - 1] || s.Busy[t] != s.Busy[t - 1] ||
+                s.Waiting[t] != s.Waiting[t - 1];
         }
 
         public WorkloadSimulation Cut(int end)
@@ -150,16 +170,16 @@ public static class Simulator
             var series = new List<SimulationPoint>();
             for (var t = 0; t < end; t++)
             {
-                if (t == 0 || t == end - 1 || s.Demand[t] != s.Demand[t - 1] || Ideal[t] != Ideal[t - 1] ||
-                    s.Desired[t] != s.Desired[t - 1] || s.Ready[t] != s.Ready[t - 1])
-                    series.Add(new SimulationPoint(t, s.Demand[t], Ideal[t], s.Desired[t], s.Ready[t]));
+                if (t == 0 || t == end - 1 || Changed(t))
+                    series.Add(new SimulationPoint(t, s.Demand[t], Ideal[t], s.Desired[t], s.Ready[t], s.Launched[t] - s.Ready[t], s.Busy[t], s.Waiting[t]));
             }
-            long running = 0, ideal = 0;
+            long running = 0, ideal = 0, launched = 0;
             int above = 0, below = 0;
             double wait = 0;
             for (var t = 0; t < end; t++)
             {
                 running += s.Ready[t];
+                launched += s.Launched[t];
                 ideal += Ideal[t];
                 above = Math.Max(above, s.Ready[t] - Ideal[t]);
                 below = Math.Max(below, Ideal[t] - s.Ready[t]);
@@ -167,8 +187,17 @@ public static class Simulator
             }
             var price = Plan.Summary.WorkerHourlyCost;
             decimal? Cost(long workerSeconds) => price is { } p ? decimal.Round(workerSeconds * p / 3600m, 4) : null;
-            var summary = new SimulationSummary(running, ideal, above, below, Math.Round(wait, 3), Cost(running), Cost(ideal));
+            var summary = new SimulationSummary(running, ideal, above, below, Math.Round(wait, 3), Cost(running), Cost(ideal),
+                launched, Cost(launched), s.Jobs is { } q ? Executions(q) : null);
             return new WorkloadSimulation(Plan.Workload.Name, Plan.Workload.Kind, Target, series, summary, Deviations(end));
+        }
+
+        private static ExecutionSummary Executions(JobQueue q)
+        {
+            var waits = q.Waits.Order().ToList();
+            int Percentile(double p) => waits.Count == 0 ? 0 : waits[Math.Max(0, (int)Math.Ceiling(p * waits.Count) - 1)];
+            return new ExecutionSummary(q.Enqueued, q.Completed, q.Enqueued - q.Completed, Percentile(0.5), Percentile(0.95),
+                waits.Count == 0 ? 0 : waits[^1]);
         }
 
         /// <summary>Each stretch where running left the ideal, in words, the longest first (at most six).</summary>
@@ -229,18 +258,31 @@ public static class Simulator
         return demand;
     }
 
-    private static Trajectory Replay(WorkloadPlan plan, ITarget target, double[] demand, PlatformParameters p)
+    private static Trajectory Replay(WorkloadPlan plan, ITarget target, LoadTrace trace, int length, PlatformParameters p)
     {
-        if (!FollowsLoad(plan.Workload)) demand = PlannedDemand(plan, target, demand.Length, p);
-        var signals = new Signals(demand);
-        var (model, pool) = Model(plan, target, signals, p);
-        for (var t = 0; t < demand.Length; t++)
+        var w = plan.Workload;
+        JobQueue? jobs = null;
+        double[] demand;
+        if (!FollowsLoad(w)) demand = PlannedDemand(plan, target, length, p);
+        else if (w is IRunsToCompletion)
         {
+            // Executions enqueued by the trace; demand is what Multinode's rule would have in flight (started at once).
+            var executions = trace.ExecutionsOf(w.Name, RunSeconds(w, p));
+            jobs = new JobQueue(length, executions);
+            demand = JobQueue.IdealInFlight(length, w.MaxWorkers, executions);
+        }
+        else demand = trace.DemandOf(w.Name, length);
+        var signals = new Signals(demand, jobs);
+        var (model, pool) = Model(plan, target, signals, p);
+        for (var t = 0; t < length; t++)
+        {
+            jobs?.Arrive(t);
             model.Decide(t);
             model.Serve(t);
             signals.Ready[t] = pool.Ready(t);
+            signals.Launched[t] = pool.Count;
             signals.Desired[t] = model.Desired;
         }
-        return new Trajectory(plan, target, signals, Ideal(plan.Workload, demand), model);
+        return new Trajectory(plan, target, signals, Ideal(w, demand), model);
     }
 }
