@@ -51,6 +51,7 @@ public static class SimulationPrinter
         w.WriteStartObject();
         w.WriteNumber("seconds", simulation.Seconds);
         w.WriteStartObject("parameters");
+        w.WriteString("start", simulation.Parameters.Start.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
         foreach (var p in PlatformParameters.All) w.WriteNumber(p.Flag, p.Get(simulation.Parameters));
         w.WriteEndObject();
         w.WriteStartArray("workloads");

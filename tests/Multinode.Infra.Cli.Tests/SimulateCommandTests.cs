@@ -18,7 +18,8 @@ public sealed class SimulateCommandTests : CliFixture
         Assert.Equal(["seconds", "parameters", "workloads"], json.RootElement.EnumerateObject().Select(p => p.Name));
         // Every platform parameter with its value, under its flag's name.
         var parameters = json.RootElement.GetProperty("parameters");
-        Assert.Equal(PlatformParameters.All.Select(p => p.Flag), parameters.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["start", .. PlatformParameters.All.Select(p => p.Flag)], parameters.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("2026-01-01T00:00:00Z", parameters.GetProperty("start").GetString());
         Assert.Equal(90, parameters.GetProperty("instance-boot").GetInt32());
         // The traced Function, then the ScheduledTask and the Daemon, simulated as planned without a trace line.
         var workloads = json.RootElement.GetProperty("workloads").EnumerateArray().ToList();
@@ -181,5 +182,34 @@ public sealed class SimulateCommandTests : CliFixture
         // Spare 1 → 2: the head keeps one more worker warm and starts with 2 serving instead of 1.
         Assert.True(embed.GetProperty("after").GetProperty("waitSeconds").GetDouble() < embed.GetProperty("before").GetProperty("waitSeconds").GetDouble());
         Assert.False(workloads["nightly-report"].TryGetProperty("simulated", out _));
+    }
+
+    [Fact]
+    public void Simulate_WithoutTheMachinesTzdata_GivesTheSameOutput()
+    {
+        // The schedules' time zones come from the embedded tables, never from the machine: TZDIR pointing nowhere
+        // (where .NET would look for tzdata) changes nothing. examples/aws-inference has a ScheduledTask in America/New_York.
+        var trace = Path.Combine(Dir, "none.csv");
+        File.WriteAllText(trace, "seconds,workload,demand\n");
+        string[] args = ["simulate", Program, "--load", trace, "--seconds", "43200", "--format", "json"];
+        var usual = Process(args, null);
+        var without = Process(args, "/nonexistent");
+        Assert.True(usual.Code == 0, usual.Err);
+        Assert.True(without.Code == 0, without.Err);
+        Assert.Equal(usual.Out, without.Out);
+        // usage-report (30 6 * * 1-5, America/New_York) fires at 06:30 EST = 11:30 UTC = 41400 s; desired 1 30 s later.
+        Assert.Contains("\"seconds\": 41430", without.Out, StringComparison.Ordinal);
+    }
+
+    private static (int Code, string Out, string Err) Process(string[] args, string? tzdir)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "exec", typeof(Cli).Assembly.Location }.Concat(args)) start.ArgumentList.Add(arg);
+        if (tzdir is not null) start.Environment["TZDIR"] = tzdir;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout, stderr.Result);
     }
 }

@@ -1,5 +1,6 @@
 using Multinode.Infra.Planning;
 using Multinode.Infra.Workloads;
+using NodaTime;
 
 namespace Multinode.Infra.Simulation;
 
@@ -27,7 +28,7 @@ public static partial class PlannedScaling
 
 /// <summary>
 /// ScheduledTask and Daemon: no autoscaling and no trace. A Daemon's one worker is desired from the start and runs once
-/// booted. A ScheduledTask's runs start at the planned schedule's occurrences (counted from <see cref="Simulator.Start"/>
+/// booted. A ScheduledTask's runs start at the planned schedule's occurrences (counted from <see cref="PlatformParameters.Start"/>
 /// in the schedule's time zone) and last <see cref="PlatformParameters.TaskRunSeconds"/>; a run never starts beside
 /// another (AWS: desired is already 1; Kubernetes: concurrencyPolicy Forbid), and on Kubernetes the Job is ended at
 /// its activeDeadlineSeconds, counted from its creation.
@@ -84,15 +85,26 @@ internal sealed class PlannedRunsModel : PlatformModel
     public override void Serve(int t) => S.Unserved[t] = Math.Max(0, S.Demand[t] - Pool.Ready(t));
 
     /// <summary>The seconds of [0, <paramref name="length"/>) at which the schedule fires, counted from
-    /// <see cref="Simulator.Start"/> in the schedule's time zone.</summary>
-    public static List<int> Occurrences(PlannedSchedule schedule, int length)
+    /// <paramref name="start"/> in the schedule's time zone. The zone's rules are NodaTime's embedded tzdb (the name
+    /// read through the embedded table validation uses), never the machine's tzdata. A wall-clock time that a
+    /// spring-forward skips does not fire that day; one that a fall-back repeats fires once, at its first occurrence.</summary>
+    public static List<int> Occurrences(PlannedSchedule schedule, int length, DateTimeOffset start)
     {
-        var zone = schedule.TimeZone is "Etc/UTC" or "UTC" ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(schedule.TimeZone);
+        var name = TimeZones.Canonical(schedule.TimeZone);
+        var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(name) ?? throw new InvalidOperationException(
+            $"time zone \"{schedule.TimeZone}\" has no rules in the embedded tzdb {DateTimeZoneProviders.Tzdb.VersionId}");
         var cron = CronSchedule.Canonical(schedule.Cron);
+        var origin = Instant.FromDateTimeOffset(start);
         var result = new List<int>();
-        for (var t = 0; t < length; t += 60)
+        DateTime? last = null;
+        // Whole minutes of the schedule's clock: the first minute boundary at or after the start.
+        for (var t = (60 - (int)(start.ToUnixTimeSeconds() % 60)) % 60; t < length; t += 60)
         {
-            if (CronSchedule.Fires(cron, TimeZoneInfo.ConvertTime(Simulator.Start.AddSeconds(t), zone).DateTime)) result.Add(t);
+            var local = origin.Plus(Duration.FromSeconds(t)).InZone(zone).LocalDateTime.ToDateTimeUnspecified();
+            if (last is { } l && local <= l) continue;
+            if (!CronSchedule.Fires(cron, local)) continue;
+            result.Add(t);
+            last = local;
         }
         return result;
     }

@@ -10,6 +10,10 @@ public sealed record PlatformParameters
 {
     public static readonly PlatformParameters Default = new();
 
+    /// <summary>The wall-clock instant second 0 stands for (UTC): where schedules are counted from. A flag of its own
+    /// (<c>--start</c>), not a number, so it is not in <see cref="All"/>.</summary>
+    public DateTimeOffset Start { get; init; } = Simulator.Start;
+
     /// <summary>Seconds per datapoint of metrics the plan does not give a period for (SQS and group metrics: one minute).</summary>
     public int MetricPeriodSeconds { get; init; } = 60;
 

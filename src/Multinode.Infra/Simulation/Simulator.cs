@@ -36,8 +36,8 @@ public sealed record SimulationResult(ITarget Target, int Seconds, PlatformParam
 /// </summary>
 public static class Simulator
 {
-    /// <summary>The wall-clock instant second 0 of every simulation stands for: where a ScheduledTask's schedule is
-    /// counted from (docs/simulation.md).</summary>
+    /// <summary>The wall-clock instant second 0 stands for unless <see cref="PlatformParameters.Start"/> says otherwise:
+    /// where a ScheduledTask's schedule is counted from (docs/simulation.md).</summary>
     public static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>How long after the last change of the trace the platforms get to settle before the simulation stops looking.</summary>
@@ -105,7 +105,7 @@ public static class Simulator
             if (w is not IRunsOnSchedule)
                 return (new PlannedRunsModel(signals, pool, target is AwsTarget, p, null, 0, null), pool);
             var schedule = PlannedScaling.Schedule(plan, target);
-            return (new PlannedRunsModel(signals, pool, target is AwsTarget, p, PlannedRunsModel.Occurrences(schedule, signals.Length),
+            return (new PlannedRunsModel(signals, pool, target is AwsTarget, p, PlannedRunsModel.Occurrences(schedule, signals.Length, p.Start),
                 RunSeconds(w, p), schedule.ActiveDeadlineSeconds), pool);
         }
         if (target is AwsTarget)
@@ -253,7 +253,7 @@ public static class Simulator
             return demand;
         }
         var run = RunSeconds(plan.Workload, p);
-        foreach (var o in PlannedRunsModel.Occurrences(PlannedScaling.Schedule(plan, target), length))
+        foreach (var o in PlannedRunsModel.Occurrences(PlannedScaling.Schedule(plan, target), length, p.Start))
             for (var t = o; t < Math.Min(length, o + run); t++) demand[t] = 1;
         return demand;
     }
