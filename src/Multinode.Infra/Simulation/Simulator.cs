@@ -1,8 +1,6 @@
 using System.Globalization;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Targets;
-using Multinode.Infra.Targets.Aws;
-using Multinode.Infra.Targets.Kubernetes;
 using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Simulation;
@@ -95,50 +93,6 @@ public static class Simulator
     /// scales with load; otherwise demand is the run that should be going (see PlannedDemand), one worker while it is.</summary>
     public static int[] Ideal(Workload workload, double[] demand) =>
         workload is IScalesWithLoad scaled ? scaled.Ideal(demand) : [.. demand.Select(d => d > 0 ? 1 : 0)];
-
-    private static (PlatformModel Model, WorkerPool Pool) Model(WorkloadPlan plan, ITarget target, Signals signals, PlatformParameters p)
-    {
-        var w = plan.Workload;
-        if (w is not IScalesWithLoad)
-        {
-            var pool = new WorkerPool(0);
-            if (w is not IRunsOnSchedule)
-                return (new PlannedRunsModel(signals, pool, target is AwsTarget, p, null, 0, null), pool);
-            var schedule = PlannedScaling.Schedule(plan, target);
-            return (new PlannedRunsModel(signals, pool, target is AwsTarget, p, PlannedRunsModel.Occurrences(schedule, signals.Length, p.Start),
-                RunSeconds(w, p), schedule.ActiveDeadlineSeconds), pool);
-        }
-        if (target is AwsTarget)
-        {
-            var scaling = PlannedScaling.Aws(plan);
-            var pool = new WorkerPool(AwsModel.Initial(scaling));
-            return (new AwsModel(signals, pool, scaling, p, w), pool);
-        }
-        if (target is not KubernetesTarget)
-            throw new ArgumentOutOfRangeException(nameof(target), target.Name, "no platform model for this target");
-        switch (w)
-        {
-            case IRunsToCompletion:
-            {
-                var pool = new WorkerPool(0);
-                return (new KedaJobModel(signals, pool, PlannedScaling.KedaJob(plan, p), p), pool);
-            }
-            case IQueueWorkload:
-            {
-                var scaling = PlannedScaling.Keda(plan, p);
-                var pool = new WorkerPool(KedaModel.Initial(scaling));
-                return (new KedaModel(signals, pool, scaling, p), pool);
-            }
-            case ILoadBalanced:
-            {
-                var scaling = PlannedScaling.Hpa(plan);
-                var pool = new WorkerPool(scaling.Min);
-                return (new HpaCpuModel(signals, pool, scaling, p), pool);
-            }
-            default:
-                throw new ArgumentOutOfRangeException(nameof(plan), w.Kind, "no Kubernetes platform model for this kind's capabilities");
-        }
-    }
 
     /// <summary>The per-second record of one workload before it is cut to the simulated length.</summary>
     private sealed record Trajectory(WorkloadPlan Plan, ITarget Target, Signals Signals, int[] Ideal, PlatformModel Model)
@@ -240,7 +194,7 @@ public static class Simulator
         }
     }
 
-    private static int RunSeconds(Workload w, PlatformParameters p) => p.TaskRunSeconds > 0 ? p.TaskRunSeconds : w.Container.TimeoutSeconds;
+    private static int RunSeconds(Workload w, PlatformParameters p) => PlannedRunsModel.RunSeconds(w, p);
 
     /// <summary>What a ScheduledTask or Daemon should be doing, as demand: 1 from each occurrence of the schedule for the
     /// run length (--task-run), and 1 throughout for a Daemon.</summary>
@@ -253,7 +207,7 @@ public static class Simulator
             return demand;
         }
         var run = RunSeconds(plan.Workload, p);
-        foreach (var o in PlannedRunsModel.Occurrences(PlannedScaling.Schedule(plan, target), length, p.Start))
+        foreach (var o in PlannedRunsModel.Occurrences(TargetSimulation.Of(target).Schedule(plan), length, p.Start))
             for (var t = o; t < Math.Min(length, o + run); t++) demand[t] = 1;
         return demand;
     }
@@ -273,7 +227,7 @@ public static class Simulator
         }
         else demand = trace.DemandOf(w.Name, length);
         var signals = new Signals(demand, jobs);
-        var (model, pool) = Model(plan, target, signals, p);
+        var (model, pool) = TargetSimulation.Of(target).Model(plan, signals, p);
         for (var t = 0; t < length; t++)
         {
             jobs?.Arrive(t);
