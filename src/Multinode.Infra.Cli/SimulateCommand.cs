@@ -37,7 +37,10 @@ public static class SimulateCommand
         target.AcceptOnlyFromAmong([.. Targets.TargetList.All.Select(t => t.Name)]);
         var format = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json", "markdown");
-        var plot = new Option<string?>("--plot") { Description = "Also draw demand, ideal and running over time into FILE.png or FILE.svg." };
+        var plot = new Option<string?>("--plot")
+        {
+            Description = $"Also draw demand, ideal, desired and running over time into FILE.png or FILE.svg ({SimulationPlot.PanelsPerPage} workloads a file; FILE-2.png, … for more).",
+        };
         var seconds = new Option<int?>("--seconds") { Description = "Simulate exactly this many seconds (default: until 60 s after the last change)." };
         var start = new Option<string?>("--start")
         {
@@ -122,11 +125,12 @@ public static class SimulateCommand
             }
             simulation = simulation with { Workloads = [.. simulation.Workloads.Where(w => shown.Contains(w.Name, StringComparer.Ordinal))] };
         }
+        IReadOnlyList<string> plotFiles = [];
         if (plotFile is not null)
         {
             try
             {
-                SimulationPlot.Save(simulation, plotFile);
+                plotFiles = SimulationPlot.Save(simulation, plotFile);
             }
             catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
             {
@@ -146,7 +150,11 @@ public static class SimulateCommand
         switch (format)
         {
             case "json": stdout.Write(SimulationPrinter.Json(simulation)); break;
-            case "markdown": stdout.Write(SimulationPrinter.Markdown(simulation, traceName, plotFile)); break;
+            // Linked by a path relative to the folder the command runs in, where the Markdown is written.
+            case "markdown":
+                stdout.Write(SimulationPrinter.Markdown(simulation, traceName,
+                    [.. plotFiles.Select(f => Path.GetRelativePath(Environment.CurrentDirectory, f).Replace('\\', '/'))]));
+                break;
             default: SimulationPrinter.WriteText(simulation, traceName, Cli.Console(stdout)); break;
         }
         return Cli.Ok;

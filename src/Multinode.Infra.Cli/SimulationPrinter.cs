@@ -138,11 +138,11 @@ public static class SimulationPrinter
         $"{trace} replayed for {simulation.Seconds} s against the planned autoscaling (target {simulation.Target.Name}); " +
         "running = workers booted and serving, ideal = Multinode's rule per worker. Models and parameters: docs/simulation.md.";
 
-    public static string Markdown(SimulationResult simulation, string trace, string? plot = null)
+    public static string Markdown(SimulationResult simulation, string trace, IReadOnlyList<string>? plots = null)
     {
         var md = new StringBuilder();
         md.Append("## Multinode simulation\n\n").Append(Header(simulation, trace)).Append("\n\n");
-        if (plot is not null) md.Append("![demand, ideal and running over time](").Append(plot).Append(")\n\n");
+        foreach (var plot in plots ?? []) md.Append("![demand, ideal, desired and running over time](").Append(plot).Append(")\n\n");
         foreach (var w in simulation.Workloads)
         {
             md.Append("### ").Append(w.Kind).Append(" `").Append(w.Name).Append("` on ").Append(Target(w)).Append("\n\n");

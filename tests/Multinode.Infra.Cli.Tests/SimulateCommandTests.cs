@@ -114,6 +114,36 @@ public sealed class SimulateCommandTests : CliFixture
     }
 
     [Fact]
+    public void Simulate_PlotOfManyWorkloads_TwelvePanelsAPageAndAWorkloadFilter()
+    {
+        // 14 Functions: panels 1-12 in many.png, 13-14 in many-2.png; the Markdown links both by relative path.
+        var program = Path.Combine(Dir, "many");
+        Directory.CreateDirectory(program);
+        File.WriteAllText(Path.Combine(program, "Pulumi.yaml"), "name: many\nruntime: yaml\nconfig:\n  multinode:target:\n    value: kubernetes\n" +
+            "  multinode:kubernetes:\n    value:\n      queue:\n        kind: redis\n        address: redis:6379\nresources:\n" +
+            string.Concat(Enumerable.Range(1, 14).Select(i => $"  f{i}:\n    type: multinode:index:Function\n    properties:\n      image: i\n")));
+        var trace = Path.Combine(Dir, "many.csv");
+        File.WriteAllText(trace, "seconds,workload,demand\n" + string.Concat(Enumerable.Range(1, 14).Select(i => $"0,f{i},{i}\n600,f{i},0\n")));
+        var (code, stdout, stderr) = RunIn(Dir, "simulate", program, "--load", trace, "--plot", "many.png", "--format", "markdown");
+        Assert.True(code == 0, stderr);
+        static int Height(string file) => System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(File.ReadAllBytes(file).AsSpan(20));
+        Assert.Equal(12 * 320, Height(Path.Combine(Dir, "many.png")));
+        Assert.Equal(2 * 320, Height(Path.Combine(Dir, "many-2.png")));
+        Assert.Contains("](many.png)", stdout, StringComparison.Ordinal);
+        Assert.Contains("](many-2.png)", stdout, StringComparison.Ordinal);
+        // Only the workloads --workload names are shown and drawn.
+        (code, stdout, stderr) = Run("simulate", program, "--load", trace, "--workload", "f3", "--workload", "f14",
+            "--plot", Path.Combine(Dir, "two.png"), "--format", "json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(["f3", "f14"], json.RootElement.GetProperty("workloads").EnumerateArray().Select(w => w.GetProperty("name").GetString()));
+        Assert.Equal(2 * 320, Height(Path.Combine(Dir, "two.png")));
+        (code, _, stderr) = Run("simulate", program, "--load", trace, "--workload", "nope");
+        Assert.Equal(2, code);
+        Assert.Contains("--workload nope: no such workload", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Simulate_PlotSvg_IsSvgWithTheThreeSeriesAndAPanelPerWorkload()
     {
         var program = Repo.File("examples", "pr-comment", "head");
