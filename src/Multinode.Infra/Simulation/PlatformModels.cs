@@ -1,24 +1,41 @@
 namespace Multinode.Infra.Simulation;
 
-/// <summary>What one second of a workload looked like; the models read the past of these to decide.</summary>
+/// <summary>What one second of a workload looked like; the models read the past of these to decide. The per-second
+/// arrays are rented from the shared pool and given back by <see cref="Release"/> once the timeline holds their changes,
+/// so that a program of many workloads reuses them instead of leaving each on the large-object heap.</summary>
 internal sealed class Signals(double[] demand, JobQueue? jobs = null)
 {
+    private static T[] Rent<T>(int length)
+    {
+        var array = System.Buffers.ArrayPool<T>.Shared.Rent(length);
+        Array.Clear(array, 0, length);
+        return array;
+    }
+
     public double[] Demand { get; } = demand;
     /// <summary>The executions of a run-to-completion workload; null for the others.</summary>
     public JobQueue? Jobs { get; } = jobs;
-    /// <summary>Workers launched (serving or booting): what is paid for.</summary>
-    public int[] Launched { get; } = new int[demand.Length];
     public int Length => Demand.Length;
-    public int[] Waiting { get; } = new int[demand.Length];
-    public int[] Busy { get; } = new int[demand.Length];
-    public int[] Ready { get; } = new int[demand.Length];
-    public int[] Desired { get; } = new int[demand.Length];
+    /// <summary>Workers launched (serving or booting): what is paid for.</summary>
+    public int[] Launched { get; } = Rent<int>(demand.Length);
+    public int[] Waiting { get; } = Rent<int>(demand.Length);
+    public int[] Busy { get; } = Rent<int>(demand.Length);
+    public int[] Ready { get; } = Rent<int>(demand.Length);
+    public int[] Desired { get; } = Rent<int>(demand.Length);
     /// <summary>CPU utilisation in percent of what the platform measures against (instance vCPUs, pod request); NaN when nothing runs.</summary>
-    public double[] Cpu { get; } = new double[demand.Length];
-    public double[] Unserved { get; } = new double[demand.Length];
+    public double[] Cpu { get; } = Rent<double>(demand.Length);
+    public double[] Unserved { get; } = Rent<double>(demand.Length);
 
     /// <summary>Work in flight at second t: the queue's executions waiting or running for a Job, else the trace's demand.</summary>
     public int InFlight(int t) => Jobs?.InFlight ?? (int)Math.Ceiling(Demand[t] - 1e-9);
+
+    /// <summary>Gives the arrays back to the pool; the signals are not read after this.</summary>
+    public void Release()
+    {
+        foreach (var a in new[] { Launched, Waiting, Busy, Ready, Desired }) System.Buffers.ArrayPool<int>.Shared.Return(a);
+        System.Buffers.ArrayPool<double>.Shared.Return(Cpu);
+        System.Buffers.ArrayPool<double>.Shared.Return(Unserved);
+    }
 }
 
 /// <summary>One change of a platform's desired worker count and the mechanism that made it.</summary>

@@ -41,6 +41,9 @@ public static class Simulator
     /// <summary>How long after the last change of the trace the platforms get to settle before the simulation stops looking.</summary>
     public const int SettleSeconds = 4 * 3600;
 
+    /// <summary>Simulations longer than this collect the garbage of each workload's replay before the next.</summary>
+    private const int ReclaimAfterSeconds = 3600;
+
     /// <summary>Seconds shown after the last change of any series.</summary>
     public const int TailSeconds = 60;
 
@@ -55,7 +58,14 @@ public static class Simulator
         var lastWork = Math.Max(trace.LastChange, workloads.Where(w => w.Workload is IRunsToCompletion)
             .Select(w => trace.LastExecutionEnd(w.Workload.Name, RunSeconds(w.Workload, parameters))).DefaultIfEmpty(0).Max());
         var length = seconds ?? lastWork + SettleSeconds;
-        var runs = workloads.Select(w => Replay(w, plan.Config.Target, trace, length, parameters)).ToList();
+        var runs = new List<Trajectory>(workloads.Count);
+        foreach (var w in workloads)
+        {
+            runs.Add(Replay(w, plan.Config.Target, trace, length, parameters));
+            // A replay leaves megabytes of per-second garbage and keeps a few kilobytes; collecting it here keeps a
+            // program of a hundred workloads within a few hundred megabytes (bench/simulate.js) for milliseconds each.
+            if (length > ReclaimAfterSeconds) GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+        }
         var leading = runs.Any(r => FollowsLoad(r.Plan.Workload)) ? runs.Where(r => FollowsLoad(r.Plan.Workload)) : runs;
         var end = seconds ?? Math.Min(length, Math.Max(lastWork, leading.Select(r => r.LastChange).DefaultIfEmpty(0).Max()) + TailSeconds);
         return new SimulationResult(plan.Config.Target, end, parameters, [.. runs.Select(r => r.Cut(end))]);
@@ -94,55 +104,39 @@ public static class Simulator
     public static int[] Ideal(Workload workload, double[] demand) =>
         workload is IScalesWithLoad scaled ? scaled.Ideal(demand) : [.. demand.Select(d => d > 0 ? 1 : 0)];
 
-    /// <summary>The per-second record of one workload before it is cut to the simulated length.</summary>
-    private sealed record Trajectory(WorkloadPlan Plan, ITarget Target, Signals Signals, int[] Ideal, PlatformModel Model)
-    {
-        public int LastChange
-        {
-            get
-            {
-                var last = 0;
-                for (var t = 1; t < Signals.Length; t++)
-                {
-                    if (Changed(t)) last = t;
-                }
-                return last;
-            }
-        }
+    /// <summary>What the explanations need of a platform model: its decisions and the words for its delays.</summary>
+    private sealed record ModelWords(IReadOnlyList<Decision> Decisions, string ScaleInDelay, string ScaleOutDelay, string StartWords);
 
-        private bool Changed(int t)
-        {
-            var s = Signals;
-            return s.Demand[t] != s.Demand[t - 1] || Ideal[t] != Ideal[t - 1] || s.Desired[t] != s.Desired[t - 1] ||
-                s.Ready[t] != s.Ready[t - 1] || s.Launched[t] != s.Launched[t - 1] || s.Busy[t] != s.Busy[t - 1] ||
-                s.Waiting[t] != s.Waiting[t - 1];
-        }
+    /// <summary>The record of one workload before it is cut to the simulated length.</summary>
+    private sealed record Trajectory(WorkloadPlan Plan, ITarget Target, Timeline Line, JobQueue? Jobs, ModelWords Model)
+    {
+        public int LastChange => Line.LastChange;
 
         public WorkloadSimulation Cut(int end)
         {
-            var s = Signals;
+            var l = Line;
             var series = new List<SimulationPoint>();
-            for (var t = 0; t < end; t++)
-            {
-                if (t == 0 || t == end - 1 || Changed(t))
-                    series.Add(new SimulationPoint(t, s.Demand[t], Ideal[t], s.Desired[t], s.Ready[t], s.Launched[t] - s.Ready[t], s.Busy[t], s.Waiting[t]));
-            }
             long running = 0, ideal = 0, launched = 0;
             int above = 0, below = 0;
             double wait = 0;
-            for (var t = 0; t < end; t++)
+            SimulationPoint Point(int i, int t) => new(t, l.Demand(i), l.Ideal(i), l.Desired(i), l.Ready(i), l.Launched(i) - l.Ready(i), l.Busy(i), l.Waiting(i));
+            for (var i = 0; i < l.Count && l.At(i) < end; i++)
             {
-                running += s.Ready[t];
-                launched += s.Launched[t];
-                ideal += Ideal[t];
-                above = Math.Max(above, s.Ready[t] - Ideal[t]);
-                below = Math.Max(below, Ideal[t] - s.Ready[t]);
-                wait += s.Unserved[t];
+                // A point where only the unserved work changed is no change of the series.
+                if (i == 0 || Point(i, 0) with { Seconds = 0 } != series[^1] with { Seconds = 0 }) series.Add(Point(i, l.At(i)));
+                var span = l.Span(i, end);
+                running += (long)l.Ready(i) * span;
+                launched += (long)l.Launched(i) * span;
+                ideal += (long)l.Ideal(i) * span;
+                wait += l.Unserved(i) * span;
+                above = Math.Max(above, l.Ready(i) - l.Ideal(i));
+                below = Math.Max(below, l.Ideal(i) - l.Ready(i));
             }
+            if (series[^1].Seconds != end - 1) series.Add(Point(l.IndexAt(end - 1), end - 1));
             var price = Plan.Summary.WorkerHourlyCost;
             decimal? Cost(long workerSeconds) => price is { } p ? decimal.Round(workerSeconds * p / 3600m, 4) : null;
             var summary = new SimulationSummary(running, ideal, above, below, Math.Round(wait, 3), Cost(running), Cost(ideal),
-                launched, Cost(launched), s.Jobs is { } q ? Executions(q) : null);
+                launched, Cost(launched), Jobs is { } q ? Executions(q) : null);
             return new WorkloadSimulation(Plan.Workload.Name, Plan.Workload.Kind, Target, series, summary, Deviations(end));
         }
 
@@ -157,25 +151,31 @@ public static class Simulator
         /// <summary>Each stretch where running left the ideal, in words, the longest first (at most six).</summary>
         private List<string> Deviations(int end)
         {
-            var s = Signals;
-            var stretches = new List<(int From, int To, int Sign)>();
-            for (var t = 0; t < end;)
+            var l = Line;
+            // Stretches of one sign of running − ideal, over the change points: (from, to, sign, largest gap, most desired).
+            var stretches = new List<(int From, int To, int Sign, int Gap, int Desired)>();
+            for (var i = 0; i < l.Count && l.At(i) < end; i++)
             {
-                var sign = Math.Sign(s.Ready[t] - Ideal[t]);
-                var from = t;
-                while (t < end && Math.Sign(s.Ready[t] - Ideal[t]) == sign) t++;
-                if (sign != 0) stretches.Add((from, t, sign));
+                var sign = Math.Sign(l.Ready(i) - l.Ideal(i));
+                var to = l.At(i) + l.Span(i, end);
+                var gap = Math.Abs(l.Ready(i) - l.Ideal(i));
+                if (stretches.Count > 0 && stretches[^1].Sign == sign && stretches[^1].To == l.At(i))
+                {
+                    var last = stretches[^1];
+                    stretches[^1] = (last.From, to, sign, Math.Max(last.Gap, gap), Math.Max(last.Desired, l.Desired(i)));
+                }
+                else stretches.Add((l.At(i), to, sign, gap, l.Desired(i)));
             }
             static string Num(double v) => Values.Numbers.Short(v, 2);
-            return [.. stretches
-                .OrderByDescending(x => (x.To - x.From) * Enumerable.Range(x.From, x.To - x.From).Max(t => Math.Abs(s.Ready[t] - Ideal[t])))
+            return [.. stretches.Where(x => x.Sign != 0)
+                .OrderByDescending(x => (long)(x.To - x.From) * x.Gap)
                 .Take(6)
                 .OrderBy(x => x.From)
                 .Select(x =>
                 {
-                    var gap = Enumerable.Range(x.From, x.To - x.From).Max(t => Math.Abs(s.Ready[t] - Ideal[t]));
+                    var at = l.IndexAt(x.From);
                     var head = $"running stayed {(x.Sign < 0 ? "below" : "above")} ideal for {x.To - x.From} s from {x.From} s " +
-                        $"(by up to {gap}; demand {Num(s.Demand[x.From])}, ideal {Ideal[x.From]}, running {s.Ready[x.From]})";
+                        $"(by up to {x.Gap}; demand {Num(l.Demand(at))}, ideal {l.Ideal(at)}, running {l.Ready(at)})";
                     var decisions = Model.Decisions.Where(d => d.Seconds >= x.From && d.Seconds <= x.To).ToList();
                     if (x.Sign > 0)
                     {
@@ -185,9 +185,10 @@ public static class Simulator
                             : $"{head}: {lower.Mechanism} lowered desired to {lower.To} at {lower.Seconds} s.";
                     }
                     var first = decisions.FirstOrDefault(d => d.To > d.From);
-                    var reach = decisions.FirstOrDefault(d => d.To > d.From && d.To >= Ideal[Math.Min(d.Seconds, end - 1)]) ?? decisions.LastOrDefault(d => d.To > d.From);
+                    var reach = decisions.FirstOrDefault(d => d.To > d.From && d.To >= l.Ideal(l.IndexAt(Math.Min(d.Seconds, end - 1))))
+                        ?? decisions.LastOrDefault(d => d.To > d.From);
                     if (first is null || reach is null)
-                        return $"{head}: the platform asked for at most {Enumerable.Range(x.From, x.To - x.From).Max(t => s.Desired[t])} workers meanwhile ({Model.ScaleOutDelay}).";
+                        return $"{head}: the platform asked for at most {x.Desired} workers meanwhile ({Model.ScaleOutDelay}).";
                     var steps = reach == first ? "" : $" in steps from {first.Seconds} s";
                     return $"{head}: {reach.Mechanism} raised desired to {reach.To} at {reach.Seconds} s ({reach.Seconds - x.From} s{steps}), then {Model.StartWords}.";
                 })];
@@ -237,6 +238,9 @@ public static class Simulator
             signals.Launched[t] = pool.Count;
             signals.Desired[t] = model.Desired;
         }
-        return new Trajectory(plan, target, signals, Ideal(w, demand), model);
+        var line = new Timeline(signals, Ideal(w, demand));
+        signals.Release();
+        // Only the decisions and their words are kept: the model holds the per-second signals.
+        return new Trajectory(plan, target, line, jobs, new ModelWords(model.Decisions, model.ScaleInDelay, model.ScaleOutDelay, model.StartWords));
     }
 }

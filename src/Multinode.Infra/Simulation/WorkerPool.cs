@@ -27,6 +27,7 @@ internal sealed class WorkerPool
 {
     private readonly List<Worker> _workers = [];
     private int _launched;
+    private bool _anyBusy;
 
     /// <summary>How long before the trace the initial workers started: long enough to be past any warm-up.</summary>
     public const int InitialAge = 1_000_000;
@@ -38,7 +39,13 @@ internal sealed class WorkerPool
 
     public int Count => _workers.Count;
 
-    public int Ready(int t) => _workers.Count(w => w.ReadyAt <= t);
+    public int Ready(int t)
+    {
+        var ready = 0;
+        foreach (var w in _workers)
+            if (w.ReadyAt <= t) ready++;
+        return ready;
+    }
 
     public int BusyCount => _workers.Count(w => w.Busy);
 
@@ -69,6 +76,8 @@ internal sealed class WorkerPool
     /// Redis serves clients blocked in BLMOVE (and SQS spreads messages over its pollers, on average). Returns how many are busy.</summary>
     public int Serve(int t, int demand, int invocationSeconds)
     {
+        if (demand == 0 && !_anyBusy) return 0; // nothing in flight and nothing held: no worker changes
+        _anyBusy = demand > 0;
         var ready = _workers.Where(w => w.ReadyAt <= t).ToList();
         var busy = Math.Min(demand, ready.Count);
         var keep = ready.Where(w => w.Busy && w.BusyUntil > t).OrderByDescending(w => w.BusyUntil).ThenBy(w => w.Number).Take(busy).ToHashSet();
@@ -149,6 +158,7 @@ internal sealed class WorkerPool
     public int EndIdle(int t, int inFlight, WorkerRule rule, int min)
     {
         var ended = 0;
+        if (!_workers.Exists(w => w.ReadyAt <= t && !w.Busy && t - w.LastBusy > rule.CooldownSeconds && t >= w.NextCheck)) return 0;
         foreach (var w in _workers.Where(w => w.ReadyAt <= t && !w.Busy && t - w.LastBusy > rule.CooldownSeconds && t >= w.NextCheck)
                      .OrderBy(w => w.NextCheck).ThenBy(w => w.LastBusy).ThenBy(w => w.Number).ToList())
         {
