@@ -214,6 +214,26 @@ public sealed class SimulateCommandTests : CliFixture
         Assert.False(workloads["nightly-report"].TryGetProperty("simulated", out _));
     }
 
+    [Theory]
+    [InlineData("examples/aws-inference", "finetune", "aws")]
+    [InlineData("examples/aws-inference", "finetune", "kubernetes")]
+    [InlineData("examples/kubernetes-inference", "ocr", "kubernetes")]
+    [InlineData("examples/kubernetes-sqs", "transcode", "kubernetes")]
+    [InlineData(".", "transcode", "aws")]
+    public void Simulate_JobWavesOnEveryExample_LoseNoExecution(string program, string job, string target)
+    {
+        // 20 executions of 120 s, then 10 more of 600 s an hour later: every one completes on both targets.
+        var trace = Path.Combine(Dir, "jobs.csv");
+        File.WriteAllText(trace, $"seconds,workload,demand,duration\n0,{job},20,120\n3600,{job},10,600\n");
+        var (code, stdout, stderr) = Run("simulate", Repo.File([.. program.Split('/')]), "--load", trace, "--target", target,
+            "--workload", job, "--format", "json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var executions = json.RootElement.GetProperty("workloads")[0].GetProperty("summary").GetProperty("executions");
+        Assert.Equal((30, 30, 0), (executions.GetProperty("enqueued").GetInt32(), executions.GetProperty("completed").GetInt32(),
+            executions.GetProperty("lost").GetInt32()));
+    }
+
     [Fact]
     public void Simulate_WithoutTheMachinesTzdata_GivesTheSameOutput()
     {
