@@ -77,6 +77,33 @@ public class SimulationModelTests
     }
 
     [Fact]
+    public void Run_SingleMetricAlarm_IsReadFromTheAlarmItself()
+    {
+        // The start alarm rewritten in the single-metric form (namespace, metricName, statistic and period on the
+        // alarm): minute 0's sample (30 s) counts 4 visible, published at 120 s; the step for 4 − 1 sets 4.
+        const string ZeroSpare = """
+            f:
+              type: multinode:index:Function
+              properties: { image: i, maxWorkers: 10, spareWorkers: 0, cooldownPeriod: 60 }
+            """;
+        var plan = Plan(ZeroSpare);
+        var function = plan.Workloads[0];
+        var edited = plan with
+        {
+            Workloads = [function with { Resources = [.. function.Resources.Select(r => r.Name == "f-start-alarm"
+                ? r with { Inputs = new PropertyMap(r.Inputs.Where(kv => kv.Key != "metricQueries").Concat(
+                    [KeyValuePair.Create("namespace", PropertyValue.From("AWS/SQS")),
+                     KeyValuePair.Create("metricName", PropertyValue.From("ApproximateNumberOfMessagesVisible")),
+                     KeyValuePair.Create("statistic", PropertyValue.From("Maximum")),
+                     KeyValuePair.Create("period", PropertyValue.From(60))])) }
+                : r)] }],
+        };
+        var s = Assert.Single(Simulator.Run(edited, LoadTrace.Parse("seconds,workload,demand\n0,f,4\n600,f,0\n"), PlatformParameters.Default).Workloads);
+        Assert.Equal(0, DesiredAt(s, 119));
+        Assert.Equal(4, DesiredAt(s, 120));
+    }
+
+    [Fact]
     public void Run_WorkersWithScaleOutSeconds_RaiseDesiredWithinTheirInterval()
     {
         // CONTRACT-20, 2: with -e MULTINODE_SCALE_OUT_SECONDS=10 in the worker's docker run, each running worker reads

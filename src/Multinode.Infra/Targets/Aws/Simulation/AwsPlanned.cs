@@ -99,18 +99,36 @@ public static partial class PlannedScaling
             var action = Items(At(inputs, "alarmActions")).OfType<ReferenceValue>().FirstOrDefault();
             if (action is null || !steps.TryGetValue(action.Resource, out var policy)) continue;
             var queries = Items(At(inputs, "metricQueries")).ToList();
-            var metrics = queries.Where(q => At(q, "metric") is ObjectValue).ToDictionary(
-                q => Text(At(q, "id"))!,
-                q => Metric(alarm.Name, Text(At(q, "metric", "namespace")), Text(At(q, "metric", "metricName")), Text(At(q, "metric", "stat"))),
-                StringComparer.Ordinal);
-            var expression = queries.Where(q => At(q, "returnData") is BoolValue { Value: true }).Select(q => Text(At(q, "expression"))).FirstOrDefault()
-                ?? throw new InvalidOperationException($"{alarm.Name}: no query returns data");
-            var period = queries.Select(q => Number(At(q, "metric", "period"))).FirstOrDefault(p => p is not null) ?? 60;
+            Dictionary<string, MetricRef> metrics;
+            string expression;
+            int period;
+            if (queries.Count == 0)
+            {
+                // A single-metric alarm: namespace, metricName, statistic and period on the alarm itself.
+                metrics = new(StringComparer.Ordinal)
+                {
+                    ["m"] = Metric(alarm.Name, Text(At(inputs, "namespace")), Text(At(inputs, "metricName")), Text(At(inputs, "statistic"))),
+                };
+                expression = "m";
+                period = (int)(Number(At(inputs, "period")) ?? 60);
+            }
+            else
+            {
+                metrics = queries.Where(q => At(q, "metric") is ObjectValue).ToDictionary(
+                    q => Text(At(q, "id"))!,
+                    q => Metric(alarm.Name, Text(At(q, "metric", "namespace")), Text(At(q, "metric", "metricName")), Text(At(q, "metric", "stat"))),
+                    StringComparer.Ordinal);
+                // The query that returns data: an expression, or a metric read as itself.
+                var returned = queries.FirstOrDefault(q => At(q, "returnData") is BoolValue { Value: true })
+                    ?? throw new InvalidOperationException($"{alarm.Name}: no query returns data");
+                expression = Text(At(returned, "expression")) ?? Text(At(returned, "id"))!;
+                period = (int)(queries.Select(q => Number(At(q, "metric", "period"))).FirstOrDefault(p => p is not null) ?? 60);
+            }
             var evaluation = (int)(Number(At(inputs, "evaluationPeriods")) ?? 1);
             alarms.Add(new PlannedAlarm(alarm.Name, expression, metrics,
                 Known(alarm.Name, "comparisonOperator", Text(At(inputs, "comparisonOperator")) ?? "", "GreaterThanOrEqualToThreshold",
                     "GreaterThanThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold"), Number(At(inputs, "threshold")) ?? 0, evaluation,
-                (int)(Number(At(inputs, "datapointsToAlarm")) ?? evaluation), (int)period, policy));
+                (int)(Number(At(inputs, "datapointsToAlarm")) ?? evaluation), period, policy));
         }
         var tracking = new List<PlannedTracking>();
         foreach (var p in policies.Where(p => Text(At(Inputs(p), "policyType")) == "TargetTrackingScaling"))
