@@ -37,22 +37,47 @@ public static class SimulateCommand
         target.AcceptOnlyFromAmong([.. Targets.TargetList.All.Select(t => t.Name)]);
         var format = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json", "markdown");
-        var plot = new Option<string?>("--plot") { Description = "Also draw demand, ideal and running over time into FILE.png or FILE.svg." };
+        var plot = new Option<string?>("--plot")
+        {
+            Description = $"Also draw demand, ideal, desired and running over time into FILE.png or FILE.svg ({SimulationPlot.PanelsPerPage} workloads a file; FILE-2.png, … for more).",
+        };
         var seconds = new Option<int?>("--seconds") { Description = "Simulate exactly this many seconds (default: until 60 s after the last change)." };
+        var start = new Option<string?>("--start")
+        {
+            Description = $"The UTC instant second 0 stands for, where schedules are counted from (default {Simulator.Start:yyyy-MM-ddTHH:mm:ssZ}).",
+        };
+        var workload = new Option<string[]>("--workload")
+        {
+            Description = "Show only this workload (repeatable); the others are still simulated as planned.",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var parameters = ParameterOptions();
         var command = new Command("simulate", "Replay a load trace against each workload's planned autoscaling: workers, wait, cost and a plot.")
         {
-            path, stack, load, target, format, plot, seconds,
+            path, stack, load, target, format, plot, seconds, start, workload,
         };
         foreach (var (_, option) in parameters) command.Options.Add(option);
         seconds.Validators.Add(r =>
         {
             if (r.GetValue(seconds) is { } n and (< 1 or > MaxSeconds)) r.AddError($"--seconds = {n} is outside 1..{MaxSeconds}");
         });
+        start.Validators.Add(r =>
+        {
+            if (r.GetValue(start) is { } text && StartOf(text) is null)
+                r.AddError($"--start = \"{text}\" is not a UTC date and time such as 2026-03-28T00:00:00Z");
+        });
         command.SetAction(parse => guard(stderr, () => Run(parse.GetValue(path)!, parse.GetValue(stack), parse.GetValue(load)!, parse.GetValue(target),
-            parse.GetValue(format)!, parse.GetValue(plot), parse.GetValue(seconds), Parameters(parse, parameters), stdout, stderr)));
+            parse.GetValue(format)!, parse.GetValue(plot), parse.GetValue(seconds),
+            Parameters(parse, parameters) with { Start = parse.GetValue(start) is { } text ? StartOf(text)!.Value : Simulator.Start },
+            parse.GetValue(workload) ?? [], stdout, stderr)));
         return command;
     }
+
+    /// <summary>An ISO 8601 instant in UTC (<c>2026-03-28T00:00:00Z</c>); null when it is not one.</summary>
+    public static DateTimeOffset? StartOf(string text) =>
+        DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ss'Z'", "yyyy-MM-dd'T'HH:mm'Z'", "yyyy-MM-dd"],
+            System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var at) ? at : null;
 
     /// <summary>Reads a trace file; its problems print with the file name, line and column.</summary>
     public static LoadTrace ReadTrace(string file)
@@ -75,7 +100,7 @@ public static class SimulateCommand
             .Replace('\\', '/').Replace(" ", "%20", StringComparison.Ordinal);
 
     private static int Run(string path, string? stack, string traceFile, string? target, string format, string? plotFile, int? seconds,
-        PlatformParameters parameters, TextWriter stdout, TextWriter stderr)
+        PlatformParameters parameters, IReadOnlyList<string> shown, TextWriter stdout, TextWriter stderr)
     {
         var loaded = ProgramLoader.Load(path, stack);
         if (target is not null)
@@ -94,11 +119,24 @@ public static class SimulateCommand
         {
             return PrintTraceProblems(e, traceFile, stderr);
         }
+        if (shown.Count > 0)
+        {
+            var names = simulation.Workloads.Select(w => w.Name).ToList();
+            var unknown = shown.Where(n => !names.Contains(n, StringComparer.Ordinal)).ToList();
+            if (unknown.Count > 0)
+            {
+                foreach (var n in unknown)
+                    stderr.WriteLine($"error: --workload {n}: no such workload in the simulation (its workloads: {string.Join(", ", names)})");
+                return Cli.Usage;
+            }
+            simulation = simulation with { Workloads = [.. simulation.Workloads.Where(w => shown.Contains(w.Name, StringComparer.Ordinal))] };
+        }
+        IReadOnlyList<string> plotFiles = [];
         if (plotFile is not null)
         {
             try
             {
-                SimulationPlot.Save(simulation, plotFile);
+                plotFiles = SimulationPlot.Save(simulation, plotFile);
             }
             catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
             {
@@ -118,8 +156,9 @@ public static class SimulateCommand
         switch (format)
         {
             case "json": stdout.Write(SimulationPrinter.Json(simulation)); break;
+            // Linked by a path relative to the folder the command runs in, where the Markdown is written.
             case "markdown":
-                stdout.Write(SimulationPrinter.Markdown(simulation, traceName, plotFile is null ? null : RelativeLink(plotFile)));
+                stdout.Write(SimulationPrinter.Markdown(simulation, traceName, [.. plotFiles.Select(RelativeLink)]));
                 break;
             default: SimulationPrinter.WriteText(simulation, traceName, Cli.Console(stdout)); break;
         }

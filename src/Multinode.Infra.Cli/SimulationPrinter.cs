@@ -35,14 +35,25 @@ public static class SimulationPrinter
         var s = w.Summary;
         yield return ("worker time", $"{s.WorkerSeconds} worker-s ({Hours(s.WorkerSeconds)})", $"{s.IdealWorkerSeconds} worker-s ({Hours(s.IdealWorkerSeconds)})");
         yield return ("cost", Money(s.Cost), Money(s.IdealCost));
+        yield return ("cost with boot (from launch)", Money(s.CostWithBoot), Money(s.IdealCost));
         yield return ("wait (demand no running worker served)", Wait(w.Kind, s.WaitSeconds), Wait(w.Kind, 0));
         yield return ("most workers above ideal", s.MaxAboveIdeal.ToString(CultureInfo.InvariantCulture), "0");
         yield return ("most workers below ideal", s.MaxBelowIdeal.ToString(CultureInfo.InvariantCulture), "0");
+        if (s.Executions is { } e)
+        {
+            yield return ("executions enqueued / completed / lost", $"{e.Enqueued} / {e.Completed} / {e.Lost}", $"{e.Enqueued} / {e.Enqueued} / 0");
+            yield return ("execution wait p50 / p95 / max", $"{e.WaitP50} / {e.WaitP95} / {e.WaitMax} s", "");
+        }
     }
 
     public static string Json(SimulationResult simulation) => JsonOutput.Write(w =>
     {
         w.WriteStartObject();
+        w.WriteNumber("seconds", simulation.Seconds);
+        w.WriteStartObject("parameters");
+        w.WriteString("start", simulation.Parameters.Start.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        foreach (var p in PlatformParameters.All) w.WriteNumber(p.Flag, p.Get(simulation.Parameters));
+        w.WriteEndObject();
         w.WriteStartArray("workloads");
         foreach (var workload in simulation.Workloads)
         {
@@ -59,10 +70,16 @@ public static class SimulationPrinter
                 w.WriteNumber("ideal", p.Ideal);
                 w.WriteNumber("desired", p.Desired);
                 w.WriteNumber("running", p.Running);
+                w.WriteNumber("booting", p.Booting);
+                w.WriteNumber("busy", p.Busy);
+                w.WriteNumber("waiting", p.Waiting);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
             WriteSummary(w, "summary", workload.Summary);
+            w.WriteStartArray("explanations");
+            foreach (var d in workload.Deviations) w.WriteStringValue(d);
+            w.WriteEndArray();
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -82,8 +99,21 @@ public static class SimulationPrinter
         w.WriteNumber("maxAboveIdeal", s.MaxAboveIdeal);
         w.WriteNumber("maxBelowIdeal", s.MaxBelowIdeal);
         w.WriteNumber("waitSeconds", s.WaitSeconds);
+        w.WriteNumber("launchedWorkerSeconds", s.LaunchedWorkerSeconds);
         WriteMoney(w, "cost", s.Cost);
+        WriteMoney(w, "costWithBoot", s.CostWithBoot);
         WriteMoney(w, "idealCost", s.IdealCost);
+        if (s.Executions is { } e)
+        {
+            w.WriteStartObject("executions");
+            w.WriteNumber("enqueued", e.Enqueued);
+            w.WriteNumber("completed", e.Completed);
+            w.WriteNumber("lost", e.Lost);
+            w.WriteNumber("waitP50", e.WaitP50);
+            w.WriteNumber("waitP95", e.WaitP95);
+            w.WriteNumber("waitMax", e.WaitMax);
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
     }
 
@@ -108,11 +138,11 @@ public static class SimulationPrinter
         $"{trace} replayed for {simulation.Seconds} s against the planned autoscaling (target {simulation.Target.Name}); " +
         "running = workers booted and serving, ideal = Multinode's rule per worker. Models and parameters: docs/simulation.md.";
 
-    public static string Markdown(SimulationResult simulation, string trace, string? plot = null)
+    public static string Markdown(SimulationResult simulation, string trace, IReadOnlyList<string>? plots = null)
     {
         var md = new StringBuilder();
         md.Append("## Multinode simulation\n\n").Append(Header(simulation, trace)).Append("\n\n");
-        if (plot is not null) md.Append("![demand, ideal and running over time](").Append(plot).Append(")\n\n");
+        foreach (var plot in plots ?? []) md.Append("![demand, ideal, desired and running over time](").Append(plot).Append(")\n\n");
         foreach (var w in simulation.Workloads)
         {
             md.Append("### ").Append(w.Kind).Append(" `").Append(w.Name).Append("` on ").Append(Target(w)).Append("\n\n");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Xml.Linq;
+using Multinode.Infra.Simulation;
 
 namespace Multinode.Infra.Cli.Tests;
 
@@ -14,27 +15,41 @@ public sealed class SimulateCommandTests : CliFixture
         var (code, stdout, stderr) = Run("simulate", Program, "--load", Seed, "--format", "json");
         Assert.True(code == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
-        Assert.Equal(["workloads"], json.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["seconds", "parameters", "workloads"], json.RootElement.EnumerateObject().Select(p => p.Name));
+        // Every platform parameter with its value, under its flag's name.
+        var parameters = json.RootElement.GetProperty("parameters");
+        Assert.Equal(["start", .. PlatformParameters.All.Select(p => p.Flag)], parameters.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("2026-01-01T00:00:00Z", parameters.GetProperty("start").GetString());
+        Assert.Equal(90, parameters.GetProperty("instance-boot").GetInt32());
         // The traced Function, then the ScheduledTask and the Daemon, simulated as planned without a trace line.
         var workloads = json.RootElement.GetProperty("workloads").EnumerateArray().ToList();
         Assert.Equal(["Function", "ScheduledTask", "Daemon"], workloads.Select(w => w.GetProperty("kind").GetString()));
         var workload = workloads[0];
-        Assert.Equal(["name", "kind", "target", "series", "summary"], workload.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["name", "kind", "target", "series", "summary", "explanations"], workload.EnumerateObject().Select(p => p.Name));
         Assert.Equal("generate", workload.GetProperty("name").GetString());
         Assert.Equal("Function", workload.GetProperty("kind").GetString());
         Assert.Equal("aws", workload.GetProperty("target").GetString());
         var series = workload.GetProperty("series").EnumerateArray().ToList();
-        Assert.All(series, p => Assert.Equal(["seconds", "demand", "ideal", "desired", "running"], p.EnumerateObject().Select(x => x.Name)));
+        Assert.All(series, p => Assert.Equal(["seconds", "demand", "ideal", "desired", "running", "booting", "busy", "waiting"],
+            p.EnumerateObject().Select(x => x.Name)));
         // The seed on AWS (SimulatorTests.Run_SeedOnAws_…): ramp at 240 and 330 s, the load ends at 600 s, the idle
         // workers end themselves one by one from 901 s to 924 s, then 60 s of tail.
         Assert.Equal([0, 240, 330, 600, 900, 901, 903, 905, 907, 910, 912, 914, 917, 919, 921, 924, 983],
             series.Select(p => p.GetProperty("seconds").GetInt32()));
+        // At 240 s: 13 instances launched and booting, 2 running and busy, 11 invocations waiting.
+        var launch = series[1];
+        Assert.Equal((13, 2, 11), (launch.GetProperty("booting").GetInt32(), launch.GetProperty("busy").GetInt32(), launch.GetProperty("waiting").GetInt32()));
         var summary = workload.GetProperty("summary");
-        Assert.Equal(["workerSeconds", "idealWorkerSeconds", "maxAboveIdeal", "maxBelowIdeal", "waitSeconds", "cost", "idealCost"],
+        Assert.Equal(["workerSeconds", "idealWorkerSeconds", "maxAboveIdeal", "maxBelowIdeal", "waitSeconds", "launchedWorkerSeconds",
+                "cost", "costWithBoot", "idealCost"],
             summary.EnumerateObject().Select(p => p.Name));
         // The same worker-seconds as SimulatorTests.Run_SeedOnAws_… (2 × 330 + 15 × 570 + 207 while they end + 2 × 60).
         Assert.Equal(9537, summary.GetProperty("workerSeconds").GetInt64());
+        // Plus the 13 instances' 90 s boot, paid from launch.
+        Assert.Equal(9537 + 13 * 90, summary.GetProperty("launchedWorkerSeconds").GetInt64());
         Assert.Equal(3630, summary.GetProperty("waitSeconds").GetDouble());
+        // The explanation of the stretch below ideal, as in text and Markdown.
+        Assert.StartsWith("running stayed below ideal for 330 s from 0 s", workload.GetProperty("explanations")[0].GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -112,6 +127,36 @@ public sealed class SimulateCommandTests : CliFixture
     }
 
     [Fact]
+    public void Simulate_PlotOfManyWorkloads_TwelvePanelsAPageAndAWorkloadFilter()
+    {
+        // 14 Functions: panels 1-12 in many.png, 13-14 in many-2.png; the Markdown links both by relative path.
+        var program = Path.Combine(Dir, "many");
+        Directory.CreateDirectory(program);
+        File.WriteAllText(Path.Combine(program, "Pulumi.yaml"), "name: many\nruntime: yaml\nconfig:\n  multinode:target:\n    value: kubernetes\n" +
+            "  multinode:kubernetes:\n    value:\n      queue:\n        kind: redis\n        address: redis:6379\nresources:\n" +
+            string.Concat(Enumerable.Range(1, 14).Select(i => $"  f{i}:\n    type: multinode:index:Function\n    properties:\n      image: i\n")));
+        var trace = Path.Combine(Dir, "many.csv");
+        File.WriteAllText(trace, "seconds,workload,demand\n" + string.Concat(Enumerable.Range(1, 14).Select(i => $"0,f{i},{i}\n600,f{i},0\n")));
+        var (code, stdout, stderr) = RunIn(Dir, "simulate", program, "--load", trace, "--plot", "many.png", "--format", "markdown");
+        Assert.True(code == 0, stderr);
+        static int Height(string file) => System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(File.ReadAllBytes(file).AsSpan(20));
+        Assert.Equal(12 * 320, Height(Path.Combine(Dir, "many.png")));
+        Assert.Equal(2 * 320, Height(Path.Combine(Dir, "many-2.png")));
+        Assert.Contains("](many.png)", stdout, StringComparison.Ordinal);
+        Assert.Contains("](many-2.png)", stdout, StringComparison.Ordinal);
+        // Only the workloads --workload names are shown and drawn.
+        (code, stdout, stderr) = Run("simulate", program, "--load", trace, "--workload", "f3", "--workload", "f14",
+            "--plot", Path.Combine(Dir, "two.png"), "--format", "json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(["f3", "f14"], json.RootElement.GetProperty("workloads").EnumerateArray().Select(w => w.GetProperty("name").GetString()));
+        Assert.Equal(2 * 320, Height(Path.Combine(Dir, "two.png")));
+        (code, _, stderr) = Run("simulate", program, "--load", trace, "--workload", "nope");
+        Assert.Equal(2, code);
+        Assert.Contains("--workload nope: no such workload", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Simulate_PlotSvg_IsSvgWithTheThreeSeriesAndAPanelPerWorkload()
     {
         var program = Repo.File("examples", "pr-comment", "head");
@@ -180,5 +225,54 @@ public sealed class SimulateCommandTests : CliFixture
         // Spare 1 → 2: the head keeps one more worker warm and starts with 2 serving instead of 1.
         Assert.True(embed.GetProperty("after").GetProperty("waitSeconds").GetDouble() < embed.GetProperty("before").GetProperty("waitSeconds").GetDouble());
         Assert.False(workloads["nightly-report"].TryGetProperty("simulated", out _));
+    }
+
+    [Theory]
+    [InlineData("examples/aws-inference", "finetune", "aws")]
+    [InlineData("examples/aws-inference", "finetune", "kubernetes")]
+    [InlineData("examples/kubernetes-inference", "ocr", "kubernetes")]
+    [InlineData("examples/kubernetes-sqs", "transcode", "kubernetes")]
+    [InlineData(".", "transcode", "aws")]
+    public void Simulate_JobWavesOnEveryExample_LoseNoExecution(string program, string job, string target)
+    {
+        // 20 executions of 120 s, then 10 more of 600 s an hour later: every one completes on both targets.
+        var trace = Path.Combine(Dir, "jobs.csv");
+        File.WriteAllText(trace, $"seconds,workload,demand,duration\n0,{job},20,120\n3600,{job},10,600\n");
+        var (code, stdout, stderr) = Run("simulate", Repo.File([.. program.Split('/')]), "--load", trace, "--target", target,
+            "--workload", job, "--format", "json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var executions = json.RootElement.GetProperty("workloads")[0].GetProperty("summary").GetProperty("executions");
+        Assert.Equal((30, 30, 0), (executions.GetProperty("enqueued").GetInt32(), executions.GetProperty("completed").GetInt32(),
+            executions.GetProperty("lost").GetInt32()));
+    }
+
+    [Fact]
+    public void Simulate_WithoutTheMachinesTzdata_GivesTheSameOutput()
+    {
+        // The schedules' time zones come from the embedded tables, never from the machine: TZDIR pointing nowhere
+        // (where .NET would look for tzdata) changes nothing. examples/aws-inference has a ScheduledTask in America/New_York.
+        var trace = Path.Combine(Dir, "none.csv");
+        File.WriteAllText(trace, "seconds,workload,demand\n");
+        string[] args = ["simulate", Program, "--load", trace, "--seconds", "43200", "--format", "json"];
+        var usual = Process(args, null);
+        var without = Process(args, "/nonexistent");
+        Assert.True(usual.Code == 0, usual.Err);
+        Assert.True(without.Code == 0, without.Err);
+        Assert.Equal(usual.Out, without.Out);
+        // usage-report (30 6 * * 1-5, America/New_York) fires at 06:30 EST = 11:30 UTC = 41400 s; desired 1 30 s later.
+        Assert.Contains("\"seconds\": 41430", without.Out, StringComparison.Ordinal);
+    }
+
+    private static (int Code, string Out, string Err) Process(string[] args, string? tzdir)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "exec", typeof(Cli).Assembly.Location }.Concat(args)) start.ArgumentList.Add(arg);
+        if (tzdir is not null) start.Environment["TZDIR"] = tzdir;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout, stderr.Result);
     }
 }

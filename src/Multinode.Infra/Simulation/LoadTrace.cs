@@ -2,17 +2,22 @@ using System.Globalization;
 
 namespace Multinode.Infra.Simulation;
 
-/// <summary>One step of a load trace: from <see cref="Seconds"/> on, the workload's demand is <see cref="Demand"/>.</summary>
-public sealed record TraceStep(int Seconds, double Demand);
+/// <summary>One step of a load trace: from <see cref="Seconds"/> on, the workload's demand is <see cref="Demand"/>; with a
+/// <see cref="Duration"/> (a Job's line), <see cref="Demand"/> executions of that many seconds are enqueued then.</summary>
+public sealed record TraceStep(int Seconds, double Demand, int? Duration = null);
 
 /// <summary>
 /// A load trace: per workload, demand as a step function of time (in-flight invocations for a Function, executions
 /// waiting or running for a Job, CPU cores of work for a Service). Read from CSV with the header
-/// <c>seconds,workload,demand</c>; before a workload's first step its demand is 0.
+/// <c>seconds,workload,demand</c> or <c>seconds,workload,demand,duration</c>; before a workload's first step its
+/// demand is 0. A line with a duration enqueues executions of a run-to-completion workload (docs/simulation.md).
 /// </summary>
 public sealed record LoadTrace(IReadOnlyDictionary<string, IReadOnlyList<TraceStep>> Workloads)
 {
     public const string Header = "seconds,workload,demand";
+
+    /// <summary>The header with the optional fourth column.</summary>
+    public const string HeaderWithDuration = "seconds,workload,demand,duration";
 
     /// <summary>The longest trace this simulator accepts (one week), so a typo cannot ask for years of seconds.</summary>
     public const int MaxSeconds = 7 * 86400;
@@ -33,6 +38,32 @@ public sealed record LoadTrace(IReadOnlyDictionary<string, IReadOnlyList<TraceSt
         return demand;
     }
 
+    /// <summary>The executions a run-to-completion workload's lines enqueue: a line with a duration enqueues demand
+    /// executions of that many seconds; a line without one enqueues the rise of the level over the previous such line,
+    /// each running <paramref name="defaultDuration"/> seconds (a drop enqueues nothing: executions end by their
+    /// length, never by the trace).</summary>
+    public IReadOnlyList<(int Seconds, int Count, int Duration)> ExecutionsOf(string workload, int defaultDuration)
+    {
+        var result = new List<(int, int, int)>();
+        if (!Workloads.TryGetValue(workload, out var steps)) return result;
+        var level = 0;
+        foreach (var s in steps)
+        {
+            var count = (int)s.Demand;
+            if (s.Duration is { } d) result.Add((s.Seconds, count, d));
+            else
+            {
+                if (count > level) result.Add((s.Seconds, count - level, defaultDuration));
+                level = count;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The last second at which a workload's executions can still be running, when every one starts at once.</summary>
+    public int LastExecutionEnd(string workload, int defaultDuration) =>
+        Workloads.TryGetValue(workload, out var steps) ? steps.Select(s => s.Seconds + (s.Duration ?? defaultDuration)).DefaultIfEmpty(0).Max() : 0;
+
     /// <summary>The steps of the workloads <paramref name="plan"/> has (a diff's two sides may differ in workloads).</summary>
     public LoadTrace Only(Planning.Plan plan) => new(Workloads
         .Where(w => plan.Workloads.Any(p => p.Workload.Name == w.Key))
@@ -42,7 +73,8 @@ public sealed record LoadTrace(IReadOnlyDictionary<string, IReadOnlyList<TraceSt
     public static LoadTrace Parse(string text)
     {
         var errors = new List<string>();
-        var steps = new SortedDictionary<string, SortedDictionary<int, double>>(StringComparer.Ordinal);
+        var steps = new SortedDictionary<string, SortedDictionary<int, (double Demand, int? Duration)>>(StringComparer.Ordinal);
+        var columns = 3;
         var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         var headerSeen = false;
         for (var i = 0; i < lines.Length; i++)
@@ -54,20 +86,28 @@ public sealed record LoadTrace(IReadOnlyDictionary<string, IReadOnlyList<TraceSt
             if (!headerSeen)
             {
                 headerSeen = true;
-                if (string.Join(",", fields.Select(f => f.Trim())) != Header)
-                    errors.Add($"line {number}, column 1: the header must be \"{Header}\", found \"{line}\"");
+                var header = string.Join(",", fields.Select(f => f.Trim()));
+                if (header == HeaderWithDuration) columns = 4;
+                else if (header != Header)
+                    errors.Add($"line {number}, column 1: the header must be \"{Header}\" or \"{HeaderWithDuration}\", found \"{line}\"");
                 continue;
             }
-            if (fields.Length != 3)
+            if (fields.Length != 3 && fields.Length != columns)
             {
-                errors.Add($"line {number}, column 1: expected 3 fields (seconds,workload,demand), found {fields.Length}");
+                errors.Add($"line {number}, column 1: expected {(columns == 4 ? "3 or 4 fields (seconds,workload,demand[,duration])" : "3 fields (seconds,workload,demand)")}, found {fields.Length}");
                 continue;
             }
-            var firstComma = lines[i].IndexOf(',', StringComparison.Ordinal);
-            int[] columnOf = [1, firstComma + 2, lines[i].IndexOf(',', firstComma + 1) + 2];
+            var columnOf = new int[fields.Length];
+            for (int c = 1, at = 0; c < fields.Length; c++)
+            {
+                at = lines[i].IndexOf(',', at) + 1;
+                columnOf[c] = at + 1;
+            }
+            columnOf[0] = 1;
             var secondsText = fields[0].Trim();
             var name = fields[1].Trim();
             var demandText = fields[2].Trim();
+            var durationText = fields.Length == 4 ? fields[3].Trim() : "";
             var ok = true;
             if (!int.TryParse(secondsText, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > MaxSeconds)
             {
@@ -84,16 +124,26 @@ public sealed record LoadTrace(IReadOnlyDictionary<string, IReadOnlyList<TraceSt
                 errors.Add($"line {number}, column {columnOf[2]}: demand = \"{demandText}\" is not a number ≥ 0");
                 ok = false;
             }
+            int? duration = null;
+            if (durationText.Length > 0)
+            {
+                if (int.TryParse(durationText, NumberStyles.None, CultureInfo.InvariantCulture, out var d) && d is >= 1 and <= MaxSeconds) duration = d;
+                else
+                {
+                    errors.Add($"line {number}, column {columnOf[3]}: duration = \"{durationText}\" is not a whole number of seconds from 1 to {MaxSeconds}");
+                    ok = false;
+                }
+            }
             if (!ok) continue;
-            var forWorkload = steps.TryGetValue(name, out var s) ? s : steps[name] = new SortedDictionary<int, double>();
-            if (!forWorkload.TryAdd(seconds, demand))
+            var forWorkload = steps.TryGetValue(name, out var s) ? s : steps[name] = new SortedDictionary<int, (double Demand, int? Duration)>();
+            if (!forWorkload.TryAdd(seconds, (demand, duration)))
                 errors.Add($"line {number}, column {columnOf[0]}: workload \"{name}\" already has a step at {seconds} s");
         }
         if (!headerSeen) errors.Add($"line 1, column 1: the trace is empty; it needs the header \"{Header}\" and at least one step");
         if (errors.Count > 0) throw new TraceException(errors);
         return new LoadTrace(steps.ToDictionary(
             kv => kv.Key,
-            kv => (IReadOnlyList<TraceStep>)[.. kv.Value.Select(p => new TraceStep(p.Key, p.Value))],
+            kv => (IReadOnlyList<TraceStep>)[.. kv.Value.Select(p => new TraceStep(p.Key, p.Value.Demand, p.Value.Duration))],
             StringComparer.Ordinal));
     }
 }

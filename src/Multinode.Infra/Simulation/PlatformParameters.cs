@@ -10,8 +10,22 @@ public sealed record PlatformParameters
 {
     public static readonly PlatformParameters Default = new();
 
+    /// <summary>The wall-clock instant second 0 stands for (UTC): where schedules are counted from. A flag of its own
+    /// (<c>--start</c>), not a number, so it is not in <see cref="All"/>.</summary>
+    public DateTimeOffset Start { get; init; } = Simulator.Start;
+
     /// <summary>Seconds per datapoint of metrics the plan does not give a period for (SQS and group metrics: one minute).</summary>
     public int MetricPeriodSeconds { get; init; } = 60;
+
+    /// <summary>Second within each sampling interval (<see cref="MetricPeriodSeconds"/>) at which SQS and group metrics
+    /// take their one count; visible and in-flight messages are counted at the same instant.</summary>
+    public int MetricSampleSecond { get; init; } = 30;
+
+    /// <summary>Seconds of CPU usage one pod metric averages (metrics-server's resolution).</summary>
+    public int PodMetricWindowSeconds { get; init; } = 15;
+
+    /// <summary>The HPA's CPU initialization period: within it a pod's CPU counts only once ready for a whole metric window.</summary>
+    public int HpaCpuInitializationSeconds { get; init; } = 300;
 
     /// <summary>Seconds after a datapoint's period ends before CloudWatch can evaluate it (metric publication delay).</summary>
     public int MetricLagSeconds { get; init; } = 60;
@@ -61,6 +75,7 @@ public sealed record PlatformParameters
     public static readonly IReadOnlyList<PlatformParameter> All =
     [
         new("metric-period", 1, "seconds per CloudWatch datapoint of SQS and group metrics", p => p.MetricPeriodSeconds, (p, v) => p with { MetricPeriodSeconds = (int)v }),
+        new("metric-sample", 0, "second within each sampling interval at which SQS and group metrics are counted", p => p.MetricSampleSecond, (p, v) => p with { MetricSampleSecond = (int)v }),
         new("metric-lag", 0, "seconds after a period before its datapoint can be evaluated", p => p.MetricLagSeconds, (p, v) => p with { MetricLagSeconds = (int)v }),
         new("basic-monitoring-period", 1, "seconds per EC2 CPU datapoint without detailed monitoring", p => p.BasicMonitoringPeriodSeconds, (p, v) => p with { BasicMonitoringPeriodSeconds = (int)v }),
         new("tt-scale-out-datapoints", 1, "datapoints above target before target tracking scales out", p => p.TargetTrackingScaleOutDatapoints, (p, v) => p with { TargetTrackingScaleOutDatapoints = (int)v }),
@@ -74,6 +89,8 @@ public sealed record PlatformParameters
         new("invocation", 1, "seconds one Function invocation takes", p => p.InvocationSeconds, (p, v) => p with { InvocationSeconds = (int)v }),
         new("scheduled-action-delay", 0, "seconds after its time until a scheduled action sets the desired capacity", p => p.ScheduledActionDelaySeconds, (p, v) => p with { ScheduledActionDelaySeconds = (int)v }),
         new("task-run", 0, "seconds one ScheduledTask run takes (0: the plan's timeoutSeconds)", p => p.TaskRunSeconds, (p, v) => p with { TaskRunSeconds = (int)v }),
+        new("pod-metric-window", 1, "seconds of CPU usage one pod metric averages", p => p.PodMetricWindowSeconds, (p, v) => p with { PodMetricWindowSeconds = (int)v }),
+        new("hpa-cpu-initialization", 0, "the HPA's CPU initialization period after a pod starts", p => p.HpaCpuInitializationSeconds, (p, v) => p with { HpaCpuInitializationSeconds = (int)v }),
         new("pod-start", 0, "seconds from pod creation until it is ready", p => p.PodStartSeconds, (p, v) => p with { PodStartSeconds = (int)v }),
     ];
 }

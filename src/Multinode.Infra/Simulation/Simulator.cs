@@ -1,20 +1,25 @@
 using System.Globalization;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Targets;
-using Multinode.Infra.Targets.Aws;
-using Multinode.Infra.Targets.Kubernetes;
 using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Simulation;
 
-/// <summary>One second where something changed: demand, the ideal worker count, the platform's desired count, or the
-/// workers running (booted and serving).</summary>
-public sealed record SimulationPoint(int Seconds, double Demand, int Ideal, int Desired, int Running);
+/// <summary>One second where something changed: demand, the ideal worker count, the platform's desired count, the
+/// workers running (booted and serving), booting (launched, not yet serving), busy (holding work) or the work waiting.</summary>
+public sealed record SimulationPoint(int Seconds, double Demand, int Ideal, int Desired, int Running, int Booting = 0, int Busy = 0, int Waiting = 0);
+
+/// <summary>A run-to-completion workload's executions: enqueued, completed, lost (enqueued but never completed within
+/// the simulation: 0 for a correct plan) and the seconds each completed one waited from its arrival to its start.</summary>
+public sealed record ExecutionSummary(int Enqueued, int Completed, int Lost, int WaitP50, int WaitP95, int WaitMax);
 
 /// <summary>Totals over the simulated time. Wait is demand no running worker served, summed over seconds (invocation-
-/// seconds for a Function or Job, core-seconds for a Service). Costs are worker-seconds × the plan's per-worker price.</summary>
+/// seconds for a Function or Job, core-seconds for a Service). Costs are worker-seconds × the plan's per-worker price;
+/// <see cref="CostWithBoot"/> counts every launched worker from its launch (EC2 bills from running, a pod holds its
+/// node from scheduling).</summary>
 public sealed record SimulationSummary(long WorkerSeconds, long IdealWorkerSeconds, int MaxAboveIdeal, int MaxBelowIdeal,
-    double WaitSeconds, decimal? Cost, decimal? IdealCost);
+    double WaitSeconds, decimal? Cost, decimal? IdealCost, long LaunchedWorkerSeconds = 0, decimal? CostWithBoot = null,
+    ExecutionSummary? Executions = null);
 
 /// <summary>The simulation of one workload: its series, totals, and the deviations from the ideal in words.</summary>
 public sealed record WorkloadSimulation(string Name, WorkloadKind Kind, ITarget Target, IReadOnlyList<SimulationPoint> Series,
@@ -29,12 +34,15 @@ public sealed record SimulationResult(ITarget Target, int Seconds, PlatformParam
 /// </summary>
 public static class Simulator
 {
-    /// <summary>The wall-clock instant second 0 of every simulation stands for: where a ScheduledTask's schedule is
-    /// counted from (docs/simulation.md).</summary>
+    /// <summary>The wall-clock instant second 0 stands for unless <see cref="PlatformParameters.Start"/> says otherwise:
+    /// where a ScheduledTask's schedule is counted from (docs/simulation.md).</summary>
     public static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>How long after the last change of the trace the platforms get to settle before the simulation stops looking.</summary>
     public const int SettleSeconds = 4 * 3600;
+
+    /// <summary>Simulations longer than this collect the garbage of each workload's replay before the next.</summary>
+    private const int ReclaimAfterSeconds = 3600;
 
     /// <summary>Seconds shown after the last change of any series.</summary>
     public const int TailSeconds = 60;
@@ -47,11 +55,19 @@ public static class Simulator
     {
         Check(plan, trace);
         var workloads = plan.Workloads.Where(w => trace.Workloads.ContainsKey(w.Workload.Name) || !tracedOnly && !FollowsLoad(w.Workload)).ToList();
-        var longestCooldown = workloads.Select(w => w.Workload).OfType<FunctionWorkload>().Select(f => f.CooldownPeriod).DefaultIfEmpty(0).Max();
-        var length = seconds ?? trace.LastChange + SettleSeconds + longestCooldown;
-        var runs = workloads.Select(w => Replay(w, plan.Config.Target, trace.DemandOf(w.Workload.Name, length), parameters)).ToList();
+        var lastWork = Math.Max(trace.LastChange, workloads.Where(w => w.Workload is IRunsToCompletion)
+            .Select(w => trace.LastExecutionEnd(w.Workload.Name, RunSeconds(w.Workload, parameters))).DefaultIfEmpty(0).Max());
+        var length = seconds ?? lastWork + SettleSeconds;
+        var runs = new List<Trajectory>(workloads.Count);
+        foreach (var w in workloads)
+        {
+            runs.Add(Replay(w, plan.Config.Target, trace, length, parameters));
+            // A replay leaves megabytes of per-second garbage and keeps a few kilobytes; collecting it here keeps a
+            // program of a hundred workloads within a few hundred megabytes (bench/simulate.js) for milliseconds each.
+            if (length > ReclaimAfterSeconds) GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+        }
         var leading = runs.Any(r => FollowsLoad(r.Plan.Workload)) ? runs.Where(r => FollowsLoad(r.Plan.Workload)) : runs;
-        var end = seconds ?? Math.Min(length, Math.Max(trace.LastChange, leading.Select(r => r.LastChange).DefaultIfEmpty(0).Max()) + TailSeconds);
+        var end = seconds ?? Math.Min(length, Math.Max(lastWork, leading.Select(r => r.LastChange).DefaultIfEmpty(0).Max()) + TailSeconds);
         return new SimulationResult(plan.Config.Target, end, parameters, [.. runs.Select(r => r.Cut(end))]);
     }
 
@@ -68,7 +84,13 @@ public static class Simulator
                 problems.Add($"workload \"{name}\" in the trace is not in the program (its workloads: {string.Join(", ", names)})");
             else if (!FollowsLoad(workload))
                 problems.Add($"{workload.Label} takes no load trace: a {workload.Kind} is simulated {(workload is IRunsOnSchedule ? "from its planned schedule" : "as its one process")}; remove its lines");
-            else if (workload is IQueueWorkload)
+            else
+            {
+                foreach (var step in trace.Workloads[name].Where(s => s.Duration is not null && workload is not IRunsToCompletion))
+                    problems.Add($"{workload.Label} at {step.Seconds} s: duration = {step.Duration} is for a workload that runs executions to completion; " +
+                        $"a {workload.Kind}'s demand has no duration");
+            }
+            if (workload is IQueueWorkload)
             {
                 foreach (var step in trace.Workloads[name].Where(s => s.Demand != Math.Floor(s.Demand)))
                     problems.Add($"{workload.Label} at {step.Seconds} s: demand = {step.Demand.ToString(CultureInfo.InvariantCulture)} is not a whole number of in-flight invocations");
@@ -82,117 +104,78 @@ public static class Simulator
     public static int[] Ideal(Workload workload, double[] demand) =>
         workload is IScalesWithLoad scaled ? scaled.Ideal(demand) : [.. demand.Select(d => d > 0 ? 1 : 0)];
 
-    private static (PlatformModel Model, WorkerPool Pool) Model(WorkloadPlan plan, ITarget target, Signals signals, PlatformParameters p)
-    {
-        var w = plan.Workload;
-        if (w is not IScalesWithLoad)
-        {
-            var pool = new WorkerPool(0);
-            if (w is not IRunsOnSchedule)
-                return (new PlannedRunsModel(signals, pool, target is AwsTarget, p, null, 0, null), pool);
-            var schedule = PlannedScaling.Schedule(plan, target);
-            return (new PlannedRunsModel(signals, pool, target is AwsTarget, p, PlannedRunsModel.Occurrences(schedule, signals.Length),
-                RunSeconds(w, p), schedule.ActiveDeadlineSeconds), pool);
-        }
-        if (target is AwsTarget)
-        {
-            var scaling = PlannedScaling.Aws(plan);
-            var pool = new WorkerPool(AwsModel.Initial(scaling));
-            return (new AwsModel(signals, pool, scaling, p, w, w.Resources.Cpu), pool);
-        }
-        if (target is not KubernetesTarget)
-            throw new ArgumentOutOfRangeException(nameof(target), target.Name, "no platform model for this target");
-        switch (w)
-        {
-            case IRunsToCompletion:
-            {
-                var pool = new WorkerPool(0);
-                return (new KedaJobModel(signals, pool, PlannedScaling.KedaJob(plan, p), p), pool);
-            }
-            case IQueueWorkload:
-            {
-                var scaling = PlannedScaling.Keda(plan, p);
-                var pool = new WorkerPool(KedaModel.Initial(scaling));
-                return (new KedaModel(signals, pool, scaling, p), pool);
-            }
-            case ILoadBalanced:
-            {
-                var scaling = PlannedScaling.Hpa(plan);
-                var pool = new WorkerPool(scaling.Min);
-                return (new HpaCpuModel(signals, pool, scaling, p), pool);
-            }
-            default:
-                throw new ArgumentOutOfRangeException(nameof(plan), w.Kind, "no Kubernetes platform model for this kind's capabilities");
-        }
-    }
+    /// <summary>What the explanations need of a platform model: its decisions and the words for its delays.</summary>
+    private sealed record ModelWords(IReadOnlyList<Decision> Decisions, string ScaleInDelay, string ScaleOutDelay, string StartWords);
 
-    /// <summary>The per-second record of one workload before it is cut to the simulated length.</summary>
-    private sealed record Trajectory(WorkloadPlan Plan, ITarget Target, Signals Signals, int[] Ideal, PlatformModel Model)
+    /// <summary>The record of one workload before it is cut to the simulated length.</summary>
+    private sealed record Trajectory(WorkloadPlan Plan, ITarget Target, Timeline Line, JobQueue? Jobs, ModelWords Model)
     {
-        public int LastChange
-        {
-            get
-            {
-                var last = 0;
-                for (var t = 1; t < Signals.Length; t++)
-                {
-                    if (Signals.Demand[t] != Signals.Demand[t - 1] || Ideal[t] != Ideal[t - 1] ||
-                        Signals.Desired[t] != Signals.Desired[t - 1] || Signals.Ready[t] != Signals.Ready[t - 1])
-                        last = t;
-                }
-                return last;
-            }
-        }
+        public int LastChange => Line.LastChange;
 
         public WorkloadSimulation Cut(int end)
         {
-            var s = Signals;
+            var l = Line;
             var series = new List<SimulationPoint>();
-            for (var t = 0; t < end; t++)
-            {
-                if (t == 0 || t == end - 1 || s.Demand[t] != s.Demand[t - 1] || Ideal[t] != Ideal[t - 1] ||
-                    s.Desired[t] != s.Desired[t - 1] || s.Ready[t] != s.Ready[t - 1])
-                    series.Add(new SimulationPoint(t, s.Demand[t], Ideal[t], s.Desired[t], s.Ready[t]));
-            }
-            long running = 0, ideal = 0;
+            long running = 0, ideal = 0, launched = 0;
             int above = 0, below = 0;
             double wait = 0;
-            for (var t = 0; t < end; t++)
+            SimulationPoint Point(int i, int t) => new(t, l.Demand(i), l.Ideal(i), l.Desired(i), l.Ready(i), l.Launched(i) - l.Ready(i), l.Busy(i), l.Waiting(i));
+            for (var i = 0; i < l.Count && l.At(i) < end; i++)
             {
-                running += s.Ready[t];
-                ideal += Ideal[t];
-                above = Math.Max(above, s.Ready[t] - Ideal[t]);
-                below = Math.Max(below, Ideal[t] - s.Ready[t]);
-                wait += s.Unserved[t];
+                // A point where only the unserved work changed is no change of the series.
+                if (i == 0 || Point(i, 0) with { Seconds = 0 } != series[^1] with { Seconds = 0 }) series.Add(Point(i, l.At(i)));
+                var span = l.Span(i, end);
+                running += (long)l.Ready(i) * span;
+                launched += (long)l.Launched(i) * span;
+                ideal += (long)l.Ideal(i) * span;
+                wait += l.Unserved(i) * span;
+                above = Math.Max(above, l.Ready(i) - l.Ideal(i));
+                below = Math.Max(below, l.Ideal(i) - l.Ready(i));
             }
+            if (series[^1].Seconds != end - 1) series.Add(Point(l.IndexAt(end - 1), end - 1));
             var price = Plan.Summary.WorkerHourlyCost;
             decimal? Cost(long workerSeconds) => price is { } p ? decimal.Round(workerSeconds * p / 3600m, 4) : null;
-            var summary = new SimulationSummary(running, ideal, above, below, Math.Round(wait, 3), Cost(running), Cost(ideal));
+            var summary = new SimulationSummary(running, ideal, above, below, Math.Round(wait, 3), Cost(running), Cost(ideal),
+                launched, Cost(launched), Jobs is { } q ? Executions(q) : null);
             return new WorkloadSimulation(Plan.Workload.Name, Plan.Workload.Kind, Target, series, summary, Deviations(end));
+        }
+
+        private static ExecutionSummary Executions(JobQueue q)
+        {
+            var waits = q.Waits.Order().ToList();
+            int Percentile(double p) => waits.Count == 0 ? 0 : waits[Math.Max(0, (int)Math.Ceiling(p * waits.Count) - 1)];
+            return new ExecutionSummary(q.Enqueued, q.Completed, q.Enqueued - q.Completed, Percentile(0.5), Percentile(0.95),
+                waits.Count == 0 ? 0 : waits[^1]);
         }
 
         /// <summary>Each stretch where running left the ideal, in words, the longest first (at most six).</summary>
         private List<string> Deviations(int end)
         {
-            var s = Signals;
-            var stretches = new List<(int From, int To, int Sign)>();
-            for (var t = 0; t < end;)
+            var l = Line;
+            // Stretches of one sign of running − ideal, over the change points: (from, to, sign, largest gap, most desired).
+            var stretches = new List<(int From, int To, int Sign, int Gap, int Desired)>();
+            for (var i = 0; i < l.Count && l.At(i) < end; i++)
             {
-                var sign = Math.Sign(s.Ready[t] - Ideal[t]);
-                var from = t;
-                while (t < end && Math.Sign(s.Ready[t] - Ideal[t]) == sign) t++;
-                if (sign != 0) stretches.Add((from, t, sign));
+                var sign = Math.Sign(l.Ready(i) - l.Ideal(i));
+                var to = l.At(i) + l.Span(i, end);
+                var gap = Math.Abs(l.Ready(i) - l.Ideal(i));
+                if (stretches.Count > 0 && stretches[^1].Sign == sign && stretches[^1].To == l.At(i))
+                {
+                    var last = stretches[^1];
+                    stretches[^1] = (last.From, to, sign, Math.Max(last.Gap, gap), Math.Max(last.Desired, l.Desired(i)));
+                }
+                else stretches.Add((l.At(i), to, sign, gap, l.Desired(i)));
             }
             static string Num(double v) => Values.Numbers.Short(v, 2);
-            return [.. stretches
-                .OrderByDescending(x => (x.To - x.From) * Enumerable.Range(x.From, x.To - x.From).Max(t => Math.Abs(s.Ready[t] - Ideal[t])))
+            return [.. stretches.Where(x => x.Sign != 0)
+                .OrderByDescending(x => (long)(x.To - x.From) * x.Gap)
                 .Take(6)
                 .OrderBy(x => x.From)
                 .Select(x =>
                 {
-                    var gap = Enumerable.Range(x.From, x.To - x.From).Max(t => Math.Abs(s.Ready[t] - Ideal[t]));
+                    var at = l.IndexAt(x.From);
                     var head = $"running stayed {(x.Sign < 0 ? "below" : "above")} ideal for {x.To - x.From} s from {x.From} s " +
-                        $"(by up to {gap}; demand {Num(s.Demand[x.From])}, ideal {Ideal[x.From]}, running {s.Ready[x.From]})";
+                        $"(by up to {x.Gap}; demand {Num(l.Demand(at))}, ideal {l.Ideal(at)}, running {l.Ready(at)})";
                     var decisions = Model.Decisions.Where(d => d.Seconds >= x.From && d.Seconds <= x.To).ToList();
                     if (x.Sign > 0)
                     {
@@ -202,16 +185,17 @@ public static class Simulator
                             : $"{head}: {lower.Mechanism} lowered desired to {lower.To} at {lower.Seconds} s.";
                     }
                     var first = decisions.FirstOrDefault(d => d.To > d.From);
-                    var reach = decisions.FirstOrDefault(d => d.To > d.From && d.To >= Ideal[Math.Min(d.Seconds, end - 1)]) ?? decisions.LastOrDefault(d => d.To > d.From);
+                    var reach = decisions.FirstOrDefault(d => d.To > d.From && d.To >= l.Ideal(l.IndexAt(Math.Min(d.Seconds, end - 1))))
+                        ?? decisions.LastOrDefault(d => d.To > d.From);
                     if (first is null || reach is null)
-                        return $"{head}: the platform asked for at most {Enumerable.Range(x.From, x.To - x.From).Max(t => s.Desired[t])} workers meanwhile ({Model.ScaleOutDelay}).";
+                        return $"{head}: the platform asked for at most {x.Desired} workers meanwhile ({Model.ScaleOutDelay}).";
                     var steps = reach == first ? "" : $" in steps from {first.Seconds} s";
                     return $"{head}: {reach.Mechanism} raised desired to {reach.To} at {reach.Seconds} s ({reach.Seconds - x.From} s{steps}), then {Model.StartWords}.";
                 })];
         }
     }
 
-    private static int RunSeconds(Workload w, PlatformParameters p) => p.TaskRunSeconds > 0 ? p.TaskRunSeconds : w.Container.TimeoutSeconds;
+    private static int RunSeconds(Workload w, PlatformParameters p) => PlannedRunsModel.RunSeconds(w, p);
 
     /// <summary>What a ScheduledTask or Daemon should be doing, as demand: 1 from each occurrence of the schedule for the
     /// run length (--task-run), and 1 throughout for a Daemon.</summary>
@@ -224,23 +208,39 @@ public static class Simulator
             return demand;
         }
         var run = RunSeconds(plan.Workload, p);
-        foreach (var o in PlannedRunsModel.Occurrences(PlannedScaling.Schedule(plan, target), length))
+        foreach (var o in PlannedRunsModel.Occurrences(TargetSimulation.Of(target).Schedule(plan), length, p.Start))
             for (var t = o; t < Math.Min(length, o + run); t++) demand[t] = 1;
         return demand;
     }
 
-    private static Trajectory Replay(WorkloadPlan plan, ITarget target, double[] demand, PlatformParameters p)
+    private static Trajectory Replay(WorkloadPlan plan, ITarget target, LoadTrace trace, int length, PlatformParameters p)
     {
-        if (!FollowsLoad(plan.Workload)) demand = PlannedDemand(plan, target, demand.Length, p);
-        var signals = new Signals(demand);
-        var (model, pool) = Model(plan, target, signals, p);
-        for (var t = 0; t < demand.Length; t++)
+        var w = plan.Workload;
+        JobQueue? jobs = null;
+        double[] demand;
+        if (!FollowsLoad(w)) demand = PlannedDemand(plan, target, length, p);
+        else if (w is IRunsToCompletion)
         {
+            // Executions enqueued by the trace; demand is what Multinode's rule would have in flight (started at once).
+            var executions = trace.ExecutionsOf(w.Name, RunSeconds(w, p));
+            jobs = new JobQueue(length, executions);
+            demand = JobQueue.IdealInFlight(length, w.MaxWorkers, executions);
+        }
+        else demand = trace.DemandOf(w.Name, length);
+        var signals = new Signals(demand, jobs);
+        var (model, pool) = TargetSimulation.Of(target).Model(plan, signals, p);
+        for (var t = 0; t < length; t++)
+        {
+            jobs?.Arrive(t);
             model.Decide(t);
             model.Serve(t);
             signals.Ready[t] = pool.Ready(t);
+            signals.Launched[t] = pool.Count;
             signals.Desired[t] = model.Desired;
         }
-        return new Trajectory(plan, target, signals, Ideal(plan.Workload, demand), model);
+        var line = new Timeline(signals, Ideal(w, demand));
+        signals.Release();
+        // Only the decisions and their words are kept: the model holds the per-second signals.
+        return new Trajectory(plan, target, line, jobs, new ModelWords(model.Decisions, model.ScaleInDelay, model.ScaleOutDelay, model.StartWords));
     }
 }

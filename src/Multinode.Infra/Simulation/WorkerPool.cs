@@ -1,8 +1,10 @@
 namespace Multinode.Infra.Simulation;
 
 /// <summary>One worker (instance or pod): when it serves, when it last worked, whether it holds work now.</summary>
-internal sealed class Worker(int readyAt, int number)
+internal sealed class Worker(int launchedAt, int readyAt, int number)
 {
+    /// <summary>The second it was launched (instance requested, pod created): from here it is paid for.</summary>
+    public int LaunchedAt { get; } = launchedAt;
     public int ReadyAt { get; } = readyAt;
     /// <summary>Launch order within the pool, from 0: picks the worker's confirmation pause (<see cref="WorkerPool.Jitter"/>).</summary>
     public int Number { get; } = number;
@@ -16,6 +18,8 @@ internal sealed class Worker(int readyAt, int number)
     public int NextCheck { get; set; } = int.MinValue;
     /// <summary>A job worker has taken its one execution.</summary>
     public bool Executed { get; set; }
+    /// <summary>The execution a job worker runs.</summary>
+    public Execution? Job { get; set; }
 }
 
 /// <summary>The workers of one workload; the platform sets how many there should be, the pool launches and removes.</summary>
@@ -23,35 +27,47 @@ internal sealed class WorkerPool
 {
     private readonly List<Worker> _workers = [];
     private int _launched;
+    private bool _anyBusy;
 
     /// <summary>How long before the trace the initial workers started: long enough to be past any warm-up.</summary>
     public const int InitialAge = 1_000_000;
 
     public WorkerPool(int initial)
     {
-        for (var i = 0; i < initial; i++) _workers.Add(new Worker(-InitialAge, _launched++));
+        for (var i = 0; i < initial; i++) _workers.Add(new Worker(-InitialAge, -InitialAge, _launched++));
     }
 
     public int Count => _workers.Count;
 
-    public int Ready(int t) => _workers.Count(w => w.ReadyAt <= t);
+    public int Ready(int t)
+    {
+        var ready = 0;
+        foreach (var w in _workers)
+            if (w.ReadyAt <= t) ready++;
+        return ready;
+    }
 
     public int BusyCount => _workers.Count(w => w.Busy);
 
+    /// <summary>Workers launched but not yet serving at second t.</summary>
+    public int Booting(int t) => _workers.Count(w => w.ReadyAt > t);
+
     /// <summary>Launches or removes workers until there are <paramref name="target"/>: pending ones go first (newest
-    /// first), then idle ones (longest idle first), busy ones only when <paramref name="removeBusy"/>.</summary>
-    public void Reconcile(int t, int target, int startSeconds, bool removeBusy)
+    /// first), then idle ones (longest idle first), then busy ones; only those <paramref name="mayRemove"/> allows (a
+    /// protected instance stays until its protection ends, above the target meanwhile). Returns the workers removed.</summary>
+    public List<Worker> Reconcile(int t, int target, int startSeconds, Func<Worker, bool> mayRemove)
     {
-        for (var i = _workers.Count; i < target; i++) _workers.Add(new Worker(t + startSeconds, _launched++));
+        for (var i = _workers.Count; i < target; i++) _workers.Add(new Worker(t, t + startSeconds, _launched++));
         var excess = _workers.Count - target;
-        if (excess <= 0) return;
+        if (excess <= 0) return [];
         var order = _workers
             .Select((w, i) => (w, i))
-            .Where(x => removeBusy || !x.w.Busy)
+            .Where(x => mayRemove(x.w))
             .OrderBy(x => x.w.ReadyAt <= t ? 1 : 0).ThenByDescending(x => x.w.ReadyAt > t ? x.w.ReadyAt : 0)
             .ThenBy(x => x.w.Busy ? 1 : 0).ThenBy(x => x.w.LastBusy).ThenBy(x => x.i)
             .Take(excess).Select(x => x.w).ToList();
         foreach (var w in order) _workers.Remove(w);
+        return order;
     }
 
     /// <summary>Queue workers (one invocation at a time each) keep <paramref name="demand"/> invocations in flight, each
@@ -60,6 +76,8 @@ internal sealed class WorkerPool
     /// Redis serves clients blocked in BLMOVE (and SQS spreads messages over its pollers, on average). Returns how many are busy.</summary>
     public int Serve(int t, int demand, int invocationSeconds)
     {
+        if (demand == 0 && !_anyBusy) return 0; // nothing in flight and nothing held: no worker changes
+        _anyBusy = demand > 0;
         var ready = _workers.Where(w => w.ReadyAt <= t).ToList();
         var busy = Math.Min(demand, ready.Count);
         var keep = ready.Where(w => w.Busy && w.BusyUntil > t).OrderByDescending(w => w.BusyUntil).ThenBy(w => w.Number).Take(busy).ToHashSet();
@@ -80,35 +98,52 @@ internal sealed class WorkerPool
         return busy;
     }
 
-    /// <summary>Job workers: each takes one execution and ends when it finishes. <paramref name="demand"/> is executions
-    /// waiting or running; a drop means executions finished. Workers that found nothing within
-    /// <paramref name="idleSeconds"/> of starting end too. Returns (busy, ended).</summary>
-    public (int Busy, int Ended) ServeJobs(int t, int demand, int? idleSeconds)
+    /// <summary>Job workers: each ready worker takes one execution from <paramref name="queue"/> (the oldest waiting,
+    /// the worker ready longest first), runs it for its duration and ends. A worker that found nothing within
+    /// <paramref name="idleSeconds"/> of starting ends too. Returns how many are busy, and the workers that ended with
+    /// whether the queue still held waiting executions when each ended.</summary>
+    public (int Busy, int Ended, int EndedWhileWaiting) ServeJobs(int t, JobQueue queue, int? idleSeconds)
     {
-        var ended = 0;
-        var busy = _workers.Where(w => w.Busy).OrderBy(w => w.ReadyAt).ToList();
-        for (var i = demand; i < busy.Count; i++)
+        int ended = 0, endedWhileWaiting = 0;
+        foreach (var w in _workers.Where(w => w.Job is { } e && e.Start + e.Duration <= t).ToList())
         {
-            _workers.Remove(busy[i]);
-            ended++;
+            queue.Complete(w.Job!);
+            w.Job = null;
+            w.Busy = false;
+            _workers.Remove(w);
+            if (queue.Waiting > 0) endedWhileWaiting++;
+            else ended++;
         }
-        var running = Math.Min(demand, busy.Count);
-        foreach (var w in _workers.Where(w => w.ReadyAt <= t && !w.Busy && !w.Executed).OrderBy(w => w.ReadyAt).ToList())
+        foreach (var w in _workers.Where(w => w.ReadyAt <= t && !w.Executed).OrderBy(w => w.ReadyAt).ThenBy(w => w.Number))
         {
-            if (running >= demand) break;
+            if (queue.Take(t) is not { } e) break;
+            w.Job = e;
             w.Busy = w.Executed = true;
             w.LastBusy = t;
-            running++;
         }
         if (idleSeconds is { } idle)
         {
-            foreach (var w in _workers.Where(w => !w.Busy && !w.Executed && w.ReadyAt <= t && t - w.ReadyAt >= idle).ToList())
+            foreach (var w in _workers.Where(w => !w.Executed && w.ReadyAt <= t && t - w.ReadyAt >= idle).ToList())
             {
                 _workers.Remove(w);
                 ended++;
             }
         }
-        return (running, ended);
+        return (queue.Running, ended, endedWhileWaiting);
+    }
+
+    /// <summary>Whether a ready worker that looks every <paramref name="every"/> seconds, at its own phase
+    /// (<see cref="Jitter"/> × the interval after it became ready), looks at second t.</summary>
+    public bool AnyLooks(int t, int every) => _workers.Any(w => w.ReadyAt <= t &&
+        ((t - w.ReadyAt - (int)(Jitter(w.Number) * every)) % every + every) % every == 0);
+
+    /// <summary>The HPA's grouping of pods at second t: counted are those ready whose metric window lies after they
+    /// became ready, or that started more than <paramref name="initialization"/> seconds ago and are ready; the rest
+    /// (not ready, or ready too recently within their initialization period) are set aside.</summary>
+    public (int Counted, int SetAside) Classify(int t, int initialization, int window)
+    {
+        var counted = _workers.Count(w => w.ReadyAt <= t && (t - w.LaunchedAt >= initialization || w.ReadyAt <= t - window));
+        return (counted, _workers.Count - counted);
     }
 
     /// <summary>A worker's confirmation pause as a fraction of the confirm window: the worker sidecar draws it at random;
@@ -123,6 +158,7 @@ internal sealed class WorkerPool
     public int EndIdle(int t, int inFlight, WorkerRule rule, int min)
     {
         var ended = 0;
+        if (!_workers.Exists(w => w.ReadyAt <= t && !w.Busy && t - w.LastBusy > rule.CooldownSeconds && t >= w.NextCheck)) return 0;
         foreach (var w in _workers.Where(w => w.ReadyAt <= t && !w.Busy && t - w.LastBusy > rule.CooldownSeconds && t >= w.NextCheck)
                      .OrderBy(w => w.NextCheck).ThenBy(w => w.LastBusy).ThenBy(w => w.Number).ToList())
         {

@@ -47,9 +47,29 @@ public class LoadTraceTests
     [Fact]
     public void Parse_WrongHeaderOrEmpty_SaysWhatTheHeaderMustBe()
     {
-        Assert.Equal(["line 1, column 1: the header must be \"seconds,workload,demand\", found \"t,name,load\""],
+        Assert.Equal(["line 1, column 1: the header must be \"seconds,workload,demand\" or \"seconds,workload,demand,duration\", found \"t,name,load\""],
             Assert.Throws<TraceException>(() => LoadTrace.Parse("t,name,load\n0,a,1\n")).Problems);
         Assert.Equal(["line 1, column 1: the trace is empty; it needs the header \"seconds,workload,demand\" and at least one step"],
             Assert.Throws<TraceException>(() => LoadTrace.Parse("\n# nothing\n")).Problems);
+    }
+
+    [Fact]
+    public void Parse_DurationColumn_ReadsExecutionsAndChecksTheDuration()
+    {
+        var trace = LoadTrace.Parse("seconds,workload,demand,duration\n0,j,20,120\n30,f,4\n60,f,0,\n");
+        Assert.Equal([new TraceStep(0, 20, 120)], trace.Workloads["j"]);
+        Assert.Equal([new TraceStep(30, 4), new TraceStep(60, 0)], trace.Workloads["f"]);
+        Assert.Equal([(0, 20, 120)], trace.ExecutionsOf("j", 300));
+        Assert.Equal(["line 2, column 8: duration = \"0\" is not a whole number of seconds from 1 to 604800",
+            "line 3, column 8: duration = \"1.5\" is not a whole number of seconds from 1 to 604800"],
+            Assert.Throws<TraceException>(() => LoadTrace.Parse("seconds,workload,demand,duration\n0,j,20,0\n5,j,20,1.5\n")).Problems);
+    }
+
+    [Fact]
+    public void ExecutionsOf_ThreeColumnJobLines_EnqueueTheRiseAndNeverEndExecutionsByADrop()
+    {
+        var trace = LoadTrace.Parse("seconds,workload,demand\n0,j,8\n300,j,0\n400,j,3\n");
+        // 8 enqueued at 0; the drop at 300 ends nothing (executions end by their length); 3 more at 400.
+        Assert.Equal([(0, 8, 90), (400, 3, 90)], trace.ExecutionsOf("j", 90));
     }
 }

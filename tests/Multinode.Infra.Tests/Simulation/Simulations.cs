@@ -44,4 +44,7 @@ internal static class Simulations
 
     /// <summary>Running workers at second t (the series holds changes only).</summary>
     public static int RunningAt(WorkloadSimulation s, int t) => s.Series.Last(p => p.Seconds <= t).Running;
+
+    /// <summary>The platform's desired count at second t.</summary>
+    public static int DesiredAt(WorkloadSimulation s, int t) => s.Series.Last(p => p.Seconds <= t).Desired;
 }

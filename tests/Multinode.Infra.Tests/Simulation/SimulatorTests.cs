@@ -115,15 +115,16 @@ public class SimulatorTests
     public void Run_LoadReturnsJustOutsideTheCooldownOnAws_ThePoolStartsAgain()
     {
         var s = Simulate(SeedFunction, "seconds,workload,demand\n0,square,13\n600,square,0\n1000,square,13\n1600,square,0\n");
-        // Back to 2 at 924 s as in the seed; the return at 1000 s waits for minutes 16-18 (published at 1200 s) and a
-        // boot. The second time the pool is the 2 survivors and 13 new workers (launch numbers 15-27, so other pauses:
+        // Back to 2 at 924 s as in the seed; the return at 1000 s is first counted by the SQS sample of minute 17
+        // (taken at 1050 s: minute 16's, at 990 s, saw nothing), so target tracking waits for minutes 17-19 (published
+        // at 1260 s) and a boot. The second time the pool is the 2 survivors and 13 new workers (launch numbers 15-27, so other pauses:
         // round(30 × jitter) = 2 s for worker 25 ends one at 1902 s …); again none leaves before load end + 300 s and
         // all but 2 are gone within the 30 s confirm window.
         Assert.Equal("0:2/2/15 240:2/15/15 330:15/15/15 600:15/15/15 900:15/15/2 901:14/14/2 903:13/13/2 905:12/12/2 907:10/10/2 " +
-            "910:9/9/2 912:8/8/2 914:7/7/2 917:6/6/2 919:4/4/2 921:3/3/2 924:2/2/2 1000:2/2/15 1200:2/15/15 1290:15/15/15 " +
+            "910:9/9/2 912:8/8/2 914:7/7/2 917:6/6/2 919:4/4/2 921:3/3/2 924:2/2/2 1000:2/2/15 1260:2/15/15 1350:15/15/15 " +
             "1600:15/15/15 1900:15/15/2 1902:14/14/2 1904:13/13/2 1906:12/12/2 1908:11/11/2 1911:10/10/2 1914:9/9/2 1915:8/8/2 " +
             "1918:7/7/2 1920:6/6/2 1922:5/5/2 1925:4/4/2 1926:3/3/2 1927:2/2/2 1986:2/2/2", Steps(s));
-        Assert.Equal(11 * 330 + 11 * 290, s.Summary.WaitSeconds);
+        Assert.Equal(11 * 330 + 11 * 350, s.Summary.WaitSeconds);
     }
 
     [Fact]
@@ -142,14 +143,29 @@ public class SimulatorTests
           properties: { image: i, maxConcurrency: 5 }
         """;
 
-    [Theory]
-    [InlineData(Aws.Config, "0:0/0/5 120:0/5/5 210:5/5/5 300:0/0/0 359:0/0/0", 8 * 210 + 3 * 90)]
-    [InlineData(Kubernetes, "0:0/5/5 20:5/5/5 300:0/0/0 359:0/0/0", 8 * 20 + 3 * 280)]
-    public void Run_JobBurst_OneWorkerPerExecutionUpToMaxConcurrencyGoneAfterwards(string config, string steps, double wait)
+    [Fact]
+    public void Run_JobWavesOnAws_NoExecutionLostAndEachWaveRefillsAtOnce()
     {
-        var s = Simulate(Job, "seconds,workload,demand\n0,j,8\n300,j,0\n", config);
-        Assert.Equal(steps, Steps(s));
-        Assert.Equal(wait, s.Summary.WaitSeconds);
+        // 20 executions of 120 s, maxConcurrency 5 (issue 20's Job case). The start alarm's minute 0 (sampled at 30 s:
+        // 20 visible, no instance) is published at 120 s: ExactCapacity min(5, 20) = 5, serving after the 90 s boot.
+        // Each worker runs one execution and ends its instance; while executions still wait it does not lower desired
+        // (CONTRACT-20, 5), so the group replaces it at once: waves start at 210, 420, 630, 840 s, 90 s apart (the boot).
+        var s = Simulate(Job, "seconds,workload,demand,duration\n0,j,20,120\n");
+        Assert.Equal(new ExecutionSummary(20, 20, 0, 420, 840, 840), s.Summary.Executions);
+        // Ideal: all 20 run on 5 workers from 0 s, in four waves of 120 s, done at 480 s (demand: in flight then).
+        Assert.Equal("0:0/0/5 120:0/5/5 210:5/5/5 240:5/5/5 330:0/5/5 360:0/5/5 420:5/5/5 480:5/5/0 540:0/5/0 630:5/5/0 750:0/5/0 840:5/5/0 " +
+            "960:0/0/0 1019:0/0/0", Steps(s));
+        Assert.Equal(5 * (210 + 420 + 630 + 840), s.Summary.WaitSeconds);
+    }
+
+    [Fact]
+    public void Run_JobBurstOnKubernetes_OneJobPerExecutionAtEachPoll()
+    {
+        // KEDA's ScaledJob polls every 30 s and starts min(max, queue length) − existing Jobs: 5 at 0 s (ready at 20 s,
+        // done at 320 s), the other 3 at the poll of 330 s (ready at 350 s, done at 650 s).
+        var s = Simulate(Job, "seconds,workload,demand,duration\n0,j,8,300\n", Kubernetes);
+        Assert.Equal(new ExecutionSummary(8, 8, 0, 20, 350, 350), s.Summary.Executions);
+        Assert.Equal("0:0/5/5 20:5/5/5 300:5/5/3 320:0/0/3 330:0/3/3 350:3/3/3 600:3/3/0 650:0/0/0 709:0/0/0", Steps(s));
     }
 
     private const string Service = """
@@ -164,21 +180,28 @@ public class SimulatorTests
     public void Run_ServiceCpuRampOnKubernetes_FollowsTheHpa()
     {
         var s = Simulate(Service, Ramp, Kubernetes);
-        // At 315 s the pods run at 100 % (3 cores on 2 × 1): ceil(2 × 100 / 50) = 4; at 345 s 3 cores on 4 pods is 75 %:
-        // ceil(4 × 75 / 50) = 6. At 615 s 6 cores saturate 6 pods: ceil(6 × 2) = 12, clamped to 10. Down after the
-        // default 300 s stabilisation.
-        Assert.Equal("0:2/2/2 300:2/2/6 315:2/4/6 335:4/4/6 345:4/6/6 365:6/6/6 600:6/6/10 615:6/10/10 635:10/10/10 1200:10/10/2 1500:2/2/2 1559:2/2/2", Steps(s));
+        // At 315 s the pods run at their 1-core limit (3 cores on 2 × 1, 100 %): ceil(2 × 100 / 50) = 4, ready at 335 s.
+        // At 345 s the two new pods have been ready for less than a 15 s metric window and are set aside; counted at 0 %
+        // the ratio is 83 % × 2 / 4 / 50 % < 1.1: no change. At 360 s all four count at 75 %: ceil(4 × 75 / 50) = 6.
+        // At 615 s 6 cores saturate 6 pods: ceil(6 × 2) = 12, clamped to 10. Down after the default 300 s stabilisation.
+        Assert.Equal("0:2/2/2 300:2/2/6 315:2/4/6 335:4/4/6 360:4/6/6 380:6/6/6 600:6/6/10 615:6/10/10 635:10/10/10 1200:10/10/2 1500:2/2/2 1559:2/2/2", Steps(s));
         // Unserved: 1 core for 35 s (3 cores on 2 pods until the 4 are ready at 335 s); 6 cores at 600 s find 6 pods.
         Assert.Equal(1 * 35, s.Summary.WaitSeconds);
     }
 
     [Fact]
-    public void Run_ServiceCpuRampOnAws_BasicMonitoringMakesTargetTrackingSlow()
+    public void Run_ServiceCpuRampOnAws_TheContainersCpuCapBoundsTheInstancesUtilisation()
     {
+        var plan = Plan(Service);
+        var scaling = PlannedScaling.Aws(plan.Workloads[0]);
+        // The plan runs the container with docker run --cpus 1 on a 2-vCPU instance: the container can use at most
+        // one core ("Runtime options with Memory, CPUs, and GPUs", Docker docs), so the instance's CPUUtilization is
+        // at most 1 / 2 = 50 %, never above the 50 % target.
+        Assert.Equal((1.0, 2.0), (scaling.ContainerCpus, scaling.VCpusPerInstance));
         var s = Simulate(Service, Ramp);
-        // Five-minute CPU datapoints (no detailed monitoring in the launch template): the third one above target,
-        // [900, 1200), is published at 1260 s. Utilisation is of the instance's 2 vCPUs and saturates at 100 %: ceil(2 × 100 / 50) = 4.
-        Assert.StartsWith("0:2/2/2 300:2/2/6 600:2/2/10 1200:2/2/2 1260:2/4/2 1350:4/4/2", Steps(s));
+        Assert.All(s.Series, p => Assert.Equal(2, p.Desired));
+        // Each replica serves at most its 1 core: 1 core unserved from 300 s, 4 from 600 s, none from 1200 s.
+        Assert.Equal(1 * 300 + 4 * 600, s.Summary.WaitSeconds);
     }
 
     private const string PartialTrace = "seconds,workload,demand\n0,square,13\n600,square,5\n2400,square,0\n";
@@ -192,13 +215,19 @@ public class SimulatorTests
         var s = Assert.Single(Simulator.Run(plan, LoadTrace.Parse(PartialTrace), PlatformParameters.Default).Workloads);
         // 5 in flight on 15 workers: each second the 5 that waited longest take the work, so each worker is busy every
         // third second and none is ever idle for 300 s — the per-worker rule cannot shrink a pool that work rotates over.
-        // The safety net can: 10 one-minute datapoints (2 × 300 s) of excess 15 − (5 + 2) = 8, minutes 10-19,
-        // published at 1260 s, remove 8.
-        Assert.Equal(15, RunningAt(s, 1259));
-        Assert.Equal(7, RunningAt(s, 1260));
-        // The 7 keep rotating (7 ≤ 5 + 2: no excess), until the load ends at 2400 s and they end themselves 300 s later.
-        Assert.Equal(7, RunningAt(s, 2699));
-        Assert.Equal(2, RunningAt(s, 2700 + 30));
+        // The safety net's 10 one-minute datapoints (2 × 300 s) of excess 15 − (5 + 2) = 8, minutes 10-19, are
+        // published at 1260 s: it lowers desired by 8. But each worker keeps its instance protected until it has idled
+        // for its cooldown (CONTRACT-20, 1), and scale-in never terminates a protected instance: desired is decremented,
+        // the instances stay ("Use instance scale-in protection", EC2 Auto Scaling User Guide, Considerations).
+        Assert.Equal(15, RunningAt(s, 1260));
+        Assert.Equal(7, DesiredAt(s, 1260));
+        // The alarm stays in ALARM (15 in service) and re-runs its policy every minute: 7 − 8, clamped to minSize 2.
+        Assert.Equal(2, DesiredAt(s, 1320));
+        // No worker leaves before its cooldown: the load ends at 2400 s, each worker's last invocation at 2396-2399 s
+        // (the rotation); once a worker has idled for more than 300 s its protection ends and the group terminates it,
+        // down to desired.
+        Assert.Equal(15, RunningAt(s, 2696));
+        Assert.Equal(2, RunningAt(s, 2699));
     }
 
     [Fact]
@@ -215,8 +244,8 @@ public class SimulatorTests
         };
         var s = Assert.Single(Simulator.Run(edited, LoadTrace.Parse(PartialTrace), PlatformParameters.Default).Workloads);
         // Minutes 10-24 of excess 8, published at 1560 s.
-        Assert.Equal(15, RunningAt(s, 1559));
-        Assert.Equal(7, RunningAt(s, 1560));
+        Assert.Equal(15, DesiredAt(s, 1559));
+        Assert.Equal(7, DesiredAt(s, 1560));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ namespace Multinode.Infra.Targets.Aws;
 /// the workload name only; physical names are left to Pulumi's auto-naming, so that no shape-dependent value ever
 /// renames (and so replaces) a child.
 /// </summary>
-public sealed class AwsTarget(InstanceCatalog catalog) : ITarget
+public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
 {
     public static readonly AwsTarget Default = new(InstanceCatalog.Default);
 

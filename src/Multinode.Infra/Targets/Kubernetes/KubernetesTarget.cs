@@ -13,7 +13,7 @@ namespace Multinode.Infra.Targets.Kubernetes;
 /// share (pod templates, the env Secret, the worker's identity, the queue's KEDA triggers, facts and cost) in
 /// <see cref="KubernetesChildren"/>, <see cref="PodTemplates"/> and <see cref="QueueTriggers"/>.
 /// </summary>
-public sealed class KubernetesTarget : ITarget
+public sealed partial class KubernetesTarget : ITarget
 {
     public static readonly KubernetesTarget Default = new();
 

@@ -71,7 +71,8 @@ internal sealed class KedaModel : PlatformModel
             QueueSignal.Waiting => inFlight - processing,
             QueueSignal.Processing => processing,
             QueueSignal.InFlight => inFlight,
-            _ => double.NaN,
+            null => throw new InvalidOperationException($"the formula \"{_s.Formula}\" names \"{name}\", which is no trigger of the ScaledObject"),
+            var other => throw new InvalidOperationException($"trigger signal {other} has no simulation model"),
         });
     }
 
@@ -90,7 +91,7 @@ internal sealed class KedaModel : PlatformModel
             var recommendation = Math.Abs(ratio - 1) <= _p.HpaTolerance ? Desired : (int)Math.Ceiling(metric / _s.Target - 1e-9);
             Set(t, _hpa.Step(t, Desired, recommendation), _hpa.Words(recommendation > Desired, _p.HpaSyncSeconds));
         }
-        Pool.Reconcile(t, Desired, StartSeconds, removeBusy: false);
+        Reconcile(t, w => !w.Busy);
     }
 
     public override void Serve(int t) => ServeQueue(t);
@@ -109,9 +110,9 @@ internal sealed class KedaJobModel(Signals signals, WorkerPool pool, KedaJobScal
         if (t % scaling.PollingSeconds == 0)
         {
             // "default": Jobs to start = min(max, in-flight) − Jobs that exist, since the metric counts their work too.
-            Set(t, Math.Max(Pool.Count, Math.Min(scaling.Max, S.InFlight(t))), $"KEDA ScaledJob (polling every {scaling.PollingSeconds} s)");
+            Set(t, Math.Max(Pool.Count, Math.Min(scaling.Max, QueueLength(t))), $"KEDA ScaledJob (polling every {scaling.PollingSeconds} s)");
         }
-        Pool.Reconcile(t, Desired, StartSeconds, removeBusy: false);
+        Reconcile(t, w => !w.Busy);
     }
 
     public override void Serve(int t)
@@ -119,9 +120,26 @@ internal sealed class KedaJobModel(Signals signals, WorkerPool pool, KedaJobScal
         ServeJobs(t, scaling.IdleSeconds);
         Set(t, Pool.Count, "Jobs ending after their execution");
     }
+
+    /// <summary>The ScaledJob's queue length: its triggers' signals summed.</summary>
+    private int QueueLength(int t)
+    {
+        var q = S.Jobs!;
+        return scaling.Triggers.Sum(tr => tr.Signal switch
+        {
+            QueueSignal.Waiting => q.Waiting,
+            QueueSignal.Processing => q.Running,
+            QueueSignal.InFlight => q.InFlight,
+            var other => throw new InvalidOperationException($"trigger signal {other} has no simulation model"),
+        });
+    }
 }
 
-/// <summary>The HPA on CPU: ready pods' usage against the request, unready pods counted at 0 % when scaling up.</summary>
+/// <summary>The HPA on CPU (Kubernetes "Horizontal Pod Autoscaling", algorithm details): utilisation is the pods' usage
+/// over their request, averaged over a metric window. A pod within its CPU initialization period counts only once it is
+/// ready and its whole metric window lies after it became ready; the others are set aside, and when the ratio asks to
+/// scale up they are counted at 0 % and the ratio recomputed (no scaling when that reverses the direction or falls
+/// within the tolerance). A container uses at most its CPU limit.</summary>
 internal sealed class HpaCpuModel : PlatformModel
 {
     private readonly HpaCpuScaling _s;
@@ -136,25 +154,45 @@ internal sealed class HpaCpuModel : PlatformModel
         Desired = pool.Count;
     }
 
-    public override string ScaleOutDelay => $"the HPA's {_p.HpaSyncSeconds} s sync, at most max(100 %, 4 pods) more per 15 s, and pods counted only once ready";
+    public override string ScaleOutDelay =>
+        $"the HPA's {_p.HpaSyncSeconds} s sync, at most max(100 %, 4 pods) more per 15 s, and new pods' CPU set aside until " +
+        $"ready for a {_p.PodMetricWindowSeconds} s metric window";
 
     public override string ScaleInDelay => $"the HPA keeps the highest recommendation of the last {_s.Behavior.ScaleDown.StabilizationWindowSeconds} s";
 
     public override void Decide(int t)
     {
-        var ready = Pool.Ready(t);
-        if (t % _p.HpaSyncSeconds == 0 && ready > 0 && t > 0)
-        {
-            var usage = S.Cpu[t - 1];
-            if (!double.IsNaN(usage))
-            {
-                var ratio = ready * usage / (Desired * _s.TargetUtilization);
-                var recommendation = Math.Abs(ratio - 1) <= _p.HpaTolerance ? Desired : (int)Math.Ceiling(ready * usage / _s.TargetUtilization - 1e-9);
-                Set(t, _hpa.Step(t, Desired, recommendation), _hpa.Words(recommendation > Desired, _p.HpaSyncSeconds));
-            }
-        }
-        Pool.Reconcile(t, Desired, StartSeconds, removeBusy: true);
+        if (t % _p.HpaSyncSeconds == 0 && t > 0) Sync(t);
+        Reconcile(t, _ => true);
     }
 
-    public override void Serve(int t) => ServeCpu(t, _s.CpuPerPod, _s.CpuPerPod);
+    private void Sync(int t)
+    {
+        var window = _p.PodMetricWindowSeconds;
+        var (counted, setAside) = Pool.Classify(t, _p.HpaCpuInitializationSeconds, window);
+        if (counted == 0) return;
+        double sum = 0;
+        var n = 0;
+        for (var s = Math.Max(0, t - window); s < t; s++)
+        {
+            if (double.IsNaN(S.Cpu[s])) continue;
+            sum += S.Cpu[s];
+            n++;
+        }
+        if (n == 0) return;
+        var ratio = sum / n / _s.TargetUtilization;
+        int recommendation;
+        if (setAside == 0 || ratio <= 1)
+            recommendation = Math.Abs(ratio - 1) <= _p.HpaTolerance ? Desired : (int)Math.Ceiling(ratio * counted - 1e-9);
+        else
+        {
+            var all = counted + setAside;
+            var recomputed = ratio * counted / all;
+            recommendation = Math.Abs(recomputed - 1) <= _p.HpaTolerance || recomputed < 1 ? Desired
+                : Math.Max(Desired, (int)Math.Ceiling(recomputed * all - 1e-9));
+        }
+        Set(t, _hpa.Step(t, Desired, recommendation), _hpa.Words(recommendation > Desired, _p.HpaSyncSeconds));
+    }
+
+    public override void Serve(int t) => ServeCpu(t, _s.CpuLimit ?? double.PositiveInfinity, _s.CpuPerPod);
 }
