@@ -45,7 +45,6 @@ export class ScheduledTask extends pulumi.ComponentResource {
         resourceInputs["schedule"] = args.schedule;
         resourceInputs["timeZone"] = args.timeZone;
         resourceInputs["children"] = undefined /* output */;
-        resourceInputs["schedule"] = undefined /* output */;
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         super(ScheduledTask.__pulumiType, name, resourceInputs, opts, true /* remote */);
     }

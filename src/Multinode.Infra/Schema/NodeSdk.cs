@@ -168,7 +168,9 @@ public static class NodeSdk
         foreach (var r in required)
             s.Append($"        if (args?.{r} === undefined) throw utilities.missing(`{name} ${{name}}`, \"{r}\");\n");
         foreach (var i in inputs) s.Append($"        resourceInputs[\"{i.Name}\"] = args.{i.Name};\n");
-        foreach (var o in outputs) s.Append($"        resourceInputs[\"{o.Name}\"] = undefined /* output */;\n");
+        // An output that is also an input (ScheduledTask's schedule) keeps the input's value.
+        foreach (var o in outputs.Where(o => inputs.All(i => i.Name != o.Name)))
+            s.Append($"        resourceInputs[\"{o.Name}\"] = undefined /* output */;\n");
         s.Append("        opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);\n");
         s.Append($"        super({name}.__pulumiType, name, resourceInputs, opts, true /* remote */);\n    }}\n}}\n\n");
         s.Append($"/** The inputs of a {name}. */\nexport interface {name}Args {{\n");
