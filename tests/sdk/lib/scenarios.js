@@ -13,7 +13,7 @@ const { configFor } = require(path.join(conformance, 'programs'));
 
 const KINDS = { square: 'Function', batch: 'Job', web: 'Service', nightly: 'ScheduledTask', agent: 'Daemon' };
 const SECRET = 's3cr3t-api-key';
-/** How long a failing program may take to end: measured 2 s on an idle machine, 5 to 12 s at load 15 on 2 cores;
+/** How long a failing program may take to end, from the runner's start: measured 3 to 12 s on 2 cores at load 15;
  * a program that hangs is killed at 30 s (runProgram). */
 const FAIL_WITHIN_MS = 20000;
 
