@@ -59,10 +59,23 @@ async function startEngine({ project, stack, dryRun, config }) {
     return { urn: `urn:pulumi:${stack}::${project}::${chain}::${name}`, chain };
   };
 
+  /** Explicit multinode providers by URN: a plugin of their own, configured with the registered config. */
+  const providers = new Map();
+  async function startProvider(urn, object) {
+    const own = await startPlugin({ engineAddress: engine.address });
+    const { version, ...providerConfig } = object;
+    await boot(own, providerConfig);
+    providers.set(urn, own);
+  }
+
   async function construct(r, object) {
+    const ref = r.getProvider() || r.getProvidersMap().get('multinode') || '';
+    const providerUrn = ref.split('::').slice(0, -1).join('::');
+    const target = providerUrn ? providers.get(providerUrn) : plugin;
+    if (!target) throw new Error(`no multinode provider ${ref}`);
     const inputDependencies = Object.fromEntries(Array.from(r.getPropertydependenciesMap().entries())
       .map(([k, v]) => [k, v.getUrnsList()]));
-    const response = await plugin.call('construct', constructRequest({
+    const response = await target.call('construct', constructRequest({
       monitor, type: r.getType(), name: r.getName(), inputs: object, dryRun, inputDependencies,
       dependencies: r.getDependenciesList(),
     }));
@@ -83,7 +96,9 @@ async function startEngine({ project, stack, dryRun, config }) {
       throw Object.assign(new Error(`duplicate resource URN '${urn}'`), { code: grpc.status.ALREADY_EXISTS });
     }
     if (!isStack) chains.set(urn, chain);
-    registrations.push({ urn, type: r.getType(), name: r.getName(), parent: r.getParent(), custom: r.getCustom(), object });
+    registrations.push({
+      urn, type: r.getType(), name: r.getName(), parent: r.getParent(), custom: r.getCustom(), version: r.getVersion(), object,
+    });
     const res = new resourcePb.RegisterResourceResponse();
     res.setUrn(urn);
     if (r.getCustom()) {
@@ -104,11 +119,14 @@ async function startEngine({ project, stack, dryRun, config }) {
       const r = call.request;
       const object = r.getObject() ? r.getObject().toJavaScript() : {};
       if (r.getRemote()) {
-        registrations.push({ type: r.getType(), name: r.getName(), remote: true, object });
-        construct(r, object).then((res) => cb(null, res), (e) => cb(e));
+        registrations.push({ type: r.getType(), name: r.getName(), remote: true, version: r.getVersion(), object });
+        construct(r, object).then((res) => cb(null, res), (e) => cb({ code: e.code || grpc.status.INTERNAL, details: e.details || e.message, metadata: e.metadata }));
         return;
       }
-      try { cb(null, register(r, object)); } catch (e) { cb({ code: e.code || grpc.status.INTERNAL, details: e.message }); }
+      let res;
+      try { res = register(r, object); } catch (e) { cb({ code: e.code || grpc.status.INTERNAL, details: e.message }); return; }
+      if (r.getType() !== 'pulumi:providers:multinode') { cb(null, res); return; }
+      startProvider(res.getUrn(), object).then(() => cb(null, res), (e) => cb({ code: grpc.status.INTERNAL, details: e.message }));
     },
     registerResourceOutputs(call, cb) {
       const r = call.request;
@@ -133,7 +151,7 @@ async function startEngine({ project, stack, dryRun, config }) {
   });
   Object.assign(monitor, { project, stack, stackUrn });
   return {
-    monitor, engine, plugin, logs, registrations,
+    monitor, engine, plugin, logs, registrations, providers,
     stackOutputs: () => stackOutputs,
     stop: async () => { await monitor.stop(); await engine.stop(); await cleanup(); },
   };

@@ -96,4 +96,23 @@ async function checkInvalid(target) {
   assert.match(text, /1000/, `the error names the value:\n${text}`);
 }
 
-module.exports = { tsc, checkAllKinds, checkInvalid };
+/** An explicit Provider (kubernetes, namespace "jobs") on a stack whose default provider is `target`. */
+async function checkExplicitProvider(target, dryRun) {
+  const r = await run(target, dryRun, 'provider');
+  assert.equal(r.code, 0, `the program succeeds:\n${r.stderr}\n${r.logs.join('\n')}`);
+  const provider = r.registrations.find((x) => x.type === 'pulumi:providers:multinode' && x.name === 'k8s');
+  assert.ok(provider, 'the SDK registers the provider');
+  assert.equal(provider.object.target, 'kubernetes');
+  assert.equal(JSON.parse(provider.object.kubernetes).namespace, 'jobs', 'object config travels as JSON text');
+  // The plugin version the engine must load: the SDK's, which is the repository's <Version>.
+  const sdkVersion = require(path.join(here, 'node_modules', '@multinode', 'pulumi-multinode', 'package.json')).version;
+  assert.equal(provider.version, sdkVersion);
+  assert.equal(r.registrations.find((x) => x.remote && x.name === 'square').version, sdkVersion);
+  const component = r.registrations.find((x) => !x.remote && x.type === 'multinode:index:Function' && x.name === 'square');
+  const children = r.registrations.filter((x) => x.parent === component.urn);
+  assert.ok(children.length > 0 && children.every((c) => c.type.startsWith('kubernetes:')), 'the children are kubernetes ones');
+  assert.ok(children.some((c) => c.object.metadata && c.object.metadata.namespace === 'jobs'), 'in the provider\'s namespace');
+  assert.deepEqual([...r.outputs.squareChildren].sort(), children.map((c) => c.name).sort());
+}
+
+module.exports = { tsc, checkAllKinds, checkInvalid, checkExplicitProvider };

@@ -50,5 +50,17 @@ function invalid() {
     return {};
 }
 
+/** A Function on an explicit provider instance whose typed config says kubernetes and a namespace of its own. */
+function explicitProvider() {
+    const k8s = new multinode.Provider("k8s", {
+        target: multinode.Target.Kubernetes,
+        kubernetes: { namespace: "jobs", queue: { kind: multinode.QueueKind.Redis, address: "redis.jobs:6379" } },
+    });
+    const square = new multinode.Function("square", { image, maxWorkers: 3 }, { provider: k8s });
+    return { squareChildren: square.children };
+}
+
+const scenarios: { [name: string]: () => object } = { all, invalid, provider: explicitProvider };
+
 // The stack's outputs: what the components published.
-export = config.get("scenario") === "invalid" ? invalid() : all();
+export = scenarios[config.get("scenario") ?? "all"]();
