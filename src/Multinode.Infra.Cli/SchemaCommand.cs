@@ -11,8 +11,12 @@ public static class SchemaCommand
     {
         var sdk = new Option<string?>("--sdk") { Description = "Write the SDK of this language to OUT instead." };
         sdk.AcceptOnlyFromAmong("nodejs");
-        var output = new Argument<string?>("OUT") { Description = "Folder the SDK is written to (with --sdk).", Arity = ArgumentArity.ZeroOrOne };
-        var schema = new Command("schema", "Print the Pulumi package schema (what schema.json holds) generated from the workload model.")
+        var output = new Argument<string?>("OUT")
+        {
+            Description = "Folder the SDK is written to (with --sdk).", Arity = ArgumentArity.ZeroOrOne,
+        };
+        var schema = new Command("schema",
+            "Print the Pulumi package schema (what schema.json holds) generated from the workload model.")
         {
             sdk, output,
         };
@@ -31,8 +35,9 @@ public static class SchemaCommand
                 return Cli.Usage;
             }
             Directory.CreateDirectory(folder);
-            foreach (var (file, text) in NodeSdk.Generate()) File.WriteAllText(Path.Combine(folder, file), text);
-            stdout.WriteLine($"wrote the {language} SDK ({NodeSdk.Generate().Count} files) to {folder}");
+            var files = NodeSdk.Generate();
+            foreach (var (file, text) in files) File.WriteAllText(Path.Combine(folder, file), text);
+            stdout.WriteLine($"wrote the {language} SDK ({files.Count} files) to {folder}");
             return Cli.Ok;
         });
         return schema;

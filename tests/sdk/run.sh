@@ -31,4 +31,4 @@ rm -rf "$here/node_modules/@multinode"
 cd "$here"
 # The test program, as a user builds it: tsc --strict against the installed SDK's declarations.
 node_modules/.bin/tsc -p program
-exec node --test --test-concurrency=2 --test-timeout=60000 "$@" test/
+exec node --test --test-concurrency=2 --test-timeout=120000 "$@" test/

@@ -26,7 +26,8 @@ internal sealed class NodeSdkTypes(JsonElement types)
                 foreach (var v in values.EnumerateArray())
                 {
                     if (v.TryGetProperty("description", out var d)) s.Append(Doc(d.GetString()!, null, "    "));
-                    s.Append($"    {v.GetProperty("name").GetString()}: {Quote(v.GetProperty("value").GetString()!)},\n");
+                    var value = Quote(v.GetProperty("value").GetString()!);
+                    s.Append($"    {v.GetProperty("name").GetString()}: {value},\n");
                 }
                 s.Append("} as const;\n\n");
                 s.Append(Doc(description, null, ""));
@@ -62,7 +63,10 @@ internal sealed class NodeSdkTypes(JsonElement types)
     private string Input(JsonElement spec, string prefix)
     {
         if (spec.TryGetProperty("oneOf", out var oneOf))
-            return string.Join(" | ", oneOf.EnumerateArray().Select(o => Input(o, prefix)).Distinct(StringComparer.Ordinal));
+        {
+            var alternatives = oneOf.EnumerateArray().Select(o => Input(o, prefix)).Distinct(StringComparer.Ordinal);
+            return string.Join(" | ", alternatives);
+        }
         if (spec.TryGetProperty("$ref", out var reference))
         {
             var token = reference.GetString()!;
@@ -84,7 +88,8 @@ internal sealed class NodeSdkTypes(JsonElement types)
         {
             var token = reference.GetString()!;
             if (!Referenced(token).TryGetProperty("enum", out _))
-                throw new InvalidOperationException($"output type {token}: the nodejs SDK has no output object types yet");
+                throw new InvalidOperationException(
+                    $"output type {token}: the nodejs SDK has no output object types yet");
             return "types." + TypeName(token);
         }
         return spec.GetProperty("type").GetString() switch

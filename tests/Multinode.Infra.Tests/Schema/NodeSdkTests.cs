@@ -21,7 +21,8 @@ public sealed class NodeSdkTests
         foreach (var (file, text) in generated)
         {
             var path = Sdk(file);
-            Assert.True(File.Exists(path), $"sdk/nodejs/{file} is missing; run `multinode schema --sdk nodejs sdk/nodejs`");
+            Assert.True(File.Exists(path),
+                $"sdk/nodejs/{file} is missing; run `multinode schema --sdk nodejs sdk/nodejs`");
             Assert.True(File.ReadAllText(path) == text,
                 $"sdk/nodejs/{file} differs from the generator's; run `multinode schema --sdk nodejs sdk/nodejs`");
         }
@@ -69,7 +70,8 @@ public sealed class NodeSdkTests
             {
                 while (tar.GetNextEntry() is { } entry) entries.Add(entry.Name);
             }
-            foreach (var file in new[] { "package.json", "bin/index.js", "bin/index.d.ts", "bin/function.d.ts", "bin/provider.js" })
+            string[] shipped = ["package.json", "bin/index.js", "bin/index.d.ts", "bin/function.d.ts", "bin/provider.js"];
+            foreach (var file in shipped)
                 Assert.Contains($"package/{file}", entries);
         }
         finally

@@ -24,8 +24,10 @@ const TOKEN_TYPE = 'sdktest:index:Token';
  * "Queue and message identifiers"). */
 const COMPUTED = {
   [TOKEN_TYPE]: (name) => ({ value: `token-of-${name}` }),
-  'aws:sqs/queue:Queue': (name, inputs) =>
-    ({ url: `https://sqs.us-east-1.amazonaws.com/123456789012/${typeof inputs.name === 'string' ? inputs.name : name}` }),
+  'aws:sqs/queue:Queue': (name, inputs) => {
+    const queueName = typeof inputs.name === 'string' ? inputs.name : name;
+    return { url: `https://sqs.us-east-1.amazonaws.com/123456789012/${queueName}` };
+  },
 };
 
 async function serve(service, impl) {
@@ -97,7 +99,8 @@ async function startEngine({ project, stack, dryRun, config }) {
     }
     if (!isStack) chains.set(urn, chain);
     registrations.push({
-      urn, type: r.getType(), name: r.getName(), parent: r.getParent(), custom: r.getCustom(), version: r.getVersion(), object,
+      urn, type: r.getType(), name: r.getName(), parent: r.getParent(), custom: r.getCustom(),
+      version: r.getVersion(), object,
     });
     const res = new resourcePb.RegisterResourceResponse();
     res.setUrn(urn);
@@ -120,13 +123,21 @@ async function startEngine({ project, stack, dryRun, config }) {
       const object = r.getObject() ? r.getObject().toJavaScript() : {};
       if (r.getRemote()) {
         registrations.push({ type: r.getType(), name: r.getName(), remote: true, version: r.getVersion(), object });
-        construct(r, object).then((res) => cb(null, res), (e) => cb({ code: e.code || grpc.status.INTERNAL, details: e.details || e.message, metadata: e.metadata }));
+        construct(r, object).then((res) => cb(null, res), (e) => cb({
+          code: e.code || grpc.status.INTERNAL, details: e.details || e.message, metadata: e.metadata,
+        }));
         return;
       }
       let res;
-      try { res = register(r, object); } catch (e) { cb({ code: e.code || grpc.status.INTERNAL, details: e.message }); return; }
+      try {
+        res = register(r, object);
+      } catch (e) {
+        cb({ code: e.code || grpc.status.INTERNAL, details: e.message });
+        return;
+      }
       if (r.getType() !== 'pulumi:providers:multinode') { cb(null, res); return; }
-      startProvider(res.getUrn(), object).then(() => cb(null, res), (e) => cb({ code: grpc.status.INTERNAL, details: e.message }));
+      startProvider(res.getUrn(), object)
+        .then(() => cb(null, res), (e) => cb({ code: grpc.status.INTERNAL, details: e.message }));
     },
     registerResourceOutputs(call, cb) {
       const r = call.request;

@@ -19,7 +19,9 @@ const FAIL_WITHIN_MS = 20000;
 
 function tsc(project) {
   try {
-    return { code: 0, output: execFileSync(path.join(here, 'node_modules', '.bin', 'tsc'), ['-p', project], { cwd: here, encoding: 'utf8' }) };
+    const compiler = path.join(here, 'node_modules', '.bin', 'tsc');
+    const output = execFileSync(compiler, ['-p', project], { cwd: here, encoding: 'utf8' });
+    return { code: 0, output };
   } catch (e) {
     return { code: e.status, output: `${e.stdout}${e.stderr}` };
   }
@@ -30,8 +32,9 @@ async function run(target, dryRun, scenario = 'all') {
   const engine = await startEngine({ project: 'sdktest', stack: 'dev', dryRun, config: pluginConfig });
   try {
     const config = { 'multinode:target': target, 'sdktest:scenario': scenario };
-    const result = await runProgram({ sdkProject: here, programDir: path.join(here, 'program'), engine, dryRun, config });
-    return { ...result, engine, registrations: engine.registrations, outputs: engine.stackOutputs(), logs: engine.logs };
+    const programDir = path.join(here, 'program');
+    const result = await runProgram({ sdkProject: here, programDir, engine, dryRun, config });
+    return { ...result, registrations: engine.registrations, outputs: engine.stackOutputs(), logs: engine.logs };
   } finally {
     await engine.stop();
   }
@@ -57,7 +60,8 @@ async function checkAllKinds(target, dryRun) {
     for (const [name, kind] of Object.entries(KINDS)) {
       assert.ok(r.registrations.some((x) => x.remote && x.type === `multinode:index:${kind}` && x.name === name),
         `the SDK registers ${kind} ${name} as a remote component`);
-      const component = r.registrations.find((x) => !x.remote && x.type === `multinode:index:${kind}` && x.name === name);
+      const component = r.registrations.find((x) => !x.remote && x.type === `multinode:index:${kind}` &&
+        x.name === name);
       assert.ok(component, `the plugin's Construct registered ${kind} ${name}`);
       const children = r.registrations.filter((x) => x.parent === component.urn);
       assert.ok(children.length > 0 && children.every((c) => c.custom), `${name} has custom children`);
@@ -70,7 +74,9 @@ async function checkAllKinds(target, dryRun) {
   assert.equal(r.outputs.nightlySchedule, '0 3 * * * (UTC)');
     // The secret stays secret in every child and output, and reaches a child of square as a secret.
     for (const x of r.registrations.filter((reg) => !reg.remote)) {
-      for (const text of plainStrings([x.object, x.outputs || {}])) assert.ok(!text.includes(SECRET), `${x.urn} shows the secret`);
+      for (const text of plainStrings([x.object, x.outputs || {}])) {
+        assert.ok(!text.includes(SECRET), `${x.urn} shows the secret`);
+      }
     }
     assert.ok(byName.square.children.some((c) => contains(c.object, SECRET_SIG) && contains(c.object, SECRET)),
       'a child of square carries the API key as a secret');
@@ -108,10 +114,13 @@ async function checkExplicitProvider(target, dryRun) {
   const sdkVersion = require(path.join(here, 'node_modules', '@multinode', 'pulumi-multinode', 'package.json')).version;
   assert.equal(provider.version, sdkVersion);
   assert.equal(r.registrations.find((x) => x.remote && x.name === 'square').version, sdkVersion);
-  const component = r.registrations.find((x) => !x.remote && x.type === 'multinode:index:Function' && x.name === 'square');
+  const component = r.registrations.find((x) => !x.remote && x.type === 'multinode:index:Function' &&
+    x.name === 'square');
   const children = r.registrations.filter((x) => x.parent === component.urn);
-  assert.ok(children.length > 0 && children.every((c) => c.type.startsWith('kubernetes:')), 'the children are kubernetes ones');
-  assert.ok(children.some((c) => c.object.metadata && c.object.metadata.namespace === 'jobs'), 'in the provider\'s namespace');
+  assert.ok(children.length > 0 && children.every((c) => c.type.startsWith('kubernetes:')),
+    'the children are kubernetes ones');
+  assert.ok(children.some((c) => c.object.metadata && c.object.metadata.namespace === 'jobs'),
+    'in the provider\'s namespace');
   assert.deepEqual([...r.outputs.squareChildren].sort(), children.map((c) => c.name).sort());
 }
 

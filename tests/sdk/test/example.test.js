@@ -16,7 +16,9 @@ it('examples/typescript-function builds and previews', async () => {
   // A copy inside tests/sdk, so that it resolves the SDK installed here from the tarball.
   const dir = fs.mkdtempSync(path.join(here, '.example-'));
   try {
-    for (const file of ['index.ts', 'tsconfig.json', 'package.json']) fs.copyFileSync(path.join(example, file), path.join(dir, file));
+    for (const file of ['index.ts', 'tsconfig.json', 'package.json']) {
+      fs.copyFileSync(path.join(example, file), path.join(dir, file));
+    }
     const built = tsc(dir);
     assert.equal(built.code, 0, `the example compiles:\n${built.output}`);
     const project = yaml.load(fs.readFileSync(path.join(example, 'Pulumi.yml'), 'utf8'));
@@ -30,7 +32,8 @@ it('examples/typescript-function builds and previews', async () => {
       await engine.stop();
     }
     assert.equal(r.code, 0, `the preview succeeds:\n${r.stderr}\n${engine.logs.join('\n')}`);
-    const square = engine.registrations.find((x) => x.remote && x.type === 'multinode:index:Function' && x.name === 'square');
+    const square = engine.registrations.find((x) => x.remote && x.type === 'multinode:index:Function' &&
+      x.name === 'square');
     assert.ok(square, 'the SDK registers Function square');
     assert.equal(square.object.maxWorkers, 30);
     assert.equal(square.object.spareWorkers, 2);
