@@ -22,3 +22,6 @@ bash tests/tool/run.sh
 if [ -f tests/conformance/run.sh ]; then
   bash tests/conformance/run.sh
 fi
+
+# The TypeScript SDK packed and run as a user runs it (docs/sdk.md); uses the plugin the conformance run published.
+bash tests/sdk/run.sh

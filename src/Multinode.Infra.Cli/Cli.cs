@@ -42,8 +42,7 @@ public static class Cli
         foreach (var (_, option) in loadParameters) diff.Options.Add(option);
         diff.SetAction(parse => Guard(stderr, () => Diff(parse.GetValue(basePath)!, parse.GetValue(headPath)!, parse.GetValue(stack),
             parse.GetValue(diffFormat)!, parse.GetValue(load), SimulateCommand.Parameters(parse, loadParameters), stdout, stderr)));
-        var schema = new Command("schema", "Print the Pulumi package schema (what schema.json holds) generated from the workload model.");
-        schema.SetAction(_ => { stdout.Write(Schema.PackageSchema.Generate()); return Ok; });
+        var schema = SchemaCommand.Create(stdout, stderr);
         root.Subcommands.Add(validate);
         root.Subcommands.Add(plan);
         root.Subcommands.Add(diff);
