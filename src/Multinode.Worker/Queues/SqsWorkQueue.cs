@@ -39,18 +39,18 @@ public sealed class SqsWorkQueue(SqsClient sqs, string queueUrl, TimeSpan lease,
 
     public Task KeepAsync(TakenItem item, CancellationToken cancel)
     {
-        var hold = Hold(item.Handle, DateTimeOffset.UtcNow);
+        var hold = _received.Handle == item.Handle ? Hold(lease, _received.At, DateTimeOffset.UtcNow) : lease;
         return hold > TimeSpan.Zero
             ? sqs.ChangeVisibilityAsync(queueUrl, item.Handle, hold, cancel)
             : Task.CompletedTask;
     }
 
-    /// <summary>The visibility an extension at <paramref name="now"/> asks for: the lease, or what is left of the
-    /// 12 hours since the message was received (counted from before the receive, so never too much).</summary>
-    internal TimeSpan Hold(string handle, DateTimeOffset now)
+    /// <summary>The visibility an extension at <paramref name="now"/> asks for: the lease, or what is left (in whole
+    /// seconds) of the 12 hours since the message was received at <paramref name="receivedAt"/> (taken from before
+    /// the receive, so never too much); zero or less: ask for nothing.</summary>
+    internal static TimeSpan Hold(TimeSpan lease, DateTimeOffset receivedAt, DateTimeOffset now)
     {
-        if (_received.Handle != handle) return lease;
-        var left = _received.At + TimeSpan.FromSeconds(PlatformLimits.SqsMaxVisibilitySeconds) - now;
+        var left = receivedAt + TimeSpan.FromSeconds(PlatformLimits.SqsMaxVisibilitySeconds) - now;
         left = TimeSpan.FromSeconds(Math.Floor(left.TotalSeconds));
         return left < lease ? left : lease;
     }
