@@ -53,11 +53,11 @@ IPlatform platform = settings.Platform switch
     PlatformKind.Aws => new AwsPlatform(
         new AutoScaling(aws!, settings.AutoScalingEndpoint!, settings.Group!, settings.InstanceId!),
         new InstanceMetadata(http, settings.ImdsEndpoint), queue,
-        settings.Kind == WorkerKind.Function
+        !settings.TakesOneMessage
             ? new CooldownPolicy(settings.Cooldown, settings.SpareWorkers,
                 TimeSpan.FromSeconds(Math.Clamp(settings.Cooldown.TotalSeconds / 10, 2, 30)), Random.Shared.NextDouble)
             : null,
-        new AwsDuties(settings.Kind == WorkerKind.Job, settings.SpareWorkers, settings.LifecycleHook,
+        new AwsDuties(settings.TakesOneMessage, settings.SpareWorkers, settings.LifecycleHook,
             TimeSpan.FromSeconds(Math.Clamp(settings.Timeout.TotalSeconds / 3, 1, 30)), settings.ScaleOutEvery),
         clock, Log),
     PlatformKind.Kubernetes => new KubernetesPlatform(kubernetesHttp!, settings.KubernetesApi!, settings.PodNamespace!, settings.PodName!,

@@ -1,18 +1,24 @@
 using System.Globalization;
+using Multinode.Contracts;
 
 namespace Multinode.Worker;
-
-public enum WorkerKind { Function, Job }
 
 public enum PlatformKind { None, Aws, Kubernetes }
 
 public enum QueueKind { Redis, AwsSqs }
 
-/// <summary>Everything the worker reads from its environment (docs/worker.md lists each variable). The names are
-/// the contract with the plans (src/Multinode.Infra/Targets), so they live only here.</summary>
+/// <summary>Everything the worker reads from its environment (docs/worker.md lists each variable). The names,
+/// defaults and limits are the contract with the plans, in src/Multinode.Contracts, which the plans write
+/// (src/Multinode.Infra/Targets) from the same definitions.</summary>
 public sealed record Settings
 {
-    public required WorkerKind Kind { get; init; }
+    /// <summary>One of <see cref="WorkerKinds.All"/>.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>A Job's worker takes one message and exits; a Function's takes messages until it is scaled in.
+    /// </summary>
+    public bool TakesOneMessage => Kind == WorkerKinds.Job;
+
     public required string Workload { get; init; }
     public required PlatformKind Platform { get; init; }
     public required QueueKind QueueKind { get; init; }
@@ -40,10 +46,10 @@ public sealed record Settings
     public Uri? KubernetesApi { get; init; }
 
     /// <summary>The product's default cooldownPeriod (docs/workloads.md), used when the plan sets none.</summary>
-    public const int DefaultCooldownSeconds = 60;
+    public static int DefaultCooldownSeconds => WorkerSettings.Cooldown.Default;
 
     /// <summary>The largest queue item or output the worker handles (MULTINODE_MAX_MESSAGE_BYTES).</summary>
-    public const int DefaultMaxMessageBytes = 10 * 1024 * 1024;
+    public static int DefaultMaxMessageBytes => WorkerSettings.MaxMessageBytes.Default;
 
     /// <summary>Reads the settings, or every problem at once (name, value, what is allowed).</summary>
     public static (Settings? Settings, IReadOnlyList<string> Problems) Read(Func<string, string?> env)
@@ -65,13 +71,14 @@ public sealed record Settings
             problems.Add(value is null ? $"{name} is missing: one of {allowed}" : $"{name}='{value}' is not one of {allowed}");
             return choices[0].Value;
         }
-        int Number(string name, int fallback, int min, int max)
+        int Number(WorkerNumber setting)
         {
-            var text = Get(name);
-            if (text is null) return fallback;
-            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max) return n;
-            problems.Add($"{name}='{text}' must be a whole number from {min} to {max}");
-            return fallback;
+            var text = Get(setting.Name);
+            if (text is null) return setting.Default;
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && setting.Accepts(n))
+                return n;
+            problems.Add($"{setting.Name}='{text}' must be a whole number from {setting.Min} to {setting.Max}");
+            return setting.Default;
         }
         Uri? Url(string name, string? fallback)
         {
@@ -82,73 +89,81 @@ public sealed record Settings
             return null;
         }
 
-        var kind = Choice("MULTINODE_KIND", null, ("function", WorkerKind.Function), ("job", WorkerKind.Job));
-        var workload = Required("MULTINODE_WORKLOAD", "the workload's name");
-        var platform = Choice("MULTINODE_PLATFORM", "none", ("none", PlatformKind.None), ("aws", PlatformKind.Aws), ("kubernetes", PlatformKind.Kubernetes));
-        var queueKind = Choice("MULTINODE_QUEUE_KIND", null, ("redis", QueueKind.Redis), ("aws-sqs", QueueKind.AwsSqs));
-        var queue = Required("MULTINODE_QUEUE", "the Redis list name or the SQS queue URL");
-        var processing = Get("MULTINODE_QUEUE_PROCESSING") ?? $"{queue}:processing";
-        var redisAddress = Get("MULTINODE_REDIS_ADDRESS");
-        var region = Get("AWS_REGION");
-        if (Get("MULTINODE_QUEUE_KIND") == "redis")
+        var kind = Choice(WorkerEnv.Kind, null, [.. WorkerKinds.All.Select(k => (k, k))]);
+        var workload = Required(WorkerEnv.Workload, "the workload's name");
+        var platform = Choice(WorkerEnv.Platform, WorkerPlatforms.None, (WorkerPlatforms.None, PlatformKind.None),
+            (WorkerPlatforms.Aws, PlatformKind.Aws), (WorkerPlatforms.Kubernetes, PlatformKind.Kubernetes));
+        var queueKind = Choice(WorkerEnv.QueueKind, null, (QueueKinds.Redis, QueueKind.Redis),
+            (QueueKinds.AwsSqs, QueueKind.AwsSqs));
+        var queue = Required(WorkerEnv.Queue, "the Redis list name or the SQS queue URL");
+        var processing = Get(WorkerEnv.QueueProcessing) ?? QueueKinds.ProcessingList(queue);
+        var redisAddress = Get(WorkerEnv.RedisAddress);
+        var region = Get(WorkerEnv.Region);
+        if (Get(WorkerEnv.QueueKind) == QueueKinds.Redis)
         {
             if (redisAddress is null)
-                problems.Add("MULTINODE_REDIS_ADDRESS is missing: host:port, redis://[user:password@]host:port/db or rediss://… " +
-                             "(MULTINODE_QUEUE_KIND=redis)");
+                problems.Add($"{WorkerEnv.RedisAddress} is missing: host:port, redis://[user:password@]host:port/db " +
+                             $"or rediss://… ({WorkerEnv.QueueKind}={QueueKinds.Redis})");
         }
         else if (queueKind == QueueKind.AwsSqs)
         {
-            if (queue.Length > 0 && !Shared.SqsClient.IsQueueUrl(queue)) problems.Add($"MULTINODE_QUEUE='{queue}' must be an SQS queue URL (MULTINODE_QUEUE_KIND=aws-sqs)");
+            if (queue.Length > 0 && !Shared.SqsClient.IsQueueUrl(queue))
+                problems.Add($"{WorkerEnv.Queue}='{queue}' must be an SQS queue URL " +
+                             $"({WorkerEnv.QueueKind}={QueueKinds.AwsSqs})");
         }
         if ((queueKind == QueueKind.AwsSqs || platform == PlatformKind.Aws) && region is null)
-            problems.Add("AWS_REGION is missing: the region of the SQS queue and the Auto Scaling group");
-        var timeout = Number("MULTINODE_TIMEOUT_SECONDS", 300, 1, 43200);
-        var port = Number("MULTINODE_PORT", 8080, 1, 65535);
-        var invokeUrl = Url("MULTINODE_INVOKE_URL", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/invoke");
-        var spare = Number("MULTINODE_SPARE_WORKERS", 0, 0, 100000);
-        var cooldown = Number("MULTINODE_COOLDOWN_SECONDS", DefaultCooldownSeconds, 0, 86400);
-        var scaleOut = Get("MULTINODE_SCALE_OUT_SECONDS") is null ? (int?)null : Number("MULTINODE_SCALE_OUT_SECONDS", 10, 1, 3600);
-        var maxBytes = Number("MULTINODE_MAX_MESSAGE_BYTES", DefaultMaxMessageBytes, 1024, 512 * 1024 * 1024);
-        var messageWait = Number("MULTINODE_MESSAGE_WAIT_SECONDS", 120, 0, 43200);
+            problems.Add($"{WorkerEnv.Region} is missing: the region of the SQS queue and the Auto Scaling group");
+        var timeout = Number(WorkerSettings.Timeout);
+        var port = Number(WorkerSettings.Port);
+        var invokeUrl = Url(WorkerEnv.InvokeUrl,
+            $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/invoke");
+        var spare = Number(WorkerSettings.SpareWorkers);
+        var cooldown = Number(WorkerSettings.Cooldown);
+        var scaleOut = Get(WorkerEnv.ScaleOutSeconds) is null ? (int?)null : Number(WorkerSettings.ScaleOut);
+        var maxBytes = Number(WorkerSettings.MaxMessageBytes);
+        var messageWait = Number(WorkerSettings.MessageWait);
 
         string? instanceId = null, group = null, podName = null, podNamespace = null;
         Uri? autoscaling = null, kubernetesApi = null;
         if (platform == PlatformKind.Aws)
         {
-            instanceId = Required("MULTINODE_INSTANCE_ID", "this instance's id (the user data reads it from IMDS)");
-            group = Required("MULTINODE_GROUP", "the Auto Scaling group's name");
-            autoscaling = Url("MULTINODE_AUTOSCALING_ENDPOINT", region is null ? null : $"https://autoscaling.{region}.amazonaws.com/");
+            instanceId = Required(WorkerEnv.InstanceId, "this instance's id (the user data reads it from IMDS)");
+            group = Required(WorkerEnv.Group, "the Auto Scaling group's name");
+            autoscaling = Url(WorkerEnv.AutoScalingEndpoint,
+                region is null ? null : $"https://autoscaling.{region}.amazonaws.com/");
         }
         if (platform == PlatformKind.Kubernetes)
         {
-            podName = Required("MULTINODE_POD_NAME", "the pod's name (downward API metadata.name)");
-            podNamespace = Required("MULTINODE_POD_NAMESPACE", "the pod's namespace (downward API metadata.namespace)");
+            podName = Required(WorkerEnv.PodName, "the pod's name (downward API metadata.name)");
+            podNamespace = Required(WorkerEnv.PodNamespace, "the pod's namespace (downward API metadata.namespace)");
             var host = Get("KUBERNETES_SERVICE_HOST");
             var apiPort = Get("KUBERNETES_SERVICE_PORT") ?? "443";
             var fallback = host is null ? null : $"https://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{apiPort}";
-            kubernetesApi = Url("MULTINODE_KUBERNETES_API", fallback);
-            if (kubernetesApi is null && Get("MULTINODE_KUBERNETES_API") is null)
-                problems.Add("KUBERNETES_SERVICE_HOST is missing: the API server's address (set by Kubernetes in every pod), or MULTINODE_KUBERNETES_API");
+            kubernetesApi = Url(WorkerEnv.KubernetesApi, fallback);
+            if (kubernetesApi is null && Get(WorkerEnv.KubernetesApi) is null)
+                problems.Add("KUBERNETES_SERVICE_HOST is missing: the API server's address (set by Kubernetes in " +
+                             $"every pod), or {WorkerEnv.KubernetesApi}");
         }
 
         Shared.RedisEndpoint? redis = null;
         if (redisAddress is not null)
         {
-            var tls = Choice("MULTINODE_REDIS_TLS", "false", ("false", false), ("true", true));
-            var caFile = Get("MULTINODE_REDIS_CA_FILE");
-            if (caFile is not null && !File.Exists(caFile)) problems.Add($"MULTINODE_REDIS_CA_FILE='{caFile}' does not exist");
+            var tls = Choice(WorkerEnv.RedisTls, "false", ("false", false), ("true", true));
+            var caFile = Get(WorkerEnv.RedisCaFile);
+            if (caFile is not null && !File.Exists(caFile))
+                problems.Add($"{WorkerEnv.RedisCaFile}='{caFile}' does not exist");
             try
             {
-                redis = Shared.RedisEndpoint.Parse(redisAddress, tls, Get("MULTINODE_REDIS_USERNAME"), Get("MULTINODE_REDIS_PASSWORD"),
-                    caFile);
+                redis = Shared.RedisEndpoint.Parse(redisAddress, tls, Get(WorkerEnv.RedisUsername),
+                    Get(WorkerEnv.RedisPassword), caFile);
             }
             catch (FormatException e)
             {
-                problems.Add($"MULTINODE_REDIS_ADDRESS: {e.Message}");
+                problems.Add($"{WorkerEnv.RedisAddress}: {e.Message}");
             }
         }
-        var sqsEndpoint = Url("MULTINODE_SQS_ENDPOINT", null);
-        var imds = Url("MULTINODE_IMDS_ENDPOINT", "http://169.254.169.254/");
+        var sqsEndpoint = Url(WorkerEnv.SqsEndpoint, null);
+        var imds = Url(WorkerEnv.ImdsEndpoint, "http://169.254.169.254/");
         if (problems.Count > 0) return (null, problems);
         return (new Settings
         {
@@ -159,7 +174,7 @@ public sealed record Settings
             Queue = queue,
             ProcessingList = processing,
             RedisAddress = redisAddress,
-            RedisPassword = Get("MULTINODE_REDIS_PASSWORD"),
+            RedisPassword = Get(WorkerEnv.RedisPassword),
             Redis = redis,
             Region = region,
             SqsEndpoint = sqsEndpoint,
@@ -172,7 +187,7 @@ public sealed record Settings
             MaxMessageBytes = maxBytes,
             InstanceId = instanceId,
             Group = group,
-            LifecycleHook = Get("MULTINODE_LIFECYCLE_HOOK"),
+            LifecycleHook = Get(WorkerEnv.LifecycleHook),
             AutoScalingEndpoint = autoscaling,
             ImdsEndpoint = imds!,
             PodName = podName,

@@ -40,7 +40,7 @@ public sealed class WorkerLoop(Settings settings, IWorkQueue queue, Replies repl
         var finished = false;
         while (!stop.IsCancellationRequested && platform.StopReason is null)
         {
-            if (settings.Kind == WorkerKind.Job && clock.GetUtcNow() >= jobDeadline)
+            if (settings.TakesOneMessage && clock.GetUtcNow() >= jobDeadline)
             {
                 log($"no message within {settings.MessageWait.TotalSeconds} s (MULTINODE_MESSAGE_WAIT_SECONDS); ending");
                 finished = true;
@@ -100,7 +100,7 @@ public sealed class WorkerLoop(Settings settings, IWorkQueue queue, Replies repl
                 // Idle only once a take comes back empty: a busy stream keeps the platform's busy state (and
                 // protection) without a call per message, while the cooldown still counts from this moment.
                 idleSince = clock.GetUtcNow();
-                if (settings.Kind == WorkerKind.Job)
+                if (settings.TakesOneMessage)
                 {
                     finished = true;
                     break;

@@ -1,3 +1,4 @@
+using Multinode.Contracts;
 using System.Globalization;
 using Multinode.Infra.Workloads;
 
@@ -11,10 +12,10 @@ namespace Multinode.Infra.Targets;
 public static class WorkerSidecar
 {
     /// <summary>The sidecar's container name on both targets.</summary>
-    public const string ContainerName = "multinode-worker";
+    public const string ContainerName = WorkerSettings.ContainerName;
 
     /// <summary>Seconds a Job's worker waits for its message before it gives up (and its instance or pod ends).</summary>
-    public const int JobMessageWaitSeconds = 120;
+    public static int JobMessageWaitSeconds => WorkerSettings.MessageWait.Default;
 
     /// <summary>The workload's port when it runs the worker (a queue workload); null for the kinds that run their
     /// container alone.</summary>
@@ -25,26 +26,27 @@ public static class WorkerSidecar
 
     /// <summary>The variables of a warm pool's worker: its spare workers and its own cooldown.</summary>
     public static IReadOnlyList<(string Name, string Value)> WarmPoolEnv(int spareWorkers, int cooldownSeconds) =>
-        [("MULTINODE_SPARE_WORKERS", Number(spareWorkers)), ("MULTINODE_COOLDOWN_SECONDS", Number(cooldownSeconds))];
+        [(WorkerEnv.SpareWorkers, Number(spareWorkers)), (WorkerEnv.CooldownSeconds, Number(cooldownSeconds))];
 
     /// <summary>The variables of a worker that takes one message and exits: how long it waits for it.</summary>
     public static readonly IReadOnlyList<(string Name, string Value)> OneMessageEnv =
-        [("MULTINODE_MESSAGE_WAIT_SECONDS", Number(JobMessageWaitSeconds))];
+        [(WorkerEnv.MessageWaitSeconds, Number(JobMessageWaitSeconds))];
 
     /// <summary>The target-independent variables, in a fixed order: kind, workload, platform, timeout, port, then the
     /// kind's own (<paramref name="kindEnv"/>, from the target's kind mapping: <see cref="WarmPoolEnv"/>,
-    /// <see cref="OneMessageEnv"/>). MULTINODE_INVOKE_URL is left to its default, http://127.0.0.1:$MULTINODE_PORT/invoke.</summary>
+    /// <see cref="OneMessageEnv"/>); <paramref name="platform"/> is one of <see cref="WorkerPlatforms"/>.
+    /// MULTINODE_INVOKE_URL is left to its default, http://127.0.0.1:$MULTINODE_PORT/invoke.</summary>
     public static IReadOnlyList<(string Name, string Value)> Env(Workload workload, string platform,
         IReadOnlyList<(string Name, string Value)> kindEnv)
     {
         var port = Port(workload) ?? throw new ArgumentException($"{workload.Label} runs no worker", nameof(workload));
         return
         [
-            ("MULTINODE_KIND", KindNames.Lower(workload)),
-            ("MULTINODE_WORKLOAD", workload.Name),
-            ("MULTINODE_PLATFORM", platform),
-            ("MULTINODE_TIMEOUT_SECONDS", Number(workload.Container.TimeoutSeconds)),
-            ("MULTINODE_PORT", Number(port)),
+            (WorkerEnv.Kind, KindNames.Lower(workload)),
+            (WorkerEnv.Workload, workload.Name),
+            (WorkerEnv.Platform, platform),
+            (WorkerEnv.TimeoutSeconds, Number(workload.Container.TimeoutSeconds)),
+            (WorkerEnv.Port, Number(port)),
             .. kindEnv,
         ];
     }

@@ -144,7 +144,12 @@ public sealed class InputReader
             return;
         }
         if (spec.Min is { } min && n.Value < min) { Fail(path, $"{path} = {show(value)} is below the minimum of {Format(min)}"); return; }
-        if (spec.Max is { } max && n.Value > max) { Fail(path, $"{path} = {show(value)} is above the limit of {Format(max)}"); return; }
+        if (spec.Max is { } max && n.Value > max)
+        {
+            var why = spec.MaxReason is { } reason ? $": {reason}" : "";
+            Fail(path, $"{path} = {show(value)} is above the limit of {Format(max)}{why}");
+            return;
+        }
         _valid[path] = value;
     }
 

@@ -28,6 +28,9 @@ public sealed record InputSpec(string Name, InputType Type, string Description)
     public double? Min { get; init; }
     public double? Max { get; init; }
 
+    /// <summary>Why <see cref="Max"/> is the limit, when a platform sets it: validation's message says it.</summary>
+    public string? MaxReason { get; init; }
+
     /// <summary>Allowed string values (canonical spellings, listed in messages and the schema).</summary>
     public IReadOnlyList<string>? Enum { get; init; }
 

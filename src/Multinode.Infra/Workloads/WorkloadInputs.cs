@@ -1,3 +1,4 @@
+using Multinode.Contracts;
 using Multinode.Infra.Validation;
 
 namespace Multinode.Infra.Workloads;
@@ -32,6 +33,30 @@ public static partial class WorkloadInputs
         },
     ];
 
+    /// <summary>The longest timeoutSeconds of a kind that runs no worker: a day.</summary>
+    public const int MaxTimeoutSeconds = 86400;
+
+    private static readonly InputSpec Timeout = new("timeoutSeconds", InputType.Integer,
+        "Longest time one invocation, execution or run may take; scale-in waits at least this long for work in " +
+        $"progress. At most {WorkerSettings.MaxTimeoutSeconds} for a Function or Job (SQS holds a message at most 12 " +
+        "hours, and the worker keeps 300 s of that to reply and delete it).")
+    {
+        Default = Container.DefaultTimeoutSeconds, Min = 1, Max = MaxTimeoutSeconds,
+    };
+
+    /// <summary>timeoutSeconds of a kind that runs the worker (<see cref="IQueueWorkload"/>): within what the worker
+    /// and its SQS queue accept.</summary>
+    private static readonly InputSpec WorkerTimeout = Timeout with
+    {
+        Max = WorkerSettings.MaxTimeoutSeconds,
+        MaxReason = WorkerSettings.MaxTimeoutReason,
+    };
+
+    /// <summary>The common inputs of a kind: <see cref="Common"/>, with the worker's timeout limit when the kind runs
+    /// the worker.</summary>
+    public static IReadOnlyList<InputSpec> CommonOf(bool runsWorker) =>
+        runsWorker ? [.. Common.Select(i => i.Name == Timeout.Name ? WorkerTimeout : i)] : Common;
+
     public static readonly IReadOnlyList<InputSpec> Common =
     [
         new("image", InputType.String, "Container image the workers run.") { Required = true, PassThrough = true, Check = NotEmpty },
@@ -44,10 +69,7 @@ public static partial class WorkloadInputs
                 : $"is not a valid environment variable name: use letters, digits and _, not starting with a digit ({EnvNamePattern()})",
         },
         new("resources", InputType.Object, "CPU, memory and GPUs of one worker.") { Properties = Resources },
-        new("timeoutSeconds", InputType.Integer, "Longest time one invocation, execution or run may take; scale-in waits at least this long for work in progress.")
-        {
-            Default = Container.DefaultTimeoutSeconds, Min = 1, Max = 86400,
-        },
+        Timeout,
         new("tags", InputType.StringMap, "Tags (AWS) or labels (Kubernetes) put on every child resource.") { PassThrough = true },
         new("instanceTypes", InputType.StringArray, "AWS only: instance types to use instead of the cheapest catalog match; each must fit the request."),
     ];

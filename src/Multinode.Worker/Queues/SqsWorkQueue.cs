@@ -1,11 +1,13 @@
 using System.Text;
+using Multinode.Contracts;
 using Multinode.Worker.Shared;
 
 namespace Multinode.Worker.Queues;
 
 /// <summary>An SQS queue: receive with visibility = the lease (timeoutSeconds), extend it every third of that while
-/// working, delete when done. A message whose worker died becomes visible again by itself. Each reply is sent once
-/// per receipt: a failed delete is retried without sending the reply again.</summary>
+/// working, delete when done. A message whose worker died becomes visible again by itself. SQS holds a message at
+/// most 12 hours from its receipt and rejects an extension beyond that, so an extension asks for at most what is
+/// left. Each reply is sent once per receipt: a failed delete is retried without sending the reply again.</summary>
 public sealed class SqsWorkQueue(SqsClient sqs, string queueUrl, TimeSpan lease, Replies replies, Action<string> log) : IWorkQueue
 {
     /// <summary>SQS's largest message (1 MiB since August 2025; 256 KiB before, and still a queue's
@@ -16,6 +18,7 @@ public sealed class SqsWorkQueue(SqsClient sqs, string queueUrl, TimeSpan lease,
     public static readonly TimeSpan ReceiveGrace = TimeSpan.FromSeconds(5);
 
     private string? _repliedFor;
+    private (string Handle, DateTimeOffset At) _received;
 
     public TimeSpan KeepEvery => lease / 3;
 
@@ -23,14 +26,34 @@ public sealed class SqsWorkQueue(SqsClient sqs, string queueUrl, TimeSpan lease,
     {
         var started = DateTimeOffset.UtcNow;
         var messages = await sqs.ReceiveAsync(queueUrl, 1, wait, lease, cancel, wait + ReceiveGrace);
-        if (messages.Count > 0) return new TakenItem(Encoding.UTF8.GetBytes(messages[0].Body), messages[0].ReceiptHandle);
+        if (messages.Count > 0)
+        {
+            _received = (messages[0].ReceiptHandle, started);
+            return new TakenItem(Encoding.UTF8.GetBytes(messages[0].Body), messages[0].ReceiptHandle);
+        }
         // Emulators answer at once instead of long-polling; do not spin.
         var rest = wait - (DateTimeOffset.UtcNow - started);
         if (rest > TimeSpan.Zero) await Task.Delay(rest < TimeSpan.FromMilliseconds(200) ? rest : TimeSpan.FromMilliseconds(200), cancel);
         return null;
     }
 
-    public Task KeepAsync(TakenItem item, CancellationToken cancel) => sqs.ChangeVisibilityAsync(queueUrl, item.Handle, lease, cancel);
+    public Task KeepAsync(TakenItem item, CancellationToken cancel)
+    {
+        var hold = _received.Handle == item.Handle ? Hold(lease, _received.At, DateTimeOffset.UtcNow) : lease;
+        return hold > TimeSpan.Zero
+            ? sqs.ChangeVisibilityAsync(queueUrl, item.Handle, hold, cancel)
+            : Task.CompletedTask;
+    }
+
+    /// <summary>The visibility an extension at <paramref name="now"/> asks for: the lease, or what is left (in whole
+    /// seconds) of the 12 hours since the message was received at <paramref name="receivedAt"/> (taken from before
+    /// the receive, so never too much); zero or less: ask for nothing.</summary>
+    internal static TimeSpan Hold(TimeSpan lease, DateTimeOffset receivedAt, DateTimeOffset now)
+    {
+        var left = receivedAt + TimeSpan.FromSeconds(PlatformLimits.SqsMaxVisibilitySeconds) - now;
+        left = TimeSpan.FromSeconds(Math.Floor(left.TotalSeconds));
+        return left < lease ? left : lease;
+    }
 
     public async Task<Finished> FinishAsync(TakenItem item, string? replyTo, string? reply, CancellationToken cancel)
     {

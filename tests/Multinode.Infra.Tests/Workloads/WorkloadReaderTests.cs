@@ -6,6 +6,10 @@ namespace Multinode.Infra.Tests.Workloads;
 public sealed class WorkloadReaderTests
 {
     /// <summary>Kind, name, properties (YAML flow mapping), and the exact messages, in order.</summary>
+    private const string WorkerTimeoutWhy = "a Function's or Job's worker holds its SQS message while it works, and " +
+        "SQS holds a message at most 12 hours (43200 s) from its receipt, 300 s of which the worker keeps to reply and " +
+        "delete it";
+
     public static TheoryData<string, string, string, string[]> InvalidCases() => new()
     {
         // Missing required inputs
@@ -44,6 +48,14 @@ public sealed class WorkloadReaderTests
         { "Function", "square", "{ image: app, maxWorkers: 1e300 }", ["Function \"square\": maxWorkers = 1E+300 is above the limit of 100"] },
         { "Function", "square", "{ image: app, cooldownPeriod: 100000 }", ["Function \"square\": cooldownPeriod = 100000 is above the limit of 86400"] },
         { "Function", "square", "{ image: app, timeoutSeconds: 0 }", ["Function \"square\": timeoutSeconds = 0 is below the minimum of 1"] },
+        // SQS holds a message at most 12 hours (43200 s) from its receipt (SQS API Reference, ChangeMessageVisibility);
+        // the worker keeps 300 s of that to reply and delete: 42900 is the longest invocation of a worker kind.
+        { "Function", "square", "{ image: app, timeoutSeconds: 42901 }",
+            ["Function \"square\": timeoutSeconds = 42901 is above the limit of 42900: " + WorkerTimeoutWhy] },
+        { "Job", "j", "{ image: app, timeoutSeconds: 86400 }",
+            ["Job \"j\": timeoutSeconds = 86400 is above the limit of 42900: " + WorkerTimeoutWhy] },
+        { "ScheduledTask", "t", "{ image: app, schedule: \"0 3 * * *\", timeoutSeconds: 86401 }",
+            ["ScheduledTask \"t\": timeoutSeconds = 86401 is above the limit of 86400"] },
         { "Function", "square", "{ image: app, resources: { cpu: 0 } }", ["Function \"square\": resources.cpu = 0 is below the minimum of 0.1"] },
         { "Function", "square", "{ image: app, resources: { cpu: 500 } }", ["Function \"square\": resources.cpu = 500 is above the limit of 192"] },
         { "Job", "j", "{ image: app, maxConcurrency: 0 }", ["Job \"j\": maxConcurrency = 0 is below the minimum of 1"] },
@@ -103,6 +115,18 @@ public sealed class WorkloadReaderTests
     {
         var result = WorkloadReader.Read(FunctionKind.Instance, name, Yaml.Map("{ image: app }"));
         Assert.Equal([expected], result.Failures.Select(f => f.ToString()));
+    }
+
+    [Theory]
+    [InlineData("Function", "{ image: app, timeoutSeconds: 42900 }")]
+    [InlineData("Job", "{ image: app, timeoutSeconds: 42900 }")]
+    [InlineData("Service", "{ image: app, timeoutSeconds: 86400 }")]
+    [InlineData("ScheduledTask", "{ image: app, schedule: \"0 3 * * *\", timeoutSeconds: 86400 }")]
+    [InlineData("Daemon", "{ image: app, timeoutSeconds: 86400 }")]
+    public void Read_TimeoutAtItsKindsLimit_IsValid(string kind, string yaml)
+    {
+        var result = WorkloadReader.Read(KindRegistry.Default.Named(kind), "w", Yaml.Map(yaml));
+        Assert.True(result.IsValid, string.Join("\n", result.Failures));
     }
 
     [Fact]

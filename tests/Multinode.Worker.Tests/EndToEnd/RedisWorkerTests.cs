@@ -200,7 +200,7 @@ public sealed class RedisWorkerTests(RedisServer redis) : IClassFixture<RedisSer
               MULTINODE_WORKLOAD is missing: the workload's name
               MULTINODE_QUEUE_KIND is missing: one of redis, aws-sqs
               MULTINODE_QUEUE is missing: the Redis list name or the SQS queue URL
-              MULTINODE_TIMEOUT_SECONDS='soon' must be a whole number from 1 to 43200
+              MULTINODE_TIMEOUT_SECONDS='soon' must be a whole number from 1 to 42900
 
             """, worker.Output);
     }

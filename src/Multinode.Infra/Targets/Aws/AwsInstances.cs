@@ -1,3 +1,4 @@
+using Multinode.Contracts;
 using Multinode.Infra.Values;
 using static Multinode.Infra.Targets.Aws.AwsChildren;
 
@@ -21,7 +22,8 @@ internal static class AwsInstances
             ("tags", c.Tags)));
         return c.Add(AwsTypes.Queue, "queue", new PropertyMap(
             // A message stays invisible while its worker runs it (SQS allows at most 12 hours).
-            ("visibilityTimeoutSeconds", Math.Min(43200, c.Workload.Container.TimeoutSeconds)),
+            ("visibilityTimeoutSeconds", Math.Min(PlatformLimits.SqsMaxVisibilitySeconds,
+                c.Workload.Container.TimeoutSeconds)),
             ("messageRetentionSeconds", 345600),
             ("receiveWaitTimeSeconds", 20),
             ("sqsManagedSseEnabled", true),

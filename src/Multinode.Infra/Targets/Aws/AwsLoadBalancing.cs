@@ -1,3 +1,4 @@
+using Multinode.Contracts;
 using System.Globalization;
 using Multinode.Infra.Values;
 using static Multinode.Infra.Targets.Aws.AwsChildren;
@@ -21,9 +22,9 @@ internal static class AwsLoadBalancing
     /// policy for HTTPS listeners.</summary>
     public const string TlsPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
-    /// <summary>The longest idle timeout an Application Load Balancer takes (its <c>idle_timeout.timeout_seconds</c>
-    /// attribute: 1-4000 s); a Service's timeoutSeconds is validated against it.</summary>
-    public const int MaxIdleTimeoutSeconds = 4000;
+    /// <summary>The longest idle timeout an Application Load Balancer takes; a Service's timeoutSeconds is validated
+    /// against it.</summary>
+    public const int MaxIdleTimeoutSeconds = PlatformLimits.AlbMaxIdleTimeoutSeconds;
 
     /// <summary>An Application Load Balancer's idle timeout when none is set.</summary>
     public const int DefaultIdleTimeoutSeconds = 60;

@@ -1,3 +1,4 @@
+using Multinode.Contracts;
 using Multinode.Infra.Values;
 using static Multinode.Infra.Targets.Aws.AwsChildren;
 
@@ -95,8 +96,11 @@ internal static class AwsScaling
     }
 
     /// <summary>How long a terminating worker may finish its invocation: timeoutSeconds plus 30 s to wind down,
-    /// within the 30..7200 s a lifecycle hook allows.</summary>
-    public static int DrainSeconds(int timeoutSeconds) => Math.Clamp(timeoutSeconds + 30, 30, 7200);
+    /// within the 30..7200 s a lifecycle hook's heartbeat timeout allows. A longer invocation is covered by the
+    /// worker's heartbeats, up to the lifecycle action's global timeout (48 h, above any accepted timeoutSeconds).
+    /// </summary>
+    public static int DrainSeconds(int timeoutSeconds) => Math.Clamp(timeoutSeconds + 30,
+        PlatformLimits.LifecycleHeartbeatMinSeconds, PlatformLimits.LifecycleHeartbeatMaxSeconds);
 
     /// <summary>The CPU target of a kind that scales on CPU, in the terms of the instances' own metric; null for
     /// others.</summary>

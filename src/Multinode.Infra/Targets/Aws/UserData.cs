@@ -1,3 +1,4 @@
+using Multinode.Contracts;
 using System.Globalization;
 using Multinode.Infra.Values;
 using Multinode.Infra.Workloads;
@@ -73,10 +74,10 @@ internal static class UserData
         if (shape.LoadBalancer is { Port: var published }) run.Add($" -p {published}:{published}");
         if (port is not null) run.Add(" --network host");
         run.Add($" --env-file {EnvFile}");
-        run.Add($" -e MULTINODE_KIND={KindNames.Lower(workload)} -e MULTINODE_WORKLOAD={workload.Name}");
-        run.Add(" -e MULTINODE_INSTANCE_ID=\"$INSTANCE_ID\" -e MULTINODE_GROUP=\"$GROUP\" -e AWS_REGION=\"$REGION\"");
-        run.Add($" -e MULTINODE_TIMEOUT_SECONDS={c.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)}");
-        if (port is { } listen) run.Add($" -e MULTINODE_PORT={listen.ToString(CultureInfo.InvariantCulture)}");
+        run.Add($" -e {WorkerEnv.Kind}={KindNames.Lower(workload)} -e {WorkerEnv.Workload}={workload.Name}");
+        run.Add(string.Concat(InstanceEnv.Select(e => $" -e {e}")) + $" -e {RegionEnv}");
+        run.Add($" -e {WorkerEnv.TimeoutSeconds}={c.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)}");
+        if (port is { } listen) run.Add($" -e {WorkerEnv.Port}={listen.ToString(CultureInfo.InvariantCulture)}");
         foreach (var (key, value) in c.Env)
         {
             if (value.ContainsSecret) continue;
@@ -129,14 +130,22 @@ internal static class UserData
     /// a number or a shell variable, so none needs quoting.</summary>
     private static string WorkerRun(Workload workload, AwsShape shape, string workerImage)
     {
-        var env = WorkerSidecar.Env(workload, "aws", shape.WorkerEnv).Select(e => $"{e.Name}={e.Value}").ToList();
-        env.AddRange(["MULTINODE_QUEUE_KIND=aws-sqs", "MULTINODE_QUEUE=\"$QUEUE_URL\"", "AWS_REGION=\"$REGION\"",
-            "MULTINODE_INSTANCE_ID=\"$INSTANCE_ID\"", "MULTINODE_GROUP=\"$GROUP\""]);
-        if (shape.DrainHook is { } hook) env.Add($"MULTINODE_LIFECYCLE_HOOK={hook}");
+        var env = WorkerSidecar.Env(workload, WorkerPlatforms.Aws, shape.WorkerEnv)
+            .Select(e => $"{e.Name}={e.Value}").ToList();
+        env.AddRange([$"{WorkerEnv.QueueKind}={QueueKinds.AwsSqs}", $"{WorkerEnv.Queue}=\"$QUEUE_URL\"", RegionEnv,
+            .. InstanceEnv]);
+        if (shape.DrainHook is { } hook) env.Add($"{WorkerEnv.LifecycleHook}={hook}");
         var restart = shape.RunsOnce ? "" : " --restart always";
         return $"docker run -d{restart} --name {WorkerSidecar.ContainerName} --network host" +
                string.Concat(env.Select(e => $" -e {e}")) + $" {Text.ShellQuote(workerImage)}\n";
     }
+
+    /// <summary>The instance's id and group, which the script reads from IMDS, as both containers get them.</summary>
+    private static readonly string[] InstanceEnv =
+        [$"{WorkerEnv.InstanceId}=\"$INSTANCE_ID\"", $"{WorkerEnv.Group}=\"$GROUP\""];
+
+    /// <summary>The instance's region (from IMDS), as both containers get it.</summary>
+    private const string RegionEnv = $"{WorkerEnv.Region}=\"$REGION\"";
 
     /// <summary>The lines of the secrets parameter: <c>KEY=value</c> per secret env value, Docker's env-file format;
     /// an env that is secret or unknown as a whole goes there entirely.</summary>

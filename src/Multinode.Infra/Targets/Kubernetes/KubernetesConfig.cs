@@ -1,3 +1,4 @@
+using Multinode.Contracts;
 using Multinode.Infra.Validation;
 using Multinode.Infra.Values;
 using Multinode.Infra.Workloads;
@@ -50,7 +51,7 @@ public sealed record KubernetesConfig(string Namespace, QueueKind QueueKind, str
             {
                 Properties =
                 [
-                    new("kind", InputType.String, "Queue backend.") { Default = "redis", Enum = ["redis", "aws-sqs"] },
+                    new("kind", InputType.String, "Queue backend.") { Default = QueueKinds.Redis, Enum = QueueKinds.All },
                     new("address", InputType.String, "host:port of Redis (redis only).") { Default = "redis:6379", Check = KubernetesChecks.HostPort },
                     new("passwordSecret", InputType.Object, "Secret holding the Redis password (redis only); KEDA and the workers read it. None: no password.")
                     {
@@ -80,7 +81,7 @@ public sealed record KubernetesConfig(string Namespace, QueueKind QueueKind, str
         var gpuProducts = ReadGpuProducts(reader);
         CheckQueue(reader, given);
         if (!chosen || reader.Failures.Count > 0) return null;
-        var sqs = reader.String("kubernetes.queue.kind") == "aws-sqs";
+        var sqs = reader.String("kubernetes.queue.kind") == QueueKinds.AwsSqs;
         return new KubernetesConfig(
             reader.String("kubernetes.namespace")!,
             sqs ? QueueKind.AwsSqs : QueueKind.Redis,
@@ -104,7 +105,7 @@ public sealed record KubernetesConfig(string Namespace, QueueKind QueueKind, str
         new (string Key, string? Value)[]
         {
             ("kubernetes.namespace", Namespace),
-            ("kubernetes.queue.kind", QueueKind == QueueKind.AwsSqs ? "aws-sqs" : "redis"),
+            ("kubernetes.queue.kind", QueueKind == QueueKind.AwsSqs ? QueueKinds.AwsSqs : QueueKinds.Redis),
             ("kubernetes.queue.address", QueueAddress),
             ("kubernetes.queue.region", QueueRegion),
             ("kubernetes.gpuNodeLabel", GpuNodeLabel),
@@ -137,13 +138,13 @@ public sealed record KubernetesConfig(string Namespace, QueueKind QueueKind, str
         var given = config.Get("kubernetes") is ObjectValue { Map: var k } && k.Get("queue") is ObjectValue { Map: var q }
             ? q
             : PropertyMap.Empty;
-        var only = kind == "redis"
-            ? new[] { ("region", "aws-sqs"), ("accountId", "aws-sqs"), ("roleArn", "aws-sqs") }
-            : [("address", "redis"), ("passwordSecret", "redis")];
+        var only = kind == QueueKinds.Redis
+            ? new[] { ("region", QueueKinds.AwsSqs), ("accountId", QueueKinds.AwsSqs), ("roleArn", QueueKinds.AwsSqs) }
+            : [("address", QueueKinds.Redis), ("passwordSecret", QueueKinds.Redis)];
         foreach (var (key, owner) in only)
             if (given.ContainsKey(key))
                 reader.Fail($"kubernetes.queue.{key}", $"kubernetes.queue.{key} applies only when kubernetes.queue.kind = \"{owner}\", but it is \"{kind}\"");
-        if (kind != "aws-sqs") return;
+        if (kind != QueueKinds.AwsSqs) return;
         if (!given.ContainsKey("accountId"))
             reader.Fail("kubernetes.queue.accountId",
                 "kubernetes.queue.accountId is required when kubernetes.queue.kind = \"aws-sqs\" (the 12-digit account that owns the queues; a workload reads https://sqs.<region>.amazonaws.com/<accountId>/<workload name>)");

@@ -1,3 +1,4 @@
+using Multinode.Contracts;
 using System.Collections.Concurrent;
 using System.Globalization;
 using k8s.Models;
@@ -223,10 +224,11 @@ internal static class PodTemplates
             PeriodSeconds = 5,
             FailureThreshold = 3,
         };
-        var env = WorkerSidecar.Env(workload, "kubernetes", kindEnv).Select(e => new V1EnvVar { Name = e.Name, Value = e.Value }).ToList();
+        var env = WorkerSidecar.Env(workload, WorkerPlatforms.Kubernetes, kindEnv)
+            .Select(e => new V1EnvVar { Name = e.Name, Value = e.Value }).ToList();
         env.AddRange(queueEnv);
-        env.Add(FieldEnv("MULTINODE_POD_NAME", "metadata.name"));
-        env.Add(FieldEnv("MULTINODE_POD_NAMESPACE", "metadata.namespace"));
+        env.Add(FieldEnv(WorkerEnv.PodName, "metadata.name"));
+        env.Add(FieldEnv(WorkerEnv.PodNamespace, "metadata.namespace"));
         var worker = new V1Container
         {
             Name = WorkerSidecar.ContainerName,
@@ -301,8 +303,12 @@ internal static class PodTemplates
         }
         var own = new List<V1EnvVar>
         {
-            new() { Name = "MULTINODE_WORKLOAD", Value = workload.Name },
-            new() { Name = "MULTINODE_TIMEOUT_SECONDS", Value = workload.Container.TimeoutSeconds.ToString(CultureInfo.InvariantCulture) },
+            new() { Name = WorkerEnv.Workload, Value = workload.Name },
+            new()
+            {
+                Name = WorkerEnv.TimeoutSeconds,
+                Value = workload.Container.TimeoutSeconds.ToString(CultureInfo.InvariantCulture),
+            },
         };
         env.AddRange(own.Concat(platformEnv).Where(e => !workload.Container.Env.ContainsKey(e.Name)));
         return env;

@@ -1,3 +1,5 @@
+using Multinode.Contracts;
+using Env = Multinode.Contracts.WorkerEnv;
 using k8s.Models;
 using Multinode.Infra.Workloads;
 
@@ -49,7 +51,7 @@ internal sealed record QueueTriggers(
     private static (QueueTriggers, TriggerAuthenticationSpec?) Redis(Workload workload, KubernetesConfig config, string authName)
     {
         var list = RedisList(workload, config);
-        var processing = list + ":processing";
+        var processing = QueueKinds.ProcessingList(list);
         var auth = config.QueuePassword is { } password
             ? new TriggerAuthenticationSpec
             {
@@ -71,15 +73,15 @@ internal sealed record QueueTriggers(
         };
         var env = new List<V1EnvVar>
         {
-            new() { Name = "MULTINODE_QUEUE_KIND", Value = "redis" },
-            new() { Name = "MULTINODE_QUEUE", Value = list },
-            new() { Name = "MULTINODE_QUEUE_PROCESSING", Value = processing },
-            new() { Name = "MULTINODE_REDIS_ADDRESS", Value = config.QueueAddress },
+            new() { Name = Env.QueueKind, Value = QueueKinds.Redis },
+            new() { Name = Env.Queue, Value = list },
+            new() { Name = Env.QueueProcessing, Value = processing },
+            new() { Name = Env.RedisAddress, Value = config.QueueAddress },
         };
         if (config.QueuePassword is { } p)
             env.Add(new V1EnvVar
             {
-                Name = "MULTINODE_REDIS_PASSWORD",
+                Name = Env.RedisPassword,
                 ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = p.Name, Key = p.Key } },
             });
         return (new QueueTriggers(list, [Trigger("pending", list), Trigger("processing", processing)], env, null,
@@ -113,9 +115,9 @@ internal sealed record QueueTriggers(
         };
         var env = new List<V1EnvVar>
         {
-            new() { Name = "MULTINODE_QUEUE_KIND", Value = "aws-sqs" },
-            new() { Name = "MULTINODE_QUEUE", Value = url },
-            new() { Name = "AWS_REGION", Value = config.QueueRegion },
+            new() { Name = Env.QueueKind, Value = QueueKinds.AwsSqs },
+            new() { Name = Env.Queue, Value = url },
+            new() { Name = Env.Region, Value = config.QueueRegion },
         };
         return (new QueueTriggers(url, [trigger], env, null, $"aws-sqs-queue {url} (visible + in flight)"), auth);
     }

@@ -1,3 +1,4 @@
+using Multinode.Contracts;
 using Multinode.Infra.Validation;
 
 namespace Multinode.Infra.Workloads;
@@ -44,7 +45,13 @@ public sealed class FunctionKind : WorkloadKind<FunctionWorkload>
     [
         Input(new("maxWorkers", InputType.Integer, "Most workers at once.") { Default = 10, Min = 1, Max = 100 }, f => f.MaxWorkersLimit),
         Input(new("spareWorkers", InputType.Integer, "Idle workers kept warm beyond the in-flight invocations (at most maxWorkers).") { Default = 0, Min = 0, Max = 100 }, f => f.SpareWorkers),
-        Input(new("cooldownPeriod", InputType.Integer, "Seconds a worker stays after its last invocation before it may be scaled in.") { Default = 60, Min = 0, Max = 86400 }, f => f.CooldownPeriod),
+        Input(new("cooldownPeriod", InputType.Integer, "Seconds a worker stays after its last invocation before it may be scaled in.") 
+        {
+            // The worker's per-worker cooldown on AWS reads it (MULTINODE_COOLDOWN_SECONDS): same default and range.
+            Default = WorkerSettings.Cooldown.Default,
+            Min = WorkerSettings.Cooldown.Min,
+            Max = WorkerSettings.Cooldown.Max,
+        }, f => f.CooldownPeriod),
         Input(WorkloadInputs.Port, f => f.Port),
     ];
 

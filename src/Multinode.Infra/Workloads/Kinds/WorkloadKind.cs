@@ -22,8 +22,10 @@ public abstract class WorkloadKind
     /// <summary>What the kind does, as the schema describes it.</summary>
     public abstract string Description { get; }
 
-    /// <summary>Every input, in schema order: the common ones (<see cref="WorkloadInputs.Common"/>), then the kind's own.</summary>
-    public IReadOnlyList<InputSpec> Inputs => _inputs ??= [.. WorkloadInputs.Common, .. OwnInputs];
+    /// <summary>Every input, in schema order: the common ones (<see cref="WorkloadInputs.CommonOf"/>), then the
+    /// kind's own.</summary>
+    public IReadOnlyList<InputSpec> Inputs =>
+        _inputs ??= [.. WorkloadInputs.CommonOf(Has<IQueueWorkload>()), .. OwnInputs];
 
     /// <summary>The kind's own inputs, in schema order.</summary>
     public abstract IReadOnlyList<InputSpec> OwnInputs { get; }

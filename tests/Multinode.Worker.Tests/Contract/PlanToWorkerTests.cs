@@ -1,0 +1,108 @@
+using Multinode.Contracts;
+using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
+using Multinode.Worker.Tests.EndToEnd;
+using Multinode.Worker.Tests.Servers;
+using static Multinode.Worker.Tests.EndToEnd.Harness;
+
+namespace Multinode.Worker.Tests.Contract;
+
+/// <summary>The contract across the seam (issue 23): every kind that runs the worker, planned on every target with
+/// its defaults and with its inputs at their limits, gives the worker an environment it accepts; and the real worker
+/// binary, started with a planned environment, takes a message.</summary>
+public sealed class PlanToWorkerTests(RedisServer redis) : IClassFixture<RedisServer>
+{
+    public static TheoryData<string, string, string> Cases()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var kind in PlannedWorkers.WorkerKinds)
+            foreach (var target in PlannedWorkers.Targets)
+                foreach (var inputs in new[] { "defaults", "minimum", "maximum" })
+                    data.Add(kind.Name, target.Name, inputs);
+        return data;
+    }
+
+    private static PropertyMap Inputs(WorkloadKind kind, PlannedWorkers.Target target, string inputs) => inputs switch
+    {
+        "defaults" => new PropertyMap(("image", "ghcr.io/example/app:1.0")),
+        _ => PlannedWorkers.AtLimits(kind, target, max: inputs == "maximum"),
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void PlannedEnvironment_IsAcceptedByTheWorkersSettingsReader(string kindName, string targetName,
+        string inputs)
+    {
+        var kind = KindRegistry.Default.Named(kindName);
+        var target = PlannedWorkers.Targets.Single(t => t.Name == targetName);
+        var properties = Inputs(kind, target, inputs);
+        var env = PlannedWorkers.WorkerEnv(kind, properties, target);
+
+        var (settings, problems) = Settings.Read(name => env.GetValueOrDefault(name));
+
+        Assert.True(problems.Count == 0, $"{kindName} on {targetName} ({inputs}): {string.Join("; ", problems)}");
+        Assert.Equal(kindName.ToLowerInvariant(), settings!.Kind);
+        Assert.Equal("w", settings.Workload);
+        var timeout = properties.Get("timeoutSeconds") is NumberValue n
+            ? (int)n.Value
+            : Container.DefaultTimeoutSeconds;
+        Assert.Equal(TimeSpan.FromSeconds(timeout), settings.Timeout);
+        Assert.Equal(targetName == "aws" ? PlatformKind.Aws : PlatformKind.Kubernetes, settings.Platform);
+    }
+
+    [Fact]
+    public void EveryKindThatRunsTheWorker_IsAKindTheWorkerAccepts() =>
+        Assert.Equal(WorkerKinds.All, PlannedWorkers.WorkerKinds.Select(k => k.Name.ToLowerInvariant()));
+
+    [Fact]
+    public void TheLongestAcceptedTimeout_FitsSqsHoldAndTheDrainHooksHeartbeats()
+    {
+        // SQS: a message is held at most 12 hours from receipt (ChangeMessageVisibility); the worker's invocation
+        // and its reply and delete must fit in it.
+        Assert.True(WorkerSettings.MaxTimeoutSeconds + WorkerSettings.FinishAllowanceSeconds <= 12 * 3600);
+        // EC2 Auto Scaling: heartbeats keep a lifecycle action for at most 48 h or 100 × the heartbeat timeout.
+        var heartbeat = Math.Min(WorkerSettings.MaxTimeoutSeconds + 30, 7200);
+        Assert.True(Math.Min(48 * 3600, 100 * heartbeat) >= WorkerSettings.MaxTimeoutSeconds + 30);
+        var kinds = PlannedWorkers.WorkerKinds.ToList();
+        Assert.NotEmpty(kinds);
+        foreach (var kind in kinds)
+            Assert.Equal(WorkerSettings.MaxTimeoutSeconds, kind.Inputs.Single(i => i.Name == "timeoutSeconds").Max);
+    }
+
+    /// <summary>The real worker, started with the environment a Kubernetes plan gives it (Redis at the test's
+    /// redis-server, the user's server at the planned port, timeoutSeconds at its maximum), takes a message and
+    /// answers it.</summary>
+    [Theory]
+    [InlineData("Function")]
+    [InlineData("Job")]
+    public async Task RealWorker_WithPlannedEnvironmentAtTheLongestTimeout_TakesAMessage(string kindName)
+    {
+        using var api = new AutoScalingStandIn();
+        using var server = new UserServerProcess();
+        await server.ReadyAsync();
+        var kind = KindRegistry.Default.Named(kindName);
+        var properties = new PropertyMap(("image", "ghcr.io/example/app:1.0"),
+            ("timeoutSeconds", WorkerSettings.MaxTimeoutSeconds), ("port", server.Port));
+        var target = PlannedWorkers.KubernetesRedis(redis.Address, password: false);
+        var env = PlannedWorkers.WorkerEnv(kind, properties, target);
+        // The stand-in API server speaks plain HTTP; in a pod the worker derives https://$KUBERNETES_SERVICE_HOST.
+        env[WorkerEnv.KubernetesApi] = api.Endpoint.ToString();
+        var list = env[WorkerEnv.Queue]!;
+        var replies = $"{list}:replies:{kindName}";
+
+        using var worker = StartWorker(env);
+        using var c = await redis.ConnectAsync();
+        await PushAsync(c, list, Message("c0", """{"x":3}""", replies));
+
+        var reply = Assert.Single(await RepliesAsync(c, replies, 1, TimeSpan.FromSeconds(30)));
+        Assert.Equal("c0", reply.Id);
+        Assert.True(reply.Error is null, $"{reply.Error}\n{worker.Output}");
+        if (kindName == "Job")
+        {
+            Assert.Equal(0, await worker.WaitAsync(TimeSpan.FromSeconds(30)));
+            return;
+        }
+        worker.Signal(Child.SigTerm);
+        Assert.Equal(0, await worker.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+}
