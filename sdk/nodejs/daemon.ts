@@ -67,7 +67,8 @@ export interface DaemonArgs {
     resources?: pulumi.Input<types.ResourcesArgs>;
     /**
      * Longest time one invocation, execution or run may take; scale-in waits at least this long for work
-     * in progress. Allowed: 1 to 86400. Default: 300.
+     * in progress. At most 42900 for a Function or Job (SQS holds a message at most 12 hours, and the
+     * worker keeps 300 s of that to reply and delete it). Allowed: 1 to 86400. Default: 300.
      * @default 300
      */
     timeoutSeconds?: pulumi.Input<number>;
