@@ -82,7 +82,7 @@ public sealed class FakeEngine : ResourceMonitor.ResourceMonitorBase
     public ConcurrentQueue<ResourceInvokeRequest> Invokes { get; } = new();
 
     /// <summary>Answers aws:ec2/getSubnet:getSubnet as the aws provider would: the subnet "subnet-a" lies in
-    /// "vpc-of-subnet-a"; "subnet-missing" does not exist.</summary>
+    /// "vpc-of-subnet-a"; "subnet-missing" does not exist; "subnet-novpc" is answered without a vpcId.</summary>
     public override Task<ResourceInvokeResponse> Invoke(ResourceInvokeRequest request, ServerCallContext context)
     {
         Peers.Enqueue(context.Peer);
@@ -91,6 +91,8 @@ public sealed class FakeEngine : ResourceMonitor.ResourceMonitorBase
         var response = new ResourceInvokeResponse();
         if (request.Tok != "aws:ec2/getSubnet:getSubnet" || id == "subnet-missing")
             response.Failures.Add(new CheckFailure { Property = "id", Reason = $"no subnet {id}" });
+        else if (id == "subnet-novpc")
+            response.Return = Struct.Parser.ParseJson($$"""{"id":"{{id}}","availabilityZone":"us-east-1a"}""");
         else
             response.Return = Struct.Parser.ParseJson($$"""{"id":"{{id}}","vpcId":"vpc-of-{{id}}","availabilityZone":"us-east-1a"}""");
         return Task.FromResult(response);
