@@ -32,6 +32,7 @@ public static class PluginHost
         });
         builder.Services.AddSingleton(new EngineLog(engineAddress));
         builder.Services.AddSingleton<ProviderState>();
+        builder.Services.AddSingleton(EngineCalls.FromEnvironment());
         builder.Services.AddSingleton<ComponentConstructor>();
         builder.Services.AddSingleton<InstanceTypeSelector>();
         // In-flight calls are cancelled as shutdown starts (below) and answer at once; this only bounds a straggler.

@@ -37,7 +37,7 @@ public static class SubnetVpcLookup
 
     /// <summary>The config to plan with: <paramref name="configured"/>'s, with the looked-up VPC when there is one to look up.</summary>
     public static async Task<ProviderConfig> ResolveAsync(ConfiguredProvider configured, ConstructRequest request, MonitorChannels monitors,
-        CancellationToken cancellationToken)
+        EngineCalls calls, CancellationToken cancellationToken)
     {
         var config = configured.Config;
         if (configured.VpcLookupSubnet is not { } subnet || config.TargetConfig is not AwsConfig aws) return config;
@@ -51,15 +51,8 @@ public static class SubnetVpcLookup
             Version = ChildProviders.VersionOf("aws") ?? "",
             AcceptResources = true,
         };
-        ResourceInvokeResponse response;
-        try
-        {
-            response = await monitor.InvokeAsync(invoke, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
-        {
-            throw new RpcException(new Status(e.StatusCode, $"looking up the VPC of subnet {subnet} ({GetSubnet}) failed: {e.Status.Detail}"), e.Trailers);
-        }
+        var response = await calls.Call(options => monitor.InvokeAsync(invoke, options),
+            $"looking up the VPC of subnet {subnet} ({GetSubnet})", cancellationToken).ConfigureAwait(false);
         if (response.Failures.Count > 0)
             throw new RpcException(new Status(StatusCode.FailedPrecondition,
                 $"looking up the VPC of subnet {subnet} ({GetSubnet}) failed: {string.Join("; ", response.Failures.Select(f => $"{f.Property}: {f.Reason}"))}; set multinode:aws.vpcId to skip the lookup"));
