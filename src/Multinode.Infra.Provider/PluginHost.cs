@@ -23,12 +23,15 @@ public static class PluginHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // Kestrel's own body limit (30,000,000 bytes) would answer HTTP 413, which the engine reads as UNKNOWN;
+            // the request limit is NestingGuard.MaxRequestBytes, refused with RESOURCE_EXHAUSTED.
+            kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2);
         });
         builder.Services.AddGrpc(options =>
         {
             options.Interceptors.Add<ProviderErrors>();
-            options.MaxReceiveMessageSize = 64 * 1024 * 1024;
+            options.MaxReceiveMessageSize = NestingGuard.MaxRequestBytes;
         });
         builder.Services.AddSingleton(new EngineLog(engineAddress));
         builder.Services.AddSingleton<ProviderState>();
