@@ -77,9 +77,22 @@ public sealed class ComponentConstructor(EngineLog log, EngineCalls? calls = nul
         var result = Planner.PlanComponent(new ResourceDeclaration(request.Name, request.Type, inputs), config);
         if (!result.IsValid) throw new ValidationFailedException(result.Failures);
         var plan = result.Value!;
+        // All or nothing: every check before the first registration.
+        var oversized = ChildSizes.Check(plan);
+        if (oversized.Count > 0) throw new ValidationFailedException(oversized);
         var exceeded = _program.Admit(plan, config);
         if (exceeded.Count > 0) throw new ValidationFailedException(exceeded);
-        var response = await RegisterAsync(request, plan, propertyDependencies, cancellationToken).ConfigureAwait(false);
+        ConstructResponse response;
+        try
+        {
+            response = await RegisterAsync(request, plan, propertyDependencies, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A workload the engine did not take counts toward no quota and plans no child name.
+            _program.Withdraw(plan);
+            throw;
+        }
         // `pulumi preview` shows these beside the component (a schedule that never fires, a renamed time zone).
         foreach (var warning in result.Warnings) log.Warning(warning.ToString(), response.Urn);
         return response;

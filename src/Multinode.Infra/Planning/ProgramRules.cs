@@ -64,6 +64,19 @@ public sealed class ProgramRules
         }
     }
 
+    /// <summary>Forgets <paramref name="plan"/>'s workload, admitted by <see cref="Admit"/> but not registered (the
+    /// engine refused or did not answer): it counts toward no quota and holds no child name.</summary>
+    public void Withdraw(WorkloadPlan plan)
+    {
+        lock (_gate)
+        {
+            if (!_admitted.Remove(plan.Workload.Label, out var admitted)) return;
+            foreach (var child in admitted.Resources)
+                _owners.Remove((admitted.Workload.Kind, child.Type, child.Name));
+            _total -= Use.Of(admitted);
+        }
+    }
+
     /// <summary>Whether another admitted workload plans one of <paramref name="plan"/>'s children.</summary>
     private bool SharesAChild(WorkloadPlan plan)
     {
