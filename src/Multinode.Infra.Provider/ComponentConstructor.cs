@@ -90,7 +90,7 @@ public sealed class ComponentConstructor(EngineLog log, EngineCalls? calls = nul
         catch
         {
             // A workload the engine did not take counts toward no quota and plans no child name.
-            _program.Withdraw(plan);
+            _program.Withdraw(plan, config);
             throw;
         }
         // `pulumi preview` shows these beside the component (a schedule that never fires, a renamed time zone).

@@ -49,6 +49,24 @@ public sealed class AllOrNothingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConstructAsync_SameNameOfAnotherKindOnKubernetes_RefusedNamingBoth()
+    {
+        // One namespace holds one Deployment "ingest" (kubernetes.io, "Object Names and IDs").
+        using var constructor = new ComponentConstructor(new EngineLog(null));
+        var inputs = new PropertyMap(("image", "img"));
+        var daemon = Request("ingest", inputs);
+        daemon.Type = "multinode:index:Daemon";
+        await constructor.ConstructAsync(daemon, Kubernetes(), CancellationToken.None);
+        var service = Request("ingest", inputs);
+        service.Type = "multinode:index:Service";
+        var e = await Assert.ThrowsAsync<ValidationFailedException>(() => constructor.ConstructAsync(service, Kubernetes(), CancellationToken.None));
+        var failure = Assert.Single(e.Failures);
+        Assert.StartsWith("Service \"ingest\": name = \"ingest\" plans the child kubernetes:apps/v1:Deployment \"ingest\", which Daemon \"ingest\" plans too",
+            failure.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(_engine.Registered, r => r.Type == "multinode:index:Service");
+    }
+
+    [Fact]
     public async Task ConstructAsync_RegistrationFailed_CountsTowardNoQuota()
     {
         using var constructor = new ComponentConstructor(new EngineLog(null));
