@@ -14,8 +14,9 @@ namespace Multinode.Infra.Provider;
 /// </summary>
 public static class PluginHost
 {
-    /// <summary>Builds and starts the host; the port is bound when this returns.</summary>
-    public static async Task<WebApplication> StartAsync(string? engineAddress, int port = 0)
+    /// <summary>Builds and starts the host; the port is bound when this returns. <paramref name="calls"/> is the deadline
+    /// of calls to the engine, by default <see cref="EngineCalls.FromEnvironment"/>.</summary>
+    public static async Task<WebApplication> StartAsync(string? engineAddress, int port = 0, EngineCalls? calls = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.Sources.Clear();
@@ -35,7 +36,7 @@ public static class PluginHost
         });
         builder.Services.AddSingleton(new EngineLog(engineAddress));
         builder.Services.AddSingleton<ProviderState>();
-        builder.Services.AddSingleton(EngineCalls.FromEnvironment());
+        builder.Services.AddSingleton(calls ?? EngineCalls.FromEnvironment());
         builder.Services.AddSingleton<ComponentConstructor>();
         builder.Services.AddSingleton<InstanceTypeSelector>();
         // In-flight calls are cancelled as shutdown starts (below) and answer at once; this only bounds a straggler.
