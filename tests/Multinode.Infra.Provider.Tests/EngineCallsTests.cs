@@ -9,7 +9,7 @@ namespace Multinode.Infra.Provider.Tests;
 /// DEADLINE_EXCEEDED naming the call, not a hang (the engine sets no deadline on Construct, PROTOCOL.md).</summary>
 public sealed class EngineCallsTests : IAsyncLifetime
 {
-    private static readonly EngineCalls Short = new(TimeSpan.FromMilliseconds(300));
+    private static readonly EngineCalls Short = new(TimeSpan.FromSeconds(1));
     private readonly FakeEngine _engine = new();
     private WebApplication? _host;
     private string _address = "";
@@ -30,8 +30,9 @@ public sealed class EngineCallsTests : IAsyncLifetime
         Inputs = PropertyConverter.ToStruct(new PropertyMap(("image", "img"))),
     };
 
-    private static ConfiguredProvider Aws => ConfiguredProvider.Read(new PropertyMap(("target", "aws"),
-        ("aws", new PropertyMap(("subnetIds", PropertyValue.Strings(["subnet-a"])))))).Value!;
+    /// <summary>Without vpcId for the invoke's case; with it otherwise, so that only the silent call can be slow.</summary>
+    private static ConfiguredProvider Aws(bool lookUp) => ConfiguredProvider.Read(new PropertyMap(("target", "aws"),
+        ("aws", new PropertyMap(("subnetIds", PropertyValue.Strings(["subnet-a"])), ("vpcId", lookUp ? null : (PropertyValue)"vpc-1"))))).Value!;
 
     [Theory]
     [InlineData("RegisterResource", "registering Daemon \"d\" failed")]
@@ -42,10 +43,10 @@ public sealed class EngineCallsTests : IAsyncLifetime
         _engine.Silent.Add(method);
         using var constructor = new ComponentConstructor(new EngineLog(null), Short);
         var started = DateTime.UtcNow;
-        var e = await Assert.ThrowsAsync<RpcException>(() => constructor.ConstructAsync(Request(), Aws, CancellationToken.None))
+        var e = await Assert.ThrowsAsync<RpcException>(() => constructor.ConstructAsync(Request(), Aws(method == "Invoke"), CancellationToken.None))
             .WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(StatusCode.DeadlineExceeded, e.StatusCode);
-        Assert.Equal($"{call}: the engine did not answer within 0.3 s ({EngineCalls.Variable} sets this deadline)", e.Status.Detail);
+        Assert.Equal($"{call}: the engine did not answer within 1 s ({EngineCalls.Variable} sets this deadline)", e.Status.Detail);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10));
     }
 
