@@ -12,7 +12,8 @@ namespace Multinode.Infra.Provider;
 /// </summary>
 internal static class ChildSizes
 {
-    /// <summary>Room for what a registration carries besides the inputs: type, name, parent and dependency URNs, options.</summary>
+    /// <summary>Room for what a registration carries besides the inputs: type, name, parent and dependency URNs,
+    /// options.</summary>
     private const int Envelope = 64 * 1024;
 
     public static IReadOnlyList<ValidationFailure> Check(WorkloadPlan plan)
@@ -31,14 +32,15 @@ internal static class ChildSizes
             if (size > Channels.MaxMessageBytes)
                 failures.Add(new ValidationFailure(plan.Workload.Label, "",
                     $"the child {child.Type} \"{child.Name}\" would be about {size} bytes when registered, above the " +
-                    $"{Channels.MaxMessageBytes} bytes (4 MB) one gRPC message between the plugin and the engine carries; " +
+                    $"{Channels.MaxMessageBytes} bytes (4 MB) one gRPC message between the plugin and the engine " +
+                    "carries; " +
                     $"its input {largest} is about {largestSize} bytes: make the inputs it is built from smaller"));
         }
         return failures;
     }
 
-    /// <summary>An upper bound of the value's protobuf size: its text plus a few bytes of framing per value; a reference
-    /// to another child counts as an ARN-sized string.</summary>
+    /// <summary>An upper bound of the value's protobuf size: its text plus a few bytes of framing per value; a
+    /// reference to another child counts as an ARN-sized string.</summary>
     private static long Size(PropertyValue value) => value switch
     {
         StringValue s => Encoding.UTF8.GetByteCount(s.Value) + 8,

@@ -72,7 +72,8 @@ public sealed class ComponentConstructor(EngineLog log, EngineCalls? calls = nul
             if (dependencies.Count > 0) propertyDependencies[key] = dependencies;
         }
         var inputs = new PropertyMap(entries);
-        var config = await SubnetVpcLookup.ResolveAsync(configured, request, _monitors, _calls, cancellationToken).ConfigureAwait(false);
+        var config = await SubnetVpcLookup.ResolveAsync(configured, request, _monitors, _calls, cancellationToken)
+            .ConfigureAwait(false);
 
         var result = Planner.PlanComponent(new ResourceDeclaration(request.Name, request.Type, inputs), config);
         if (!result.IsValid) throw new ValidationFailedException(result.Failures);
@@ -85,7 +86,8 @@ public sealed class ComponentConstructor(EngineLog log, EngineCalls? calls = nul
         ConstructResponse response;
         try
         {
-            response = await RegisterAsync(request, plan, propertyDependencies, cancellationToken).ConfigureAwait(false);
+            response = await RegisterAsync(request, plan, propertyDependencies, cancellationToken)
+                .ConfigureAwait(false);
         }
         catch
         {
@@ -153,7 +155,8 @@ public sealed class ComponentConstructor(EngineLog log, EngineCalls? calls = nul
         return response;
     }
 
-    private static async Task<Registered> RegisterChildAsync(EngineCalls calls, ResourceMonitor.ResourceMonitorClient monitor, ConstructRequest construct,
+    private static async Task<Registered> RegisterChildAsync(EngineCalls calls, ResourceMonitor.ResourceMonitorClient monitor,
+        ConstructRequest construct,
         string componentUrn, PlannedResource resource, IReadOnlyDictionary<string, Task<Registered>> earlier,
         IEnumerable<string> inputDependencies, CancellationToken cancellationToken)
     {

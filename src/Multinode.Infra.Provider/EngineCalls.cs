@@ -11,7 +11,8 @@ namespace Multinode.Infra.Provider;
 /// </summary>
 public sealed record EngineCalls(TimeSpan Timeout)
 {
-    /// <summary>Environment variable that sets the deadline in seconds (the engine passes its environment on).</summary>
+    /// <summary>Environment variable that sets the deadline in seconds (the engine passes its environment
+    /// on).</summary>
     public const string Variable = "MULTINODE_ENGINE_CALL_TIMEOUT_SECONDS";
 
     /// <summary>60 s: a registration answers in milliseconds in preview; in an update the engine answers once the
@@ -21,7 +22,8 @@ public sealed record EngineCalls(TimeSpan Timeout)
 
     public static readonly EngineCalls Default = new(DefaultTimeout);
 
-    /// <summary>The deadline from <see cref="Variable"/> when it is a positive number of seconds, else the default.</summary>
+    /// <summary>The deadline from <see cref="Variable"/> when it is a positive number of seconds, else the
+    /// default.</summary>
     public static EngineCalls FromEnvironment(Func<string, string?>? read = null)
     {
         var text = (read ?? Environment.GetEnvironmentVariable)(Variable);
@@ -31,8 +33,10 @@ public sealed record EngineCalls(TimeSpan Timeout)
             : Default;
     }
 
-    /// <summary>Makes one call with the deadline; a failure names <paramref name="what"/> and keeps the status code.</summary>
-    public async Task<T> Call<T>(Func<CallOptions, AsyncUnaryCall<T>> call, string what, CancellationToken cancellationToken)
+    /// <summary>Makes one call with the deadline; a failure names <paramref name="what"/> and keeps the status
+    /// code.</summary>
+    public async Task<T> Call<T>(Func<CallOptions, AsyncUnaryCall<T>> call, string what,
+        CancellationToken cancellationToken)
     {
         var options = new CallOptions(deadline: DateTime.UtcNow + Timeout, cancellationToken: cancellationToken);
         try

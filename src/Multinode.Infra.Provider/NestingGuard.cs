@@ -44,12 +44,15 @@ internal static class NestingGuard
         if (length > MaxRequestBytes)
         {
             await Answer(context, new RpcException(new Status(StatusCode.ResourceExhausted,
-                $"the request is {length} bytes, above the multinode plugin's limit of {MaxRequestBytes} bytes (64 MB)"))).ConfigureAwait(false);
+                $"the request is {length} bytes, above the multinode plugin's limit of {MaxRequestBytes} bytes (64 MB)")))
+                .ConfigureAwait(false);
             return;
         }
         var bytes = new byte[read == 5 ? 5 + length : read];
         header.AsSpan(0, read).CopyTo(bytes);
-        var body = read == 5 ? await ReadFully(context.Request.Body, bytes.AsMemory(5), context.RequestAborted).ConfigureAwait(false) : 0;
+        var body = read == 5
+            ? await ReadFully(context.Request.Body, bytes.AsMemory(5), context.RequestAborted).ConfigureAwait(false)
+            : 0;
         if (read == 5 && header[0] == 0 && body == length)
         {
             var problem = Problem(bytes.AsMemory(5), method.Parser, method.Fields, method.Resource);
@@ -77,7 +80,8 @@ internal static class NestingGuard
 
     /// <summary>Null when the message parses; else INVALID_ARGUMENT naming the too-deep property, or saying the bytes
     /// are not the request message at all.</summary>
-    private static RpcException? Problem(ReadOnlyMemory<byte> message, MessageParser parser, int[] fields, string resource)
+    private static RpcException? Problem(ReadOnlyMemory<byte> message, MessageParser parser, int[] fields,
+        string resource)
     {
         try
         {
@@ -87,7 +91,8 @@ internal static class NestingGuard
         catch (InvalidProtocolBufferException e) when (!e.Message.Contains("levels of nesting", StringComparison.Ordinal))
         {
             var name = parser.ParseFrom([]).Descriptor.FullName;
-            return new RpcException(new Status(StatusCode.InvalidArgument, $"the request is not a valid {name} message: {e.Message}"));
+            return new RpcException(new Status(StatusCode.InvalidArgument,
+                $"the request is not a valid {name} message: {e.Message}"));
         }
         catch (InvalidProtocolBufferException)
         {
@@ -109,7 +114,8 @@ internal static class NestingGuard
         await context.Response.CompleteAsync().ConfigureAwait(false);
     }
 
-    /// <summary>The first top-level property whose value protobuf cannot read, of a message too deep to parse.</summary>
+    /// <summary>The first top-level property whose value protobuf cannot read, of a message too deep to
+    /// parse.</summary>
     private static string Deepest(ReadOnlyMemory<byte> message, int[] structFields)
     {
         try

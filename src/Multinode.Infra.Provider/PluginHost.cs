@@ -14,8 +14,8 @@ namespace Multinode.Infra.Provider;
 /// </summary>
 public static class PluginHost
 {
-    /// <summary>Builds and starts the host; the port is bound when this returns. <paramref name="calls"/> is the deadline
-    /// of calls to the engine, by default <see cref="EngineCalls.FromEnvironment"/>.</summary>
+    /// <summary>Builds and starts the host; the port is bound when this returns. <paramref name="calls"/> is the
+    /// deadline of calls to the engine, by default <see cref="EngineCalls.FromEnvironment"/>.</summary>
     public static async Task<WebApplication> StartAsync(string? engineAddress, int port = 0, EngineCalls? calls = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });

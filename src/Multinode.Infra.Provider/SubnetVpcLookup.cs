@@ -23,14 +23,14 @@ public static class SubnetVpcLookup
     /// reach the aws provider and the engine's logs as plain text, so the user is asked for the VPC instead.</summary>
     public static (string? Subnet, ValidationFailure? Refusal) SubnetToLookUp(PropertyMap config)
     {
-        if (config.Get("target") is not StringValue { Value: "aws" } || config.Get("aws") is not ObjectValue { Map: var aws } ||
-            aws.Get("vpcId") is not (null or NullValue))
+        if (config.Get("target") is not StringValue { Value: "aws" } ||
+            config.Get("aws") is not ObjectValue { Map: var aws } || aws.Get("vpcId") is not (null or NullValue))
             return (null, null);
         return FirstSubnet(aws.Get("subnetIds"), secret: false) switch
         {
             (_, true) => (null, new ValidationFailure(ProviderConfigReader.Resource, "aws.vpcId",
-                "aws.vpcId is needed: aws.subnetIds[0] is a secret, and looking up its VPC (" + GetSubnet + ") would send it " +
-                "in plain text; set multinode:aws.vpcId to the subnets' VPC")),
+                "aws.vpcId is needed: aws.subnetIds[0] is a secret, and looking up its VPC (" + GetSubnet + ") would " +
+                "send it in plain text; set multinode:aws.vpcId to the subnets' VPC")),
             (var id, false) => (id, null),
         };
     }
@@ -57,13 +57,14 @@ public static class SubnetVpcLookup
             throw new RpcException(new Status(StatusCode.FailedPrecondition,
                 $"looking up the VPC of subnet {subnet} ({GetSubnet}) failed: {string.Join("; ", response.Failures.Select(f => $"{f.Property}: {f.Reason}"))}; set multinode:aws.vpcId to skip the lookup"));
         // The engine answers invokes in preview too; only its unknown marker leaves the VPC to be known later.
-        PropertyValue vpcId = (response.Return is { } result ? PropertyConverter.ToMap(result).Get("vpcId") : null) switch
+        var answered = response.Return is { } result ? PropertyConverter.ToMap(result).Get("vpcId") : null;
+        PropertyValue vpcId = answered switch
         {
             StringValue { Value.Length: > 0 } id => id,
             UnknownValue when request.DryRun => PropertyValue.Unknown,
             _ => throw new RpcException(new Status(StatusCode.FailedPrecondition,
-                $"looking up the VPC of subnet {subnet} ({GetSubnet}) answered without vpcId, which the security groups " +
-                "and a Service's target group need; set multinode:aws.vpcId to skip the lookup")),
+                $"looking up the VPC of subnet {subnet} ({GetSubnet}) answered without vpcId, which the security " +
+                "groups and a Service's target group need; set multinode:aws.vpcId to skip the lookup")),
         };
         return config with { TargetConfig = aws with { VpcId = vpcId } };
     }
