@@ -1,4 +1,3 @@
-using Grpc.Core;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Validation;
 using Multinode.Infra.Values;
@@ -10,8 +9,11 @@ namespace Multinode.Infra.Provider;
 /// Construct: validates one component's inputs, plans it with the configured target, registers the component
 /// and each planned child with the engine's ResourceMonitor, then the component's outputs.
 /// </summary>
-public sealed class ComponentConstructor(EngineLog log) : IDisposable
+public sealed class ComponentConstructor(EngineLog log, EngineCalls? calls = null) : IDisposable
 {
+    /// <summary>Deadline of every call to the monitor (<see cref="EngineCalls"/>).</summary>
+    private readonly EngineCalls _calls = calls ?? EngineCalls.Default;
+
     private readonly MonitorChannels _monitors = new();
 
     /// <summary>Every workload constructed by this plugin process, i.e. in this preview or update: quotas, the budget
@@ -70,14 +72,29 @@ public sealed class ComponentConstructor(EngineLog log) : IDisposable
             if (dependencies.Count > 0) propertyDependencies[key] = dependencies;
         }
         var inputs = new PropertyMap(entries);
-        var config = await SubnetVpcLookup.ResolveAsync(configured, request, _monitors, cancellationToken).ConfigureAwait(false);
+        var config = await SubnetVpcLookup.ResolveAsync(configured, request, _monitors, _calls, cancellationToken)
+            .ConfigureAwait(false);
 
         var result = Planner.PlanComponent(new ResourceDeclaration(request.Name, request.Type, inputs), config);
         if (!result.IsValid) throw new ValidationFailedException(result.Failures);
         var plan = result.Value!;
+        // All or nothing: every check before the first registration.
+        var oversized = ChildSizes.Check(plan);
+        if (oversized.Count > 0) throw new ValidationFailedException(oversized);
         var exceeded = _program.Admit(plan, config);
         if (exceeded.Count > 0) throw new ValidationFailedException(exceeded);
-        var response = await RegisterAsync(request, plan, propertyDependencies, cancellationToken).ConfigureAwait(false);
+        ConstructResponse response;
+        try
+        {
+            response = await RegisterAsync(request, plan, propertyDependencies, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch
+        {
+            // A workload the engine did not take counts toward no quota and plans no child name.
+            _program.Withdraw(plan, config);
+            throw;
+        }
         // `pulumi preview` shows these beside the component (a schedule that never fires, a renamed time zone).
         foreach (var warning in result.Warnings) log.Warning(warning.ToString(), response.Urn);
         return response;
@@ -111,23 +128,23 @@ public sealed class ComponentConstructor(EngineLog log) : IDisposable
             componentRequest.PropertyDependencies[key] = new RegisterResourceRequest.Types.PropertyDependencies { Urns = { urns } };
         if (request.HasProtect) componentRequest.Protect = request.Protect;
         if (request.HasRetainOnDelete) componentRequest.RetainOnDelete = request.RetainOnDelete;
-        var component = await Call(() => monitor.RegisterResourceAsync(componentRequest, cancellationToken: cancellationToken),
-            $"registering {plan.Workload.Label}").ConfigureAwait(false);
+        var component = await _calls.Call(options => monitor.RegisterResourceAsync(componentRequest, options),
+            $"registering {plan.Workload.Label}", cancellationToken).ConfigureAwait(false);
 
         // Each child is sent as soon as the children it refers to are registered, so independent children
         // are created in parallel during `pulumi up`.
         var registrations = new Dictionary<string, Task<Registered>>(StringComparer.Ordinal);
         foreach (var resource in plan.Resources)
-            registrations[resource.Name] = RegisterChildAsync(monitor, request, component.Urn, resource, registrations,
+            registrations[resource.Name] = RegisterChildAsync(_calls, monitor, request, component.Urn, resource, registrations,
                 inputDependencies, cancellationToken);
         await Task.WhenAll(registrations.Values).ConfigureAwait(false);
         var children = registrations.ToDictionary(r => r.Key, r => r.Value.Result, StringComparer.Ordinal);
 
         var outputs = Resolve(plan.Outputs, children, request.DryRun);
         var state = PropertyConverter.ToStruct(outputs);
-        await Call(() => monitor.RegisterResourceOutputsAsync(
-            new RegisterResourceOutputsRequest { Urn = component.Urn, Outputs = state }, cancellationToken: cancellationToken),
-            $"registering the outputs of {plan.Workload.Label}").ConfigureAwait(false);
+        await _calls.Call(options => monitor.RegisterResourceOutputsAsync(
+            new RegisterResourceOutputsRequest { Urn = component.Urn, Outputs = state }, options),
+            $"registering the outputs of {plan.Workload.Label}", cancellationToken).ConfigureAwait(false);
 
         var response = new ConstructResponse { Urn = component.Urn, State = state };
         foreach (var (key, value) in plan.Outputs)
@@ -138,7 +155,8 @@ public sealed class ComponentConstructor(EngineLog log) : IDisposable
         return response;
     }
 
-    private static async Task<Registered> RegisterChildAsync(ResourceMonitor.ResourceMonitorClient monitor, ConstructRequest construct,
+    private static async Task<Registered> RegisterChildAsync(EngineCalls calls, ResourceMonitor.ResourceMonitorClient monitor,
+        ConstructRequest construct,
         string componentUrn, PlannedResource resource, IReadOnlyDictionary<string, Task<Registered>> earlier,
         IEnumerable<string> inputDependencies, CancellationToken cancellationToken)
     {
@@ -185,8 +203,8 @@ public sealed class ComponentConstructor(EngineLog log) : IDisposable
         if (construct.HasProtect) request.Protect = construct.Protect;
         if (construct.HasRetainOnDelete) request.RetainOnDelete = construct.RetainOnDelete;
 
-        var response = await Call(() => monitor.RegisterResourceAsync(request, cancellationToken: cancellationToken),
-            $"registering {resource.Type} \"{resource.Name}\"").ConfigureAwait(false);
+        var response = await calls.Call(options => monitor.RegisterResourceAsync(request, options),
+            $"registering {resource.Type} \"{resource.Name}\"", cancellationToken).ConfigureAwait(false);
         return new Registered(response.Urn, response.Id, response.Object);
     }
 
@@ -230,19 +248,6 @@ public sealed class ComponentConstructor(EngineLog log) : IDisposable
                 return PropertyConverter.ToProto(Resolve(value, children, dryRun));
             default:
                 return PropertyConverter.ToProto(value);
-        }
-    }
-
-    /// <summary>A failed registration names what was being registered; the monitor's status code is kept.</summary>
-    private static async Task<T> Call<T>(Func<AsyncUnaryCall<T>> call, string what)
-    {
-        try
-        {
-            return await call().ResponseAsync.ConfigureAwait(false);
-        }
-        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
-        {
-            throw new RpcException(new Status(e.StatusCode, $"{what} failed: {e.Status.Detail}"), e.Trailers);
         }
     }
 

@@ -51,6 +51,12 @@ public sealed class EngineLog : IDisposable
 /// <summary>Engine and monitor addresses arrive as host:port; the plugin's client channels to them.</summary>
 public static class Channels
 {
+    /// <summary>Largest answer the plugin's client reads: gRPC's default, 4 MB. The engine's monitor answers a
+    /// registration with the child's state, as large as its inputs; <see cref="ChildSizes"/> checks each child against
+    /// it before Construct registers anything. (The engine's own limit is larger; the Kubernetes API server takes
+    /// requests up to 3 MB and etcd objects up to 1.5 MB, AWS inputs are far smaller.)</summary>
+    public const int MaxMessageBytes = 4 * 1024 * 1024;
+
     public static string Address(string endpoint) =>
         endpoint.Contains("://", StringComparison.Ordinal) ? endpoint : $"http://{endpoint}";
 
@@ -62,6 +68,7 @@ public static class Channels
     /// </summary>
     public static GrpcChannel Open(string address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
     {
+        MaxReceiveMessageSize = MaxMessageBytes,
         HttpHandler = new SocketsHttpHandler
         {
             UseProxy = false,

@@ -1,5 +1,6 @@
 using System.Text;
 using Google.Protobuf;
+using Grpc.Core;
 using Multinode.Infra.Configuration;
 using Multinode.Infra.Validation;
 using Pulumirpc;
@@ -7,9 +8,11 @@ using Pulumirpc;
 namespace Multinode.Infra.Provider;
 
 /// <summary>
-/// Answers requests that protobuf cannot read because a property value nests too deeply (its reader stops at about 33
-/// levels of lists and objects) with INVALID_ARGUMENT naming the property. gRPC reads a request before any interceptor
-/// runs and would answer such a request with a bare UNKNOWN, so this runs as middleware in front of it.
+/// Answers requests gRPC would refuse with a bare status, before gRPC reads them: a request above
+/// <see cref="MaxRequestBytes"/> gets RESOURCE_EXHAUSTED with the limit as soon as its length is read; bytes that are
+/// not the request message get INVALID_ARGUMENT saying so; a property value nested too deeply for protobuf (its reader
+/// stops at about 33 levels of lists and objects) gets INVALID_ARGUMENT naming the property. gRPC reads a request
+/// before any interceptor runs and would answer these with UNKNOWN, so this runs as middleware in front of it.
 /// </summary>
 internal static class NestingGuard
 {
@@ -23,6 +26,10 @@ internal static class NestingGuard
         ["/pulumirpc.ResourceProvider/Invoke"] = (InvokeRequest.Parser, [2], "invoke"),
     };
 
+    /// <summary>Largest request the plugin reads (docs/provider.md, "Limits"): gRPC's own limit, checked here from the
+    /// frame's length before the body is read, so a larger request is refused at once.</summary>
+    public const int MaxRequestBytes = 64 * 1024 * 1024;
+
     public static void Use(WebApplication app) => app.Use(async (context, next) =>
     {
         if (!Methods.TryGetValue(context.Request.Path.Value ?? "", out var method))
@@ -30,38 +37,87 @@ internal static class NestingGuard
             await next(context).ConfigureAwait(false);
             return;
         }
-        using var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
-        var bytes = body.ToArray();
         // A gRPC frame: compressed flag, big-endian length, message. Anything else is gRPC's to refuse.
-        if (bytes.Length >= 5 && bytes[0] == 0 && Deepest(bytes.AsMemory(5), method.Parser, method.Fields) is { } path)
+        var header = new byte[5];
+        var read = await ReadFully(context.Request.Body, header, context.RequestAborted).ConfigureAwait(false);
+        var length = read == 5 ? (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(1)) : 0;
+        if (length > MaxRequestBytes)
         {
-            var e = ProviderErrors.InvalidInput([new ValidationFailure(method.Resource, path,
-                $"{path} nests lists and objects deeper than protobuf reads (about 33 levels); this provider reads at most {PropertyConverter.MaxDepth}")]);
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "application/grpc";
-            // Trailers-only answer: the status travels in the headers of an empty response.
-            context.Response.Headers["grpc-status"] = ((int)e.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            context.Response.Headers["grpc-message"] = PercentEncode(e.Status.Detail);
-            var details = e.Trailers.GetValueBytes(ProviderErrors.StatusDetailsKey)!;
-            context.Response.Headers[ProviderErrors.StatusDetailsKey] = Convert.ToBase64String(details).TrimEnd('=');
+            await Answer(context, new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"the request is {length} bytes, above the multinode plugin's limit of {MaxRequestBytes} bytes (64 MB)")))
+                .ConfigureAwait(false);
             return;
+        }
+        var bytes = new byte[read == 5 ? 5 + length : read];
+        header.AsSpan(0, read).CopyTo(bytes);
+        var body = read == 5
+            ? await ReadFully(context.Request.Body, bytes.AsMemory(5), context.RequestAborted).ConfigureAwait(false)
+            : 0;
+        if (read == 5 && header[0] == 0 && body == length)
+        {
+            var problem = Problem(bytes.AsMemory(5), method.Parser, method.Fields, method.Resource);
+            if (problem is not null)
+            {
+                await Answer(context, problem).ConfigureAwait(false);
+                return;
+            }
         }
         context.Request.Body = new MemoryStream(bytes);
         await next(context).ConfigureAwait(false);
     });
 
-    /// <summary>Null when the message parses; otherwise the first top-level property whose value protobuf cannot read.</summary>
-    private static string? Deepest(ReadOnlyMemory<byte> message, MessageParser parser, int[] structFields)
+    private static async Task<int> ReadFully(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        while (total < buffer.Length)
+        {
+            var n = await stream.ReadAsync(buffer[total..], cancellationToken).ConfigureAwait(false);
+            if (n == 0) break;
+            total += n;
+        }
+        return total;
+    }
+
+    /// <summary>Null when the message parses; else INVALID_ARGUMENT naming the too-deep property, or saying the bytes
+    /// are not the request message at all.</summary>
+    private static RpcException? Problem(ReadOnlyMemory<byte> message, MessageParser parser, int[] fields,
+        string resource)
     {
         try
         {
             parser.ParseFrom(message.Span);
             return null;
         }
+        catch (InvalidProtocolBufferException e) when (!e.Message.Contains("levels of nesting", StringComparison.Ordinal))
+        {
+            var name = parser.ParseFrom([]).Descriptor.FullName;
+            return new RpcException(new Status(StatusCode.InvalidArgument,
+                $"the request is not a valid {name} message: {e.Message}"));
+        }
         catch (InvalidProtocolBufferException)
         {
         }
+        var path = Deepest(message, fields);
+        return ProviderErrors.InvalidInput([new ValidationFailure(resource, path,
+            $"{path} nests lists and objects deeper than protobuf reads (about 33 levels); this provider reads at most {PropertyConverter.MaxDepth}")]);
+    }
+
+    /// <summary>A trailers-only answer: the status travels in the headers of an empty response.</summary>
+    private static async Task Answer(Microsoft.AspNetCore.Http.HttpContext context, RpcException e)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/grpc";
+        context.Response.Headers["grpc-status"] = ((int)e.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers["grpc-message"] = PercentEncode(e.Status.Detail);
+        if (e.Trailers.GetValueBytes(ProviderErrors.StatusDetailsKey) is { } details)
+            context.Response.Headers[ProviderErrors.StatusDetailsKey] = Convert.ToBase64String(details).TrimEnd('=');
+        await context.Response.CompleteAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The first top-level property whose value protobuf cannot read, of a message too deep to
+    /// parse.</summary>
+    private static string Deepest(ReadOnlyMemory<byte> message, int[] structFields)
+    {
         try
         {
             var input = new CodedInputStream(message.ToArray());
@@ -104,8 +160,7 @@ internal static class NestingGuard
         }
         catch (InvalidProtocolBufferException)
         {
-            // Not a request at all: gRPC answers that itself.
-            return null;
+            return "inputs";
         }
         // Too deep, though no one value alone is: name the request's property values as a whole.
         return "inputs";

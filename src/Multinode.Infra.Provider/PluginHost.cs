@@ -14,8 +14,9 @@ namespace Multinode.Infra.Provider;
 /// </summary>
 public static class PluginHost
 {
-    /// <summary>Builds and starts the host; the port is bound when this returns.</summary>
-    public static async Task<WebApplication> StartAsync(string? engineAddress, int port = 0)
+    /// <summary>Builds and starts the host; the port is bound when this returns. <paramref name="calls"/> is the
+    /// deadline of calls to the engine, by default <see cref="EngineCalls.FromEnvironment"/>.</summary>
+    public static async Task<WebApplication> StartAsync(string? engineAddress, int port = 0, EngineCalls? calls = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.Sources.Clear();
@@ -23,15 +24,19 @@ public static class PluginHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // Kestrel's own body limit (30,000,000 bytes) would answer HTTP 413, which the engine reads as UNKNOWN;
+            // the request limit is NestingGuard.MaxRequestBytes, refused with RESOURCE_EXHAUSTED.
+            kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2);
         });
         builder.Services.AddGrpc(options =>
         {
             options.Interceptors.Add<ProviderErrors>();
-            options.MaxReceiveMessageSize = 64 * 1024 * 1024;
+            options.MaxReceiveMessageSize = NestingGuard.MaxRequestBytes;
         });
         builder.Services.AddSingleton(new EngineLog(engineAddress));
         builder.Services.AddSingleton<ProviderState>();
+        builder.Services.AddSingleton(calls ?? EngineCalls.FromEnvironment());
         builder.Services.AddSingleton<ComponentConstructor>();
         builder.Services.AddSingleton<InstanceTypeSelector>();
         // In-flight calls are cancelled as shutdown starts (below) and answer at once; this only bounds a straggler.

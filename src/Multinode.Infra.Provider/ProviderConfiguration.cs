@@ -15,7 +15,10 @@ public sealed record ConfiguredProvider(ProviderConfig Config, string? VpcLookup
     public static Result<ConfiguredProvider> Read(PropertyMap config)
     {
         var read = ProviderConfigReader.Read(config);
-        return read.Then(c => Result<ConfiguredProvider>.Ok(new ConfiguredProvider(c, SubnetVpcLookup.SubnetToLookUp(config))));
+        var (subnet, refusal) = SubnetVpcLookup.SubnetToLookUp(config);
+        return read.Then(c => refusal is null
+            ? Result<ConfiguredProvider>.Ok(new ConfiguredProvider(c, subnet))
+            : Result<ConfiguredProvider>.Fail([refusal]));
     }
 }
 

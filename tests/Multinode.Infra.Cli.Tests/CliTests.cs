@@ -232,7 +232,7 @@ public sealed class CliTests : CliFixture
             """);
         const string Warnings = """
             warning: ScheduledTask "leap": schedule = "0 3 31 2 *" never fires: no month in "2" has day 31
-            warning: ScheduledTask "leap": timeZone = "Asia/Calcutta" is a link in the IANA time zone database; planned as its canonical zone "Asia/Kolkata", which AWS requires
+            warning: ScheduledTask "leap": timeZone = "Asia/Calcutta" is a link in the IANA time zone database; planned as its canonical zone "Asia/Kolkata", the name every target accepts
 
             """;
         var (code, _, stderr) = Run("validate", file);
@@ -312,8 +312,8 @@ public sealed class CliTests : CliFixture
         Assert.Equal(0, code);
         Assert.Equal([
             "warning: ScheduledTask \"leap-day\": schedule = \"0 3 30 2 *\" never fires: no month in \"2\" has day 30",
-            "warning: ScheduledTask \"leap-day\": timeZone = \"US/Eastern\" is a link in the IANA time zone database; planned as its canonical zone \"America/New_York\", which AWS requires",
-            "warning: ScheduledTask \"weekly\": schedule = \"@weekly\" is planned as \"0 0 * * 0\" (Auto Scaling has no descriptors)",
+            "warning: ScheduledTask \"leap-day\": timeZone = \"US/Eastern\" is a link in the IANA time zone database; planned as its canonical zone \"America/New_York\", the name every target accepts",
+            "warning: ScheduledTask \"weekly\": schedule = \"@weekly\" is planned as \"0 0 * * 0\" (the five-field form every target accepts)",
             "",
         ], stderr.Split('\n'));
     }

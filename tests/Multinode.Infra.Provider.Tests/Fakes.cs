@@ -41,7 +41,7 @@ public sealed class TestLifetime : IHostApplicationLifetime
 
 /// <summary>The real plugin host on port 0 with a fake engine on loopback, started and stopped around each test class
 /// instance: tier two of the provider tests and the fuzz test share it.</summary>
-public abstract class HostedPlugin(bool withLog = false) : IAsyncLifetime
+public abstract class HostedPlugin(bool withLog = false, EngineCalls? calls = null) : IAsyncLifetime
 {
     protected readonly FakeEngine _engine = new();
     protected WebApplication? _engineHost;
@@ -52,7 +52,7 @@ public abstract class HostedPlugin(bool withLog = false) : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         (_engineHost, _engineAddress) = await _engine.StartAsync(withLog);
-        _plugin = await PluginHost.StartAsync(_engineAddress);
+        _plugin = await PluginHost.StartAsync(_engineAddress, calls: calls);
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{PluginHost.Port(_plugin)}");
     }
 

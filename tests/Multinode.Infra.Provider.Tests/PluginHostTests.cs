@@ -54,8 +54,15 @@ public sealed class FakeEngine : ResourceMonitor.ResourceMonitorBase
     /// <summary>When set, registrations wait for it (or for the caller to give up): an engine that is slow to answer.</summary>
     public TaskCompletionSource? Hold { get; set; }
 
+    /// <summary>Methods this fake never answers (it waits until the caller gives up): an engine that hangs.</summary>
+    public HashSet<string> Silent { get; } = new(StringComparer.Ordinal);
+
+    private Task Hang(string method, ServerCallContext context) =>
+        Silent.Contains(method) ? Task.Delay(Timeout.Infinite, context.CancellationToken) : Task.CompletedTask;
+
     public override async Task<RegisterResourceResponse> RegisterResource(RegisterResourceRequest request, ServerCallContext context)
     {
+        await Hang(nameof(RegisterResource), context);
         if (Hold is { } hold) await hold.Task.WaitAsync(context.CancellationToken);
         Peers.Enqueue(context.Peer);
         Registered.Enqueue(request);
@@ -82,24 +89,28 @@ public sealed class FakeEngine : ResourceMonitor.ResourceMonitorBase
     public ConcurrentQueue<ResourceInvokeRequest> Invokes { get; } = new();
 
     /// <summary>Answers aws:ec2/getSubnet:getSubnet as the aws provider would: the subnet "subnet-a" lies in
-    /// "vpc-of-subnet-a"; "subnet-missing" does not exist.</summary>
-    public override Task<ResourceInvokeResponse> Invoke(ResourceInvokeRequest request, ServerCallContext context)
+    /// "vpc-of-subnet-a"; "subnet-missing" does not exist; "subnet-novpc" is answered without a vpcId.</summary>
+    public override async Task<ResourceInvokeResponse> Invoke(ResourceInvokeRequest request, ServerCallContext context)
     {
+        await Hang(nameof(Invoke), context);
         Peers.Enqueue(context.Peer);
         Invokes.Enqueue(request);
         var id = request.Args.Fields["id"].StringValue;
         var response = new ResourceInvokeResponse();
         if (request.Tok != "aws:ec2/getSubnet:getSubnet" || id == "subnet-missing")
             response.Failures.Add(new CheckFailure { Property = "id", Reason = $"no subnet {id}" });
+        else if (id == "subnet-novpc")
+            response.Return = Struct.Parser.ParseJson($$"""{"id":"{{id}}","availabilityZone":"us-east-1a"}""");
         else
             response.Return = Struct.Parser.ParseJson($$"""{"id":"{{id}}","vpcId":"vpc-of-{{id}}","availabilityZone":"us-east-1a"}""");
-        return Task.FromResult(response);
+        return response;
     }
 
-    public override Task<Empty> RegisterResourceOutputs(RegisterResourceOutputsRequest request, ServerCallContext context)
+    public override async Task<Empty> RegisterResourceOutputs(RegisterResourceOutputsRequest request, ServerCallContext context)
     {
+        await Hang(nameof(RegisterResourceOutputs), context);
         Outputs[request.Urn] = request.Outputs;
-        return Task.FromResult(new Empty());
+        return new Empty();
     }
 
     public sealed class EngineService(FakeEngine engine) : Engine.EngineBase

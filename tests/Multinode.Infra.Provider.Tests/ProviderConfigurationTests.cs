@@ -60,11 +60,14 @@ public class ProviderConfigurationTests
     }
 
     [Fact]
-    public void ConfiguredProviderRead_SecretSubnets_LooksUpTheFirst()
+    public void ConfiguredProviderRead_SecretSubnetsWithoutVpcId_AsksForTheVpcInsteadOfLookingUp()
     {
+        // The lookup's invoke arguments are plain text: a secret subnet is not sent (docs/provider.md).
         var configured = ConfiguredProvider.Read(new PropertyMap(("target", "aws"),
             ("aws", new PropertyMap(("subnetIds", PropertyValue.Secret(PropertyValue.Strings(["subnet-s", "subnet-t"])))))));
-        Assert.Equal("subnet-s", configured.Value!.VpcLookupSubnet);
+        var failure = Assert.Single(configured.Failures);
+        Assert.Equal("aws.vpcId", failure.Path);
+        Assert.DoesNotContain("subnet-s", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]

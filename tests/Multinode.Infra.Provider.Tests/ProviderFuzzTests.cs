@@ -13,7 +13,7 @@ namespace Multinode.Infra.Provider.Tests;
 /// for an unusable monitor endpoint), never quote a secret, and every accepted input must be planned without a plaintext
 /// secret or a null in any child. <c>MULTINODE_FUZZ_COUNT</c> and <c>MULTINODE_FUZZ_SEED</c> change the run.
 /// </summary>
-public sealed class ProviderFuzzTests(ITestOutputHelper output) : HostedPlugin
+public sealed class ProviderFuzzTests(ITestOutputHelper output) : HostedPlugin(calls: new EngineCalls(Fuzzer.EngineDeadline))
 {
 
     [Fact]
@@ -21,7 +21,8 @@ public sealed class ProviderFuzzTests(ITestOutputHelper output) : HostedPlugin
     {
         var count = int.TryParse(Environment.GetEnvironmentVariable("MULTINODE_FUZZ_COUNT"), out var c) ? c : 3000;
         var seed = int.TryParse(Environment.GetEnvironmentVariable("MULTINODE_FUZZ_SEED"), out var s) ? s : 20261128;
-        var fuzzer = new Fuzzer(new ResourceProvider.ResourceProviderClient(_channel!), _engine, _engineAddress, seed);
+        var fuzzer = new Fuzzer(new ResourceProvider.ResourceProviderClient(_channel!), _engine, _engineAddress, seed,
+            _channel!.CreateCallInvoker());
         var watch = Stopwatch.StartNew();
         await fuzzer.RunAsync(count);
         output.WriteLine($"fuzz seed {seed}: {count} requests in {watch.Elapsed.TotalSeconds:F1} s");
@@ -37,8 +38,13 @@ public sealed class ProviderFuzzTests(ITestOutputHelper output) : HostedPlugin
 }
 
 /// <summary>Generates requests from a seed and checks each answer; tallies outcomes and the first example of each problem.</summary>
-internal sealed class Fuzzer(ResourceProvider.ResourceProviderClient client, FakeEngine engine, string monitor, int seed)
+internal sealed partial class Fuzzer(ResourceProvider.ResourceProviderClient client, FakeEngine engine, string monitor, int seed,
+    CallInvoker raw)
 {
+    /// <summary>The plugin's deadline for calls to the (fake) engine: under the fuzzer's own, so a monitor that never
+    /// answers is seen as the plugin's DEADLINE_EXCEEDED.</summary>
+    public static readonly TimeSpan EngineDeadline = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Every secret the fuzzer sends contains this; it must never be readable outside a secret.</summary>
     public const string Marker = "s3cr3t";
 
@@ -64,18 +70,21 @@ internal sealed class Fuzzer(ResourceProvider.ResourceProviderClient client, Fak
             {
                 await client.ConstructAsync(new ConstructRequest
                 {
-                    Project = "proj", Stack = "dev", Type = $"multinode:index:{kind}", Name = "warmup",
+                    Project = "proj", Stack = "dev", Type = $"multinode:index:{kind}", Name = $"warmup-{target}-{kind.ToLowerInvariant()}",
                     Parent = "urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev", MonitorEndpoint = monitor,
                     Inputs = Struct.Parser.ParseJson(kind == "ScheduledTask" ? """{"image":"nginx","schedule":"0 3 * * *"}""" : """{"image":"nginx"}"""),
                 });
                 await client.CheckConfigAsync(new CheckRequest { News = Struct.Parser.ParseJson("""{"target":7}""") });
             }
         }
+        await LargeRequestsAsync();
         for (var i = 0; i < count; i++)
         {
             var roll = _random.NextDouble();
             if (roll < 0.12) await CheckConfigAsync();
             else if (roll < 0.25) await ConfigureAsync();
+            else if (roll < 0.26) await CorruptAsync();
+            else if (roll < 0.27) await SilentMonitorAsync(i);
             else await ConstructAsync(i);
         }
     }
@@ -188,7 +197,8 @@ internal sealed class Fuzzer(ResourceProvider.ResourceProviderClient client, Fak
     {
         if (message.Contains(Marker, StringComparison.OrdinalIgnoreCase)) Problem($"{rpc}: secret in message", message);
         if (message.Contains("   at ", StringComparison.Ordinal)) Problem($"{rpc}: stack trace in message", message);
-        if (message.Contains("_NoValue", StringComparison.Ordinal) || message.Contains("Overflow_", StringComparison.Ordinal))
+        if (message.Contains("_NoValue", StringComparison.Ordinal) || message.Contains("Overflow_", StringComparison.Ordinal) ||
+            ResourceKey().IsMatch(message))
             Problem($"{rpc}: raw .NET resource key in message", message);
     }
 
@@ -352,6 +362,14 @@ internal sealed class Fuzzer(ResourceProvider.ResourceProviderClient client, Fak
                 Put("timeZone", Value.ForString(Pick(["UTC", "Europe/Berlin", new string('z', 30000)])), 0.3);
                 break;
         }
+        Put("instanceTypes", Value.ForList(Value.ForString("m5.large"), _random.Next(3) switch
+        {
+            0 => Secret(Value.ForString(SecretText())),
+            1 => Unknown(),
+            _ => Value.ForString("c5.xlarge"),
+        }), 0.1);
+        if (_random.NextDouble() < 0.01)
+            fields.Fields["args"] = Value.ForList([.. Enumerable.Range(0, 32_000).Select(n => Value.ForString($"a{n}"))]);
         if (_random.NextDouble() < 0.05) fields.Fields[Pick(["imgae", "replicas", new string('k', 5000)])] = Value.ForString("x");
         if (_random.NextDouble() < 0.03)
             for (var i = 0; i < 400; i++) fields.Fields[$"unknownProperty{i}"] = Value.ForString(new string('v', 200));
@@ -369,6 +387,15 @@ internal sealed class Fuzzer(ResourceProvider.ResourceProviderClient client, Fak
                 ["vpcId"] = Value.ForString("vpc-1"),
             },
         };
+        // Config secrets: a whole secret list or one secret item, with and without the vpcId the lookup needs.
+        switch (_random.Next(8))
+        {
+            case 0: aws.Fields["subnetIds"] = Secret(Value.ForList(Value.ForString(SecretText()), Value.ForString("subnet-b"))); break;
+            case 1: aws.Fields["subnetIds"] = Value.ForList(Secret(Value.ForString(SecretText())), Value.ForString("subnet-b")); break;
+            case 2: aws.Fields["securityGroupIds"] = Secret(Value.ForList(Value.ForString(SecretText()))); break;
+            case 3: aws.Fields["securityGroupIds"] = Value.ForList(Secret(Value.ForString(SecretText())), Value.ForString("sg-1")); break;
+        }
+        if (_random.NextDouble() < 0.3) aws.Fields.Remove("vpcId");
         var kubernetes = new Struct { Fields = { ["namespace"] = Value.ForString("apps") } };
         var config = new Struct { Fields = { ["target"] = Maybe(Value.ForString(target), false), ["version"] = Value.ForString("0.1.0") } };
         if (target == "aws" || _random.NextDouble() < 0.2)

@@ -12,8 +12,10 @@ namespace Multinode.Infra.Planning;
 /// </summary>
 public static class ChildNames
 {
-    /// <summary>One failure per pair of workloads whose children share a URN, on the later of the two.</summary>
-    public static IEnumerable<ValidationFailure> Collisions(IReadOnlyList<WorkloadPlan> plans)
+    /// <summary>One failure per pair of workloads whose children share a URN, on the later of the two; with
+    /// <paramref name="physical"/> (<see cref="Targets.ITarget.ChildNamesArePhysical"/>) also children of one type and
+    /// name planned by workloads of different kinds, which would be one object on the platform.</summary>
+    public static IEnumerable<ValidationFailure> Collisions(IReadOnlyList<WorkloadPlan> plans, bool physical = false)
     {
         // By name first (names nearly always differ, and a string key is the dictionary's fastest), then by kind and
         // type among the few children that share a name.
@@ -28,14 +30,17 @@ public static class ChildNames
             {
                 var child = plan.Resources[i];
                 var owner = owners.GetValueOrDefault(child.Name);
-                while (owner is not null && !(Equals(owner.Kind, plan.Workload.Kind) && string.Equals(owner.Type, child.Type, StringComparison.Ordinal)))
+                while (owner is not null && !((physical || Equals(owner.Kind, plan.Workload.Kind)) &&
+                                              string.Equals(owner.Type, child.Type, StringComparison.Ordinal)))
                     owner = owner.Next;
                 if (owner is not null)
                 {
-                    if (owner.Workload.Name != plan.Workload.Name && reported.Add((owner.Workload.Name, plan.Workload.Name)))
+                    if (owner.Workload.Label != plan.Workload.Label && reported.Add((owner.Workload.Label, plan.Workload.Label)))
                         yield return new ValidationFailure(plan.Workload.Label, "name",
                             $"name = \"{plan.Workload.Name}\" plans the child {child.Type} \"{child.Name}\", which {owner.Workload.Label} plans too; " +
-                            "their URNs would be the same, which the engine refuses: rename one of the two");
+                            (Equals(owner.Kind, plan.Workload.Kind)
+                                ? "their URNs would be the same, which the engine refuses: rename one of the two"
+                                : "both would be the one object of that name on the platform, each overwriting the other: rename one of the two"));
                     continue;
                 }
                 owners[child.Name] = new Owner(plan.Workload.Kind, child.Type, plan.Workload, owners.GetValueOrDefault(child.Name));

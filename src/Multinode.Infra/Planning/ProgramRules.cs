@@ -19,7 +19,7 @@ public sealed class ProgramRules
 
     /// <summary>Who plans each child of the admitted workloads, keyed as <see cref="ChildNames"/> keys them. The admitted
     /// workloads broke no rule together, so each key has one owner.</summary>
-    private readonly Dictionary<(WorkloadKind Kind, string Type, string Name), Workload> _owners = [];
+    private readonly Dictionary<(WorkloadKind? Kind, string Type, string Name), Workload> _owners = [];
 
     /// <summary>The admitted workloads' use at maximum scale, what <see cref="Budget"/> sums.</summary>
     private Use _total;
@@ -28,7 +28,7 @@ public sealed class ProgramRules
 
     /// <summary>Every rule <paramref name="plans"/> break together.</summary>
     public static IReadOnlyList<ValidationFailure> Check(IReadOnlyList<WorkloadPlan> plans, ProviderConfig config) =>
-        [.. ChildNames.Collisions(plans), .. Budget.Check(plans, config)];
+        [.. ChildNames.Collisions(plans, config.Target.ChildNamesArePhysical), .. Budget.Check(plans, config)];
 
     /// <summary>Checks <paramref name="plan"/> together with the workloads admitted before it and admits it when
     /// it breaks no rule. A workload admitted again (a second preview step) replaces its earlier plan.</summary>
@@ -43,7 +43,7 @@ public sealed class ProgramRules
         {
             _admitted.TryGetValue(label, out var earlier);
             var total = _total - Use.Of(earlier) + Use.Of(plan);
-            if (SharesAChild(plan) || !total.ClearlyWithin(config))
+            if (SharesAChild(plan, config) || !total.ClearlyWithin(config))
             {
                 var program = _admitted.Where(a => a.Key != label).Select(a => a.Value).Append(plan).ToList();
                 var failures = Check(program, config);
@@ -51,9 +51,9 @@ public sealed class ProgramRules
             }
             if (earlier is not null)
                 foreach (var child in earlier.Resources)
-                    _owners.Remove((earlier.Workload.Kind, child.Type, child.Name));
+                    _owners.Remove(Key(earlier, child, config));
             foreach (var child in plan.Resources)
-                _owners.TryAdd((plan.Workload.Kind, child.Type, child.Name), plan.Workload);
+                _owners.TryAdd(Key(plan, child, config), plan.Workload);
             _total = total;
             _admitted[label] = plan with
             {
@@ -64,14 +64,33 @@ public sealed class ProgramRules
         }
     }
 
+    /// <summary>Forgets <paramref name="plan"/>'s workload, admitted by <see cref="Admit"/> but not registered (the
+    /// engine refused or did not answer): it counts toward no quota and holds no child name.</summary>
+    public void Withdraw(WorkloadPlan plan, ProviderConfig config)
+    {
+        lock (_gate)
+        {
+            if (!_admitted.Remove(plan.Workload.Label, out var admitted)) return;
+            foreach (var child in admitted.Resources)
+                if (_owners.TryGetValue(Key(admitted, child, config), out var owner) && owner.Label == admitted.Workload.Label)
+                    _owners.Remove(Key(admitted, child, config));
+            _total -= Use.Of(admitted);
+        }
+    }
+
     /// <summary>Whether another admitted workload plans one of <paramref name="plan"/>'s children.</summary>
-    private bool SharesAChild(WorkloadPlan plan)
+    private bool SharesAChild(WorkloadPlan plan, ProviderConfig config)
     {
         foreach (var child in plan.Resources)
-            if (_owners.TryGetValue((plan.Workload.Kind, child.Type, child.Name), out var owner) && owner.Name != plan.Workload.Name)
+            if (_owners.TryGetValue(Key(plan, child, config), out var owner) && owner.Label != plan.Workload.Label)
                 return true;
         return false;
     }
+
+    /// <summary>How <see cref="ChildNames"/> tells children apart: by kind, type and name, or by type and name alone
+    /// where names are the platform's (<see cref="Targets.ITarget.ChildNamesArePhysical"/>).</summary>
+    private static (WorkloadKind?, string, string) Key(WorkloadPlan plan, PlannedResource child, ProviderConfig config) =>
+        (config.Target.ChildNamesArePhysical ? null : plan.Workload.Kind, child.Type, child.Name);
 
     /// <summary>Use at maximum scale summed over workloads, as <see cref="Budget"/> sums it; workloads without a price
     /// are counted.</summary>

@@ -24,6 +24,11 @@ public interface ITarget
     /// <summary>The Pulumi package every child belongs to, and the version children are registered with.</summary>
     ChildPackage ChildPackage { get; }
 
+    /// <summary>Whether a child's logical name is also its name on the platform (a Kubernetes object's metadata.name in
+    /// the namespace): then two children of one type and name are one object whichever workload kinds plan them, not
+    /// only when their URNs match (<see cref="Planning.ChildNames"/>).</summary>
+    bool ChildNamesArePhysical => false;
+
     /// <summary>Checks the rules of its block that <see cref="ConfigSpec"/> cannot state (each failure on
     /// <paramref name="reader"/>) and, when it is the <paramref name="chosen"/> target and every check passed, returns
     /// its typed config. Every target's block is checked, chosen or not.</summary>

@@ -100,6 +100,14 @@ public sealed class InputReader
                 {
                     var item = array.Items[i];
                     var inner = item is SecretValue si ? si.Value : item;
+                    // An item that decides the plan (an instance type) is read as it is: a secret or unknown one
+                    // would otherwise be left out of the plan without a word.
+                    if (!spec.PassThrough && ItemProblem(item) is { } itemProblem)
+                    {
+                        Fail($"{path}[{i}]", $"{path}[{i}] {itemProblem}");
+                        ok = false;
+                        continue;
+                    }
                     if (inner is StringValue or UnknownValue or ReferenceValue) continue;
                     Fail($"{path}[{i}]", $"{path}[{i}] = {Show(item)} must be a string");
                     ok = false;
@@ -132,6 +140,13 @@ public sealed class InputReader
                 return;
         }
     }
+
+    private static string? ItemProblem(PropertyValue item) => item switch
+    {
+        SecretValue => "is a secret, but it decides the shape of the plan and cannot be one (pass it as a plain value)",
+        UnknownValue or ReferenceValue => "is not known until deployment, but it decides the shape of the plan; give it a literal value",
+        _ => null,
+    };
 
     private void CheckNumber(InputSpec spec, string path, PropertyValue value, Func<PropertyValue, string> show)
     {

@@ -76,16 +76,22 @@ public abstract record PropertyValue
                 default: unknown = true; break;
             }
         }
-        // Adjacent literals merge so that equal strings always have one representation.
+        // Adjacent literals merge so that equal strings always have one representation; a run of them is joined once
+        // (appending each to the last would copy the run again for every part: quadratic in a long argument list).
         var merged = new List<PropertyValue>();
+        var run = new System.Text.StringBuilder();
         foreach (var part in flat)
         {
-            if (part is StringValue next && merged.Count > 0 && merged[^1] is StringValue last)
-                merged[^1] = From(last.Value + next.Value);
-            else if (part is not StringValue { Value.Length: 0 })
-                merged.Add(part);
+            if (part is StringValue next)
+            {
+                run.Append(next.Value);
+                continue;
+            }
+            if (run.Length > 0) merged.Add(From(run.ToString()));
+            run.Clear();
+            merged.Add(part);
         }
-        // An unknown part: the whole is the join of these parts, known once they are.
+        if (run.Length > 0) merged.Add(From(run.ToString()));
         PropertyValue result = unknown ? UnknownFrom(ConcatOperation, [.. parts])
             : merged.Count == 0 ? From("")
             : merged is [StringValue only] ? only

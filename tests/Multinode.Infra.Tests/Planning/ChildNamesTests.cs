@@ -42,6 +42,23 @@ public sealed class ChildNamesTests
     }
 
     [Fact]
+    public void Plan_SameNameOfDifferentKindsOnKubernetes_FailsNamingBoth()
+    {
+        // Kubernetes names an object by metadata.name, unique per kind of object in a namespace (kubernetes.io,
+        // "Object Names and IDs"): a Daemon's and a Service's Deployment "ingest" would be one object. An SDK program
+        // can declare both (YAML cannot: its resource names are map keys).
+        var properties = new PropertyMap(("image", "img"));
+        var program = new ProgramDeclaration(
+            [new("ingest", DaemonKind.Instance.Token, properties), new("ingest", ServiceKind.Instance.Token, properties)],
+            new PropertyMap(("target", "kubernetes")));
+        var failure = Assert.Single(Planner.Plan(program).Failures);
+        Assert.Equal(
+            "Service \"ingest\": name = \"ingest\" plans the child kubernetes:apps/v1:Deployment \"ingest\", which Daemon \"ingest\" plans too; " +
+            "both would be the one object of that name on the platform, each overwriting the other: rename one of the two",
+            failure.ToString());
+    }
+
+    [Fact]
     public void Plan_EveryPairOfPrefixedNamesOnKubernetes_IsCollisionFree()
     {
         // Kubernetes children differ by type where their names could meet (Deployment "api-hpa" vs HPA "api-hpa").

@@ -168,8 +168,8 @@ public sealed class WorkloadReaderTests
         Assert.Equal(("0 0 * * *", "America/New_York"), (task.Schedule, task.TimeZone));
         Assert.Equal(
         [
-            """ScheduledTask "n": schedule = "@daily" is planned as "0 0 * * *" (Auto Scaling has no descriptors)""",
-            """ScheduledTask "n": timeZone = "US/Eastern" is a link in the IANA time zone database; planned as its canonical zone "America/New_York", which AWS requires""",
+            """ScheduledTask "n": schedule = "@daily" is planned as "0 0 * * *" (the five-field form every target accepts)""",
+            """ScheduledTask "n": timeZone = "US/Eastern" is a link in the IANA time zone database; planned as its canonical zone "America/New_York", the name every target accepts""",
         ], result.Warnings.Select(w => w.ToString()));
     }
 

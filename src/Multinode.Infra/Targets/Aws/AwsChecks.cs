@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Multinode.Infra.Planning;
 using Multinode.Infra.Validation;
 using Multinode.Infra.Values;
 using Multinode.Infra.Workloads;
@@ -23,10 +24,32 @@ internal static partial class AwsChecks
                 yield return new ValidationFailure(workload.Label, $"tags.{key}",
                     $"tags.{key}: the key {PropertyValue.QuoteShort(key)} cannot tag an EC2 instance whose tags are readable from the instance metadata; " +
                     "use letters, digits and + - = . , _ : @ (no spaces or '/', not starting with \"aws:\")");
+            else if (workload.Container.Tags[key].ContainsSecret)
+                // As the Kubernetes target refuses secret labels: a tag is no place for a secret.
+                yield return new ValidationFailure(workload.Label, $"tags.{key}",
+                    $"tags.{key} is a secret, but AWS tags are not secret: the instance metadata service shows them to every " +
+                    "process on the instance and DescribeTags to anyone who may read the account's tags; pass it in env instead");
             else if (Known(workload.Container.Tags[key]) is { Length: > MaxTagValueLength } value)
                 yield return new ValidationFailure(workload.Label, $"tags.{key}",
                     $"tags.{key} = {workload.Container.Tags[key].Display()} is {value.Length} characters long, above AWS's limit of {MaxTagValueLength} for a tag value");
         }
+    }
+
+    /// <summary>AWS allows at most 50 user-created tags per resource (AWS General Reference, "Tagging your AWS
+    /// resources", tag restrictions); the tags Multinode adds count toward it.</summary>
+    public const int MaxTags = 50;
+
+    /// <summary>The children with the most tags, the workload's and Multinode's together, must stay within
+    /// <see cref="MaxTags"/>.</summary>
+    public static ValidationFailure? TagCount(WorkloadPlan plan)
+    {
+        var user = plan.Workload.Container.Tags.Count;
+        var (most, child) = plan.Resources
+            .Select(r => (Count: r.Inputs.Get("tags") switch { ObjectValue o => o.Map.Count, ArrayValue a => a.Items.Count, _ => 0 }, r))
+            .MaxBy(t => t.Count);
+        return most <= MaxTags ? null : new ValidationFailure(plan.Workload.Label, "tags",
+            $"tags has {user} entries; with the {most - user} tags Multinode adds, {child!.Type} \"{child.Name}\" would carry " +
+            $"{most}, above AWS's limit of {MaxTags} tags per resource: remove at least {most - MaxTags}");
     }
 
     /// <summary>EC2 takes at most 16 KB of user data after base64 encoding.</summary>

@@ -32,11 +32,12 @@ public sealed record AwsConfig(PropertyValue SubnetIds, int? KnownSubnetCount, P
         var subnets = reader.Get("aws.subnetIds");
         if (subnets is null && reader.Failures.All(f => !f.Path.StartsWith("aws", StringComparison.Ordinal)))
             reader.Fail("aws.subnetIds", "aws.subnetIds is required when target = \"aws\" (the subnets the groups run in)");
-        else if (subnets is ArrayValue { Items.Count: 0 })
+        else if (subnets is ArrayValue { Items.Count: 0 } or SecretValue { Value: ArrayValue { Items.Count: 0 } })
             reader.Fail("aws.subnetIds", "aws.subnetIds = [] must name at least one subnet");
         return subnets is null
             ? null
-            : new AwsConfig(subnets, subnets is ArrayValue a ? a.Items.Count : null,
+            // A secret list's length is not secret: the Service rule counts it as it counts a plain one.
+            : new AwsConfig(subnets, (subnets is SecretValue secret ? secret.Value : subnets) is ArrayValue a ? a.Items.Count : null,
                 reader.Get("aws.amiId"), reader.Get("aws.securityGroupIds"), reader.Get("aws.keyName"),
                 reader.String("aws.region") ?? DefaultRegion, reader.Get("aws.vpcId") ?? VpcOfFirstSubnet(subnets));
     }

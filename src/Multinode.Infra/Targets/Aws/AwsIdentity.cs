@@ -11,8 +11,16 @@ internal static class AwsIdentity
     /// permission that cannot name a queue of the workload's own.</summary>
     public const string ReplyQueuePrefix = "multinode-replies-";
 
-    /// <summary>The reply queues' ARN pattern in the role policy.</summary>
-    public const string ReplyQueues = "arn:aws:sqs:*:*:" + ReplyQueuePrefix + "*";
+    /// <summary>The account part of the reply queues' ARN: the IAM policy variable of the calling role's own account
+    /// (global condition keys can be policy variables: IAM User Guide, "IAM policy elements: Variables and tags";
+    /// aws:PrincipalAccount is in the context of every signed request).</summary>
+    public const string ReplyQueuesInOwnAccount = ":${aws:PrincipalAccount}:" + ReplyQueuePrefix + "*";
+
+    /// <summary>The reply queues' ARN pattern in the role policy: queues named multinode-replies-* in the region of the
+    /// workload's own queue (the aws provider's <c>region</c> output) and the account of the instance role, none
+    /// elsewhere.</summary>
+    public static PropertyValue ReplyQueues(string queue) =>
+        PropertyValue.Concat("arn:aws:sqs:", Ref(queue, "region"), ReplyQueuesInOwnAccount);
 
     public static (string Role, string Profile) RoleAndProfile(AwsChildren c)
     {
@@ -45,8 +53,8 @@ internal static class AwsIdentity
             statements.Add(Statement("ConsumeOwnQueue",
                 ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"], Ref(queue, "arn")));
             // Replies go to the caller's queue (a message's replyTo), which only a naming convention can scope
-            // (docs/aws.md): queues named multinode-replies-*, in any region and account whose queue policy allows it.
-            statements.Add(Statement("SendReplies", ["sqs:SendMessage"], ReplyQueues));
+            // (docs/aws.md): queues named multinode-replies-*, in this queue's region and the role's own account.
+            statements.Add(Statement("SendReplies", ["sqs:SendMessage"], ReplyQueues(queue)));
         }
         if (c.Shape.DrainHook is not null)
         {

@@ -53,6 +53,8 @@ internal static class AwsInstances
         {
             null => List(Ref(sg, "id")),
             ArrayValue extra => PropertyValue.From(extra.Items.Prepend(Ref(sg, "id"))),
+            // A secret list stays secret as a whole, the workload's own group with it: never dropped.
+            SecretValue { Value: ArrayValue extra } => PropertyValue.Secret(PropertyValue.From(extra.Items.Prepend(Ref(sg, "id")))),
             _ => PropertyValue.UnknownFrom("prepend", Ref(sg, "id"), c.Aws.SecurityGroupIds),
         };
         return new PropertyMap(

@@ -54,6 +54,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
         if (failures.Count > 0) return Result<WorkloadPlan>.Fail(failures);
         var plan = new AwsChildren(workload, shape.Value!, aws, choice.Value!, catalog, config.WorkerImage, ecr, script)
             .Build();
+        if (AwsChecks.TagCount(plan) is { } tooMany) return Result<WorkloadPlan>.Fail([tooMany]);
         return Result<WorkloadPlan>.Ok(GpuWaste.Check(workload, choice.Value!, catalog) is { } idleGpus
             ? plan with { Warnings = [idleGpus] }
             : plan);

@@ -29,6 +29,9 @@ public sealed partial class KubernetesTarget : ITarget
 
     public string Name => "kubernetes";
 
+    /// <summary>Every object is named by its child's name in the one namespace.</summary>
+    public bool ChildNamesArePhysical => true;
+
     public InputSpec ConfigSpec => KubernetesConfig.Spec;
 
     /// <summary>@pulumi/kubernetes, at the version the type-check tests lock.</summary>

@@ -40,11 +40,11 @@ public sealed class ScheduledTaskKind : WorkloadKind<ScheduledTaskWorkload>
     {
         var schedule = reader.String("schedule")!;
         if (schedule.Trim().StartsWith('@'))
-            yield return new(task.Label, "schedule", $"schedule = {PropertyValue.Quote(schedule)} is planned as {PropertyValue.Quote(task.Schedule)} (Auto Scaling has no descriptors)");
+            yield return new(task.Label, "schedule", $"schedule = {PropertyValue.Quote(schedule)} is planned as {PropertyValue.Quote(task.Schedule)} (the five-field form every target accepts)");
         if (CronSchedule.NeverFires(task.Schedule) is { } never)
             yield return new(task.Label, "schedule", $"schedule = {PropertyValue.Quote(task.Schedule)} {never}");
         var zone = reader.String("timeZone")!;
         if (zone != task.TimeZone)
-            yield return new(task.Label, "timeZone", $"timeZone = {PropertyValue.Quote(zone)} is a link in the IANA time zone database; planned as its canonical zone {PropertyValue.Quote(task.TimeZone)}, which AWS requires");
+            yield return new(task.Label, "timeZone", $"timeZone = {PropertyValue.Quote(zone)} is a link in the IANA time zone database; planned as its canonical zone {PropertyValue.Quote(task.TimeZone)}, the name every target accepts");
     }
 }

@@ -56,8 +56,12 @@ public sealed partial class AwsTargetTests
             }
             else if (resource is StringValue { Value: var text } && text.Contains('*', StringComparison.Ordinal))
             {
-                // Replies go to the caller's queue, scoped by its name (docs/aws.md).
-                Assert.Equal(Multinode.Infra.Targets.Aws.AwsIdentity.ReplyQueues, text);
+                Assert.Fail($"a wildcard resource other than \"*\": {text}");
+            }
+            else if (resource is InterpolationValue)
+            {
+                // Replies go to the caller's queue, scoped by its name, to this queue's region and the role's own
+                // account (docs/aws.md): never another account's or region's queue.
                 Assert.Equal(PropertyValue.Strings(["sqs:SendMessage"]), statement.At("Action"));
             }
             Assert.DoesNotContain("*", ((ArrayValue)statement.At("Action")).Items.Select(a => ((StringValue)a).Value).SelectMany(a => a.Split(':')[1..]));
@@ -79,7 +83,10 @@ public sealed partial class AwsTargetTests
                     {
                         case ReferenceValue r: Assert.Contains(r.Resource, own); break;
                         case StringValue { Value: "*" }: break;
-                        case StringValue { Value: Multinode.Infra.Targets.Aws.AwsIdentity.ReplyQueues }: break;
+                        case InterpolationValue { Parts: [StringValue { Value: "arn:aws:sqs:" }, ReferenceValue { Property: "region" } queue,
+                            StringValue { Value: Multinode.Infra.Targets.Aws.AwsIdentity.ReplyQueuesInOwnAccount }]}:
+                            Assert.Contains(queue.Resource, own);
+                            break;
                         case StringValue s: Assert.StartsWith("arn:aws:ecr:", s.Value, StringComparison.Ordinal); break;
                         case var other: Assert.Fail($"{policy.Name}: unexpected resource {other?.ToJson()}"); break;
                     }

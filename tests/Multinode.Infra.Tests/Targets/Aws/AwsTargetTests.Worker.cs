@@ -118,7 +118,8 @@ public sealed partial class AwsTargetTests
         [
             ("ConsumeOwnQueue", PropertyValue.Strings(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]),
                 new ReferenceValue("square-queue", "arn")),
-            ("SendReplies", PropertyValue.Strings(["sqs:SendMessage"]), PropertyValue.From("arn:aws:sqs:*:*:multinode-replies-*")),
+            ("SendReplies", PropertyValue.Strings(["sqs:SendMessage"]), PropertyValue.Concat("arn:aws:sqs:",
+                new ReferenceValue("square-queue", "region"), ":${aws:PrincipalAccount}:multinode-replies-*")),
             ("OwnGroupLifecycle", PropertyValue.Strings(["autoscaling:SetInstanceProtection", "autoscaling:CompleteLifecycleAction",
                 "autoscaling:RecordLifecycleActionHeartbeat", "autoscaling:TerminateInstanceInAutoScalingGroup",
                 "autoscaling:SetDesiredCapacity"]),
