@@ -1,3 +1,4 @@
+using Multinode.Infra.Values;
 using Multinode.Infra.Simulation;
 using static Multinode.Infra.Tests.Simulation.Simulations;
 
@@ -33,13 +34,27 @@ public class PlatformRuleTests
     public void StepPolicy_AggregatesTheAlarmsDatapointsByItsMetricAggregationType()
     {
         // The safety net's policy has metricAggregationType Minimum: the breach size is the smallest excess over the
-        // alarm's 10 datapoints, not the last one (PutScalingPolicy, MetricAggregationType). 11 in flight in minutes
-        // 10-11 (samples 630 and 690 s: excess 15 − (11 + 2) = 2), then 5 (excess 8): at 1260 s the step for excess 2
-        // removes 2, not 8.
+        // alarm's 10 datapoints, not the last one (PutScalingPolicy, MetricAggregationType). The plan's one step (−1
+        // for any breach) cannot show which datapoint was used, so the planned policy is given two steps: breach
+        // [0, 4) → −2, ≥ 4 → −7 (threshold 1). 11 in flight in minutes 10-11 (samples 630 and 690 s: excess
+        // 15 − (11 + 2) = 2, breach 1), then 5 (excess 8, breach 7): at 1260 s the Minimum breach 1 removes 2 (the
+        // last datapoint's would remove 7).
         var plan = Plan(SeedFunction);
         Assert.Equal("Minimum", PlannedScaling.Aws(plan.Workloads[0]).Alarms.Single(a => a.Name.EndsWith("scale-in-alarm", StringComparison.Ordinal))
             .Policy.MetricAggregationType);
-        var s = Simulate(SeedFunction, "seconds,workload,demand\n0,square,13\n600,square,11\n720,square,5\n2400,square,0\n");
+        var function = plan.Workloads[0];
+        PropertyValue Step(string lower, string? upper, int adjustment) => PropertyValue.From(new PropertyMap(
+            new Dictionary<string, PropertyValue> { ["metricIntervalLowerBound"] = PropertyValue.From(lower), ["scalingAdjustment"] = adjustment }
+                .Concat(upper is null ? [] : [KeyValuePair.Create("metricIntervalUpperBound", PropertyValue.From(upper))])));
+        var edited = plan with
+        {
+            Workloads = [function with { Resources = [.. function.Resources.Select(r => r.Name == "square-scale-in"
+                ? r with { Inputs = new PropertyMap(r.Inputs.Select(kv => kv.Key == "stepAdjustments"
+                    ? KeyValuePair.Create(kv.Key, PropertyValue.From([Step("0", "4", -2), Step("4", null, -7)])) : kv)) }
+                : r)] }],
+        };
+        var s = Assert.Single(Simulator.Run(edited, LoadTrace.Parse("seconds,workload,demand\n0,square,13\n600,square,11\n720,square,5\n2400,square,0\n"),
+            PlatformParameters.Default).Workloads);
         Assert.Equal(15, DesiredAt(s, 1259));
         Assert.Equal(13, DesiredAt(s, 1260));
     }
