@@ -25,7 +25,7 @@ public sealed class SimulateCommandTests : CliFixture
         var workloads = json.RootElement.GetProperty("workloads").EnumerateArray().ToList();
         Assert.Equal(["Function", "ScheduledTask", "Daemon"], workloads.Select(w => w.GetProperty("kind").GetString()));
         var workload = workloads[0];
-        Assert.Equal(["name", "kind", "target", "series", "summary", "explanations"], workload.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["name", "kind", "target", "series", "summary", "explanations", "removals"], workload.EnumerateObject().Select(p => p.Name));
         Assert.Equal("generate", workload.GetProperty("name").GetString());
         Assert.Equal("Function", workload.GetProperty("kind").GetString());
         Assert.Equal("aws", workload.GetProperty("target").GetString());
@@ -50,6 +50,11 @@ public sealed class SimulateCommandTests : CliFixture
         Assert.Equal(2 * 92 + 15 * 808 + 207 + 2 * 60 + 13 * 90, summary.GetProperty("launchedWorkerSeconds").GetInt64());
         // 11 invocations wait until 92 s.
         Assert.Equal(11 * 92, summary.GetProperty("waitSeconds").GetDouble());
+        // The 13 workers above 2 end themselves from 901 s to 924 s, each idle for more than cooldownPeriod (300 s).
+        var removals = workload.GetProperty("removals").EnumerateArray().ToList();
+        Assert.Equal(13, removals.Count);
+        Assert.All(removals, r => Assert.Equal("worker", r.GetProperty("by").GetString()));
+        Assert.All(removals, r => Assert.InRange(r.GetProperty("idleSeconds").GetInt32(), 301, 330));
         // The explanation of the stretch below ideal, as in text and Markdown.
         Assert.StartsWith("running stayed below ideal for 92 s from 0 s", workload.GetProperty("explanations")[0].GetString(), StringComparison.Ordinal);
     }
