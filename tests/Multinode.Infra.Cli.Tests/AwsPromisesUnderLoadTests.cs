@@ -15,23 +15,29 @@ public sealed class AwsPromisesUnderLoadTests : CliFixture
     private List<JsonElement> Workloads(string program, string trace, params string[] more)
     {
         var file = Path.Combine(Dir, $"load-{Guid.NewGuid():N}.csv");
-        File.WriteAllText(file, "seconds,workload,demand" + (trace.Split('\n')[0].Count(c => c == ',') == 3 ? ",duration" : "") + "\n" + trace);
+        var header = trace.Split('\n')[0].Count(c => c == ',') == 3 ? "seconds,workload,demand,duration" : "seconds,workload,demand";
+        File.WriteAllText(file, header + "\n" + trace);
         var (code, stdout, stderr) = Run(["simulate", program, "--load", file, "--format", "json", .. more]);
         Assert.True(code == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
         return [.. json.RootElement.GetProperty("workloads").EnumerateArray().Select(w => w.Clone())];
     }
 
+    private static int Int(JsonElement e, string name) => e.GetProperty(name).GetInt32();
+
+    private static JsonElement Named(List<JsonElement> workloads, string name) =>
+        workloads.Single(w => w.GetProperty("name").GetString() == name);
+
     private static List<(int Seconds, int Running, int Desired, int Busy)> Series(JsonElement workload) =>
-        [.. workload.GetProperty("series").EnumerateArray().Select(p => (p.GetProperty("seconds").GetInt32(),
-            p.GetProperty("running").GetInt32(), p.GetProperty("desired").GetInt32(), p.GetProperty("busy").GetInt32()))];
+        [.. workload.GetProperty("series").EnumerateArray()
+            .Select(p => (Int(p, "seconds"), Int(p, "running"), Int(p, "desired"), Int(p, "busy")))];
 
     private static int RunningAt(JsonElement workload, int t) => Series(workload).Last(p => p.Seconds <= t).Running;
 
     [Fact]
     public void SeedFunction_15RunningWithin180sOfTheLoadAndBackTo2WithinCooldownPlus60()
     {
-        var generate = Workloads(Inference, "0,generate,13\n600,generate,0\n").Single(w => w.GetProperty("name").GetString() == "generate");
+        var generate = Named(Workloads(Inference, "0,generate,13\n600,generate,0\n"), "generate");
         // 13 in flight + 2 spare = 15, at most boot + 90 s = 180 s after the load starts (issue 20).
         Assert.Equal(15, RunningAt(generate, 180));
         // Back to 2 by load end + cooldownPeriod + 60 s = 960 s.
@@ -47,7 +53,8 @@ public sealed class AwsPromisesUnderLoadTests : CliFixture
         ramp.Append("1260,generate,0\n");
         var saw = new StringBuilder();
         for (var tooth = 0; tooth < 4; tooth++)
-            for (var i = 0; i < 10; i++) saw.Append(CultureInfo.InvariantCulture, $"{tooth * 600 + i * 60},generate,{i * 2}\n");
+            for (var i = 0; i < 10; i++)
+                saw.Append(CultureInfo.InvariantCulture, $"{tooth * 600 + i * 60},generate,{i * 2}\n");
         saw.Append("2400,generate,0\n");
         var diurnal = new StringBuilder();
         for (var m = 0; m < 360; m += 5)
@@ -70,12 +77,12 @@ public sealed class AwsPromisesUnderLoadTests : CliFixture
     [MemberData(nameof(Loads))]
     public void Function_NoWorkerIsRemovedWhileIdleForLessThanItsCooldown(string shape, string trace)
     {
-        var generate = Workloads(Inference, trace).Single(w => w.GetProperty("name").GetString() == "generate");
+        var generate = Named(Workloads(Inference, trace), "generate");
         var removals = generate.GetProperty("removals").EnumerateArray().ToList();
         // Every load leaves the pool with more than minSize (2) after it: workers are removed, each idle ≥ cooldown.
         Assert.NotEmpty(removals);
-        Assert.All(removals, r => Assert.True(r.GetProperty("idleSeconds").GetInt32() >= Cooldown,
-            $"{shape}: a worker removed at {r.GetProperty("seconds")} s by the {r.GetProperty("by")} after {r.GetProperty("idleSeconds")} s idle"));
+        Assert.All(removals, r => Assert.True(Int(r, "idleSeconds") >= Cooldown,
+            $"{shape}: a worker removed at {Int(r, "seconds")} s by the {r.GetProperty("by")} after {Int(r, "idleSeconds")} s idle"));
     }
 
     [Fact]
@@ -95,10 +102,9 @@ public sealed class AwsPromisesUnderLoadTests : CliFixture
                 type: multinode:index:Job
                 properties: { image: ghcr.io/example/batch:1.0, maxConcurrency: 5 }
             """);
-        var job = Workloads(Dir, "0,j,20,120\n").Single();
+        var job = Named(Workloads(Dir, "0,j,20,120\n"), "j");
         var executions = job.GetProperty("summary").GetProperty("executions");
-        Assert.Equal((20, 20, 0), (executions.GetProperty("enqueued").GetInt32(), executions.GetProperty("completed").GetInt32(),
-            executions.GetProperty("lost").GetInt32()));
+        Assert.Equal((20, 20, 0), (Int(executions, "enqueued"), Int(executions, "completed"), Int(executions, "lost")));
         // A wave gap: from the first execution start to the last end, a stretch where no worker runs an execution.
         var series = Series(job);
         var first = series.First(p => p.Busy > 0).Seconds;
@@ -108,7 +114,8 @@ public sealed class AwsPromisesUnderLoadTests : CliFixture
         {
             if (series[i].Seconds < first || series[i].Seconds >= end || series[i].Busy > 0) continue;
             var resume = series.Skip(i).First(p => p.Busy > 0 || p.Seconds >= end).Seconds;
-            Assert.True(resume - series[i].Seconds <= Boot + 60, $"no execution ran from {series[i].Seconds} s to {resume} s");
+            Assert.True(resume - series[i].Seconds <= Boot + 60,
+                $"no execution ran from {series[i].Seconds} s to {resume} s");
         }
     }
 
@@ -128,8 +135,9 @@ public sealed class AwsPromisesUnderLoadTests : CliFixture
         // For 30 minutes the demand is every minReplicas replica's full declared cpu (100 % > every target ≤ 0.65),
         // then a tenth of one replica's for two hours.
         var folder = program == "." ? Repo.Root() : Repo.File(program.Split('/'));
-        var trace = string.Create(CultureInfo.InvariantCulture, $"0,{name},{min * cpu}\n1800,{name},{cpu / 10}\n9000,{name},{cpu / 10}\n");
-        var service = Workloads(folder, trace).Single(w => w.GetProperty("name").GetString() == name);
+        var trace = string.Create(CultureInfo.InvariantCulture,
+            $"0,{name},{min * cpu}\n1800,{name},{cpu / 10}\n9000,{name},{cpu / 10}\n");
+        var service = Named(Workloads(folder, trace), name);
         var series = Series(service);
         Assert.True(series.Where(p => p.Seconds < 1800).Max(p => p.Running) > min, $"{program} {name} never scaled out");
         Assert.Equal(min, series[^1].Running);
