@@ -59,19 +59,50 @@ public class PlatformRuleTests
         Assert.Equal(13, DesiredAt(s, 1260));
     }
 
+    private const string Burst = "seconds,workload,demand\n0,f,10\n60,f,2\n1200,f,0\n";
+
+    /// <summary>The plan with one planned child's input replaced: the rule is exercised on the shape it governs.</summary>
+    private static WorkloadSimulation SimulateEdited(string resource, string input, PropertyValue value, string trace)
+    {
+        var plan = Plan(ZeroSpare);
+        var function = plan.Workloads[0];
+        var edited = plan with
+        {
+            Workloads = [function with { Resources = [.. function.Resources.Select(r => r.Name == resource
+                ? r with { Inputs = new PropertyMap(r.Inputs.Select(kv => kv.Key == input ? KeyValuePair.Create(kv.Key, value) : kv)) }
+                : r)] }],
+        };
+        return Assert.Single(Simulator.Run(edited, LoadTrace.Parse(trace), PlatformParameters.Default).Workloads);
+    }
+
     [Fact]
     public void PolicyScaleIn_IsBlockedWhileInstancesLaunchOrWarmUp()
     {
-        // 10 in flight for a minute, then 2. The start step (ExactCapacity, one datapoint) sets 10 at 120 s. Minute 1
-        // (sample at 90 s: 2 in flight, none in service) and minute 2 (150 s) make it fire again asking for 2 at 180 and
-        // 240 s; but while instances launch, and until they finish their warm-up (the group's default cooldown, 300 s,
-        // with no warm-up set), dynamic scaling does not scale in ("Set the default instance warmup for an Auto Scaling
-        // group", EC2 Auto Scaling User Guide). Desired stays 10 until the instances, in service from 210 s, have
-        // warmed up (510 s).
-        var s = Simulate(ZeroSpare, "seconds,workload,demand\n0,f,10\n60,f,2\n1200,f,0\n");
+        // The plan's start step adds capacity (ChangeInCapacity) and can never lower it; to exercise the rule its
+        // adjustment type is set to ExactCapacity (the plan before issue 20), whose steps then set desired = I.
+        // 10 in flight for a minute, then 2. The start step (one datapoint) sets 10 at 120 s. Minute 1 (sample at
+        // 90 s: 2 in flight, none in service) and minute 2 (150 s) make it fire again asking for 2 at 180 and 240 s;
+        // but while instances launch, and until they finish their warm-up (the policy's estimatedInstanceWarmup,
+        // 300 s), dynamic scaling does not scale in ("Set the default instance warmup for an Auto Scaling group", EC2
+        // Auto Scaling User Guide). Desired stays 10 until the instances, in service from 210 s, have warmed up (510 s).
+        var s = SimulateEdited("f-start", "adjustmentType", PropertyValue.From("ExactCapacity"), Burst);
         Assert.Equal(10, DesiredAt(s, 120));
         Assert.Equal(210, s.Series.First(p => p.Running == 10).Seconds);
         Assert.All(s.Series.Where(p => p.Seconds is >= 120 and < 510), p => Assert.Equal(10, p.Desired));
+    }
+
+    [Fact]
+    public void StepScaleOut_LeavesInstancesWarmingUpOutOfTheCurrentCapacity()
+    {
+        // The plan's start step: ChangeInCapacity, + I for a breach of I − 1 (spare 0), estimatedInstanceWarmup 300 s.
+        // 6 in flight for a minute, then 2: it adds 6 at 120 s. Its re-fires at 180 and 240 s on minutes 1-2 (2 in
+        // flight, none in service) would add 2; but a step scale-out counts the current capacity without the instances
+        // still warming up, and does not change desired when the result is not above it ("Step and simple scaling
+        // policies", instance warmup, EC2 Auto Scaling User Guide): 0 + 2 = 2 ≤ 6, desired stays 6 (counting them
+        // would give 8, below maxWorkers 10).
+        var s = Simulate(ZeroSpare, "seconds,workload,demand\n0,f,6\n60,f,2\n1200,f,0\n");
+        Assert.Equal(6, DesiredAt(s, 120));
+        Assert.Equal(6, s.Series.Max(p => p.Desired));
     }
 
     [Fact]
