@@ -80,6 +80,16 @@ public static class SimulationPrinter
             w.WriteStartArray("explanations");
             foreach (var d in workload.Deviations) w.WriteStringValue(d);
             w.WriteEndArray();
+            w.WriteStartArray("removals");
+            foreach (var r in workload.Removals)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("seconds", r.Seconds);
+                w.WriteNumber("idleSeconds", r.IdleSeconds);
+                w.WriteString("by", r.ByGroup ? "platform" : "worker");
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             w.WriteEndObject();
         }
         w.WriteEndArray();

@@ -25,31 +25,38 @@ public sealed class SimulateCommandTests : CliFixture
         var workloads = json.RootElement.GetProperty("workloads").EnumerateArray().ToList();
         Assert.Equal(["Function", "ScheduledTask", "Daemon"], workloads.Select(w => w.GetProperty("kind").GetString()));
         var workload = workloads[0];
-        Assert.Equal(["name", "kind", "target", "series", "summary", "explanations"], workload.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["name", "kind", "target", "series", "summary", "explanations", "removals"], workload.EnumerateObject().Select(p => p.Name));
         Assert.Equal("generate", workload.GetProperty("name").GetString());
         Assert.Equal("Function", workload.GetProperty("kind").GetString());
         Assert.Equal("aws", workload.GetProperty("target").GetString());
         var series = workload.GetProperty("series").EnumerateArray().ToList();
         Assert.All(series, p => Assert.Equal(["seconds", "demand", "ideal", "desired", "running", "booting", "busy", "waiting"],
             p.EnumerateObject().Select(x => x.Name)));
-        // The seed on AWS (SimulatorTests.Run_SeedOnAws_…): ramp at 240 and 330 s, the load ends at 600 s, the idle
-        // workers end themselves one by one from 901 s to 924 s, then 60 s of tail.
-        Assert.Equal([0, 240, 330, 600, 900, 901, 903, 905, 907, 910, 912, 914, 917, 919, 921, 924, 983],
+        // The seed on AWS (SimulatorTests.Run_SeedOnAws_…): a running worker raises desired at 2 s, the new instances
+        // serve at 92 s, the load ends at 600 s, the idle workers end themselves one by one from 901 s to 924 s, then
+        // 60 s of tail.
+        Assert.Equal([0, 2, 92, 600, 900, 901, 903, 905, 907, 910, 912, 914, 917, 919, 921, 924, 983],
             series.Select(p => p.GetProperty("seconds").GetInt32()));
-        // At 240 s: 13 instances launched and booting, 2 running and busy, 11 invocations waiting.
+        // At 2 s: 13 instances launched and booting, 2 running and busy, 11 invocations waiting.
         var launch = series[1];
         Assert.Equal((13, 2, 11), (launch.GetProperty("booting").GetInt32(), launch.GetProperty("busy").GetInt32(), launch.GetProperty("waiting").GetInt32()));
         var summary = workload.GetProperty("summary");
         Assert.Equal(["workerSeconds", "idealWorkerSeconds", "maxAboveIdeal", "maxBelowIdeal", "waitSeconds", "launchedWorkerSeconds",
                 "cost", "costWithBoot", "idealCost"],
             summary.EnumerateObject().Select(p => p.Name));
-        // The same worker-seconds as SimulatorTests.Run_SeedOnAws_… (2 × 330 + 15 × 570 + 207 while they end + 2 × 60).
-        Assert.Equal(9537, summary.GetProperty("workerSeconds").GetInt64());
+        // The same worker-seconds as SimulatorTests.Run_SeedOnAws_… (2 × 92 + 15 × 808 + 207 while they end + 2 × 60).
+        Assert.Equal(2 * 92 + 15 * 808 + 207 + 2 * 60, summary.GetProperty("workerSeconds").GetInt64());
         // Plus the 13 instances' 90 s boot, paid from launch.
-        Assert.Equal(9537 + 13 * 90, summary.GetProperty("launchedWorkerSeconds").GetInt64());
-        Assert.Equal(3630, summary.GetProperty("waitSeconds").GetDouble());
+        Assert.Equal(2 * 92 + 15 * 808 + 207 + 2 * 60 + 13 * 90, summary.GetProperty("launchedWorkerSeconds").GetInt64());
+        // 11 invocations wait until 92 s.
+        Assert.Equal(11 * 92, summary.GetProperty("waitSeconds").GetDouble());
+        // The 13 workers above 2 end themselves from 901 s to 924 s, each idle for more than cooldownPeriod (300 s).
+        var removals = workload.GetProperty("removals").EnumerateArray().ToList();
+        Assert.Equal(13, removals.Count);
+        Assert.All(removals, r => Assert.Equal("worker", r.GetProperty("by").GetString()));
+        Assert.All(removals, r => Assert.InRange(r.GetProperty("idleSeconds").GetInt32(), 301, 330));
         // The explanation of the stretch below ideal, as in text and Markdown.
-        Assert.StartsWith("running stayed below ideal for 330 s from 0 s", workload.GetProperty("explanations")[0].GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("running stayed below ideal for 92 s from 0 s", workload.GetProperty("explanations")[0].GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -66,7 +73,7 @@ public sealed class SimulateCommandTests : CliFixture
     {
         var (code, stdout, _) = Run("simulate", Program, "--load", Seed);
         Assert.Equal(0, code);
-        Assert.Contains("generate-track (3 datapoints of 60 s above target, published 60 s after each) raised desired to 15 at 240 s (240 s), then start-up (90 s).",
+        Assert.Contains("a running worker raising desired (it looks every 10 s) raised desired to 15 at 2 s (2 s), then start-up (90 s).",
             stdout.Replace("\n", " ", StringComparison.Ordinal).Replace("  ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
@@ -77,7 +84,8 @@ public sealed class SimulateCommandTests : CliFixture
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(stdout);
         var series = json.RootElement.GetProperty("workloads")[0].GetProperty("series").EnumerateArray();
-        Assert.Equal([0, 180, 210], series.Select(p => p.GetProperty("seconds").GetInt32()).Take(3));
+        // A worker raises desired at 2 s (metric lag plays no part there); the 30 s boot serves at 32 s, not 92 s.
+        Assert.Equal([0, 2, 32], series.Select(p => p.GetProperty("seconds").GetInt32()).Take(3));
     }
 
     [Fact]

@@ -21,9 +21,15 @@ public sealed record SimulationSummary(long WorkerSeconds, long IdealWorkerSecon
     double WaitSeconds, decimal? Cost, decimal? IdealCost, long LaunchedWorkerSeconds = 0, decimal? CostWithBoot = null,
     ExecutionSummary? Executions = null);
 
-/// <summary>The simulation of one workload: its series, totals, and the deviations from the ideal in words.</summary>
+/// <summary>A serving worker removed at <paramref name="Seconds"/> after <paramref name="IdleSeconds"/> without work
+/// (0 while it held work), by the platform (<paramref name="ByGroup"/>: a scale-in or reconciliation) or by
+/// itself.</summary>
+public sealed record WorkerRemoval(int Seconds, int IdleSeconds, bool ByGroup);
+
+/// <summary>The simulation of one workload: its series, totals, the deviations from the ideal in words, and each
+/// removal of a serving worker.</summary>
 public sealed record WorkloadSimulation(string Name, WorkloadKind Kind, ITarget Target, IReadOnlyList<SimulationPoint> Series,
-    SimulationSummary Summary, IReadOnlyList<string> Deviations);
+    SimulationSummary Summary, IReadOnlyList<string> Deviations, IReadOnlyList<WorkerRemoval> Removals);
 
 /// <summary>A whole trace replayed against a plan, over [0, <see cref="Seconds"/>).</summary>
 public sealed record SimulationResult(ITarget Target, int Seconds, PlatformParameters Parameters, IReadOnlyList<WorkloadSimulation> Workloads);
@@ -108,7 +114,8 @@ public static class Simulator
     private sealed record ModelWords(IReadOnlyList<Decision> Decisions, string ScaleInDelay, string ScaleOutDelay, string StartWords);
 
     /// <summary>The record of one workload before it is cut to the simulated length.</summary>
-    private sealed record Trajectory(WorkloadPlan Plan, ITarget Target, Timeline Line, JobQueue? Jobs, ModelWords Model)
+    private sealed record Trajectory(WorkloadPlan Plan, ITarget Target, Timeline Line, JobQueue? Jobs, ModelWords Model,
+        IReadOnlyList<WorkerRemoval> Removals)
     {
         public int LastChange => Line.LastChange;
 
@@ -137,7 +144,8 @@ public static class Simulator
             decimal? Cost(long workerSeconds) => price is { } p ? decimal.Round(workerSeconds * p / 3600m, 4) : null;
             var summary = new SimulationSummary(running, ideal, above, below, Math.Round(wait, 3), Cost(running), Cost(ideal),
                 launched, Cost(launched), Jobs is { } q ? Executions(q) : null);
-            return new WorkloadSimulation(Plan.Workload.Name, Plan.Workload.Kind, Target, series, summary, Deviations(end));
+            return new WorkloadSimulation(Plan.Workload.Name, Plan.Workload.Kind, Target, series, summary,
+                Deviations(end), [.. Removals.Where(r => r.Seconds < end)]);
         }
 
         private static ExecutionSummary Executions(JobQueue q)
@@ -241,6 +249,7 @@ public static class Simulator
         var line = new Timeline(signals, Ideal(w, demand));
         signals.Release();
         // Only the decisions and their words are kept: the model holds the per-second signals.
-        return new Trajectory(plan, target, line, jobs, new ModelWords(model.Decisions, model.ScaleInDelay, model.ScaleOutDelay, model.StartWords));
+        return new Trajectory(plan, target, line, jobs, new ModelWords(model.Decisions, model.ScaleInDelay,
+            model.ScaleOutDelay, model.StartWords), pool.Removals);
     }
 }

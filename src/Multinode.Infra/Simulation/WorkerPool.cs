@@ -26,6 +26,7 @@ internal sealed class Worker(int launchedAt, int readyAt, int number)
 internal sealed class WorkerPool
 {
     private readonly List<Worker> _workers = [];
+    private readonly List<WorkerRemoval> _removals = [];
     private int _launched;
     private bool _anyBusy;
 
@@ -38,6 +39,17 @@ internal sealed class WorkerPool
     }
 
     public int Count => _workers.Count;
+
+    /// <summary>Every serving worker removed by the platform or ending itself while idle, in time order.</summary>
+    public IReadOnlyList<WorkerRemoval> Removals => _removals;
+
+    /// <summary>Removes a worker, remembering how long a serving one had been idle (0 while busy); a worker still
+    /// booting never served and is not a removal of a worker.</summary>
+    private void Remove(Worker w, int t, bool byGroup)
+    {
+        _workers.Remove(w);
+        if (w.ReadyAt <= t) _removals.Add(new WorkerRemoval(t, w.Busy ? 0 : t - w.LastBusy, byGroup));
+    }
 
     public int Ready(int t)
     {
@@ -66,7 +78,7 @@ internal sealed class WorkerPool
             .OrderBy(x => x.w.ReadyAt <= t ? 1 : 0).ThenByDescending(x => x.w.ReadyAt > t ? x.w.ReadyAt : 0)
             .ThenBy(x => x.w.Busy ? 1 : 0).ThenBy(x => x.w.LastBusy).ThenBy(x => x.i)
             .Take(excess).Select(x => x.w).ToList();
-        foreach (var w in order) _workers.Remove(w);
+        foreach (var w in order) Remove(w, t, byGroup: true);
         return order;
     }
 
@@ -125,7 +137,7 @@ internal sealed class WorkerPool
         {
             foreach (var w in _workers.Where(w => !w.Executed && w.ReadyAt <= t && t - w.ReadyAt >= idle).ToList())
             {
-                _workers.Remove(w);
+                Remove(w, t, byGroup: false);
                 ended++;
             }
         }
@@ -186,7 +198,7 @@ internal sealed class WorkerPool
                 w.NextCheck = t + rule.ConfirmSeconds;
                 return;
             }
-            _workers.Remove(w);
+            Remove(w, t, byGroup: false);
             ended++;
         }
     }

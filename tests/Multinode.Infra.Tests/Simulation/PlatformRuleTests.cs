@@ -1,3 +1,4 @@
+using Multinode.Infra.Values;
 using Multinode.Infra.Simulation;
 using static Multinode.Infra.Tests.Simulation.Simulations;
 
@@ -33,30 +34,75 @@ public class PlatformRuleTests
     public void StepPolicy_AggregatesTheAlarmsDatapointsByItsMetricAggregationType()
     {
         // The safety net's policy has metricAggregationType Minimum: the breach size is the smallest excess over the
-        // alarm's 10 datapoints, not the last one (PutScalingPolicy, MetricAggregationType). 11 in flight in minutes
-        // 10-11 (samples 630 and 690 s: excess 15 − (11 + 2) = 2), then 5 (excess 8): at 1260 s the step for excess 2
-        // removes 2, not 8.
+        // alarm's 10 datapoints, not the last one (PutScalingPolicy, MetricAggregationType). The plan's one step (−1
+        // for any breach) cannot show which datapoint was used, so the planned policy is given two steps: breach
+        // [0, 4) → −2, ≥ 4 → −7 (threshold 1). 11 in flight in minutes 10-11 (samples 630 and 690 s: excess
+        // 15 − (11 + 2) = 2, breach 1), then 5 (excess 8, breach 7): at 1260 s the Minimum breach 1 removes 2 (the
+        // last datapoint's would remove 7).
         var plan = Plan(SeedFunction);
         Assert.Equal("Minimum", PlannedScaling.Aws(plan.Workloads[0]).Alarms.Single(a => a.Name.EndsWith("scale-in-alarm", StringComparison.Ordinal))
             .Policy.MetricAggregationType);
-        var s = Simulate(SeedFunction, "seconds,workload,demand\n0,square,13\n600,square,11\n720,square,5\n2400,square,0\n");
+        var function = plan.Workloads[0];
+        PropertyValue Step(string lower, string? upper, int adjustment) => PropertyValue.From(new PropertyMap(
+            new Dictionary<string, PropertyValue> { ["metricIntervalLowerBound"] = PropertyValue.From(lower), ["scalingAdjustment"] = adjustment }
+                .Concat(upper is null ? [] : [KeyValuePair.Create("metricIntervalUpperBound", PropertyValue.From(upper))])));
+        var edited = plan with
+        {
+            Workloads = [function with { Resources = [.. function.Resources.Select(r => r.Name == "square-scale-in"
+                ? r with { Inputs = new PropertyMap(r.Inputs.Select(kv => kv.Key == "stepAdjustments"
+                    ? KeyValuePair.Create(kv.Key, PropertyValue.From([Step("0", "4", -2), Step("4", null, -7)])) : kv)) }
+                : r)] }],
+        };
+        var s = Assert.Single(Simulator.Run(edited, LoadTrace.Parse("seconds,workload,demand\n0,square,13\n600,square,11\n720,square,5\n2400,square,0\n"),
+            PlatformParameters.Default).Workloads);
         Assert.Equal(15, DesiredAt(s, 1259));
         Assert.Equal(13, DesiredAt(s, 1260));
+    }
+
+    private const string Burst = "seconds,workload,demand\n0,f,10\n60,f,2\n1200,f,0\n";
+
+    /// <summary>The plan with one planned child's input replaced: the rule is exercised on the shape it governs.</summary>
+    private static WorkloadSimulation SimulateEdited(string resource, string input, PropertyValue value, string trace)
+    {
+        var plan = Plan(ZeroSpare);
+        var function = plan.Workloads[0];
+        var edited = plan with
+        {
+            Workloads = [function with { Resources = [.. function.Resources.Select(r => r.Name == resource
+                ? r with { Inputs = new PropertyMap(r.Inputs.Select(kv => kv.Key == input ? KeyValuePair.Create(kv.Key, value) : kv)) }
+                : r)] }],
+        };
+        return Assert.Single(Simulator.Run(edited, LoadTrace.Parse(trace), PlatformParameters.Default).Workloads);
     }
 
     [Fact]
     public void PolicyScaleIn_IsBlockedWhileInstancesLaunchOrWarmUp()
     {
-        // 10 in flight for a minute, then 2. The start step (ExactCapacity, one datapoint) sets 10 at 120 s. Minute 1
-        // (sample at 90 s: 2 in flight, none in service) and minute 2 (150 s) make it fire again asking for 2 at 180 and
-        // 240 s; but while instances launch, and until they finish their warm-up (the group's default cooldown, 300 s,
-        // with no warm-up set), dynamic scaling does not scale in ("Set the default instance warmup for an Auto Scaling
-        // group", EC2 Auto Scaling User Guide). Desired stays 10 until the instances, in service from 210 s, have
-        // warmed up (510 s).
-        var s = Simulate(ZeroSpare, "seconds,workload,demand\n0,f,10\n60,f,2\n1200,f,0\n");
+        // The plan's start step adds capacity (ChangeInCapacity) and can never lower it; to exercise the rule its
+        // adjustment type is set to ExactCapacity (the plan before issue 20), whose steps then set desired = I.
+        // 10 in flight for a minute, then 2. The start step (one datapoint) sets 10 at 120 s. Minute 1 (sample at
+        // 90 s: 2 in flight, none in service) and minute 2 (150 s) make it fire again asking for 2 at 180 and 240 s;
+        // but while instances launch, and until they finish their warm-up (the policy's estimatedInstanceWarmup,
+        // 300 s), dynamic scaling does not scale in ("Set the default instance warmup for an Auto Scaling group", EC2
+        // Auto Scaling User Guide). Desired stays 10 until the instances, in service from 210 s, have warmed up (510 s).
+        var s = SimulateEdited("f-start", "adjustmentType", PropertyValue.From("ExactCapacity"), Burst);
         Assert.Equal(10, DesiredAt(s, 120));
         Assert.Equal(210, s.Series.First(p => p.Running == 10).Seconds);
         Assert.All(s.Series.Where(p => p.Seconds is >= 120 and < 510), p => Assert.Equal(10, p.Desired));
+    }
+
+    [Fact]
+    public void StepScaleOut_LeavesInstancesWarmingUpOutOfTheCurrentCapacity()
+    {
+        // The plan's start step: ChangeInCapacity, + I for a breach of I − 1 (spare 0), estimatedInstanceWarmup 300 s.
+        // 6 in flight for a minute, then 2: it adds 6 at 120 s. Its re-fires at 180 and 240 s on minutes 1-2 (2 in
+        // flight, none in service) would add 2; but a step scale-out counts the current capacity without the instances
+        // still warming up, and does not change desired when the result is not above it ("Step and simple scaling
+        // policies", instance warmup, EC2 Auto Scaling User Guide): 0 + 2 = 2 ≤ 6, desired stays 6 (counting them
+        // would give 8, below maxWorkers 10).
+        var s = Simulate(ZeroSpare, "seconds,workload,demand\n0,f,6\n60,f,2\n1200,f,0\n");
+        Assert.Equal(6, DesiredAt(s, 120));
+        Assert.Equal(6, s.Series.Max(p => p.Desired));
     }
 
     [Fact]

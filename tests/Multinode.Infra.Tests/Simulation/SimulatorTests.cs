@@ -25,22 +25,25 @@ public class SimulatorTests
     public void Run_SeedOnAws_ReachesAndHolds15AndReturnsTo2AfterTheCooldown()
     {
         var s = Simulate(SeedFunction, SeedTrace);
-        // 2 spare workers serve while target tracking waits for 3 one-minute datapoints (minutes 0-2, published at
-        // 240 s), asks for ceil(2 × (13 + 2) / 2) = 15, instances boot for 90 s. Work rotates: each second the 13
+        // The plan runs each Function worker with MULTINODE_SCALE_OUT_SECONDS=10 (CONTRACT-20, 2): every 10 s, at its
+        // own phase (Jitter × 10 s after it became ready: worker 0 at 6 s, worker 1 at 2 s), a worker reads in flight
+        // and raises desired to min(maxWorkers, in flight + spare) = min(30, 13 + 2) = 15 when that is higher. Worker 1
+        // does so at 2 s; the 13 instances boot for 90 s and serve from 92 s. Work rotates: each second the 13
         // invocations go to the 13 workers that waited longest, so all 15 were last busy at 598 or 599 s and none
         // is idle for 300 s before 899-900 s. There each finds 15 > 0 + 2 and looks again after 30 × its jitter:
         // worker 12 (1 s) ends at 901, 4 (3 s) at 903, 9 (5 s) at 905, 1 (7 s) and 14 (8 s from 899) at 907, …;
         // each later look finds one fewer in service, and once 2 remain (924 s) the last two find 2 ≤ 0 + 2 and stay.
         // The safety-net alarm (2 × 300 s of excess) never fires.
-        Assert.Equal("0:2/2/15 240:2/15/15 330:15/15/15 600:15/15/15 900:15/15/2 901:14/14/2 903:13/13/2 905:12/12/2 " +
+        Assert.Equal("0:2/2/15 2:2/15/15 92:15/15/15 600:15/15/15 900:15/15/2 901:14/14/2 903:13/13/2 905:12/12/2 " +
             "907:10/10/2 910:9/9/2 912:8/8/2 914:7/7/2 917:6/6/2 919:4/4/2 921:3/3/2 924:2/2/2 983:2/2/2", Steps(s));
         // 15 held until 900 s = load end + cooldownPeriod; back to 2 within the confirm window (30 s) after that.
         Assert.Equal(15, RunningAt(s, 900));
         Assert.Equal(2, RunningAt(s, 900 + 30));
-        Assert.Equal(2 * 330 + 15 * 570 + (15 + 14 * 2 + 13 * 2 + 12 * 2 + 10 * 3 + 9 * 2 + 8 * 2 + 7 * 3 + 6 * 2 + 4 * 2 + 3 * 3) + 2 * 60,
+        Assert.Equal(2 * 92 + 15 * 808 + (15 + 14 * 2 + 13 * 2 + 12 * 2 + 10 * 3 + 9 * 2 + 8 * 2 + 7 * 3 + 6 * 2 + 4 * 2 + 3 * 3) + 2 * 60,
             s.Summary.WorkerSeconds);
         Assert.Equal(15 * 900 + 2 * 84, s.Summary.IdealWorkerSeconds);
-        Assert.Equal(11 * 330, s.Summary.WaitSeconds);
+        // 11 of the 13 invocations wait until the 13 new workers serve at 92 s.
+        Assert.Equal(11 * 92, s.Summary.WaitSeconds);
         Assert.Equal(13, s.Summary.MaxBelowIdeal);
         Assert.Equal(13, s.Summary.MaxAboveIdeal);
         Assert.True(s.Series.All(p => p.Running <= 30));
@@ -81,9 +84,11 @@ public class SimulatorTests
     }
 
     [Theory]
-    // AWS: idle from 600 s, each worker looks at 660 s (cooldown 60 s), finds 5 > 0 + 1 and looks again after
+    // AWS: the one worker (number 0, looking every 10 s from 6 s) raises desired to min(5, 12 + 1) = 5 at 6 s; the
+    // four new instances serve from 96 s. 11 − 4 = 7 invocations wait from 96 to 600 s.
+    // Idle from 600 s, each worker looks at 660 s (cooldown 60 s), finds 5 > 0 + 1 and looks again after
     // round(6 × jitter): workers 1 and 4 (1 s) at 661, 3 (3 s) at 663, 0 (4 s) at 664; worker 2 (5 s) finds 1 ≤ 0 + 1.
-    [InlineData(Aws.Config, "0:1/1/5 240:1/5/5 330:5/5/5 600:5/5/5 660:5/5/1 661:3/3/1 663:2/2/1 664:1/1/1 723:1/1/1", 11 * 330 + 7 * 270)]
+    [InlineData(Aws.Config, "0:1/1/5 6:1/5/5 96:5/5/5 600:5/5/5 660:5/5/1 661:3/3/1 663:2/2/1 664:1/1/1 723:1/1/1", 11 * 96 + 7 * 504)]
     [InlineData(Kubernetes, "0:1/5/5 20:5/5/5 600:5/5/5 660:1/1/1 719:1/1/1", 11 * 20 + 7 * 580)]
     public void Run_BurstAboveMaxWorkers_NeverExceedsMaxWorkers(string config, string steps, double wait)
     {
@@ -115,16 +120,16 @@ public class SimulatorTests
     public void Run_LoadReturnsJustOutsideTheCooldownOnAws_ThePoolStartsAgain()
     {
         var s = Simulate(SeedFunction, "seconds,workload,demand\n0,square,13\n600,square,0\n1000,square,13\n1600,square,0\n");
-        // Back to 2 at 924 s as in the seed; the return at 1000 s is first counted by the SQS sample of minute 17
-        // (taken at 1050 s: minute 16's, at 990 s, saw nothing), so target tracking waits for minutes 17-19 (published
-        // at 1260 s) and a boot. The second time the pool is the 2 survivors and 13 new workers (launch numbers 15-27, so other pauses:
+        // Back to 2 at 924 s as in the seed: the survivors are the two with the longest confirm pauses, workers 7
+        // (jitter 0.94) and 2 (0.85). Worker 2, ready at 92 s, looks every 10 s at phase round-down(10 × 0.85) = 8 s:
+        // at 1000 s it sees 13 in flight and raises desired to 15; the 13 new instances serve from 1090 s. The second time the pool is the 2 survivors and 13 new workers (launch numbers 15-27, so other pauses:
         // round(30 × jitter) = 2 s for worker 25 ends one at 1902 s …); again none leaves before load end + 300 s and
         // all but 2 are gone within the 30 s confirm window.
-        Assert.Equal("0:2/2/15 240:2/15/15 330:15/15/15 600:15/15/15 900:15/15/2 901:14/14/2 903:13/13/2 905:12/12/2 907:10/10/2 " +
-            "910:9/9/2 912:8/8/2 914:7/7/2 917:6/6/2 919:4/4/2 921:3/3/2 924:2/2/2 1000:2/2/15 1260:2/15/15 1350:15/15/15 " +
+        Assert.Equal("0:2/2/15 2:2/15/15 92:15/15/15 600:15/15/15 900:15/15/2 901:14/14/2 903:13/13/2 905:12/12/2 907:10/10/2 " +
+            "910:9/9/2 912:8/8/2 914:7/7/2 917:6/6/2 919:4/4/2 921:3/3/2 924:2/2/2 1000:2/15/15 1090:15/15/15 " +
             "1600:15/15/15 1900:15/15/2 1902:14/14/2 1904:13/13/2 1906:12/12/2 1908:11/11/2 1911:10/10/2 1914:9/9/2 1915:8/8/2 " +
             "1918:7/7/2 1920:6/6/2 1922:5/5/2 1925:4/4/2 1926:3/3/2 1927:2/2/2 1986:2/2/2", Steps(s));
-        Assert.Equal(11 * 330 + 11 * 350, s.Summary.WaitSeconds);
+        Assert.Equal(11 * 92 + 11 * 90, s.Summary.WaitSeconds);
     }
 
     [Fact]
@@ -190,18 +195,27 @@ public class SimulatorTests
     }
 
     [Fact]
-    public void Run_ServiceCpuRampOnAws_TheContainersCpuCapBoundsTheInstancesUtilisation()
+    public void Run_ServiceCpuRampOnAws_ScalesOnTheContainersCpuCappedUtilisation()
     {
         var plan = Plan(Service);
         var scaling = PlannedScaling.Aws(plan.Workloads[0]);
         // The plan runs the container with docker run --cpus 1 on a 2-vCPU instance: the container can use at most
         // one core ("Runtime options with Memory, CPUs, and GPUs", Docker docs), so the instance's CPUUtilization is
-        // at most 1 / 2 = 50 %, never above the 50 % target.
+        // at most 1 / 2 = 50 %. The plan scales the target by cpu / vCPUs (issue 20): 100 × 0.5 × 1 / 2 = 25 %, on
+        // one-minute (detailed monitoring) datapoints.
         Assert.Equal((1.0, 2.0), (scaling.ContainerCpus, scaling.VCpusPerInstance));
+        Assert.Equal(25, Assert.Single(scaling.Tracking).Target, 6);
         var s = Simulate(Service, Ramp);
-        Assert.All(s.Series, p => Assert.Equal(2, p.Desired));
-        // Each replica serves at most its 1 core: 1 core unserved from 300 s, 4 from 600 s, none from 1200 s.
-        Assert.Equal(1 * 300 + 4 * 600, s.Summary.WaitSeconds);
+        // 0-300 s: 1 core on 2 replicas, 0.5 / 2 = 25 %, not above target. From 300 s 3 cores saturate both capped
+        // containers: 50 %. Target tracking scales out after 3 datapoints above target (minutes 5-7, published 60 s
+        // after minute 7, at 540 s): ceil(2 warm × 50 / 25) = 4, serving after the 90 s boot (630 s). Instances count
+        // once warmed up (estimatedInstanceWarmup 300 s): at 960 s (minutes 12-14 at 50 %) the 4, warm since 930 s,
+        // ask for ceil(4 × 50 / 25) = 8, serving at 1050 s. From 1200 s 1 core on 8: 6.25 %; 15 datapoints below
+        // target (minutes 20-34, published at 2160 s) scale in to ceil(8 × 6.25 / 25) = 2. Without the cap each
+        // instance would show 3 / 4 = 75 % at 300 s and scale to ceil(2 × 75 / 25) = 6.
+        Assert.Equal("0:2/2/2 300:2/2/6 540:2/4/6 600:2/4/10 630:4/4/10 960:4/8/10 1050:8/8/10 1200:8/8/2 2160:2/2/2 2219:2/2/2", Steps(s));
+        // Unserved: 1 core 300-600 s, 4 cores 600-630 s (6 on 2), 2 cores 630-1050 s (6 on 4), none after.
+        Assert.Equal(1 * 300 + 4 * 30 + 2 * 420, s.Summary.WaitSeconds);
     }
 
     private const string PartialTrace = "seconds,workload,demand\n0,square,13\n600,square,5\n2400,square,0\n";
@@ -216,13 +230,18 @@ public class SimulatorTests
         // 5 in flight on 15 workers: each second the 5 that waited longest take the work, so each worker is busy every
         // third second and none is ever idle for 300 s — the per-worker rule cannot shrink a pool that work rotates over.
         // The safety net's 10 one-minute datapoints (2 × 300 s) of excess 15 − (5 + 2) = 8, minutes 10-19, are
-        // published at 1260 s: it lowers desired by 8. But each worker keeps its instance protected until it has idled
+        // published at 1260 s: its one step (ChangeInCapacity −1 for any breach) lowers desired by 1. But each worker keeps its instance protected until it has idled
         // for its cooldown (CONTRACT-20, 1), and scale-in never terminates a protected instance: desired is decremented,
         // the instances stay ("Use instance scale-in protection", EC2 Auto Scaling User Guide, Considerations).
         Assert.Equal(15, RunningAt(s, 1260));
-        Assert.Equal(7, DesiredAt(s, 1260));
-        // The alarm stays in ALARM (15 in service) and re-runs its policy every minute: 7 − 8, clamped to minSize 2.
-        Assert.Equal(2, DesiredAt(s, 1320));
+        Assert.Equal(14, DesiredAt(s, 1260));
+        // The alarm stays in ALARM (15 in service) and re-runs its policy every minute: 13 at 1320 s, … 7 at 1680 s.
+        Assert.Equal(13, DesiredAt(s, 1320));
+        Assert.Equal(7, DesiredAt(s, 1680));
+        // Below 7 a running worker (looking every 10 s) finds in flight + spare = 7 above desired and raises it back
+        // (CONTRACT-20, 2): desired holds at 7 until the load ends, then the safety net steps on: 6 at 2400 s … 2 at 2640 s.
+        Assert.All(s.Series.Where(p => p.Seconds is >= 1680 and < 2400), p => Assert.Equal(7, p.Desired));
+        Assert.Equal(2, DesiredAt(s, 2640));
         // No worker leaves before its cooldown: the load ends at 2400 s, each worker's last invocation at 2396-2399 s
         // (the rotation); once a worker has idled for more than 300 s its protection ends and the group terminates it,
         // down to desired.
@@ -243,9 +262,9 @@ public class SimulatorTests
                 : r)] }],
         };
         var s = Assert.Single(Simulator.Run(edited, LoadTrace.Parse(PartialTrace), PlatformParameters.Default).Workloads);
-        // Minutes 10-24 of excess 8, published at 1560 s.
+        // Minutes 10-24 of excess 8, published at 1560 s: the step removes one.
         Assert.Equal(15, DesiredAt(s, 1559));
-        Assert.Equal(7, DesiredAt(s, 1560));
+        Assert.Equal(14, DesiredAt(s, 1560));
     }
 
     [Fact]
@@ -272,15 +291,19 @@ public class SimulatorTests
         var s = Assert.Single(Simulator.Run(Plan(SeedFunction), LoadTrace.Parse(SeedTrace), PlatformParameters.Default, 2000).Workloads);
         Assert.Equal(1999, s.Series[^1].Seconds);
         // As the seed (Run_SeedOnAws_…) up to 924 s, then 2 workers until 1999 s.
-        Assert.Equal(2 * 330 + 15 * 570 + (15 + 14 * 2 + 13 * 2 + 12 * 2 + 10 * 3 + 9 * 2 + 8 * 2 + 7 * 3 + 6 * 2 + 4 * 2 + 3 * 3) + 2 * 1076,
+        Assert.Equal(2 * 92 + 15 * 808 + (15 + 14 * 2 + 13 * 2 + 12 * 2 + 10 * 3 + 9 * 2 + 8 * 2 + 7 * 3 + 6 * 2 + 4 * 2 + 3 * 3) + 2 * 1076,
             s.Summary.WorkerSeconds);
     }
 
     [Fact]
     public void Run_Parameters_ChangeTheModel()
     {
-        var s = Simulate(SeedFunction, SeedTrace, parameters: PlatformParameters.Default with { InstanceBootSeconds = 30, MetricLagSeconds = 0 });
-        Assert.StartsWith("0:2/2/15 180:2/15/15 210:15/15/15", Steps(s));
+        var parameters = PlatformParameters.Default with { InstanceBootSeconds = 30, MetricLagSeconds = 0 };
+        // A worker raises desired at 2 s (as in the seed); with a 30 s boot the 13 new instances serve from 32 s.
+        Assert.StartsWith("0:2/2/15 2:2/15/15 32:15/15/15", Steps(Simulate(SeedFunction, SeedTrace, parameters: parameters)));
+        // From zero the start alarm's minute 0 (sampled at 30 s: 4 in flight, none in service) is published at 60 s
+        // with no lag; its ChangeInCapacity step adds 4 (in flight + spare 0), serving 30 s later.
+        Assert.StartsWith("0:0/0/4 60:0/4/4 90:4/4/4", Steps(Simulate(ZeroSpare, "seconds,workload,demand\n0,f,4\n600,f,0\n", parameters: parameters)));
     }
 
     private const string EveryFiveMinutes = """
