@@ -82,11 +82,13 @@ internal sealed partial class Fuzzer
                 Project = "proj", Stack = "dev", Type = "multinode:index:Daemon", Name = $"silent{i}",
                 Parent = "urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev", MonitorEndpoint = monitor,
                 Inputs = Struct.Parser.ParseJson("""{"image":"nginx"}"""),
-            }, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(5)));
+            }, new CallOptions(deadline: DateTime.UtcNow + Deadline + EngineDeadline));
             Count($"Silent {method}: OK (not called)");
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.DeadlineExceeded &&
-                                     e.Status.Detail.Contains(" failed: the engine did not answer within 0.5 s", StringComparison.Ordinal))
+                                     e.Status.Detail.Contains(" failed: the engine did not answer within " +
+                                         EngineDeadline.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + " s",
+                                         StringComparison.Ordinal))
         {
             CheckMessage("Silent", e.Status.Detail);
             Count($"Silent {method}: DEADLINE_EXCEEDED naming the call");
