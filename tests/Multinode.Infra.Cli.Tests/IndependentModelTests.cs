@@ -1,0 +1,114 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Multinode.Infra.Cli.Tests;
+
+/// <summary>
+/// Issues 19 and 20: `multinode simulate`'s running series against <see cref="IndependentAwsModel"/>, a model written
+/// from the documentation, on step, ramp, sawtooth, spike (above maxWorkers) and six-hour diurnal loads of
+/// examples/aws-inference's Function `generate`. The model's numbers come from the CLI's plan JSON (the group's
+/// sizes, the worker's env in the user data) and from simulate's own `parameters` (the boot time, which no plan says).
+/// </summary>
+public sealed partial class IndependentModelTests : CliFixture
+{
+    private static readonly string Program = Repo.File("examples", "aws-inference");
+
+    public static TheoryData<string> Loads => ["step", "ramp", "sawtooth", "spike", "diurnal"];
+
+    /// <summary>Load changes (second, in flight) and the seconds simulated.</summary>
+    private static (List<(int At, int Demand)> Changes, int Seconds) Load(string shape) => shape switch
+    {
+        "step" => ([(0, 13), (600, 0)], 1300),
+        // +3 a minute up to 30 (= maxWorkers), then nothing.
+        "ramp" => ([.. Enumerable.Range(0, 10).Select(i => (i * 60, 3 * (i + 1))), (600, 0)], 1400),
+        // Three teeth of 300 s rising 4 → 20 a minute at a time.
+        "sawtooth" => ([.. Enumerable.Range(0, 15).Select(i => (i * 60, 4 * (i % 5 + 1))), (900, 0)], 1700),
+        // 40 in flight, above maxWorkers 30, for two minutes.
+        "spike" => ([(0, 40), (120, 0)], 900),
+        // Six hours, a new level every 5 minutes: 1 at night, 19 at the peak.
+        "diurnal" => ([.. Enumerable.Range(0, 72).Select(i =>
+            (i * 300, (int)Math.Round(10 - 9 * Math.Cos(2 * Math.PI * i * 300 / 21600.0)))), (21600, 0)], 22300),
+        _ => throw new ArgumentOutOfRangeException(nameof(shape), shape, "unknown load shape"),
+    };
+
+    [Theory]
+    [MemberData(nameof(Loads))]
+    public void Simulate_Aws_RunningStaysWithinOneWorkerOfTheIndependentModel(string shape)
+    {
+        var (changes, seconds) = Load(shape);
+        var csv = Path.Combine(Dir, shape + ".csv");
+        var text = new StringBuilder("seconds,workload,demand\n");
+        foreach (var (at, d) in changes) text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{at},generate,{d}\n");
+        File.WriteAllText(csv, text.ToString());
+
+        var plan = Planned();
+        var (code, stdout, stderr) = Run("simulate", Program, "--load", csv, "--seconds", $"{seconds}", "--format", "json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var boot = json.RootElement.GetProperty("parameters").GetProperty("instance-boot").GetInt32();
+        var workload = json.RootElement.GetProperty("workloads").EnumerateArray()
+            .Single(w => w.GetProperty("name").GetString() == "generate");
+        var simulated = Expand(workload.GetProperty("series"), seconds);
+
+        var demand = new int[seconds];
+        for (var t = 0; t < seconds; t++) demand[t] = changes.Last(c => c.At <= t).Demand;
+        var model = new IndependentAwsModel(plan.MinSize, plan.MaxSize, plan.Spare, plan.Cooldown, plan.ScaleOut, boot);
+        var (running, removedIdle) = model.Run(demand);
+
+        // Tolerance: the model picks its own scale-out phases and its own random confirm pauses, which the docs
+        // leave open. So right after each change (rise: up to one scale-out period until a worker raises desired,
+        // then the boot time) and, after a drop, while idle workers leave (cooldown + a random pause within the
+        // confirm window, plus the scale-out period the last rotation may take), the two may differ by more than
+        // one worker. Idle workers' cooldowns start up to one rotation before a drop: with d in flight on n workers
+        // every worker is served once every ⌈n / d⌉ s (docs/simulation.md, "Which worker takes the work").
+        // Everywhere else they must agree within one.
+        var excused = new bool[seconds];
+        void Excuse(int from, int length) { for (var t = Math.Max(0, from); t < Math.Min(seconds, from + length); t++) excused[t] = true; }
+        foreach (var (at, level) in changes)
+        {
+            var before = at > 0 ? demand[at - 1] : 0;
+            if (level > before) { Excuse(at, plan.ScaleOut + boot + 1); continue; }
+            var rotation = before > 0 ? (running[at - 1] + before - 1) / before : 0;
+            Excuse(at + plan.Cooldown - rotation, rotation + 2 * model.ConfirmWindow + plan.ScaleOut);
+        }
+        // Not a vacuous test: a ramp and a sawtooth change every minute, still more than a third of the seconds count.
+        Assert.True(excused.Count(e => !e) > seconds / 3, $"{shape}: only {excused.Count(e => !e)} of {seconds} s compared");
+        var apart = Enumerable.Range(0, seconds).Where(t => !excused[t] && Math.Abs(simulated[t] - running[t]) > 1).ToList();
+        Assert.True(apart.Count == 0, $"{shape}: {apart.Count} s more than one worker apart, first at {apart.FirstOrDefault()} s: " +
+            $"simulated {simulated[apart.FirstOrDefault()]}, model {running[apart.FirstOrDefault()]}");
+
+        // No worker removed while idle for less than cooldownPeriod, in the model and in the simulation.
+        Assert.All(removedIdle, idle => Assert.True(idle >= plan.Cooldown, $"{shape}: model removed a worker idle {idle} s"));
+        Assert.All(workload.GetProperty("removals").EnumerateArray(), r => Assert.True(
+            r.GetProperty("idleSeconds").GetInt32() >= plan.Cooldown,
+            $"{shape}: simulate removed a worker idle {r.GetProperty("idleSeconds").GetInt32()} s by {r.GetProperty("by")}"));
+    }
+
+    private static int[] Expand(JsonElement series, int seconds)
+    {
+        var points = series.EnumerateArray().Select(p => (At: p.GetProperty("seconds").GetInt32(), Running: p.GetProperty("running").GetInt32())).ToList();
+        var result = new int[seconds];
+        for (var t = 0; t < seconds; t++) result[t] = points.LastOrDefault(p => p.At <= t).Running;
+        return result;
+    }
+
+    /// <summary>The Function's group sizes and worker env, read from `multinode plan --format json`.</summary>
+    private static (int MinSize, int MaxSize, int Spare, int Cooldown, int ScaleOut) Planned()
+    {
+        var (code, stdout, stderr) = Run("plan", Program, "--format", "json");
+        Assert.True(code == 0, stderr);
+        // The plan lists the Function's children first: its launch template and group come before the others'.
+        var generate = stdout;
+        int Number(Regex pattern) => int.Parse(pattern.Match(generate).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var userData = Encoding.UTF8.GetString(Convert.FromBase64String(UserData().Match(generate).Groups[1].Value));
+        Assert.Contains("MULTINODE_WORKLOAD=generate", userData, StringComparison.Ordinal);
+        int Env(string name) => int.Parse(Regex.Match(userData, $"{name}=(\\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        return (Number(MinSize()), Number(MaxSize()), Env("MULTINODE_SPARE_WORKERS"), Env("MULTINODE_COOLDOWN_SECONDS"),
+            Env("MULTINODE_SCALE_OUT_SECONDS"));
+    }
+
+    [GeneratedRegex("\"minSize\":\\s*(\\d+)")] private static partial Regex MinSize();
+    [GeneratedRegex("\"maxSize\":\\s*(\\d+)")] private static partial Regex MaxSize();
+    [GeneratedRegex("\"userData\":\\s*\"([^\"]+)\"")] private static partial Regex UserData();
+}
