@@ -6,7 +6,8 @@ namespace Multinode.Infra.Cli.Tests;
 /// docs/scaling.md "Function"; EC2 Auto Scaling User Guide: SetDesiredCapacity, TerminateInstanceInAutoScalingGroup
 /// with ShouldDecrementDesiredCapacity, minSize as the floor). It shares no code with the simulator.
 /// </summary>
-public sealed class IndependentAwsModel(int minSize, int maxSize, int spare, int cooldown, int scaleOutSeconds, int boot)
+public sealed class IndependentAwsModel(
+    int minSize, int maxSize, int spare, int cooldown, int scaleOutSeconds, int boot)
 {
     private sealed class Worker(int index, int serveAt)
     {

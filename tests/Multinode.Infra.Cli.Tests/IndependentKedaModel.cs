@@ -3,8 +3,8 @@ namespace Multinode.Infra.Cli.Tests;
 /// <summary>
 /// A deliberately simple model of the planned Kubernetes Function's scaling (a KEDA ScaledObject with
 /// minReplicaCount ≥ 1, so the HPA always acts), written from the Kubernetes docs ("Horizontal Pod Autoscaling":
-/// desired = ⌈metric / target⌉ for an AverageValue metric, unchanged when metric / (target × current) is within 1 ± tolerance, nothing within the
-/// tolerance, sync every 15 s, default scale-up policies max(100 %, 4 pods) per 15 s, the scale-down stabilization
+/// desired = ⌈metric / target⌉ for an AverageValue metric, unchanged when metric / (target × current) is within
+/// 1 ± tolerance, sync every 15 s, default scale-up policies max(100 %, 4 pods) per 15 s, the scale-down stabilization
 /// window = the highest recommendation in it) and the KEDA docs (the formula `pending + processing + spare`, target 1).
 /// It shares no code with the simulator.
 /// </summary>
@@ -32,13 +32,16 @@ public sealed class IndependentKedaModel(int minReplicas, int maxReplicas, int s
                 recommendations.Add((t, recommended));
                 recommendations.RemoveAll(r => r.At <= t - stabilization);
                 // Scaling down: the highest recommendation within the stabilization window.
-                var target = recommended < current ? Math.Min(current, recommendations.Max(r => r.Replicas)) : recommended;
+                var target = recommended < current
+                    ? Math.Min(current, recommendations.Max(r => r.Replicas))
+                    : recommended;
                 // Scaling up: at most max(100 %, 4 pods) per 15 s period.
                 target = Math.Min(target, Math.Max(2 * current, current + 4));
                 while (pods.Count < target) pods.Add(t + podStart);
                 if (pods.Count > target)
                 {
-                    var needed = Enumerable.Range(Math.Max(0, t - cooldown), Math.Min(cooldown, t) + 1).Max(s => demand[s]) + spare;
+                    var needed = Enumerable.Range(Math.Max(0, t - cooldown), Math.Min(cooldown, t) + 1)
+                        .Max(s => demand[s]) + spare;
                     // Pods not ready go first (ReplicaSet: unscheduled, then not ready), then the ready ones.
                     pods = [.. pods.OrderByDescending(p => p).Skip(pods.Count - target)];
                     removals.Add((t, Math.Min(needed, maxReplicas), target));

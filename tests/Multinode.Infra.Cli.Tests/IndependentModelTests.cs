@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -39,7 +40,7 @@ public sealed partial class IndependentModelTests : CliFixture
         var (changes, seconds) = Load(shape);
         var csv = WriteLoad(shape, changes);
         var plan = Planned();
-        var (code, stdout, stderr) = Run("simulate", Program, "--load", csv, "--seconds", $"{seconds}", "--format", "json");
+        var (code, stdout, stderr) = Simulate(Program, csv, seconds);
         Assert.True(code == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
         var boot = json.RootElement.GetProperty("parameters").GetProperty("instance-boot").GetInt32();
@@ -59,32 +60,29 @@ public sealed partial class IndependentModelTests : CliFixture
         // every worker is served once every ⌈n / d⌉ s (docs/simulation.md, "Which worker takes the work").
         // Everywhere else they must agree within one.
         var excused = new bool[seconds];
-        void Excuse(int from, int length) { for (var t = Math.Max(0, from); t < Math.Min(seconds, from + length); t++) excused[t] = true; }
         foreach (var (at, level) in changes)
         {
             var before = at > 0 ? demand[at - 1] : 0;
-            if (level > before) { Excuse(at, plan.ScaleOut + boot + 1); continue; }
+            if (level > before) { Excuse(excused, at, plan.ScaleOut + boot + 1); continue; }
             var rotation = before > 0 ? (running[at - 1] + before - 1) / before : 0;
-            Excuse(at + plan.Cooldown - rotation, rotation + 2 * model.ConfirmWindow + plan.ScaleOut);
+            Excuse(excused, at + plan.Cooldown - rotation, rotation + 2 * model.ConfirmWindow + plan.ScaleOut);
         }
-        // Not a vacuous test: a ramp and a sawtooth change every minute, still more than a third of the seconds count.
-        Assert.True(excused.Count(e => !e) > seconds / 3, $"{shape}: only {excused.Count(e => !e)} of {seconds} s compared");
-        var apart = Enumerable.Range(0, seconds).Where(t => !excused[t] && Math.Abs(simulated[t] - running[t]) > 1).ToList();
-        Assert.True(apart.Count == 0, $"{shape}: {apart.Count} s more than one worker apart, first at {apart.FirstOrDefault()} s: " +
-            $"simulated {simulated[apart.FirstOrDefault()]}, model {running[apart.FirstOrDefault()]}");
+        AssertWithinOne(shape, simulated, running, excused);
 
         // No worker removed while idle for less than cooldownPeriod, in the model and in the simulation.
-        Assert.All(removedIdle, idle => Assert.True(idle >= plan.Cooldown, $"{shape}: model removed a worker idle {idle} s"));
+        Assert.All(removedIdle, idle =>
+            Assert.True(idle >= plan.Cooldown, $"{shape}: model removed a worker idle {idle} s"));
         Assert.All(workload.GetProperty("removals").EnumerateArray(), r => Assert.True(
             r.GetProperty("idleSeconds").GetInt32() >= plan.Cooldown,
-            $"{shape}: simulate removed a worker idle {r.GetProperty("idleSeconds").GetInt32()} s by {r.GetProperty("by")}"));
+            $"{shape}: simulate removed a worker idle {r.GetProperty("idleSeconds")} s by {r.GetProperty("by")}"));
 
         // Who removes them: docs/scaling.md says the workers end themselves and the safety net never fires in normal
         // operation, which the model follows (it has no net). Known disagreement (docs/simulation.md, "Known
         // disagreements with the independent model"): in the diurnal night rotation keeps 21 workers serving one
         // invocation in turn, none idles for cooldownPeriod, the net's excess alarm lowers desired under the
         // protected instances, and the group terminates each one the second its protection ends.
-        var by = workload.GetProperty("removals").EnumerateArray().Select(r => r.GetProperty("by").GetString()).Distinct().ToList();
+        var by = workload.GetProperty("removals").EnumerateArray()
+            .Select(r => r.GetProperty("by").GetString()).Distinct().ToList();
         if (shape != "diurnal") Assert.All(by, b => Assert.Equal("worker", b));
     }
 
@@ -108,11 +106,11 @@ public sealed partial class IndependentModelTests : CliFixture
         var advanced = spec.GetProperty("advanced");
         var formula = advanced.GetProperty("scalingModifiers").GetProperty("formula").GetString()!;
         Assert.Equal("1", advanced.GetProperty("scalingModifiers").GetProperty("target").GetString());
-        var spare = int.Parse(formula.Split('+')[^1].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var spare = int.Parse(formula.Split('+')[^1].Trim(), Invariant);
         var stabilization = advanced.GetProperty("horizontalPodAutoscalerConfig").GetProperty("behavior")
             .GetProperty("scaleDown").GetProperty("stabilizationWindowSeconds").GetInt32();
 
-        (code, var stdout, stderr) = Run("simulate", program, "--load", csv, "--seconds", $"{seconds}", "--format", "json");
+        (code, var stdout, stderr) = Simulate(program, csv, seconds);
         Assert.True(code == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
         var parameters = json.RootElement.GetProperty("parameters");
@@ -125,27 +123,43 @@ public sealed partial class IndependentModelTests : CliFixture
         var model = new IndependentKedaModel(spec.GetProperty("minReplicaCount").GetInt32(),
             spec.GetProperty("maxReplicaCount").GetInt32(), spare, stabilization, sync,
             parameters.GetProperty("hpa-tolerance").GetDouble(), podStart);
-        var cooldown = 300; // the program's cooldownPeriod (examples/aws-inference/Pulumi.yaml)
+        var cooldown = plan.RootElement.GetProperty("workloads").EnumerateArray()
+            .Single(w => w.GetProperty("name").GetString() == "generate")
+            .GetProperty("settings").GetProperty("cooldownPeriod").GetInt32();
         var (running, removals) = model.Run(demand, cooldown);
 
         // Tolerance: a rise is followed by up to one sync until the HPA acts, the pod start, and one sync per
         // doubling the scale-up policy allows (2 → 6 → 12 → 24 → 30 for the spike); a drop by the stabilization
         // window and one sync. Elsewhere within one.
         var excused = new bool[seconds];
-        void Excuse(int from, int length) { for (var t = Math.Max(0, from); t < Math.Min(seconds, from + length); t++) excused[t] = true; }
         foreach (var (at, level) in changes)
         {
             var before = at > 0 ? demand[at - 1] : 0;
-            if (level > before) Excuse(at, podStart + sync * (1 + Doublings(before + spare, level + spare)));
-            else Excuse(at + stabilization, 2 * sync);
+            if (level > before) Excuse(excused, at, podStart + sync * (1 + Doublings(before + spare, level + spare)));
+            else Excuse(excused, at + stabilization, 2 * sync);
         }
-        Assert.True(excused.Count(e => !e) > seconds / 3, $"{shape}: only {excused.Count(e => !e)} of {seconds} s compared");
-        var apart = Enumerable.Range(0, seconds).Where(t => !excused[t] && Math.Abs(simulated[t] - running[t]) > 1).ToList();
-        Assert.True(apart.Count == 0, $"{shape}: {apart.Count} s more than one pod apart, first at {apart.FirstOrDefault()} s: " +
-            $"simulated {simulated[apart.FirstOrDefault()]}, model {running[apart.FirstOrDefault()]}");
+        AssertWithinOne(shape, simulated, running, excused);
         // Counted per pool (the docs' promise on Kubernetes): no scale-down leaves fewer pods than in flight + spare
         // needed at any second of the cooldownPeriod before it.
-        Assert.All(removals, r => Assert.True(r.Left >= r.Needed, $"{shape}: the model left {r.Left} pods at {r.At} s, {r.Needed} needed"));
+        Assert.All(removals, r =>
+            Assert.True(r.Left >= r.Needed, $"{shape}: the model left {r.Left} pods at {r.At} s, {r.Needed} needed"));
+    }
+
+    private static void Excuse(bool[] excused, int from, int length)
+    {
+        for (var t = Math.Max(0, from); t < Math.Min(excused.Length, from + length); t++) excused[t] = true;
+    }
+
+    private static void AssertWithinOne(string shape, int[] simulated, int[] model, bool[] excused)
+    {
+        // Not a vacuous test: a ramp and a sawtooth change every minute, still more than a third of the seconds count.
+        var compared = excused.Count(e => !e);
+        Assert.True(compared > excused.Length / 3, $"{shape}: only {compared} of {excused.Length} s compared");
+        var apart = Enumerable.Range(0, excused.Length)
+            .Where(t => !excused[t] && Math.Abs(simulated[t] - model[t]) > 1).ToList();
+        var first = apart.FirstOrDefault();
+        Assert.True(apart.Count == 0, $"{shape}: {apart.Count} s more than one worker apart, first at {first} s: " +
+            $"simulated {simulated[first]}, model {model[first]}");
     }
 
     private static int Doublings(int from, int to)
@@ -166,14 +180,21 @@ public sealed partial class IndependentModelTests : CliFixture
     {
         var csv = Path.Combine(Dir, shape + ".csv");
         var text = new StringBuilder("seconds,workload,demand\n");
-        foreach (var (at, d) in changes) text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{at},generate,{d}\n");
+        foreach (var (at, d) in changes) text.Append(Invariant, $"{at},generate,{d}\n");
         File.WriteAllText(csv, text.ToString());
         return csv;
     }
 
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    private static (int Code, string Out, string Err) Simulate(string program, string csv, int seconds) =>
+        Run("simulate", program, "--load", csv, "--seconds", seconds.ToString(Invariant), "--format", "json");
+
     private static int[] Expand(JsonElement series, int seconds)
     {
-        var points = series.EnumerateArray().Select(p => (At: p.GetProperty("seconds").GetInt32(), Running: p.GetProperty("running").GetInt32())).ToList();
+        var points = series.EnumerateArray()
+            .Select(p => (At: p.GetProperty("seconds").GetInt32(), Running: p.GetProperty("running").GetInt32()))
+            .ToList();
         var result = new int[seconds];
         for (var t = 0; t < seconds; t++) result[t] = points.LastOrDefault(p => p.At <= t).Running;
         return result;
@@ -186,10 +207,10 @@ public sealed partial class IndependentModelTests : CliFixture
         Assert.True(code == 0, stderr);
         // The plan lists the Function's children first: its launch template and group come before the others'.
         var generate = stdout;
-        int Number(Regex pattern) => int.Parse(pattern.Match(generate).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        int Number(Regex pattern) => int.Parse(pattern.Match(generate).Groups[1].Value, Invariant);
         var userData = Encoding.UTF8.GetString(Convert.FromBase64String(UserData().Match(generate).Groups[1].Value));
         Assert.Contains("MULTINODE_WORKLOAD=generate", userData, StringComparison.Ordinal);
-        int Env(string name) => int.Parse(Regex.Match(userData, $"{name}=(\\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        int Env(string name) => int.Parse(Regex.Match(userData, $"{name}=(\\d+)").Groups[1].Value, Invariant);
         return (Number(MinSize()), Number(MaxSize()), Env("MULTINODE_SPARE_WORKERS"), Env("MULTINODE_COOLDOWN_SECONDS"),
             Env("MULTINODE_SCALE_OUT_SECONDS"));
     }
