@@ -21,23 +21,25 @@ public static partial class ProgramLoader
         _ => "a mapping",
     };
 
-    /// <summary>The CLI reads Pulumi YAML; a program in another language is described by its own code, which only
-    /// the engine runs (the provider validates it there).</summary>
-    private static void CheckRuntime(YamlMappingNode root, string file)
+    /// <summary>The CLI reads Pulumi YAML, and runs a Node program (true) when it can (<paramref name="node"/>: the
+    /// program is on disk or in git); a program in another language is described by its own code, which only the
+    /// engine runs (the provider validates it there).</summary>
+    private static bool CheckRuntime(YamlMappingNode root, string file, bool node)
     {
-        var node = Child(root, "runtime");
-        var runtime = node switch
+        var runtimeNode = Child(root, "runtime");
+        var runtime = runtimeNode switch
         {
             YamlScalarNode s => s.Value,
             YamlMappingNode m => Scalar(m, "name"),
             _ => null,
         };
-        if (node is null || runtime is "yaml") return;
+        if (runtimeNode is null || runtime is "yaml") return false;
+        if (runtime is "nodejs" && node) return true;
         throw new ProgramLoadException(
-            $"{file}:{node.Start.Line}:{node.Start.Column}: runtime is {PropertyValue.QuoteShort(runtime ?? "")}, " +
+            $"{file}:{runtimeNode.Start.Line}:{runtimeNode.Start.Column}: runtime is {PropertyValue.QuoteShort(runtime ?? "")}, " +
             "but multinode reads Pulumi YAML programs (runtime: yaml), whose resources are declared in Pulumi.yaml " +
-            "itself. A program in another language is checked when `pulumi preview` runs it (the provider validates " +
-            "every workload there); to use the CLI, " +
+            "itself, and runs Node.js programs (runtime: nodejs). A program in another language is checked when " +
+            "`pulumi preview` runs it (the provider validates every workload there); to use the CLI, " +
             "declare the workloads in a Pulumi.yaml with runtime: yaml");
     }
 }

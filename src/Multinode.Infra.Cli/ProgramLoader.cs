@@ -64,11 +64,13 @@ public static partial class ProgramLoader
         var stackText = stack is null ? null
             : source.Read($"Pulumi.{stack}.yaml") ?? throw new ProgramLoadException(
                 $"{source.Describe($"Pulumi.{stack}.yaml")}: no such stack file for --stack {stack}");
-        return Parse(source.ProjectText, source.ProjectFile, stack, stackText, stack is null ? null : source.Describe($"Pulumi.{stack}.yaml"));
+        return Parse(source.ProjectText, source.ProjectFile, stack, stackText, stack is null ? null : source.Describe($"Pulumi.{stack}.yaml"),
+            project => RunNodeProgram(source, project, stack));
     }
 
     /// <summary>Where a program's files come from: the project file's text and its siblings by name.</summary>
-    private sealed record Source(string ProjectFile, string ProjectText, Func<string, string?> Read, Func<string, string> Describe);
+    private sealed record Source(string ProjectFile, string ProjectText, Func<string, string?> Read, Func<string, string> Describe,
+        Func<NodeFolder> Folder);
 
     private static Source FileSource(string path)
     {
@@ -76,7 +78,8 @@ public static partial class ProgramLoader
         if (!File.Exists(file))
             throw new ProgramLoadException($"{path}: no such file or folder (expected a Pulumi.yaml or a folder holding one)");
         var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
-        return new Source(file, ReadFile(file)!, name => ReadFile(Path.Combine(folder, name)), name => Path.Combine(folder, name));
+        return new Source(file, ReadFile(file)!, name => ReadFile(Path.Combine(folder, name)), name => Path.Combine(folder, name),
+            () => new NodeFolder(folder));
     }
 
     private static string? ReadFile(string file)
@@ -102,7 +105,8 @@ public static partial class ProgramLoader
         var projectPath = isFile ? path : Path.Combine(folder, "Pulumi.yaml");
         string Name(string p) => $"git:{rev}:{p}";
         var text = GitShow(rev, projectPath) ?? throw new ProgramLoadException($"{Name(projectPath)}: no such file at that revision");
-        return new Source(Name(projectPath), text, name => GitShow(rev, Path.Combine(folder, name)), name => Name(Path.Combine(folder, name)));
+        return new Source(Name(projectPath), text, name => GitShow(rev, Path.Combine(folder, name)), name => Name(Path.Combine(folder, name)),
+            () => NodeFolder.FromGit(rev, folder));
     }
 
     private static string? GitShow(string rev, string path)
@@ -131,11 +135,12 @@ public static partial class ProgramLoader
         }
     }
 
-    internal static LoadedProgram Parse(string projectText, string projectFile, string? stack, string? stackText, string? stackFile = null)
+    internal static LoadedProgram Parse(string projectText, string projectFile, string? stack, string? stackText, string? stackFile = null,
+        Func<NodeProject, LoadedProgram>? node = null)
     {
         var root = ReadYaml(projectText, projectFile) as YamlMappingNode
             ?? throw new ProgramLoadException($"{projectFile}: the program is not a YAML mapping", invalidProgram: true);
-        CheckRuntime(root, projectFile);
+        var nodeRuntime = CheckRuntime(root, projectFile, node is not null);
         var project = Scalar(root, "name") ?? "project";
         stackFile ??= $"Pulumi.{stack}.yaml";
         // Where each path is written: only a message needs it, so it is worked out from the tree when one asks.
@@ -165,6 +170,12 @@ public static partial class ProgramLoader
                 Place(stackFile, key, valueNode);
             }
         }
+
+        var multinodeConfig = ProviderConfigReader.ParseText(new PropertyMap(config
+            .Where(c => c.Key.StartsWith("multinode:", StringComparison.Ordinal))
+            .OrderBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => KeyValuePair.Create(c.Key["multinode:".Length..], c.Value))));
+        if (nodeRuntime) return node!(new NodeProject(projectFile, project, root, config, multinodeConfig, places));
 
         var variables = new Dictionary<string, PropertyValue>(StringComparer.Ordinal)
         {
@@ -203,7 +214,7 @@ public static partial class ProgramLoader
                 if (!Declaration(keyNode, valueNode, out var body) || Scalar(body, "type") is not { } type) continue;
                 if (!type.StartsWith("multinode:", StringComparison.Ordinal)) continue;
                 var name = Key(keyNode);
-                var label = WorkloadKinds.FromToken(type) is { } kind ? $"{kind} \"{name}\"" : $"resource \"{name}\"";
+                var label = Label(type, name);
                 places.Add(known =>
                 {
                     known.TryAdd((label, ""), At(projectFile, keyNode));
@@ -219,10 +230,6 @@ public static partial class ProgramLoader
             }
         }
 
-        var multinodeConfig = ProviderConfigReader.ParseText(new PropertyMap(config
-            .Where(c => c.Key.StartsWith("multinode:", StringComparison.Ordinal))
-            .OrderBy(c => c.Key, StringComparer.Ordinal)
-            .Select(c => KeyValuePair.Create(c.Key["multinode:".Length..], c.Value))));
         return new LoadedProgram(new ProgramDeclaration(resources, multinodeConfig), projectFile, problems, places);
 
         // A section that is not a mapping reads as nothing: a problem, not an empty program.
@@ -298,6 +305,10 @@ public static partial class ProgramLoader
             return PropertyValue.UnknownFrom("output", name, declarations.Of(rootName));
         };
     }
+
+    /// <summary>How messages name a multinode resource: <c>Function "square"</c>.</summary>
+    private static string Label(string type, string name) =>
+        WorkloadKinds.FromToken(type) is { } kind ? $"{kind} \"{name}\"" : $"resource \"{name}\"";
 
     private static SourcePlace At(string file, YamlNode node) => new(file, node.Start.Line, node.Start.Column);
 

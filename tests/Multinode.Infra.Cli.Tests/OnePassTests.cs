@@ -69,14 +69,14 @@ public sealed class OnePassTests : CliFixture
     }
 
     [Theory]
-    [InlineData("nodejs")]
+    [InlineData("go")]
     [InlineData("{ name: python, options: { toolchain: pip } }")]
     public void Validate_NonYamlRuntime_NamesTheRuntimeAndWhatTheCliReads(string runtime)
     {
         var file = Write(Head.Replace("runtime: yaml", $"runtime: {runtime}", StringComparison.Ordinal));
         var (code, _, stderr) = Run("validate", file);
         Assert.Equal(2, code);
-        var name = runtime.StartsWith('{') ? "python" : runtime;
+        var name = runtime.StartsWith('{') ? "python" : runtime; // nodejs programs run: NodeProgramTests
         Assert.StartsWith($"error: {file}:2:10: runtime is \"{name}\", but multinode reads Pulumi YAML programs (runtime: yaml)", stderr,
             StringComparison.Ordinal);
     }

@@ -7,7 +7,9 @@ namespace Multinode.Infra.Tests;
 public sealed partial class NodePackagesTests
 {
     [Theory]
+    [InlineData("cli-node")]
     [InlineData("conformance")]
+    [InlineData("sdk")]
     [InlineData("typecheck")]
     [InlineData("worker-sqs")]
     public void LockFile_EveryPackage_SupportsTheInstalledNode(string project)

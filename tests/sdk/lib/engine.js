@@ -170,11 +170,13 @@ async function startEngine({ project, stack, dryRun, config }) {
 
 /**
  * Runs a compiled program with @pulumi/pulumi's own runner (cmd/run), started as the Node language host starts it.
- * `--require no-colour.js` keeps the SDK's error printing from hanging on Node 20/22 (see no-colour.js).
+ * `--require no-colour.js` (the CLI's own, src/Multinode.Infra.Cli/node) keeps the SDK's error printing from
+ * hanging on Node 20/22 (see no-colour.js).
  */
 function runProgram({ sdkProject, programDir, engine, dryRun, config, timeoutMs = 30000 }) {
   const runner = require.resolve('@pulumi/pulumi/cmd/run', { paths: [sdkProject] });
-  const args = ['--require', path.join(__dirname, 'no-colour.js'), runner,
+  const noColour = path.resolve(__dirname, '..', '..', '..', 'src', 'Multinode.Infra.Cli', 'node', 'no-colour.js');
+  const args = ['--require', noColour, runner,
     '--monitor', engine.monitor.address, '--engine', engine.engine.address,
     '--project', engine.monitor.project, '--stack', engine.monitor.stack, '--organization', 'organization',
     '--parallel', '4', '--pwd', programDir, ...(dryRun ? ['--dry-run'] : []), '.'];

@@ -1,0 +1,106 @@
+using System.Text.RegularExpressions;
+
+namespace Multinode.Infra.Cli.Tests;
+
+/// <summary>`multinode plan|diff|validate` on `runtime: nodejs` programs: the program runs with @pulumi/pulumi's own
+/// runner against the CLI's recording engine (src/Multinode.Infra.Cli/node/recorder.js), and its multinode
+/// registrations are planned as a YAML program's declarations are.</summary>
+public sealed class NodeProgramTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public void Plan_TypeScriptExample_IsThePlanOfItsYamlTwin()
+    {
+        var example = Repo.File("examples", "typescript-function");
+        using var program = NodePrograms.Create(new[] { "index.ts", "package.json", "Pulumi.yml" }
+            .ToDictionary(f => f, f => File.ReadAllText(Path.Combine(example, f))));
+        var (code, json, stderr) = CliRunner.Run("plan", program.Dir, "--format", "json");
+        Assert.True(code == 0, stderr);
+        var (twinCode, twinJson, twinErr) = CliRunner.Run("plan", Repo.File("examples", "typescript-function-yaml"), "--format", "json");
+        Assert.True(twinCode == 0, twinErr);
+        // The same workload, settings, children and their inputs, cost: the whole plan.
+        Assert.Equal(twinJson, json);
+        Assert.Contains("\"square-scaler\"", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_InvalidInput_ExitsOneNamingThePropertyAndTheLineOfTheProgram()
+    {
+        // maxWorkers allows 1 to 100 (schema.json, docs/workloads.md).
+        using var program = NodePrograms.Create(new Dictionary<string, string>
+        {
+            ["index.ts"] = NodePrograms.Index("""
+                new multinode.Function("square", { image: "ghcr.io/example/square:1.0.0", maxWorkers: 150 });
+                """),
+        });
+        var (code, _, stderr) = CliRunner.Run("validate", program.Dir);
+        Assert.Equal(1, code);
+        // Line 5 of index.ts (four import lines first), at the `new` of the Function.
+        var place = Path.Combine(program.Dir, "index.ts");
+        Assert.Matches(new Regex($"^{Regex.Escape(place)}:5:1: Function \"square\": maxWorkers = 150 is above the limit of 100$",
+            RegexOptions.Multiline), stderr);
+    }
+
+    /// <summary>A custom resource of any type stands for another provider's resource: in preview its outputs are
+    /// unknown, so an image made from one is unknown in the plan.</summary>
+    private const string Repository = """
+        class Repository extends pulumi.CustomResource {
+          declare readonly repositoryUrl: pulumi.Output<string>;
+          constructor(name: string, args: { imageTagMutability: string }) {
+            super("aws:ecr/repository:Repository", name, { ...args, repositoryUrl: undefined }, {});
+          }
+        }
+        const repo = new Repository("images", { imageTagMutability: "IMMUTABLE" });
+        """;
+
+    [Fact]
+    public void Plan_ImageFromAnotherResourcesOutput_IsUnknown()
+    {
+        using var program = NodePrograms.Create(new Dictionary<string, string>
+        {
+            ["index.ts"] = NodePrograms.Index(Repository + """
+                new multinode.Function("square", { image: pulumi.interpolate`${repo.repositoryUrl}:1.0.0`, maxWorkers: 5 });
+                """),
+        });
+        var (code, json, stderr) = CliRunner.Run("plan", program.Dir, "--format", "json");
+        Assert.True(code == 0, stderr);
+        using var plan = System.Text.Json.JsonDocument.Parse(json);
+        var settings = plan.RootElement.GetProperty("workloads")[0].GetProperty("settings");
+        var image = settings.GetProperty("image");
+        Assert.True(image.ValueKind == System.Text.Json.JsonValueKind.Object && image.GetProperty("unknown").GetBoolean(), image.GetRawText());
+        Assert.Equal(5, settings.GetProperty("maxWorkers").GetInt32());
+    }
+
+    [Fact]
+    public void Diff_TwoGitRevisions_CommentShowsExactlyTheChangedWorkload()
+    {
+        string Index(int cubeWorkers) => NodePrograms.Index(Repository + $$"""
+            new multinode.Function("square", { image: pulumi.interpolate`${repo.repositoryUrl}:1.0.0`, maxWorkers: 5 });
+            new multinode.Function("cube", { image: "ghcr.io/example/cube:2.0.0", maxWorkers: {{cubeWorkers}} });
+            """);
+        using var program = NodePrograms.Create(new Dictionary<string, string> { ["index.ts"] = Index(10) });
+        void Git(params string[] args)
+        {
+            var (code, output) = NodePrograms.Exec(program.Dir, "git", args);
+            Assert.True(code == 0, $"git {string.Join(' ', args)}: {output}");
+        }
+        Git("init", "-q");
+        Git("-c", "user.email=t@example.com", "-c", "user.name=t", "add", ".");
+        Git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "base");
+        File.WriteAllText(program.File("index.ts"), Index(20));
+        Git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-am", "head");
+
+        var (code, comment, stderr, _) = NodePrograms.Cli(program.Dir, new Dictionary<string, string>(), Limit,
+            "diff", "git:HEAD~1:.", "git:HEAD:.");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("**1 workload changed ·", comment, StringComparison.Ordinal);
+        Assert.Contains("### Function `cube` — changed", comment, StringComparison.Ordinal);
+        Assert.Contains("| maxWorkers | 10 | 20 |", comment, StringComparison.Ordinal);
+        // square's image is unknown on both sides, made of the same repository declaration: unchanged.
+        Assert.Contains("Unchanged: `square`.", comment, StringComparison.Ordinal);
+        Assert.DoesNotContain("Function `square` —", comment, StringComparison.Ordinal);
+        // The revisions were extracted to temporary folders, and those are gone.
+        Assert.DoesNotContain("multinode-node-", stderr, StringComparison.Ordinal);
+    }
+}
