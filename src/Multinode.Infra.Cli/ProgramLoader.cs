@@ -104,7 +104,11 @@ public static partial class ProgramLoader
         var folder = isFile ? Path.GetDirectoryName(path) is { Length: > 0 } d ? d : "." : path;
         var projectPath = isFile ? path : Path.Combine(folder, "Pulumi.yaml");
         string Name(string p) => $"git:{rev}:{p}";
-        var text = GitShow(rev, projectPath) ?? throw new ProgramLoadException($"{Name(projectPath)}: no such file at that revision");
+        var text = GitShow(rev, projectPath);
+        // A folder's project file may be Pulumi.yml, as on disk (FindProjectFile).
+        if (text is null && !isFile && GitShow(rev, Path.Combine(folder, "Pulumi.yml")) is { } yml)
+            (projectPath, text) = (Path.Combine(folder, "Pulumi.yml"), yml);
+        if (text is null) throw new ProgramLoadException($"{Name(projectPath)}: no such file at that revision");
         return new Source(Name(projectPath), text, name => GitShow(rev, Path.Combine(folder, name)), name => Name(Path.Combine(folder, name)),
             () => NodeFolder.FromGit(rev, folder));
     }
