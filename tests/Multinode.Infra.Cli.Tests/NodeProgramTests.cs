@@ -54,22 +54,42 @@ public sealed class NodeProgramTests
         const repo = new Repository("images", { imageTagMutability: "IMMUTABLE" });
         """;
 
+    /// <summary>Config from Pulumi.&lt;stack&gt;.yaml reaches the program (its own keys) and the plan (multinode:*), as
+    /// for YAML; a secret stays secret; an image made from another resource's output is unknown.</summary>
     [Fact]
-    public void Plan_ImageFromAnotherResourcesOutput_IsUnknown()
+    public void Plan_StackConfigSecretAndAnotherResourcesOutput_ArePlannedAsForYaml()
     {
         using var program = NodePrograms.Create(new Dictionary<string, string>
         {
             ["index.ts"] = NodePrograms.Index(Repository + """
-                new multinode.Function("square", { image: pulumi.interpolate`${repo.repositoryUrl}:1.0.0`, maxWorkers: 5 });
+                const config = new pulumi.Config();
+                new multinode.Function(`square-${pulumi.getStack()}`, {
+                  image: pulumi.interpolate`${repo.repositoryUrl}:1.0.0`,
+                  maxWorkers: config.requireNumber("workers"),
+                  env: { API_KEY: pulumi.secret("s3cr3t-key") },
+                });
                 """),
+            ["Pulumi.prod.yaml"] = """
+                config:
+                  node-test-program:workers: "7"
+                  multinode:kubernetes:
+                    namespace: stack-namespace
+                    queue: { kind: redis, address: redis.prod.svc.cluster.local:6379 }
+                """,
         });
-        var (code, json, stderr) = CliRunner.Run("plan", program.Dir, "--format", "json");
+        var (code, json, stderr) = CliRunner.Run("plan", program.Dir, "--stack", "prod", "--format", "json");
         Assert.True(code == 0, stderr);
         using var plan = System.Text.Json.JsonDocument.Parse(json);
-        var settings = plan.RootElement.GetProperty("workloads")[0].GetProperty("settings");
+        var workload = Assert.Single(plan.RootElement.GetProperty("workloads").EnumerateArray());
+        Assert.Equal("square-prod", workload.GetProperty("name").GetString());
+        var settings = workload.GetProperty("settings");
         var image = settings.GetProperty("image");
         Assert.True(image.ValueKind == System.Text.Json.JsonValueKind.Object && image.GetProperty("unknown").GetBoolean(), image.GetRawText());
-        Assert.Equal(5, settings.GetProperty("maxWorkers").GetInt32());
+        Assert.Equal(7, settings.GetProperty("maxWorkers").GetInt32());
+        Assert.True(settings.GetProperty("env").GetProperty("API_KEY").GetProperty("secret").GetBoolean());
+        Assert.DoesNotContain("s3cr3t-key", json, StringComparison.Ordinal);
+        Assert.Contains("\"stack-namespace\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"demo\"", json, StringComparison.Ordinal);
     }
 
     [Fact]
