@@ -10,13 +10,15 @@ namespace Multinode.Infra.Cli;
 /// </summary>
 public sealed class NodeFolder(string dir, string? temporary = null, Func<string, string>? display = null) : IDisposable
 {
-    /// <summary>Most seconds <c>git archive</c> may take to write a project folder: a program's sources are small.</summary>
+    /// <summary>Most seconds <c>git archive</c> may take to write a project folder: a program's sources are
+    /// small.</summary>
     public const int GitArchiveSeconds = 60;
 
     /// <summary>Where the program runs.</summary>
     public string Dir { get; } = Path.GetFullPath(dir);
 
-    /// <summary>How a message names a file of the program: for git, <c>git:REV:path/index.ts</c>, not the temporary copy.</summary>
+    /// <summary>How a message names a file of the program: for git, <c>git:REV:path/index.ts</c>, not the temporary
+    /// copy.</summary>
     public string Display(string file) => display?.Invoke(file) ?? file;
 
     /// <summary>The nearest <c>node_modules</c> holding @pulumi/pulumi from <paramref name="from"/> upwards, as Node
@@ -53,12 +55,13 @@ public sealed class NodeFolder(string dir, string? temporary = null, Func<string
         }
     }
 
-    /// <summary>The files under <paramref name="folder"/> at <paramref name="rev"/>, written into <paramref name="into"/>.
-    /// Not retried: git reads the local repository, and a failure says why.</summary>
+    /// <summary>The files under <paramref name="folder"/> at <paramref name="rev"/>, written into <paramref
+    /// name="into"/>. Not retried: git reads the local repository, and a failure says why.</summary>
     private static void Extract(string rev, string folder, string into)
     {
         var start = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "archive", "--format=tar", $"{rev}:./{folder.Replace('\\', '/')}" }) start.ArgumentList.Add(arg);
+        foreach (var arg in new[] { "archive", "--format=tar", $"{rev}:./{folder.Replace('\\', '/')}" })
+            start.ArgumentList.Add(arg);
         Process git;
         try
         {
@@ -71,11 +74,13 @@ public sealed class NodeFolder(string dir, string? temporary = null, Func<string
         using (git)
         {
             var stderr = git.StandardError.ReadToEndAsync();
-            var extracting = Task.Run(() => TarFile.ExtractToDirectory(git.StandardOutput.BaseStream, into, overwriteFiles: true));
+            var extracting = Task.Run(() =>
+                TarFile.ExtractToDirectory(git.StandardOutput.BaseStream, into, overwriteFiles: true));
             if (!git.WaitForExit(TimeSpan.FromSeconds(GitArchiveSeconds)))
             {
                 git.Kill(entireProcessTree: true);
-                throw new ProgramLoadException($"git archive {rev}:{folder} did not finish within {GitArchiveSeconds} s");
+                throw new ProgramLoadException(
+                    $"git archive {rev}:{folder} did not finish within {GitArchiveSeconds} s");
             }
             try
             {
@@ -89,7 +94,8 @@ public sealed class NodeFolder(string dir, string? temporary = null, Func<string
             {
                 // git's own message says why below.
             }
-            if (git.ExitCode != 0) throw new ProgramLoadException($"git archive {rev}:{folder} failed: {stderr.Result.Trim()}");
+            if (git.ExitCode != 0)
+                throw new ProgramLoadException($"git archive {rev}:{folder} failed: {stderr.Result.Trim()}");
         }
     }
 

@@ -5,7 +5,8 @@ using Multinode.Infra.Values;
 
 namespace Multinode.Infra.Cli;
 
-/// <summary>What the recorder is asked to run: a Node program in preview, with its config as Pulumi passes it.</summary>
+/// <summary>What the recorder is asked to run: a Node program in preview, with its config as Pulumi passes
+/// it.</summary>
 public sealed record NodeRequest(string Dir, string Program, string Project, string Stack,
     IReadOnlyDictionary<string, string> Config, IReadOnlyList<string> SecretKeys, bool TypeScript, string? TsConfig);
 
@@ -39,7 +40,8 @@ public static class NodeRunner
             seconds > 0 && seconds <= 24 * 3600)
             return TimeSpan.FromSeconds(seconds);
         throw new ProgramLoadException(
-            $"{TimeoutVariable} is {PropertyValue.QuoteShort(setting)}; it must be a number of seconds from 0 (exclusive) to 86400");
+            $"{TimeoutVariable} is {PropertyValue.QuoteShort(setting)}; " +
+            "it must be a number of seconds from 0 (exclusive) to 86400");
     }
 
     /// <summary>Runs the program; the recorder's JSON report (see node/recorder.js).</summary>
@@ -65,7 +67,8 @@ public static class NodeRunner
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new ProgramLoadException(
-                $"{request.Dir}: runtime is \"nodejs\", but {node} cannot be run ({e.Message}); install Node.js 20 or later " +
+                $"{request.Dir}: runtime is \"nodejs\", but {node} cannot be run ({e.Message}); " +
+                "install Node.js 20 or later " +
                 $"(docs/sdk.md, Node versions) or name its executable in {NodeVariable}");
         }
         using (process)
@@ -88,8 +91,9 @@ public static class NodeRunner
     }
 
     internal static ProgramLoadException TimedOut(NodeRequest request, TimeSpan timeout, string registered) => new(
-        $"{request.Dir}: the Node program did not finish within {timeout.TotalSeconds:0.###} s and was stopped{registered}. " +
-        "A Pulumi program must end once it has declared its resources (no server, timer or open handle left running); " +
+        $"{request.Dir}: the Node program did not finish within {timeout.TotalSeconds:0.###} s " +
+        $"and was stopped{registered}. A Pulumi program must end once it has declared its resources " +
+        "(no server, timer or open handle left running); " +
         $"if it only needs longer, set {TimeoutVariable} to more seconds", invalidProgram: true);
 
     private static void Write(Utf8JsonWriter w, NodeRequest request, TimeSpan timeout)

@@ -5,7 +5,8 @@ using YamlDotNet.RepresentationModel;
 
 namespace Multinode.Infra.Cli;
 
-/// <summary>A <c>runtime: nodejs</c> project as its Pulumi.yaml and stack file give it: the program itself is run.</summary>
+/// <summary>A <c>runtime: nodejs</c> project as its Pulumi.yaml and stack file give it: the program itself is
+/// run.</summary>
 public sealed record NodeProject(string ProjectFile, string Project, YamlMappingNode Root,
     IReadOnlyDictionary<string, PropertyValue> Config, PropertyMap MultinodeConfig,
     IReadOnlyDictionary<(string Resource, string Path), SourcePlace> ConfigPlaces);
@@ -15,18 +16,21 @@ public static partial class ProgramLoader
 {
     /// <summary>Pulumi's wire markers (https://pulumi-developer-docs.readthedocs.io, "Property values"): the
     /// signature key, a secret's, an output value's, a resource reference's, and the unknown string.</summary>
-    private const string SignatureKey = "4dabf18193072939515e22adb298388d", SecretSig = "1b47061264138c4ac30d75fd1eb44270",
+    private const string SignatureKey = "4dabf18193072939515e22adb298388d",
+        SecretSig = "1b47061264138c4ac30d75fd1eb44270",
         OutputValueSig = "d0e6a833031e9bbcd3f4e8bde6ca49a4", ResourceReferenceSig = "5cf8f73096256a8f31e491e813e4eb8e",
         UnknownString = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-    /// <summary>The stack a Node program runs as when no --stack is given (its name reaches the program only).</summary>
+    /// <summary>The stack a Node program runs as when no --stack is given (its name reaches the program
+    /// only).</summary>
     private const string DefaultNodeStack = "dev";
 
     private static LoadedProgram RunNodeProgram(Source source, NodeProject project, string? stack)
     {
         var runtime = Child(project.Root, "runtime") as YamlMappingNode;
         var options = runtime is null ? null : Child(runtime, "options") as YamlMappingNode;
-        var request = new NodeRequest("", Scalar(project.Root, "main") ?? ".", project.Project, stack ?? DefaultNodeStack,
+        var request = new NodeRequest("", Scalar(project.Root, "main") ?? ".", project.Project,
+            stack ?? DefaultNodeStack,
             project.Config.ToDictionary(c => c.Key, c => NodeRunner.ConfigText(c.Value), StringComparer.Ordinal),
             [.. project.Config.Where(c => c.Value is SecretValue).Select(c => c.Key)],
             options is null || Scalar(options, "typescript") is not ("false" or "False"),
@@ -36,26 +40,29 @@ public static partial class ProgramLoader
         request = request with { Dir = folder.Dir };
         if (NodeFolder.PackagesFor(folder.Dir) is null)
             throw new ProgramLoadException(
-                $"{source.ProjectFile}: runtime is \"nodejs\", but @pulumi/pulumi is not installed for it; run `npm ci` " +
+                $"{source.ProjectFile}: runtime is \"nodejs\", but @pulumi/pulumi is not installed for it; " +
+                "run `npm ci` " +
                 "(or npm install) in the project folder first: the program runs with its own packages");
         using var report = NodeRunner.Run(request, timeout);
         return Recorded(report.RootElement, request, project, folder, timeout);
     }
 
-    private static LoadedProgram Recorded(JsonElement report, NodeRequest request, NodeProject project, NodeFolder folder,
-        TimeSpan timeout)
+    private static LoadedProgram Recorded(JsonElement report, NodeRequest request, NodeProject project,
+        NodeFolder folder, TimeSpan timeout)
     {
         var file = project.ProjectFile;
         if (report.TryGetProperty("error", out var error))
             throw error.GetString() == "no-sdk"
-                ? new ProgramLoadException($"{file}: @pulumi/pulumi cannot be loaded from {folder.Dir}; run `npm ci` there")
+                ? new ProgramLoadException(
+                    $"{file}: @pulumi/pulumi cannot be loaded from {folder.Dir}; run `npm ci` there")
                 : new InvalidOperationException($"node/recorder.js: {Text(report, "message")}");
         var all = report.GetProperty("resources").EnumerateArray().ToList();
         var byUrn = all.ToDictionary(r => Text(r, "urn"), StringComparer.Ordinal);
         var workloads = all.Where(r => Text(r, "type").StartsWith("multinode:", StringComparison.Ordinal)).ToList();
         var names = string.Join(", ", workloads.Select(r => Label(Text(r, "type"), Text(r, "name"))));
         if (report.GetProperty("timedOut").GetBoolean())
-            throw NodeRunner.TimedOut(request, timeout, workloads.Count == 0 ? " (it had registered no multinode resource)"
+            throw NodeRunner.TimedOut(request, timeout, workloads.Count == 0
+                ? " (it had registered no multinode resource)"
                 : $" (it had registered {names})");
         var logs = report.GetProperty("logs").EnumerateArray()
             .Select(l => (Severity: l.GetProperty("severity").GetInt32(), Message: Text(l, "message").Trim())).ToList();
@@ -73,8 +80,9 @@ public static partial class ProgramLoader
             var warnings = logs.Select(l => "\n" + l.Message);
             throw new ProgramLoadException(
                 $"{file}: the Node program ran to completion but registered no multinode resource " +
-                $"({all.Count} other resource(s)), so there is nothing to plan; check its entry point (Pulumi.yaml main, " +
-                $"package.json main) and that it creates multinode workloads{string.Concat(warnings)}", invalidProgram: true);
+                $"({all.Count} other resource(s)), so there is nothing to plan; check its entry point " +
+                "(Pulumi.yaml main, package.json main) and that it creates multinode workloads" +
+                string.Concat(warnings), invalidProgram: true);
         }
 
         var values = new NodeValues(byUrn);
@@ -99,7 +107,8 @@ public static partial class ProgramLoader
         return new LoadedProgram(new ProgramDeclaration(resources, project.MultinodeConfig), file, [], places);
     }
 
-    /// <summary>A program file as messages name it: as its git source, else relative to the current folder when under it.</summary>
+    /// <summary>A program file as messages name it: as its git source, else relative to the current folder when under
+    /// it.</summary>
     private static string Shown(NodeFolder folder, string path)
     {
         var shown = folder.Display(path);
@@ -128,7 +137,8 @@ public static partial class ProgramLoader
         public PropertyMap Inputs(JsonElement resource)
         {
             var dependencies = resource.TryGetProperty("dependencies", out var d) && d.ValueKind == JsonValueKind.Object
-                ? d.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.EnumerateArray().Select(u => u.GetString()!).ToList())
+                ? d.EnumerateObject().ToDictionary(p => p.Name,
+                    p => p.Value.EnumerateArray().Select(u => u.GetString()!).ToList())
                 : [];
             return new PropertyMap(resource.GetProperty("inputs").EnumerateObject().Select(p =>
                 KeyValuePair.Create(p.Name, Value(p.Value, dependencies.GetValueOrDefault(p.Name) ?? []))));
@@ -144,13 +154,16 @@ public static partial class ProgramLoader
                     switch (sig.GetString())
                     {
                         case SecretSig:
-                            return PropertyValue.Secret(e.TryGetProperty("value", out var secret) ? Value(secret, dependencies) : PropertyValue.Null);
+                            return PropertyValue.Secret(e.TryGetProperty("value", out var secret)
+                                ? Value(secret, dependencies)
+                                : PropertyValue.Null);
                         case OutputValueSig:
                             var own = e.TryGetProperty("dependencies", out var urns)
                                 ? urns.EnumerateArray().Select(u => u.GetString()!).ToList()
                                 : [.. dependencies];
                             var value = e.TryGetProperty("value", out var known) ? Value(known, own) : UnknownOf(own);
-                            return e.TryGetProperty("secret", out var s) && s.ValueKind == JsonValueKind.True ? PropertyValue.Secret(value) : value;
+                            var isSecret = e.TryGetProperty("secret", out var s) && s.ValueKind == JsonValueKind.True;
+                            return isSecret ? PropertyValue.Secret(value) : value;
                         case ResourceReferenceSig:
                             return Text(e, "urn");
                         default:
@@ -169,7 +182,8 @@ public static partial class ProgramLoader
 
         private PropertyValue UnknownOf(IReadOnlyList<string> dependencies) =>
             dependencies.Count == 0 ? PropertyValue.Unknown
-                : PropertyValue.UnknownFrom("output of", [.. dependencies.Distinct().Order(StringComparer.Ordinal).Select(Provenance)]);
+                : PropertyValue.UnknownFrom("output of",
+                    [.. dependencies.Distinct().Order(StringComparer.Ordinal).Select(Provenance)]);
 
         private PropertyValue Provenance(string urn)
         {

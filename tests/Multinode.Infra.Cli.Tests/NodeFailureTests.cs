@@ -19,7 +19,8 @@ public sealed class NodeFailureTests
         var env = new Dictionary<string, string> { [NodeRunner.TimeoutVariable] = "6" };
         var (code, _, stderr, took) = NodePrograms.Cli(program.Dir, env, Limit, "plan", program.Dir);
         Assert.Equal(1, code);
-        Assert.Contains($"{program.Dir}: the Node program did not finish within 6 s and was stopped", stderr, StringComparison.Ordinal);
+        Assert.Contains($"{program.Dir}: the Node program did not finish within 6 s and was stopped", stderr,
+            StringComparison.Ordinal);
         Assert.Contains($"set {NodeRunner.TimeoutVariable} to more seconds", stderr, StringComparison.Ordinal);
         // The timeout, the CLI's and Node's start-up, and the recorder's report: well under the recorder's grace.
         Assert.True(took < TimeSpan.FromSeconds(6 + NodeRunner.GraceSeconds), $"took {took}");
@@ -29,11 +30,14 @@ public sealed class NodeFailureTests
     [Fact]
     public void Plan_ProgramThatRegistersNothing_SaysSoAndNamesTheEntryPoint()
     {
-        using var program = NodePrograms.Create(new Dictionary<string, string> { ["index.ts"] = "export const nothing = 1;\n" });
+        using var program = NodePrograms.Create(
+            new Dictionary<string, string> { ["index.ts"] = "export const nothing = 1;\n" });
         var (code, _, stderr) = CliRunner.Run("plan", program.Dir);
         Assert.Equal(1, code);
-        Assert.Contains("the Node program ran to completion but registered no multinode resource", stderr, StringComparison.Ordinal);
-        Assert.Contains("check its entry point (Pulumi.yaml main, package.json main)", stderr, StringComparison.Ordinal);
+        Assert.Contains("the Node program ran to completion but registered no multinode resource", stderr,
+            StringComparison.Ordinal);
+        Assert.Contains("check its entry point (Pulumi.yaml main, package.json main)", stderr,
+            StringComparison.Ordinal);
     }
 
     /// <summary>On Node 20.20 and 22 the SDK's coloured error printing loops for ever on such an error unless the
@@ -47,7 +51,8 @@ public sealed class NodeFailureTests
                 throw new Error("no image configured for square");
                 """),
         });
-        var (code, _, stderr, took) = NodePrograms.Cli(program.Dir, new Dictionary<string, string>(), Limit, "validate", program.Dir);
+        var (code, _, stderr, took) = NodePrograms.Cli(program.Dir, new Dictionary<string, string>(), Limit,
+            "validate", program.Dir);
         Assert.Equal(1, code);
         Assert.Contains("the Node program failed (exit code", stderr, StringComparison.Ordinal);
         Assert.Contains("no image configured for square", stderr, StringComparison.Ordinal);
@@ -87,7 +92,8 @@ public sealed class NodeFailureTests
     public void Timeout_NotAPositiveNumber_IsAUsageErrorNamingTheVariable(string setting)
     {
         var e = Assert.Throws<ProgramLoadException>(() => NodeRunner.Timeout(setting));
-        Assert.StartsWith($"{NodeRunner.TimeoutVariable} is \"{setting}\"; it must be a number of seconds", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"{NodeRunner.TimeoutVariable} is \"{setting}\"; it must be a number of seconds", e.Message,
+            StringComparison.Ordinal);
         Assert.False(e.InvalidProgram);
     }
 

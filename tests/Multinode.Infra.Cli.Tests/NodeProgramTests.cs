@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace Multinode.Infra.Cli.Tests;
@@ -17,7 +18,8 @@ public sealed class NodeProgramTests
             .ToDictionary(f => f, f => File.ReadAllText(Path.Combine(example, f))));
         var (code, json, stderr) = CliRunner.Run("plan", program.Dir, "--format", "json");
         Assert.True(code == 0, stderr);
-        var (twinCode, twinJson, twinErr) = CliRunner.Run("plan", Repo.File("examples", "typescript-function-yaml"), "--format", "json");
+        var twin = Repo.File("examples", "typescript-function-yaml");
+        var (twinCode, twinJson, twinErr) = CliRunner.Run("plan", twin, "--format", "json");
         Assert.True(twinCode == 0, twinErr);
         // The same workload, settings, children and their inputs, cost: the whole plan.
         Assert.Equal(twinJson, json);
@@ -38,8 +40,8 @@ public sealed class NodeProgramTests
         Assert.Equal(1, code);
         // Line 5 of index.ts (four import lines first), at the `new` of the Function.
         var place = Path.Combine(program.Dir, "index.ts");
-        Assert.Matches(new Regex($"^{Regex.Escape(place)}:5:1: Function \"square\": maxWorkers = 150 is above the limit of 100$",
-            RegexOptions.Multiline), stderr);
+        var expected = $"^{Regex.Escape(place)}:5:1: Function \"square\": maxWorkers = 150 is above the limit of 100$";
+        Assert.Matches(new Regex(expected, RegexOptions.Multiline), stderr);
     }
 
     /// <summary>A custom resource of any type stands for another provider's resource: in preview its outputs are
@@ -79,12 +81,13 @@ public sealed class NodeProgramTests
         });
         var (code, json, stderr) = CliRunner.Run("plan", program.Dir, "--stack", "prod", "--format", "json");
         Assert.True(code == 0, stderr);
-        using var plan = System.Text.Json.JsonDocument.Parse(json);
+        using var plan = JsonDocument.Parse(json);
         var workload = Assert.Single(plan.RootElement.GetProperty("workloads").EnumerateArray());
         Assert.Equal("square-prod", workload.GetProperty("name").GetString());
         var settings = workload.GetProperty("settings");
         var image = settings.GetProperty("image");
-        Assert.True(image.ValueKind == System.Text.Json.JsonValueKind.Object && image.GetProperty("unknown").GetBoolean(), image.GetRawText());
+        Assert.True(image.ValueKind == JsonValueKind.Object && image.GetProperty("unknown").GetBoolean(),
+            image.GetRawText());
         Assert.Equal(7, settings.GetProperty("maxWorkers").GetInt32());
         Assert.True(settings.GetProperty("env").GetProperty("API_KEY").GetProperty("secret").GetBoolean());
         Assert.DoesNotContain("s3cr3t-key", json, StringComparison.Ordinal);

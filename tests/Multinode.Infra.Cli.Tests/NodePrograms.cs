@@ -25,7 +25,8 @@ internal static class NodePrograms
         if (!File.Exists(marker) ||
             File.GetLastWriteTimeUtc(marker) < File.GetLastWriteTimeUtc(Path.Combine(Folder, "package-lock.json")))
         {
-            var (code, output) = Exec(Folder, "npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline");
+            var (code, output) = Exec(Folder, "npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund",
+                "--prefer-offline");
             if (code != 0) return $"npm ci in {Folder} failed:\n{output}";
         }
         var sdk = Repo.File("sdk", "nodejs");
@@ -35,12 +36,14 @@ internal static class NodePrograms
         var stamp = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
             string.Concat(sources.Select(f => Path.GetFileName(f) + "\0" + File.ReadAllText(f) + "\0")))));
         var stampFile = Path.Combine(into, ".sources-sha256");
-        if (File.Exists(stampFile) && File.ReadAllText(stampFile) == stamp && File.Exists(Path.Combine(into, "bin", "index.js")))
+        if (File.Exists(stampFile) && File.ReadAllText(stampFile) == stamp &&
+            File.Exists(Path.Combine(into, "bin", "index.js")))
             return null;
         if (Directory.Exists(into)) Directory.Delete(into, recursive: true);
         Directory.CreateDirectory(into);
         foreach (var file in sources) File.Copy(file, Path.Combine(into, Path.GetFileName(file)));
-        var (tscCode, tscOutput) = Exec(into, "node", Path.Combine(Folder, "node_modules", "typescript", "bin", "tsc"), "-p", ".");
+        var tsc = Path.Combine(Folder, "node_modules", "typescript", "bin", "tsc");
+        var (tscCode, tscOutput) = Exec(into, "node", tsc, "-p", ".");
         if (tscCode != 0) return $"tsc of the SDK in {into} failed:\n{tscOutput}";
         File.WriteAllText(stampFile, stamp);
         return null;
@@ -56,7 +59,8 @@ internal static class NodePrograms
         var example = Repo.File("examples", "typescript-function");
         File.Copy(Path.Combine(example, "tsconfig.json"), Path.Combine(dir, "tsconfig.json"));
         File.WriteAllText(Path.Combine(dir, "package.json"), """{ "name": "node-test-program", "private": true }""");
-        if (!files.ContainsKey("Pulumi.yml")) File.WriteAllText(Path.Combine(dir, "Pulumi.yaml"), Project("node-test-program"));
+        if (!files.ContainsKey("Pulumi.yml"))
+            File.WriteAllText(Path.Combine(dir, "Pulumi.yaml"), Project("node-test-program"));
         foreach (var (name, text) in files) File.WriteAllText(Path.Combine(dir, name), text);
         return new ProgramFolder(dir);
     }
@@ -85,10 +89,13 @@ internal static class NodePrograms
 
     /// <summary>The built `multinode` as a process in <paramref name="folder"/>, with extra environment variables;
     /// killed after <paramref name="limit"/>.</summary>
-    public static (int Code, string Out, string Err, TimeSpan Took) Cli(string folder, IReadOnlyDictionary<string, string> env,
-        TimeSpan limit, params string[] args)
+    public static (int Code, string Out, string Err, TimeSpan Took) Cli(string folder,
+        IReadOnlyDictionary<string, string> env, TimeSpan limit, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
         foreach (var arg in new[] { "exec", typeof(Cli).Assembly.Location }.Concat(args)) start.ArgumentList.Add(arg);
         foreach (var (key, value) in env) start.Environment[key] = value;
         var clock = Stopwatch.StartNew();
@@ -106,7 +113,10 @@ internal static class NodePrograms
 
     public static (int Code, string Output) Exec(string folder, string file, params string[] args)
     {
-        var start = new ProcessStartInfo(file) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(file)
+        {
+            WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
         foreach (var arg in args) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();

@@ -98,7 +98,9 @@ async function main() {
   const engine = await serve(sdk, engineGrpc.EngineService, {
     log(call, cb) {
       const r = call.request;
-      if (r.getSeverity() >= WARNING) logs.push({ severity: r.getSeverity(), message: r.getMessage(), urn: r.getUrn() });
+      if (r.getSeverity() >= WARNING) {
+        logs.push({ severity: r.getSeverity(), message: r.getMessage(), urn: r.getUrn() });
+      }
       cb(null, new Empty());
     },
     getRootResource(call, cb) { cb(null, new (engineGrpc.EngineService.getRootResource.responseType)()); },
@@ -128,7 +130,8 @@ async function main() {
   }
 
   function dependencies(r) {
-    return Object.fromEntries(Array.from(r.getPropertydependenciesMap().entries()).map(([k, v]) => [k, v.getUrnsList()]));
+    return Object.fromEntries(Array.from(r.getPropertydependenciesMap().entries())
+      .map(([k, v]) => [k, v.getUrnsList()]));
   }
 
   const failed = (cb, e) => cb({ code: e.code || grpc.status.INTERNAL, details: e.message });
@@ -187,7 +190,8 @@ async function main() {
     '--project', request.project, '--stack', request.stack, '--organization', 'organization',
     '--parallel', '4', '--pwd', request.dir, '--dry-run', request.program || '.'];
   // Its own process group, so that a timeout ends whatever the program started as well.
-  const child = spawn(process.execPath, args, { cwd: request.dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, args,
+    { cwd: request.dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const stdout = tail(child.stdout);
   const stderr = tail(child.stderr);
   let timedOut = false;
