@@ -20,7 +20,10 @@ public static class Cli
             return Ok;
         }
         var root = new RootCommand("Multinode.Infra: plan and check Multinode workloads offline.");
-        var path = new Argument<string>("PATH") { Description = "A Pulumi YAML program: a Pulumi.yaml or a folder holding one." };
+        var path = new Argument<string>("PATH")
+        {
+            Description = "A Pulumi program (YAML, or runtime: nodejs, which is run): a Pulumi.yaml or a folder holding one.",
+        };
         var stack = new Option<string?>("--stack", "-s") { Description = "Also read config from Pulumi.<stack>.yaml beside the program." };
         var format = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json", "markdown");
