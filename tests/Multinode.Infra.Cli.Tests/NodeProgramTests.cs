@@ -44,18 +44,6 @@ public sealed class NodeProgramTests
         Assert.Matches(new Regex(expected, RegexOptions.Multiline), stderr);
     }
 
-    /// <summary>A custom resource of any type stands for another provider's resource: in preview its outputs are
-    /// unknown, so an image made from one is unknown in the plan.</summary>
-    private const string Repository = """
-        class Repository extends pulumi.CustomResource {
-          declare readonly repositoryUrl: pulumi.Output<string>;
-          constructor(name: string, args: { imageTagMutability: string }) {
-            super("aws:ecr/repository:Repository", name, { ...args, repositoryUrl: undefined }, {});
-          }
-        }
-        const repo = new Repository("images", { imageTagMutability: "IMMUTABLE" });
-        """;
-
     /// <summary>Config from Pulumi.&lt;stack&gt;.yaml reaches the program (its own keys) and the plan (multinode:*), as
     /// for YAML; a secret stays secret; an image made from another resource's output is unknown.</summary>
     [Fact]
@@ -63,7 +51,7 @@ public sealed class NodeProgramTests
     {
         using var program = NodePrograms.Create(new Dictionary<string, string>
         {
-            ["index.ts"] = NodePrograms.Index(Repository + """
+            ["index.ts"] = NodePrograms.Index(NodePrograms.Repository + """
                 const config = new pulumi.Config();
                 new multinode.Function(`square-${pulumi.getStack()}`, {
                   image: pulumi.interpolate`${repo.repositoryUrl}:1.0.0`,
@@ -98,21 +86,12 @@ public sealed class NodeProgramTests
     [Fact]
     public void Diff_TwoGitRevisions_CommentShowsExactlyTheChangedWorkload()
     {
-        string Index(int cubeWorkers) => NodePrograms.Index(Repository + $$"""
+        string Index(int cubeWorkers) => NodePrograms.Index(NodePrograms.Repository + $$"""
             new multinode.Function("square", { image: pulumi.interpolate`${repo.repositoryUrl}:1.0.0`, maxWorkers: 5 });
             new multinode.Function("cube", { image: "ghcr.io/example/cube:2.0.0", maxWorkers: {{cubeWorkers}} });
             """);
-        using var program = NodePrograms.Create(new Dictionary<string, string> { ["index.ts"] = Index(10) });
-        void Git(params string[] args)
-        {
-            var (code, output) = NodePrograms.Exec(program.Dir, "git", args);
-            Assert.True(code == 0, $"git {string.Join(' ', args)}: {output}");
-        }
-        Git("init", "-q");
-        Git("-c", "user.email=t@example.com", "-c", "user.name=t", "add", ".");
-        Git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "base");
-        File.WriteAllText(program.File("index.ts"), Index(20));
-        Git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-am", "head");
+        using var program = NodePrograms.Create(new Dictionary<string, string>());
+        NodePrograms.Commit(program, Index(10), Index(20));
 
         var (code, comment, stderr, _) = NodePrograms.Cli(program.Dir, new Dictionary<string, string>(), Limit,
             "diff", "git:HEAD~1:.", "git:HEAD:.");

@@ -87,6 +87,35 @@ internal static class NodePrograms
         {{body}}
         """;
 
+    /// <summary>A custom resource of any type stands for another provider's resource: in preview its outputs are
+    /// unknown, so an image made from one is unknown in the plan.</summary>
+    public const string Repository = """
+        class Repository extends pulumi.CustomResource {
+          declare readonly repositoryUrl: pulumi.Output<string>;
+          constructor(name: string, args: { imageTagMutability: string }) {
+            super("aws:ecr/repository:Repository", name, { ...args, repositoryUrl: undefined }, {});
+          }
+        }
+        const repo = new Repository("images", { imageTagMutability: "IMMUTABLE" });
+        """;
+
+    /// <summary>Makes <paramref name="program"/> a git repository with one commit per index.ts revision.</summary>
+    public static void Commit(ProgramFolder program, params string[] revisions)
+    {
+        void Git(params string[] args)
+        {
+            var (code, output) = Exec(program.Dir, "git", ["-c", "user.email=t@example.com", "-c", "user.name=t", .. args]);
+            Assert.True(code == 0, $"git {string.Join(' ', args)}: {output}");
+        }
+        Git("init", "-q");
+        for (var i = 0; i < revisions.Length; i++)
+        {
+            File.WriteAllText(program.File("index.ts"), revisions[i]);
+            Git("add", ".");
+            Git("commit", "-q", "-m", $"revision {i + 1}");
+        }
+    }
+
     /// <summary>The built `multinode` as a process in <paramref name="folder"/>, with extra environment variables;
     /// killed after <paramref name="limit"/>.</summary>
     public static (int Code, string Out, string Err, TimeSpan Took) Cli(string folder,
