@@ -104,7 +104,8 @@ internal static class NodePrograms
     {
         void Git(params string[] args)
         {
-            var (code, output) = Exec(program.Dir, "git", ["-c", "user.email=t@example.com", "-c", "user.name=t", .. args]);
+            var (code, output) = Exec(program.Dir, "git",
+                ["-c", "user.email=t@example.com", "-c", "user.name=t", .. args]);
             Assert.True(code == 0, $"git {string.Join(' ', args)}: {output}");
         }
         Git("init", "-q");
