@@ -36,22 +36,29 @@ public static class PlanPrinter
         foreach (var workload in plan.Workloads)
         {
             console.WriteLine();
-            console.Write(new Rule($"[bold]{Markup.Escape(workload.Workload.Label)}[/]") { Justification = Justify.Left });
+            console.Write(new Rule($"[bold]{Markup.Escape(workload.Workload.Label)}[/]")
+            {
+                Justification = Justify.Left,
+            });
             var settings = new Table().AddColumns("setting", "value");
-            foreach (var (path, value) in Flatten(workload.Workload.Settings())) settings.AddRow(Markup.Escape(path), Markup.Escape(value));
-            foreach (var (label, value) in SummaryRows(workload.Summary)) settings.AddRow(Markup.Escape(label), Markup.Escape(value));
+            foreach (var (path, value) in Flatten(workload.Workload.Settings()))
+                settings.AddRow(Markup.Escape(path), Markup.Escape(value));
+            foreach (var (label, value) in SummaryRows(workload.Summary))
+                settings.AddRow(Markup.Escape(label), Markup.Escape(value));
             console.Write(settings);
             if (workload.Resources.Count > 0)
             {
                 var resources = new Table().AddColumns("resource", "type", "depends on");
                 foreach (var r in workload.Resources)
-                    resources.AddRow(Markup.Escape(r.Name), Markup.Escape(r.Type), Markup.Escape(string.Join(", ", r.DependsOn)));
+                    resources.AddRow(Markup.Escape(r.Name), Markup.Escape(r.Type),
+                        Markup.Escape(string.Join(", ", r.DependsOn)));
                 console.Write(resources);
             }
         }
         console.WriteLine();
         var totals = new Table().AddColumns("total over all workloads", "value");
-        foreach (var (label, value) in SummaryRows(plan.Totals)) totals.AddRow(Markup.Escape(label), Markup.Escape(value));
+        foreach (var (label, value) in SummaryRows(plan.Totals))
+            totals.AddRow(Markup.Escape(label), Markup.Escape(value));
         console.Write(totals);
         console.WriteLine(plan.PricingNote);
     }
@@ -73,7 +80,8 @@ public static class PlanPrinter
         {
             md.Write($"### {workload.Workload.Kind} `{workload.Workload.Name}`\n\n");
             md.Write("| setting | value |\n| --- | --- |\n");
-            foreach (var (path, value) in Flatten(workload.Workload.Settings())) md.Write($"| {path} | {Cell(value)} |\n");
+            foreach (var (path, value) in Flatten(workload.Workload.Settings()))
+                md.Write($"| {path} | {Cell(value)} |\n");
             foreach (var (label, value) in SummaryRows(workload.Summary)) md.Write($"| {label} | {Cell(value)} |\n");
             if (workload.Resources.Count > 0)
             {
@@ -89,9 +97,11 @@ public static class PlanPrinter
     }
 
     /// <summary>Escapes what would break a Markdown table cell, HTML included.</summary>
-    public static string Cell(string text) => Html(text).Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+    public static string Cell(string text) =>
+        Html(text).Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 
-    /// <summary>Markdown renders inline HTML: a value such as "&lt;/details&gt;" must print as text, not close a tag.</summary>
+    /// <summary>Markdown renders inline HTML: a value such as "&lt;/details&gt;" must print as text, not close a tag.
+    /// </summary>
     public static string Html(string text) => text
         .Replace("&", "&amp;", StringComparison.Ordinal)
         .Replace("<", "&lt;", StringComparison.Ordinal)

@@ -17,7 +17,8 @@ public static class SimulationPlot
     public const int PanelsPerPage = 12;
 
     /// <summary>Draws every workload of <paramref name="simulation"/>, <see cref="PanelsPerPage"/> panels a file:
-    /// <paramref name="path"/>, then the same name with -2, -3, … before the extension. Returns the files written.</summary>
+    /// <paramref name="path"/>, then the same name with -2, -3, … before the extension. Returns the files written.
+    /// </summary>
     public static IReadOnlyList<string> Save(SimulationResult simulation, string path)
     {
         var extension = Path.GetExtension(path).ToLowerInvariant();
@@ -57,9 +58,11 @@ public static class SimulationPlot
         png.SaveTo(file);
     }
 
-    /// <summary>SkiaSharp's native library could not be loaded: its type initializer fails with DllNotFoundException.</summary>
+    /// <summary>SkiaSharp's native library could not be loaded: its type initializer fails with
+    /// DllNotFoundException.</summary>
     public static bool MissingNativeLibrary(Exception e) =>
-        e is DllNotFoundException || e is TypeInitializationException { InnerException: { } inner } && MissingNativeLibrary(inner);
+        e is DllNotFoundException
+        || e is TypeInitializationException { InnerException: { } inner } && MissingNativeLibrary(inner);
 
     private static void Draw(SKCanvas canvas, IReadOnlyList<Plot> panels)
     {
@@ -75,7 +78,8 @@ public static class SimulationPlot
     }
 
     /// <summary>Step series from the change points, extended to the end.</summary>
-    private static (double[] X, double[] Y) Steps(IReadOnlyList<SimulationPoint> series, Func<SimulationPoint, double> value, int end) =>
+    private static (double[] X, double[] Y) Steps(IReadOnlyList<SimulationPoint> series,
+        Func<SimulationPoint, double> value, int end) =>
         ([.. series.Select(p => (double)p.Seconds).Append(end)], [.. series.Select(value).Append(value(series[^1]))]);
 
     private static Plot Panel(WorkloadSimulation w, int end)
@@ -99,7 +103,9 @@ public static class SimulationPlot
         // Drawn last and thick enough to show on top of running where the two are equal.
         Line(p => p.Desired, "desired (platform)", "#ef6c00", 2, LinePattern.Dotted);
         var s = w.Summary;
-        plot.Title($"{w.Kind} {w.Name} on {w.Target.Name}: {s.WorkerSeconds} worker-s (ideal {s.IdealWorkerSeconds}), wait {SimulationPrinter.Wait(w.Kind, s.WaitSeconds)}, cost {SimulationPrinter.Money(s.Cost)}", size: 13);
+        plot.Title($"{w.Kind} {w.Name} on {w.Target.Name}: {s.WorkerSeconds} worker-s " +
+            $"(ideal {s.IdealWorkerSeconds}), wait {SimulationPrinter.Wait(w.Kind, s.WaitSeconds)}, " +
+            $"cost {SimulationPrinter.Money(s.Cost)}", size: 13);
         plot.XLabel("seconds");
         plot.YLabel("workers");
         var top = w.Series.Max(p => Math.Max(Math.Max(p.Demand, p.Ideal), Math.Max(p.Desired, p.Running)));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Grpc.Net.Client;
 using Pulumirpc;
 
@@ -9,6 +10,9 @@ public sealed class EngineLog : IDisposable
 {
     private readonly GrpcChannel? _channel;
     private readonly Engine.EngineClient? _client;
+
+    /// <summary>The lines on their way to the engine.</summary>
+    private readonly ConcurrentDictionary<Task, bool> _sending = new();
 
     public EngineLog(string? engineAddress)
     {
@@ -30,8 +34,14 @@ public sealed class EngineLog : IDisposable
             Console.Error.WriteLine($"[{severity}] {message}");
             return;
         }
-        _ = SendAsync(_client, new LogRequest { Severity = severity, Message = message, Urn = urn });
+        var send = SendAsync(_client, new LogRequest { Severity = severity, Message = message, Urn = urn });
+        _sending[send] = true;
+        _ = send.ContinueWith(sent => _sending.TryRemove(sent, out _), TaskScheduler.Default);
     }
+
+    /// <summary>Completes when every line written so far has been answered by the engine or has failed (each send
+    /// has its own deadline): after it, a line that was written has arrived.</summary>
+    public Task FlushAsync() => Task.WhenAll(_sending.Keys);
 
     private static async Task SendAsync(Engine.EngineClient client, LogRequest request)
     {

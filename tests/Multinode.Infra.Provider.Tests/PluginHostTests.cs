@@ -1,13 +1,8 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Schema;
 using Multinode.Infra.Values;
@@ -15,119 +10,19 @@ using Pulumirpc;
 
 namespace Multinode.Infra.Provider.Tests;
 
-/// <summary>A ResourceMonitor and an Engine that record what the plugin sends.</summary>
-public sealed class FakeEngine : ResourceMonitor.ResourceMonitorBase
-{
-    /// <summary>Serves this fake as the engine's ResourceMonitor (and, with <paramref name="withLog"/>, its Engine
-    /// log service) on a loopback port the OS picks.</summary>
-    public async Task<(WebApplication Host, string Address)> StartAsync(bool withLog = false)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton(this);
-        if (withLog) builder.Services.AddSingleton<EngineService>();
-        var host = builder.Build();
-        host.MapGrpcService<FakeEngine>();
-        if (withLog) host.MapGrpcService<EngineService>();
-        await host.StartAsync();
-        return (host, $"127.0.0.1:{PluginHost.Port(host)}");
-    }
-
-    public ConcurrentQueue<RegisterResourceRequest> Registered { get; } = new();
-    public ConcurrentDictionary<string, Struct> Outputs { get; } = new();
-    public ConcurrentQueue<LogRequest> Logs { get; } = new();
-
-    /// <summary>The client address of every RegisterResource and Invoke: one per connection the plugin opened.</summary>
-    public ConcurrentQueue<string> Peers { get; } = new();
-
-    /// <summary>In preview the engine answers custom resources with an empty id.</summary>
-    public bool DryRun { get; set; }
-
-    /// <summary>After an update a real provider answers with the outputs children refer to (ids, ARNs, names); when set,
-    /// the fake adds those it does not echo from the inputs.</summary>
-    public bool AnswerOutputs { get; set; }
-
-    private static readonly string[] CommonOutputs = ["arn", "name", "url", "latestVersion", "dnsName"];
-
-    /// <summary>When set, registrations wait for it (or for the caller to give up): an engine that is slow to answer.</summary>
-    public TaskCompletionSource? Hold { get; set; }
-
-    /// <summary>Methods this fake never answers (it waits until the caller gives up): an engine that hangs.</summary>
-    public HashSet<string> Silent { get; } = new(StringComparer.Ordinal);
-
-    private Task Hang(string method, ServerCallContext context) =>
-        Silent.Contains(method) ? Task.Delay(Timeout.Infinite, context.CancellationToken) : Task.CompletedTask;
-
-    public override async Task<RegisterResourceResponse> RegisterResource(RegisterResourceRequest request, ServerCallContext context)
-    {
-        await Hang(nameof(RegisterResource), context);
-        if (Hold is { } hold) await hold.Task.WaitAsync(context.CancellationToken);
-        Peers.Enqueue(context.Peer);
-        Registered.Enqueue(request);
-        var chain = request.Parent.Length == 0 || request.Parent.Contains("pulumi:pulumi:Stack", StringComparison.Ordinal)
-            ? request.Type
-            : $"{request.Parent.Split("::")[2]}${request.Type}";
-        return new RegisterResourceResponse
-        {
-            Urn = $"urn:pulumi:dev::proj::{chain}::{request.Name}",
-            Id = request.Custom && !DryRun ? $"id-{request.Name}" : "",
-            Object = request.Custom ? Answer(request) : new Struct(),
-        };
-    }
-
-    private Struct Answer(RegisterResourceRequest request)
-    {
-        if (!AnswerOutputs || DryRun) return request.Object;
-        var outputs = request.Object.Clone();
-        foreach (var name in CommonOutputs)
-            if (!outputs.Fields.ContainsKey(name)) outputs.Fields[name] = Value.ForString($"{name}-of-{request.Name}");
-        return outputs;
-    }
-
-    public ConcurrentQueue<ResourceInvokeRequest> Invokes { get; } = new();
-
-    /// <summary>Answers aws:ec2/getSubnet:getSubnet as the aws provider would: the subnet "subnet-a" lies in
-    /// "vpc-of-subnet-a"; "subnet-missing" does not exist; "subnet-novpc" is answered without a vpcId.</summary>
-    public override async Task<ResourceInvokeResponse> Invoke(ResourceInvokeRequest request, ServerCallContext context)
-    {
-        await Hang(nameof(Invoke), context);
-        Peers.Enqueue(context.Peer);
-        Invokes.Enqueue(request);
-        var id = request.Args.Fields["id"].StringValue;
-        var response = new ResourceInvokeResponse();
-        if (request.Tok != "aws:ec2/getSubnet:getSubnet" || id == "subnet-missing")
-            response.Failures.Add(new CheckFailure { Property = "id", Reason = $"no subnet {id}" });
-        else if (id == "subnet-novpc")
-            response.Return = Struct.Parser.ParseJson($$"""{"id":"{{id}}","availabilityZone":"us-east-1a"}""");
-        else
-            response.Return = Struct.Parser.ParseJson($$"""{"id":"{{id}}","vpcId":"vpc-of-{{id}}","availabilityZone":"us-east-1a"}""");
-        return response;
-    }
-
-    public override async Task<Empty> RegisterResourceOutputs(RegisterResourceOutputsRequest request, ServerCallContext context)
-    {
-        await Hang(nameof(RegisterResourceOutputs), context);
-        Outputs[request.Urn] = request.Outputs;
-        return new Empty();
-    }
-
-    public sealed class EngineService(FakeEngine engine) : Engine.EngineBase
-    {
-        public override Task<Empty> Log(LogRequest request, ServerCallContext context)
-        {
-            engine.Logs.Enqueue(request);
-            return Task.FromResult(new Empty());
-        }
-    }
-}
-
 /// <summary>Tier two: the real host on port 0, called through a GrpcChannel, with a fake engine on loopback.</summary>
 public sealed class PluginHostTests() : HostedPlugin(withLog: true)
 {
 
     private ResourceProvider.ResourceProviderClient Client => new(_channel!);
+
+    /// <summary>How long a test waits for something that should happen at once (a deadline, not a measurement).
+    /// </summary>
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    /// <summary>Waits until every line the plugin has logged so far has reached the fake engine.</summary>
+    private Task LogsArrived() =>
+        _plugin!.Services.GetRequiredService<EngineLog>().FlushAsync().WaitAsync(Deadline);
 
     private Task Configure(string json) =>
         Client.ConfigureAsync(new ConfigureRequest { Args = Struct.Parser.ParseJson(json) }).ResponseAsync;
@@ -180,8 +75,9 @@ public sealed class PluginHostTests() : HostedPlugin(withLog: true)
         Assert.Contains(children, c => c.Type == "kubernetes:core/v1:Secret" && WireSecrets.InSecret(c.Object, "s3cret"));
         Assert.True(_engine.Outputs.ContainsKey(response.Urn), "RegisterResourceOutputs was called for the component");
         Assert.Equal(PropertyConverter.ToStruct(plan.Outputs).Fields.Keys.Order(), response.State.Fields.Keys.Order());
-        // Nothing to warn about, nothing logged: each line would be one more call to the engine per Construct.
-        await Task.Delay(200);
+        // Nothing to warn about, nothing logged: each line would be one more call to the engine per Construct. A line
+        // is written before the Construct answers, and has arrived once the plugin's log is flushed.
+        await LogsArrived();
         Assert.DoesNotContain(_engine.Logs, l => l.Urn == response.Urn);
     }
 
@@ -190,7 +86,7 @@ public sealed class PluginHostTests() : HostedPlugin(withLog: true)
     {
         await Configure("""{"target":"kubernetes"}""");
         var response = await Client.ConstructAsync(Request("multinode:index:ScheduledTask", "leap", """{"image":"x","schedule":"0 3 31 2 *"}"""));
-        for (var i = 0; i < 50 && !_engine.Logs.Any(l => l.Severity == LogSeverity.Warning); i++) await Task.Delay(20);
+        await LogsArrived();
         var warning = Assert.Single(_engine.Logs, l => l.Severity == LogSeverity.Warning);
         Assert.Equal((response.Urn, "ScheduledTask \"leap\": schedule = \"0 3 31 2 *\" never fires: no month in \"2\" has day 31"), (warning.Urn, warning.Message));
     }
@@ -295,7 +191,7 @@ public sealed class PluginHostTests() : HostedPlugin(withLog: true)
         catch (InvalidOperationException e) { thrown = e; }
         var rpc = ProviderErrors.ToRpc(thrown, log);
         Assert.Equal(StatusCode.Internal, rpc.StatusCode);
-        for (var i = 0; i < 50 && _engine.Logs.Count < 2; i++) await Task.Delay(20);
+        await log.FlushAsync().WaitAsync(Deadline);
         var error = Assert.Single(_engine.Logs, l => l.Severity == LogSeverity.Error);
         Assert.Equal("internal error: InvalidOperationException: boom", error.Message);
         Assert.Contains(_engine.Logs, l => l.Severity == LogSeverity.Debug && l.Message.Contains("   at ", StringComparison.Ordinal));
@@ -351,27 +247,45 @@ public sealed class PluginHostTests() : HostedPlugin(withLog: true)
         await Configure("""{"target":"kubernetes"}""");
         _engine.Hold = new TaskCompletionSource();
         var call = Client.ConstructAsync(Request("multinode:index:Daemon", "ingest", """{"image":"x"}""")).ResponseAsync;
-        await Task.Delay(300);
+        await _engine.Holding.Task.WaitAsync(Deadline);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         // What SIGTERM does: the host's lifetime stops.
         var stopping = _plugin!.StopAsync();
         var e = await Assert.ThrowsAsync<RpcException>(() => call);
         Assert.Equal(StatusCode.Cancelled, e.StatusCode);
         await stopping;
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"answered and stopped after {watch.Elapsed}");
+        // Without the cancellation the host would wait its whole grace for the call the engine holds.
+        Assert.True(watch.Elapsed < PluginHost.ShutdownGrace, $"answered and stopped after {watch.Elapsed}");
     }
 
     [Fact]
     public async Task WatchEngine_EngineGone_StopsThePlugin()
     {
-        var (engine, address) = await new FakeEngine().StartAsync();
+        // The engine's address as the watcher sees it: a listener that counts the probes it accepts.
+        var engine = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        engine.Start();
+        var probes = 0;
+        var accepting = Task.Run(async () =>
+        {
+            while (true)
+            {
+                using var probe = await engine.AcceptTcpClientAsync();
+                Interlocked.Increment(ref probes);
+            }
+        });
         var lifetime = new TestLifetime();
-        var watch = PluginHost.WatchEngineAsync(address, lifetime, TimeSpan.FromMilliseconds(100));
-        await Task.Delay(400);
+        var watch = PluginHost.WatchEngineAsync($"127.0.0.1:{((IPEndPoint)engine.LocalEndpoint).Port}", lifetime,
+            TimeSpan.FromMilliseconds(100));
+        // The watcher probes one at a time and only goes on while it keeps the plugin running: a third probe proves
+        // that the first two, answered, did not stop it.
+        var until = DateTime.UtcNow + Deadline;
+        while (Volatile.Read(ref probes) < 3 && DateTime.UtcNow < until) await Task.Delay(20);
+        Assert.True(Volatile.Read(ref probes) >= 3, $"{probes} probes within {Deadline}");
         Assert.False(lifetime.ApplicationStopping.IsCancellationRequested, "stopped while the engine was alive");
-        await engine.DisposeAsync();
-        await watch.WaitAsync(TimeSpan.FromSeconds(5));
+        engine.Stop();
+        await watch.WaitAsync(Deadline);
         Assert.True(lifetime.ApplicationStopping.IsCancellationRequested);
+        await Assert.ThrowsAnyAsync<Exception>(() => accepting);
     }
 }
 

@@ -139,8 +139,9 @@ public class ResourceProviderServiceTests
     {
         await _service.Cancel(new Empty(), new TestCallContext());
         Assert.True(_state.Cancellation.IsCancellationRequested);
-        await Task.Delay(1000);
-        Assert.True(_lifetime.ApplicationStopping.IsCancellationRequested);
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = _lifetime.ApplicationStopping.Register(stopping.SetResult);
+        await stopping.Task.WaitAsync(TimeSpan.FromSeconds(20));
     }
 
     [Fact]

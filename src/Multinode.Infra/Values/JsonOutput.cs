@@ -12,7 +12,8 @@ namespace Multinode.Infra.Values;
 public static class JsonOutput
 {
     /// <summary>Indented documents: plans, diffs, simulations, the schema.</summary>
-    public static readonly JsonWriterOptions Indented = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    public static readonly JsonWriterOptions Indented =
+        new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>One-line values: quoted strings in messages, compact value text.</summary>
     public static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -28,8 +29,9 @@ public static class JsonOutput
         Write(stream, write);
     }
 
-    /// <summary>As <see cref="Write(TextWriter, Action{Utf8JsonWriter})"/>, but the UTF-8 goes to <paramref name="output"/>
-    /// as it is, not decoded to text and encoded again: for a byte stream such as the process's standard output.</summary>
+    /// <summary>As <see cref="Write(TextWriter, Action{Utf8JsonWriter})"/>, but the UTF-8 goes to
+    /// <paramref name="output"/> as it is, not decoded to text and encoded again: for a byte stream such as the
+    /// process's standard output.</summary>
     public static void Write(Stream output, Action<Utf8JsonWriter> write)
     {
         using (var w = new Utf8JsonWriter(output, Indented))
@@ -61,7 +63,8 @@ public static class JsonOutput
         if (w.BytesPending >= ChunkBytes) w.Flush();
     }
 
-    /// <summary>UTF-8 bytes in, text out: a write-only stream over a <see cref="TextWriter"/> (console or string).</summary>
+    /// <summary>UTF-8 bytes in, text out: a write-only stream over a <see cref="TextWriter"/> (console or string).
+    /// </summary>
     private sealed class TextStream(TextWriter output) : Stream
     {
         private readonly Decoder _decoder = new UTF8Encoding(false).GetDecoder();
@@ -83,7 +86,11 @@ public static class JsonOutput
         public override bool CanSeek => false;
         public override bool CanWrite => true;
         public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();

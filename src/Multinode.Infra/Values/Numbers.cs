@@ -6,7 +6,8 @@ namespace Multinode.Infra.Values;
 /// ways (0.5 in one table, 0.50 in the next). Always the invariant culture.</summary>
 public static class Numbers
 {
-    /// <summary>A number exactly as written or computed, shortest round-trip form: 2, 0.25, 1E-05, NaN, Infinity.</summary>
+    /// <summary>A number exactly as written or computed, shortest round-trip form: 2, 0.25, 1E-05, NaN, Infinity.
+    /// </summary>
     public static string Exact(double value) =>
         double.IsNaN(value) ? "NaN"
         : double.IsPositiveInfinity(value) ? "Infinity"
@@ -14,9 +15,11 @@ public static class Numbers
         : value.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>A whole number: 12, or 65,536 with <paramref name="grouped"/>.</summary>
-    public static string Whole(long value, bool grouped = false) => value.ToString(grouped ? "#,##0" : "0", CultureInfo.InvariantCulture);
+    public static string Whole(long value, bool grouped = false) =>
+        value.ToString(grouped ? "#,##0" : "0", CultureInfo.InvariantCulture);
 
-    /// <summary>A measured figure rounded for reading, trailing zeros dropped: 1.5, 0.333 (at most <paramref name="decimals"/> places).</summary>
+    /// <summary>A measured figure rounded for reading, trailing zeros dropped: 1.5, 0.333 (at most
+    /// <paramref name="decimals"/> places).</summary>
     public static string Short(double value, int decimals = 3) =>
         value.ToString("0." + new string('#', decimals), CultureInfo.InvariantCulture);
 

@@ -21,12 +21,14 @@ public sealed class PropertyMap : IReadOnlyDictionary<string, PropertyValue>, IE
     {
     }
 
-    /// <summary>Entries without a value are left out (see <see cref="PropertyMap(IEnumerable{KeyValuePair{string, PropertyValue}})"/>).</summary>
+    /// <summary>Entries without a value are left out
+    /// (see <see cref="PropertyMap(IEnumerable{KeyValuePair{string, PropertyValue}})"/>).</summary>
     public PropertyMap(params (string Key, PropertyValue? Value)[] entries) : this(Own(WithValues(entries)))
     {
     }
 
-    private PropertyMap((KeyValuePair<string, PropertyValue>[] Entries, Dictionary<string, int>? Index) map) : this(map.Entries, map.Index)
+    private PropertyMap((KeyValuePair<string, PropertyValue>[] Entries, Dictionary<string, int>? Index) map)
+        : this(map.Entries, map.Index)
     {
     }
 
@@ -36,7 +38,8 @@ public sealed class PropertyMap : IReadOnlyDictionary<string, PropertyValue>, IE
         _index = index;
     }
 
-    private static (KeyValuePair<string, PropertyValue>[], Dictionary<string, int>?) Build(IEnumerable<KeyValuePair<string, PropertyValue>> entries)
+    private static (KeyValuePair<string, PropertyValue>[], Dictionary<string, int>?) Build(
+        IEnumerable<KeyValuePair<string, PropertyValue>> entries)
     {
         var list = new List<KeyValuePair<string, PropertyValue>>(entries.TryGetNonEnumeratedCount(out var n) ? n : 4);
         Dictionary<string, int>? index = null;
@@ -59,7 +62,8 @@ public sealed class PropertyMap : IReadOnlyDictionary<string, PropertyValue>, IE
     /// public constructor gives when keys repeat.</summary>
     internal static PropertyMap Owning(KeyValuePair<string, PropertyValue>[] entries) => new(Own(entries));
 
-    private static (KeyValuePair<string, PropertyValue>[], Dictionary<string, int>?) Own(KeyValuePair<string, PropertyValue>[] entries)
+    private static (KeyValuePair<string, PropertyValue>[], Dictionary<string, int>?) Own(
+        KeyValuePair<string, PropertyValue>[] entries)
     {
         if (entries.Length <= SmallMap)
         {
@@ -94,7 +98,8 @@ public sealed class PropertyMap : IReadOnlyDictionary<string, PropertyValue>, IE
         return index;
     }
 
-    private static int Find(IReadOnlyList<KeyValuePair<string, PropertyValue>> entries, Dictionary<string, int>? index, string key)
+    private static int Find(IReadOnlyList<KeyValuePair<string, PropertyValue>> entries, Dictionary<string, int>? index,
+        string key)
     {
         if (index is not null) return index.TryGetValue(key, out var at) ? at : -1;
         for (var i = 0; i < entries.Count; i++)
@@ -104,7 +109,8 @@ public sealed class PropertyMap : IReadOnlyDictionary<string, PropertyValue>, IE
 
     private int Find(string key) => Find(_entries, _index, key);
 
-    public PropertyValue this[string key] => Find(key) is var at and >= 0 ? _entries[at].Value : throw new KeyNotFoundException(key);
+    public PropertyValue this[string key] =>
+        Find(key) is var at and >= 0 ? _entries[at].Value : throw new KeyNotFoundException(key);
     public IEnumerable<string> Keys => _entries.Select(e => e.Key);
     public IEnumerable<PropertyValue> Values => _entries.Select(e => e.Value);
     public int Count => _entries.Length;

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-
 namespace Multinode.Infra.Values;
 
 /// <summary>
@@ -9,7 +5,7 @@ namespace Multinode.Infra.Values;
 /// say — a value not known until deployment, a secret, and a reference to another planned child's output.
 /// Both the CLI (from YAML) and the provider (from protobuf) convert into this type; the core sees nothing else.
 /// </summary>
-public abstract record PropertyValue
+public abstract partial record PropertyValue
 {
     private protected PropertyValue() { }
 
@@ -45,7 +41,8 @@ public abstract record PropertyValue
     /// <summary>Wraps a value as secret; secrets do not nest.</summary>
     public static PropertyValue Secret(PropertyValue value) => value is SecretValue ? value : new SecretValue(value);
 
-    /// <summary>The output <paramref name="property"/> of the planned child named <paramref name="resource"/>.</summary>
+    /// <summary>The output <paramref name="property"/> of the planned child named <paramref name="resource"/>.
+    /// </summary>
     public static PropertyValue Reference(string resource, string property) => new ReferenceValue(resource, property);
 
     /// <summary>
@@ -187,7 +184,8 @@ public abstract record PropertyValue
     internal void AddReferences(ref List<string>? found) => Walk(ref found);
 
     /// <summary><see cref="AddReferences"/>, and in the same walk whether this value is or holds an unknown
-    /// (<see cref="ContainsUnknown"/>): a planned child asks both of its inputs once (<c>PlannedResource</c>).</summary>
+    /// (<see cref="ContainsUnknown"/>): a planned child asks both of its inputs once (<c>PlannedResource</c>).
+    /// </summary>
     internal bool Walk(ref List<string>? found)
     {
         var unknown = false;
@@ -225,212 +223,6 @@ public abstract record PropertyValue
             if (string.Equals(known, name, StringComparison.Ordinal)) return;
         found.Add(name);
     }
-
-    /// <summary>Writes this value as JSON for people: unknowns as {"unknown":true}, secrets as {"secret":true}
-    /// (value withheld), references as {"resource":name,"property":p}.</summary>
-    public void WriteJson(Utf8JsonWriter writer)
-    {
-        switch (this)
-        {
-            case NullValue: writer.WriteNullValue(); break;
-            case BoolValue b: writer.WriteBooleanValue(b.Value); break;
-            case NumberValue n: WriteNumber(writer, n.Value); break;
-            case StringValue s: writer.WriteStringValue(s.Value); break;
-            case UnknownValue:
-                writer.WriteStartObject(); writer.WriteBoolean("unknown", true); writer.WriteEndObject(); break;
-            case SecretValue:
-                writer.WriteStartObject(); writer.WriteBoolean("secret", true); writer.WriteEndObject(); break;
-            case ReferenceValue r:
-                writer.WriteStartObject();
-                writer.WriteString("resource", r.Resource);
-                writer.WriteString("property", r.Property);
-                writer.WriteEndObject();
-                break;
-            case InterpolationValue i:
-                writer.WriteStartObject();
-                writer.WriteStartArray("concat");
-                for (var k = 0; k < i.Parts.Count; k++) i.Parts[k].WriteJson(writer);
-                writer.WriteEndArray();
-                writer.WriteEndObject();
-                break;
-            case ArrayValue a:
-                writer.WriteStartArray();
-                // Indexed: a foreach over the list interface would allocate an enumerator per array.
-                for (var k = 0; k < a.Items.Count; k++) a.Items[k].WriteJson(writer);
-                writer.WriteEndArray();
-                break;
-            case ObjectValue o:
-                writer.WriteStartObject();
-                foreach (var (key, value) in o.Map)
-                {
-                    writer.WritePropertyName(key);
-                    value.WriteJson(writer);
-                }
-                writer.WriteEndObject();
-                break;
-            default: throw new InvalidOperationException($"unhandled value {GetType().Name}");
-        }
-    }
-
-    /// <summary>Integers print without a fraction so that plans stay byte-identical and readable.</summary>
-    private static void WriteNumber(Utf8JsonWriter writer, double value)
-    {
-        if (double.IsFinite(value) && Math.Abs(value) < 9007199254740992d && value == Math.Floor(value))
-            writer.WriteNumberValue((long)value);
-        else if (double.IsFinite(value))
-            writer.WriteNumberValue(value);
-        else
-            writer.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
-    }
-
-    /// <summary>Compact JSON text (see <see cref="WriteJson"/>).</summary>
-    public string ToJson(bool indented = false) => JsonOutput.Text(WriteJson, indented ? JsonOutput.Indented : JsonOutput.Compact);
-
-    /// <summary>Longest text of a value that messages quote; longer strings, lists and objects are shortened with
-    /// their full length said, so that an error stays small enough to be sent (docs/provider.md, limits).</summary>
-    public const int MaxDisplayLength = 120;
-
-    /// <summary>Short human text for messages and tables: strings quoted, secrets as <c>[secret]</c> at any depth,
-    /// unknowns as <c>(unknown)</c>, long values shortened to about <see cref="MaxDisplayLength"/> characters.</summary>
-    public string Display()
-    {
-        if (this is StringValue only) return QuoteShort(only.Value);
-        var text = new StringBuilder();
-        Show(text);
-        return text.Length <= MaxDisplayLength ? text.ToString() : text.ToString(0, MaxDisplayLength) + "…";
-    }
-
-    private void Show(StringBuilder text)
-    {
-        if (text.Length > MaxDisplayLength) return;
-        switch (this)
-        {
-            case StringValue s:
-                text.Append(QuoteShort(s.Value));
-                break;
-            case NumberValue n: text.Append(Numbers.Exact(n.Value)); break;
-            case BoolValue b: text.Append(b.Value ? "true" : "false"); break;
-            case NullValue: text.Append("null"); break;
-            case UnknownValue: text.Append("(unknown)"); break;
-            case SecretValue: text.Append(SecretText); break;
-            case ReferenceValue r: text.Append(r.Resource).Append('.').Append(r.Property); break;
-            case InterpolationValue i:
-                text.Append(Quote(string.Concat(i.Parts.Select(p => p is StringValue s ? s.Value : $"${{{p.Display()}}}"))));
-                break;
-            case ArrayValue a:
-                text.Append('[');
-                for (var k = 0; k < a.Items.Count && text.Length <= MaxDisplayLength; k++)
-                {
-                    if (k > 0) text.Append(',');
-                    a.Items[k].Show(text);
-                }
-                text.Append(']');
-                if (text.Length > MaxDisplayLength) text.Append($" ({a.Items.Count} items)");
-                break;
-            case ObjectValue o:
-                text.Append('{');
-                var first = true;
-                foreach (var (key, value) in o.Map)
-                {
-                    if (text.Length > MaxDisplayLength) break;
-                    if (!first) text.Append(',');
-                    first = false;
-                    text.Append(Quote(key)).Append(':');
-                    value.Show(text);
-                }
-                text.Append('}');
-                break;
-            default: throw new InvalidOperationException($"unhandled value {GetType().Name}");
-        }
-    }
-
-    /// <summary>How every message and table shows a secret value.</summary>
-    public const string SecretText = "[secret]";
-
-    /// <summary>A quoted string for messages, shortened to about <see cref="MaxDisplayLength"/> characters with its
-    /// length said when longer.</summary>
-    public static string QuoteShort(string s) =>
-        s.Length <= MaxDisplayLength ? Quote(s) : Quote(s[..(MaxDisplayLength - 20)]) + $"… ({s.Length} characters)";
-
-    internal static string Quote(string s) => Plain(s) ? $"\"{s}\"" : JsonOutput.Text(w => w.WriteStringValue(s), JsonOutput.Compact);
-
-    /// <summary>Text that JSON writes between its quotes as it is (letters, digits and a few marks): the common case
-    /// — every workload's label quotes its name — needs no writer.</summary>
-    private static bool Plain(string s)
-    {
-        foreach (var c in s)
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.' or ':' or '/' or ' ')) return false;
-        return true;
-    }
-
-    /// <summary>Reads plain JSON (no unknown/secret markers) into a value.</summary>
-    public static PropertyValue FromJson(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Null or JsonValueKind.Undefined => Null,
-        JsonValueKind.True => From(true),
-        JsonValueKind.False => From(false),
-        JsonValueKind.Number => From(element.GetDouble()),
-        JsonValueKind.String => From(element.GetString()!),
-        JsonValueKind.Array => From(element.EnumerateArray().Select(FromJson)),
-        JsonValueKind.Object => From(new PropertyMap(element.EnumerateObject().Select(p => KeyValuePair.Create(p.Name, FromJson(p.Value))))),
-        _ => throw new InvalidOperationException($"unexpected JSON kind {element.ValueKind}"),
-    };
-
-    /// <summary>The value whose JSON starts at <paramref name="reader"/>'s current token (read first when none is
-    /// current), leaving the reader on its last token: what <see cref="FromJson(JsonElement)"/> gives, without building
-    /// a document first.</summary>
-    public static PropertyValue FromJson(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType == JsonTokenType.None && !reader.Read()) throw new InvalidOperationException("empty JSON");
-        JsonScratch? scratch = null;
-        return FromJson(ref reader, ref scratch);
-    }
-
-    /// <summary>Items and entries of the arrays and objects being read, nested ones after their parents'; each is
-    /// copied out once into an array of its exact size. Made at the first array or object: a lone scalar needs none.</summary>
-    private sealed class JsonScratch
-    {
-        public readonly List<PropertyValue> Items = new(64);
-        public readonly List<KeyValuePair<string, PropertyValue>> Entries = new(64);
-    }
-
-    private static PropertyValue FromJson(ref Utf8JsonReader reader, ref JsonScratch? scratch)
-    {
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.Null: return Null;
-            case JsonTokenType.True: return From(true);
-            case JsonTokenType.False: return From(false);
-            case JsonTokenType.Number: return From(reader.GetDouble());
-            case JsonTokenType.String: return From(reader.GetString()!);
-            case JsonTokenType.StartArray:
-            {
-                var lists = scratch ??= new JsonScratch();
-                var start = lists.Items.Count;
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) lists.Items.Add(FromJson(ref reader, ref scratch));
-                var items = lists.Items.Count == start ? Array.Empty<PropertyValue>() : new PropertyValue[lists.Items.Count - start];
-                lists.Items.CopyTo(start, items, 0, items.Length);
-                lists.Items.RemoveRange(start, items.Length);
-                return new ArrayValue(items);
-            }
-            case JsonTokenType.StartObject:
-            {
-                var lists = scratch ??= new JsonScratch();
-                var start = lists.Entries.Count;
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    var name = reader.GetString()!;
-                    reader.Read();
-                    lists.Entries.Add(KeyValuePair.Create(name, FromJson(ref reader, ref scratch)));
-                }
-                var entries = new KeyValuePair<string, PropertyValue>[lists.Entries.Count - start];
-                lists.Entries.CopyTo(start, entries, 0, entries.Length);
-                lists.Entries.RemoveRange(start, entries.Length);
-                return From(PropertyMap.Owning(entries));
-            }
-            default: throw new InvalidOperationException($"unexpected JSON token {reader.TokenType}");
-        }
-    }
 }
 
 public sealed record NullValue : PropertyValue;
@@ -446,7 +238,8 @@ public sealed record Provenance(string Operation, IReadOnlyList<PropertyValue> A
     public bool Equals(Provenance? other) =>
         other is not null && Operation == other.Operation && Arguments.SequenceEqual(other.Arguments);
 
-    public override int GetHashCode() => Arguments.Aggregate(Operation.GetHashCode(StringComparison.Ordinal), HashCode.Combine);
+    public override int GetHashCode() =>
+        Arguments.Aggregate(Operation.GetHashCode(StringComparison.Ordinal), HashCode.Combine);
 }
 
 public sealed record BoolValue(bool Value) : PropertyValue;
@@ -459,7 +252,8 @@ public sealed record SecretValue(PropertyValue Value) : PropertyValue;
 
 public sealed record ReferenceValue(string Resource, string Property) : PropertyValue;
 
-/// <summary>A string joined from literal parts and references to other children's outputs (see <see cref="PropertyValue.Concat"/>).</summary>
+/// <summary>A string joined from literal parts and references to other children's outputs
+/// (see <see cref="PropertyValue.Concat"/>).</summary>
 public sealed record InterpolationValue(IReadOnlyList<PropertyValue> Parts) : PropertyValue
 {
     public bool Equals(InterpolationValue? other) => other is not null && Parts.SequenceEqual(other.Parts);

@@ -1,16 +1,13 @@
 using Multinode.Contracts;
 using Multinode.Infra.Values;
 using Multinode.Infra.Workloads;
-using Multinode.Worker.Tests.EndToEnd;
-using Multinode.Worker.Tests.Servers;
-using static Multinode.Worker.Tests.EndToEnd.Harness;
 
 namespace Multinode.Worker.Tests.Contract;
 
 /// <summary>The contract across the seam (issue 23): every kind that runs the worker, planned on every target with
-/// its defaults and with its inputs at their limits, gives the worker an environment it accepts; and the real worker
-/// binary, started with a planned environment, takes a message.</summary>
-public sealed class PlanToWorkerTests(RedisServer redis) : IClassFixture<RedisServer>
+/// its defaults and with its inputs at their limits, gives the worker an environment it accepts
+/// (<see cref="RealWorkerTimeoutTests"/> starts the real worker binary with planned environments).</summary>
+public sealed class PlanToWorkerTests
 {
     public static TheoryData<string, string, string> Cases()
     {
@@ -67,42 +64,5 @@ public sealed class PlanToWorkerTests(RedisServer redis) : IClassFixture<RedisSe
         Assert.NotEmpty(kinds);
         foreach (var kind in kinds)
             Assert.Equal(WorkerSettings.MaxTimeoutSeconds, kind.Inputs.Single(i => i.Name == "timeoutSeconds").Max);
-    }
-
-    /// <summary>The real worker, started with the environment a Kubernetes plan gives it (Redis at the test's
-    /// redis-server, the user's server at the planned port, timeoutSeconds at its maximum), takes a message and
-    /// answers it.</summary>
-    [Theory]
-    [InlineData("Function")]
-    [InlineData("Job")]
-    public async Task RealWorker_WithPlannedEnvironmentAtTheLongestTimeout_TakesAMessage(string kindName)
-    {
-        using var api = new AutoScalingStandIn();
-        using var server = new UserServerProcess();
-        await server.ReadyAsync();
-        var kind = KindRegistry.Default.Named(kindName);
-        var properties = new PropertyMap(("image", "ghcr.io/example/app:1.0"),
-            ("timeoutSeconds", WorkerSettings.MaxTimeoutSeconds), ("port", server.Port));
-        var target = PlannedWorkers.KubernetesRedis(redis.Address, password: false);
-        var env = PlannedWorkers.WorkerEnv(kind, properties, target);
-        // The stand-in API server speaks plain HTTP; in a pod the worker derives https://$KUBERNETES_SERVICE_HOST.
-        env[WorkerEnv.KubernetesApi] = api.Endpoint.ToString();
-        var list = env[WorkerEnv.Queue]!;
-        var replies = $"{list}:replies:{kindName}";
-
-        using var worker = StartWorker(env);
-        using var c = await redis.ConnectAsync();
-        await PushAsync(c, list, Message("c0", """{"x":3}""", replies));
-
-        var reply = Assert.Single(await RepliesAsync(c, replies, 1, TimeSpan.FromSeconds(30)));
-        Assert.Equal("c0", reply.Id);
-        Assert.True(reply.Error is null, $"{reply.Error}\n{worker.Output}");
-        if (kindName == "Job")
-        {
-            Assert.Equal(0, await worker.WaitAsync(TimeSpan.FromSeconds(30)));
-            return;
-        }
-        worker.Signal(Child.SigTerm);
-        Assert.Equal(0, await worker.WaitAsync(TimeSpan.FromSeconds(30)));
     }
 }

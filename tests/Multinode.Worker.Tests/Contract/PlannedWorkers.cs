@@ -60,11 +60,12 @@ public static partial class PlannedWorkers
         return map;
     }
 
-    /// <summary>Plans one workload of <paramref name="kind"/> named "w" and returns its worker's environment as the
-    /// worker sees it at run time.</summary>
-    public static Dictionary<string, string?> WorkerEnv(WorkloadKind kind, PropertyMap properties, Target target)
+    /// <summary>Plans one workload of <paramref name="kind"/> named <paramref name="name"/> and returns its worker's
+    /// environment as the worker sees it at run time.</summary>
+    public static Dictionary<string, string?> WorkerEnv(WorkloadKind kind, PropertyMap properties, Target target,
+        string name = "w")
     {
-        var program = new ProgramDeclaration([new ResourceDeclaration("w", kind.Token, properties)], target.Config);
+        var program = new ProgramDeclaration([new ResourceDeclaration(name, kind.Token, properties)], target.Config);
         var result = Planner.Plan(program);
         Assert.True(result.IsValid, $"{kind} on {target}: {string.Join("\n", result.Failures)}");
         var resources = Assert.Single(result.Value!.Workloads).Resources;

@@ -262,6 +262,16 @@ function cli(...args) {
   return execFileSync(CLI, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** Polls `condition` until it holds; fails naming `what` after `ms` (a deadline, not a wait: it returns as soon as
+ * the condition holds). */
+async function until(condition, what, ms = 10000) {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 function tempDir() {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'multinode-conformance-'));
 }
@@ -270,5 +280,5 @@ module.exports = {
   REPO, PLUGIN, CLI, SIG_KEY, SECRET_SIG, OUTPUT_SIG, RESOURCE_SIG, UNKNOWN, CHILD_VERSIONS,
   providerPb, resourcePb, Struct, Empty, grpc,
   secret, outputValue, resourceRef, toStruct, display, plainStrings,
-  startEngine, startMonitor, startPlugin, statusDetails, cli, tempDir, cleanup,
+  startEngine, startMonitor, startPlugin, statusDetails, cli, tempDir, cleanup, until,
 };

@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const {
   REPO, PLUGIN, grpc, providerPb, Struct, Empty, toStruct, startEngine, startMonitor, startPlugin, statusDetails,
-  cleanup,
+  cleanup, until,
 } = require('../lib/harness');
 const { load } = require('../lib/programs');
 const { boot, constructRequest, checkRegistrations } = require('../lib/engine');
@@ -52,13 +52,16 @@ describe('launch', () => {
       const sent = Date.now();
       plugin.proc.kill('SIGTERM');
       const timeout = (ms) => new Promise((r) => setTimeout(() => r('timeout'), ms));
-      const err = await Promise.race([construct, timeout(5000)]);
+      // Without cancelling the call the engine holds, the host would wait its whole shutdown grace
+      // (PluginHost.ShutdownGrace, 5 s) before it answered and exited.
+      const GRACE_MS = 5000;
+      const err = await Promise.race([construct, timeout(GRACE_MS)]);
       assert.notEqual(err, 'timeout', 'the Construct in flight got an answer');
       assert.equal(err.code, grpc.status.CANCELLED, `status ${err.code}: ${err.details}`);
       assert.match(err.details, /multinode plugin is shutting down/, 'the status says why');
-      const exit = await Promise.race([plugin.exited, timeout(5000)]);
+      const exit = await Promise.race([plugin.exited, timeout(GRACE_MS)]);
       assert.deepEqual(exit, { code: 0, signal: null }, `exit after SIGTERM; stderr: ${plugin.stderr()}`);
-      assert.ok(Date.now() - sent < 5000);
+      assert.ok(Date.now() - sent < GRACE_MS, `exited ${Date.now() - sent} ms after SIGTERM`);
     } finally {
       await plugin.stop();
       monitor.server.forceShutdown();
@@ -73,14 +76,12 @@ describe('launch', () => {
     const pid = await new Promise((resolve) => shell.stderr.once('data', (d) => resolve(Number(String(d).trim().split('\n')[0]))));
     await new Promise((resolve) => shell.stdout.once('data', resolve));
     shell.kill('SIGKILL');
-    const deadline = Date.now() + 5000;
-    let alive = true;
-    while (alive && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-      try { process.kill(pid, 0); } catch { alive = false; }
+    const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    try {
+      await until(() => !alive(), 'the orphaned plugin stopped');
+    } finally {
+      if (alive()) process.kill(pid, 'SIGKILL');
     }
-    if (alive) process.kill(pid, 'SIGKILL');
-    assert.equal(alive, false, 'the orphaned plugin stopped');
   });
 });
 
@@ -215,8 +216,8 @@ describe('other RPCs', () => {
       assert.equal(value.instanceType, planned);
       assert.equal(typeof value.hourlyPrice, 'number');
       assert.equal(value.vcpus >= 2, true);
-      await new Promise((r) => setTimeout(r, 200));
-      assert.ok(engine.logs.some((l) => l.severity === 1 && /no AWS credentials/.test(l.message)), JSON.stringify(engine.logs));
+      await until(() => engine.logs.some((l) => l.severity === 1 && /no AWS credentials/.test(l.message)),
+        `the no-credentials line among ${JSON.stringify(engine.logs)}`);
     } finally {
       await plugin.stop();
       await engine.stop();

@@ -3,8 +3,8 @@ using System.Runtime.CompilerServices;
 namespace Multinode.Testing;
 
 /// <summary>Paths inside the repository, found from this source file so tests run from any folder. The one Repo helper:
-/// every test project links this file (a project may add members in a partial class of its own).</summary>
-public static partial class Repo
+/// every test project references this project (a project may add members with an <c>extension(Repo)</c> block).</summary>
+public static class Repo
 {
     public static string Root() => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, "..", ".."));
 
