@@ -4,14 +4,26 @@
 // type token, the Terraform resource, the upstream source file and commit it was read from, the ForceNew inputs and
 // the inputs the AWS target plans that update in place. Runs offline.
 //
-// Usage: node scripts/generate-replace-table.mjs [--check]
+// Usage: node scripts/generate-replace-table.mjs [--check] [--data <file>]
 //   --check: exit 1 when the generated file differs from what is committed (a test runs this).
+//   --data: read another data file (tests use it to see a type without a source commit refused).
+// A type whose source file and commit are not recorded is refused: its ForceNew list would be unverified.
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const data = JSON.parse(readFileSync(join(root, "scripts", "data", "aws-replace.json"), "utf8"));
+const dataArg = process.argv.indexOf("--data");
+const dataFile = dataArg > 0 ? process.argv[dataArg + 1] : join(root, "scripts", "data", "aws-replace.json");
+const data = JSON.parse(readFileSync(dataFile, "utf8"));
+const unread = Object.entries(data.types)
+  .filter(([, entry]) => !/^[0-9a-f]{40}$/.test(entry.commit ?? "") || !entry.source)
+  .map(([type]) => type);
+if (unread.length > 0) {
+  console.error(`${dataFile}: no upstream source file and commit recorded for ${unread.join(", ")}; read each type's ` +
+    `schema in ${data.upstream.repository} and record the file, the commit and its ForceNew attributes`);
+  process.exit(2);
+}
 const target = join(root, "src", "Multinode.Infra", "Targets", "Aws", "AwsReplaceTable.g.cs");
 
 const quote = (s) => JSON.stringify(s);
@@ -31,6 +43,7 @@ const lines = [
 ];
 for (const [type, entry] of Object.entries(data.types).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
   const inputs = [...entry.forceNew].sort();
+  lines.push(`        // ${entry.source} @ ${entry.commit}`);
   lines.push(`        [${quote(type)}] = [${inputs.map(quote).join(", ")}],`);
 }
 lines.push("    };", "}", "");
