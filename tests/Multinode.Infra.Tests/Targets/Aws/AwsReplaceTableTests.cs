@@ -95,7 +95,7 @@ public sealed class AwsReplaceTableTests
         File.WriteAllText(file, data.ToJsonString());
         try
         {
-            var (code, output) = Node.Run(Repo.Root(), "node", "scripts/generate-replace-table.mjs", "--check", "--data", file);
+            var (code, output) = Node.Run(Repo.Root(), "node", "scripts/generate-replace-table.mjs", "--check", "--data", "aws=" + file);
             Assert.Equal(2, code);
             Assert.Contains("no upstream source file and commit recorded for aws:iam/role:Role", output, StringComparison.Ordinal);
         }
