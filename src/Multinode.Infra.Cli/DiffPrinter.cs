@@ -99,7 +99,7 @@ public static partial class DiffPrinter
                 yield return $"Workload `{w.Name}` is removed: its {w.Count(ChangeKind.Delete)} child resources are deleted.";
             if (w.Count(ChangeKind.Replace) == 0) continue;
             foreach (var r in w.Resources.Where(r => r.Kind == ChangeKind.Replace))
-                yield return $"`{r.Name}` (`{r.Type}`) is replaced because {string.Join(", ", r.ReplacedBy.Select(p => $"`{p}`"))} changed.";
+                yield return $"`{r.Name}` (`{r.Type}`) is replaced because {r.ReplaceReason}.";
         }
     }
 

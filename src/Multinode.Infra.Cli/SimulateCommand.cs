@@ -83,12 +83,13 @@ public static class SimulateCommand
     public static LoadTrace ReadTrace(string file)
     {
         if (!File.Exists(file)) throw new ProgramLoadException($"{file}: no such load trace");
-        return LoadTrace.Parse(File.ReadAllText(file));
+        // Lines it cannot read are reported with the program's problems, in one pass (Simulator.Run).
+        return LoadTrace.Read(File.ReadAllText(file));
     }
 
     public static int PrintTraceProblems(TraceException e, string file, TextWriter stderr)
     {
-        foreach (var problem in e.Problems) stderr.WriteLine($"{file}: {problem}");
+        foreach (var problem in e.Details) stderr.WriteLine($"{file}:{problem.Line}:{problem.Column}: {problem.Message}");
         stderr.WriteLine($"{file}: {e.Problems.Count} problem{(e.Problems.Count == 1 ? "" : "s")} found; nothing was simulated.");
         return Cli.Invalid;
     }

@@ -30,7 +30,16 @@ public sealed record PropertyChange(string Path, PropertyValue? Before, Property
 
 /// <summary>One child resource's change, the changed input paths and which of them force replacement.</summary>
 public sealed record ResourceChange(string Type, string Name, ChangeKind Kind, IReadOnlyList<PropertyChange> Changes,
-    IReadOnlyList<string> ReplacedBy);
+    IReadOnlyList<string> ReplacedBy)
+{
+    /// <summary>Why the child is replaced, path by path: "`spec.selector` is immutable" where the Kubernetes API
+    /// refuses to update the field (scripts/data/kubernetes-replace.json), "`port` changed" where the provider
+    /// replaces for it; empty when the child is not replaced.</summary>
+    public string ReplaceReason => string.Join(", ", ReplacedBy.Select(path =>
+        Targets.Kubernetes.KubernetesReplaceRules.IsImmutable(Type, path)
+            ? $"`{path}` is immutable"
+            : $"`{path}` changed"));
+}
 
 /// <summary>One workload's settings and children, before and after.</summary>
 public sealed record WorkloadDiff(string Name, WorkloadKind Kind, WorkloadStatus Status, string? RenamedFrom,

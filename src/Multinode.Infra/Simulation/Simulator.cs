@@ -1,4 +1,3 @@
-using System.Globalization;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Targets;
 using Multinode.Infra.Workloads;
@@ -81,27 +80,7 @@ public static class Simulator
 
     private static void Check(Plan plan, LoadTrace trace)
     {
-        var problems = new List<string>();
-        var names = plan.Workloads.Select(w => w.Workload.Name).ToList();
-        foreach (var name in trace.Workloads.Keys)
-        {
-            var workload = plan.Workloads.FirstOrDefault(w => w.Workload.Name == name)?.Workload;
-            if (workload is null)
-                problems.Add($"workload \"{name}\" in the trace is not in the program (its workloads: {string.Join(", ", names)})");
-            else if (!FollowsLoad(workload))
-                problems.Add($"{workload.Label} takes no load trace: a {workload.Kind} is simulated {(workload is IRunsOnSchedule ? "from its planned schedule" : "as its one process")}; remove its lines");
-            else
-            {
-                foreach (var step in trace.Workloads[name].Where(s => s.Duration is not null && workload is not IRunsToCompletion))
-                    problems.Add($"{workload.Label} at {step.Seconds} s: duration = {step.Duration} is for a workload that runs executions to completion; " +
-                        $"a {workload.Kind}'s demand has no duration");
-            }
-            if (workload is IQueueWorkload)
-            {
-                foreach (var step in trace.Workloads[name].Where(s => s.Demand != Math.Floor(s.Demand)))
-                    problems.Add($"{workload.Label} at {step.Seconds} s: demand = {step.Demand.ToString(CultureInfo.InvariantCulture)} is not a whole number of in-flight invocations");
-            }
-        }
+        var problems = trace.ProblemsWith(plan);
         if (problems.Count > 0) throw new TraceException(problems);
     }
 

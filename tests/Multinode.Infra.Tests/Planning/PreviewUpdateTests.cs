@@ -29,6 +29,7 @@ public sealed class PreviewUpdateTests
     {
         { "image", "ecr" }, { "image", "ghcr" }, { "secret image", "ecr" },
         { "subnets", "" }, { "vpcId", "" }, { "env value", "" }, { "secret env value", "" },
+        { "secret whole env", "" },
     };
 
     [Theory]
@@ -41,10 +42,14 @@ public sealed class PreviewUpdateTests
         {
             foreach (var kind in WorkloadKinds.All)
             {
-                PropertyMap Env(bool preview) => unknown switch
+                // A whole env map from another resource's secret output: secret and unknown in preview, the secret
+                // map in update. (A non-secret whole env unknown in preview is planned as secret until known, so preview
+                // registers the secrets parameter that an update with a plain map does not: not yet consistent.)
+                PropertyValue Env(bool preview) => unknown switch
                 {
                     "env value" => new PropertyMap(("A", preview ? PropertyValue.Unknown : "x")),
                     "secret env value" => new PropertyMap(("A", PropertyValue.Secret(preview ? PropertyValue.Unknown : "x"))),
+                    "secret whole env" => PropertyValue.Secret(preview ? PropertyValue.Unknown : new PropertyMap(("A", "x"))),
                     _ => new PropertyMap(("A", "x")),
                 };
                 PropertyValue Image(bool preview) => unknown switch

@@ -278,10 +278,11 @@ public class SimulatorTests
             """);
         var e = Assert.Throws<TraceException>(() => Simulator.Run(plan,
             LoadTrace.Parse("seconds,workload,demand\n0,sqaure,1\n0,nightly,1\n0,square,1.5\n"), PlatformParameters.Default));
+        // Each at the line and column of the field it concerns, in line order.
         Assert.Equal([
-            "ScheduledTask \"nightly\" takes no load trace: a ScheduledTask is simulated from its planned schedule; remove its lines",
-            "workload \"sqaure\" in the trace is not in the program (its workloads: square, nightly)",
-            "Function \"square\" at 0 s: demand = 1.5 is not a whole number of in-flight invocations",
+            "line 2, column 3: workload \"sqaure\" in the trace is not in the program (its workloads: square, nightly)",
+            "line 3, column 3: ScheduledTask \"nightly\" takes no load trace: a ScheduledTask is simulated from its planned schedule; remove its lines",
+            "line 4, column 10: Function \"square\" at 0 s: demand = 1.5 is not a whole number of in-flight invocations",
         ], e.Problems);
     }
 

@@ -10,21 +10,37 @@ internal static class AwsReplaceTable
     public static readonly IReadOnlyDictionary<string, string[]> ForceNew =
         new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
-        ["aws:autoscaling/group:Group"] = ["name", "namePrefix"],
-        ["aws:autoscaling/lifecycleHook:LifecycleHook"] = ["autoscalingGroupName", "name"],
+        // internal/service/autoscaling/group.go @ eeecacfa18e259c26acee2806655620336bfb519
+        ["aws:autoscaling/group:Group"] = ["initialLifecycleHook", "name", "namePrefix"],
+        // internal/service/autoscaling/lifecycle_hook.go @ 874c638c5e36cf77786332b35a1c4ab0911c5842
+        ["aws:autoscaling/lifecycleHook:LifecycleHook"] = ["name"],
+        // internal/service/autoscaling/policy.go @ 262d4da63aa78d7dcea5d62ac118005e6628db57
         ["aws:autoscaling/policy:Policy"] = ["autoscalingGroupName", "name"],
+        // internal/service/autoscaling/schedule.go @ 8966abc2530eba5ffd5f6212bfae9802721e52b7
         ["aws:autoscaling/schedule:Schedule"] = ["autoscalingGroupName", "scheduledActionName"],
+        // internal/service/cloudwatch/metric_alarm.go @ e33a89d079930e92c79a986c9c041c5ed5191639
         ["aws:cloudwatch/metricAlarm:MetricAlarm"] = ["name"],
+        // internal/service/ec2/ec2_launch_template.go @ c49358f89b43a4d9c8e533cd0610cd72cbd11eb3
         ["aws:ec2/launchTemplate:LaunchTemplate"] = ["name", "namePrefix"],
+        // internal/service/ec2/vpc_security_group.go @ 01606926a0c0ab9174aec440f976a48b0baee722
         ["aws:ec2/securityGroup:SecurityGroup"] = ["description", "name", "namePrefix", "vpcId"],
+        // internal/service/iam/instance_profile.go @ 013f1736b90439e5a19567a87d3e5cd11858c420
         ["aws:iam/instanceProfile:InstanceProfile"] = ["name", "namePrefix", "path"],
+        // internal/service/iam/role.go @ 0040ea6911af00bea2cca6dbb14e86829826ad8e
         ["aws:iam/role:Role"] = ["name", "namePrefix", "path"],
+        // internal/service/iam/role_policy.go @ 33aa0b5e1401dc9bb1c862c51471506512abc050
         ["aws:iam/rolePolicy:RolePolicy"] = ["name", "namePrefix", "role"],
+        // internal/service/elbv2/listener.go @ 01c08000ddb14181b5bd19201d8fca311dc570e4
         ["aws:lb/listener:Listener"] = ["loadBalancerArn"],
+        // internal/service/elbv2/load_balancer.go @ 00edc94be7a89c4c485415cdec27094875f61bfc
         ["aws:lb/loadBalancer:LoadBalancer"] = ["customerOwnedIpv4Pool", "internal", "loadBalancerType", "name", "namePrefix"],
+        // internal/service/elbv2/target_group.go @ 013cfb4cddc9c44a28f34abad0c11768bcdb9b85
         ["aws:lb/targetGroup:TargetGroup"] = ["ipAddressType", "name", "namePrefix", "port", "protocol", "protocolVersion", "targetType", "vpcId"],
+        // internal/service/sqs/queue.go @ 00a35305dc1b297a6fcdecdfbba33f1e63c3da39
         ["aws:sqs/queue:Queue"] = ["fifoQueue", "name", "namePrefix"],
+        // internal/service/ssm/parameter.go @ 0073593e7d6993ba482409f4dc35438daaa79bb3
         ["aws:ssm/parameter:Parameter"] = ["dataType", "name"],
+        // internal/service/ec2/vpc_security_group_ingress_rule.go @ d2b7f56a7c451244abd1e467109ba703bd9eedd3
         ["aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"] = ["securityGroupId"],
     };
 }

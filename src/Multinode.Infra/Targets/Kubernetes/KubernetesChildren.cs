@@ -14,17 +14,9 @@ namespace Multinode.Infra.Targets.Kubernetes;
 /// plan's facts and cost. What each kind adds is in <see cref="KubernetesKinds"/>.</summary>
 internal sealed class KubernetesChildren(Workload workload, KubernetesConfig config, string workerImage)
 {
-    /// <summary>Changing one of these paths makes Kubernetes (or the upstream provider) replace the object rather
-    /// than update it; a diff tool reads them. Names are fixed, so a replacement must delete first.</summary>
-    private static readonly string[] Identity = ["metadata.name", "metadata.namespace"];
-
-    public static readonly ResourceOptions Named = new() { ReplaceOnChanges = Identity, DeleteBeforeReplace = true };
-
-    /// <summary>A Deployment's selector is immutable; the pod template, replicas and strategy are not.</summary>
-    private static readonly ResourceOptions DeploymentOptions = Named with { ReplaceOnChanges = [.. Identity, "spec.selector"] };
-
-    /// <summary>A RoleBinding's roleRef is immutable.</summary>
-    private static readonly ResourceOptions BindingOptions = Named with { ReplaceOnChanges = [.. Identity, "roleRef"] };
+    /// <summary>Names are fixed, so a replacement must delete first. Which paths replace an object is the type's, in
+    /// <see cref="KubernetesReplaceTable"/> (set by <see cref="Add"/>).</summary>
+    public static readonly ResourceOptions Named = new() { DeleteBeforeReplace = true };
 
     private readonly KubernetesBody _body = new();
     private readonly List<PlannedResource> _resources = [];
@@ -54,7 +46,11 @@ internal sealed class KubernetesChildren(Workload workload, KubernetesConfig con
         var secretOutputs = options.AdditionalSecretOutputs
             .Concat(_body.HoldsSecret ? inputs.Where(e => e.Value.ContainsSecret).Select(e => e.Key) : [])
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        _resources.Add(new PlannedResource(type, name, inputs, options with { AdditionalSecretOutputs = secretOutputs })
+        _resources.Add(new PlannedResource(type, name, inputs, options with
+        {
+            AdditionalSecretOutputs = secretOutputs,
+            ReplaceOnChanges = KubernetesReplaceRules.For(type),
+        })
         {
             ExtraDependsOn = [.. after.OfType<string>()],
         });
@@ -109,7 +105,7 @@ internal sealed class KubernetesChildren(Workload workload, KubernetesConfig con
             Metadata = Metadata(name),
             RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = name },
             Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = serviceAccount, NamespaceProperty = config.Namespace }],
-        }, K8sJson.Default.V1RoleBinding, BindingOptions, account, role);
+        }, K8sJson.Default.V1RoleBinding, Named, account, role);
         _facts.Add(new("worker", $"{workerImage} as service account {serviceAccount} (pods: get, patch)"));
         return new WorkerIdentity(serviceAccount, [.. new[] { account, binding }.OfType<string>()]);
     }
@@ -136,7 +132,7 @@ internal sealed class KubernetesChildren(Workload workload, KubernetesConfig con
                 Strategy = strategy,
                 Template = template,
             },
-        }, K8sJson.Default.V1Deployment, DeploymentOptions, [_envSecret, .. after]);
+        }, K8sJson.Default.V1Deployment, Named, [_envSecret, .. after]);
 
     public QueueTriggers Queue()
     {

@@ -82,7 +82,26 @@ public sealed class AwsReplaceTableTests
         {
             Assert.StartsWith("aws_", type.Value.GetProperty("terraform").GetString(), StringComparison.Ordinal);
             Assert.StartsWith("internal/service/", type.Value.GetProperty("source").GetString(), StringComparison.Ordinal);
-            Assert.True(type.Value.TryGetProperty("commit", out _), type.Name);
+            Assert.Matches("^[0-9a-f]{40}$", type.Value.GetProperty("commit").GetString() ?? "");
+        }
+    }
+
+    [Fact]
+    public void Generator_TypeWithoutSourceCommit_IsRefused()
+    {
+        var data = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Repo.File("scripts", "data", "aws-replace.json")))!;
+        data["types"]!["aws:iam/role:Role"]!["commit"] = null;
+        var file = Path.Combine(Path.GetTempPath(), $"aws-replace-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, data.ToJsonString());
+        try
+        {
+            var (code, output) = Node.Run(Repo.Root(), "node", "scripts/generate-replace-table.mjs", "--check", "--data", "aws=" + file);
+            Assert.Equal(2, code);
+            Assert.Contains("no upstream source file and commit recorded for aws:iam/role:Role", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
         }
     }
 }
