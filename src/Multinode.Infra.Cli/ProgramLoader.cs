@@ -57,14 +57,16 @@ public static partial class ProgramLoader
     private static readonly string[] DeclarationKeys = ["type", "description", "default", "value", "secret", "items"];
 
     /// <summary>Loads a program from a path (a Pulumi.yaml or a folder holding one), or from git as
-    /// <c>git:REV:path</c> (path relative to the current folder).</summary>
-    public static LoadedProgram Load(string path, string? stack)
+    /// <c>git:REV:path</c> (path relative to the current folder). A resource whose type is a kind of
+    /// <paramref name="kinds"/> is labelled as the planner labels it, so its problems print with their place.</summary>
+    public static LoadedProgram Load(string path, string? stack, KindRegistry kinds)
     {
         var source = path.StartsWith("git:", StringComparison.Ordinal) ? GitSource(path) : FileSource(path);
         var stackText = stack is null ? null
             : source.Read($"Pulumi.{stack}.yaml") ?? throw new ProgramLoadException(
                 $"{source.Describe($"Pulumi.{stack}.yaml")}: no such stack file for --stack {stack}");
-        return Parse(source.ProjectText, source.ProjectFile, stack, stackText, stack is null ? null : source.Describe($"Pulumi.{stack}.yaml"));
+        return Parse(source.ProjectText, source.ProjectFile, stack, stackText, kinds,
+            stack is null ? null : source.Describe($"Pulumi.{stack}.yaml"));
     }
 
     /// <summary>Where a program's files come from: the project file's text and its siblings by name.</summary>
@@ -131,7 +133,8 @@ public static partial class ProgramLoader
         }
     }
 
-    internal static LoadedProgram Parse(string projectText, string projectFile, string? stack, string? stackText, string? stackFile = null)
+    internal static LoadedProgram Parse(string projectText, string projectFile, string? stack, string? stackText, KindRegistry kinds,
+        string? stackFile = null)
     {
         var root = ReadYaml(projectText, projectFile) as YamlMappingNode
             ?? throw new ProgramLoadException($"{projectFile}: the program is not a YAML mapping", invalidProgram: true);
@@ -203,7 +206,7 @@ public static partial class ProgramLoader
                 if (!Declaration(keyNode, valueNode, out var body) || Scalar(body, "type") is not { } type) continue;
                 if (!type.StartsWith("multinode:", StringComparison.Ordinal)) continue;
                 var name = Key(keyNode);
-                var label = WorkloadKinds.FromToken(type) is { } kind ? $"{kind} \"{name}\"" : $"resource \"{name}\"";
+                var label = kinds.FromToken(type) is { } kind ? $"{kind} \"{name}\"" : $"resource \"{name}\"";
                 places.Add(known =>
                 {
                     known.TryAdd((label, ""), At(projectFile, keyNode));

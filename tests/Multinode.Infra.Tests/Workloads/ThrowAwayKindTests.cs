@@ -76,7 +76,7 @@ public sealed class ThrowAwayKindTests
     [Fact]
     public void Schema_Default_HasNoThrowAwayKind()
     {
-        using var schema = JsonDocument.Parse(PackageSchema.Generate());
+        using var schema = JsonDocument.Parse(PackageSchema.Generate(KindRegistry.Default));
         Assert.False(schema.RootElement.GetProperty("resources").TryGetProperty("multinode:index:Batch", out _));
     }
 
@@ -117,7 +117,7 @@ public sealed class ThrowAwayKindTests
     [Fact]
     public void Validate_ThrowAwayKindNotRegistered_IsNotAMultinodeResource()
     {
-        var result = Planner.Validate(Program(new PropertyMap(("image", "app"))));
+        var result = Planner.Validate(Program(new PropertyMap(("image", "app"))), KindRegistry.Default);
         Assert.StartsWith("resource \"nightly\": type = \"multinode:index:Batch\" is not a Multinode resource",
             Assert.Single(result.Failures).ToString(), StringComparison.Ordinal);
     }
