@@ -101,12 +101,13 @@ public static class WorkerSettings
         "a Function's or Job's worker holds its SQS message while it works, and SQS holds a message at most 12 hours " +
         "(43200 s) from its receipt, 300 s of which the worker keeps to reply and delete it";
 
-    public static readonly WorkerNumber Timeout = new(WorkerEnv.TimeoutSeconds, 300, 1, MaxTimeoutSeconds);
+    public static readonly WorkerNumber Timeout =
+        new(WorkerEnv.TimeoutSeconds, WorkloadLimits.DefaultTimeoutSeconds, 1, MaxTimeoutSeconds);
     public static readonly WorkerNumber Port = new(WorkerEnv.Port, 8080, 1, 65535);
     public static readonly WorkerNumber SpareWorkers = new(WorkerEnv.SpareWorkers, 0, 0, 100000);
 
     /// <summary>The product's default cooldownPeriod (docs/workloads.md) when the plan sets none.</summary>
-    public static readonly WorkerNumber Cooldown = new(WorkerEnv.CooldownSeconds, 60, 0, 86400);
+    public static readonly WorkerNumber Cooldown = new(WorkerEnv.CooldownSeconds, 60, 0, WorkloadLimits.MaxDaySeconds);
     public static readonly WorkerNumber ScaleOut = new(WorkerEnv.ScaleOutSeconds, 10, 1, 3600);
     public static readonly WorkerNumber MaxMessageBytes = new(WorkerEnv.MaxMessageBytes, 10 * 1024 * 1024, 1024,
         512 * 1024 * 1024);

@@ -33,16 +33,20 @@ public sealed class InboxKind : WorkloadKind<InboxWorkload>
 
     public override string Description => "Workers fed by a queue, one per message in flight.";
 
-    protected override IReadOnlyList<KindInput<InboxWorkload>> Declare() =>
-    [
-        Input(new("maxInboxWorkers", InputType.Integer, "Most workers at once.") { Default = 3, Min = 1, Max = 20 }, i => i.MaxInboxWorkers),
-        Input(new("idleSeconds", InputType.Integer, "Seconds a worker stays after its last message.") { Default = 30, Min = 0, Max = 600 }, i => i.IdleSeconds),
-        Input(WorkloadInputs.Port, i => i.Port),
-    ];
+    private static readonly IntegerInput<InboxWorkload> MaxInboxWorkers = Integer(
+        new("maxInboxWorkers", InputType.Integer, "Most workers at once.") { Default = 3, Min = 1, Max = 20 },
+        i => i.MaxInboxWorkers);
+
+    private static readonly IntegerInput<InboxWorkload> IdleSeconds = Integer(
+        new("idleSeconds", InputType.Integer, "Seconds a worker stays after its last message.") { Default = 30, Min = 0, Max = 600 },
+        i => i.IdleSeconds);
+
+    private static readonly IntegerInput<InboxWorkload> Port = Integer(WorkloadInputs.Port, i => i.Port);
+
+    protected override IReadOnlyList<KindInput<InboxWorkload>> Declare() => [MaxInboxWorkers, IdleSeconds, Port];
 
     public override IReadOnlyList<InputSpec> Outputs => [WorkloadOutputs.Children, WorkloadOutputs.Queue];
 
     protected override InboxWorkload Read(string name, Container container, ResourceRequest resources, InputReader reader) =>
-        new(name, container, resources, reader.Integer("maxInboxWorkers")!.Value, reader.Integer("idleSeconds")!.Value,
-            reader.Integer("port")!.Value);
+        new(name, container, resources, MaxInboxWorkers.Read(reader), IdleSeconds.Read(reader), Port.Read(reader));
 }

@@ -41,29 +41,41 @@ public sealed class FunctionKind : WorkloadKind<FunctionWorkload>
     public override string Description =>
         "A warm pool of workers fed by a queue: desired workers = min(maxWorkers, in-flight invocations + spareWorkers); a worker stays at least cooldownPeriod after its last invocation.";
 
-    protected override IReadOnlyList<KindInput<FunctionWorkload>> Declare() =>
-    [
-        Input(new("maxWorkers", InputType.Integer, "Most workers at once.") { Default = 10, Min = 1, Max = 100 }, f => f.MaxWorkersLimit),
-        Input(new("spareWorkers", InputType.Integer, "Idle workers kept warm beyond the in-flight invocations (at most maxWorkers).") { Default = 0, Min = 0, Max = 100 }, f => f.SpareWorkers),
-        Input(new("cooldownPeriod", InputType.Integer, "Seconds a worker stays after its last invocation before it may be scaled in.") 
+    private static readonly IntegerInput<FunctionWorkload> MaxWorkers = Integer(
+        new("maxWorkers", InputType.Integer, "Most workers at once.") { Default = 10, Min = 1, Max = WorkloadLimits.MaxWorkers },
+        f => f.MaxWorkersLimit);
+
+    private static readonly IntegerInput<FunctionWorkload> SpareWorkers = Integer(
+        new("spareWorkers", InputType.Integer, "Idle workers kept warm beyond the in-flight invocations (at most maxWorkers).")
+        {
+            Default = 0, Min = 0, Max = WorkloadLimits.MaxWorkers,
+        },
+        f => f.SpareWorkers);
+
+    private static readonly IntegerInput<FunctionWorkload> CooldownPeriod = Integer(
+        new("cooldownPeriod", InputType.Integer, "Seconds a worker stays after its last invocation before it may be scaled in.")
         {
             // The worker's per-worker cooldown on AWS reads it (MULTINODE_COOLDOWN_SECONDS): same default and range.
             Default = WorkerSettings.Cooldown.Default,
             Min = WorkerSettings.Cooldown.Min,
             Max = WorkerSettings.Cooldown.Max,
-        }, f => f.CooldownPeriod),
-        Input(WorkloadInputs.Port, f => f.Port),
-    ];
+        },
+        f => f.CooldownPeriod);
+
+    private static readonly IntegerInput<FunctionWorkload> Port = Integer(WorkloadInputs.Port, f => f.Port);
+
+    protected override IReadOnlyList<KindInput<FunctionWorkload>> Declare() => [MaxWorkers, SpareWorkers, CooldownPeriod, Port];
 
     public override IReadOnlyList<InputSpec> Outputs => [WorkloadOutputs.Children, WorkloadOutputs.Queue];
 
     public override void CheckRules(InputReader reader)
     {
-        if (reader.Integer("spareWorkers") is { } spare && reader.Integer("maxWorkers") is { } max && spare > max)
-            reader.Fail("spareWorkers", $"spareWorkers = {spare} is above the limit of maxWorkers = {max}");
+        if (SpareWorkers.Valid(reader) is { } spare && MaxWorkers.Valid(reader) is { } max && spare > max)
+            reader.Fail(SpareWorkers.Spec.Name,
+                $"{SpareWorkers.Spec.Name} = {spare} is above the limit of {MaxWorkers.Spec.Name} = {max}");
     }
 
     protected override FunctionWorkload Read(string name, Container container, ResourceRequest resources, InputReader reader) =>
-        new(name, container, resources, reader.Integer("maxWorkers")!.Value, reader.Integer("spareWorkers")!.Value,
-            reader.Integer("cooldownPeriod")!.Value, reader.Integer("port")!.Value);
+        new(name, container, resources, MaxWorkers.Read(reader), SpareWorkers.Read(reader), CooldownPeriod.Read(reader),
+            Port.Read(reader));
 }
