@@ -16,7 +16,7 @@ internal static class AwsKinds
         new Dictionary<WorkloadKind, AwsMapping>
     {
         [FunctionKind.Instance] = AwsMapping.Of<FunctionWorkload>(f =>
-            AwsShape.WarmPool(f, f.SpareWorkers, f.MaxWorkersLimit, f.CooldownPeriod)),
+            AwsShape.WarmPool(f, f.SpareWorkers, f.MaxWorkers, f.CooldownPeriod)),
         [JobKind.Instance] = AwsMapping.Of<JobWorkload>(j => AwsShape.OneMessagePerWorker(j.MaxConcurrency)),
         [ServiceKind.Instance] = AwsMapping.Of<ServiceWorkload>(s => new AwsShape(s.MinReplicas, s.MaxReplicas)
         {

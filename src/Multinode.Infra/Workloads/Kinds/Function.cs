@@ -5,11 +5,12 @@ namespace Multinode.Infra.Workloads;
 
 /// <summary>A warm pool: desired = min(maxWorkers, in-flight + spareWorkers).</summary>
 public sealed record FunctionWorkload(string Name, Container Container, ResourceRequest Resources,
-    int MaxWorkersLimit, int SpareWorkers, int CooldownPeriod, int Port)
+    int MaxWorkers, int SpareWorkers, int CooldownPeriod, int Port)
     : Workload(Name, Container, Resources), IQueueWorkload, IScalesWithLoad
 {
     public override WorkloadKind Kind => FunctionKind.Instance;
-    public override int MaxWorkers => MaxWorkersLimit;
+    /// <summary>maxWorkers: the one name of the value from YAML to record and every target.</summary>
+    public override int MaxWorkers { get; } = MaxWorkers;
 
     /// <summary>min(maxWorkers, in-flight + spare), and every worker needed in the last cooldownPeriod stays: a sliding
     /// maximum over [t − cooldownPeriod, t].</summary>
@@ -19,7 +20,7 @@ public sealed record FunctionWorkload(string Name, Container Container, Resource
         var window = new LinkedList<(int T, int Need)>();
         for (var t = 0; t < demand.Length; t++)
         {
-            var need = Math.Min(MaxWorkersLimit, Demand.Whole(demand[t]) + SpareWorkers);
+            var need = Math.Min(MaxWorkers, Demand.Whole(demand[t]) + SpareWorkers);
             while (window.Last is { } last && last.Value.Need <= need) window.RemoveLast();
             window.AddLast((t, need));
             while (window.First!.Value.T < t - CooldownPeriod) window.RemoveFirst();
@@ -43,7 +44,7 @@ public sealed class FunctionKind : WorkloadKind<FunctionWorkload>
 
     private static readonly IntegerInput<FunctionWorkload> MaxWorkers = Integer(
         new("maxWorkers", InputType.Integer, "Most workers at once.") { Default = 10, Min = 1, Max = WorkloadLimits.MaxWorkers },
-        f => f.MaxWorkersLimit);
+        f => f.MaxWorkers);
 
     private static readonly IntegerInput<FunctionWorkload> SpareWorkers = Integer(
         new("spareWorkers", InputType.Integer, "Idle workers kept warm beyond the in-flight invocations (at most maxWorkers).")
