@@ -35,17 +35,23 @@ public static class WorkerEnv
     public const string KubernetesApi = "MULTINODE_KUBERNETES_API";
 }
 
-/// <summary>The values of <see cref="WorkerEnv.Kind"/>: the kinds that run the worker, as the worker and the boot
-/// script spell them (the kind's name in lower case).</summary>
+/// <summary>The value of <see cref="WorkerEnv.Kind"/>: the workload's kind as the plans write it, its name in lower
+/// case, whichever kind runs the worker. The worker only reports it: what it does follows from the variables the
+/// kind's target mapping plans for it (<see cref="TakesOneMessage"/>), so a new kind that runs the worker needs no
+/// change here or in the worker.</summary>
 public static class WorkerKinds
 {
-    /// <summary>A warm pool: takes messages until it is scaled in.</summary>
-    public const string Function = "function";
+    /// <summary>A kind's name as <see cref="WorkerEnv.Kind"/> carries it: lower-case ASCII letters and digits,
+    /// starting with a letter, at most 64 characters.</summary>
+    public static bool IsKind(string text) =>
+        text.Length is > 0 and <= 64 && char.IsAsciiLetterLower(text[0]) &&
+        text.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c));
 
-    /// <summary>One message per worker, then it exits.</summary>
-    public const string Job = "job";
-
-    public static readonly IReadOnlyList<string> All = [Function, Job];
+    /// <summary>A worker takes one message and then exits when its plan gives it
+    /// <see cref="WorkerEnv.MessageWaitSeconds"/> (how long to wait for that message); without it, it takes messages
+    /// until it is scaled in.</summary>
+    public static bool TakesOneMessage(Func<string, string?> env) =>
+        env(WorkerEnv.MessageWaitSeconds) is { Length: > 0 };
 }
 
 /// <summary>The values of <see cref="WorkerEnv.QueueKind"/> (and of the Kubernetes config's queue.kind).</summary>
@@ -95,12 +101,13 @@ public static class WorkerSettings
         "a Function's or Job's worker holds its SQS message while it works, and SQS holds a message at most 12 hours " +
         "(43200 s) from its receipt, 300 s of which the worker keeps to reply and delete it";
 
-    public static readonly WorkerNumber Timeout = new(WorkerEnv.TimeoutSeconds, 300, 1, MaxTimeoutSeconds);
+    public static readonly WorkerNumber Timeout =
+        new(WorkerEnv.TimeoutSeconds, WorkloadLimits.DefaultTimeoutSeconds, 1, MaxTimeoutSeconds);
     public static readonly WorkerNumber Port = new(WorkerEnv.Port, 8080, 1, 65535);
     public static readonly WorkerNumber SpareWorkers = new(WorkerEnv.SpareWorkers, 0, 0, 100000);
 
     /// <summary>The product's default cooldownPeriod (docs/workloads.md) when the plan sets none.</summary>
-    public static readonly WorkerNumber Cooldown = new(WorkerEnv.CooldownSeconds, 60, 0, 86400);
+    public static readonly WorkerNumber Cooldown = new(WorkerEnv.CooldownSeconds, 60, 0, WorkloadLimits.MaxDaySeconds);
     public static readonly WorkerNumber ScaleOut = new(WorkerEnv.ScaleOutSeconds, 10, 1, 3600);
     public static readonly WorkerNumber MaxMessageBytes = new(WorkerEnv.MaxMessageBytes, 10 * 1024 * 1024, 1024,
         512 * 1024 * 1024);

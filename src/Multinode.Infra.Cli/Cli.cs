@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Validation;
+using Multinode.Infra.Workloads;
 using Spectre.Console;
 
 namespace Multinode.Infra.Cli;
@@ -11,7 +12,9 @@ public static class Cli
 {
     public const int Ok = 0, Invalid = 1, Usage = 2, Internal = 3;
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>Runs the command <paramref name="args"/> name; every program is read as <paramref name="kinds"/> has
+    /// it (its kinds and the targets that map them).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, KindRegistry kinds)
     {
         // The product's one version (Directory.Build.props), not the entry assembly's: the same in-process and as a tool.
         if (args is ["--version"])
@@ -29,9 +32,9 @@ public static class Cli
         format.AcceptOnlyFromAmong("text", "json", "markdown");
 
         var validate = new Command("validate", "Check every multinode resource and the multinode config; print every problem.") { path, stack };
-        validate.SetAction(parse => Guard(stderr, () => Validate(parse.GetValue(path)!, parse.GetValue(stack), stdout, stderr)));
+        validate.SetAction(parse => Guard(stderr, () => Validate(parse.GetValue(path)!, parse.GetValue(stack), kinds, stdout, stderr)));
         var plan = new Command("plan", "Print each workload with its resolved settings and planned child resources.") { path, stack, format };
-        plan.SetAction(parse => Guard(stderr, () => PrintPlan(parse.GetValue(path)!, parse.GetValue(stack), parse.GetValue(format)!, stdout, stderr)));
+        plan.SetAction(parse => Guard(stderr, () => PrintPlan(parse.GetValue(path)!, parse.GetValue(stack), parse.GetValue(format)!, kinds, stdout, stderr)));
         var basePath = new Argument<string>("BASE") { Description = "The program before the change: a path, or git:REV:path." };
         var headPath = new Argument<string>("HEAD") { Description = "The program after the change: a path, or git:REV:path." };
         var diffFormat = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "markdown" };
@@ -43,14 +46,14 @@ public static class Cli
             basePath, headPath, stack, diffFormat, load,
         };
         foreach (var (_, option) in loadParameters) diff.Options.Add(option);
-        diff.SetAction(parse => Guard(stderr, () => Diff(parse.GetValue(basePath)!, parse.GetValue(headPath)!, parse.GetValue(stack),
+        diff.SetAction(parse => Guard(stderr, () => Diff(parse.GetValue(basePath)!, parse.GetValue(headPath)!, parse.GetValue(stack), kinds,
             parse.GetValue(diffFormat)!, parse.GetValue(load), SimulateCommand.Parameters(parse, loadParameters), stdout, stderr)));
-        var schema = SchemaCommand.Create(stdout, stderr);
+        var schema = SchemaCommand.Create(stdout, stderr, kinds);
         root.Subcommands.Add(validate);
         root.Subcommands.Add(plan);
         root.Subcommands.Add(diff);
         root.Subcommands.Add(schema);
-        root.Subcommands.Add(SimulateCommand.Create(path, stack, stdout, stderr, Guard));
+        root.Subcommands.Add(SimulateCommand.Create(path, stack, kinds, stdout, stderr, Guard));
         root.Subcommands.Add(InvokeCommand.Create(stdout, stderr));
 
         var result = root.Parse(args);
@@ -85,29 +88,29 @@ public static class Cli
 
     /// <summary>Plans a loaded program; the YAML's own problems come first, then the core's, all at once.</summary>
     /// <summary>The loader's own problems (places, limits) and the planner's, all at once.</summary>
-    internal static Result<Plan> Plan(LoadedProgram loaded, Plan? earlier = null, LoadedProgram? earlierLoaded = null)
+    internal static Result<Plan> Plan(LoadedProgram loaded, KindRegistry kinds, Plan? earlier = null, LoadedProgram? earlierLoaded = null)
     {
         var result = earlier is not null && earlierLoaded is not null
-            ? Planner.Plan(loaded.Program, earlierLoaded.Program, earlier)
-            : Planner.Plan(loaded.Program);
+            ? Planner.Plan(loaded.Program, earlierLoaded.Program, earlier, kinds)
+            : Planner.Plan(loaded.Program, kinds);
         return loaded.Problems.Count == 0 ? result
             : Result<Plan>.Fail([.. loaded.Problems, .. result.Failures]);
     }
 
-    private static int Validate(string path, string? stack, TextWriter stdout, TextWriter stderr)
+    private static int Validate(string path, string? stack, KindRegistry kinds, TextWriter stdout, TextWriter stderr)
     {
-        var loaded = ProgramLoader.Load(path, stack);
-        var result = Plan(loaded);
+        var loaded = ProgramLoader.Load(path, stack, kinds);
+        var result = Plan(loaded, kinds);
         if (!result.IsValid) return PrintFailures(result.Failures, loaded, stderr);
         PrintWarnings(result.Value!, stderr);
         stdout.WriteLine($"{loaded.File}: {loaded.Program.Resources.Count} workload(s) and the multinode config are valid.");
         return Ok;
     }
 
-    private static int PrintPlan(string path, string? stack, string format, TextWriter stdout, TextWriter stderr)
+    private static int PrintPlan(string path, string? stack, string format, KindRegistry kinds, TextWriter stdout, TextWriter stderr)
     {
-        var loaded = ProgramLoader.Load(path, stack);
-        var result = Plan(loaded);
+        var loaded = ProgramLoader.Load(path, stack, kinds);
+        var result = Plan(loaded, kinds);
         if (!result.IsValid) return PrintFailures(result.Failures, loaded, stderr);
         var plan = result.Value!;
         PrintWarnings(plan, stderr);
@@ -120,17 +123,17 @@ public static class Cli
         return Ok;
     }
 
-    private static int Diff(string basePath, string headPath, string? stack, string format, string? trace, Simulation.PlatformParameters parameters,
+    private static int Diff(string basePath, string headPath, string? stack, KindRegistry kinds, string format, string? trace, Simulation.PlatformParameters parameters,
         TextWriter stdout, TextWriter stderr)
     {
         // The head is read on another core while the base is read and planned; a base that cannot be read is
         // still the error reported, as when the two were read one after the other.
-        var headLoading = Task.Run(() => ProgramLoader.Load(headPath, stack));
-        var baseLoaded = ProgramLoader.Load(basePath, stack);
-        var before = Plan(baseLoaded);
+        var headLoading = Task.Run(() => ProgramLoader.Load(headPath, stack, kinds));
+        var baseLoaded = ProgramLoader.Load(basePath, stack, kinds);
+        var before = Plan(baseLoaded, kinds);
         var headLoaded = headLoading.GetAwaiter().GetResult();
         // The head's unchanged workloads take the base's plans: each is planned once.
-        var after = before.IsValid ? Plan(headLoaded, before.Value!, baseLoaded) : Plan(headLoaded);
+        var after = before.IsValid ? Plan(headLoaded, kinds, before.Value!, baseLoaded) : Plan(headLoaded, kinds);
         if (!before.IsValid || !after.IsValid)
         {
             if (!before.IsValid) PrintFailures(before.Failures, baseLoaded, stderr);

@@ -9,7 +9,8 @@ Console.SetOut(new StreamWriter(Console.OpenStandardOutput(), new System.Text.UT
 GC.TryStartNoGCRegion(256L << 20);
 try
 {
-    return Multinode.Infra.Cli.Cli.Run(args, Console.Out, Console.Error);
+    // The composition root: the product's kinds and targets.
+    return Multinode.Infra.Cli.Cli.Run(args, Console.Out, Console.Error, Multinode.Infra.Workloads.KindRegistry.Default);
 }
 finally
 {

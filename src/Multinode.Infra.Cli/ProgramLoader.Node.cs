@@ -25,7 +25,8 @@ public static partial class ProgramLoader
     /// only).</summary>
     private const string DefaultNodeStack = "dev";
 
-    private static LoadedProgram RunNodeProgram(Source source, NodeProject project, string? stack)
+    private static LoadedProgram RunNodeProgram(Source source, NodeProject project, string? stack,
+        KindRegistry kinds)
     {
         var runtime = Child(project.Root, "runtime") as YamlMappingNode;
         var options = runtime is null ? null : Child(runtime, "options") as YamlMappingNode;
@@ -44,11 +45,11 @@ public static partial class ProgramLoader
                 "run `npm ci` " +
                 "(or npm install) in the project folder first: the program runs with its own packages");
         using var report = NodeRunner.Run(request, timeout);
-        return Recorded(report.RootElement, request, project, folder, timeout);
+        return Recorded(report.RootElement, request, project, folder, timeout, kinds);
     }
 
     private static LoadedProgram Recorded(JsonElement report, NodeRequest request, NodeProject project,
-        NodeFolder folder, TimeSpan timeout)
+        NodeFolder folder, TimeSpan timeout, KindRegistry kinds)
     {
         var file = project.ProjectFile;
         if (report.TryGetProperty("error", out var error))
@@ -59,7 +60,7 @@ public static partial class ProgramLoader
         var all = report.GetProperty("resources").EnumerateArray().ToList();
         var byUrn = all.ToDictionary(r => Text(r, "urn"), StringComparer.Ordinal);
         var workloads = all.Where(r => Text(r, "type").StartsWith("multinode:", StringComparison.Ordinal)).ToList();
-        var names = string.Join(", ", workloads.Select(r => Label(Text(r, "type"), Text(r, "name"))));
+        var names = string.Join(", ", workloads.Select(r => Label(kinds, Text(r, "type"), Text(r, "name"))));
         if (report.GetProperty("timedOut").GetBoolean())
             throw NodeRunner.TimedOut(request, timeout, workloads.Count == 0
                 ? " (it had registered no multinode resource)"
@@ -101,7 +102,7 @@ public static partial class ProgramLoader
             {
                 var place = new SourcePlace(Shown(folder, uri.LocalPath), at.GetProperty("line").GetInt64(),
                     at.GetProperty("column").GetInt64());
-                places.Add(known => known.TryAdd((Label(type, name), ""), place));
+                places.Add(known => known.TryAdd((Label(kinds, type, name), ""), place));
             }
         }
         return new LoadedProgram(new ProgramDeclaration(resources, project.MultinodeConfig), file, [], places);

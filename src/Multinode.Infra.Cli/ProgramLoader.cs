@@ -57,15 +57,17 @@ public static partial class ProgramLoader
     private static readonly string[] DeclarationKeys = ["type", "description", "default", "value", "secret", "items"];
 
     /// <summary>Loads a program from a path (a Pulumi.yaml or a folder holding one), or from git as
-    /// <c>git:REV:path</c> (path relative to the current folder).</summary>
-    public static LoadedProgram Load(string path, string? stack)
+    /// <c>git:REV:path</c> (path relative to the current folder). A resource whose type is a kind of
+    /// <paramref name="kinds"/> is labelled as the planner labels it, so its problems print with their place.</summary>
+    public static LoadedProgram Load(string path, string? stack, KindRegistry kinds)
     {
         var source = path.StartsWith("git:", StringComparison.Ordinal) ? GitSource(path) : FileSource(path);
         var stackText = stack is null ? null
             : source.Read($"Pulumi.{stack}.yaml") ?? throw new ProgramLoadException(
                 $"{source.Describe($"Pulumi.{stack}.yaml")}: no such stack file for --stack {stack}");
-        return Parse(source.ProjectText, source.ProjectFile, stack, stackText, stack is null ? null : source.Describe($"Pulumi.{stack}.yaml"),
-            project => RunNodeProgram(source, project, stack));
+        return Parse(source.ProjectText, source.ProjectFile, stack, stackText, kinds,
+            stack is null ? null : source.Describe($"Pulumi.{stack}.yaml"),
+            project => RunNodeProgram(source, project, stack, kinds));
     }
 
     /// <summary>Where a program's files come from: the project file's text and its siblings by name.</summary>
@@ -139,8 +141,8 @@ public static partial class ProgramLoader
         }
     }
 
-    internal static LoadedProgram Parse(string projectText, string projectFile, string? stack, string? stackText, string? stackFile = null,
-        Func<NodeProject, LoadedProgram>? node = null)
+    internal static LoadedProgram Parse(string projectText, string projectFile, string? stack, string? stackText,
+        KindRegistry kinds, string? stackFile = null, Func<NodeProject, LoadedProgram>? node = null)
     {
         var root = ReadYaml(projectText, projectFile) as YamlMappingNode
             ?? throw new ProgramLoadException($"{projectFile}: the program is not a YAML mapping", invalidProgram: true);
@@ -218,7 +220,7 @@ public static partial class ProgramLoader
                 if (!Declaration(keyNode, valueNode, out var body) || Scalar(body, "type") is not { } type) continue;
                 if (!type.StartsWith("multinode:", StringComparison.Ordinal)) continue;
                 var name = Key(keyNode);
-                var label = Label(type, name);
+                var label = Label(kinds, type, name);
                 places.Add(known =>
                 {
                     known.TryAdd((label, ""), At(projectFile, keyNode));
@@ -311,8 +313,8 @@ public static partial class ProgramLoader
     }
 
     /// <summary>How messages name a multinode resource: <c>Function "square"</c>.</summary>
-    private static string Label(string type, string name) =>
-        WorkloadKinds.FromToken(type) is { } kind ? $"{kind} \"{name}\"" : $"resource \"{name}\"";
+    private static string Label(KindRegistry kinds, string type, string name) =>
+        kinds.FromToken(type) is { } kind ? $"{kind} \"{name}\"" : $"resource \"{name}\"";
 
     private static SourcePlace At(string file, YamlNode node) => new(file, node.Start.Line, node.Start.Column);
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Multinode.Infra.Schema;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Cli;
 
@@ -7,7 +8,7 @@ namespace Multinode.Infra.Cli;
 /// (sdk/nodejs in this repository) instead.</summary>
 public static class SchemaCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr, KindRegistry kinds)
     {
         var sdk = new Option<string?>("--sdk") { Description = "Write the SDK of this language to OUT instead." };
         sdk.AcceptOnlyFromAmong("nodejs");
@@ -26,7 +27,7 @@ public static class SchemaCommand
             var folder = parse.GetValue(output);
             if (language is null && folder is null)
             {
-                stdout.Write(PackageSchema.Generate());
+                stdout.Write(PackageSchema.Generate(kinds));
                 return Cli.Ok;
             }
             if (language is null || folder is null)
@@ -35,7 +36,7 @@ public static class SchemaCommand
                 return Cli.Usage;
             }
             Directory.CreateDirectory(folder);
-            var files = NodeSdk.Generate();
+            var files = NodeSdk.Generate(PackageSchema.Generate(kinds));
             foreach (var (file, text) in files) File.WriteAllText(Path.Combine(folder, file), text);
             stdout.WriteLine($"wrote the {language} SDK ({files.Count} files) to {folder}");
             return Cli.Ok;

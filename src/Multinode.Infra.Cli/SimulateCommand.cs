@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Multinode.Infra.Simulation;
 using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Cli;
 
@@ -29,12 +30,13 @@ public static class SimulateCommand
 
     public static Option<string?> LoadOption(string description) => new("--load") { Description = description };
 
-    public static Command Create(Argument<string> path, Option<string?> stack, TextWriter stdout, TextWriter stderr, Func<TextWriter, Func<int>, int> guard)
+    public static Command Create(Argument<string> path, Option<string?> stack, KindRegistry kinds, TextWriter stdout, TextWriter stderr,
+        Func<TextWriter, Func<int>, int> guard)
     {
         var load = LoadOption("CSV trace with the header seconds,workload,demand (docs/simulation.md).");
         load.Required = true;
         var target = new Option<string?>("--target") { Description = "Simulate on this target instead of the program's multinode:target." };
-        target.AcceptOnlyFromAmong([.. Targets.TargetList.All.Select(t => t.Name)]);
+        target.AcceptOnlyFromAmong([.. kinds.Targets.Select(t => t.Name)]);
         var format = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json", "markdown");
         var plot = new Option<string?>("--plot")
@@ -66,7 +68,7 @@ public static class SimulateCommand
             if (r.GetValue(start) is { } text && StartOf(text) is null)
                 r.AddError($"--start = \"{text}\" is not a UTC date and time such as 2026-03-28T00:00:00Z");
         });
-        command.SetAction(parse => guard(stderr, () => Run(parse.GetValue(path)!, parse.GetValue(stack), parse.GetValue(load)!, parse.GetValue(target),
+        command.SetAction(parse => guard(stderr, () => Run(parse.GetValue(path)!, parse.GetValue(stack), kinds, parse.GetValue(load)!, parse.GetValue(target),
             parse.GetValue(format)!, parse.GetValue(plot), parse.GetValue(seconds),
             Parameters(parse, parameters) with { Start = parse.GetValue(start) is { } text ? StartOf(text)!.Value : Simulator.Start },
             parse.GetValue(workload) ?? [], stdout, stderr)));
@@ -100,16 +102,16 @@ public static class SimulateCommand
         Path.GetRelativePath(Environment.CurrentDirectory, Path.GetFullPath(file))
             .Replace('\\', '/').Replace(" ", "%20", StringComparison.Ordinal);
 
-    private static int Run(string path, string? stack, string traceFile, string? target, string format, string? plotFile, int? seconds,
+    private static int Run(string path, string? stack, KindRegistry kinds, string traceFile, string? target, string format, string? plotFile, int? seconds,
         PlatformParameters parameters, IReadOnlyList<string> shown, TextWriter stdout, TextWriter stderr)
     {
-        var loaded = ProgramLoader.Load(path, stack);
+        var loaded = ProgramLoader.Load(path, stack, kinds);
         if (target is not null)
         {
             var program = loaded.Program;
             loaded = loaded with { Program = program with { Config = new PropertyMap(program.Config.Where(c => c.Key != "target").Append(KeyValuePair.Create("target", (PropertyValue)target))) } };
         }
-        var result = Cli.Plan(loaded);
+        var result = Cli.Plan(loaded, kinds);
         if (!result.IsValid) return Cli.PrintFailures(result.Failures, loaded, stderr);
         SimulationResult simulation;
         try

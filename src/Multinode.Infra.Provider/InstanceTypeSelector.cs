@@ -43,10 +43,8 @@ public sealed class InstanceTypeSelector(EngineLog log)
     private static PropertyMap FromCatalog(ResourceRequest request)
     {
         var catalog = InstanceCatalog.Default;
-        var probe = new DaemonWorkload(Label, new Container("probe", null, null, PropertyMap.Empty, Container.DefaultTimeoutSeconds, PropertyMap.Empty, []), request);
-        var choice = InstanceSelection.Choose(probe, catalog);
-        if (!choice.IsValid)
-            throw new ValidationFailedException([.. choice.Failures.Select(f => f with { Resource = Label })]);
+        var choice = InstanceSelection.Choose(Label, request, [], catalog);
+        if (!choice.IsValid) throw new ValidationFailedException(choice.Failures);
         var type = choice.Value!.Primary;
         return new PropertyMap(
             ("instanceType", type.Name),

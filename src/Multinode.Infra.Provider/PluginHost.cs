@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Provider;
 
@@ -14,9 +15,10 @@ namespace Multinode.Infra.Provider;
 /// </summary>
 public static class PluginHost
 {
-    /// <summary>Builds and starts the host; the port is bound when this returns. <paramref name="calls"/> is the
-    /// deadline of calls to the engine, by default <see cref="EngineCalls.FromEnvironment"/>.</summary>
-    public static async Task<WebApplication> StartAsync(string? engineAddress, int port = 0, EngineCalls? calls = null)
+    /// <summary>Builds and starts the host; the port is bound when this returns. Components are read and planned as
+    /// <paramref name="kinds"/> has them. <paramref name="calls"/> is the deadline of calls to the engine, by default
+    /// <see cref="EngineCalls.FromEnvironment"/>.</summary>
+    public static async Task<WebApplication> StartAsync(KindRegistry kinds, string? engineAddress, int port = 0, EngineCalls? calls = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.Sources.Clear();
@@ -36,6 +38,7 @@ public static class PluginHost
         });
         builder.Services.AddSingleton(new EngineLog(engineAddress));
         builder.Services.AddSingleton<ProviderState>();
+        builder.Services.AddSingleton(kinds);
         builder.Services.AddSingleton(calls ?? EngineCalls.FromEnvironment());
         builder.Services.AddSingleton<ComponentConstructor>();
         builder.Services.AddSingleton<InstanceTypeSelector>();
@@ -66,12 +69,12 @@ public static class PluginHost
     }
 
     /// <summary>Runs the plugin until Cancel, SIGTERM/SIGINT or the parent's exit.</summary>
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args, KindRegistry kinds)
     {
         // Read before anything else: the parent may be gone by the time the port is out.
         var parent = ParentId();
         var engineAddress = EngineAddress(args);
-        await using var app = await StartAsync(engineAddress).ConfigureAwait(false);
+        await using var app = await StartAsync(kinds, engineAddress).ConfigureAwait(false);
         using (var stdout = Console.OpenStandardOutput())
         {
             var line = System.Text.Encoding.ASCII.GetBytes($"{Port(app)}\n");

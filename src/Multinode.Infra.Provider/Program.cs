@@ -7,7 +7,8 @@ if (PluginHost.Answer(args) is { } answer)
 }
 try
 {
-    return await PluginHost.RunAsync(args).ConfigureAwait(false);
+    // The composition root: the product's kinds and targets.
+    return await PluginHost.RunAsync(args, Multinode.Infra.Workloads.KindRegistry.Default).ConfigureAwait(false);
 }
 catch (OperationCanceledException)
 {

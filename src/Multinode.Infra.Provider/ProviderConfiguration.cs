@@ -1,6 +1,7 @@
 using Multinode.Infra.Configuration;
 using Multinode.Infra.Validation;
 using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Provider;
 
@@ -11,10 +12,11 @@ namespace Multinode.Infra.Provider;
 /// </summary>
 public sealed record ConfiguredProvider(ProviderConfig Config, string? VpcLookupSubnet)
 {
-    /// <summary>Validates config as <see cref="ProviderConfiguration"/> normalized it: every failure at once.</summary>
-    public static Result<ConfiguredProvider> Read(PropertyMap config)
+    /// <summary>Validates config as <see cref="ProviderConfiguration"/> normalized it, its target one of
+    /// <paramref name="kinds"/>' targets: every failure at once.</summary>
+    public static Result<ConfiguredProvider> Read(PropertyMap config, KindRegistry kinds)
     {
-        var read = ProviderConfigReader.Read(config);
+        var read = ProviderConfigReader.Read(config, kinds);
         var (subnet, refusal) = SubnetVpcLookup.SubnetToLookUp(config);
         return read.Then(c => refusal is null
             ? Result<ConfiguredProvider>.Ok(new ConfiguredProvider(c, subnet))

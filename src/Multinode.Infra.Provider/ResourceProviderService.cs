@@ -1,7 +1,9 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using System.Runtime.CompilerServices;
 using Multinode.Infra.Configuration;
 using Multinode.Infra.Schema;
+using Multinode.Infra.Workloads;
 using Pulumirpc;
 
 namespace Multinode.Infra.Provider;
@@ -27,9 +29,11 @@ public sealed class ProviderState
 /// errors become statuses in <see cref="ProviderErrors"/>.
 /// </summary>
 public sealed class ResourceProviderService(ProviderState state, ComponentConstructor constructor,
-    InstanceTypeSelector instanceTypes, IHostApplicationLifetime lifetime, EngineLog log) : ResourceProvider.ResourceProviderBase
+    InstanceTypeSelector instanceTypes, IHostApplicationLifetime lifetime, EngineLog log, KindRegistry kinds)
+    : ResourceProvider.ResourceProviderBase
 {
-    private static readonly Lazy<string> Schema = new(PackageSchema.Generate);
+    /// <summary>The schema of each registry the plugin serves (one in the product), generated once.</summary>
+    private static readonly ConditionalWeakTable<KindRegistry, string> Schemas = new();
 
     public override Task<ProviderHandshakeResponse> Handshake(ProviderHandshakeRequest request, ServerCallContext context) =>
         Task.FromResult(new ProviderHandshakeResponse { AcceptSecrets = true, AcceptResources = true, AcceptOutputs = true });
@@ -38,13 +42,13 @@ public sealed class ResourceProviderService(ProviderState state, ComponentConstr
         Task.FromResult(new PluginInfo { Version = PackageSchema.Version });
 
     public override Task<GetSchemaResponse> GetSchema(GetSchemaRequest request, ServerCallContext context) =>
-        Task.FromResult(new GetSchemaResponse { Schema = Schema.Value });
+        Task.FromResult(new GetSchemaResponse { Schema = Schemas.GetValue(kinds, PackageSchema.Generate) });
 
     public override Task<CheckResponse> CheckConfig(CheckRequest request, ServerCallContext context)
     {
         var config = ProviderConfiguration.FromArgs(PropertyConverter.ToMap(request.News));
         var response = new CheckResponse { Inputs = request.News ?? new Struct() };
-        foreach (var failure in ProviderConfigReader.Read(config).Failures)
+        foreach (var failure in ProviderConfigReader.Read(config, kinds).Failures)
             response.Failures.Add(new CheckFailure { Property = failure.Path, Reason = failure.Message });
         return Task.FromResult(response);
     }
@@ -82,7 +86,7 @@ public sealed class ResourceProviderService(ProviderState state, ComponentConstr
         var config = request.Args is not null
             ? ProviderConfiguration.FromArgs(PropertyConverter.ToMap(request.Args))
             : ProviderConfiguration.FromVariables(request.Variables);
-        var result = ConfiguredProvider.Read(config);
+        var result = ConfiguredProvider.Read(config, kinds);
         if (!result.IsValid) throw new ValidationFailedException(result.Failures);
         state.Config = result.Value;
         log.Debug($"configured: target = {result.Value!.Config.Target.Name}");
@@ -118,7 +122,7 @@ public sealed class ResourceProviderService(ProviderState state, ComponentConstr
     public override async Task<ConstructResponse> Construct(ConstructRequest request, ServerCallContext context)
     {
         // Configure normally comes first; a Construct without it plans with the config it carries.
-        var config = state.Config ?? ConfiguredProvider.Read(ProviderConfiguration.FromConstructConfig(request.Config, request.ConfigSecretKeys)) switch
+        var config = state.Config ?? ConfiguredProvider.Read(ProviderConfiguration.FromConstructConfig(request.Config, request.ConfigSecretKeys), kinds) switch
         {
             { IsValid: true, Value: var configured } => configured!,
             var invalid => throw new ValidationFailedException(invalid.Failures),

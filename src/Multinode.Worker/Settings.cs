@@ -12,12 +12,12 @@ public enum QueueKind { Redis, AwsSqs }
 /// (src/Multinode.Infra/Targets) from the same definitions.</summary>
 public sealed record Settings
 {
-    /// <summary>One of <see cref="WorkerKinds.All"/>.</summary>
+    /// <summary>The workload's kind in lower case (<see cref="WorkerKinds"/>): only reported.</summary>
     public required string Kind { get; init; }
 
-    /// <summary>A Job's worker takes one message and exits; a Function's takes messages until it is scaled in.
-    /// </summary>
-    public bool TakesOneMessage => Kind == WorkerKinds.Job;
+    /// <summary>The worker takes one message and exits (its plan gave it a wait for that message); else it takes
+    /// messages until it is scaled in (<see cref="WorkerKinds.TakesOneMessage"/>).</summary>
+    public bool TakesOneMessage { get; init; }
 
     public required string Workload { get; init; }
     public required PlatformKind Platform { get; init; }
@@ -89,7 +89,9 @@ public sealed record Settings
             return null;
         }
 
-        var kind = Choice(WorkerEnv.Kind, null, [.. WorkerKinds.All.Select(k => (k, k))]);
+        var kind = Required(WorkerEnv.Kind, "the workload's kind in lower case, e.g. function");
+        if (kind.Length > 0 && !WorkerKinds.IsKind(kind))
+            problems.Add($"{WorkerEnv.Kind}='{kind}' is not a kind's name in lower case (letters and digits)");
         var workload = Required(WorkerEnv.Workload, "the workload's name");
         var platform = Choice(WorkerEnv.Platform, WorkerPlatforms.None, (WorkerPlatforms.None, PlatformKind.None),
             (WorkerPlatforms.Aws, PlatformKind.Aws), (WorkerPlatforms.Kubernetes, PlatformKind.Kubernetes));
@@ -168,6 +170,7 @@ public sealed record Settings
         return (new Settings
         {
             Kind = kind,
+            TakesOneMessage = WorkerKinds.TakesOneMessage(Get),
             Workload = workload,
             Platform = platform,
             QueueKind = queueKind,

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Cli.Tests;
 
@@ -57,7 +58,7 @@ public static class CliRunner
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = Multinode.Infra.Cli.Cli.Run(args, stdout, stderr);
+        var code = Multinode.Infra.Cli.Cli.Run(args, stdout, stderr, KindRegistry.Default);
         return (code, stdout.ToString(), stderr.ToString());
     }
 }

@@ -1,4 +1,5 @@
 using Multinode.Infra.Planning;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Cli.Tests;
 
@@ -12,8 +13,8 @@ public sealed class PrCommentExampleTests : CliFixture
 
     private static Plan PlanOf(string folder)
     {
-        var (program, _) = ProgramLoader.Load(Repo.File("examples", "pr-comment", folder), null);
-        var result = Planner.Plan(program);
+        var (program, _) = ProgramLoader.Load(Repo.File("examples", "pr-comment", folder), null, KindRegistry.Default);
+        var result = Planner.Plan(program, KindRegistry.Default);
         Assert.True(result.IsValid, string.Join("\n", result.Failures));
         return result.Value!;
     }

@@ -108,7 +108,7 @@ public sealed class ProgramFuzzTests
         LoadedProgram loaded;
         try
         {
-            loaded = ProgramLoader.Parse(text, "Pulumi.yaml", "dev", "config:\n  multinode:maxHourlyCost: \"1000\"\n");
+            loaded = ProgramLoader.Parse(text, "Pulumi.yaml", "dev", "config:\n  multinode:maxHourlyCost: \"1000\"\n", KindRegistry.Default);
         }
         catch (ProgramLoadException e)
         {
@@ -118,7 +118,7 @@ public sealed class ProgramFuzzTests
                 throw new InvalidOperationException($"load problem without a file name: {e.Message}");
             return;
         }
-        var result = Planner.Plan(loaded.Program);
+        var result = Planner.Plan(loaded.Program, KindRegistry.Default);
         var failures = loaded.Problems.Concat(result.Failures).ToList();
         if (failures.Count > 0)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Cli.Tests;
 
@@ -154,7 +155,7 @@ public sealed class ProgramLimitsTests : CliFixture
     [InlineData("a:\n  r: {c: 4}*a\n  m: 2\n", "Pulumi.yaml:2:12: not valid YAML: a key of a block mapping must start on a new line")] // YamlDotNet: ArgumentException
     public void Parse_FuzzFindings_AreNamedProblems(string text, string expected)
     {
-        var e = Assert.Throws<Multinode.Infra.Cli.ProgramLoadException>(() => Multinode.Infra.Cli.ProgramLoader.Parse(text, "Pulumi.yaml", null, null));
+        var e = Assert.Throws<Multinode.Infra.Cli.ProgramLoadException>(() => Multinode.Infra.Cli.ProgramLoader.Parse(text, "Pulumi.yaml", null, null, KindRegistry.Default));
         Assert.True(e.InvalidProgram);
         Assert.StartsWith(expected, e.Message, StringComparison.Ordinal);
     }

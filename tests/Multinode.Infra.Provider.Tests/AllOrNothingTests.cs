@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Multinode.Infra.Values;
 using Pulumirpc;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Provider.Tests;
 
@@ -32,7 +33,7 @@ public sealed class AllOrNothingTests : IAsyncLifetime
     };
 
     private static ConfiguredProvider Kubernetes(params (string, PropertyValue?)[] extra) =>
-        ConfiguredProvider.Read(new PropertyMap([("target", "kubernetes"), .. extra])).Value!;
+        ConfiguredProvider.Read(new PropertyMap([("target", "kubernetes"), .. extra]), KindRegistry.Default).Value!;
 
     [Fact]
     public async Task ConstructAsync_ChildAboveTheMessageLimit_RefusedBeforeAnyRegistration()

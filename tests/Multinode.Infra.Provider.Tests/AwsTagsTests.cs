@@ -1,5 +1,6 @@
 using Multinode.Infra.Values;
 using Pulumirpc;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Provider.Tests;
 
@@ -9,7 +10,7 @@ namespace Multinode.Infra.Provider.Tests;
 public sealed class AwsTagsTests
 {
     private static readonly ConfiguredProvider Aws = ConfiguredProvider.Read(new PropertyMap(("target", "aws"),
-        ("aws", new PropertyMap(("subnetIds", PropertyValue.Strings(["subnet-a"])), ("vpcId", "vpc-1"))))).Value!;
+        ("aws", new PropertyMap(("subnetIds", PropertyValue.Strings(["subnet-a"])), ("vpcId", "vpc-1")))), KindRegistry.Default).Value!;
 
     private static ConstructRequest Request(PropertyValue tags) => new()
     {

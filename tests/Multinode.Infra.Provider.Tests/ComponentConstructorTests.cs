@@ -199,7 +199,7 @@ public sealed class ComponentConstructorTests : IAsyncLifetime
         ResourceDeclaration Declaration(string kind, string name, string json) =>
             new(name, $"multinode:index:{kind}", PropertyConverter.ToMap(Struct.Parser.ParseJson(json)));
         var program = new ProgramDeclaration([Declaration(firstKind, "first", first), Declaration(secondKind, "second", second)], config);
-        var cli = Planner.Plan(program);
+        var cli = Planner.Plan(program, KindRegistry.Default);
 
         var constructor = new ComponentConstructor(new EngineLog(null));
         ConstructRequest Request(ResourceDeclaration d) => new()
@@ -258,7 +258,7 @@ public sealed class ComponentConstructorTests : IAsyncLifetime
     private static ConfiguredProvider AwsConfig(params (string, PropertyValue?)[] extra) => Configured(new(("target", "aws"), ("aws", new PropertyMap(
         [("subnetIds", PropertyValue.Strings(["subnet-a", "subnet-b"])), .. extra]))));
 
-    private static ConfiguredProvider Configured(PropertyMap config) => ConfiguredProvider.Read(config).Value!;
+    private static ConfiguredProvider Configured(PropertyMap config) => ConfiguredProvider.Read(config, KindRegistry.Default).Value!;
 
     [Fact]
     public async Task ConstructAsync_WithoutVpcId_InvokesGetSubnetThroughTheAwsProvider()

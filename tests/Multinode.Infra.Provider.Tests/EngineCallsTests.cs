@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Multinode.Infra.Values;
 using Pulumirpc;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Provider.Tests;
 
@@ -32,7 +33,7 @@ public sealed class EngineCallsTests : IAsyncLifetime
 
     /// <summary>Without vpcId for the invoke's case; with it otherwise, so that only the silent call can be slow.</summary>
     private static ConfiguredProvider Aws(bool lookUp) => ConfiguredProvider.Read(new PropertyMap(("target", "aws"),
-        ("aws", new PropertyMap(("subnetIds", PropertyValue.Strings(["subnet-a"])), ("vpcId", lookUp ? null : (PropertyValue)"vpc-1"))))).Value!;
+        ("aws", new PropertyMap(("subnetIds", PropertyValue.Strings(["subnet-a"])), ("vpcId", lookUp ? null : (PropertyValue)"vpc-1")))), KindRegistry.Default).Value!;
 
     [Theory]
     [InlineData("RegisterResource", "registering Daemon \"d\" failed")]

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Provider.Tests;
 
@@ -52,7 +53,7 @@ public abstract class HostedPlugin(bool withLog = false, EngineCalls? calls = nu
     public virtual async Task InitializeAsync()
     {
         (_engineHost, _engineAddress) = await _engine.StartAsync(withLog);
-        _plugin = await PluginHost.StartAsync(_engineAddress, calls: calls);
+        _plugin = await PluginHost.StartAsync(KindRegistry.Default, _engineAddress, calls: calls);
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{PluginHost.Port(_plugin)}");
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Multinode.Infra.Values;
 using Pulumirpc;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Provider.Tests;
 
@@ -11,7 +12,7 @@ namespace Multinode.Infra.Provider.Tests;
 public sealed class LinearInputsTests
 {
     private static readonly ConfiguredProvider Aws = ConfiguredProvider.Read(new PropertyMap(("target", "aws"),
-        ("aws", new PropertyMap(("subnetIds", PropertyValue.Strings(["subnet-a"])), ("vpcId", "vpc-1"))))).Value!;
+        ("aws", new PropertyMap(("subnetIds", PropertyValue.Strings(["subnet-a"])), ("vpcId", "vpc-1")))), KindRegistry.Default).Value!;
 
     private static ConstructRequest Request(PropertyMap inputs) => new()
     {

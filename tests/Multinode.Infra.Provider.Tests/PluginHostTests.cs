@@ -7,6 +7,7 @@ using Multinode.Infra.Planning;
 using Multinode.Infra.Schema;
 using Multinode.Infra.Values;
 using Pulumirpc;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Provider.Tests;
 
@@ -43,7 +44,7 @@ public sealed class PluginHostTests() : HostedPlugin(withLog: true)
     public async Task GetSchema_ServesTheGeneratedSchema()
     {
         var response = await Client.GetSchemaAsync(new GetSchemaRequest());
-        Assert.Equal(PackageSchema.Generate(), response.Schema);
+        Assert.Equal(PackageSchema.Generate(KindRegistry.Default), response.Schema);
     }
 
     [Fact]
@@ -62,7 +63,7 @@ public sealed class PluginHostTests() : HostedPlugin(withLog: true)
         // Whatever the target plans is what gets registered, in plan order and under the component.
         var plan = Planner.Plan(new ProgramDeclaration(
             [new ResourceDeclaration("ingest", "multinode:index:Daemon", PropertyConverter.ToMap(Struct.Parser.ParseJson(inputs)))],
-            new PropertyMap(("target", "kubernetes")))).Value!.Workloads.Single();
+            new PropertyMap(("target", "kubernetes"))), KindRegistry.Default).Value!.Workloads.Single();
         var children = registered.Skip(1).ToList();
         Assert.Equal(plan.Resources.Select(r => (r.Type, r.Name)).Order(), children.Select(c => (c.Type, c.Name)).Order());
         Assert.All(children, c =>
@@ -142,7 +143,7 @@ public sealed class PluginHostTests() : HostedPlugin(withLog: true)
         var status = Google.Rpc.Status.Parser.ParseFrom(e.Trailers.GetValueBytes(ProviderErrors.StatusDetailsKey));
         Assert.Equal(ProviderErrors.MaxFailuresReported + 1, status.Details.Single().Unpack<InputPropertiesError>().Errors.Count);
         // The connection still serves calls.
-        Assert.Equal(PackageSchema.Generate(), (await Client.GetSchemaAsync(new GetSchemaRequest())).Schema);
+        Assert.Equal(PackageSchema.Generate(KindRegistry.Default), (await Client.GetSchemaAsync(new GetSchemaRequest())).Schema);
     }
 
     [Fact]

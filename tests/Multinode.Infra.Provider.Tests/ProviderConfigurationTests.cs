@@ -1,5 +1,6 @@
 using Multinode.Infra.Configuration;
 using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Provider.Tests;
 
@@ -11,7 +12,7 @@ public class ProviderConfigurationTests
         var config = ProviderConfiguration.FromArgs(new PropertyMap(
             ("target", "aws"), ("aws", """{"subnetIds":["subnet-a","subnet-b"]}"""), ("maxHourlyCost", "12.5"), ("version", "0.1.0")));
         Assert.Equal("""{"target":"aws","aws":{"subnetIds":["subnet-a","subnet-b"]},"maxHourlyCost":12.5}""", config.ToString());
-        var read = ProviderConfigReader.Read(config);
+        var read = ProviderConfigReader.Read(config, KindRegistry.Default);
         Assert.True(read.IsValid);
         Assert.Equal(2, read.Value!.SettingsOf<Multinode.Infra.Targets.Aws.AwsConfig>().KnownSubnetCount);
     }
@@ -54,7 +55,7 @@ public class ProviderConfigurationTests
     public void ConfiguredProviderRead_ValidConfig_KeepsItTypedWithTheSubnetWhoseVpcConstructLooksUp(string json, string? subnet)
     {
         var args = PropertyConverter.ToMap(Google.Protobuf.WellKnownTypes.Struct.Parser.ParseJson(json));
-        var configured = ConfiguredProvider.Read(ProviderConfiguration.FromArgs(args));
+        var configured = ConfiguredProvider.Read(ProviderConfiguration.FromArgs(args), KindRegistry.Default);
         Assert.True(configured.IsValid);
         Assert.Equal(subnet, configured.Value!.VpcLookupSubnet);
     }
@@ -64,7 +65,7 @@ public class ProviderConfigurationTests
     {
         // The lookup's invoke arguments are plain text: a secret subnet is not sent (docs/provider.md).
         var configured = ConfiguredProvider.Read(new PropertyMap(("target", "aws"),
-            ("aws", new PropertyMap(("subnetIds", PropertyValue.Secret(PropertyValue.Strings(["subnet-s", "subnet-t"])))))));
+            ("aws", new PropertyMap(("subnetIds", PropertyValue.Secret(PropertyValue.Strings(["subnet-s", "subnet-t"])))))), KindRegistry.Default);
         var failure = Assert.Single(configured.Failures);
         Assert.Equal("aws.vpcId", failure.Path);
         Assert.DoesNotContain("subnet-s", failure.Message, StringComparison.Ordinal);
@@ -73,5 +74,5 @@ public class ProviderConfigurationTests
     [Fact]
     public void ConfiguredProviderRead_InvalidConfig_FailsWithEveryFailure() =>
         Assert.Equal(["provider config: target = \"gcp\" is not one of aws, kubernetes", "provider config: quotas.gpu = -1 is below the minimum of 0"],
-            ConfiguredProvider.Read(new PropertyMap(("target", "gcp"), ("quotas", new PropertyMap(("gpu", -1))))).Failures.Select(f => f.ToString()));
+            ConfiguredProvider.Read(new PropertyMap(("target", "gcp"), ("quotas", new PropertyMap(("gpu", -1)))), KindRegistry.Default).Failures.Select(f => f.ToString()));
 }

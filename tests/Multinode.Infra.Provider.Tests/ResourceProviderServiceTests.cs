@@ -3,6 +3,7 @@ using Grpc.Core;
 using Multinode.Infra.Schema;
 using Multinode.Infra.Targets.Aws;
 using Pulumirpc;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Provider.Tests;
 
@@ -16,7 +17,7 @@ public class ResourceProviderServiceTests
     public ResourceProviderServiceTests()
     {
         var log = new EngineLog(null);
-        _service = new ResourceProviderService(_state, new ComponentConstructor(log), new InstanceTypeSelector(log), _lifetime, log);
+        _service = new ResourceProviderService(_state, new ComponentConstructor(log), new InstanceTypeSelector(log), _lifetime, log, KindRegistry.Default);
     }
 
     private static Struct Args(string json) => Struct.Parser.ParseJson(json);
@@ -175,7 +176,7 @@ public class ResourceProviderServiceTests
     public void Schema_IsTheCommittedSchemaJson()
     {
         var committed = File.ReadAllText(Path.Combine(Repo.Root(), "schema.json"));
-        Assert.True(committed == PackageSchema.Generate(),
+        Assert.True(committed == PackageSchema.Generate(KindRegistry.Default),
             "schema.json drifted from the workload model; regenerate it with `dotnet run --project src/Multinode.Infra.Cli -- schema > schema.json` and review the diff");
     }
 }

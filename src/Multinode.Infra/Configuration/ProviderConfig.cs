@@ -18,6 +18,10 @@ public sealed record ProviderConfig(ITarget Target, TargetConfig TargetConfig, Q
 
     /// <summary>The worker sidecar's image (<c>multinode:workerImage</c>), run beside every Function and Job container.</summary>
     public string WorkerImage { get; init; } = WorkerImages.Default;
+
+    /// <summary>The kinds and targets the config was read with (<see cref="Target"/> is one of its targets): what every
+    /// component planned with this config is read as.</summary>
+    public required KindRegistry Kinds { get; init; }
 }
 
 /// <summary>The worker sidecar's image reference: its default and what counts as a reference.</summary>
@@ -106,14 +110,15 @@ public static class ProviderConfigReader
         }
     }
 
-    public static Result<ProviderConfig> Read(PropertyMap config)
+    /// <summary>Reads the config; its target is one of <paramref name="kinds"/>' targets.</summary>
+    public static Result<ProviderConfig> Read(PropertyMap config, KindRegistry kinds)
     {
         var reader = new InputReader(Resource);
         reader.Check(config, Inputs, owner: "multinode config");
-        var target = TargetList.Named(reader.String("target"));
+        var target = kinds.Target(reader.String("target"));
         TargetConfig? settings = null;
         // Every target's block is checked, in the order they are listed, whichever is chosen.
-        foreach (var candidate in TargetList.All)
+        foreach (var candidate in kinds.Targets)
             if (candidate.ReadConfig(reader, config, chosen: candidate == target) is { } read) settings = read;
         if (reader.Failures.Count > 0 || target is null || settings is null) return Result<ProviderConfig>.Fail(reader.Failures);
 
@@ -122,6 +127,7 @@ public static class ProviderConfigReader
         return Result<ProviderConfig>.Ok(new ProviderConfig(target, settings, quotas, reader.Number("maxHourlyCost"))
         {
             WorkerImage = reader.String("workerImage")!,
+            Kinds = kinds,
         });
     }
 }

@@ -11,16 +11,16 @@ namespace Multinode.Infra.Planning;
 public static class Planner
 {
     /// <summary>Reads every workload and the config, reporting all failures together. Tokens name kinds of
-    /// <paramref name="kinds"/> (by default <see cref="KindRegistry.Default"/>).</summary>
-    public static Result<ValidatedProgram> Validate(ProgramDeclaration program, KindRegistry? kinds = null) =>
-        Validate(program, kinds ?? KindRegistry.Default, _ => null);
+    /// <paramref name="kinds"/>, and the config names one of its targets.</summary>
+    public static Result<ValidatedProgram> Validate(ProgramDeclaration program, KindRegistry kinds) =>
+        Validate(program, kinds, _ => null);
 
-    /// <summary><see cref="Validate(ProgramDeclaration, KindRegistry?)"/>, taking the workload <paramref name="read"/>
+    /// <summary><see cref="Validate(ProgramDeclaration, KindRegistry)"/>, taking the workload <paramref name="read"/>
     /// has for a declaration (one read before, written exactly alike, with no warnings) instead of reading it again.</summary>
     private static Result<ValidatedProgram> Validate(ProgramDeclaration program, KindRegistry kinds, Func<ResourceDeclaration, Workload?> read)
     {
         var failures = new List<ValidationFailure>();
-        var config = ProviderConfigReader.Read(program.Config);
+        var config = ProviderConfigReader.Read(program.Config, kinds);
         failures.AddRange(config.Failures);
         var warnings = new List<ValidationFailure>();
         var workloads = ReadWorkloads(program.Resources, kinds, failures, warnings, read);
@@ -32,12 +32,12 @@ public static class Planner
 
     /// <summary>Validates and plans one component with a config validated before (the provider's, read once by
     /// Configure), without the program-wide rules: the provider checks those over every component constructed so far
-    /// (<see cref="ProgramRules.Admit"/>).</summary>
+    /// (<see cref="ProgramRules.Admit"/>). The token names a kind of the registry the config was read with.</summary>
     public static Result<WorkloadPlan> PlanComponent(ResourceDeclaration resource, ProviderConfig config)
     {
         var failures = new List<ValidationFailure>();
         var warnings = new List<ValidationFailure>();
-        var workloads = ReadWorkloads([resource], KindRegistry.Default, failures, warnings);
+        var workloads = ReadWorkloads([resource], config.Kinds, failures, warnings);
         failures.AddRange(config.Target.Check(workloads, config));
         if (failures.Count > 0) return Result<WorkloadPlan>.Fail(failures);
         var plan = config.Target.Plan(workloads.Single(), config);
@@ -72,8 +72,8 @@ public static class Planner
     }
 
     /// <summary>Validates, then plans every workload in declaration order.</summary>
-    public static Result<Plan> Plan(ProgramDeclaration program, KindRegistry? kinds = null) =>
-        PlanAll(program, kinds ?? KindRegistry.Default, _ => null, _ => null);
+    public static Result<Plan> Plan(ProgramDeclaration program, KindRegistry kinds) =>
+        PlanAll(program, kinds, _ => null, _ => null);
 
     /// <summary>
     /// Every mistake in one run: validates every declaration and the config, then plans the workloads that passed and
@@ -84,7 +84,7 @@ public static class Planner
         Func<Workload, WorkloadPlan?> reuse)
     {
         var failures = new List<ValidationFailure>();
-        var config = ProviderConfigReader.Read(program.Config);
+        var config = ProviderConfigReader.Read(program.Config, kinds);
         failures.AddRange(config.Failures);
         var warnings = new List<ValidationFailure>();
         var workloads = ReadWorkloads(program.Resources, kinds, failures, warnings, read);
@@ -100,11 +100,11 @@ public static class Planner
         return plan.IsValid ? Result<Plan>.Ok(plan.Value! with { Warnings = [.. warnings, .. plan.Value!.Warnings] }) : plan;
     }
 
-    /// <summary>Plans <paramref name="program"/> as <see cref="Plan(ProgramDeclaration, KindRegistry?)"/> does, but takes a
+    /// <summary>Plans <paramref name="program"/> as <see cref="Plan(ProgramDeclaration, KindRegistry)"/> does, but takes a
     /// workload's plan from <paramref name="earlier"/> (the valid plan of <paramref name="earlierProgram"/>) when the config
     /// and that workload's declaration are written exactly alike: planning is deterministic, so a diff plans each
     /// unchanged workload once. Validation, warnings and the program-wide rules run on <paramref name="program"/> in full.</summary>
-    public static Result<Plan> Plan(ProgramDeclaration program, ProgramDeclaration earlierProgram, Plan earlier)
+    public static Result<Plan> Plan(ProgramDeclaration program, ProgramDeclaration earlierProgram, Plan earlier, KindRegistry kinds)
     {
         var reusable = new Dictionary<string, WorkloadPlan>(earlier.Workloads.Count, StringComparer.Ordinal);
         // A declaration read into the base's workload, written alike: the same workload, and no warnings when the base
@@ -127,7 +127,7 @@ public static class Planner
                 }
             }
         }
-        return PlanAll(program, KindRegistry.Default, r => read.GetValueOrDefault(r), w => reusable.GetValueOrDefault(w.Name));
+        return PlanAll(program, kinds, r => read.GetValueOrDefault(r), w => reusable.GetValueOrDefault(w.Name));
     }
 
     /// <summary>Two declared values written exactly alike: same entries in the same order, same number bits (so -0 is

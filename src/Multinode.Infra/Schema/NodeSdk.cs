@@ -23,9 +23,6 @@ public static class NodeSdk
     /// <summary>The compiler, pinned; the lock file pins @pulumi/pulumi to the lowest version of the range.</summary>
     private const string TypeScriptVersion = "5.9.3";
 
-    /// <summary>The SDK's files for the default kinds, by path relative to sdk/nodejs.</summary>
-    public static IReadOnlyDictionary<string, string> Generate() => Generate(PackageSchema.Generate());
-
     /// <summary>The SDK's files for a schema, by path relative to sdk/nodejs, in a stable order.</summary>
     public static IReadOnlyDictionary<string, string> Generate(string schemaJson)
     {

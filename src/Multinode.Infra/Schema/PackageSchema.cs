@@ -22,13 +22,11 @@ public static class PackageSchema
 
     private const string Package = WorkloadKinds.Package;
 
-    /// <summary>Names of the object and enum types, by the spec's path; the rest are named after the property.</summary>
+    /// <summary>Names of the object and enum types, by the spec's path; a target's block and the objects in it are
+    /// named after the target (<see cref="TargetTypeName"/>); the rest are named after the property.</summary>
     private static readonly Dictionary<string, string> TypeNames = new(StringComparer.Ordinal)
     {
         ["config:target"] = "Target",
-        ["config:aws"] = "AwsSettings",
-        ["config:kubernetes"] = "KubernetesSettings",
-        ["config:kubernetes.queue"] = "KubernetesQueue",
         ["config:kubernetes.queue.kind"] = "QueueKind",
         ["config:quotas"] = "Quotas",
         ["resources"] = "Resources",
@@ -39,13 +37,11 @@ public static class PackageSchema
         ["gpu.type"] = "GpuType",
     };
 
-    /// <summary>The schema as indented JSON with a final newline; byte-identical from run to run.</summary>
-    public static string Generate() => Generate(KindRegistry.Default);
-
-    /// <summary>The schema with one component resource per kind of <paramref name="kinds"/>.</summary>
+    /// <summary>The schema with one component resource per kind of <paramref name="kinds"/>, and its targets' names
+    /// among the keywords: as indented JSON with a final newline, byte-identical from run to run.</summary>
     public static string Generate(KindRegistry kinds)
     {
-        var types = new TypeRegistry();
+        var types = new TypeRegistry([.. kinds.Targets.Select(t => t.Name)]);
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, JsonOutput.Indented))
         {
@@ -55,7 +51,8 @@ public static class PackageSchema
             w.WriteString("version", Version);
             w.WriteString("description", $"Multinode workloads ({string.Join(", ", kinds.All.Select(k => k.Name))}) as component resources on AWS (EC2 Auto Scaling) or Kubernetes.");
             w.WriteStartArray("keywords");
-            foreach (var k in new[] { "pulumi", "multinode", "category/cloud", "kind/component", "aws", "kubernetes" }) w.WriteStringValue(k);
+            foreach (var k in new[] { "pulumi", "multinode", "category/cloud", "kind/component" }.Concat(types.Targets))
+                w.WriteStringValue(k);
             w.WriteEndArray();
             w.WriteString("license", "Apache-2.0");
             w.WriteStartObject("meta");
@@ -230,7 +227,7 @@ public static class PackageSchema
         switch (spec.Type)
         {
             case InputType.String when EnumValues(spec) is { } values:
-                var token = Token(scope, path, spec);
+                var token = Token(types, scope, path, spec);
                 Define(types, token, spec, tw => WriteEnum(tw, spec, values));
                 if (spec.Enum is null)
                 {
@@ -259,7 +256,7 @@ public static class PackageSchema
                 w.WriteStartObject("additionalProperties"); w.WriteString("type", "string"); w.WriteEndObject();
                 return;
             case InputType.Object:
-                var objectToken = Token(scope, path, spec);
+                var objectToken = Token(types, scope, path, spec);
                 Define(types, objectToken, spec, tw =>
                 {
                     tw.WriteStartObject();
@@ -312,11 +309,26 @@ public static class PackageSchema
         return string.Concat(value.Split('-').Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
     }
 
-    private static string Token(string scope, string path, InputSpec spec)
+    private static string Token(TypeRegistry types, string scope, string path, InputSpec spec)
     {
         var key = scope == "config:" ? scope + path : path;
-        var name = TypeNames.TryGetValue(key, out var n) ? n : char.ToUpperInvariant(spec.Name[0]) + spec.Name[1..];
+        var name = TypeNames.TryGetValue(key, out var n) ? n
+            : TargetTypeName(types, scope, path, spec) ?? char.ToUpperInvariant(spec.Name[0]) + spec.Name[1..];
         return $"{Package}:index:{name}";
+    }
+
+    /// <summary>A target's config block is its settings type (<c>AwsSettings</c>); an object right inside it is named
+    /// after the target and the object (<c>KubernetesQueue</c>); null for any other spec.</summary>
+    private static string? TargetTypeName(TypeRegistry types, string scope, string path, InputSpec spec)
+    {
+        var parts = path.Split('.');
+        if (scope != "config:" || !types.Targets.Contains(parts[0], StringComparer.Ordinal)) return null;
+        return parts.Length switch
+        {
+            1 => EnumName(parts[0]) + "Settings",
+            2 when spec.Type == InputType.Object => EnumName(parts[0]) + EnumName(parts[1]),
+            _ => null,
+        };
     }
 
     private static void Define(TypeRegistry types, string token, InputSpec spec, Action<Utf8JsonWriter> write)
@@ -330,8 +342,11 @@ public static class PackageSchema
     }
 
     /// <summary>The object and enum types met while writing properties, and the spec each token stands for.</summary>
-    private sealed class TypeRegistry
+    private sealed class TypeRegistry(IReadOnlyList<string> targets)
     {
+        /// <summary>The targets' names.</summary>
+        public IReadOnlyList<string> Targets { get; } = targets;
+
         public SortedDictionary<string, Action<Utf8JsonWriter>> Writers { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, InputSpec> Owners { get; } = new(StringComparer.Ordinal);
     }

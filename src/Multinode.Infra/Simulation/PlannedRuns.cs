@@ -36,7 +36,7 @@ internal sealed class PlannedRunsModel : PlatformModel
         _deadline = deadline;
         _occurrences = occurrences is null ? [] : [.. occurrences.Select(o => o + platform.ActionDelaySeconds)];
         _mechanism = occurrences is null ? platform.Fixed : platform.Scheduled;
-        Daemon = occurrences is null;
+        OneProcess = occurrences is null;
     }
 
     /// <summary>The model of a planned workload that does not scale with load: a Daemon's one worker, or a
@@ -54,7 +54,7 @@ internal sealed class PlannedRunsModel : PlatformModel
     /// <summary>Seconds one run takes: --task-run, else the plan's timeoutSeconds.</summary>
     public static int RunSeconds(Workload w, PlatformParameters p) => p.TaskRunSeconds > 0 ? p.TaskRunSeconds : w.Container.TimeoutSeconds;
 
-    private bool Daemon { get; }
+    private bool OneProcess { get; }
 
     public override string ScaleOutDelay => _platform.ScaleOut;
 
@@ -62,7 +62,7 @@ internal sealed class PlannedRunsModel : PlatformModel
 
     public override void Decide(int t)
     {
-        if (Daemon)
+        if (OneProcess)
         {
             Set(t, 1, _mechanism);
         }

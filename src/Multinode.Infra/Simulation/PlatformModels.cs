@@ -90,7 +90,7 @@ internal abstract class PlatformModel(Signals signals, WorkerPool pool, int star
     protected void Reconcile(int t, Func<Worker, bool> mayRemove)
     {
         foreach (var w in Pool.Reconcile(t, Desired, StartSeconds, mayRemove))
-            if (w.Job is { } e) S.Jobs!.Return(e);
+            if (w.Current is { } e) S.Jobs!.Return(e);
     }
 
     /// <summary>Job workers take, run and finish executions. Returns (ended, ended while executions still waited).</summary>

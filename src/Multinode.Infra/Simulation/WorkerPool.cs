@@ -19,7 +19,7 @@ internal sealed class Worker(int launchedAt, int readyAt, int number)
     /// <summary>A job worker has taken its one execution.</summary>
     public bool Executed { get; set; }
     /// <summary>The execution a job worker runs.</summary>
-    public Execution? Job { get; set; }
+    public Execution? Current { get; set; }
 }
 
 /// <summary>The workers of one workload; the platform sets how many there should be, the pool launches and removes.</summary>
@@ -117,10 +117,10 @@ internal sealed class WorkerPool
     public (int Busy, int Ended, int EndedWhileWaiting) ServeJobs(int t, JobQueue queue, int? idleSeconds)
     {
         int ended = 0, endedWhileWaiting = 0;
-        foreach (var w in _workers.Where(w => w.Job is { } e && e.Start + e.Duration <= t).ToList())
+        foreach (var w in _workers.Where(w => w.Current is { } e && e.Start + e.Duration <= t).ToList())
         {
-            queue.Complete(w.Job!);
-            w.Job = null;
+            queue.Complete(w.Current!);
+            w.Current = null;
             w.Busy = false;
             _workers.Remove(w);
             if (queue.Waiting > 0) endedWhileWaiting++;
@@ -129,7 +129,7 @@ internal sealed class WorkerPool
         foreach (var w in _workers.Where(w => w.ReadyAt <= t && !w.Executed).OrderBy(w => w.ReadyAt).ThenBy(w => w.Number))
         {
             if (queue.Take(t) is not { } e) break;
-            w.Job = e;
+            w.Current = e;
             w.Busy = w.Executed = true;
             w.LastBusy = t;
         }

@@ -9,9 +9,10 @@ namespace Multinode.Infra.Targets;
 
 /// <summary>
 /// Where workloads are deployed, as one definition: its name in config, its config block and typed config, the
-/// Pulumi package its children belong to, the basis of its prices, and one mapping per workload kind. The planner,
-/// the CLI and the provider know targets only through this interface and <see cref="TargetList.All"/>; adding a
-/// target is a new implementation listed there (docs/architecture.md).
+/// Pulumi package its children belong to, the basis of its prices, and its table of kind → mapping (what each
+/// workload kind becomes there; <see cref="With"/> adds one). The planner, the CLI and the provider know targets only
+/// through this interface and a <see cref="KindRegistry"/> (by default <see cref="TargetList.All"/>); adding a target
+/// is a new implementation listed there (docs/architecture.md).
 /// </summary>
 public interface ITarget
 {
@@ -44,6 +45,41 @@ public interface ITarget
     /// fits the request, or a kind it does not plan). Called for many workloads at once (the planner uses every core on
     /// a large program): it must depend on its arguments alone and share no mutable state between calls.</summary>
     Result<WorkloadPlan> Plan(Workload workload, ProviderConfig config);
+
+    /// <summary>This target with <paramref name="mapping"/> (one of its own mapping type, for this target's
+    /// <see cref="IKindMapping.Target"/>) as what <paramref name="kind"/> becomes: its table of kind → mapping
+    /// extended, itself unchanged.</summary>
+    ITarget With(WorkloadKind kind, IKindMapping mapping);
+}
+
+/// <summary>What one workload kind becomes on one target: an entry of that target's table of kind → mapping
+/// (<c>AwsMapping</c>, <c>KubernetesMapping</c>).</summary>
+public interface IKindMapping
+{
+    /// <summary>The <see cref="ITarget.Name"/> of the target it maps for.</summary>
+    string Target { get; }
+}
+
+/// <summary>A target's table of kind → mapping.</summary>
+public static class KindMappings
+{
+    /// <summary><paramref name="table"/> with <paramref name="mapping"/> for <paramref name="kind"/>, which it must
+    /// not map already; <paramref name="mapping"/> must be <paramref name="target"/>'s own mapping type.</summary>
+    public static IReadOnlyDictionary<WorkloadKind, TMapping> With<TMapping>(ITarget target,
+        IReadOnlyDictionary<WorkloadKind, TMapping> table, WorkloadKind kind, IKindMapping mapping)
+        where TMapping : IKindMapping
+    {
+        if (mapping is not TMapping own || own.Target != target.Name)
+            throw new ArgumentException($"target {target.Name} maps kinds with a {typeof(TMapping).Name}, " +
+                $"not a {mapping.GetType().Name} for target {mapping.Target}", nameof(mapping));
+        if (table.ContainsKey(kind))
+            throw new ArgumentException($"target {target.Name} maps kind {kind} already", nameof(kind));
+        return new Dictionary<WorkloadKind, TMapping>(table) { [kind] = own };
+    }
+
+    /// <summary>The failure of a workload whose kind <paramref name="target"/> has no mapping for.</summary>
+    public static ValidationFailure NotPlanned(ITarget target, Workload workload) =>
+        new(workload.Label, "type", $"target {target.Name} does not plan kind {workload.Kind}");
 }
 
 /// <summary>The Pulumi package a target's children belong to (the part of their type token before the first ':')

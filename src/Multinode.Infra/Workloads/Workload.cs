@@ -27,7 +27,7 @@ public sealed record Container(
     /// <summary>True when the env has secret values, or is secret or unknown as a whole (<see cref="WholeEnv"/>).</summary>
     public bool HasSecretEnv => WholeEnv is not null || Env.Values.Any(v => v.ContainsSecret);
 
-    public const int DefaultTimeoutSeconds = 300;
+    public const int DefaultTimeoutSeconds = Multinode.Contracts.WorkloadLimits.DefaultTimeoutSeconds;
 }
 
 /// <summary>A validated workload declaration with every default filled in.</summary>

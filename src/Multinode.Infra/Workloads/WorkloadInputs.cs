@@ -34,14 +34,14 @@ public static partial class WorkloadInputs
     ];
 
     /// <summary>The longest timeoutSeconds of a kind that runs no worker: a day.</summary>
-    public const int MaxTimeoutSeconds = 86400;
+    public const int MaxTimeoutSeconds = WorkloadLimits.MaxDaySeconds;
 
     private static readonly InputSpec Timeout = new("timeoutSeconds", InputType.Integer,
         "Longest time one invocation, execution or run may take; scale-in waits at least this long for work in " +
         $"progress. At most {WorkerSettings.MaxTimeoutSeconds} for a Function or Job (SQS holds a message at most 12 " +
         "hours, and the worker keeps 300 s of that to reply and delete it).")
     {
-        Default = Container.DefaultTimeoutSeconds, Min = 1, Max = MaxTimeoutSeconds,
+        Default = WorkerSettings.Timeout.Default, Min = WorkerSettings.Timeout.Min, Max = MaxTimeoutSeconds,
     };
 
     /// <summary>timeoutSeconds of a kind that runs the worker (<see cref="IQueueWorkload"/>): within what the worker

@@ -4,13 +4,13 @@ using Multinode.Worker.Queues;
 namespace Multinode.Worker.Platforms;
 
 /// <summary>What the AWS duties need besides their clients.</summary>
-/// <param name="Job">A Job: protected until it ends its own instance after its one execution.</param>
+/// <param name="OneMessage">A worker that takes one message (a Job's): protected until it ends its own instance after its one execution.</param>
 /// <param name="Spare">MULTINODE_SPARE_WORKERS.</param>
 /// <param name="HookName">MULTINODE_LIFECYCLE_HOOK, or null: found with DescribeLifecycleHooks.</param>
 /// <param name="HeartbeatEvery">RecordLifecycleActionHeartbeat period while draining (the hook's timeout is
 /// timeoutSeconds + 30 s).</param>
 /// <param name="ScaleOutEvery">MULTINODE_SCALE_OUT_SECONDS, or null: no raising of desired capacity.</param>
-public sealed record AwsDuties(bool Job, int Spare, string? HookName, TimeSpan HeartbeatEvery, TimeSpan? ScaleOutEvery);
+public sealed record AwsDuties(bool OneMessage, int Spare, string? HookName, TimeSpan HeartbeatEvery, TimeSpan? ScaleOutEvery);
 
 /// <summary>AWS duties of a worker on an Auto Scaling instance (docs/worker.md, "AWS"): scale-in protection while
 /// busy and until the cooldown has passed; one lifecycle watcher (target lifecycle state, Spot interruption and
@@ -41,7 +41,7 @@ public sealed class AwsPlatform(AutoScaling autoScaling, InstanceMetadata metada
         _idleSince = clock.GetUtcNow();
         _loops.Add(Task.Run(() => WatchAsync(_duties.Token)));
         _loops.Add(Task.Run(() => ProtectAsync(_duties.Token)));
-        if (!duties.Job && duties.ScaleOutEvery is { } every) _loops.Add(Task.Run(() => ScaleOutAsync(every, _duties.Token)));
+        if (!duties.OneMessage && duties.ScaleOutEvery is { } every) _loops.Add(Task.Run(() => ScaleOutAsync(every, _duties.Token)));
     }
 
     public Task<IDisposable> HoldAsync(CancellationToken cancel) => Hold.EnterAsync(_gate, cancel);
@@ -62,8 +62,8 @@ public sealed class AwsPlatform(AutoScaling autoScaling, InstanceMetadata metada
         _busy = false;
     }
 
-    private bool WantsProtection() => duties.Job || cooldown is null
-        ? duties.Job || _busy
+    private bool WantsProtection() => duties.OneMessage || cooldown is null
+        ? duties.OneMessage || _busy
         : cooldown.WantsProtection(clock.GetUtcNow(), _busy ? null : _idleSince);
 
     /// <summary>The one lifecycle watcher: target lifecycle state every second, Spot and rebalance notices every
@@ -221,7 +221,7 @@ public sealed class AwsPlatform(AutoScaling autoScaling, InstanceMetadata metada
     {
         await _duties.CancelAsync();
         foreach (var loop in _loops) await loop;
-        if (duties.Job && finished && _stopReason is null) await EndJobAsync(cancel);
+        if (duties.OneMessage && finished && _stopReason is null) await EndJobAsync(cancel);
         if (!_hookTerminating && !_selfTerminated)
         {
             try

@@ -1,6 +1,7 @@
 using Multinode.Infra.Targets.Kubernetes;
 using Multinode.Infra.Targets.Aws;
 using Multinode.Infra.Configuration;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Tests.Configuration;
 
@@ -22,12 +23,12 @@ public sealed class ProviderConfigReaderTests
     [InlineData("{ target: kubernetes, workerImage: 7 }", "provider config: workerImage = 7 must be a string")]
     [InlineData("{ target: kubernetes, maxHourlyCosts: 5 }", "provider config: maxHourlyCosts is not a property of multinode config; did you mean maxHourlyCost?")]
     public void Read_Invalid_GivesExactMessage(string yaml, string expected) =>
-        Assert.Equal([expected], ProviderConfigReader.Read(Yaml.Map(yaml)).Failures.Select(f => f.ToString()));
+        Assert.Equal([expected], ProviderConfigReader.Read(Yaml.Map(yaml), KindRegistry.Default).Failures.Select(f => f.ToString()));
 
     [Fact]
     public void Read_Kubernetes_FillsDefaults()
     {
-        var config = ProviderConfigReader.Read(Yaml.Map("{ target: kubernetes }")).Value!;
+        var config = ProviderConfigReader.Read(Yaml.Map("{ target: kubernetes }"), KindRegistry.Default).Value!;
         Assert.Same(KubernetesTarget.Default, config.Target);
         var kubernetes = config.SettingsOf<KubernetesConfig>();
         Assert.Equal(("default", QueueKind.Redis, "redis:6379", "nvidia.com/gpu.product"),
@@ -37,7 +38,7 @@ public sealed class ProviderConfigReaderTests
     [Fact]
     public void Read_AwsWithUnknownSubnets_IsValid()
     {
-        var config = ProviderConfigReader.Read(Yaml.Map("{ target: aws, aws: { subnetIds: \"${vpc.privateSubnetIds}\" } }"));
+        var config = ProviderConfigReader.Read(Yaml.Map("{ target: aws, aws: { subnetIds: \"${vpc.privateSubnetIds}\" } }"), KindRegistry.Default);
         Assert.True(config.IsValid, string.Join("\n", config.Failures));
         Assert.Null(config.Value!.SettingsOf<AwsConfig>().KnownSubnetCount);
     }
@@ -45,7 +46,7 @@ public sealed class ProviderConfigReaderTests
     [Fact]
     public void Read_WorkerImage_DefaultsToThePublishedImageAtThePluginVersion()
     {
-        var config = ProviderConfigReader.Read(Yaml.Map("{ target: kubernetes }")).Value!;
+        var config = ProviderConfigReader.Read(Yaml.Map("{ target: kubernetes }"), KindRegistry.Default).Value!;
         Assert.Equal($"ghcr.io/multinode/multinode-worker:{Multinode.Infra.Schema.PackageSchema.Version}", config.WorkerImage);
     }
 
@@ -56,7 +57,7 @@ public sealed class ProviderConfigReaderTests
     [InlineData("ghcr.io/multinode/multinode-worker@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]
     public void Read_WorkerImage_AcceptsImageReferences(string image)
     {
-        var config = ProviderConfigReader.Read(Yaml.Map($"{{ target: kubernetes, workerImage: \"{image}\" }}"));
+        var config = ProviderConfigReader.Read(Yaml.Map($"{{ target: kubernetes, workerImage: \"{image}\" }}"), KindRegistry.Default);
         Assert.True(config.IsValid, string.Join("\n", config.Failures));
         Assert.Equal(image, config.Value!.WorkerImage);
     }

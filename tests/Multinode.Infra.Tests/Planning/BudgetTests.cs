@@ -21,7 +21,7 @@ public sealed class BudgetTests
         Plan("{ image: a, resources: { cpu: 0.5, memory: 1Gi } }", DaemonKind.Instance, "ingest", 0.0208m),
     ];
 
-    private static ProviderConfig Config(string yaml) => ProviderConfigReader.Read(Yaml.Map(yaml)).Value!;
+    private static ProviderConfig Config(string yaml) => ProviderConfigReader.Read(Yaml.Map(yaml), KindRegistry.Default).Value!;
 
     [Theory]
     [InlineData("{ target: kubernetes, quotas: { cpu: 100 } }",

@@ -51,7 +51,7 @@ public sealed class ChildNamesTests
         var program = new ProgramDeclaration(
             [new("ingest", DaemonKind.Instance.Token, properties), new("ingest", ServiceKind.Instance.Token, properties)],
             new PropertyMap(("target", "kubernetes")));
-        var failure = Assert.Single(Planner.Plan(program).Failures);
+        var failure = Assert.Single(Planner.Plan(program, KindRegistry.Default).Failures);
         Assert.Equal(
             "Service \"ingest\": name = \"ingest\" plans the child kubernetes:apps/v1:Deployment \"ingest\", which Daemon \"ingest\" plans too; " +
             "both would be the one object of that name on the platform, each overwriting the other: rename one of the two",
@@ -71,7 +71,7 @@ public sealed class ChildNamesTests
                 if (kind != ScheduledTaskKind.Instance) properties = new PropertyMap(("image", "img"));
                 var program = new ProgramDeclaration(
                     [new("api", kind.Token, properties), new($"api-{suffix}", kind.Token, properties)], config);
-                var result = Planner.Plan(program);
+                var result = Planner.Plan(program, KindRegistry.Default);
                 Assert.True(result.IsValid, $"{kind} api-{suffix}: {string.Join("\n", result.Failures)}");
             }
         }

@@ -7,7 +7,7 @@ namespace Multinode.Infra.Tests.Planning;
 
 public sealed class PlanDiffTests
 {
-    private static readonly ProviderConfig Config = ProviderConfigReader.Read(Yaml.Map("{ target: kubernetes }")).Value!;
+    private static readonly ProviderConfig Config = ProviderConfigReader.Read(Yaml.Map("{ target: kubernetes }"), KindRegistry.Default).Value!;
 
     private static WorkloadPlan Workload(string name, string yaml, params PlannedResource[] resources)
     {

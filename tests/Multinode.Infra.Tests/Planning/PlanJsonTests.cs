@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Multinode.Infra.Cli;
 using Multinode.Infra.Planning;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Tests.Planning;
 
@@ -10,8 +11,8 @@ public sealed partial class PlanJsonTests
 {
     private static Plan PlanOf(string yaml)
     {
-        var loaded = ProgramLoader.Parse(yaml, "Pulumi.yaml", null, null);
-        var result = Planner.Plan(loaded.Program);
+        var loaded = ProgramLoader.Parse(yaml, "Pulumi.yaml", null, null, KindRegistry.Default);
+        var result = Planner.Plan(loaded.Program, KindRegistry.Default);
         Assert.True(result.IsValid, string.Join("\n", result.Failures));
         return result.Value!;
     }

@@ -1,5 +1,6 @@
 using Multinode.Infra.Planning;
 using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Tests.Planning;
 
@@ -21,10 +22,10 @@ public sealed class PlanReuseTests
 
     private static (Plan Before, Plan After) PlanBoth(ProgramDeclaration before, ProgramDeclaration after)
     {
-        var first = Planner.Plan(before).Value!;
-        var second = Planner.Plan(after, before, first);
+        var first = Planner.Plan(before, KindRegistry.Default).Value!;
+        var second = Planner.Plan(after, before, first, KindRegistry.Default);
         Assert.True(second.IsValid, string.Join("\n", second.Failures));
-        Assert.Equal(Json(Planner.Plan(after).Value!), Json(second.Value!));
+        Assert.Equal(Json(Planner.Plan(after, KindRegistry.Default).Value!), Json(second.Value!));
         return (first, second.Value!);
     }
 
@@ -66,9 +67,9 @@ public sealed class PlanReuseTests
         static ProgramDeclaration Tasks(int count) => new(
             [.. Enumerable.Range(0, count).Select(i => new ResourceDeclaration($"t{i}", "multinode:index:ScheduledTask",
                 Yaml.Map("{ image: t:1, schedule: '@daily' }")))], Yaml.Map(Kubernetes));
-        var before = Planner.Plan(Tasks(70)).Value!;
+        var before = Planner.Plan(Tasks(70), KindRegistry.Default).Value!;
         Assert.Equal(70, before.Warnings.Count);
-        var after = Planner.Plan(Tasks(70), Tasks(70), before);
+        var after = Planner.Plan(Tasks(70), Tasks(70), before, KindRegistry.Default);
         Assert.True(after.IsValid);
         Assert.Equal(before.Warnings.Select(w => w.ToString()), after.Value!.Warnings.Select(w => w.ToString()));
     }
@@ -77,13 +78,13 @@ public sealed class PlanReuseTests
     public void Plan_AgainstEarlier_ManyDeclarationsWithoutWarnings_SameAsPlannedAfresh()
     {
         var program = Program(Kubernetes, [.. Enumerable.Range(0, 70).Select(i => ($"f{i}", $"{{ image: f:{i} }}"))]);
-        var before = Planner.Plan(program).Value!;
+        var before = Planner.Plan(program, KindRegistry.Default).Value!;
         Assert.Empty(before.Warnings);
         var changed = Program(Kubernetes, [.. Enumerable.Range(0, 70).Select(i => ($"f{i}", i == 3 ? "{ image: f:99 }" : $"{{ image: f:{i} }}"))]);
-        var after = Planner.Plan(changed, program, before).Value!;
+        var after = Planner.Plan(changed, program, before, KindRegistry.Default).Value!;
         Assert.Empty(after.Warnings);
         Assert.Equal(PropertyValue.From("f:99"), after.Workloads[3].Workload.Container.Image);
-        Assert.Equal(Json(Planner.Plan(changed).Value!), Json(after));
+        Assert.Equal(Json(Planner.Plan(changed, KindRegistry.Default).Value!), Json(after));
     }
 
     /// <summary>What a diff shows, child by child.</summary>
@@ -101,7 +102,7 @@ public sealed class PlanReuseTests
         var (basePlan, reused) = PlanBoth(before, after);
         Assert.Same(basePlan.Workloads[0], reused.Workloads[0]);
         var diff = PlanDiff.Compute(basePlan, reused);
-        Assert.Equal(Shown(PlanDiff.Compute(basePlan, Planner.Plan(after).Value!)), Shown(diff));
+        Assert.Equal(Shown(PlanDiff.Compute(basePlan, Planner.Plan(after, KindRegistry.Default).Value!)), Shown(diff));
         Assert.Equal([WorkloadStatus.Changed, WorkloadStatus.Changed, WorkloadStatus.Unchanged], diff.Workloads.Select(w => w.Status));
         Assert.Contains(diff.Workloads[0].Resources, r => r.Kind == ChangeKind.Update && r.Changes.Any(c => c.After is UnknownValue));
     }

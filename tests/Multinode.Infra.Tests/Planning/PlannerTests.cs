@@ -1,6 +1,7 @@
 using Multinode.Infra.Cli;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Tests.Planning;
 
@@ -12,7 +13,7 @@ public sealed class PlannerTests
     /// copy asks for a machine no catalog type holds.</summary>
     private static ValidatedProgram Program(string target, int copies, int unfit = int.MaxValue)
     {
-        var (program, _) = ProgramLoader.Load(Repo.File("Pulumi.yaml"), null);
+        var (program, _) = ProgramLoader.Load(Repo.File("Pulumi.yaml"), null, KindRegistry.Default);
         var resources = Enumerable.Range(0, copies).SelectMany(k => program.Resources.Select(r => r with
         {
             Name = $"{r.Name}-{k}",
@@ -21,7 +22,7 @@ public sealed class PlannerTests
                 : r.Properties.With("image", $"ghcr.io/example/{r.Name}:{k}"),
         }));
         var config = new PropertyMap(program.Config.Where(e => e.Key != "maxHourlyCost")).With("target", target);
-        var valid = Planner.Validate(new ProgramDeclaration([.. resources], config));
+        var valid = Planner.Validate(new ProgramDeclaration([.. resources], config), KindRegistry.Default);
         Assert.True(valid.IsValid, string.Join("\n", valid.Failures));
         return valid.Value!;
     }

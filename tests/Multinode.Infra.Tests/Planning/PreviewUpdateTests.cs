@@ -63,7 +63,7 @@ public sealed class PreviewUpdateTests
                     var config = Config(target, unknown == "subnets" && preview ? PropertyValue.Unknown : Subnets,
                         unknown == "vpcId" ? (preview ? PropertyValue.Unknown : "vpc-1") : "vpc-1");
                     var program = new ProgramDeclaration([new ResourceDeclaration("w", kind.Token, Properties(kind, Image(preview), Env(preview)))], config);
-                    var result = Planner.Plan(program);
+                    var result = Planner.Plan(program, KindRegistry.Default);
                     Assert.True(result.IsValid, $"{target} {kind} {unknown} preview={preview}: {string.Join("\n", result.Failures)}");
                     return result.Value!;
                 }
@@ -81,7 +81,7 @@ public sealed class PreviewUpdateTests
         var program = new ProgramDeclaration(
             [new ResourceDeclaration("api", ServiceKind.Instance.Token, new PropertyMap(("image", PropertyValue.Unknown)))],
             Config("aws", Subnets, "vpc-1"));
-        var policy = Planner.Plan(program).Value!.Workloads[0].Resources.Single(r => r.Type == "aws:iam/rolePolicy:RolePolicy");
+        var policy = Planner.Plan(program, KindRegistry.Default).Value!.Workloads[0].Resources.Single(r => r.Type == "aws:iam/rolePolicy:RolePolicy");
         var statement = ((ObjectValue)policy.Inputs.Get("policy")!).Map.Get("Statement");
         Assert.IsType<UnknownValue>(statement);
     }

@@ -9,7 +9,7 @@ namespace Multinode.Infra.Tests.Planning;
 
 public sealed class ProgramRulesTests
 {
-    private static readonly ProviderConfig Config = ProviderConfigReader.Read(Yaml.Map("{ target: kubernetes, quotas: { gpu: 12 } }")).Value!;
+    private static readonly ProviderConfig Config = ProviderConfigReader.Read(Yaml.Map("{ target: kubernetes, quotas: { gpu: 12 } }"), KindRegistry.Default).Value!;
 
     private static WorkloadPlan Plan(string name, int gpuWorkers, params string[] children)
     {
@@ -87,7 +87,7 @@ public sealed class ProgramRulesTests
                 [$"{names[name]}-sg", .. children.Where((_, i) => (mask & (1 << i)) != 0)]));
         Gen.Select(Gen.Int[0, ConfigTexts.Length - 1], plan.Array[1, 25]).Sample((configAt, plans) =>
         {
-            var config = ProviderConfigReader.Read(Yaml.Map(ConfigTexts[configAt])).Value!;
+            var config = ProviderConfigReader.Read(Yaml.Map(ConfigTexts[configAt]), KindRegistry.Default).Value!;
             var rules = new ProgramRules();
             var model = new WholeProgram(config);
             foreach (var p in plans)

@@ -1,5 +1,6 @@
 using Multinode.Infra.Cli;
 using Multinode.Infra.Planning;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Tests.Planning;
 
@@ -22,8 +23,8 @@ public sealed class StabilityTests
         try
         {
             File.WriteAllText(Path.Combine(folder, "Pulumi.yaml"), text);
-            var (program, _) = ProgramLoader.Load(folder, null);
-            var result = Planner.Plan(program with { Config = program.Config.With("target", target) });
+            var (program, _) = ProgramLoader.Load(folder, null, KindRegistry.Default);
+            var result = Planner.Plan(program with { Config = program.Config.With("target", target) }, KindRegistry.Default);
             Assert.True(result.IsValid, string.Join("\n", result.Failures));
             Assert.All(result.Value!.Workloads, w => Assert.NotEmpty(w.Resources));
             return result.Value!;

@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json;
 using Multinode.Infra.Schema;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Tests.Schema;
 
@@ -17,7 +18,7 @@ public sealed class NodeSdkTests
     [Fact]
     public void CommittedSdk_IsWhatTheGeneratorWrites()
     {
-        var generated = NodeSdk.Generate();
+        var generated = NodeSdk.Generate(PackageSchema.Generate(KindRegistry.Default));
         foreach (var (file, text) in generated)
         {
             var path = Sdk(file);

@@ -22,11 +22,12 @@ public sealed class ShardKind : WorkloadKind<ShardWorkload>
     public static ShardKind Instance { get; } = new();
     public override string Name => "Shard";
     public override string Description => "Shards run to completion.";
-    protected override IReadOnlyList<KindInput<ShardWorkload>> Declare() =>
-        [Input(new("parallelism", InputType.Integer, "Shards at once.") { Default = 5, Min = 1, Max = 64 }, s => s.Parallelism)];
+    private static readonly IntegerInput<ShardWorkload> Parallelism =
+        Integer(new("parallelism", InputType.Integer, "Shards at once.") { Default = 5, Min = 1, Max = 64 }, s => s.Parallelism);
+    protected override IReadOnlyList<KindInput<ShardWorkload>> Declare() => [Parallelism];
     public override IReadOnlyList<InputSpec> Outputs => [WorkloadOutputs.Children];
     protected override ShardWorkload Read(string name, Container container, ResourceRequest resources, InputReader reader) =>
-        new(name, container, resources, reader.Integer("parallelism")!.Value);
+        new(name, container, resources, Parallelism.Read(reader));
 }
 
 /// <summary>The simulator takes each target's model from the target and each workload's behaviour from its

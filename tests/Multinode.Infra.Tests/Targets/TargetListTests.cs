@@ -45,7 +45,7 @@ public sealed class TargetListTests
         var kind = KindRegistry.Default.Named(kindName);
         var properties = new PropertyMap(kind.Inputs.Where(s => s.Required)
             .Select(s => KeyValuePair.Create(s.Name, Required[s.Name])));
-        var result = Planner.Plan(new ProgramDeclaration([new ResourceDeclaration("w", kind.Token, properties)], Yaml.Map(Configs[target])));
+        var result = Planner.Plan(new ProgramDeclaration([new ResourceDeclaration("w", kind.Token, properties)], Yaml.Map(Configs[target])), KindRegistry.Default);
 
         Assert.True(result.IsValid, string.Join("\n", result.Failures));
         var plan = Assert.Single(result.Value!.Workloads);
@@ -67,7 +67,7 @@ public sealed class TargetListTests
     [InlineData("kubernetes")]
     public void Plan_KindTheTargetDoesNotMap_FailsNamingTargetAndKind(string target)
     {
-        var config = ProviderConfigReader.Read(Yaml.Map(Configs[target])).Value!;
+        var config = ProviderConfigReader.Read(Yaml.Map(Configs[target]), KindRegistry.Default).Value!;
         var result = Planner.Plan(config, [new UnmappedWorkload("odd")]);
         var failure = Assert.Single(result.Failures);
         Assert.Equal(("Daemon \"odd\"", "type", $"target {target} does not plan kind Daemon"), (failure.Resource, failure.Path, failure.Message));
@@ -82,7 +82,7 @@ public sealed class TargetListTests
                 new ResourceDeclaration("d", "multinode:index:Daemon", new PropertyMap(("image", "app:1"))),
             ],
             Yaml.Map("{ target: aws, aws: { subnetIds: [subnet-a] } }"));
-        var failure = Assert.Single(Planner.Validate(program).Failures);
+        var failure = Assert.Single(Planner.Validate(program, KindRegistry.Default).Failures);
         Assert.Equal("Service \"api\": a Service needs at least two subnets in different availability zones for its load balancer, but aws.subnetIds has 1",
             failure.ToString());
     }
@@ -90,7 +90,7 @@ public sealed class TargetListTests
     [Fact]
     public void Read_ChosenTarget_KeepsItsTypedSettingsOnly()
     {
-        var aws = ProviderConfigReader.Read(Yaml.Map("{ target: aws, aws: { subnetIds: [subnet-a], region: eu-west-1 } }")).Value!;
+        var aws = ProviderConfigReader.Read(Yaml.Map("{ target: aws, aws: { subnetIds: [subnet-a], region: eu-west-1 } }"), KindRegistry.Default).Value!;
         Assert.Same(AwsTarget.Default, aws.Target);
         Assert.Equal("eu-west-1", aws.SettingsOf<AwsConfig>().Region);
         Assert.Throws<InvalidOperationException>(() => aws.SettingsOf<KubernetesConfig>());
@@ -100,7 +100,7 @@ public sealed class TargetListTests
     public void Read_BlockOfATargetNotChosen_IsStillChecked()
     {
         var result = ProviderConfigReader.Read(Yaml.Map(
-            "{ target: aws, aws: { subnetIds: [subnet-a] }, kubernetes: { queue: { kind: redis, region: eu-west-1 } } }"));
+            "{ target: aws, aws: { subnetIds: [subnet-a] }, kubernetes: { queue: { kind: redis, region: eu-west-1 } } }"), KindRegistry.Default);
         Assert.Equal(["provider config: kubernetes.queue.region applies only when kubernetes.queue.kind = \"aws-sqs\", but it is \"redis\""],
             result.Failures.Select(f => f.ToString()));
     }

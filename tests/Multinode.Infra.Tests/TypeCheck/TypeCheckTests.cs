@@ -1,6 +1,7 @@
 using Multinode.Infra.Cli;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Tests.TypeCheck;
 
@@ -16,7 +17,7 @@ public sealed class TypeCheckTests
     {
         foreach (var file in Repo.Programs())
         {
-            var (program, _) = ProgramLoader.Load(file, null);
+            var (program, _) = ProgramLoader.Load(file, null, KindRegistry.Default);
             var name = Path.GetFileName(Path.GetDirectoryName(file))!;
             yield return (name, PlanOrFail(program, file));
             if (file == Repo.File("Pulumi.yaml"))
@@ -29,7 +30,7 @@ public sealed class TypeCheckTests
 
     private static Plan PlanOrFail(ProgramDeclaration program, string file)
     {
-        var result = Planner.Plan(program);
+        var result = Planner.Plan(program, KindRegistry.Default);
         Assert.True(result.IsValid, $"{file}: {string.Join("\n", result.Failures)}");
         return result.Value!;
     }

@@ -27,7 +27,7 @@ public sealed class TypeScriptEmitterTests
             ("policy", PropertyValue.Secret("{}"))), ResourceOptions.None);
         var config = new ProviderConfig(Multinode.Infra.Targets.Aws.AwsTarget.Default,
             new Multinode.Infra.Targets.Aws.AwsConfig(PropertyValue.Strings(["subnet-1"]), 1, null, null, null, "us-east-1", PropertyValue.Unknown),
-            new Quotas(null, null, null), null);
+            new Quotas(null, null, null), null) { Kinds = KindRegistry.Default };
         var ts = TypeScriptEmitter.Emit(new Plan(config, [new WorkloadPlan(workload, [queue, policy], PropertyMap.Empty, new PlanSummary())]));
         Assert.Contains("""
             const r0 = new aws.sqs.Queue("d-queue", {

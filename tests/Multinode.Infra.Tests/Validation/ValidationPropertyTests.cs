@@ -59,7 +59,7 @@ public sealed class ValidationPropertyTests
     public void Read_ArbitraryConfig_IsConfigOrFailures() =>
         Map(3).Sample(map =>
         {
-            var result = ProviderConfigReader.Read(map);
+            var result = ProviderConfigReader.Read(map, KindRegistry.Default);
             return result.IsValid || result.Failures.Count > 0;
         }, iter: 3000);
 

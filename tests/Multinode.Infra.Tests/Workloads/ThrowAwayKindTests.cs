@@ -23,22 +23,25 @@ public sealed class BatchKind : WorkloadKind<BatchWorkload>
 
     public override string Description => "Shards worked on in parallel, then done.";
 
-    protected override IReadOnlyList<KindInput<BatchWorkload>> Declare() =>
-    [
-        Input(new("shards", InputType.Integer, "Shards to work on.") { Default = 4, Min = 1, Max = 64 }, b => b.Shards),
-        Input(new("parallelism", InputType.Integer, "Shards worked on at once (at most shards).") { Default = 2, Min = 1, Max = 64 }, b => b.Parallelism),
-    ];
+    private static readonly IntegerInput<BatchWorkload> Shards =
+        Integer(new("shards", InputType.Integer, "Shards to work on.") { Default = 4, Min = 1, Max = 64 }, b => b.Shards);
+
+    private static readonly IntegerInput<BatchWorkload> Parallelism = Integer(
+        new("parallelism", InputType.Integer, "Shards worked on at once (at most shards).") { Default = 2, Min = 1, Max = 64 },
+        b => b.Parallelism);
+
+    protected override IReadOnlyList<KindInput<BatchWorkload>> Declare() => [Shards, Parallelism];
 
     public override IReadOnlyList<InputSpec> Outputs => [WorkloadOutputs.Children];
 
     public override void CheckRules(InputReader reader)
     {
-        if (reader.Integer("parallelism") is { } p && reader.Integer("shards") is { } s && p > s)
-            reader.Fail("parallelism", $"parallelism = {p} is above the limit of shards = {s}");
+        if (Parallelism.Valid(reader) is { } p && Shards.Valid(reader) is { } s && p > s)
+            reader.Fail(Parallelism.Spec.Name, $"parallelism = {p} is above the limit of shards = {s}");
     }
 
     protected override BatchWorkload Read(string name, Container container, ResourceRequest resources, InputReader reader) =>
-        new(name, container, resources, reader.Integer("shards")!.Value, reader.Integer("parallelism")!.Value);
+        new(name, container, resources, Shards.Read(reader), Parallelism.Read(reader));
 }
 
 /// <summary>Adding a kind is its definition and one registration: the schema, validation and settings follow, and
@@ -76,7 +79,7 @@ public sealed class ThrowAwayKindTests
     [Fact]
     public void Schema_Default_HasNoThrowAwayKind()
     {
-        using var schema = JsonDocument.Parse(PackageSchema.Generate());
+        using var schema = JsonDocument.Parse(PackageSchema.Generate(KindRegistry.Default));
         Assert.False(schema.RootElement.GetProperty("resources").TryGetProperty("multinode:index:Batch", out _));
     }
 
@@ -117,7 +120,7 @@ public sealed class ThrowAwayKindTests
     [Fact]
     public void Validate_ThrowAwayKindNotRegistered_IsNotAMultinodeResource()
     {
-        var result = Planner.Validate(Program(new PropertyMap(("image", "app"))));
+        var result = Planner.Validate(Program(new PropertyMap(("image", "app"))), KindRegistry.Default);
         Assert.StartsWith("resource \"nightly\": type = \"multinode:index:Batch\" is not a Multinode resource",
             Assert.Single(result.Failures).ToString(), StringComparison.Ordinal);
     }

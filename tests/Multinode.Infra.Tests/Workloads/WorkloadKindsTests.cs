@@ -86,8 +86,8 @@ public sealed partial class WorkloadKindsTests
     {
         Assert.Equal(["Function", "Job", "Service", "ScheduledTask", "Daemon"], WorkloadKinds.All.Select(k => k.Name));
         Assert.Equal("multinode:index:Function", FunctionKind.Instance.Token);
-        Assert.Same(JobKind.Instance, WorkloadKinds.FromToken("multinode:index:Job"));
-        Assert.Null(WorkloadKinds.FromToken("multinode:index:job"));
+        Assert.Same(JobKind.Instance, KindRegistry.Default.FromToken("multinode:index:Job"));
+        Assert.Null(KindRegistry.Default.FromToken("multinode:index:job"));
     }
 
     /// <summary>Settings are read back through each input's declaration: reading them again gives the same settings,

@@ -134,7 +134,7 @@ public sealed class WorkloadReaderTests
     {
         var result = WorkloadReader.Read(FunctionKind.Instance, "square", Yaml.Map("{ image: app }"));
         var function = Assert.IsType<FunctionWorkload>(result.Value);
-        Assert.Equal((10, 0, 60, 8080), (function.MaxWorkersLimit, function.SpareWorkers, function.CooldownPeriod, function.Port));
+        Assert.Equal((10, 0, 60, 8080), (function.MaxWorkers, function.SpareWorkers, function.CooldownPeriod, function.Port));
         Assert.Equal(ResourceRequest.Default, function.Resources);
         Assert.Equal(300, function.Container.TimeoutSeconds);
     }

@@ -43,8 +43,12 @@ public static partial class PlannedWorkers
 
     public static IReadOnlyList<Target> Targets => [Aws, KubernetesRedis(), KubernetesSqs];
 
+    /// <summary>The product's kinds and the queue kind defined only in the tests (<see cref="InboxKind"/>): a new kind
+    /// that runs the worker meets the same contract with no change to the worker.</summary>
+    public static KindRegistry Kinds => InboxKind.Kinds;
+
     /// <summary>The kinds whose workloads run the worker.</summary>
-    public static IEnumerable<WorkloadKind> WorkerKinds => KindRegistry.Default.All.Where(k => k.Has<IQueueWorkload>());
+    public static IEnumerable<WorkloadKind> WorkerKinds => Kinds.All.Where(k => k.Has<IQueueWorkload>());
 
     /// <summary>The kind's top-level whole-number inputs all at their minimum, or all at their maximum (the other
     /// inputs at their defaults).</summary>
@@ -66,7 +70,7 @@ public static partial class PlannedWorkers
         string name = "w")
     {
         var program = new ProgramDeclaration([new ResourceDeclaration(name, kind.Token, properties)], target.Config);
-        var result = Planner.Plan(program);
+        var result = Planner.Plan(program, Kinds);
         Assert.True(result.IsValid, $"{kind} on {target}: {string.Join("\n", result.Failures)}");
         var resources = Assert.Single(result.Value!.Workloads).Resources;
         var launch = resources.Select(r => r.Inputs.Get("userData")).OfType<StringValue>().ToList();

@@ -41,7 +41,7 @@ public sealed class RealWorkerTimeoutTests(RedisServer redis, SqsEmulator sqs)
         using var api = new AutoScalingStandIn(Instance);
         using var server = new UserServerProcess();
         await server.ReadyAsync();
-        var kind = KindRegistry.Default.Named(kindName);
+        var kind = PlannedWorkers.Kinds.Named(kindName);
         var properties = new PropertyMap(("image", "ghcr.io/example/app:1.0"), ("timeoutSeconds", timeoutSeconds),
             ("port", server.Port));
         // The stand-in's group and drain hook are those of a workload named "square" ("square-asg", "square-drain").

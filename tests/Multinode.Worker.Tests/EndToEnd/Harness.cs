@@ -7,8 +7,10 @@ namespace Multinode.Worker.Tests.EndToEnd;
 public static class Harness
 {
     public static Dictionary<string, string?> RedisEnv(RedisServer redis, string list, int userPort, int timeoutSeconds = 5,
-        string kind = "function") => new()
+        string kind = "function")
     {
+        var env = new Dictionary<string, string?>
+        {
         ["MULTINODE_KIND"] = kind,
         ["MULTINODE_WORKLOAD"] = "square",
         ["MULTINODE_QUEUE_KIND"] = "redis",
@@ -16,7 +18,11 @@ public static class Harness
         ["MULTINODE_REDIS_ADDRESS"] = redis.Address,
         ["MULTINODE_TIMEOUT_SECONDS"] = timeoutSeconds.ToString(CultureInfo.InvariantCulture),
         ["MULTINODE_PORT"] = userPort.ToString(CultureInfo.InvariantCulture),
-    };
+        };
+        // What makes a worker take one message and exit, as a Job's plan gives it (WorkerSidecar.OneMessageEnv).
+        if (kind == "job") env["MULTINODE_MESSAGE_WAIT_SECONDS"] = "120";
+        return env;
+    }
 
     public static Child StartWorker(IDictionary<string, string?> env)
     {

@@ -191,12 +191,12 @@ public sealed class RedisWorkerTests(RedisServer redis) : IClassFixture<RedisSer
     [Fact]
     public async Task Start_BadEnvironment_ListsEveryProblemAndExits2()
     {
-        using var worker = StartWorker(new Dictionary<string, string?> { ["MULTINODE_KIND"] = "daemon", ["MULTINODE_TIMEOUT_SECONDS"] = "soon" });
+        using var worker = StartWorker(new Dictionary<string, string?> { ["MULTINODE_KIND"] = "Daemon", ["MULTINODE_TIMEOUT_SECONDS"] = "soon" });
 
         Assert.Equal(2, await worker.WaitAsync(Limit));
         Assert.Equal("""
             multinode-worker: 5 configuration problems (see docs/worker.md):
-              MULTINODE_KIND='daemon' is not one of function, job
+              MULTINODE_KIND='Daemon' is not a kind's name in lower case (letters and digits)
               MULTINODE_WORKLOAD is missing: the workload's name
               MULTINODE_QUEUE_KIND is missing: one of redis, aws-sqs
               MULTINODE_QUEUE is missing: the Redis list name or the SQS queue URL

@@ -5,74 +5,95 @@ using Multinode.Infra.Workloads;
 namespace Multinode.Infra.Targets.Aws;
 
 /// <summary>
-/// What each workload kind is on AWS (docs/aws.md, docs/scaling.md): the one file of the AWS target that names the
-/// kinds. Every other part plans from the <see cref="AwsShape"/> given here, so a new kind is one entry below, and a
-/// kind without one fails validation ("target aws does not plan kind X") instead of falling to a default.
+/// What each workload kind is on AWS (docs/aws.md, docs/scaling.md): the AWS target's table of kind → mapping, the
+/// one file of the target that names the kinds. Every other part plans from the <see cref="AwsShape"/> a mapping
+/// gives, so a new kind is one entry (here, or added with <see cref="AwsTarget.With"/>), and a kind without one fails
+/// validation ("target aws does not plan kind X") instead of falling to a default.
 /// </summary>
 internal static class AwsKinds
 {
-    /// <summary>The shape of <paramref name="workload"/>'s children, or the failure of a kind the target does not plan.</summary>
-    public static Result<AwsShape> Shape(Workload workload) => workload switch
+    public static readonly IReadOnlyDictionary<WorkloadKind, AwsMapping> Table =
+        new Dictionary<WorkloadKind, AwsMapping>
     {
-        // A warm pool fed by a queue: the worker ends its own instance after its own cooldown (docs/scaling.md); the
-        // drain hook closes the race between "idle, so unprotected" and "just took a message".
-        FunctionWorkload f => Ok(new AwsShape(f.SpareWorkers, f.MaxWorkersLimit)
-        {
-            Queue = new QueueScaling(f.MaxWorkersLimit, f.SpareWorkers, f.CooldownPeriod),
-            DrainHook = UserData.DrainHook(workload),
-            // The workers raise the group's desired capacity themselves (never lower it): reaction in seconds.
-            WorkerEnv = [.. WorkerSidecar.WarmPoolEnv(f.SpareWorkers, f.CooldownPeriod), QueueScaling.ScaleOutEnv],
-        }),
-        // One instance per message: instances never die by scale-in, each ends itself after its one execution.
-        JobWorkload j => Ok(new AwsShape(0, j.MaxConcurrency)
-        {
-            Queue = new QueueScaling(j.MaxConcurrency, 0, null),
-            RunsOnce = true,
-            ProtectFromScaleIn = true,
-            NoRebalance = true,
-            WorkerEnv = WorkerSidecar.OneMessageEnv,
-        }),
-        ServiceWorkload s => Ok(new AwsShape(s.MinReplicas, s.MaxReplicas)
+        [FunctionKind.Instance] = AwsMapping.Of<FunctionWorkload>(f =>
+            AwsShape.WarmPool(f, f.SpareWorkers, f.MaxWorkers, f.CooldownPeriod)),
+        [JobKind.Instance] = AwsMapping.Of<JobWorkload>(j => AwsShape.OneMessagePerWorker(j.MaxConcurrency)),
+        [ServiceKind.Instance] = AwsMapping.Of<ServiceWorkload>(s => new AwsShape(s.MinReplicas, s.MaxReplicas)
         {
             LoadBalancer = new LoadBalanced(s.Port, s.HealthCheckPath, s.CertificateArn),
             CpuTarget = s.TargetCpuUtilization,
             RollingRefresh = true,
-        }),
+        }) with { Check = CheckService },
         // One instance per occurrence, launched by a scheduled action, ending itself when its run is over.
-        ScheduledTaskWorkload t => Ok(new AwsShape(0, 1)
+        [ScheduledTaskKind.Instance] = AwsMapping.Of<ScheduledTaskWorkload>(t => new AwsShape(0, 1)
         {
             Schedule = new ScheduledRun(t.Schedule, t.TimeZone),
             RunsOnce = true,
             NoRebalance = true,
         }),
-        DaemonWorkload => Ok(new AwsShape(1, 1) { OneAtATime = true, NoRebalance = true }),
-        _ => Result<AwsShape>.Fail([new ValidationFailure(workload.Label, "type",
-            $"target aws does not plan kind {KindNames.Of(workload)}")]),
+        [DaemonKind.Instance] = AwsMapping.Of<DaemonWorkload>(_ =>
+            new AwsShape(1, 1) { OneAtATime = true, NoRebalance = true }),
     };
 
-    /// <summary>Rules of a kind against the AWS settings and AWS's own limits, checked with the program's
+    /// <summary>A Service's rules against the AWS settings and AWS's own limits, checked with the program's
     /// validation.</summary>
-    public static IEnumerable<ValidationFailure> Check(Workload workload, AwsConfig aws)
+    private static IEnumerable<ValidationFailure> CheckService(Workload workload, AwsConfig aws)
     {
-        if (workload is ServiceWorkload && aws.KnownSubnetCount < 2)
+        if (aws.KnownSubnetCount < 2)
             yield return new ValidationFailure(workload.Label, "subnetIds",
                 $"a Service needs at least two subnets in different availability zones for its load balancer, but aws.subnetIds has {aws.KnownSubnetCount}");
         const int maxIdle = AwsLoadBalancing.MaxIdleTimeoutSeconds;
-        if (workload is ServiceWorkload && workload.Container.TimeoutSeconds is var timeout and > maxIdle)
+        if (workload.Container.TimeoutSeconds is var timeout and > maxIdle)
             yield return new ValidationFailure(workload.Label, "timeoutSeconds",
                 $"timeoutSeconds = {timeout} is above the limit of {maxIdle} for a Service on AWS: " +
                 $"its requests pass an Application Load Balancer, whose idle timeout (at most {maxIdle} s) " +
                 "would close a request that sends nothing for longer (HTTP 504)");
     }
+}
 
-    private static Result<AwsShape> Ok(AwsShape shape) => Result<AwsShape>.Ok(shape);
+/// <summary>What one workload kind is on AWS: the <see cref="AwsShape"/> of a workload's children, and the kind's rules
+/// against the AWS settings and AWS's own limits (<see cref="Check"/>). An entry of the AWS target's table
+/// (<see cref="AwsKinds"/>, <see cref="AwsTarget.With"/>).</summary>
+public sealed record AwsMapping(Func<Workload, AwsShape?> Shape) : IKindMapping
+{
+    public string Target => AwsTarget.TargetName;
+
+    /// <summary>Failures of a workload of the kind with these AWS settings; none by default.</summary>
+    public Func<Workload, AwsConfig, IEnumerable<ValidationFailure>> Check { get; init; } = (_, _) => [];
+
+    /// <summary>The mapping of a kind whose record is <typeparamref name="TWorkload"/>: no shape (the kind is not
+    /// planned) for a workload of another record.</summary>
+    public static AwsMapping Of<TWorkload>(Func<TWorkload, AwsShape> shape) where TWorkload : Workload =>
+        new(w => w is TWorkload workload ? shape(workload) : null);
 }
 
 /// <summary>Everything in which the kinds differ on AWS; the parts of the target read this and never the kind.</summary>
 /// <param name="MinSize">The group's minimum size.</param>
 /// <param name="MaxSize">The group's maximum size.</param>
-internal sealed record AwsShape(int MinSize, int MaxSize)
+public sealed record AwsShape(int MinSize, int MaxSize)
 {
+    /// <summary>A warm pool fed by a queue, between <paramref name="spare"/> and <paramref name="max"/> instances: the
+    /// worker ends its own instance after its own cooldown (docs/scaling.md); the drain hook closes the race between
+    /// "idle, so unprotected" and "just took a message".</summary>
+    public static AwsShape WarmPool(Workload workload, int spare, int max, int cooldownSeconds) => new(spare, max)
+    {
+        Queue = new QueueScaling(max, spare, cooldownSeconds),
+        DrainHook = UserData.DrainHook(workload),
+        // The workers raise the group's desired capacity themselves (never lower it): reaction in seconds.
+        WorkerEnv = [.. WorkerSidecar.WarmPoolEnv(spare, cooldownSeconds), QueueScaling.ScaleOutEnv],
+    };
+
+    /// <summary>One instance per message, at most <paramref name="max"/>: instances never die by scale-in, each ends
+    /// itself after its one execution.</summary>
+    public static AwsShape OneMessagePerWorker(int max) => new(0, max)
+    {
+        Queue = new QueueScaling(max, 0, null),
+        RunsOnce = true,
+        ProtectFromScaleIn = true,
+        NoRebalance = true,
+        WorkerEnv = WorkerSidecar.OneMessageEnv,
+    };
+
     /// <summary>Work arrives through an SQS queue scaled on in-flight work (a queue, policies and alarms).</summary>
     public QueueScaling? Queue { get; init; }
 
@@ -110,10 +131,10 @@ internal sealed record AwsShape(int MinSize, int MaxSize)
 
 /// <summary>A load-balanced HTTP port: the container's port, its health check, and the certificate for HTTPS (null:
 /// plain HTTP; may be unknown).</summary>
-internal sealed record LoadBalanced(int Port, string HealthCheckPath, PropertyValue? CertificateArn);
+public sealed record LoadBalanced(int Port, string HealthCheckPath, PropertyValue? CertificateArn);
 
 /// <summary>A cron schedule in a time zone.</summary>
-internal sealed record ScheduledRun(string Cron, string TimeZone)
+public sealed record ScheduledRun(string Cron, string TimeZone)
 {
     public override string ToString() => $"{Cron} ({TimeZone})";
 }

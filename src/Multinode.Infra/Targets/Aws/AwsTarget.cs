@@ -16,11 +16,21 @@ namespace Multinode.Infra.Targets.Aws;
 /// the workload name only; physical names are left to Pulumi's auto-naming, so that no shape-dependent value ever
 /// renames (and so replaces) a child.
 /// </summary>
-public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
+public sealed partial class AwsTarget(InstanceCatalog catalog, IReadOnlyDictionary<WorkloadKind, AwsMapping> kinds)
+    : ITarget
 {
     public static readonly AwsTarget Default = new(InstanceCatalog.Default);
 
-    public string Name => "aws";
+    /// <summary>The target's name in config.</summary>
+    public const string TargetName = "aws";
+
+    /// <summary>The target with its own table of kind → mapping (<see cref="AwsKinds"/>).</summary>
+    public AwsTarget(InstanceCatalog catalog) : this(catalog, AwsKinds.Table) { }
+
+    public string Name => TargetName;
+
+    public ITarget With(WorkloadKind kind, IKindMapping mapping) =>
+        new AwsTarget(catalog, KindMappings.With(this, kinds, kind, mapping));
 
     public InputSpec ConfigSpec => AwsConfig.Spec;
 
@@ -34,25 +44,25 @@ public sealed partial class AwsTarget(InstanceCatalog catalog) : ITarget
     public IEnumerable<ValidationFailure> Check(IReadOnlyList<Workload> workloads, ProviderConfig config)
     {
         var aws = config.SettingsOf<AwsConfig>();
-        return workloads.SelectMany(w => AwsKinds.Check(w, aws));
+        return workloads.SelectMany(w => kinds.TryGetValue(w.Kind, out var mapping) ? mapping.Check(w, aws) : []);
     }
 
     public Result<WorkloadPlan> Plan(Workload workload, ProviderConfig config)
     {
         var aws = config.SettingsOf<AwsConfig>();
-        var shape = AwsKinds.Shape(workload);
-        if (!shape.IsValid) return Result<WorkloadPlan>.Fail(shape.Failures);
+        if (kinds.GetValueOrDefault(workload.Kind)?.Shape(workload) is not { } shape)
+            return Result<WorkloadPlan>.Fail([KindMappings.NotPlanned(this, workload)]);
         var failures = new List<ValidationFailure>();
         failures.AddRange(AwsChecks.Tags(workload));
         failures.AddRange(AwsChecks.SecretEnv(workload));
         // The boot script is built once: its size is checked here and the launch template carries it.
         var ecr = EcrImage.Pulled(workload, config.WorkerImage);
-        var script = UserData.Script(workload, shape.Value!, workload.Container.HasSecretEnv, ecr, config.WorkerImage);
+        var script = UserData.Script(workload, shape, workload.Container.HasSecretEnv, ecr, config.WorkerImage);
         failures.AddRange(AwsChecks.UserDataSize(workload, script));
         var choice = InstanceSelection.Choose(workload, catalog);
         failures.AddRange(choice.Failures);
         if (failures.Count > 0) return Result<WorkloadPlan>.Fail(failures);
-        var plan = new AwsChildren(workload, shape.Value!, aws, choice.Value!, catalog, config.WorkerImage, ecr, script)
+        var plan = new AwsChildren(workload, shape, aws, choice.Value!, catalog, config.WorkerImage, ecr, script)
             .Build();
         if (AwsChecks.TagCount(plan) is { } tooMany) return Result<WorkloadPlan>.Fail([tooMany]);
         return Result<WorkloadPlan>.Ok(GpuWaste.Check(workload, choice.Value!, catalog) is { } idleGpus

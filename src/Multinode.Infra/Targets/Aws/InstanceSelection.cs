@@ -19,10 +19,14 @@ public sealed record InstanceChoice(IReadOnlyList<InstanceType> Types, bool Over
 /// <c>instanceTypes</c> after checking each against the request.</summary>
 public static class InstanceSelection
 {
-    public static Result<InstanceChoice> Choose(Workload workload, InstanceCatalog catalog)
+    public static Result<InstanceChoice> Choose(Workload workload, InstanceCatalog catalog) =>
+        Choose(workload.Label, workload.Resources, workload.Container.InstanceTypes, catalog);
+
+    /// <summary>The choice for one worker of <paramref name="request"/> with <paramref name="declared"/> instance types
+    /// (none: the cheapest match); failures name <paramref name="label"/>.</summary>
+    public static Result<InstanceChoice> Choose(string label, ResourceRequest request, IReadOnlyList<string> declared,
+        InstanceCatalog catalog)
     {
-        var request = workload.Resources;
-        var declared = workload.Container.InstanceTypes;
         if (declared.Count > 0)
         {
             var failures = new List<ValidationFailure>();
@@ -34,7 +38,7 @@ public static class InstanceSelection
                 if (catalog.Find(name) is not { } type)
                 {
                     var suggestion = InputReader.Suggest(name, catalog.Types.Select(t => t.Name));
-                    failures.Add(new ValidationFailure(workload.Label, path,
+                    failures.Add(new ValidationFailure(label, path,
                         $"{path} = {PropertyValue.QuoteShort(name)} is not in the instance catalog ({catalog.Region}, {catalog.Date}); " +
                         (suggestion is null ? "see docs/aws.md for the families it covers" : $"did you mean {PropertyValue.QuoteShort(suggestion)}?")));
                     continue;
@@ -42,7 +46,7 @@ public static class InstanceSelection
                 var shortfalls = type.Shortfalls(request);
                 if (shortfalls.Count > 0)
                 {
-                    failures.Add(new ValidationFailure(workload.Label, path,
+                    failures.Add(new ValidationFailure(label, path,
                         $"{path} = {PropertyValue.QuoteShort(name)} does not fit the request: {type.Description} has {string.Join(", ", shortfalls)}"));
                     continue;
                 }
@@ -54,21 +58,24 @@ public static class InstanceSelection
         }
         if (catalog.Cheapest(request) is { } cheapest)
             return Result<InstanceChoice>.Ok(new InstanceChoice([cheapest], Overridden: false));
-        return Result<InstanceChoice>.Fail([NoneFits(workload, catalog, "instance type")]);
+        return Result<InstanceChoice>.Fail([NoneFits(label, request, catalog, "instance type")]);
     }
 
     /// <summary>Names the request's binding dimension and the largest machine that would come closest; a
     /// <paramref name="machine"/> is what the target runs workers on ("instance type", "node type of the catalog").</summary>
-    internal static ValidationFailure NoneFits(Workload workload, InstanceCatalog catalog, string machine)
+    internal static ValidationFailure NoneFits(Workload workload, InstanceCatalog catalog, string machine) =>
+        NoneFits(workload.Label, workload.Resources, catalog, machine);
+
+    private static ValidationFailure NoneFits(string label, ResourceRequest request, InstanceCatalog catalog,
+        string machine)
     {
-        var request = workload.Resources;
         var largest = catalog.Largest(request);
         var withLargest = largest is null ? "the catalog has no such machine" : $"the largest is {largest.Description}";
         if (request.Gpu is { } gpu)
         {
             var gpuFits = catalog.Candidates(request).Where(t => t.Gpu!.Count >= gpu.Count).ToList();
             if (gpuFits.Count == 0)
-                return new ValidationFailure(workload.Label, "resources.gpu",
+                return new ValidationFailure(label, "resources.gpu",
                     $"resources.gpu = {gpu.Count} × {gpu.Type.Name()} fits no {machine}; {withLargest}");
         }
         var compatible = catalog.Candidates(request)
@@ -76,11 +83,11 @@ public static class InstanceSelection
         var gpuText = request.Gpu is { } r ? $" with {r.Count} × {r.Type.Name()}" : "";
         var cpu = Numbers.Exact(request.Cpu);
         if (compatible.All(t => t.AllocatableCpu < request.Cpu))
-            return new ValidationFailure(workload.Label, "resources.cpu", $"resources.cpu = {cpu}{gpuText} fits no {machine}; {withLargest}");
+            return new ValidationFailure(label, "resources.cpu", $"resources.cpu = {cpu}{gpuText} fits no {machine}; {withLargest}");
         if (compatible.All(t => t.AllocatableMemory.Bytes < request.Memory.Bytes))
-            return new ValidationFailure(workload.Label, "resources.memory",
+            return new ValidationFailure(label, "resources.memory",
                 $"resources.memory = \"{request.Memory}\"{gpuText} fits no {machine}; {withLargest}");
-        return new ValidationFailure(workload.Label, "resources",
+        return new ValidationFailure(label, "resources",
             $"resources = {cpu} vCPU and {request.Memory}{gpuText} together fit no {machine}; {withLargest}");
     }
 }

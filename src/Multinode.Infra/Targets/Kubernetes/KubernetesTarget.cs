@@ -13,9 +13,15 @@ namespace Multinode.Infra.Targets.Kubernetes;
 /// share (pod templates, the env Secret, the worker's identity, the queue's KEDA triggers, facts and cost) in
 /// <see cref="KubernetesChildren"/>, <see cref="PodTemplates"/> and <see cref="QueueTriggers"/>.
 /// </summary>
-public sealed partial class KubernetesTarget : ITarget
+public sealed partial class KubernetesTarget(IReadOnlyDictionary<WorkloadKind, KubernetesMapping> kinds) : ITarget
 {
     public static readonly KubernetesTarget Default = new();
+
+    /// <summary>The target's name in config.</summary>
+    public const string TargetName = "kubernetes";
+
+    /// <summary>The target with its own table of kind → mapping (<see cref="KubernetesKinds"/>).</summary>
+    public KubernetesTarget() : this(KubernetesKinds.Table) { }
 
     /// <summary>KEDA's default polling interval (the ScaledObject sets none).</summary>
     public const int KedaPollingSeconds = 30;
@@ -27,7 +33,10 @@ public sealed partial class KubernetesTarget : ITarget
     public const string RoleType = "kubernetes:rbac.authorization.k8s.io/v1:Role";
     public const string RoleBindingType = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding";
 
-    public string Name => "kubernetes";
+    public string Name => TargetName;
+
+    public ITarget With(WorkloadKind kind, IKindMapping mapping) =>
+        new KubernetesTarget(KindMappings.With(this, kinds, kind, mapping));
 
     /// <summary>Every object is named by its child's name in the one namespace.</summary>
     public bool ChildNamesArePhysical => true;
@@ -47,15 +56,18 @@ public sealed partial class KubernetesTarget : ITarget
 
     public Result<WorkloadPlan> Plan(Workload workload, ProviderConfig config)
     {
-        var failures = PodTemplates.Check(workload).Concat(KubernetesKinds.Check(workload)).ToList();
+        var mapping = kinds.GetValueOrDefault(workload.Kind);
+        var shape = mapping?.Shape(workload);
+        var failures = PodTemplates.Check(workload)
+            .Concat(shape is null ? Enumerable.Empty<ValidationFailure>() : mapping!.Check(workload)).ToList();
         // A pod no node can hold never schedules, and its cost (whole nodes) would silently drop out of the totals:
         // refused, as on AWS, naming the largest node type.
         if (NodePacking.Cheapest(InstanceCatalog.Default, workload.Resources, 1) is null)
             failures.Add(Aws.InstanceSelection.NoneFits(workload, InstanceCatalog.Default, "node type of the catalog"));
         if (failures.Count > 0) return Result<WorkloadPlan>.Fail(failures);
+        if (shape is null) return Result<WorkloadPlan>.Fail([KindMappings.NotPlanned(this, workload)]);
         var children = new KubernetesChildren(workload, config.SettingsOf<KubernetesConfig>(), config.WorkerImage);
         children.EnvSecret();
-        var outputs = KubernetesKinds.Plan(children);
-        return outputs.IsValid ? Result<WorkloadPlan>.Ok(children.Finish(outputs.Value!)) : Result<WorkloadPlan>.Fail(outputs.Failures);
+        return Result<WorkloadPlan>.Ok(children.Finish(KubernetesKinds.Plan(children, shape)));
     }
 }

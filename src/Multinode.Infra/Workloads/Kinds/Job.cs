@@ -1,3 +1,4 @@
+using Multinode.Contracts;
 using Multinode.Infra.Validation;
 
 namespace Multinode.Infra.Workloads;
@@ -26,14 +27,19 @@ public sealed class JobKind : WorkloadKind<JobWorkload>
     public override string Description =>
         "One fresh worker per execution, none when idle, at most maxConcurrency at once; scale-in never stops a running execution.";
 
-    protected override IReadOnlyList<KindInput<JobWorkload>> Declare() =>
-    [
-        Input(new("maxConcurrency", InputType.Integer, "Most executions running at once; each gets a fresh worker.") { Default = 10, Min = 1, Max = 100 }, j => j.MaxConcurrency),
-        Input(WorkloadInputs.Port, j => j.Port),
-    ];
+    private static readonly IntegerInput<JobWorkload> MaxConcurrency = Integer(
+        new("maxConcurrency", InputType.Integer, "Most executions running at once; each gets a fresh worker.")
+        {
+            Default = 10, Min = 1, Max = WorkloadLimits.MaxWorkers,
+        },
+        j => j.MaxConcurrency);
+
+    private static readonly IntegerInput<JobWorkload> Port = Integer(WorkloadInputs.Port, j => j.Port);
+
+    protected override IReadOnlyList<KindInput<JobWorkload>> Declare() => [MaxConcurrency, Port];
 
     public override IReadOnlyList<InputSpec> Outputs => [WorkloadOutputs.Children, WorkloadOutputs.Queue];
 
     protected override JobWorkload Read(string name, Container container, ResourceRequest resources, InputReader reader) =>
-        new(name, container, resources, reader.Integer("maxConcurrency")!.Value, reader.Integer("port")!.Value);
+        new(name, container, resources, MaxConcurrency.Read(reader), Port.Read(reader));
 }

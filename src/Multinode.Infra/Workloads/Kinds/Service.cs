@@ -1,3 +1,4 @@
+using Multinode.Contracts;
 using Multinode.Infra.Validation;
 using Multinode.Infra.Values;
 
@@ -34,36 +35,52 @@ public sealed partial class ServiceKind : WorkloadKind<ServiceWorkload>
     public override string Description =>
         "Identical replicas behind a load balancer, minReplicas..maxReplicas, scaled to hold the average CPU at targetCpuUtilization and spread over failure domains.";
 
-    protected override IReadOnlyList<KindInput<ServiceWorkload>> Declare() =>
-    [
-        Input(new("minReplicas", InputType.Integer, "Fewest replicas (at most maxReplicas).") { Default = 2, Min = 1, Max = 100 }, s => s.MinReplicas),
-        Input(new("maxReplicas", InputType.Integer, "Most replicas.") { Default = 10, Min = 1, Max = 100 }, s => s.MaxReplicas),
-        Input(new("targetCpuUtilization", InputType.Number, "Average CPU utilisation (0.05 to 0.95) the replicas are scaled to hold.") { Default = 0.5, Min = 0.05, Max = 0.95 }, s => s.TargetCpuUtilization),
-        Input(WorkloadInputs.Port, s => s.Port),
-        Input(new("healthCheckPath", InputType.String, "HTTP path that answers 2xx when a replica is ready.")
+    private static readonly IntegerInput<ServiceWorkload> MinReplicas = Integer(
+        new("minReplicas", InputType.Integer, "Fewest replicas (at most maxReplicas).") { Default = 2, Min = 1, Max = WorkloadLimits.MaxWorkers },
+        s => s.MinReplicas);
+
+    private static readonly IntegerInput<ServiceWorkload> MaxReplicas = Integer(
+        new("maxReplicas", InputType.Integer, "Most replicas.") { Default = 10, Min = 1, Max = WorkloadLimits.MaxWorkers },
+        s => s.MaxReplicas);
+
+    private static readonly NumberInput<ServiceWorkload> TargetCpuUtilization = Number(
+        new("targetCpuUtilization", InputType.Number, "Average CPU utilisation (0.05 to 0.95) the replicas are scaled to hold.") { Default = 0.5, Min = 0.05, Max = 0.95 },
+        s => s.TargetCpuUtilization);
+
+    private static readonly IntegerInput<ServiceWorkload> Port = Integer(WorkloadInputs.Port, s => s.Port);
+
+    private static readonly TextInput<ServiceWorkload> HealthCheckPath = Text(
+        new("healthCheckPath", InputType.String, "HTTP path that answers 2xx when a replica is ready.")
         {
             Default = "/",
             Check = p => p.StartsWith('/') && p.Length <= 1024 && !p.Any(char.IsWhiteSpace) ? null : "must be a URL path starting with \"/\" without spaces",
-        }, s => s.HealthCheckPath),
-        Input(new("certificateArn", InputType.String, "AWS only: ACM certificate for the load balancer. With it the Service is served over HTTPS on 443 (TLS 1.2/1.3 policy) and HTTP on 80 redirects there; without it the Service is plain HTTP on 80.")
+        },
+        s => s.HealthCheckPath);
+
+    private static readonly ValueInput<ServiceWorkload> Certificate = Value(
+        new("certificateArn", InputType.String, "AWS only: ACM certificate for the load balancer. With it the Service is served over HTTPS on 443 (TLS 1.2/1.3 policy) and HTTP on 80 redirects there; without it the Service is plain HTTP on 80.")
         {
             PassThrough = true,
             Check = a => CertificateArn().IsMatch(a) ? null : "is not an ACM certificate ARN such as \"arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-...\"",
-        }, s => s.CertificateArn),
-    ];
+        },
+        s => s.CertificateArn);
+
+    protected override IReadOnlyList<KindInput<ServiceWorkload>> Declare() =>
+        [MinReplicas, MaxReplicas, TargetCpuUtilization, Port, HealthCheckPath, Certificate];
 
     public override IReadOnlyList<InputSpec> Outputs => [WorkloadOutputs.Children, WorkloadOutputs.Endpoint];
 
     public override void CheckRules(InputReader reader)
     {
-        if (reader.Integer("minReplicas") is { } min && reader.Integer("maxReplicas") is { } max && min > max)
-            reader.Fail("minReplicas", $"minReplicas = {min} is above the limit of maxReplicas = {max}");
+        if (MinReplicas.Valid(reader) is { } min && MaxReplicas.Valid(reader) is { } max && min > max)
+            reader.Fail(MinReplicas.Spec.Name,
+                $"{MinReplicas.Spec.Name} = {min} is above the limit of {MaxReplicas.Spec.Name} = {max}");
     }
 
     protected override ServiceWorkload Read(string name, Container container, ResourceRequest resources, InputReader reader) =>
-        new(name, container, resources, reader.Integer("minReplicas")!.Value, reader.Integer("maxReplicas")!.Value,
-            reader.Number("targetCpuUtilization")!.Value, reader.Integer("port")!.Value, reader.String("healthCheckPath")!)
+        new(name, container, resources, MinReplicas.Read(reader), MaxReplicas.Read(reader), TargetCpuUtilization.Read(reader),
+            Port.Read(reader), HealthCheckPath.Read(reader))
         {
-            CertificateArn = reader.Get("certificateArn"),
+            CertificateArn = Certificate.Read(reader),
         };
 }

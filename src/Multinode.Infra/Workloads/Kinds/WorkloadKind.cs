@@ -54,9 +54,55 @@ public abstract class WorkloadKind
     public override string ToString() => Name;
 }
 
-/// <summary>One of a kind's own inputs and how to read its resolved value back from the record (for
-/// <see cref="Workload.Settings"/>).</summary>
-public sealed record KindInput<TWorkload>(InputSpec Spec, Func<TWorkload, PropertyValue?> Setting) where TWorkload : Workload;
+/// <summary>One of a kind's own inputs, declared once: its spec (name, type, default, limits, description) bound to the
+/// record property that holds its value. The kind reads the checked value through it (<c>MaxWorkers.Read(reader)</c>)
+/// and <see cref="Workload.Settings"/> reads it back from the record, so its name is written only in its spec.</summary>
+public abstract record KindInput<TWorkload>(InputSpec Spec) where TWorkload : Workload
+{
+    /// <summary>The resolved value, read back from the record.</summary>
+    public abstract PropertyValue? Setting(TWorkload workload);
+}
+
+/// <summary>A whole-number input bound to an <c>int</c> property of the record.</summary>
+public sealed record IntegerInput<TWorkload>(InputSpec Spec, Func<TWorkload, int> Get) : KindInput<TWorkload>(Spec)
+    where TWorkload : Workload
+{
+    public override PropertyValue? Setting(TWorkload workload) => Get(workload);
+
+    /// <summary>The value when it passed its checks (what cross-field rules compare), else null.</summary>
+    public int? Valid(InputReader reader) => reader.Integer(Spec.Name);
+
+    /// <summary>The value of inputs that passed every check (default filled in).</summary>
+    public int Read(InputReader reader) => Valid(reader)!.Value;
+}
+
+/// <summary>A number input bound to a <c>double</c> property of the record.</summary>
+public sealed record NumberInput<TWorkload>(InputSpec Spec, Func<TWorkload, double> Get) : KindInput<TWorkload>(Spec)
+    where TWorkload : Workload
+{
+    public override PropertyValue? Setting(TWorkload workload) => Get(workload);
+
+    public double Read(InputReader reader) => reader.Number(Spec.Name)!.Value;
+}
+
+/// <summary>A known string input bound to a <c>string</c> property of the record.</summary>
+public sealed record TextInput<TWorkload>(InputSpec Spec, Func<TWorkload, string> Get) : KindInput<TWorkload>(Spec)
+    where TWorkload : Workload
+{
+    public override PropertyValue? Setting(TWorkload workload) => Get(workload);
+
+    public string Read(InputReader reader) => reader.String(Spec.Name)!;
+}
+
+/// <summary>An input kept as given (it may be unknown or secret, or absent), bound to a <see cref="PropertyValue"/>
+/// property of the record.</summary>
+public sealed record ValueInput<TWorkload>(InputSpec Spec, Func<TWorkload, PropertyValue?> Get) : KindInput<TWorkload>(Spec)
+    where TWorkload : Workload
+{
+    public override PropertyValue? Setting(TWorkload workload) => Get(workload);
+
+    public PropertyValue? Read(InputReader reader) => reader.Get(Spec.Name);
+}
 
 /// <summary>A kind bound to its record type <typeparamref name="TWorkload"/>.</summary>
 public abstract class WorkloadKind<TWorkload> : WorkloadKind where TWorkload : Workload
@@ -73,8 +119,17 @@ public abstract class WorkloadKind<TWorkload> : WorkloadKind where TWorkload : W
 
     public sealed override Type RecordType => typeof(TWorkload);
 
-    /// <summary>Shorthand for one declared input.</summary>
-    protected static KindInput<TWorkload> Input(InputSpec spec, Func<TWorkload, PropertyValue?> setting) => new(spec, setting);
+    /// <summary>A whole-number input bound to <paramref name="get"/>.</summary>
+    protected static IntegerInput<TWorkload> Integer(InputSpec spec, Func<TWorkload, int> get) => new(spec, get);
+
+    /// <summary>A number input bound to <paramref name="get"/>.</summary>
+    protected static NumberInput<TWorkload> Number(InputSpec spec, Func<TWorkload, double> get) => new(spec, get);
+
+    /// <summary>A known string input bound to <paramref name="get"/>.</summary>
+    protected static TextInput<TWorkload> Text(InputSpec spec, Func<TWorkload, string> get) => new(spec, get);
+
+    /// <summary>An input kept as given, bound to <paramref name="get"/>.</summary>
+    protected static ValueInput<TWorkload> Value(InputSpec spec, Func<TWorkload, PropertyValue?> get) => new(spec, get);
 
     public sealed override Workload Bind(string name, Container container, ResourceRequest resources, InputReader reader) =>
         Read(name, container, resources, reader);

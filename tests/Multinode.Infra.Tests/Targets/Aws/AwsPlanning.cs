@@ -4,6 +4,7 @@ using Multinode.Infra.Planning;
 using Multinode.Infra.Validation;
 using Multinode.Infra.Values;
 using YamlDotNet.RepresentationModel;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Tests.Targets.Aws;
 
@@ -32,7 +33,7 @@ internal static class AwsPlanning
             return new ResourceDeclaration(((YamlScalarNode)r.Key).Value!, type, properties);
         }).ToList();
         var config = ((ObjectValue)ProgramLoader.Convert(Load(configYaml), _ => null)).Map;
-        return Planner.Plan(new ProgramDeclaration(declarations, config));
+        return Planner.Plan(new ProgramDeclaration(declarations, config), KindRegistry.Default);
     }
 
     /// <summary>The plan of the only workload, failing the test with every failure when planning failed.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Multinode.Infra.Catalog;
 using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Tests.Targets.Aws;
 
@@ -94,8 +95,8 @@ public sealed partial class AwsTargetTests
     [InlineData("examples/pr-comment/head")]
     public void Plan_RepositoryAwsServices_CanScaleOutAndReadOneMinuteMetrics(string program)
     {
-        var (declaration, _) = Multinode.Infra.Cli.ProgramLoader.Load(Repo.File(program.Split('/')), null);
-        var plan = Multinode.Infra.Planning.Planner.Plan(declaration);
+        var (declaration, _) = Multinode.Infra.Cli.ProgramLoader.Load(Repo.File(program.Split('/')), null, KindRegistry.Default);
+        var plan = Multinode.Infra.Planning.Planner.Plan(declaration, KindRegistry.Default);
         Assert.True(plan.IsValid, string.Join("\n", plan.Failures));
         var services = plan.Value!.Workloads
             .Where(w => w.Workload is Multinode.Infra.Workloads.ServiceWorkload).ToList();

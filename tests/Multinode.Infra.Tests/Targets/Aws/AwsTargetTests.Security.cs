@@ -1,6 +1,7 @@
 using Multinode.Infra.Cli;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Tests.Targets.Aws;
 
@@ -12,9 +13,9 @@ public sealed partial class AwsTargetTests
     {
         foreach (var file in Repo.Programs())
         {
-            var (program, _) = ProgramLoader.Load(file, null);
+            var (program, _) = ProgramLoader.Load(file, null, KindRegistry.Default);
             if (program.Config.Get("target") is not StringValue { Value: "aws" }) continue;
-            var result = Planner.Plan(program);
+            var result = Planner.Plan(program, KindRegistry.Default);
             Assert.True(result.IsValid, $"{file}: {string.Join("\n", result.Failures)}");
             yield return (file, result.Value!);
         }

@@ -1,4 +1,5 @@
 using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
 
 namespace Multinode.Infra.Tests.Targets.Aws;
 
@@ -48,7 +49,7 @@ public sealed partial class AwsTargetTests
         // A certificate created in the same program is unknown during preview.
         var result = Infra.Planning.Planner.Plan(new Infra.Planning.ProgramDeclaration(
             [new("api", "multinode:index:Service", new PropertyMap(("image", "img"), ("certificateArn", PropertyValue.Unknown)))],
-            new PropertyMap(("target", "aws"), ("aws", new PropertyMap(("subnetIds", PropertyValue.Strings(["subnet-a", "subnet-b"])), ("vpcId", "vpc-1"))))));
+            new PropertyMap(("target", "aws"), ("aws", new PropertyMap(("subnetIds", PropertyValue.Strings(["subnet-a", "subnet-b"])), ("vpcId", "vpc-1"))))), KindRegistry.Default);
         Assert.True(result.IsValid, string.Join("\n", result.Failures));
         Assert.Equal(PropertyValue.Unknown, result.Value!.Workloads[0].Resources.Single(r => r.Name == "api-https").Inputs["certificateArn"]);
     }

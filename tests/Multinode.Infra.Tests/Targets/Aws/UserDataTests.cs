@@ -15,7 +15,7 @@ public sealed class UserDataTests
     {
         var daemon = new DaemonWorkload("d", Container("img", PropertyValue.Strings(["python", "-m", "app"]), PropertyValue.Strings(["--name", "it's"])),
             ResourceRequest.Default);
-        var script = ((StringValue)UserData.Script(daemon, AwsKinds.Shape(daemon).Value!, hasSecrets: false, ecr: [], WorkerImages.Default)).Value;
+        var script = ((StringValue)UserData.Script(daemon, AwsKinds.Table[daemon.Kind].Shape(daemon)!, hasSecrets: false, ecr: [], WorkerImages.Default)).Value;
         Assert.Contains(" --entrypoint 'python' 'img' '-m' 'app' '--name' 'it'\\''s'\n", script, StringComparison.Ordinal);
         Assert.StartsWith("#!/bin/bash\n", script, StringComparison.Ordinal);
         Assert.DoesNotContain("aws ssm", script, StringComparison.Ordinal);
@@ -25,7 +25,7 @@ public sealed class UserDataTests
     public void Script_Resources_LimitTheContainerToTheRequest()
     {
         var daemon = new DaemonWorkload("d", Container("img"), new ResourceRequest(1.5, Memory.Parse("2Gi"), null));
-        var script = ((StringValue)UserData.Script(daemon, AwsKinds.Shape(daemon).Value!, hasSecrets: false, ecr: [], WorkerImages.Default)).Value;
+        var script = ((StringValue)UserData.Script(daemon, AwsKinds.Table[daemon.Kind].Shape(daemon)!, hasSecrets: false, ecr: [], WorkerImages.Default)).Value;
         Assert.Contains("docker run -d --restart always --name app --cpus 1.5 --memory 2147483648b --memory-swap 2147483648b ", script, StringComparison.Ordinal);
     }
 
@@ -33,7 +33,7 @@ public sealed class UserDataTests
     public void Script_UnknownEnvValue_MakesScriptUnknown()
     {
         var daemon = new DaemonWorkload("d", Container("img", env: new PropertyMap(("A", PropertyValue.Unknown))), ResourceRequest.Default);
-        Assert.Equal(PropertyValue.Unknown, UserData.Script(daemon, AwsKinds.Shape(daemon).Value!, hasSecrets: false, ecr: [], WorkerImages.Default));
+        Assert.Equal(PropertyValue.Unknown, UserData.Script(daemon, AwsKinds.Table[daemon.Kind].Shape(daemon)!, hasSecrets: false, ecr: [], WorkerImages.Default));
     }
 
     [Fact]

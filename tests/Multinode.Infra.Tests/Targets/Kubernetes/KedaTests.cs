@@ -119,7 +119,7 @@ public sealed partial class KedaTests
     {
         foreach (var (file, program) in KubernetesPrograms())
         {
-            var plan = Planner.Plan(program);
+            var plan = Planner.Plan(program, KindRegistry.Default);
             Assert.True(plan.IsValid, $"{file}: {string.Join("\n", plan.Failures)}");
             foreach (var workload in plan.Value!.Workloads)
                 foreach (var child in workload.Resources.Where(r => Schemas.ContainsKey(r.Type)))

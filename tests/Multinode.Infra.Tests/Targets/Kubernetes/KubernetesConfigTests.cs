@@ -10,7 +10,7 @@ namespace Multinode.Infra.Tests.Targets.Kubernetes;
 public sealed class KubernetesConfigTests
 {
     private static IEnumerable<string> Failures(string kubernetesJson) =>
-        ProviderConfigReader.Read(new PropertyMap(("target", "kubernetes"), ("kubernetes", Json(kubernetesJson))))
+        ProviderConfigReader.Read(new PropertyMap(("target", "kubernetes"), ("kubernetes", Json(kubernetesJson))), KindRegistry.Default)
             .Failures.Select(f => f.ToString());
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class KubernetesConfigTests
     public void Read_UnknownGpuProduct_MustBeLiteral()
     {
         var result = ProviderConfigReader.Read(new PropertyMap(("target", "kubernetes"),
-            ("kubernetes", new PropertyMap(("gpuProducts", new PropertyMap(("t4", PropertyValue.Unknown)))))));
+            ("kubernetes", new PropertyMap(("gpuProducts", new PropertyMap(("t4", PropertyValue.Unknown)))))), KindRegistry.Default);
         Assert.Equal(["provider config: kubernetes.gpuProducts.t4 = (unknown) must be a literal string: it selects nodes when the plan is made"],
             result.Failures.Select(f => f.ToString()));
     }

@@ -20,7 +20,7 @@ internal static class KubernetesPlans
 
     public static ProviderConfig Config(string kubernetesJson = "{}")
     {
-        var config = ProviderConfigReader.Read(new PropertyMap(("target", "kubernetes"), ("kubernetes", Json(kubernetesJson))));
+        var config = ProviderConfigReader.Read(new PropertyMap(("target", "kubernetes"), ("kubernetes", Json(kubernetesJson))), KindRegistry.Default);
         Assert.True(config.IsValid, string.Join("\n", config.Failures));
         return config.Value!;
     }
@@ -69,7 +69,7 @@ internal static class KubernetesPlans
     {
         foreach (var file in Repo.Programs())
         {
-            var (program, _) = ProgramLoader.Load(file, null);
+            var (program, _) = ProgramLoader.Load(file, null, KindRegistry.Default);
             if (file == Repo.File("Pulumi.yaml"))
                 yield return (file, program with { Config = program.Config.With("target", "kubernetes") });
             else if (program.Config.Get("target") is StringValue { Value: "kubernetes" })

@@ -41,8 +41,8 @@ public sealed partial class KubernetesTargetTests
         Assert.True(programs.Count >= 3, "the root program and at least two kubernetes examples");
         foreach (var (file, program) in programs)
         {
-            var first = Planner.Plan(program);
-            var second = Planner.Plan(program);
+            var first = Planner.Plan(program, KindRegistry.Default);
+            var second = Planner.Plan(program, KindRegistry.Default);
             Assert.True(first.IsValid, $"{file}: {string.Join("\n", first.Failures)}");
             Assert.Equal(PlanJson.Write(first.Value!), PlanJson.Write(second.Value!));
             Assert.All(first.Value!.Workloads, w => Assert.NotEmpty(w.Resources));
