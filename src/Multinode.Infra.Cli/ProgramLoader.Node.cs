@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Multinode.Infra.Planning;
 using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
 using YamlDotNet.RepresentationModel;
 
 namespace Multinode.Infra.Cli;

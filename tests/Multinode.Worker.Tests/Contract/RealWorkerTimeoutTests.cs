@@ -1,7 +1,6 @@
 using System.Globalization;
 using Multinode.Contracts;
 using Multinode.Infra.Values;
-using Multinode.Infra.Workloads;
 using Multinode.Worker.Shared;
 using Multinode.Worker.Tests.EndToEnd;
 using Multinode.Worker.Tests.Servers;

@@ -63,7 +63,7 @@ public sealed class KubernetesReplaceTableTests
                 yield return r;
         foreach (var (_, program) in KubernetesPlans.KubernetesPrograms())
         {
-            var plan = Planner.Plan(program);
+            var plan = Planner.Plan(program, KindRegistry.Default);
             Assert.True(plan.IsValid, string.Join("\n", plan.Failures));
             foreach (var r in plan.Value!.Workloads.SelectMany(w => w.Resources)) yield return r;
         }
