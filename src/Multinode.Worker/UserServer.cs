@@ -66,7 +66,8 @@ public sealed class UserServer(HttpClient http, Uri invokeUrl, TimeSpan timeout,
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
             Unreachable = true;
-            return Error(id, $"the user server did not answer within {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s (MULTINODE_TIMEOUT_SECONDS)", null);
+            var seconds = timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture);
+            return Error(id, $"the user server did not answer within {seconds} s (MULTINODE_TIMEOUT_SECONDS)", null);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
@@ -80,12 +81,14 @@ public sealed class UserServer(HttpClient http, Uri invokeUrl, TimeSpan timeout,
         {
             var status = (int)response.StatusCode;
             if (answer is not { } bytes)
-                return Error(id, $"the user server's answer is larger than {maxBytes.ToString(CultureInfo.InvariantCulture)} " +
-                    "bytes (MULTINODE_MAX_MESSAGE_BYTES)", status);
+                return Error(id, "the user server's answer is larger than " +
+                    $"{maxBytes.ToString(CultureInfo.InvariantCulture)} bytes (MULTINODE_MAX_MESSAGE_BYTES)", status);
             if (!response.IsSuccessStatusCode)
-                return Error(id, bytes.Length > 0 ? Truncate(bytes) : $"the user server answered {status} {response.ReasonPhrase}", status);
+                return Error(id, bytes.Length > 0 ? Truncate(bytes)
+                    : $"the user server answered {status} {response.ReasonPhrase}", status);
             if (!IsJson(bytes, out var blank))
-                return Error(id, $"the user server answered {status} with a body that is not JSON: {Truncate(bytes)}", status);
+                return Error(id, $"the user server answered {status} with a body that is not JSON: {Truncate(bytes)}",
+                    status);
             return Reply(id, blank ? Null : bytes);
         }
     }
@@ -169,7 +172,8 @@ public sealed class UserServer(HttpClient http, Uri invokeUrl, TimeSpan timeout,
             }
             if (used < size) break;
         }
-        return first is null ? ReadOnlySequence<byte>.Empty : new ReadOnlySequence<byte>(first, 0, last!, last!.Memory.Length);
+        return first is null ? ReadOnlySequence<byte>.Empty
+            : new ReadOnlySequence<byte>(first, 0, last!, last!.Memory.Length);
     }
 
     private sealed class Chunk : ReadOnlySequenceSegment<byte>

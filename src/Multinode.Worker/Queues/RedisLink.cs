@@ -44,7 +44,8 @@ public sealed class RedisLink(RedisEndpoint endpoint) : IDisposable
     /// <summary>Runs <paramref name="script"/> by its SHA1 (<c>EVALSHA</c>: the script's text is not sent each
     /// time), and with <c>EVAL</c> when Redis does not know it yet (first use, a restart): NOSCRIPT means it did
     /// not run, so running it then is not a repeat.</summary>
-    public async Task<object?> EvalAsync(LuaScript script, int keys, CancellationToken cancel, params object[] keysAndArgs)
+    public async Task<object?> EvalAsync(LuaScript script, int keys, CancellationToken cancel,
+        params object[] keysAndArgs)
     {
         var args = new object[keysAndArgs.Length + 3];
         (args[0], args[1], args[2]) = ("EVALSHA", script.Sha, keys.ToString(CultureInfo.InvariantCulture));

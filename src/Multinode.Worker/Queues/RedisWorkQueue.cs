@@ -118,8 +118,9 @@ public sealed class RedisWorkQueue : IWorkQueue
         if (_flowing)
         {
             // The last take found an item: more are likely waiting. Not cancelled mid-command, as below.
-            if (await _control.EvalAsync(TakeScript, 2, CancellationToken.None, _list, _processing, $"{_processing}:lease:",
-                    _token, Ms(_lease)) is object?[] { Length: 2 } taken && taken[0] is byte[] moved && taken[1] is byte[] hash)
+            var taken = await _control.EvalAsync(TakeScript, 2, CancellationToken.None, _list, _processing,
+                $"{_processing}:lease:", _token, Ms(_lease));
+            if (taken is object?[] { Length: 2 } pair && pair[0] is byte[] moved && pair[1] is byte[] hash)
                 return new TakenItem(moved, $"{_processing}:lease:{Encoding.ASCII.GetString(hash)}");
             _flowing = false;
         }
@@ -164,7 +165,8 @@ public sealed class RedisWorkQueue : IWorkQueue
     public Task<Finished> DeadLetterAsync(TakenItem item, string? replyTo, byte[]? reply, CancellationToken cancel) =>
         FinishAsync(item, replyTo, reply, dead: true, cancel);
 
-    private async Task<Finished> FinishAsync(TakenItem item, string? replyTo, byte[]? reply, bool dead, CancellationToken cancel)
+    private async Task<Finished> FinishAsync(TakenItem item, string? replyTo, byte[]? reply, bool dead,
+        CancellationToken cancel)
     {
         var sameRedis = replyTo is not null && reply is not null && !SqsClient.IsQueueUrl(replyTo);
         if (!sameRedis && replyTo is not null && reply is not null && _repliedFor != item.Handle)

@@ -41,7 +41,8 @@ public static class Messages
         var scanned = Scan(body);
         if (scanned.InputAt is not { } at) return scanned;
         using var input = JsonDocument.Parse(body.AsMemory(at), new JsonDocumentOptions { MaxDepth = MaxDepth });
-        return scanned with { Message = new InvocationMessage(scanned.Id!, input.RootElement.Clone(), scanned.ReplyTo) };
+        var message = new InvocationMessage(scanned.Id!, input.RootElement.Clone(), scanned.ReplyTo);
+        return scanned with { Message = message };
     }
 
     /// <summary>Checks a queue item with a forward-only reader, building no document (a document's index is about
@@ -69,10 +70,12 @@ public static class Messages
                     : reader.ValueTextEquals("input"u8) ? "input" : null;
                 reader.Read();
                 var start = (int)reader.TokenStartIndex;
-                var text = name is "id" or "replyTo" && reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                var text = name is "id" or "replyTo" && reader.TokenType == JsonTokenType.String
+                    ? reader.GetString() : null;
                 reader.Skip();
                 if (name == "id") id = text is { Length: > 0 } ? text : null;
-                if (name == "replyTo") (replyTo, replyToKind) = (text is { Length: > 0 } ? text : null, reader.TokenType);
+                if (name == "replyTo")
+                    (replyTo, replyToKind) = (text is { Length: > 0 } ? text : null, reader.TokenType);
                 if (name == "input") input = start..(int)reader.BytesConsumed;
             }
             if (root != JsonTokenType.StartObject) reader.Skip();
@@ -143,5 +146,5 @@ public static class Messages
 /// <summary>A queue item read: either a message (<see cref="Message"/> from <see cref="Messages.Read(byte[])"/>,
 /// <see cref="InputAt"/> from <see cref="Messages.Scan"/>), or <see cref="Problem"/> with whatever address was
 /// readable.</summary>
-public sealed record ParsedMessage(InvocationMessage? Message, string? Id, string? ReplyTo, string? Problem, bool Poison = false,
-    Range? InputAt = null);
+public sealed record ParsedMessage(InvocationMessage? Message, string? Id, string? ReplyTo, string? Problem,
+    bool Poison = false, Range? InputAt = null);

@@ -14,5 +14,6 @@ internal static class ChaosScale
     public static (int Messages, int FailEvery) Sqs => Full ? (2000, 50) : (200, 10);
 
     /// <summary>How long the run may take: CI's limit, in proportion to the messages.</summary>
-    public static TimeSpan Limit(TimeSpan small, int messages, int smallMessages) => small * Math.Max(1.0, (double)messages / smallMessages);
+    public static TimeSpan Limit(TimeSpan small, int messages, int smallMessages) =>
+        small * Math.Max(1.0, (double)messages / smallMessages);
 }
