@@ -35,43 +35,82 @@ public static class Messages
 
     public static ParsedMessage Read(string body) => Read(System.Text.Encoding.UTF8.GetBytes(body));
 
-    /// <summary>Parses a queue item as the bytes it is. A malformed one still yields its <c>id</c> and
-    /// <c>replyTo</c> when those are readable strings, so its sender can be told what was wrong;
-    /// <see cref="ParsedMessage.Poison"/> marks an item no retry can fix (not UTF-8, not JSON, too deep).</summary>
+    /// <summary>Parses a queue item as the bytes it is (<see cref="Scan"/>), with the input as a JSON element.</summary>
     public static ParsedMessage Read(byte[] body)
+    {
+        var scanned = Scan(body);
+        if (scanned.InputAt is not { } at) return scanned;
+        using var input = JsonDocument.Parse(body.AsMemory(at), new JsonDocumentOptions { MaxDepth = MaxDepth });
+        var message = new InvocationMessage(scanned.Id!, input.RootElement.Clone(), scanned.ReplyTo);
+        return scanned with { Message = message };
+    }
+
+    /// <summary>Checks a queue item with a forward-only reader, building no document (a document's index is about
+    /// as large as the item): its <c>id</c>, <c>replyTo</c> and where its <c>input</c> sits
+    /// (<see cref="ParsedMessage.InputAt"/>, set only when the item is a valid message). A malformed item still
+    /// yields its <c>id</c> and <c>replyTo</c> when those are readable strings, so its sender can be told what was
+    /// wrong; <see cref="ParsedMessage.Poison"/> marks an item no retry can fix (not UTF-8, not JSON, too deep).
+    /// A property given twice counts with its last value.</summary>
+    public static ParsedMessage Scan(byte[] body)
     {
         if (!System.Text.Unicode.Utf8.IsValid(body))
             return new ParsedMessage(null, null, null, "the message is not valid UTF-8", true);
-        JsonDocument document;
+        string? id = null, replyTo = null;
+        Range? input = null;
+        var replyToKind = JsonTokenType.None;
+        JsonTokenType root;
         try
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth });
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = MaxDepth });
+            if (!reader.Read()) throw new JsonException("the item is empty");
+            root = reader.TokenType;
+            while (root == JsonTokenType.StartObject && reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.ValueTextEquals("id"u8) ? "id" : reader.ValueTextEquals("replyTo"u8) ? "replyTo"
+                    : reader.ValueTextEquals("input"u8) ? "input" : null;
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                var text = name is "id" or "replyTo" && reader.TokenType == JsonTokenType.String
+                    ? reader.GetString() : null;
+                reader.Skip();
+                if (name == "id") id = text is { Length: > 0 } ? text : null;
+                if (name == "replyTo")
+                    (replyTo, replyToKind) = (text is { Length: > 0 } ? text : null, reader.TokenType);
+                if (name == "input") input = start..(int)reader.BytesConsumed;
+            }
+            if (root != JsonTokenType.StartObject) reader.Skip();
+            while (reader.Read())
+            {
+            }
         }
         catch (JsonException e)
         {
-            var (id, replyTo) = Address(body);
+            var (readId, readReplyTo) = Address(body);
             var deep = e.Message.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase);
             var problem = deep ? $"the message nests deeper than {MaxDepth} levels" : $"the message is not JSON: {e.Message}";
-            return new ParsedMessage(null, id, replyTo, problem, true);
+            return new ParsedMessage(null, readId, readReplyTo, problem, true);
         }
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                return new ParsedMessage(null, null, null, $"the message must be a JSON object, got {root.ValueKind}");
-            var id = String(root, "id");
-            var replyTo = String(root, "replyTo");
-            var problems = new List<string>();
-            if (id is null) problems.Add("\"id\" must be a non-empty string");
-            if (root.TryGetProperty("replyTo", out var r) && r.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
-                problems.Add("\"replyTo\" must be a string (a Redis list or an SQS queue URL)");
-            var input = root.TryGetProperty("input", out var i) ? i.Clone() : default;
-            if (input.ValueKind == JsonValueKind.Undefined) problems.Add("\"input\" is missing");
-            return problems.Count == 0
-                ? new ParsedMessage(new InvocationMessage(id!, input, replyTo), id, replyTo, null)
-                : new ParsedMessage(null, id, replyTo, string.Join("; ", problems));
-        }
+        if (root != JsonTokenType.StartObject)
+            return new ParsedMessage(null, null, null, $"the message must be a JSON object, got {Kind(root)}");
+        var problems = new List<string>();
+        if (id is null) problems.Add("\"id\" must be a non-empty string");
+        if (replyToKind is not (JsonTokenType.None or JsonTokenType.String or JsonTokenType.Null))
+            problems.Add("\"replyTo\" must be a string (a Redis list or an SQS queue URL)");
+        if (input is null) problems.Add("\"input\" is missing");
+        return problems.Count == 0
+            ? new ParsedMessage(null, id, replyTo, null, InputAt: input)
+            : new ParsedMessage(null, id, replyTo, string.Join("; ", problems));
     }
+
+    private static JsonValueKind Kind(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartArray => JsonValueKind.Array,
+        JsonTokenType.String => JsonValueKind.String,
+        JsonTokenType.Number => JsonValueKind.Number,
+        JsonTokenType.True => JsonValueKind.True,
+        JsonTokenType.False => JsonValueKind.False,
+        _ => JsonValueKind.Null,
+    };
 
     /// <summary>The top level's <c>id</c> and <c>replyTo</c> strings, read without a depth limit (the reader
     /// skips nested values without recursion).</summary>
@@ -104,5 +143,8 @@ public static class Messages
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } s ? s : null;
 }
 
-/// <summary>A queue item read: either <see cref="Message"/>, or <see cref="Problem"/> with whatever address was readable.</summary>
-public sealed record ParsedMessage(InvocationMessage? Message, string? Id, string? ReplyTo, string? Problem, bool Poison = false);
+/// <summary>A queue item read: either a message (<see cref="Message"/> from <see cref="Messages.Read(byte[])"/>,
+/// <see cref="InputAt"/> from <see cref="Messages.Scan"/>), or <see cref="Problem"/> with whatever address was
+/// readable.</summary>
+public sealed record ParsedMessage(InvocationMessage? Message, string? Id, string? ReplyTo, string? Problem,
+    bool Poison = false, Range? InputAt = null);

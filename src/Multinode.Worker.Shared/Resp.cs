@@ -11,12 +11,19 @@ namespace Multinode.Worker.Shared;
 public sealed class RespConnection : IDisposable
 {
     private readonly TcpClient _client;
-    private readonly BufferedStream _stream;
+    private readonly Stream _stream;
+    // Commands are written into _out and sent with one write; replies are read through _in. Both are reused, so a
+    // command allocates nothing but its reply (issue 22: no per-message allocations on the hot path).
+    private readonly byte[] _out = new byte[16 * 1024];
+    private byte[] _in = new byte[16 * 1024];
+    private int _outUsed, _inStart, _inEnd;
+    private CancellationTokenSource? _timer;
+    private static readonly byte[] Crlf = "\r\n"u8.ToArray();
 
     private RespConnection(TcpClient client, Stream stream)
     {
         _client = client;
-        _stream = new BufferedStream(stream, 64 * 1024);
+        _stream = stream;
     }
 
     /// <summary>How long connecting, and a command that does not block, may take (docs/worker.md, "Deadlines").</summary>
@@ -84,26 +91,23 @@ public sealed class RespConnection : IDisposable
     public Task<object?> CommandAsync(CancellationToken cancel, params string[] args) =>
         RunAsync(Deadline, false, cancel, [.. args.Select(a => (object)a)]);
 
-    /// <summary>Sends one command whose arguments are strings (sent as UTF-8) or byte arrays (sent as they are)
-    /// and reads its reply within <paramref name="deadline"/>; with <paramref name="raw"/> bulk strings come back
-    /// as byte arrays, untouched. A reply later than the deadline throws <see cref="TimeoutException"/>; the
-    /// connection is then out of step and must be disposed.</summary>
+    /// <summary>Sends one command whose arguments are strings (sent as UTF-8), byte arrays or
+    /// <c>ReadOnlyMemory&lt;byte&gt;</c> (sent as they are) and reads its reply within <paramref name="deadline"/>;
+    /// with <paramref name="raw"/> bulk strings come back as byte arrays, untouched. A reply later than the deadline
+    /// throws <see cref="TimeoutException"/>; the connection is then out of step and must be disposed.</summary>
     public async Task<object?> RunAsync(TimeSpan deadline, bool raw, CancellationToken cancel, params object[] args)
     {
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        timer.CancelAfter(deadline);
+        if (_timer is null || !_timer.TryReset())
+        {
+            _timer?.Dispose();
+            _timer = new CancellationTokenSource();
+        }
+        _timer.CancelAfter(deadline);
+        using var link = cancel.UnsafeRegister(static t => ((CancellationTokenSource)t!).Cancel(), _timer);
         try
         {
-            await _stream.WriteAsync(Encoding.ASCII.GetBytes($"*{args.Length}\r\n"), timer.Token);
-            foreach (var arg in args)
-            {
-                var bytes = arg as byte[] ?? Encoding.UTF8.GetBytes((string)arg);
-                await _stream.WriteAsync(Encoding.ASCII.GetBytes($"${bytes.Length}\r\n"), timer.Token);
-                await _stream.WriteAsync(bytes, timer.Token);
-                await _stream.WriteAsync("\r\n"u8.ToArray(), timer.Token);
-            }
-            await _stream.FlushAsync(timer.Token);
-            return await ReadAsync(raw, timer.Token);
+            await WriteAsync(args, _timer.Token);
+            return await ReadAsync(raw, _timer.Token);
         }
         catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
         {
@@ -112,24 +116,91 @@ public sealed class RespConnection : IDisposable
         }
     }
 
-    private async Task<object?> ReadAsync(bool raw, CancellationToken cancel)
+    private async ValueTask WriteAsync(object[] args, CancellationToken cancel)
     {
-        var line = await ReadLineAsync(cancel);
-        var rest = line[1..];
-        switch (line[0])
+        await HeaderAsync((byte)'*', args.Length, cancel);
+        foreach (var arg in args)
         {
-            case '+': return rest;
-            case '-': throw new RedisErrorException(rest);
-            case ':': return long.Parse(rest, CultureInfo.InvariantCulture);
-            case '$':
+            if (arg is string text)
+            {
+                var length = Encoding.UTF8.GetByteCount(text);
+                await HeaderAsync((byte)'$', length, cancel);
+                if (length + 2 > _out.Length - _outUsed) await AppendAsync(Encoding.UTF8.GetBytes(text), cancel);
+                else _outUsed += Encoding.UTF8.GetBytes(text, _out.AsSpan(_outUsed));
+            }
+            else
+            {
+                ReadOnlyMemory<byte> bytes = arg is byte[] array ? array : (ReadOnlyMemory<byte>)arg;
+                await HeaderAsync((byte)'$', bytes.Length, cancel);
+                await AppendAsync(bytes, cancel);
+            }
+            await AppendAsync(Crlf, cancel);
+        }
+        await FlushAsync(cancel);
+    }
+
+    private async ValueTask HeaderAsync(byte kind, int count, CancellationToken cancel)
+    {
+        if (_out.Length - _outUsed < 16) await FlushAsync(cancel);
+        _out[_outUsed++] = kind;
+        count.TryFormat(_out.AsSpan(_outUsed), out var written, default, CultureInfo.InvariantCulture);
+        _outUsed += written;
+        _out[_outUsed++] = (byte)'\r';
+        _out[_outUsed++] = (byte)'\n';
+    }
+
+    private async ValueTask AppendAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancel)
+    {
+        if (bytes.Length <= _out.Length - _outUsed)
+        {
+            bytes.Span.CopyTo(_out.AsSpan(_outUsed));
+            _outUsed += bytes.Length;
+            return;
+        }
+        await FlushAsync(cancel);
+        // Larger than the buffer: written as it is, not copied.
+        await _stream.WriteAsync(bytes, cancel);
+    }
+
+    private async ValueTask FlushAsync(CancellationToken cancel)
+    {
+        if (_outUsed == 0) return;
+        await _stream.WriteAsync(_out.AsMemory(0, _outUsed), cancel);
+        _outUsed = 0;
+    }
+
+    private async ValueTask<object?> ReadAsync(bool raw, CancellationToken cancel)
+    {
+        var end = await LineAsync(cancel);
+        var kind = _in[_inStart];
+        var rest = _in.AsSpan(_inStart + 1, end - _inStart - 1);
+        _inStart = end + 2;
+        switch (kind)
+        {
+            case (byte)'+': return Encoding.UTF8.GetString(rest);
+            case (byte)'-': throw new RedisErrorException(Encoding.UTF8.GetString(rest));
+            case (byte)':': return long.Parse(rest, CultureInfo.InvariantCulture);
+            case (byte)'$':
                 {
                     var length = int.Parse(rest, CultureInfo.InvariantCulture);
                     if (length < 0) return null;
-                    var buffer = new byte[length + 2];
-                    await _stream.ReadExactlyAsync(buffer, cancel);
-                    return raw ? buffer[..length] : Encoding.UTF8.GetString(buffer, 0, length);
+                    if (!raw && _inEnd - _inStart >= length + 2)
+                    {
+                        var text = Encoding.UTF8.GetString(_in, _inStart, length);
+                        _inStart += length + 2;
+                        return text;
+                    }
+                    // Straight into an array of its own size: a large item is held once, not copied again.
+                    var bytes = new byte[length];
+                    var buffered = Math.Min(length, _inEnd - _inStart);
+                    _in.AsSpan(_inStart, buffered).CopyTo(bytes);
+                    _inStart += buffered;
+                    if (buffered < length) await _stream.ReadExactlyAsync(bytes.AsMemory(buffered), cancel);
+                    await FillAsync(2, cancel);
+                    _inStart += 2;
+                    return raw ? bytes : Encoding.UTF8.GetString(bytes);
                 }
-            case '*':
+            case (byte)'*':
                 {
                     var count = int.Parse(rest, CultureInfo.InvariantCulture);
                     if (count < 0) return null;
@@ -137,24 +208,40 @@ public sealed class RespConnection : IDisposable
                     for (var i = 0; i < count; i++) items[i] = await ReadAsync(raw, cancel);
                     return items;
                 }
-            default: throw new IOException($"unexpected Redis reply '{line}'");
+            default: throw new IOException($"unexpected Redis reply '{(char)kind}{Encoding.UTF8.GetString(rest)}'");
         }
     }
 
-    private async Task<string> ReadLineAsync(CancellationToken cancel)
+    /// <summary>Reads until a whole line is buffered; returns the index of its '\r'.</summary>
+    private async ValueTask<int> LineAsync(CancellationToken cancel)
     {
-        var bytes = new List<byte>(64);
-        var one = new byte[1];
+        var searched = 0;
         while (true)
         {
-            if (await _stream.ReadAsync(one, cancel) == 0) throw new IOException("Redis closed the connection");
-            if (one[0] == '\n' && bytes.Count > 0 && bytes[^1] == '\r')
-            {
-                bytes.RemoveAt(bytes.Count - 1);
-                if (bytes.Count == 0) throw new IOException("empty Redis reply line");
-                return Encoding.UTF8.GetString([.. bytes]);
-            }
-            bytes.Add(one[0]);
+            var at = _in.AsSpan(_inStart + searched, _inEnd - _inStart - searched).IndexOf("\r\n"u8);
+            if (at == 0 && searched == 0) throw new IOException("empty Redis reply line");
+            if (at >= 0) return _inStart + searched + at;
+            searched = Math.Max(0, _inEnd - _inStart - 1);
+            await FillAsync(_inEnd - _inStart + 1, cancel);
+        }
+    }
+
+    /// <summary>Reads until at least <paramref name="count"/> bytes are buffered.</summary>
+    private async ValueTask FillAsync(int count, CancellationToken cancel)
+    {
+        if (_inEnd - _inStart >= count) return;
+        if (_inStart > 0)
+        {
+            _in.AsSpan(_inStart, _inEnd - _inStart).CopyTo(_in);
+            _inEnd -= _inStart;
+            _inStart = 0;
+        }
+        if (count > _in.Length) Array.Resize(ref _in, Math.Max(count, _in.Length * 2));
+        while (_inEnd < count)
+        {
+            var read = await _stream.ReadAsync(_in.AsMemory(_inEnd), cancel);
+            if (read == 0) throw new IOException("Redis closed the connection");
+            _inEnd += read;
         }
     }
 
@@ -162,6 +249,7 @@ public sealed class RespConnection : IDisposable
     {
         _stream.Dispose();
         _client.Dispose();
+        _timer?.Dispose();
     }
 }
 

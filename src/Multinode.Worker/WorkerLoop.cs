@@ -129,14 +129,14 @@ public sealed class WorkerLoop(Settings settings, IWorkQueue queue, Replies repl
         var keeper = KeepAsync(item, keeping.Token);
         try
         {
-            if (Check(item) is { } poison)
+            var message = Check(item);
+            if (message.InputAt is not { } input)
             {
-                await SetAsideAsync(item, poison);
+                await SetAsideAsync(item, message);
                 return;
             }
-            var message = Messages.Read(item.Body).Message!;
             await platform.BusyAsync(CancellationToken.None);
-            var answer = await server.InvokeAsync(message);
+            var reply = await server.InvokeAsync(message.Id!, item.Body.AsMemory(input));
             if (server.Lost && await StoppingAsync(stop))
             {
                 // The pod (or instance) is going away with its user server: the invocation goes back to the queue
@@ -145,7 +145,6 @@ public sealed class WorkerLoop(Settings settings, IWorkQueue queue, Replies repl
                 log($"message {message.Id}: the user server went away while stopping; returned to the queue for another worker");
                 return;
             }
-            var reply = Messages.Write(answer);
             var result = await Retry(() => queue.FinishAsync(item, message.ReplyTo, reply, CancellationToken.None));
             if (result == Finished.HoldLost)
                 log($"message {message.Id}: this worker's hold on it expired and it went back to the queue; its reply was not sent");
@@ -165,19 +164,19 @@ public sealed class WorkerLoop(Settings settings, IWorkQueue queue, Replies repl
         return stop.IsCancellationRequested || platform.StopReason is not null;
     }
 
-    /// <summary>Why the item cannot be invoked, or null: too large, not UTF-8 JSON, too deep, malformed, or a
-    /// replyTo this worker cannot use.</summary>
-    private ParsedMessage? Check(TakenItem item)
+    /// <summary>The item read once (its message a view of the item's bytes), or why it cannot be invoked: too
+    /// large, not UTF-8 JSON, too deep, malformed, or a replyTo this worker cannot use.</summary>
+    private ParsedMessage Check(TakenItem item)
     {
         if (item.Body.Length > settings.MaxMessageBytes)
             return new ParsedMessage(null, null, null,
                 string.Create(CultureInfo.InvariantCulture,
                     $"the message has {item.Body.Length} bytes, more than MULTINODE_MAX_MESSAGE_BYTES ({settings.MaxMessageBytes})"),
                 true);
-        var parsed = Messages.Read(item.Body);
+        var parsed = Messages.Scan(item.Body);
         if (parsed.ReplyTo is { } replyTo && replies.Unusable(replyTo) is { } why)
-            return parsed with { Message = null, ReplyTo = null, Problem = why, Poison = true };
-        return parsed.Message is null ? parsed : null;
+            return parsed with { InputAt = null, ReplyTo = null, Problem = why, Poison = true };
+        return parsed;
     }
 
     /// <summary>A message that cannot be invoked: answered with an error when it names a usable address and is only
@@ -185,7 +184,8 @@ public sealed class WorkerLoop(Settings settings, IWorkQueue queue, Replies repl
     private async Task SetAsideAsync(TakenItem item, ParsedMessage parsed)
     {
         var error = parsed.Id is { } id && parsed.ReplyTo is not null
-            ? Messages.Write(new InvocationReply(id, null, new InvocationError($"malformed message: {parsed.Problem}", null)))
+            ? Encoding.UTF8.GetBytes(Messages.Write(new InvocationReply(id, null,
+                new InvocationError($"malformed message: {parsed.Problem}", null))))
             : null;
         if (!parsed.Poison && error is not null)
         {

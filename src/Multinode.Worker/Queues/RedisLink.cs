@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Multinode.Worker.Shared;
 
 namespace Multinode.Worker.Queues;
@@ -38,9 +41,36 @@ public sealed class RedisLink(RedisEndpoint endpoint) : IDisposable
         }
     }
 
+    /// <summary>Runs <paramref name="script"/> by its SHA1 (<c>EVALSHA</c>: the script's text is not sent each
+    /// time), and with <c>EVAL</c> when Redis does not know it yet (first use, a restart): NOSCRIPT means it did
+    /// not run, so running it then is not a repeat.</summary>
+    public async Task<object?> EvalAsync(LuaScript script, int keys, CancellationToken cancel,
+        params object[] keysAndArgs)
+    {
+        var args = new object[keysAndArgs.Length + 3];
+        (args[0], args[1], args[2]) = ("EVALSHA", script.Sha, keys.ToString(CultureInfo.InvariantCulture));
+        keysAndArgs.CopyTo(args, 3);
+        try
+        {
+            return await RunAsync(cancel, args);
+        }
+        catch (RedisErrorException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            (args[0], args[1]) = ("EVAL", script.Text);
+            return await RunAsync(cancel, args);
+        }
+    }
+
     public void Dispose()
     {
         _connection?.Dispose();
         _gate.Dispose();
     }
+}
+
+/// <summary>A Lua script and its SHA1, as <c>EVALSHA</c> names it.</summary>
+public sealed class LuaScript(string text)
+{
+    public string Text { get; } = text;
+    public string Sha { get; } = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(text)));
 }

@@ -14,7 +14,7 @@ public sealed class RedisWorkQueue : IWorkQueue
     // KEYS: processing, lease, reply list (or processing when none), dead list. ARGV: item, token, reply ('' when
     // none), dead ('1' to set the item aside). A reply list that is another type of key cannot take the reply: the
     // item goes to the dead list instead (2), once, rather than failing the script on every retry.
-    private const string FinishScript = """
+    private static readonly LuaScript FinishScript = new("""
         if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
         local result = 1
         if ARGV[3] ~= '' then
@@ -25,26 +25,37 @@ public sealed class RedisWorkQueue : IWorkQueue
         redis.call('LREM', KEYS[1], 1, ARGV[1])
         redis.call('DEL', KEYS[2])
         return result
-        """;
+        """);
 
     // KEYS: processing, lease, list. ARGV: item, token. Back to the consumer end, only while the lease is ours.
-    private const string ReturnScript = """
+    private static readonly LuaScript ReturnScript = new("""
         if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
         redis.call('LREM', KEYS[1], 1, ARGV[1])
         redis.call('RPUSH', KEYS[3], ARGV[1])
         redis.call('DEL', KEYS[2])
         return 1
-        """;
+        """);
 
-    private const string RenewScript = """
+    private static readonly LuaScript RenewScript = new("""
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
         return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-        """;
+        """);
+
+    // KEYS: list, processing. ARGV: lease key prefix, token, lease ms. While items keep coming, taking one is this
+    // single round trip: move it and set its lease together (no sweep grace needed), returning {item, sha1}. Only
+    // an empty list falls back to the blocking BLMOVE.
+    private static readonly LuaScript TakeScript = new("""
+        local item = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
+        if not item then return false end
+        local h = redis.sha1hex(item)
+        redis.call('SET', ARGV[1] .. h, ARGV[2], 'PX', ARGV[3])
+        return {item, h}
+        """);
 
     // KEYS: processing, list, orphans hash. ARGV: lease key prefix, grace ms. An item without a lease is first
     // noted with the server's time; still without one a grace period later, it goes back to the consumer end of
     // the list. The grace covers the instant between BLMOVE and setting the lease.
-    private const string SweepScript = """
+    private static readonly LuaScript SweepScript = new("""
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         local seen = {}
@@ -70,7 +81,7 @@ public sealed class RedisWorkQueue : IWorkQueue
           if not seen[h] then redis.call('HDEL', KEYS[3], h) end
         end
         return moved
-        """;
+        """);
 
     private readonly string _list, _processing, _token;
     private readonly TimeSpan _lease;
@@ -79,6 +90,7 @@ public sealed class RedisWorkQueue : IWorkQueue
     private readonly Replies _replies;
     private RespConnection? _blocking;
     private string? _repliedFor;
+    private bool _flowing;
 
     /// <summary>How much longer than its blocking time a BLMOVE may stay unanswered before the connection is taken
     /// for dead (a failover, a NAT that dropped it) and replaced.</summary>
@@ -103,6 +115,15 @@ public sealed class RedisWorkQueue : IWorkQueue
 
     public async Task<TakenItem?> TakeAsync(TimeSpan wait, CancellationToken cancel)
     {
+        if (_flowing)
+        {
+            // The last take found an item: more are likely waiting. Not cancelled mid-command, as below.
+            var taken = await _control.EvalAsync(TakeScript, 2, CancellationToken.None, _list, _processing,
+                $"{_processing}:lease:", _token, Ms(_lease));
+            if (taken is object?[] { Length: 2 } pair && pair[0] is byte[] moved && pair[1] is byte[] hash)
+                return new TakenItem(moved, $"{_processing}:lease:{Encoding.ASCII.GetString(hash)}");
+            _flowing = false;
+        }
         // Not cancelled mid-command: an item BLMOVE moved must be seen and leased, or the sweep has to recover it.
         _blocking ??= await RespConnection.ConnectAsync(_endpoint, cancel);
         object? item;
@@ -126,6 +147,7 @@ public sealed class RedisWorkQueue : IWorkQueue
             try
             {
                 await _control.RunAsync(CancellationToken.None, "SET", lease, _token, "PX", Ms(_lease));
+                _flowing = true;
                 return new TakenItem(body, lease);
             }
             catch (Exception e) when (attempt < 3 && Calls.Transient(e))
@@ -135,15 +157,16 @@ public sealed class RedisWorkQueue : IWorkQueue
     }
 
     public async Task KeepAsync(TakenItem item, CancellationToken cancel) =>
-        await _control.RunAsync(cancel, "EVAL", RenewScript, "1", item.Handle, _token, Ms(_lease));
+        await _control.EvalAsync(RenewScript, 1, cancel, item.Handle, _token, Ms(_lease));
 
-    public Task<Finished> FinishAsync(TakenItem item, string? replyTo, string? reply, CancellationToken cancel) =>
+    public Task<Finished> FinishAsync(TakenItem item, string? replyTo, byte[]? reply, CancellationToken cancel) =>
         FinishAsync(item, replyTo, reply, dead: false, cancel);
 
-    public Task<Finished> DeadLetterAsync(TakenItem item, string? replyTo, string? reply, CancellationToken cancel) =>
+    public Task<Finished> DeadLetterAsync(TakenItem item, string? replyTo, byte[]? reply, CancellationToken cancel) =>
         FinishAsync(item, replyTo, reply, dead: true, cancel);
 
-    private async Task<Finished> FinishAsync(TakenItem item, string? replyTo, string? reply, bool dead, CancellationToken cancel)
+    private async Task<Finished> FinishAsync(TakenItem item, string? replyTo, byte[]? reply, bool dead,
+        CancellationToken cancel)
     {
         var sameRedis = replyTo is not null && reply is not null && !SqsClient.IsQueueUrl(replyTo);
         if (!sameRedis && replyTo is not null && reply is not null && _repliedFor != item.Handle)
@@ -151,10 +174,10 @@ public sealed class RedisWorkQueue : IWorkQueue
             // Another transport cannot join the script: reply first (once: a retry after a failed removal does not
             // send it again), so a crash in between repeats the reply (at least once) rather than losing it.
             if (!await OwnsAsync(item, cancel)) return Finished.HoldLost;
-            await _replies.SendSqsAsync(replyTo, reply, cancel);
+            await _replies.SendSqsAsync(replyTo, Encoding.UTF8.GetString(reply), cancel);
             _repliedFor = item.Handle;
         }
-        var result = await _control.RunAsync(cancel, "EVAL", FinishScript, "4", _processing, item.Handle,
+        var result = await _control.EvalAsync(FinishScript, 4, cancel, _processing, item.Handle,
             sameRedis ? replyTo! : _processing, $"{_list}:dead", item.Body, _token, sameRedis ? reply! : "", dead ? "1" : "");
         return result switch { 1L => Finished.Done, 2L => Finished.ReplyRefused, _ => Finished.HoldLost };
     }
@@ -163,7 +186,7 @@ public sealed class RedisWorkQueue : IWorkQueue
         await _control.RunAsync(cancel, "GET", item.Handle) is byte[] owner && Encoding.UTF8.GetString(owner) == _token;
 
     public async Task ReturnAsync(TakenItem item, CancellationToken cancel) =>
-        await _control.RunAsync(cancel, "EVAL", ReturnScript, "3", _processing, item.Handle, _list, item.Body, _token);
+        await _control.EvalAsync(ReturnScript, 3, cancel, _processing, item.Handle, _list, item.Body, _token);
 
     public async Task<long> WaitingAsync(CancellationToken cancel) => (long)(await _control.RunAsync(cancel, "LLEN", _list))!;
 
@@ -175,7 +198,7 @@ public sealed class RedisWorkQueue : IWorkQueue
     }
 
     public async Task SweepAsync(CancellationToken cancel) =>
-        await _control.RunAsync(cancel, "EVAL", SweepScript, "3", _processing, _list, $"{_processing}:orphans",
+        await _control.EvalAsync(SweepScript, 3, cancel, _processing, _list, $"{_processing}:orphans",
             $"{_processing}:lease:", Ms(_lease));
 
     public ValueTask DisposeAsync()

@@ -55,13 +55,13 @@ public sealed class SqsWorkQueue(SqsClient sqs, string queueUrl, TimeSpan lease,
         return left < lease ? left : lease;
     }
 
-    public async Task<Finished> FinishAsync(TakenItem item, string? replyTo, string? reply, CancellationToken cancel)
+    public async Task<Finished> FinishAsync(TakenItem item, string? replyTo, byte[]? reply, CancellationToken cancel)
     {
         // SQS has no transaction across queues: reply, then delete. A crash in between repeats the invocation.
         var result = Finished.Done;
         if (replyTo is not null && reply is not null && _repliedFor != item.Handle)
         {
-            result = await SendAsync(replyTo, reply, cancel);
+            result = await SendAsync(replyTo, Encoding.UTF8.GetString(reply), cancel);
             _repliedFor = item.Handle;
         }
         await sqs.DeleteAsync(queueUrl, item.Handle, cancel);
@@ -102,7 +102,7 @@ public sealed class SqsWorkQueue(SqsClient sqs, string queueUrl, TimeSpan lease,
 
     // Left undeleted: it reappears after the visibility timeout and, after the queue's maxReceiveCount, its
     // redrive policy moves it to the dead-letter queue, where it can be inspected.
-    public Task<Finished> DeadLetterAsync(TakenItem item, string? replyTo, string? reply, CancellationToken cancel) =>
+    public Task<Finished> DeadLetterAsync(TakenItem item, string? replyTo, byte[]? reply, CancellationToken cancel) =>
         Task.FromResult(Finished.Done);
 
     public Task ReturnAsync(TakenItem item, CancellationToken cancel) =>

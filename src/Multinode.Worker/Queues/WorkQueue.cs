@@ -30,12 +30,12 @@ public interface IWorkQueue : IAsyncDisposable
 
     /// <summary>Posts <paramref name="reply"/> (if any) to <paramref name="replyTo"/> and removes the item. Safe to
     /// call again after a failure: a reply already posted is not posted twice.</summary>
-    Task<Finished> FinishAsync(TakenItem item, string? replyTo, string? reply, CancellationToken cancel);
+    Task<Finished> FinishAsync(TakenItem item, string? replyTo, byte[]? reply, CancellationToken cancel);
 
     /// <summary>Sets aside an item that must not be retried (docs/worker.md, "Dead letters"): Redis moves it to
     /// <c>&lt;list&gt;:dead</c> once (posting <paramref name="reply"/> too when given); SQS leaves it for the
     /// queue's redrive policy.</summary>
-    Task<Finished> DeadLetterAsync(TakenItem item, string? replyTo, string? reply, CancellationToken cancel);
+    Task<Finished> DeadLetterAsync(TakenItem item, string? replyTo, byte[]? reply, CancellationToken cancel);
 
     /// <summary>Gives the item back at once for another worker (Redis: to the consumer end of the list; SQS:
     /// visibility 0), posting nothing.</summary>

@@ -46,8 +46,10 @@ public sealed class ChaosTests
             ["MULTINODE_TIMEOUT_SECONDS"] = "2",
             ["MULTINODE_PORT"] = server.Port.ToString(CultureInfo.InvariantCulture),
         };
-        const int count = 1000;
-        var workers = Enumerable.Range(0, 4).Select(_ => StartWorker(Env())).ToList();
+        var (workerCount, count, killEvery) = ChaosScale.Redis;
+        var kills = 0;
+        var maxKills = (count - 1) / killEvery;
+        var workers = Enumerable.Range(0, workerCount).Select(_ => StartWorker(Env())).ToList();
         var random = new Random(20);
         var c = await Connect();
         try
@@ -55,18 +57,18 @@ public sealed class ChaosTests
             await PushAsync(c, "chaos", [.. Enumerable.Range(0, count).Select(i => Message($"c{i}", $$"""{"x":{{i}},"sleepMs":{{i % 5}}}""", "chaos:replies"))]);
             var seen = new Dictionary<string, int>();
             var restarted = false;
-            var kills = 0;
-            var until = DateTime.UtcNow.AddSeconds(90);
+            var limit = ChaosScale.Limit(TimeSpan.FromSeconds(90), count, 1000);
+            var until = DateTime.UtcNow + limit;
             while (seen.Count < count)
             {
-                Assert.True(DateTime.UtcNow < until, $"{seen.Count} of {count} answered within 90 s");
+                Assert.True(DateTime.UtcNow < until, $"{seen.Count} of {count} answered within {limit.TotalSeconds} s");
                 try
                 {
                     if (await c.CommandAsync(CancellationToken.None, "LPOP", "chaos:replies") is string json)
                     {
                         var id = Messages.ReadReply(json).Id;
                         seen[id] = seen.GetValueOrDefault(id) + 1;
-                        if (seen.Count % 150 == 0 && kills < 6)
+                        if (seen.Count % killEvery == 0 && kills < maxKills)
                         {
                             var victim = random.Next(workers.Count);
                             workers[victim].Signal(kills++ % 2 == 0 ? Child.SigKill : Child.SigTerm);
@@ -103,7 +105,7 @@ public sealed class ChaosTests
             }
 
             Assert.True(restarted);
-            Assert.Equal(6, kills);
+            Assert.Equal(maxKills, kills);
             Assert.Equal(count, seen.Count);
             Assert.DoesNotContain(seen, s => s.Value != 1);
         }

@@ -9,6 +9,29 @@ public sealed class RedisWorkerTests(RedisServer redis) : IClassFixture<RedisSer
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
 
     [Fact]
+    public async Task ItemsFlowing_TwoRedisRoundTripsPerMessage_BlockingTakeOnlyWhenTheListIsEmpty()
+    {
+        using var server = new UserServerProcess("examples/square-function/server.js", ready: "square server on");
+        await server.ReadyAsync();
+        using var worker = StartWorker(RedisEnv(redis, "flow", server.Port));
+        await worker.WaitForOutputAsync("serving flow", Limit);
+        using var c = await redis.ConnectAsync();
+        await c.CommandAsync(CancellationToken.None, "CONFIG", "RESETSTAT");
+        await PushAsync(c, "flow", [.. Enumerable.Range(0, 200).Select(i => Message($"f{i}", $$"""{"x":{{i}}}""", "flow:replies"))]);
+
+        Assert.Equal(200, (await RepliesAsync(c, "flow:replies", 200, Limit)).Select(r => r.Id).Distinct().Count());
+
+        // Per message: one script that moves the item and sets its lease, one that replies and removes it (docs/worker.md,
+        // "Queues"); BLMOVE only after a take found the list empty, about once a second. (Redis counts the commands a
+        // script runs under their own names too, so SET is not a count of round trips.)
+        var stats = (string)(await c.CommandAsync(CancellationToken.None, "INFO", "commandstats"))!;
+        long Calls(string command) => System.Text.RegularExpressions.Regex.Match(stats, $"cmdstat_{command}:calls=(\\d+)")
+            is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        Assert.InRange(Calls("evalsha") + Calls("eval"), 400, 420);
+        Assert.InRange(Calls("blmove"), 1, 20);
+    }
+
+    [Fact]
     public async Task Run_FourWorkersThreeHundredInvocations_EachAnsweredExactlyOnce()
     {
         using var server = new UserServerProcess("examples/square-function/server.js", ready: "square server on");

@@ -92,20 +92,22 @@ public sealed class SqsWorkerTests(SqsEmulator sqs) : IClassFixture<SqsEmulator>
         var queue = await client.CreateQueueAsync(sqs.Endpoint, "flaky", CancellationToken.None);
         var replyQueue = await client.CreateQueueAsync(sqs.Endpoint, "flaky-replies", CancellationToken.None);
         using var proxy = new SqsFaultProxy(sqs.Endpoint);
-        proxy.FailEvery["DeleteMessage"] = 10;
+        var (count, failEvery) = ChaosScale.Sqs;
+        var limit = ChaosScale.Limit(Limit, count, 200);
+        proxy.FailEvery["DeleteMessage"] = failEvery;
         using var server = new UserServerProcess();
         await server.ReadyAsync();
-        for (var i = 0; i < 200; i++)
+        for (var i = 0; i < count; i++)
             await client.SendAsync(queue, Message($"d{i}", $$"""{"x":{{i % 7}}}""", replyQueue), CancellationToken.None);
         using var a = StartWorker(Env(queue, server.Port, proxy.Endpoint));
         using var b = StartWorker(Env(queue, server.Port, proxy.Endpoint));
 
-        await UntilAsync(async () => await client.CountAsync(queue, CancellationToken.None) == 0, Limit, "every message deleted");
-        var replies = await DrainAsync(client, replyQueue, 200, Limit);
+        await UntilAsync(async () => await client.CountAsync(queue, CancellationToken.None) == 0, limit, "every message deleted");
+        var replies = await DrainAsync(client, replyQueue, count, limit);
 
-        Assert.True(proxy.Injected >= 15, $"{proxy.Injected} DeleteMessage failures injected");
-        Assert.Equal(200, replies.Count);
-        Assert.Equal(200, replies.Select(r => r.Id).Distinct().Count());
+        Assert.True(proxy.Injected >= count / failEvery * 3 / 4, $"{proxy.Injected} DeleteMessage failures injected");
+        Assert.Equal(count, replies.Count);
+        Assert.Equal(count, replies.Select(r => r.Id).Distinct().Count());
     }
 
     [Fact]

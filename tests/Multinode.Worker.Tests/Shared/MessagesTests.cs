@@ -70,4 +70,22 @@ public sealed class MessagesTests
 
         Assert.NotNull(Messages.Read($$"""{"id":"d","input":{{deep}},"replyTo":"r"}""").Message);
     }
+
+    [Fact]
+    public void Scan_Valid_InputIsTheSliceOfTheItem_LastDuplicateCounts()
+    {
+        var body = """{"id":"x","replyTo":"old","input": {"big":"payload"} ,"replyTo":"r"}"""u8.ToArray();
+
+        var scanned = Messages.Scan(body);
+
+        Assert.Null(scanned.Problem);
+        Assert.Equal(("x", "r"), (scanned.Id, scanned.ReplyTo));
+        Assert.Equal("""{"big":"payload"}""", System.Text.Encoding.UTF8.GetString(body.AsSpan(scanned.InputAt!.Value)));
+    }
+
+    [Theory]
+    [InlineData("""{"id":"a","input":1} trailing""")]
+    [InlineData("")]
+    public void Scan_NotOneJsonValue_Poison(string body) =>
+        Assert.True(Messages.Scan(System.Text.Encoding.UTF8.GetBytes(body)).Poison);
 }
