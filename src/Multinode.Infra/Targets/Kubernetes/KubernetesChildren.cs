@@ -70,13 +70,13 @@ internal sealed class KubernetesChildren(Workload workload, KubernetesConfig con
     public V1PodTemplateSpec Pod(string restartPolicy, IEnumerable<V1EnvVar>? env = null, Action<V1PodSpec, V1Container>? shape = null) =>
         PodTemplates.Template(workload, config, _body, env ?? [], restartPolicy, shape);
 
-    /// <summary>A queue workload's pod: the user's container serving on its port, and the worker sidecar with the
-    /// queue's settings and the kind's (<see cref="PodTemplates.AddWorker"/>).</summary>
+    /// <summary>A queue workload's pod: the user's server as a native sidecar serving on its port, and the worker as
+    /// the main container with the queue's settings and the kind's (<see cref="PodTemplates.AddWorker"/>).</summary>
     public V1PodTemplateSpec WorkerPod(string restartPolicy, QueueTriggers queue, WorkerIdentity identity,
-        IReadOnlyList<(string Name, string Value)> kindEnv, bool userAsSidecar) =>
+        IReadOnlyList<(string Name, string Value)> kindEnv) =>
         Pod(restartPolicy,
             [new V1EnvVar { Name = "MULTINODE_PORT", Value = WorkerSidecar.Port(workload)!.Value.ToString(CultureInfo.InvariantCulture) }],
-            (pod, user) => PodTemplates.AddWorker(pod, user, workload, queue.WorkerEnv, kindEnv, userAsSidecar, workerImage, identity.ServiceAccount));
+            (pod, user) => PodTemplates.AddWorker(pod, user, workload, queue.WorkerEnv, kindEnv, workerImage, identity.ServiceAccount));
 
     /// <summary>The worker's identity: the configured service account or one of its own, allowed exactly what the
     /// worker does with the API, get and patch pods in the namespace (its own pod's deletion cost). Pod names are

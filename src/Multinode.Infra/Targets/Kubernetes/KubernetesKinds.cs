@@ -44,7 +44,7 @@ internal static class KubernetesKinds
         var queue = c.Queue();
         var auth = c.QueueAuthentication(queue);
         var identity = c.WorkerRbac();
-        var deployment = c.Deployment(c.WorkerPod("Always", queue, identity, WorkerSidecar.WarmPoolEnv(f.SpareWorkers, f.CooldownPeriod), userAsSidecar: false), replicas: null, strategy: null, [.. identity.Children]);
+        var deployment = c.Deployment(c.WorkerPod("Always", queue, identity, WorkerSidecar.WarmPoolEnv(f.SpareWorkers, f.CooldownPeriod)), replicas: null, strategy: null, [.. identity.Children]);
         // desired = ceil((in-flight + spare) / 1), clamped to spare..maxWorkers by KEDA.
         var formula = f.SpareWorkers > 0 ? $"{queue.InFlight} + {f.SpareWorkers}" : queue.InFlight;
         c.AddKeda($"{c.Name}-scaler", new KedaObject<ScaledObjectSpec>
@@ -96,7 +96,7 @@ internal static class KubernetesKinds
                     // The worker's wait for its message, then the invocation (which the worker itself cuts at
                     // timeoutSeconds with an error reply).
                     ActiveDeadlineSeconds = WorkerSidecar.JobRunLimitSeconds(j),
-                    Template = c.WorkerPod("Never", queue, identity, WorkerSidecar.OneMessageEnv, userAsSidecar: true),
+                    Template = c.WorkerPod("Never", queue, identity, WorkerSidecar.OneMessageEnv),
                 },
                 MaxReplicaCount = j.MaxConcurrency,
                 // An update of the ScaledJob must not delete the Jobs that are running.
