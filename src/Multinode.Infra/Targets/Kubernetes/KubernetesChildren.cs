@@ -134,6 +134,16 @@ internal sealed class KubernetesChildren(Workload workload, KubernetesConfig con
         return metadata;
     }
 
+    /// <summary>With <c>networkPolicy</c> on, the workload's NetworkPolicy (<see cref="NetworkPolicies"/>).</summary>
+    public void NetworkPolicy(int? ingressPort, bool worker)
+    {
+        if (!config.NetworkPolicy) return;
+        Add(NetworkPolicies.Type, $"{Name}-network-policy",
+            NetworkPolicies.Policy(Metadata(), PodTemplates.Selector(workload), config, ingressPort, worker),
+            K8sJson.Default.V1NetworkPolicy, Named);
+        _facts.Add(new("network policy", NetworkPolicies.Description(config, ingressPort, worker)));
+    }
+
     public void EnvSecret()
     {
         if (PodTemplates.EnvSecret(workload, config, _body) is not { } secret) return;

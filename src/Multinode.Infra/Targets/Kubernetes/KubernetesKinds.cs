@@ -74,6 +74,7 @@ internal static class KubernetesKinds
             },
         }, Named, deployment, auth);
         c.Fact("scaling", $"KEDA: desired = {formula}, {f.SpareWorkers}..{f.MaxWorkers} workers, scale-in after {f.CooldownPeriod}s below target");
+        c.NetworkPolicy(ingressPort: null, worker: true);
         return new PropertyMap(("queue", queue.Queue));
     }
 
@@ -108,6 +109,7 @@ internal static class KubernetesKinds
             },
         }, Named, [c.EnvSecretName, auth, .. identity.Children]);
         c.Fact("scaling", $"KEDA: one Job per message, at most {j.MaxConcurrency} at once");
+        c.NetworkPolicy(ingressPort: null, worker: true);
         return new PropertyMap(("queue", queue.Queue));
     }
 
@@ -185,6 +187,7 @@ internal static class KubernetesKinds
             },
         }, K8sJson.Default.V1PodDisruptionBudget, Named);
         c.Fact("scaling", $"HPA: {s.MinReplicas}..{s.MaxReplicas} replicas at {utilization}% average CPU");
+        c.NetworkPolicy(ingressPort: s.Port, worker: false);
         if (s.CertificateArn is not null)
             c.Ignored("certificateArn", "ignored on Kubernetes (AWS only); the Service is reached inside the cluster, TLS is the ingress's");
         return new PropertyMap(("endpoint", $"http://{c.Name}.{c.Config.Namespace}.svc.cluster.local"));
@@ -225,6 +228,7 @@ internal static class KubernetesKinds
         }, K8sJson.Default.V1CronJob, Named, c.EnvSecretName);
         var schedule = $"{t.Schedule} ({t.TimeZone})";
         c.Fact("schedule", schedule);
+        c.NetworkPolicy(ingressPort: null, worker: false);
         return new PropertyMap(("schedule", schedule));
     }
 
@@ -232,6 +236,7 @@ internal static class KubernetesKinds
     {
         // Recreate: the old pod is gone before the new one starts, so an update never runs two at once.
         c.Deployment(c.Pod("Always"), replicas: 1, strategy: new V1DeploymentStrategy { Type = "Recreate" });
+        c.NetworkPolicy(ingressPort: null, worker: false);
         return PropertyMap.Empty;
     }
 }

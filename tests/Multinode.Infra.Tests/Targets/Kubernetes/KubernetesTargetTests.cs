@@ -282,18 +282,23 @@ public sealed partial class KubernetesTargetTests
             var workers = Plan(Workload(kind, name, json)).Workers();
             Assert.Equal(PropertyValue.From(true), workers.Pod("securityContext.runAsNonRoot"));
             Assert.Equal(PropertyValue.From(false), workers.User("securityContext.allowPrivilegeEscalation"));
-            Assert.Equal(PropertyValue.From(false), workers.User("securityContext.readOnlyRootFilesystem"));
             Assert.Equal(PropertyValue.Strings(["ALL"]), workers.User("securityContext.capabilities.drop"));
+            // Issue 25: the user's root file system is read-only by default, with a scratch /tmp of the pod's own.
+            Assert.Equal(PropertyValue.From(true), workers.User("securityContext.readOnlyRootFilesystem"));
+            Assert.Equal(new PropertyMap(("mountPath", "/tmp"), ("name", "tmp")), ((ObjectValue)workers.User("volumeMounts[0]")).Map);
+            Assert.Contains(((ArrayValue)workers.Pod("volumes")).Items,
+                v => v.Find("name") is StringValue { Value: "tmp" } && v.Find("emptyDir") is ObjectValue);
         }
     }
 
     [Fact]
-    public void Plan_ReadOnlyRootAndRootAllowed_AreHonouredWithScratchTmp()
+    public void Plan_WritableRootAndRootAllowed_AreHonouredWithoutScratchTmp()
     {
-        var workers = Plan(Workload(DaemonKind.Instance, "d", Daemon), Config("""{ "runAsNonRoot": false, "readOnlyRootFilesystem": true }""")).Workers();
+        var workers = Plan(Workload(DaemonKind.Instance, "d", Daemon), Config("""{ "runAsNonRoot": false, "readOnlyRootFilesystem": false }""")).Workers();
         Assert.Equal(PropertyValue.From(false), workers.Pod("securityContext.runAsNonRoot"));
-        Assert.Equal(PropertyValue.From(true), workers.User("securityContext.readOnlyRootFilesystem"));
-        Assert.Equal("/tmp", ((StringValue)workers.User("volumeMounts[0].mountPath")).Value);
+        Assert.Equal(PropertyValue.From(false), workers.User("securityContext.readOnlyRootFilesystem"));
+        Assert.Null(workers.Find($"{workers.PodSpecPath()}.containers[0].volumeMounts"));
+        Assert.Null(workers.Find($"{workers.PodSpecPath()}.volumes"));
     }
 
     [Fact]
