@@ -167,10 +167,18 @@ export interface KubernetesSettingsArgs {
      */
     runAsNonRoot?: pulumi.Input<boolean>;
     /**
-     * Mount every container's root file system read-only. Default: false.
-     * @default false
+     * Mount the user's container's root file system read-only, with a writable emptyDir at /tmp (the
+     * worker's is read-only always). Turn off for images that write elsewhere. Default: true.
+     * @default true
      */
     readOnlyRootFilesystem?: pulumi.Input<boolean>;
+    /**
+     * Give each workload a NetworkPolicy: egress only to DNS (and, for functions and jobs, the queue's
+     * port and the Kubernetes API), ingress only to a service's port. Needs a network plugin that enforces
+     * NetworkPolicy. Default: false.
+     * @default false
+     */
+    networkPolicy?: pulumi.Input<boolean>;
 }
 
 /**

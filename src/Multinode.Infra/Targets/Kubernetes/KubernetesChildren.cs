@@ -66,17 +66,18 @@ internal sealed class KubernetesChildren(Workload workload, KubernetesConfig con
     public V1PodTemplateSpec Pod(string restartPolicy, IEnumerable<V1EnvVar>? env = null, Action<V1PodSpec, V1Container>? shape = null) =>
         PodTemplates.Template(workload, config, _body, env ?? [], restartPolicy, shape);
 
-    /// <summary>A queue workload's pod: the user's container serving on its port, and the worker sidecar with the
-    /// queue's settings and the kind's (<see cref="PodTemplates.AddWorker"/>).</summary>
+    /// <summary>A queue workload's pod: the user's server as a native sidecar serving on its port, and the worker as
+    /// the main container with the queue's settings and the kind's (<see cref="PodTemplates.AddWorker"/>).</summary>
     public V1PodTemplateSpec WorkerPod(string restartPolicy, QueueTriggers queue, WorkerIdentity identity,
-        IReadOnlyList<(string Name, string Value)> kindEnv, bool userAsSidecar) =>
+        IReadOnlyList<(string Name, string Value)> kindEnv) =>
         Pod(restartPolicy,
             [new V1EnvVar { Name = "MULTINODE_PORT", Value = WorkerSidecar.Port(workload)!.Value.ToString(CultureInfo.InvariantCulture) }],
-            (pod, user) => PodTemplates.AddWorker(pod, user, workload, queue.WorkerEnv, kindEnv, userAsSidecar, workerImage, identity.ServiceAccount));
+            (pod, user) => PodTemplates.AddWorker(pod, user, workload, queue.WorkerEnv, kindEnv, workerImage, identity.ServiceAccount));
 
     /// <summary>The worker's identity: the configured service account or one of its own, allowed exactly what the
-    /// worker does with the API, get and patch pods in the namespace (its own pod's deletion cost). Pod names are
-    /// generated, so the Role cannot name the worker's own pod.</summary>
+    /// worker does with the API, patch its own pod (the deletion cost). RBAC cannot name the pod (pod names are
+    /// generated), so the Role allows patching pods in the namespace and <see cref="WorkerGuard"/>'s admission
+    /// policy refuses any change but the worker's own pod's deletion cost.</summary>
     public WorkerIdentity WorkerRbac()
     {
         var name = $"{Name}-worker";
@@ -90,14 +91,22 @@ internal sealed class KubernetesChildren(Workload workload, KubernetesConfig con
                 // Pods of this account mount its token only where asked (the worker's projected volume).
                 AutomountServiceAccountToken = false,
             }, K8sJson.Default.V1ServiceAccount, Named);
+        var serviceAccount = config.ServiceAccountName ?? name;
+        // The guard exists before the Role grants anything, and before any pod of the workload runs.
+        var guardName = WorkerGuard.ObjectName(config.Namespace, Name);
+        var policy = Add(KubernetesTarget.PolicyType, $"{name}-policy",
+            WorkerGuard.Policy(ClusterMetadata(guardName), config.Namespace, serviceAccount),
+            K8sJson.Default.V1ValidatingAdmissionPolicy, Named);
+        var guard = Add(KubernetesTarget.PolicyBindingType, $"{name}-policy-binding",
+            WorkerGuard.Binding(ClusterMetadata(guardName), config.Namespace, guardName),
+            K8sJson.Default.V1ValidatingAdmissionPolicyBinding, Named, policy);
         var role = Add(KubernetesTarget.RoleType, $"{name}-role", new V1Role
         {
             ApiVersion = "rbac.authorization.k8s.io/v1",
             Kind = "Role",
             Metadata = Metadata(name),
-            Rules = [new V1PolicyRule { ApiGroups = [""], Resources = ["pods"], Verbs = ["get", "patch"] }],
-        }, K8sJson.Default.V1Role, Named);
-        var serviceAccount = config.ServiceAccountName ?? name;
+            Rules = [new V1PolicyRule { ApiGroups = [""], Resources = ["pods"], Verbs = ["patch"] }],
+        }, K8sJson.Default.V1Role, Named, guard);
         var binding = Add(KubernetesTarget.RoleBindingType, $"{name}-binding", new V1RoleBinding
         {
             ApiVersion = "rbac.authorization.k8s.io/v1",
@@ -106,8 +115,26 @@ internal sealed class KubernetesChildren(Workload workload, KubernetesConfig con
             RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = name },
             Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = serviceAccount, NamespaceProperty = config.Namespace }],
         }, K8sJson.Default.V1RoleBinding, Named, account, role);
-        _facts.Add(new("worker", $"{workerImage} as service account {serviceAccount} (pods: get, patch)"));
-        return new WorkerIdentity(serviceAccount, [.. new[] { account, binding }.OfType<string>()]);
+        _facts.Add(new("worker", $"{workerImage} as service account {serviceAccount} (pods: patch, its own pod's deletion cost only)"));
+        return new WorkerIdentity(serviceAccount, [.. new[] { account, guard, binding }.OfType<string>()]);
+    }
+
+    /// <summary>Metadata of a cluster-scoped object (no namespace).</summary>
+    private V1ObjectMeta ClusterMetadata(string name)
+    {
+        var metadata = Metadata(name);
+        metadata.NamespaceProperty = null;
+        return metadata;
+    }
+
+    /// <summary>With <c>networkPolicy</c> on, the workload's NetworkPolicy (<see cref="NetworkPolicies"/>).</summary>
+    public void NetworkPolicy(int? ingressPort, bool worker)
+    {
+        if (!config.NetworkPolicy) return;
+        Add(NetworkPolicies.Type, $"{Name}-network-policy",
+            NetworkPolicies.Policy(Metadata(), PodTemplates.Selector(workload), config, ingressPort, worker),
+            K8sJson.Default.V1NetworkPolicy, Named);
+        _facts.Add(new("network policy", NetworkPolicies.Description(config, ingressPort, worker)));
     }
 
     public void EnvSecret()

@@ -35,8 +35,11 @@ public sealed record KubernetesConfig(string Namespace, QueueKind QueueKind, str
     /// <summary>Refuse to start containers whose image runs as root.</summary>
     public bool RunAsNonRoot { get; init; } = true;
 
-    /// <summary>Mount the container's root file system read-only.</summary>
-    public bool ReadOnlyRootFilesystem { get; init; }
+    /// <summary>Mount the user's container's root file system read-only, with a writable emptyDir at /tmp.</summary>
+    public bool ReadOnlyRootFilesystem { get; init; } = true;
+
+    /// <summary>Give each workload a NetworkPolicy that allows only what Multinode needs (NetworkPolicies).</summary>
+    public bool NetworkPolicy { get; init; }
 
     /// <summary>GPU product label values that replace the canonical ones, per GPU type.</summary>
     public IReadOnlyDictionary<GpuType, string> GpuProducts { get; init; } = new Dictionary<GpuType, string>();
@@ -70,7 +73,8 @@ public sealed record KubernetesConfig(string Namespace, QueueKind QueueKind, str
             new("gpuProducts", InputType.StringMap, "Node label values to select per GPU type, replacing the canonical ones (e.g. { a100: NVIDIA-A100-PCIE-40GB }).") { Default = PropertyMap.Empty },
             new("serviceAccountName", InputType.String, "Service account every pod runs as (e.g. one bound to an IAM role for SQS); the namespace's default when absent.") { Check = KubernetesChecks.ObjectName },
             new("runAsNonRoot", InputType.Boolean, "Refuse to start containers whose image runs as root (turn off only for images that need root).") { Default = true },
-            new("readOnlyRootFilesystem", InputType.Boolean, "Mount every container's root file system read-only.") { Default = false },
+            new("readOnlyRootFilesystem", InputType.Boolean, "Mount the user's container's root file system read-only, with a writable emptyDir at /tmp (the worker's is read-only always). Turn off for images that write elsewhere.") { Default = true },
+            new("networkPolicy", InputType.Boolean, "Give each workload a NetworkPolicy: egress only to DNS (and, for functions and jobs, the queue's port and the Kubernetes API), ingress only to a service's port. Needs a network plugin that enforces NetworkPolicy.") { Default = false },
         ],
     };
 
@@ -97,6 +101,7 @@ public sealed record KubernetesConfig(string Namespace, QueueKind QueueKind, str
             ServiceAccountName = reader.String("kubernetes.serviceAccountName"),
             RunAsNonRoot = reader.Boolean("kubernetes.runAsNonRoot")!.Value,
             ReadOnlyRootFilesystem = reader.Boolean("kubernetes.readOnlyRootFilesystem")!.Value,
+            NetworkPolicy = reader.Boolean("kubernetes.networkPolicy")!.Value,
             GpuProducts = gpuProducts,
         };
     }

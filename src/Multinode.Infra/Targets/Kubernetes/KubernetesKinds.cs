@@ -64,7 +64,7 @@ internal static class KubernetesKinds
         var queue = c.Queue();
         var auth = c.QueueAuthentication(queue);
         var identity = c.WorkerRbac();
-        var deployment = c.Deployment(c.WorkerPod("Always", queue, identity, WorkerSidecar.WarmPoolEnv(f.Spare, f.CooldownSeconds), userAsSidecar: false), replicas: null, strategy: null, [.. identity.Children]);
+        var deployment = c.Deployment(c.WorkerPod("Always", queue, identity, WorkerSidecar.WarmPoolEnv(f.Spare, f.CooldownSeconds)), replicas: null, strategy: null, [.. identity.Children]);
         // desired = ceil((in-flight + spare) / 1), clamped to spare..maxWorkers by KEDA.
         var formula = f.Spare > 0 ? $"{queue.InFlight} + {f.Spare}" : queue.InFlight;
         c.AddKeda($"{c.Name}-scaler", new KedaObject<ScaledObjectSpec>
@@ -94,6 +94,7 @@ internal static class KubernetesKinds
             },
         }, Named, deployment, auth);
         c.Fact("scaling", $"KEDA: desired = {formula}, {f.Spare}..{f.Max} workers, scale-in after {f.CooldownSeconds}s below target");
+        c.NetworkPolicy(ingressPort: null, worker: true);
         return new PropertyMap(("queue", queue.Queue));
     }
 
@@ -116,7 +117,7 @@ internal static class KubernetesKinds
                     // The worker's wait for its message, then the invocation (which the worker itself cuts at
                     // timeoutSeconds with an error reply).
                     ActiveDeadlineSeconds = WorkerSidecar.JobRunLimitSeconds(c.Workload),
-                    Template = c.WorkerPod("Never", queue, identity, WorkerSidecar.OneMessageEnv, userAsSidecar: true),
+                    Template = c.WorkerPod("Never", queue, identity, WorkerSidecar.OneMessageEnv),
                 },
                 MaxReplicaCount = j.Max,
                 // An update of the ScaledJob must not delete the Jobs that are running.
@@ -128,6 +129,7 @@ internal static class KubernetesKinds
             },
         }, Named, [c.EnvSecretName, auth, .. identity.Children]);
         c.Fact("scaling", $"KEDA: one Job per message, at most {j.Max} at once");
+        c.NetworkPolicy(ingressPort: null, worker: true);
         return new PropertyMap(("queue", queue.Queue));
     }
 
@@ -205,6 +207,7 @@ internal static class KubernetesKinds
             },
         }, K8sJson.Default.V1PodDisruptionBudget, Named);
         c.Fact("scaling", $"HPA: {s.Min}..{s.Max} replicas at {utilization}% average CPU");
+        c.NetworkPolicy(ingressPort: s.Port, worker: false);
         return new PropertyMap(("endpoint", $"http://{c.Name}.{c.Config.Namespace}.svc.cluster.local"));
     }
 
@@ -243,6 +246,7 @@ internal static class KubernetesKinds
         }, K8sJson.Default.V1CronJob, Named, c.EnvSecretName);
         var schedule = $"{t.Schedule} ({t.TimeZone})";
         c.Fact("schedule", schedule);
+        c.NetworkPolicy(ingressPort: null, worker: false);
         return new PropertyMap(("schedule", schedule));
     }
 
@@ -250,6 +254,7 @@ internal static class KubernetesKinds
     {
         // Recreate: the old pod is gone before the new one starts, so an update never runs two at once.
         c.Deployment(c.Pod("Always"), replicas: 1, strategy: new V1DeploymentStrategy { Type = "Recreate" });
+        c.NetworkPolicy(ingressPort: null, worker: false);
         return PropertyMap.Empty;
     }
 }

@@ -11,6 +11,8 @@ internal static class KubernetesReplaceTable
     public static readonly IReadOnlyDictionary<string, string[]> ReplaceOnChanges =
         new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
+        ["kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy"] = ["metadata.name", "metadata.namespace"],
+        ["kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding"] = ["metadata.name", "metadata.namespace"],
         ["kubernetes:apps/v1:Deployment"] = ["metadata.name", "metadata.namespace", "spec.selector"],
         ["kubernetes:autoscaling/v2:HorizontalPodAutoscaler"] = ["metadata.name", "metadata.namespace"],
         ["kubernetes:batch/v1:CronJob"] = ["metadata.name", "metadata.namespace"],
@@ -20,6 +22,7 @@ internal static class KubernetesReplaceTable
         ["kubernetes:keda.sh/v1alpha1:ScaledJob"] = ["metadata.name", "metadata.namespace"],
         ["kubernetes:keda.sh/v1alpha1:ScaledObject"] = ["metadata.name", "metadata.namespace"],
         ["kubernetes:keda.sh/v1alpha1:TriggerAuthentication"] = ["metadata.name", "metadata.namespace"],
+        ["kubernetes:networking.k8s.io/v1:NetworkPolicy"] = ["metadata.name", "metadata.namespace"],
         ["kubernetes:policy/v1:PodDisruptionBudget"] = ["metadata.name", "metadata.namespace"],
         ["kubernetes:rbac.authorization.k8s.io/v1:Role"] = ["metadata.name", "metadata.namespace"],
         ["kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"] = ["metadata.name", "metadata.namespace", "roleRef"],

@@ -32,6 +32,8 @@ public sealed partial class KubernetesTarget(IReadOnlyDictionary<WorkloadKind, K
     public const string ServiceAccountType = "kubernetes:core/v1:ServiceAccount";
     public const string RoleType = "kubernetes:rbac.authorization.k8s.io/v1:Role";
     public const string RoleBindingType = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding";
+    public const string PolicyType = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy";
+    public const string PolicyBindingType = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding";
 
     public string Name => TargetName;
 

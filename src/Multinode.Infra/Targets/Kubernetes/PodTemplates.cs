@@ -204,17 +204,26 @@ internal static class PodTemplates
 
     private const string TokenVolume = "multinode-worker-token";
 
+    /// <summary>How long the user's server may take to accept connections after its container starts (loading a
+    /// model, warming a cache) before the kubelet restarts it: the startup probe's period × failure threshold. The
+    /// worker starts only once the probe succeeded.</summary>
+    public const int ServerStartupSeconds = 600;
+
+    private const int StartupProbePeriodSeconds = 2;
+
     /// <summary>
-    /// Adds the worker sidecar (DESIGN section 7) to a queue workload's pod. The user's container serves
-    /// POST /invoke on its port (readiness: the port accepts connections) and gets no queue settings; the worker gets
-    /// the queue's, the shared ones (<see cref="WorkerSidecar.Env"/> with the kind's <paramref name="kindEnv"/>) and
-    /// its pod's name and namespace. With <paramref name="userAsSidecar"/> (a pod that runs once) the user's container
-    /// becomes a native sidecar (an init container with restartPolicy Always, Kubernetes ≥ 1.29) and the worker the
-    /// main container, so the pod completes when the worker exits. Only the worker gets the service account's token
-    /// (a projected volume; the pod's automount is off), which may patch pods for pod-deletion-cost.
+    /// Adds the worker (DESIGN section 7) to a queue workload's pod. The user's container serves POST /invoke on its
+    /// port and gets no queue settings; the worker gets the queue's, the shared ones (<see cref="WorkerSidecar.Env"/>
+    /// with the kind's <paramref name="kindEnv"/>) and its pod's name and namespace. The user's container is a
+    /// native sidecar (an init container with restartPolicy Always; Kubernetes ≥ 1.29) and the worker the main
+    /// container: the kubelet starts the server first and the worker once the server's startup probe succeeded, and
+    /// on termination it sends SIGTERM to the worker alone, and to the server only after the worker has exited
+    /// (Kubernetes docs, "Pod shutdown and sidecar containers"), so a server that exits on SIGTERM never drops the
+    /// invocation in hand. A pod that runs once completes when the worker exits. Only the worker gets the service
+    /// account's token (a projected volume; the pod's automount is off), which may patch its own pod.
     /// </summary>
     public static void AddWorker(V1PodSpec pod, V1Container user, Workload workload, IEnumerable<V1EnvVar> queueEnv,
-        IReadOnlyList<(string Name, string Value)> kindEnv, bool userAsSidecar, string workerImage, string serviceAccount)
+        IReadOnlyList<(string Name, string Value)> kindEnv, string workerImage, string serviceAccount)
     {
         var port = WorkerSidecar.Port(workload) ?? throw new ArgumentException($"{workload.Label} runs no worker", nameof(workload));
         user.Ports = [new V1ContainerPort { Name = "http", ContainerPort = port, Protocol = "TCP" }];
@@ -223,6 +232,12 @@ internal static class PodTemplates
             TcpSocket = new V1TCPSocketAction { Port = "http" },
             PeriodSeconds = 5,
             FailureThreshold = 3,
+        };
+        user.StartupProbe = new V1Probe
+        {
+            TcpSocket = new V1TCPSocketAction { Port = "http" },
+            PeriodSeconds = StartupProbePeriodSeconds,
+            FailureThreshold = ServerStartupSeconds / StartupProbePeriodSeconds,
         };
         var env = WorkerSidecar.Env(workload, WorkerPlatforms.Kubernetes, kindEnv)
             .Select(e => new V1EnvVar { Name = e.Name, Value = e.Value }).ToList();
@@ -246,16 +261,9 @@ internal static class PodTemplates
         };
         pod.ServiceAccountName = serviceAccount;
         pod.Volumes = [.. pod.Volumes ?? [], TokenProjection()];
-        if (userAsSidecar)
-        {
-            user.RestartPolicy = "Always";
-            pod.InitContainers = [user];
-            pod.Containers = [worker];
-        }
-        else
-        {
-            pod.Containers = [user, worker];
-        }
+        user.RestartPolicy = "Always";
+        pod.InitContainers = [user];
+        pod.Containers = [worker];
     }
 
     private static V1EnvVar FieldEnv(string name, string path) =>

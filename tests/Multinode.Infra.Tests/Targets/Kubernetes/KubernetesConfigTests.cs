@@ -20,7 +20,8 @@ public sealed class KubernetesConfigTests
         Assert.Equal(("default", QueueKind.Redis, "redis:6379", (string?)null, "nvidia.com/gpu.product"),
             (config.Namespace, config.QueueKind, config.QueueAddress, config.QueueRegion, config.GpuNodeLabel));
         Assert.True(config.RunAsNonRoot);
-        Assert.False(config.ReadOnlyRootFilesystem);
+        Assert.True(config.ReadOnlyRootFilesystem);
+        Assert.False(config.NetworkPolicy);
         Assert.Null(config.QueuePassword);
         Assert.Null(config.ServiceAccountName);
         Assert.Empty(config.GpuProducts);
@@ -31,14 +32,15 @@ public sealed class KubernetesConfigTests
     {
         var config = Config("""
             {
-              "namespace": "media", "serviceAccountName": "workers", "runAsNonRoot": false, "readOnlyRootFilesystem": true,
+              "namespace": "media", "serviceAccountName": "workers", "runAsNonRoot": false, "readOnlyRootFilesystem": false, "networkPolicy": true,
               "gpuNodeLabel": "cloud.google.com/gke-accelerator", "gpuProducts": { "Tesla T4": "nvidia-tesla-t4" },
               "queue": { "kind": "aws-sqs", "region": "eu-west-1", "accountId": "123456789012", "roleArn": "arn:aws:iam::123456789012:role/keda" }
             }
             """).SettingsOf<KubernetesConfig>();
         Assert.Equal((QueueKind.AwsSqs, (string?)null, "eu-west-1", "123456789012", "arn:aws:iam::123456789012:role/keda"),
             (config.QueueKind, config.QueueAddress, config.QueueRegion, config.QueueAccountId, config.QueueRoleArn));
-        Assert.Equal(("media", "workers", false, true), (config.Namespace, config.ServiceAccountName, config.RunAsNonRoot, config.ReadOnlyRootFilesystem));
+        Assert.Equal(("media", "workers", false, false, true),
+            (config.Namespace, config.ServiceAccountName, config.RunAsNonRoot, config.ReadOnlyRootFilesystem, config.NetworkPolicy));
         Assert.Equal("nvidia-tesla-t4", config.GpuProducts[GpuType.T4]);
     }
 

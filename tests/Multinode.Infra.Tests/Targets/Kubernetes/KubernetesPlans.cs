@@ -54,10 +54,10 @@ internal static class KubernetesPlans
 
     public static PropertyValue Pod(this PlannedResource resource, string path) => resource.At($"{resource.PodSpecPath()}.{path}");
 
-    /// <summary>The user's container in any controller's pod: a Job's runs as a native sidecar (the first init
-    /// container, beside the worker), every other kind's is the first container.</summary>
+    /// <summary>The user's container in any controller's pod: a Function's or Job's runs as a native sidecar (the
+    /// first init container, beside the worker), every other kind's is the first container.</summary>
     public static PropertyValue User(this PlannedResource resource, string path) =>
-        resource.Pod($"{(resource.Type == Keda.ScaledJobType ? "initContainers[0]" : "containers[0]")}.{path}");
+        resource.Pod($"{(resource.At(resource.PodSpecPath()).Find("initContainers") is null ? "containers[0]" : "initContainers[0]")}.{path}");
 
     /// <summary>The child that runs the pods: the Deployment, ScaledJob or CronJob.</summary>
     public static PlannedResource Workers(this WorkloadPlan plan) => Assert.Single(plan.Resources, r =>

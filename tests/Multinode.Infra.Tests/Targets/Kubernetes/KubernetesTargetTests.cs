@@ -67,7 +67,7 @@ public sealed partial class KubernetesTargetTests
         Assert.Equal(["pending", "processing"], ((ArrayValue)scaler.At("spec.triggers")).Items.Select(t => ((ObjectValue)t).Map["name"].Display().Trim('"')));
         // The autoscaler owns the replica count: the Deployment must not reset it on every update.
         Assert.False(((ObjectValue)plan.OfType(Deployment).At("spec")).Map.ContainsKey("replicas"));
-        Assert.Equal(new PropertyMap(("children", PropertyValue.Strings(["square-worker", "square-worker-role", "square-worker-binding", "square", "square-scaler"])),
+        Assert.Equal(new PropertyMap(("children", PropertyValue.Strings(["square-worker", "square-worker-policy", "square-worker-policy-binding", "square-worker-role", "square-worker-binding", "square", "square-scaler"])),
             ("queue", "multinode:default:square")), plan.Outputs);
     }
 
@@ -122,7 +122,8 @@ public sealed partial class KubernetesTargetTests
         Assert.Equal("gradual", job.Text("spec.rollout.strategy"));
         Assert.Equal("sum", job.Text("spec.scalingStrategy.multipleScalersCalculation"));
         Assert.Equal(PropertyValue.Strings(["/bin/transcode"]), job.User("command"));
-        Assert.Equal(["transcode-worker", "transcode-worker-role", "transcode-worker-binding", "transcode"], plan.Resources.Select(r => r.Name));
+        Assert.Equal(["transcode-worker", "transcode-worker-policy", "transcode-worker-policy-binding", "transcode-worker-role", "transcode-worker-binding", "transcode"],
+            plan.Resources.Select(r => r.Name));
     }
 
     [Fact]
@@ -281,18 +282,23 @@ public sealed partial class KubernetesTargetTests
             var workers = Plan(Workload(kind, name, json)).Workers();
             Assert.Equal(PropertyValue.From(true), workers.Pod("securityContext.runAsNonRoot"));
             Assert.Equal(PropertyValue.From(false), workers.User("securityContext.allowPrivilegeEscalation"));
-            Assert.Equal(PropertyValue.From(false), workers.User("securityContext.readOnlyRootFilesystem"));
             Assert.Equal(PropertyValue.Strings(["ALL"]), workers.User("securityContext.capabilities.drop"));
+            // Issue 25: the user's root file system is read-only by default, with a scratch /tmp of the pod's own.
+            Assert.Equal(PropertyValue.From(true), workers.User("securityContext.readOnlyRootFilesystem"));
+            Assert.Equal(new PropertyMap(("mountPath", "/tmp"), ("name", "tmp")), ((ObjectValue)workers.User("volumeMounts[0]")).Map);
+            Assert.Contains(((ArrayValue)workers.Pod("volumes")).Items,
+                v => v.Find("name") is StringValue { Value: "tmp" } && v.Find("emptyDir") is ObjectValue);
         }
     }
 
     [Fact]
-    public void Plan_ReadOnlyRootAndRootAllowed_AreHonouredWithScratchTmp()
+    public void Plan_WritableRootAndRootAllowed_AreHonouredWithoutScratchTmp()
     {
-        var workers = Plan(Workload(DaemonKind.Instance, "d", Daemon), Config("""{ "runAsNonRoot": false, "readOnlyRootFilesystem": true }""")).Workers();
+        var workers = Plan(Workload(DaemonKind.Instance, "d", Daemon), Config("""{ "runAsNonRoot": false, "readOnlyRootFilesystem": false }""")).Workers();
         Assert.Equal(PropertyValue.From(false), workers.Pod("securityContext.runAsNonRoot"));
-        Assert.Equal(PropertyValue.From(true), workers.User("securityContext.readOnlyRootFilesystem"));
-        Assert.Equal("/tmp", ((StringValue)workers.User("volumeMounts[0].mountPath")).Value);
+        Assert.Equal(PropertyValue.From(false), workers.User("securityContext.readOnlyRootFilesystem"));
+        Assert.Null(workers.Find($"{workers.PodSpecPath()}.containers[0].volumeMounts"));
+        Assert.Null(workers.Find($"{workers.PodSpecPath()}.volumes"));
     }
 
     [Fact]
@@ -387,13 +393,15 @@ public sealed partial class KubernetesTargetTests
             foreach (var child in Plan(workload, config).Resources)
             {
                 Assert.StartsWith(name, child.Name, StringComparison.Ordinal);
-                Assert.StartsWith(name, child.Text("metadata.name"), StringComparison.Ordinal);
-                Assert.Equal("team-a", child.Text("metadata.namespace"));
+                // The admission guard is cluster-scoped: its name carries the namespace, and it has none.
+                var clusterScoped = child.Type is KubernetesTarget.PolicyType or KubernetesTarget.PolicyBindingType;
+                Assert.StartsWith(clusterScoped ? $"multinode.team-a.{name}" : name, child.Text("metadata.name"), StringComparison.Ordinal);
+                Assert.Equal(clusterScoped ? null : PropertyValue.From("team-a"), child.Find("metadata.namespace"));
                 Assert.Equal(new PropertyMap(
                     ("app.kubernetes.io/managed-by", "multinode"), ("app.kubernetes.io/name", name),
                     ("example.com/cost-center", "42"), ("team", "a")), ((ObjectValue)child.At("metadata.labels")).Map);
                 Assert.Contains("metadata.name", child.Options.ReplaceOnChanges);
-                Assert.Contains("metadata.namespace", child.Options.ReplaceOnChanges);
+                Assert.Equal(!clusterScoped, child.Options.ReplaceOnChanges.Contains("metadata.namespace"));
                 Assert.True(child.Options.DeleteBeforeReplace);
             }
         }
@@ -503,7 +511,7 @@ public sealed partial class KubernetesTargetTests
         [
             new("namespace", "default"),
             new("queue", "redis lists multinode:default:square + multinode:default:square:processing at redis:6379"),
-            new("worker", "ghcr.io/multinode/multinode-worker:0.1.0 as service account square-worker (pods: get, patch)"),
+            new("worker", "ghcr.io/multinode/multinode-worker:0.1.0 as service account square-worker (pods: patch, its own pod's deletion cost only)"),
             new("scaling", "KEDA: desired = pending + processing + 2, 2..20 workers, scale-in after 300s below target"),
             new("GPU nodes", "nvidia.com/gpu.product=NVIDIA-L4, nvidia.com/gpu x2"),
             new("nodes at maximum scale", "10 × g6.12xlarge (48 vCPU, 192 GiB, 4 × l4), 2 workers each, ≈ $4.6016 per node-hour"),
