@@ -174,6 +174,21 @@ export interface KubernetesSettingsArgs {
 }
 
 /**
+ * AWS only: "internet-facing" (public addresses) or "internal" (private addresses, reachable only from
+ * the VPC and networks routed to it).
+ */
+export const LoadBalancerScheme = {
+    InternetFacing: "internet-facing",
+    Internal: "internal",
+} as const;
+
+/**
+ * AWS only: "internet-facing" (public addresses) or "internal" (private addresses, reachable only from
+ * the VPC and networks routed to it).
+ */
+export type LoadBalancerScheme = (typeof LoadBalancerScheme)[keyof typeof LoadBalancerScheme];
+
+/**
  * Secret holding the Redis password (redis only); KEDA and the workers read it. None: no password.
  */
 export interface PasswordSecretArgs {

@@ -1,4 +1,5 @@
 using Multinode.Infra.Values;
+using Multinode.Infra.Workloads;
 using static Multinode.Infra.Targets.Aws.AwsChildren;
 
 namespace Multinode.Infra.Targets.Aws;
@@ -23,16 +24,15 @@ internal static class AwsNetwork
                 ("egress", allOutbound),
                 ("tags", c.Tags))), null);
         }
-        PropertyValue FromAnywhere(string what, int port) => Obj(("description", $"{what} from anywhere"), ("protocol", "tcp"),
-            ("fromPort", port), ("toPort", port),
-            ("cidrBlocks", PropertyValue.Strings(["0.0.0.0/0"])), ("ipv6CidrBlocks", PropertyValue.Strings(["::/0"])));
         var lbSg = c.Add(AwsTypes.SecurityGroup, "lb-sg", new PropertyMap(
             ("namePrefix", PhysicalNames.SecurityGroupPrefixFor($"{c.Name}-lb-sg")),
-            ("description", $"Multinode {c.Kind} {c.Name}: load balancer, HTTP from anywhere"),
+            ("description", balanced is { Internal: false, SourceRanges: null }
+                ? $"Multinode {c.Kind} {c.Name}: load balancer, HTTP from anywhere"
+                : $"Multinode {c.Kind} {c.Name}: load balancer, HTTP from the allowed ranges"),
             ("vpcId", c.Aws.VpcId),
             ("ingress", balanced.CertificateArn is null
-                ? List(FromAnywhere("HTTP", AwsLoadBalancing.ListenerPort))
-                : List(FromAnywhere("HTTP", AwsLoadBalancing.ListenerPort), FromAnywhere("HTTPS", AwsLoadBalancing.HttpsPort))),
+                ? List(Ingress(balanced, "HTTP", AwsLoadBalancing.ListenerPort))
+                : List(Ingress(balanced, "HTTP", AwsLoadBalancing.ListenerPort), Ingress(balanced, "HTTPS", AwsLoadBalancing.HttpsPort))),
             // No inline egress: the one rule (below) names the instances' group, which names this one.
             ("tags", c.Tags)));
         var sg = c.Add(AwsTypes.SecurityGroup, "sg", new PropertyMap(
@@ -53,5 +53,21 @@ internal static class AwsNetwork
             ("referencedSecurityGroupId", Ref(sg, "id")),
             ("tags", c.Tags)));
         return (sg, lbSg);
+    }
+
+    /// <summary>The load balancer's listener <paramref name="port"/> open to its sources: the given IPv4 blocks (the
+    /// load balancer's address type is ipv4, so IPv6 sources never reach it), else the private ranges when it is
+    /// internal (its addresses are private: only its VPC and networks routed to it reach them), else anywhere.</summary>
+    private static PropertyValue Ingress(LoadBalanced balanced, string what, int port)
+    {
+        var (from, sources) = (balanced.SourceRanges, balanced.Internal) switch
+        {
+            ({ } given, _) => ("the allowed ranges", given),
+            (null, true) => ("the private ranges", PropertyValue.Strings(Cidrs.Private)),
+            _ => ("anywhere", PropertyValue.Strings(["0.0.0.0/0"])),
+        };
+        return Obj(("description", $"{what} from {from}"), ("protocol", "tcp"), ("fromPort", port), ("toPort", port),
+            ("cidrBlocks", sources),
+            ("ipv6CidrBlocks", balanced is { Internal: false, SourceRanges: null } ? PropertyValue.Strings(["::/0"]) : null));
     }
 }

@@ -187,6 +187,10 @@ internal static class KubernetesKinds
         c.Fact("scaling", $"HPA: {s.MinReplicas}..{s.MaxReplicas} replicas at {utilization}% average CPU");
         if (s.CertificateArn is not null)
             c.Ignored("certificateArn", "ignored on Kubernetes (AWS only); the Service is reached inside the cluster, TLS is the ingress's");
+        if (s.AccessLogBucket is not null)
+            c.Ignored("accessLogBucket", "ignored on Kubernetes (AWS only); the Service has no load balancer of its own, access logs are the ingress's");
+        if (s.LoadBalancerSourceRanges is not null)
+            c.Ignored("loadBalancerSourceRanges", "ignored on Kubernetes (AWS only); the Service is reached inside the cluster, a NetworkPolicy limits who reaches it");
         return new PropertyMap(("endpoint", $"http://{c.Name}.{c.Config.Namespace}.svc.cluster.local"));
     }
 

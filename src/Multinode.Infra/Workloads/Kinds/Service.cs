@@ -14,6 +14,18 @@ public sealed record ServiceWorkload(string Name, Container Container, ResourceR
     /// <summary>AWS: the ACM certificate the load balancer serves HTTPS with; null for plain HTTP. May be unknown.</summary>
     public PropertyValue? CertificateArn { get; init; }
 
+    /// <summary>AWS: "internet-facing" (the default) or "internal", the load balancer's scheme.</summary>
+    public string LoadBalancerScheme { get; init; } = ServiceKind.InternetFacing;
+
+    /// <summary>AWS: IPv4 CIDR blocks the load balancer accepts HTTP(S) from; null for the scheme's default. May be
+    /// unknown.</summary>
+    public PropertyValue? LoadBalancerSourceRanges { get; init; }
+
+    /// <summary>AWS: the S3 bucket (and key prefix) the load balancer writes access logs to; null for none.</summary>
+    public PropertyValue? AccessLogBucket { get; init; }
+
+    public PropertyValue? AccessLogPrefix { get; init; }
+
     /// <summary>Demand is CPU cores: enough replicas to hold targetCpuUtilization, within min..max.</summary>
     public int[] Ideal(double[] demand) =>
         [.. demand.Select(d => Math.Clamp(Demand.Whole(d / (Resources.Cpu * TargetCpuUtilization)), MinReplicas, MaxReplicas))];
@@ -25,6 +37,9 @@ public sealed partial class ServiceKind : WorkloadKind<ServiceWorkload>
     public static ServiceKind Instance { get; } = new();
 
     private ServiceKind() { }
+
+    public const string InternetFacing = "internet-facing";
+    public const string Internal = "internal";
 
     [System.Text.RegularExpressions.GeneratedRegex("^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$")]
     private static partial System.Text.RegularExpressions.Regex CertificateArn();
@@ -50,6 +65,20 @@ public sealed partial class ServiceKind : WorkloadKind<ServiceWorkload>
             PassThrough = true,
             Check = a => CertificateArn().IsMatch(a) ? null : "is not an ACM certificate ARN such as \"arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-...\"",
         }, s => s.CertificateArn),
+        Input(new("loadBalancerScheme", InputType.String, "AWS only: \"internet-facing\" (public addresses) or \"internal\" (private addresses, reachable only from the VPC and networks routed to it).")
+        {
+            Default = InternetFacing, Enum = [InternetFacing, Internal],
+        }, s => s.LoadBalancerScheme),
+        Input(new("loadBalancerSourceRanges", InputType.StringArray, "AWS only: IPv4 CIDR blocks the load balancer accepts HTTP and HTTPS from. Default: anywhere when internet-facing; the RFC 1918 private ranges when internal.") { PassThrough = true },
+            s => s.LoadBalancerSourceRanges),
+        Input(new("accessLogBucket", InputType.String, "AWS only: S3 bucket (same region, with a policy that lets Elastic Load Balancing write) the load balancer writes access logs to; none by default.")
+        {
+            PassThrough = true, Check = BucketNames.Problem,
+        }, s => s.AccessLogBucket),
+        Input(new("accessLogPrefix", InputType.String, "AWS only: key prefix of the access logs in accessLogBucket; the bucket's root by default.")
+        {
+            PassThrough = true, Check = BucketNames.PrefixProblem,
+        }, s => s.AccessLogPrefix),
     ];
 
     public override IReadOnlyList<InputSpec> Outputs => [WorkloadOutputs.Children, WorkloadOutputs.Endpoint];
@@ -58,6 +87,17 @@ public sealed partial class ServiceKind : WorkloadKind<ServiceWorkload>
     {
         if (reader.Integer("minReplicas") is { } min && reader.Integer("maxReplicas") is { } max && min > max)
             reader.Fail("minReplicas", $"minReplicas = {min} is above the limit of maxReplicas = {max}");
+        if (reader.Get("accessLogPrefix") is not null && reader.Get("accessLogBucket") is null)
+            reader.Fail("accessLogPrefix", "accessLogPrefix is set without accessLogBucket: name the bucket the logs go to");
+        var ranges = reader.Get("loadBalancerSourceRanges");
+        var items = (ranges is SecretValue whole ? whole.Value : ranges) is ArrayValue a ? a.Items : [];
+        for (var i = 0; i < items.Count; i++)
+        {
+            var secret = ranges is SecretValue || items[i] is SecretValue;
+            if ((items[i] is SecretValue s ? s.Value : items[i]) is StringValue { Value: var cidr } && Cidrs.Ipv4Problem(cidr) is { } problem)
+                reader.Fail($"loadBalancerSourceRanges[{i}]", $"loadBalancerSourceRanges[{i}] = " +
+                    (secret ? $"{PropertyValue.SecretText} {Cidrs.Expected}" : $"{items[i].Display()} {problem}"));
+        }
     }
 
     protected override ServiceWorkload Read(string name, Container container, ResourceRequest resources, InputReader reader) =>
@@ -65,5 +105,9 @@ public sealed partial class ServiceKind : WorkloadKind<ServiceWorkload>
             reader.Number("targetCpuUtilization")!.Value, reader.Integer("port")!.Value, reader.String("healthCheckPath")!)
         {
             CertificateArn = reader.Get("certificateArn"),
+            LoadBalancerScheme = reader.String("loadBalancerScheme")!,
+            LoadBalancerSourceRanges = reader.Get("loadBalancerSourceRanges"),
+            AccessLogBucket = reader.Get("accessLogBucket"),
+            AccessLogPrefix = reader.Get("accessLogPrefix"),
         };
 }
