@@ -29,11 +29,35 @@ export interface AwsSettingsArgs {
      */
     region?: pulumi.Input<string>;
     /**
+     * Outbound connections the instances may open: "open" (anywhere, any port) or "restricted" (TCP 443
+     * only, which AWS's APIs, ECR, SQS, SSM and public registries use; DNS, instance metadata and time
+     * sync are not filtered by security groups). One of: open, restricted. Default: "open".
+     * @default "open"
+     */
+    egress?: pulumi.Input<Egress>;
+    /**
      * VPC of the subnets, where the security groups and a Service's target group go. Default: the VPC of
      * the first subnet, looked up through the engine (aws:ec2/getSubnet:getSubnet); unknown offline.
      */
     vpcId?: pulumi.Input<string>;
 }
+
+/**
+ * Outbound connections the instances may open: "open" (anywhere, any port) or "restricted" (TCP 443
+ * only, which AWS's APIs, ECR, SQS, SSM and public registries use; DNS, instance metadata and time
+ * sync are not filtered by security groups).
+ */
+export const Egress = {
+    Open: "open",
+    Restricted: "restricted",
+} as const;
+
+/**
+ * Outbound connections the instances may open: "open" (anywhere, any port) or "restricted" (TCP 443
+ * only, which AWS's APIs, ECR, SQS, SSM and public registries use; DNS, instance metadata and time
+ * sync are not filtered by security groups).
+ */
+export type Egress = (typeof Egress)[keyof typeof Egress];
 
 /**
  * GPUs per worker; none when absent.

@@ -8,12 +8,23 @@ namespace Multinode.Infra.Targets.Aws;
 /// the group's and the load balancer's (<see cref="AwsConfig.SubnetIds"/>).</summary>
 internal static class AwsNetwork
 {
+    /// <summary>The one port instances may connect to with <c>aws.egress = restricted</c>.</summary>
+    public const int HttpsPort = 443;
+
     /// <summary>The instances' group (egress only; a load-balanced port from its load balancer alone) and, when load
     /// balanced, the load balancer's. Descriptions, which AWS cannot change in place, depend on kind and name only.</summary>
     public static (string Instances, string? LoadBalancer) SecurityGroups(AwsChildren c)
     {
-        var allOutbound = List(Obj(("description", "all outbound"), ("protocol", "-1"), ("fromPort", 0), ("toPort", 0),
-            ("cidrBlocks", PropertyValue.Strings(["0.0.0.0/0"])), ("ipv6CidrBlocks", PropertyValue.Strings(["::/0"]))));
+        var allOutbound = c.Aws.EgressRestricted
+            // aws.egress = restricted: HTTPS only, what the boot script, the worker and the Docker daemon use (EC2 Auto
+            // Scaling, SQS, SSM, ECR and S3 for its layers, public registries, dnf's repositories). DNS to the VPC
+            // resolver, instance metadata and the Time Sync Service need no rule: security groups do not filter them
+            // (Amazon VPC User Guide, "Security groups", security group basics).
+            ? List(Obj(("description", "HTTPS outbound only (multinode:aws.egress = restricted)"), ("protocol", "tcp"),
+                ("fromPort", HttpsPort), ("toPort", HttpsPort),
+                ("cidrBlocks", PropertyValue.Strings(["0.0.0.0/0"])), ("ipv6CidrBlocks", PropertyValue.Strings(["::/0"]))))
+            : List(Obj(("description", "all outbound"), ("protocol", "-1"), ("fromPort", 0), ("toPort", 0),
+                ("cidrBlocks", PropertyValue.Strings(["0.0.0.0/0"])), ("ipv6CidrBlocks", PropertyValue.Strings(["::/0"]))));
         if (c.Shape.LoadBalancer is not { } balanced)
         {
             return (c.Add(AwsTypes.SecurityGroup, "sg", new PropertyMap(
