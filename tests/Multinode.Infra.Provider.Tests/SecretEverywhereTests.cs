@@ -14,6 +14,7 @@ namespace Multinode.Infra.Provider.Tests;
 /// (or Configure) fails naming the input. The inputs come from the kinds' and the config's own specs, so a new input
 /// is covered without a change here.
 /// </summary>
+[Collection(nameof(SecretEverywhereTests))]
 public sealed class SecretEverywhereTests() : HostedPlugin(withLog: true)
 {
     private const string Marker = "s3cr3t";
@@ -45,7 +46,8 @@ public sealed class SecretEverywhereTests() : HostedPlugin(withLog: true)
             InputType.StringMap => ($"{{\"K\":\"{Marker}-x\"}}", Marker),
             InputType.Boolean => ("false", null),
             InputType.Object => ("{}", null),
-            _ => (((spec.Default as Infra.Values.NumberValue)?.Value ?? spec.Min ?? 1).ToString(System.Globalization.CultureInfo.InvariantCulture), null),
+            _ => (((spec.Default as Infra.Values.NumberValue)?.Value ?? spec.Min ?? 1)
+                .ToString(System.Globalization.CultureInfo.InvariantCulture), null),
         };
     }
 
@@ -121,7 +123,8 @@ public sealed class SecretEverywhereTests() : HostedPlugin(withLog: true)
 
     /// <summary>Runs one call and returns what is wrong: plaintext anywhere, or a secret neither honoured nor refused
     /// by name.</summary>
-    private async Task<IEnumerable<string>> Check(string what, string path, string? text, bool mayBeIgnored, Func<Task> call)
+    private async Task<IEnumerable<string>> Check(string what, string path, string? text, bool mayBeIgnored,
+        Func<Task> call)
     {
         _engine.Registered.Clear();
         _engine.Logs.Clear();
@@ -133,11 +136,13 @@ public sealed class SecretEverywhereTests() : HostedPlugin(withLog: true)
         var messages = _engine.Logs.Select(l => l.Message).Concat(error is null ? [] : [error.Status.Detail]).ToList();
         if (text is not null)
         {
-            problems.AddRange(messages.Where(m => m.Contains(text, StringComparison.Ordinal)).Select(m => $"{what}: in a message: {m}"));
+            problems.AddRange(messages.Where(m => m.Contains(text, StringComparison.Ordinal))
+                .Select(m => $"{what}: in a message: {m}"));
             foreach (var r in _engine.Registered)
                 problems.AddRange(WireSecrets.PlainPaths(r, text).Select(p => $"{what}: plaintext in {r.Type} at {p}"));
             foreach (var i in _engine.Invokes)
-                problems.AddRange(WireSecrets.PlainPaths(i, text).Select(p => $"{what}: plaintext in invoke {i.Tok} at {p}"));
+                problems.AddRange(WireSecrets.PlainPaths(i, text)
+                    .Select(p => $"{what}: plaintext in invoke {i.Tok} at {p}"));
         }
         var refused = error is not null && (error.Status.Detail.Contains(path, StringComparison.Ordinal) ||
             error.Status.Detail.Contains(path.Split('.')[^1], StringComparison.Ordinal));
@@ -145,11 +150,12 @@ public sealed class SecretEverywhereTests() : HostedPlugin(withLog: true)
         var honoured = text is not null && _engine.Registered.Any(r => WireSecrets.InSecret(r.Object, text) ||
             (!r.Object.ToString().Contains(text, StringComparison.Ordinal) && WireSecrets.InSecret(r.Object, "")));
         if (!refused && !honoured && !mayBeIgnored)
-            problems.Add($"{what}: dropped ({(error is null ? "accepted, in no child as a secret" : error.Status.Detail)})");
+            problems.Add($"{what}: dropped ({error?.Status.Detail ?? "accepted, in no child as a secret"})");
         return problems;
     }
 
-    public static TheoryData<string, bool> Targets() => new() { { "aws", true }, { "aws", false }, { "kubernetes", true }, { "kubernetes", false } };
+    public static TheoryData<string, bool> Targets() =>
+        new() { { "aws", true }, { "aws", false }, { "kubernetes", true }, { "kubernetes", false } };
 
     [Theory]
     [MemberData(nameof(Targets))]
@@ -201,3 +207,7 @@ public sealed class SecretEverywhereTests() : HostedPlugin(withLog: true)
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 }
+
+/// <summary>Some 600 Constructs: run alone, so that they do not starve the timing tests running beside them.</summary>
+[CollectionDefinition(nameof(SecretEverywhereTests), DisableParallelization = true)]
+public sealed class SecretEverywhereCollection;

@@ -22,13 +22,15 @@ public static partial class BucketNames
     private static readonly string[] ReservedPrefixes = ["xn--", "sthree-", "amzn-s3-demo-"];
     private static readonly string[] ReservedSuffixes = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
 
-    /// <summary>What is wrong with <paramref name="name"/> as a bucket name (the end of a failure sentence), or null.</summary>
+    /// <summary>What is wrong with <paramref name="name"/> as a bucket name (the end of a failure sentence), or
+    /// null.</summary>
     public static string? Problem(string name)
     {
         if (name.Length is < MinLength or > MaxLength)
             return $"is {name.Length} characters long; an S3 bucket name has {MinLength} to {MaxLength}";
         if (!Shape().IsMatch(name))
-            return "is not an S3 bucket name: lowercase letters, digits, '.' and '-' only, starting and ending with a letter or digit";
+            return "is not an S3 bucket name: lowercase letters, digits, '.' and '-' only, " +
+                "starting and ending with a letter or digit";
         if (name.Contains("..", StringComparison.Ordinal))
             return "is not an S3 bucket name: it has two adjacent periods";
         if (IpAddress().IsMatch(name))
@@ -74,14 +76,19 @@ public static class Cidrs
             int.Parse(o, CultureInfo.InvariantCulture) > 255))
             return Expected;
         var length = cidr[(slash + 1)..];
-        if (length.Length is 0 or > 2 || !length.All(char.IsAsciiDigit) || int.Parse(length, CultureInfo.InvariantCulture) > 32)
+        if (length.Length is 0 or > 2 || !length.All(char.IsAsciiDigit) ||
+            int.Parse(length, CultureInfo.InvariantCulture) > 32)
             return Expected;
-        // Security group rules take the network address only (the aws provider validates cidrBlocks so).
+        // Security group rules take the network address only (terraform-provider-aws, on which @pulumi/aws is built,
+        // validates cidr_blocks with ValidIPv4CIDRNetworkAddress).
         var bits = int.Parse(length, CultureInfo.InvariantCulture);
         var address = octets.Aggregate(0u, (a, o) => (a << 8) | uint.Parse(o, CultureInfo.InvariantCulture));
         var network = bits == 0 ? 0u : address & (uint.MaxValue << (32 - bits));
         if (network != address)
-            return $"has host bits set; the block is \"{string.Join('.', new[] { 24, 16, 8, 0 }.Select(s => (network >> s) & 255))}/{bits}\"";
+        {
+            var block = string.Join('.', new[] { 24, 16, 8, 0 }.Select(s => (network >> s) & 255));
+            return $"has host bits set; the block is \"{block}/{bits}\"";
+        }
         return null;
     }
 }

@@ -95,7 +95,9 @@ internal static class AwsLoadBalancing
         new("load balancer", (balanced.Internal
             ? "internal (private addresses only), from " + Sources(balanced, "the RFC 1918 private ranges")
             : "internet-facing, from " + Sources(balanced, "anywhere")) +
-            (balanced.AccessLogBucket is { } bucket ? $"; access logs to s3://{Shown(bucket)}/{(balanced.AccessLogPrefix is { } p ? Shown(p) + "/" : "")}" : "")),
+            (balanced.AccessLogBucket is { } bucket
+                ? $"; access logs to s3://{Shown(bucket)}/{(balanced.AccessLogPrefix is { } p ? Shown(p) + "/" : "")}"
+                : "")),
         new("load balancer per hour", $"{Numbers.Dollars(PricePerHour)} (included; LCU charges are not)"),
     ];
 

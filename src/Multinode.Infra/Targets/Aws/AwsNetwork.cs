@@ -11,6 +11,9 @@ internal static class AwsNetwork
     /// <summary>The one port instances may connect to with <c>aws.egress = restricted</c>.</summary>
     public const int HttpsPort = 443;
 
+    private static readonly PropertyValue Anywhere = PropertyValue.Strings(["0.0.0.0/0"]);
+    private static readonly PropertyValue AnywhereIpv6 = PropertyValue.Strings(["::/0"]);
+
     /// <summary>The instances' group (egress only; a load-balanced port from its load balancer alone) and, when load
     /// balanced, the load balancer's. Descriptions, which AWS cannot change in place, depend on kind and name only.</summary>
     public static (string Instances, string? LoadBalancer) SecurityGroups(AwsChildren c)
@@ -22,9 +25,9 @@ internal static class AwsNetwork
             // (Amazon VPC User Guide, "Security groups", security group basics).
             ? List(Obj(("description", "HTTPS outbound only (multinode:aws.egress = restricted)"), ("protocol", "tcp"),
                 ("fromPort", HttpsPort), ("toPort", HttpsPort),
-                ("cidrBlocks", PropertyValue.Strings(["0.0.0.0/0"])), ("ipv6CidrBlocks", PropertyValue.Strings(["::/0"]))))
+                ("cidrBlocks", Anywhere), ("ipv6CidrBlocks", AnywhereIpv6)))
             : List(Obj(("description", "all outbound"), ("protocol", "-1"), ("fromPort", 0), ("toPort", 0),
-                ("cidrBlocks", PropertyValue.Strings(["0.0.0.0/0"])), ("ipv6CidrBlocks", PropertyValue.Strings(["::/0"]))));
+                ("cidrBlocks", Anywhere), ("ipv6CidrBlocks", AnywhereIpv6)));
         if (c.Shape.LoadBalancer is not { } balanced)
         {
             return (c.Add(AwsTypes.SecurityGroup, "sg", new PropertyMap(
@@ -43,7 +46,8 @@ internal static class AwsNetwork
             ("vpcId", c.Aws.VpcId),
             ("ingress", balanced.CertificateArn is null
                 ? List(Ingress(balanced, "HTTP", AwsLoadBalancing.ListenerPort))
-                : List(Ingress(balanced, "HTTP", AwsLoadBalancing.ListenerPort), Ingress(balanced, "HTTPS", AwsLoadBalancing.HttpsPort))),
+                : List(Ingress(balanced, "HTTP", AwsLoadBalancing.ListenerPort),
+                    Ingress(balanced, "HTTPS", AwsLoadBalancing.HttpsPort))),
             // No inline egress: the one rule (below) names the instances' group, which names this one.
             ("tags", c.Tags)));
         var sg = c.Add(AwsTypes.SecurityGroup, "sg", new PropertyMap(
@@ -68,17 +72,18 @@ internal static class AwsNetwork
 
     /// <summary>The load balancer's listener <paramref name="port"/> open to its sources: the given IPv4 blocks (the
     /// load balancer's address type is ipv4, so IPv6 sources never reach it), else the private ranges when it is
-    /// internal (its addresses are private: only its VPC and networks routed to it reach them), else anywhere.</summary>
+    /// internal (its addresses are private: only its VPC and networks routed to it reach them), else
+    /// anywhere.</summary>
     private static PropertyValue Ingress(LoadBalanced balanced, string what, int port)
     {
         var (from, sources) = (balanced.SourceRanges, balanced.Internal) switch
         {
             ({ } given, _) => ("the allowed ranges", given),
             (null, true) => ("the private ranges", PropertyValue.Strings(Cidrs.Private)),
-            _ => ("anywhere", PropertyValue.Strings(["0.0.0.0/0"])),
+            _ => ("anywhere", Anywhere),
         };
         return Obj(("description", $"{what} from {from}"), ("protocol", "tcp"), ("fromPort", port), ("toPort", port),
             ("cidrBlocks", sources),
-            ("ipv6CidrBlocks", balanced is { Internal: false, SourceRanges: null } ? PropertyValue.Strings(["::/0"]) : null));
+            ("ipv6CidrBlocks", balanced is { Internal: false, SourceRanges: null } ? AnywhereIpv6 : null));
     }
 }

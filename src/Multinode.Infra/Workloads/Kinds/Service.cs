@@ -88,13 +88,15 @@ public sealed partial class ServiceKind : WorkloadKind<ServiceWorkload>
         if (reader.Integer("minReplicas") is { } min && reader.Integer("maxReplicas") is { } max && min > max)
             reader.Fail("minReplicas", $"minReplicas = {min} is above the limit of maxReplicas = {max}");
         if (reader.Get("accessLogPrefix") is not null && reader.Get("accessLogBucket") is null)
-            reader.Fail("accessLogPrefix", "accessLogPrefix is set without accessLogBucket: name the bucket the logs go to");
+            reader.Fail("accessLogPrefix",
+                "accessLogPrefix is set without accessLogBucket: name the bucket the logs go to");
         var ranges = reader.Get("loadBalancerSourceRanges");
         var items = (ranges is SecretValue whole ? whole.Value : ranges) is ArrayValue a ? a.Items : [];
         for (var i = 0; i < items.Count; i++)
         {
             var secret = ranges is SecretValue || items[i] is SecretValue;
-            if ((items[i] is SecretValue s ? s.Value : items[i]) is StringValue { Value: var cidr } && Cidrs.Ipv4Problem(cidr) is { } problem)
+            if ((items[i] is SecretValue s ? s.Value : items[i]) is StringValue { Value: var cidr } &&
+                Cidrs.Ipv4Problem(cidr) is { } problem)
                 reader.Fail($"loadBalancerSourceRanges[{i}]", $"loadBalancerSourceRanges[{i}] = " +
                     (secret ? $"{PropertyValue.SecretText} {Cidrs.Expected}" : $"{items[i].Display()} {problem}"));
         }
