@@ -49,6 +49,10 @@ export class Service extends pulumi.ComponentResource {
         resourceInputs["port"] = args.port;
         resourceInputs["healthCheckPath"] = args.healthCheckPath;
         resourceInputs["certificateArn"] = args.certificateArn;
+        resourceInputs["loadBalancerScheme"] = args.loadBalancerScheme;
+        resourceInputs["loadBalancerSourceRanges"] = args.loadBalancerSourceRanges;
+        resourceInputs["accessLogBucket"] = args.accessLogBucket;
+        resourceInputs["accessLogPrefix"] = args.accessLogPrefix;
         resourceInputs["children"] = undefined /* output */;
         resourceInputs["endpoint"] = undefined /* output */;
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
@@ -125,4 +129,24 @@ export interface ServiceArgs {
      * (TLS 1.2/1.3 policy) and HTTP on 80 redirects there; without it the Service is plain HTTP on 80.
      */
     certificateArn?: pulumi.Input<string>;
+    /**
+     * AWS only: "internet-facing" (public addresses) or "internal" (private addresses, reachable only from
+     * the VPC and networks routed to it). One of: internet-facing, internal. Default: "internet-facing".
+     * @default "internet-facing"
+     */
+    loadBalancerScheme?: pulumi.Input<types.LoadBalancerScheme>;
+    /**
+     * AWS only: IPv4 CIDR blocks the load balancer accepts HTTP and HTTPS from. Default: anywhere when
+     * internet-facing; the RFC 1918 private ranges when internal.
+     */
+    loadBalancerSourceRanges?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * AWS only: S3 bucket (same region, with a policy that lets Elastic Load Balancing write) the load
+     * balancer writes access logs to; none by default.
+     */
+    accessLogBucket?: pulumi.Input<string>;
+    /**
+     * AWS only: key prefix of the access logs in accessLogBucket; the bucket's root by default.
+     */
+    accessLogPrefix?: pulumi.Input<string>;
 }

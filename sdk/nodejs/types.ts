@@ -29,11 +29,35 @@ export interface AwsSettingsArgs {
      */
     region?: pulumi.Input<string>;
     /**
+     * Outbound connections the instances may open: "open" (anywhere, any port) or "restricted" (TCP 443
+     * only, which AWS's APIs, ECR, SQS, SSM and public registries use; DNS, instance metadata and time
+     * sync are not filtered by security groups). One of: open, restricted. Default: "open".
+     * @default "open"
+     */
+    egress?: pulumi.Input<Egress>;
+    /**
      * VPC of the subnets, where the security groups and a Service's target group go. Default: the VPC of
      * the first subnet, looked up through the engine (aws:ec2/getSubnet:getSubnet); unknown offline.
      */
     vpcId?: pulumi.Input<string>;
 }
+
+/**
+ * Outbound connections the instances may open: "open" (anywhere, any port) or "restricted" (TCP 443
+ * only, which AWS's APIs, ECR, SQS, SSM and public registries use; DNS, instance metadata and time
+ * sync are not filtered by security groups).
+ */
+export const Egress = {
+    Open: "open",
+    Restricted: "restricted",
+} as const;
+
+/**
+ * Outbound connections the instances may open: "open" (anywhere, any port) or "restricted" (TCP 443
+ * only, which AWS's APIs, ECR, SQS, SSM and public registries use; DNS, instance metadata and time
+ * sync are not filtered by security groups).
+ */
+export type Egress = (typeof Egress)[keyof typeof Egress];
 
 /**
  * GPUs per worker; none when absent.
@@ -180,6 +204,21 @@ export interface KubernetesSettingsArgs {
      */
     networkPolicy?: pulumi.Input<boolean>;
 }
+
+/**
+ * AWS only: "internet-facing" (public addresses) or "internal" (private addresses, reachable only from
+ * the VPC and networks routed to it).
+ */
+export const LoadBalancerScheme = {
+    InternetFacing: "internet-facing",
+    Internal: "internal",
+} as const;
+
+/**
+ * AWS only: "internet-facing" (public addresses) or "internal" (private addresses, reachable only from
+ * the VPC and networks routed to it).
+ */
+export type LoadBalancerScheme = (typeof LoadBalancerScheme)[keyof typeof LoadBalancerScheme];
 
 /**
  * Secret holding the Redis password (redis only); KEDA and the workers read it. None: no password.

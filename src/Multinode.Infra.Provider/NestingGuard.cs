@@ -1,6 +1,7 @@
 using System.Text;
 using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.AspNetCore.Http.Features;
 using Multinode.Infra.Configuration;
 using Multinode.Infra.Validation;
 using Pulumirpc;
@@ -48,6 +49,12 @@ internal static class NestingGuard
                 .ConfigureAwait(false);
             return;
         }
+        // Once answered, a large request's memory is given back (LargeRequestMemory).
+        context.Response.OnCompleted(() =>
+        {
+            LargeRequestMemory.Completed(length);
+            return Task.CompletedTask;
+        });
         var bytes = new byte[read == 5 ? 5 + length : read];
         header.AsSpan(0, read).CopyTo(bytes);
         var body = read == 5
@@ -62,8 +69,24 @@ internal static class NestingGuard
                 return;
             }
         }
-        context.Request.Body = new MemoryStream(bytes);
-        await next(context).ConfigureAwait(false);
+        // gRPC reads the bytes already read, through a pipe over them (no copy into Kestrel's block pool, which keeps
+        // its blocks), and both let go of them when the call is over (LargeRequestMemory).
+        var original = (context.Request.Body, context.Features.Get<IRequestBodyPipeFeature>());
+        var replay = new RequestBytes(bytes);
+        var pipe = new BytesPipe(bytes);
+        context.Request.Body = replay;
+        context.Features.Set<IRequestBodyPipeFeature>(pipe);
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            context.Request.Body = original.Body;
+            context.Features.Set(original.Item2);
+            replay.Release();
+            await pipe.Reader.CompleteAsync().ConfigureAwait(false);
+        }
     });
 
     private static async Task<int> ReadFully(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)

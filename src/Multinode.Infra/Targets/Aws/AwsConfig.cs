@@ -11,6 +11,14 @@ public sealed record AwsConfig(PropertyValue SubnetIds, int? KnownSubnetCount, P
 {
     public const string DefaultRegion = "us-east-1";
 
+    /// <summary><c>aws.egress</c>: instances may open connections anywhere (the default), or HTTPS only
+    /// (<see cref="AwsNetwork"/>, docs/aws.md).</summary>
+    public const string OpenEgress = "open";
+    public const string RestrictedEgress = "restricted";
+
+    /// <summary>Outbound connections of the instances are HTTPS (443) only.</summary>
+    public bool EgressRestricted { get; init; }
+
     /// <summary>The <c>multinode:aws</c> block.</summary>
     public static readonly InputSpec Spec = new("aws", InputType.Object, "AWS settings; required when target is aws.")
     {
@@ -21,6 +29,10 @@ public sealed record AwsConfig(PropertyValue SubnetIds, int? KnownSubnetCount, P
             new("securityGroupIds", InputType.StringArray, "Extra security groups attached to every instance.") { PassThrough = true },
             new("keyName", InputType.String, "EC2 key pair for SSH access; none by default.") { PassThrough = true },
             new("region", InputType.String, "Region whose prices the catalog uses.") { Default = DefaultRegion },
+            new("egress", InputType.String, "Outbound connections the instances may open: \"open\" (anywhere, any port) or \"restricted\" (TCP 443 only, which AWS's APIs, ECR, SQS, SSM and public registries use; DNS, instance metadata and time sync are not filtered by security groups).")
+            {
+                Default = OpenEgress, Enum = [OpenEgress, RestrictedEgress],
+            },
             new("vpcId", InputType.String, "VPC of the subnets, where the security groups and a Service's target group go. Default: the VPC of the first subnet, looked up through the engine (aws:ec2/getSubnet:getSubnet); unknown offline.") { PassThrough = true },
         ],
     };
@@ -39,7 +51,10 @@ public sealed record AwsConfig(PropertyValue SubnetIds, int? KnownSubnetCount, P
             // A secret list's length is not secret: the Service rule counts it as it counts a plain one.
             : new AwsConfig(subnets, (subnets is SecretValue secret ? secret.Value : subnets) is ArrayValue a ? a.Items.Count : null,
                 reader.Get("aws.amiId"), reader.Get("aws.securityGroupIds"), reader.Get("aws.keyName"),
-                reader.String("aws.region") ?? DefaultRegion, reader.Get("aws.vpcId") ?? VpcOfFirstSubnet(subnets));
+                reader.String("aws.region") ?? DefaultRegion, reader.Get("aws.vpcId") ?? VpcOfFirstSubnet(subnets))
+            {
+                EgressRestricted = reader.String("aws.egress") == RestrictedEgress,
+            };
     }
 
     /// <summary>The invoke that finds a subnet's VPC when <c>aws.vpcId</c> is left out (the provider makes it).</summary>
@@ -60,5 +75,6 @@ public sealed record AwsConfig(PropertyValue SubnetIds, int? KnownSubnetCount, P
             ("aws.securityGroupIds", SecurityGroupIds),
             ("aws.keyName", KeyName),
             ("aws.region", Region),
+            ("aws.egress", EgressRestricted ? RestrictedEgress : OpenEgress),
         }.Where(s => s.Value is not null).Select(s => KeyValuePair.Create(s.Key, s.Value!));
 }

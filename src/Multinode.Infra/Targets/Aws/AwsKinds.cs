@@ -20,7 +20,13 @@ internal static class AwsKinds
         [JobKind.Instance] = AwsMapping.Of<JobWorkload>(j => AwsShape.OneMessagePerWorker(j.MaxConcurrency)),
         [ServiceKind.Instance] = AwsMapping.Of<ServiceWorkload>(s => new AwsShape(s.MinReplicas, s.MaxReplicas)
         {
-            LoadBalancer = new LoadBalanced(s.Port, s.HealthCheckPath, s.CertificateArn),
+            LoadBalancer = new LoadBalanced(s.Port, s.HealthCheckPath, s.CertificateArn)
+            {
+                Internal = s.LoadBalancerScheme == ServiceKind.Internal,
+                SourceRanges = s.LoadBalancerSourceRanges,
+                AccessLogBucket = s.AccessLogBucket,
+                AccessLogPrefix = s.AccessLogPrefix,
+            },
             CpuTarget = s.TargetCpuUtilization,
             RollingRefresh = true,
         }) with { Check = CheckService },
@@ -131,7 +137,20 @@ public sealed record AwsShape(int MinSize, int MaxSize)
 
 /// <summary>A load-balanced HTTP port: the container's port, its health check, and the certificate for HTTPS (null:
 /// plain HTTP; may be unknown).</summary>
-public sealed record LoadBalanced(int Port, string HealthCheckPath, PropertyValue? CertificateArn);
+public sealed record LoadBalanced(int Port, string HealthCheckPath, PropertyValue? CertificateArn)
+{
+    /// <summary>The load balancer has private addresses only (scheme "internal").</summary>
+    public bool Internal { get; init; }
+
+    /// <summary>IPv4 CIDR blocks the load balancer takes HTTP(S) from; null: anywhere, or the private ranges when
+    /// internal.</summary>
+    public PropertyValue? SourceRanges { get; init; }
+
+    /// <summary>The S3 bucket of the access logs (null: none) and their key prefix (null: the bucket's root).</summary>
+    public PropertyValue? AccessLogBucket { get; init; }
+
+    public PropertyValue? AccessLogPrefix { get; init; }
+}
 
 /// <summary>A cron schedule in a time zone.</summary>
 public sealed record ScheduledRun(string Cron, string TimeZone)

@@ -50,11 +50,16 @@ internal static class AwsLoadBalancing
         var lb = c.Add(AwsTypes.LoadBalancer, "lb", new PropertyMap(
             ("namePrefix", PhysicalNames.ElbPrefix($"{c.Name}-lb", loadBalancer: true)),
             ("loadBalancerType", "application"),
-            ("internal", false),
+            ("internal", balanced.Internal),
             ("subnets", c.Aws.SubnetIds),
             ("securityGroups", List(Ref(lbSg, "id"))),
             ("dropInvalidHeaderFields", true),
             ("idleTimeout", IdleTimeoutSeconds(c.Workload.Container.TimeoutSeconds)),
+            // The access_logs.s3.enabled, .bucket and .prefix attributes (ELBv2 API Reference,
+            // LoadBalancerAttribute); absent, the load balancer writes none (AWS's default).
+            ("accessLogs", balanced.AccessLogBucket is { } bucket
+                ? Obj(("bucket", bucket), ("enabled", true), ("prefix", balanced.AccessLogPrefix))
+                : null),
             ("tags", c.Tags)));
         var forward = List(Obj(("type", "forward"), ("targetGroupArn", Ref(tg, "arn"))));
         // With a certificate, HTTP only redirects: nothing is ever served in the clear.
@@ -87,6 +92,23 @@ internal static class AwsLoadBalancing
         new("listener", balanced.CertificateArn is null
             ? $"plain HTTP on :{ListenerPort} (no certificateArn: traffic is not encrypted)"
             : $"HTTPS on :{HttpsPort} ({TlsPolicy}); HTTP :{ListenerPort} redirects to HTTPS"),
+        new("load balancer", (balanced.Internal
+            ? "internal (private addresses only), from " + Sources(balanced, "the RFC 1918 private ranges")
+            : "internet-facing, from " + Sources(balanced, "anywhere")) +
+            (balanced.AccessLogBucket is { } bucket
+                ? $"; access logs to s3://{Shown(bucket)}/{(balanced.AccessLogPrefix is { } p ? Shown(p) + "/" : "")}"
+                : "")),
         new("load balancer per hour", $"{Numbers.Dollars(PricePerHour)} (included; LCU charges are not)"),
     ];
+
+    private static string Sources(LoadBalanced balanced, string otherwise) =>
+        balanced.SourceRanges is { } ranges ? Shown(ranges) : otherwise;
+
+    /// <summary>A value as the plan's facts show it: text plain, lists joined, secrets and unknowns as such.</summary>
+    private static string Shown(PropertyValue value) => value switch
+    {
+        StringValue s => s.Value,
+        ArrayValue { Items: var items } => string.Join(", ", items.Select(Shown)),
+        _ => value.Display(),
+    };
 }

@@ -32,14 +32,28 @@ internal static class KubernetesKinds
         [ServiceKind.Instance] = KubernetesMapping.Of<ServiceWorkload>(s => new KubernetesShape.Replicas(
             s.MinReplicas, s.MaxReplicas, s.TargetCpuUtilization, s.Port, s.HealthCheckPath)
         {
-            Ignored = s.CertificateArn is null ? [] :
-                [("certificateArn", "ignored on Kubernetes (AWS only); the Service is reached inside the cluster, " +
-                    "TLS is the ingress's")],
+            Ignored = ServiceIgnored(s),
         }),
         [ScheduledTaskKind.Instance] = KubernetesMapping.Of<ScheduledTaskWorkload>(t =>
             new KubernetesShape.Cron(t.Schedule, t.TimeZone)),
         [DaemonKind.Instance] = KubernetesMapping.Of<DaemonWorkload>(_ => new KubernetesShape.One()),
     };
+
+    /// <summary>A Service's AWS-only inputs, each ignored on Kubernetes with the reason.</summary>
+    private static List<(string Input, string Why)> ServiceIgnored(ServiceWorkload s)
+    {
+        var ignored = new List<(string Input, string Why)>();
+        if (s.CertificateArn is not null)
+            ignored.Add(("certificateArn", "ignored on Kubernetes (AWS only); the Service is reached inside the " +
+                "cluster, TLS is the ingress's"));
+        if (s.AccessLogBucket is not null)
+            ignored.Add(("accessLogBucket", "ignored on Kubernetes (AWS only); the Service has no load balancer of " +
+                "its own, access logs are the ingress's"));
+        if (s.LoadBalancerSourceRanges is not null)
+            ignored.Add(("loadBalancerSourceRanges", "ignored on Kubernetes (AWS only); the Service is reached inside " +
+                "the cluster, a NetworkPolicy limits who reaches it"));
+        return ignored;
+    }
 
     /// <summary>Adds the children of <paramref name="shape"/> and returns the kind's own outputs.</summary>
     public static PropertyMap Plan(KubernetesChildren c, KubernetesShape shape)

@@ -15,6 +15,18 @@ public sealed record ServiceWorkload(string Name, Container Container, ResourceR
     /// <summary>AWS: the ACM certificate the load balancer serves HTTPS with; null for plain HTTP. May be unknown.</summary>
     public PropertyValue? CertificateArn { get; init; }
 
+    /// <summary>AWS: "internet-facing" (the default) or "internal", the load balancer's scheme.</summary>
+    public string LoadBalancerScheme { get; init; } = ServiceKind.InternetFacing;
+
+    /// <summary>AWS: IPv4 CIDR blocks the load balancer accepts HTTP(S) from; null for the scheme's default. May be
+    /// unknown.</summary>
+    public PropertyValue? LoadBalancerSourceRanges { get; init; }
+
+    /// <summary>AWS: the S3 bucket (and key prefix) the load balancer writes access logs to; null for none.</summary>
+    public PropertyValue? AccessLogBucket { get; init; }
+
+    public PropertyValue? AccessLogPrefix { get; init; }
+
     /// <summary>Demand is CPU cores: enough replicas to hold targetCpuUtilization, within min..max.</summary>
     public int[] Ideal(double[] demand) =>
         [.. demand.Select(d => Math.Clamp(Demand.Whole(d / (Resources.Cpu * TargetCpuUtilization)), MinReplicas, MaxReplicas))];
@@ -26,6 +38,9 @@ public sealed partial class ServiceKind : WorkloadKind<ServiceWorkload>
     public static ServiceKind Instance { get; } = new();
 
     private ServiceKind() { }
+
+    public const string InternetFacing = "internet-facing";
+    public const string Internal = "internal";
 
     [System.Text.RegularExpressions.GeneratedRegex("^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$")]
     private static partial System.Text.RegularExpressions.Regex CertificateArn();
@@ -65,8 +80,34 @@ public sealed partial class ServiceKind : WorkloadKind<ServiceWorkload>
         },
         s => s.CertificateArn);
 
+    private static readonly TextInput<ServiceWorkload> Scheme = Text(
+        new("loadBalancerScheme", InputType.String, "AWS only: \"internet-facing\" (public addresses) or \"internal\" (private addresses, reachable only from the VPC and networks routed to it).")
+        {
+            Default = InternetFacing, Enum = [InternetFacing, Internal],
+        },
+        s => s.LoadBalancerScheme);
+
+    private static readonly ValueInput<ServiceWorkload> SourceRanges = Value(
+        new("loadBalancerSourceRanges", InputType.StringArray, "AWS only: IPv4 CIDR blocks the load balancer accepts HTTP and HTTPS from. Default: anywhere when internet-facing; the RFC 1918 private ranges when internal.") { PassThrough = true },
+        s => s.LoadBalancerSourceRanges);
+
+    private static readonly ValueInput<ServiceWorkload> AccessLogBucket = Value(
+        new("accessLogBucket", InputType.String, "AWS only: S3 bucket (same region, with a policy that lets Elastic Load Balancing write) the load balancer writes access logs to; none by default.")
+        {
+            PassThrough = true, Check = BucketNames.Problem,
+        },
+        s => s.AccessLogBucket);
+
+    private static readonly ValueInput<ServiceWorkload> AccessLogPrefix = Value(
+        new("accessLogPrefix", InputType.String, "AWS only: key prefix of the access logs in accessLogBucket; the bucket's root by default.")
+        {
+            PassThrough = true, Check = BucketNames.PrefixProblem,
+        },
+        s => s.AccessLogPrefix);
+
     protected override IReadOnlyList<KindInput<ServiceWorkload>> Declare() =>
-        [MinReplicas, MaxReplicas, TargetCpuUtilization, Port, HealthCheckPath, Certificate];
+        [MinReplicas, MaxReplicas, TargetCpuUtilization, Port, HealthCheckPath, Certificate, Scheme, SourceRanges,
+            AccessLogBucket, AccessLogPrefix];
 
     public override IReadOnlyList<InputSpec> Outputs => [WorkloadOutputs.Children, WorkloadOutputs.Endpoint];
 
@@ -75,6 +116,20 @@ public sealed partial class ServiceKind : WorkloadKind<ServiceWorkload>
         if (MinReplicas.Valid(reader) is { } min && MaxReplicas.Valid(reader) is { } max && min > max)
             reader.Fail(MinReplicas.Spec.Name,
                 $"{MinReplicas.Spec.Name} = {min} is above the limit of {MaxReplicas.Spec.Name} = {max}");
+        if (AccessLogPrefix.Read(reader) is not null && AccessLogBucket.Read(reader) is null)
+            reader.Fail(AccessLogPrefix.Spec.Name, $"{AccessLogPrefix.Spec.Name} is set without " +
+                $"{AccessLogBucket.Spec.Name}: name the bucket the logs go to");
+        var name = SourceRanges.Spec.Name;
+        var ranges = SourceRanges.Read(reader);
+        var items = (ranges is SecretValue whole ? whole.Value : ranges) is ArrayValue a ? a.Items : [];
+        for (var i = 0; i < items.Count; i++)
+        {
+            var secret = ranges is SecretValue || items[i] is SecretValue;
+            if ((items[i] is SecretValue s ? s.Value : items[i]) is StringValue { Value: var cidr } &&
+                Cidrs.Ipv4Problem(cidr) is { } problem)
+                reader.Fail($"{name}[{i}]", $"{name}[{i}] = " +
+                    (secret ? $"{PropertyValue.SecretText} {Cidrs.Expected}" : $"{items[i].Display()} {problem}"));
+        }
     }
 
     protected override ServiceWorkload Read(string name, Container container, ResourceRequest resources, InputReader reader) =>
@@ -82,5 +137,9 @@ public sealed partial class ServiceKind : WorkloadKind<ServiceWorkload>
             Port.Read(reader), HealthCheckPath.Read(reader))
         {
             CertificateArn = Certificate.Read(reader),
+            LoadBalancerScheme = Scheme.Read(reader),
+            LoadBalancerSourceRanges = SourceRanges.Read(reader),
+            AccessLogBucket = AccessLogBucket.Read(reader),
+            AccessLogPrefix = AccessLogPrefix.Read(reader),
         };
 }
