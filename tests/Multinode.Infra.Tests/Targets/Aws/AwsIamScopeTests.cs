@@ -70,7 +70,7 @@ public sealed class AwsIamScopeTests
             ("egress", variant.Contains("restricted", StringComparison.Ordinal) ? "restricted" : "open"));
         var config = new PropertyMap(new[] { KeyValuePair.Create("target", (PropertyValue)"aws"), KeyValuePair.Create("aws", (PropertyValue)aws) }
             .Concat(extra));
-        var result = Planner.Plan(new ProgramDeclaration([.. declarations], config));
+        var result = Planner.Plan(new ProgramDeclaration([.. declarations], config), KindRegistry.Default);
         Assert.True(result.IsValid, string.Join("\n", result.Failures));
         Assert.Equal(WorkloadKinds.All.Count * 2, result.Value!.Workloads.Count);
         return result.Value.Workloads;

@@ -87,7 +87,7 @@ public sealed class AwsLoadBalancerPrivacyTests
         var result = Infra.Planning.Planner.Plan(new Infra.Planning.ProgramDeclaration(
             [new("api", "multinode:index:Service", new PropertyMap(("image", "img"),
                 ("accessLogBucket", PropertyValue.Secret("hidden-logs")), ("loadBalancerSourceRanges", PropertyValue.Unknown)))],
-            new PropertyMap(("target", "aws"), ("aws", new PropertyMap(("subnetIds", PropertyValue.Strings(["subnet-a", "subnet-b"])), ("vpcId", "vpc-1"))))));
+            new PropertyMap(("target", "aws"), ("aws", new PropertyMap(("subnetIds", PropertyValue.Strings(["subnet-a", "subnet-b"])), ("vpcId", "vpc-1"))))), Infra.Workloads.KindRegistry.Default);
         Assert.True(result.IsValid, string.Join("\n", result.Failures));
         var plan = result.Value!.Workloads[0];
         var lb = plan.Child("api-lb");

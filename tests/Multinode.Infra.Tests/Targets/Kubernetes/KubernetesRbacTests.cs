@@ -30,7 +30,7 @@ public sealed class KubernetesRbacTests
         }
         foreach (var (file, program) in KubernetesPrograms())
         {
-            var plan = Planner.Plan(program);
+            var plan = Planner.Plan(program, KindRegistry.Default);
             Assert.True(plan.IsValid, $"{file}: {string.Join("\n", plan.Failures)}");
             Assert.Equal([], Unguarded(plan.Value!.Workloads).Select(p => $"{file}: {p}"));
         }
