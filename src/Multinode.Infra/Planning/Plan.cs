@@ -12,6 +12,10 @@ public sealed record ResourceOptions
     /// <summary>Input paths whose change replaces the resource (as the upstream provider would, made explicit).</summary>
     public IReadOnlyList<string> ReplaceOnChanges { get; init; } = [];
 
+    /// <summary>Of <see cref="ReplaceOnChanges"/>, the paths the platform's API refuses to update in place (a diff
+    /// says "is immutable" for them); the target sets them from its replace table.</summary>
+    public IReadOnlyList<string> ImmutablePaths { get; init; } = [];
+
     public IReadOnlyList<string> IgnoreChanges { get; init; } = [];
 
     public bool DeleteBeforeReplace { get; init; }

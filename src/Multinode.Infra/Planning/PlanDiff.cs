@@ -32,13 +32,15 @@ public sealed record PropertyChange(string Path, PropertyValue? Before, Property
 public sealed record ResourceChange(string Type, string Name, ChangeKind Kind, IReadOnlyList<PropertyChange> Changes,
     IReadOnlyList<string> ReplacedBy)
 {
-    /// <summary>Why the child is replaced, path by path: "`spec.selector` is immutable" where the Kubernetes API
-    /// refuses to update the field (scripts/data/kubernetes-replace.json), "`port` changed" where the provider
+    /// <summary>Why the child is replaced, path by path: "`spec.selector` is immutable" where the platform's API
+    /// refuses to update the field (the target's replace table), "`port` changed" where the provider
     /// replaces for it; empty when the child is not replaced.</summary>
     public string ReplaceReason => string.Join(", ", ReplacedBy.Select(path =>
-        Targets.Kubernetes.KubernetesReplaceRules.IsImmutable(Type, path)
-            ? $"`{path}` is immutable"
-            : $"`{path}` changed"));
+        Immutable.Contains(path, StringComparer.Ordinal) ? $"`{path}` is immutable" : $"`{path}` changed"));
+
+    /// <summary>The child's paths that its platform refuses to update in place (<see
+    /// cref="ResourceOptions.ImmutablePaths"/>).</summary>
+    public IReadOnlyList<string> Immutable { get; init; } = [];
 }
 
 /// <summary>One workload's settings and children, before and after.</summary>
@@ -318,7 +320,8 @@ public sealed record PlanDiff(Plan Base, Plan Head, IReadOnlyList<WorkloadDiff> 
         var replacedBy = after.Options.ReplaceOnChanges
             .Where(rule => changes.Any(c => Covers(rule, c.Path)))
             .ToList();
-        return new ResourceChange(after.Type, after.Name, replacedBy.Count > 0 ? ChangeKind.Replace : ChangeKind.Update, changes, replacedBy);
+        return new ResourceChange(after.Type, after.Name, replacedBy.Count > 0 ? ChangeKind.Replace : ChangeKind.Update,
+            changes, replacedBy) { Immutable = after.Options.ImmutablePaths };
     }
 
     /// <summary>Pulumi's replaceOnChanges path rules: "*" matches everything, a path matches itself and what is under it.</summary>

@@ -50,6 +50,7 @@ internal sealed class KubernetesChildren(Workload workload, KubernetesConfig con
         {
             AdditionalSecretOutputs = secretOutputs,
             ReplaceOnChanges = KubernetesReplaceRules.For(type),
+            ImmutablePaths = KubernetesReplaceRules.ImmutableFor(type),
         })
         {
             ExtraDependsOn = [.. after.OfType<string>()],

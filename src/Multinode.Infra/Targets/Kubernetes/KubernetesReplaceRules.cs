@@ -12,8 +12,7 @@ internal static class KubernetesReplaceRules
             : throw new ArgumentOutOfRangeException(nameof(type), type,
                 "not a type the Kubernetes target plans (scripts/data/kubernetes-replace.json)");
 
-    /// <summary>Whether the Kubernetes API refuses to update this path of an object of this type in place.</summary>
-    public static bool IsImmutable(string type, string path) =>
-        KubernetesReplaceTable.Immutable.TryGetValue(type, out var paths) &&
-        paths.Contains(path, StringComparer.Ordinal);
+    /// <summary>The paths of an object of this type that the Kubernetes API refuses to update in place.</summary>
+    public static IReadOnlyList<string> ImmutableFor(string type) =>
+        KubernetesReplaceTable.Immutable.TryGetValue(type, out var paths) ? paths : [];
 }

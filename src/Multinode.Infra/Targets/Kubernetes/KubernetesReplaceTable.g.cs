@@ -11,8 +11,8 @@ internal static class KubernetesReplaceTable
     public static readonly IReadOnlyDictionary<string, string[]> ReplaceOnChanges =
         new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
-        ["kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy"] = ["metadata.name", "metadata.namespace"],
-        ["kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding"] = ["metadata.name", "metadata.namespace"],
+        ["kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy"] = ["metadata.name"],
+        ["kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding"] = ["metadata.name"],
         ["kubernetes:apps/v1:Deployment"] = ["metadata.name", "metadata.namespace", "spec.selector"],
         ["kubernetes:autoscaling/v2:HorizontalPodAutoscaler"] = ["metadata.name", "metadata.namespace"],
         ["kubernetes:batch/v1:CronJob"] = ["metadata.name", "metadata.namespace"],

@@ -87,7 +87,9 @@ public sealed class KubernetesReplaceTableTests
         var missing = new List<string>();
         foreach (var child in Planned().DistinctBy(c => c.Type))
         {
-            string[] metadata = ["metadata.name", "metadata.namespace"];
+            // A cluster-scoped object (the worker's admission guard) has no namespace that could change.
+            var namespaced = child.Inputs.Get("metadata") is ObjectValue { Map: var m } && m.Get("namespace") is not null;
+            string[] metadata = namespaced ? ["metadata.name", "metadata.namespace"] : ["metadata.name"];
             foreach (var path in Upstream.GetValueOrDefault(child.Type, []).Concat(metadata))
                 if (!child.Options.ReplaceOnChanges.Any(rule => PlanDiff.Covers(rule, path)))
                     missing.Add($"{child.Type} {path}");
@@ -117,10 +119,17 @@ public sealed class KubernetesReplaceTableTests
     [Fact]
     public void ReplaceReason_ImmutableField_SaysSo()
     {
-        var deployment = new ResourceChange("kubernetes:apps/v1:Deployment", "w", ChangeKind.Replace, [],
-            ["metadata.name", "spec.selector"]);
+        const string type = "kubernetes:apps/v1:Deployment";
+        var deployment = new ResourceChange(type, "w", ChangeKind.Replace, [], ["metadata.name", "spec.selector"])
+        {
+            Immutable = KubernetesReplaceRules.ImmutableFor(type),
+        };
         Assert.Equal("`metadata.name` changed, `spec.selector` is immutable", deployment.ReplaceReason);
-        var secret = new ResourceChange("kubernetes:core/v1:Secret", "w-env", ChangeKind.Replace, [], ["stringData"]);
+        const string secretType = "kubernetes:core/v1:Secret";
+        var secret = new ResourceChange(secretType, "w-env", ChangeKind.Replace, [], ["stringData"])
+        {
+            Immutable = KubernetesReplaceRules.ImmutableFor(secretType),
+        };
         Assert.Equal("`stringData` changed", secret.ReplaceReason);
     }
 
