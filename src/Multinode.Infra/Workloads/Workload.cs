@@ -12,7 +12,8 @@ public sealed record ResourceRequest(double Cpu, Memory Memory, GpuRequest? Gpu)
 /// What every workload runs. Image, command, args, env and tags pass straight into child resources, so they
 /// may be unknown during preview or secret; everything that decides the shape of the plan is a known value.
 /// An env map given as one secret (<c>pulumi.secret({...})</c>) or unknown as a whole is <see cref="WholeEnv"/>
-/// (secret, or secret and unknown), with <see cref="Env"/> empty: its names are as hidden as its values.
+/// (secret, secret and unknown, or plain and unknown), with <see cref="Env"/> empty: its names are as hidden as its
+/// values.
 /// </summary>
 public sealed record Container(
     PropertyValue Image,
@@ -24,8 +25,11 @@ public sealed record Container(
     IReadOnlyList<string> InstanceTypes,
     PropertyValue? WholeEnv = null)
 {
-    /// <summary>True when the env has secret values, or is secret or unknown as a whole (<see cref="WholeEnv"/>).</summary>
-    public bool HasSecretEnv => WholeEnv is not null || Env.Values.Any(v => v.ContainsSecret);
+    /// <summary>True when the env has secret values, or is secret as a whole (<see cref="WholeEnv"/>).</summary>
+    public bool HasSecretEnv => WholeEnv is SecretValue || Env.Values.Any(v => v.ContainsSecret);
+
+    /// <summary>An env that is plain but unknown as a whole (preview): its entries reach the container unseen.</summary>
+    public PropertyValue? PlainWholeEnv => WholeEnv is SecretValue ? null : WholeEnv;
 
     public const int DefaultTimeoutSeconds = Multinode.Contracts.WorkloadLimits.DefaultTimeoutSeconds;
 }

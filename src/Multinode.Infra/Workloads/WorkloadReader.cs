@@ -27,9 +27,10 @@ public static partial class WorkloadReader
         var (env, wholeEnv) = reader.Get("env") switch
         {
             SecretValue { Value: ObjectValue o } => (PropertyMap.Empty, PropertyValue.Secret(PropertyValue.From(Sorted(o.Map)))),
-            // Unknown in preview: treated as secret until known, since it may well be one.
-            (UnknownValue or SecretValue or ReferenceValue) and var whole =>
-                (PropertyMap.Empty, PropertyValue.Secret(PropertyValue.UnknownFrom("env", whole))),
+            // Unknown in preview: a secret unknown is a secret env, a plain one a plain env (the engine marks an
+            // output secret in preview as in update), so preview plans the children update plans.
+            SecretValue whole => (PropertyMap.Empty, PropertyValue.Secret(PropertyValue.UnknownFrom("env", whole))),
+            (UnknownValue or ReferenceValue) and var whole => (PropertyMap.Empty, PropertyValue.UnknownFrom("env", whole)),
             _ => (Sorted(reader.Map("env")), (PropertyValue?)null),
         };
         var container = new Container(

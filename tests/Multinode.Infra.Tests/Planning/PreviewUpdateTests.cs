@@ -29,7 +29,7 @@ public sealed class PreviewUpdateTests
     {
         { "image", "ecr" }, { "image", "ghcr" }, { "secret image", "ecr" },
         { "subnets", "" }, { "vpcId", "" }, { "env value", "" }, { "secret env value", "" },
-        { "secret whole env", "" },
+        { "secret whole env", "" }, { "whole env", "" },
     };
 
     [Theory]
@@ -42,14 +42,14 @@ public sealed class PreviewUpdateTests
         {
             foreach (var kind in WorkloadKinds.All)
             {
-                // A whole env map from another resource's secret output: secret and unknown in preview, the secret
-                // map in update. (A non-secret whole env unknown in preview is planned as secret until known, so preview
-                // registers the secrets parameter that an update with a plain map does not: not yet consistent.)
+                // A whole env map from another resource's output: unknown in preview (secret when the output is), the
+                // map in update.
                 PropertyValue Env(bool preview) => unknown switch
                 {
                     "env value" => new PropertyMap(("A", preview ? PropertyValue.Unknown : "x")),
                     "secret env value" => new PropertyMap(("A", PropertyValue.Secret(preview ? PropertyValue.Unknown : "x"))),
                     "secret whole env" => PropertyValue.Secret(preview ? PropertyValue.Unknown : new PropertyMap(("A", "x"))),
+                    "whole env" => preview ? PropertyValue.Unknown : new PropertyMap(("A", "x")),
                     _ => new PropertyMap(("A", "x")),
                 };
                 PropertyValue Image(bool preview) => unknown switch
@@ -72,6 +72,23 @@ public sealed class PreviewUpdateTests
                     $"{target} {kind}: unknown {unknown}: preview registers {string.Join(", ", Children(Planned(true)))}; " +
                     $"update {string.Join(", ", Children(Planned(false)))}");
             }
+        }
+    }
+
+    [Fact]
+    public void Plan_PlainEnvUnknownAsAWhole_StaysPlainAndReachesTheContainerUnknown()
+    {
+        foreach (var target in Targets)
+        {
+            var program = new ProgramDeclaration([new ResourceDeclaration("w", FunctionKind.Instance.Token,
+                Properties(FunctionKind.Instance, "ghcr.io/example/app:1.0", PropertyValue.Unknown))],
+                Config(target, Subnets, "vpc-1"));
+            var result = Planner.Plan(program, KindRegistry.Default);
+            Assert.True(result.IsValid, string.Join("\n", result.Failures));
+            var inputs = result.Value!.Workloads.SelectMany(w => w.Resources).Select(r => PropertyValue.From(r.Inputs));
+            // Not secret (the engine would have marked a secret output), and the container's env is not invented.
+            Assert.DoesNotContain(inputs, i => i.ContainsSecret);
+            Assert.Contains(inputs, i => i.ContainsUnknown);
         }
     }
 

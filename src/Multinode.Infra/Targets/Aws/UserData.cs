@@ -84,6 +84,12 @@ internal static class UserData
             run.Add(" -e ");
             run.Add(Text.Map(value, v => Text.ShellQuote($"{key}={v}")));
         }
+        if (c.PlainWholeEnv is { } plain)
+        {
+            // Known in update, where each entry is one -e as above; in preview the flags are unknown.
+            run.Add(" ");
+            run.Add(PropertyValue.UnknownFrom("env-flags", plain));
+        }
         var (entrypoint, rest) = SplitCommand(c.Command);
         if (entrypoint is not null)
         {
@@ -151,7 +157,7 @@ internal static class UserData
     /// an env that is secret or unknown as a whole goes there entirely.</summary>
     public static PropertyValue? SecretEnvFile(Container container)
     {
-        if (container.WholeEnv is { } whole)
+        if (container.WholeEnv is SecretValue whole)
             return PropertyValue.Secret(whole is SecretValue { Value: ObjectValue o } ? Lines(o.Map) : PropertyValue.UnknownFrom("env-file", whole));
         var secrets = container.Env.Where(e => e.Value.ContainsSecret).ToList();
         return secrets.Count == 0 ? null : Lines(secrets);

@@ -42,6 +42,9 @@ internal sealed class KubernetesBody
     public SortedDictionary<string, string> Map(PropertyValue value) =>
         Hold(new SortedDictionary<string, string>(StringComparer.Ordinal), value);
 
+    /// <summary>A fresh model object that stands for <paramref name="value"/> as a whole (a list unknown in preview).</summary>
+    public T Whole<T>(T model, PropertyValue value) where T : notnull => Hold(model, value);
+
     private T Hold<T>(T model, PropertyValue value) where T : notnull
     {
         _held.Add(model, value);

@@ -101,7 +101,7 @@ internal static class PodTemplates
     {
         if (!HasSecretEnv(workload)) return null;
         // An env secret or unknown as a whole is the Secret's whole stringData, read by the pod through envFrom.
-        var data = workload.Container.WholeEnv is { } whole ? body.Map(whole) : new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var data = workload.Container.WholeEnv is SecretValue whole ? body.Map(whole) : new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in workload.Container.Env)
             if (value is SecretValue) data[key] = body.Text(value);
         return new V1Secret
@@ -150,7 +150,7 @@ internal static class PodTemplates
             Command = body.List(workload.Container.Command),
             Args = body.List(workload.Container.Args),
             Env = Env(workload, body, platformEnv),
-            EnvFrom = workload.Container.WholeEnv is null
+            EnvFrom = workload.Container.WholeEnv is not SecretValue
                 ? null
                 : [new V1EnvFromSource { SecretRef = new V1SecretEnvSource { Name = EnvSecretName(workload) } }],
             Resources = Resources(workload.Resources),
@@ -298,6 +298,9 @@ internal static class PodTemplates
     /// own variables that the user did not set.</summary>
     private static List<V1EnvVar>? Env(Workload workload, KubernetesBody body, IEnumerable<V1EnvVar> platformEnv)
     {
+        // A plain env unknown as a whole (preview) leaves the container's whole env list unknown until update.
+        if (workload.Container.PlainWholeEnv is { } plain)
+            return body.Whole(new List<V1EnvVar>(), PropertyValue.UnknownFrom("env", plain));
         var env = new List<V1EnvVar>();
         foreach (var (key, value) in workload.Container.Env)
         {
