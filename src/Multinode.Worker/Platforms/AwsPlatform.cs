@@ -220,7 +220,17 @@ public sealed class AwsPlatform(AutoScaling autoScaling, InstanceMetadata metada
     public async Task StoppedAsync(bool finished, CancellationToken cancel)
     {
         await _duties.CancelAsync();
-        foreach (var loop in _loops) await loop;
+        foreach (var loop in _loops)
+        {
+            try
+            {
+                await loop;
+            }
+            catch (OperationCanceledException) when (_duties.IsCancellationRequested)
+            {
+                // A duty stopped mid-pause, as asked: the end of the Job and the hook must still run.
+            }
+        }
         if (duties.OneMessage && finished && _stopReason is null) await EndJobAsync(cancel);
         if (!_hookTerminating && !_selfTerminated)
         {

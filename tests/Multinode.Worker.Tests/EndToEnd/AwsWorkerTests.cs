@@ -192,6 +192,7 @@ public sealed class AwsWorkerTests(RedisServer redis) : IClassFixture<RedisServe
         Assert.Equal(0, await worker.WaitAsync(Limit));
 
         Assert.Single(await RepliesAsync(c, $"{list}:replies", 1, Limit));
+        Assert.True(aws.Of("TerminateInstanceInAutoScalingGroup").Count() == 1, worker.Output);
         var terminate = Assert.Single(aws.Of("TerminateInstanceInAutoScalingGroup"));
         Assert.Equal(decrement, terminate.Parameters["ShouldDecrementDesiredCapacity"]);
         // Without decrement the group launches a replacement at once.
