@@ -200,13 +200,15 @@ public sealed class PluginHostTests() : HostedPlugin(withLog: true)
 
     private const string WholeSecretEnv = """{"4dabf18193072939515e22adb298388d":"1b47061264138c4ac30d75fd1eb44270","value":{"TOKEN":"s3cret"}}""";
     private const string UnknownEnv = "\"04da6b54-80e4-46f7-96ec-b56ff0331ba9\"";
+    private const string SecretUnknownEnv =
+        """{"4dabf18193072939515e22adb298388d":"1b47061264138c4ac30d75fd1eb44270","value":"04da6b54-80e4-46f7-96ec-b56ff0331ba9"}""";
 
     private static bool IsSecret(Value v) =>
         v.StructValue?.Fields.TryGetValue(PropertyConverter.SignatureKey, out var sig) == true && sig.StringValue == PropertyConverter.SecretSig;
 
     [Theory]
     [InlineData(WholeSecretEnv, false, "TOKEN=s3cret\n")]
-    [InlineData(UnknownEnv, true, PropertyConverter.UnknownString)]
+    [InlineData(SecretUnknownEnv, true, PropertyConverter.UnknownString)]
     public async Task Construct_AwsEnvSecretOrUnknownAsAWhole_GoesToTheSecretsParameter(string env, bool dryRun, string parameterValue)
     {
         await Configure("""{"target":"aws","aws":{"subnetIds":["subnet-a","subnet-b"],"vpcId":"vpc-1"}}""");
@@ -225,7 +227,7 @@ public sealed class PluginHostTests() : HostedPlugin(withLog: true)
 
     [Theory]
     [InlineData(WholeSecretEnv, false)]
-    [InlineData(UnknownEnv, true)]
+    [InlineData(SecretUnknownEnv, true)]
     public async Task Construct_KubernetesEnvSecretOrUnknownAsAWhole_IsASecretReadThroughEnvFrom(string env, bool dryRun)
     {
         await Configure("""{"target":"kubernetes"}""");
@@ -240,6 +242,24 @@ public sealed class PluginHostTests() : HostedPlugin(withLog: true)
             .Fields["containers"].ListValue.Values[0].StructValue;
         Assert.Equal("ingest-env", container.Fields["envFrom"].ListValue.Values[0].StructValue.Fields["secretRef"].StructValue.Fields["name"].StringValue);
         Assert.Empty(WireSecrets.PlainPaths(deployment, "s3cret"));
+    }
+
+    /// <summary>A plain env unknown as a whole in preview (another resource's non-secret output) is a plain env in
+    /// update: preview registers no secrets parameter or Secret that update would not.</summary>
+    [Theory]
+    [InlineData("aws", "aws:ssm/parameter:Parameter")]
+    [InlineData("kubernetes", "kubernetes:core/v1:Secret")]
+    public async Task Construct_PlainEnvUnknownAsAWhole_RegistersNoSecretHolder(string target, string holder)
+    {
+        await Configure(target == "aws"
+            ? """{"target":"aws","aws":{"subnetIds":["subnet-a","subnet-b"],"vpcId":"vpc-1"}}"""
+            : """{"target":"kubernetes"}""");
+        _engine.DryRun = true;
+        var request = Request("multinode:index:Daemon", "ingest", $$"""{"image":"x","env":{{UnknownEnv}}}""");
+        request.DryRun = true;
+        await Client.ConstructAsync(request);
+        Assert.NotEmpty(_engine.Registered);
+        Assert.DoesNotContain(_engine.Registered, r => r.Type == holder);
     }
 
     [Fact]
