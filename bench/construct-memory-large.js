@@ -3,24 +3,17 @@
 // answered on their content, above refused with RESOURCE_EXHAUSTED), measured once the last answer is in and again
 // after an idle second. docs/provider.md ("Memory") promises it returns below 120 MB.
 // Usage: node bench/construct-memory-large.js PLUGIN [TARGET]   (bench/construct-memory.sh large builds the plugin)
-const fs = require('node:fs');
 const harness = require('../tests/conformance/lib/harness');
 const { boot, constructRequest } = require('../tests/conformance/lib/engine');
+const { rssMb, targetConfig } = require('./plugin-rig');
 
 const [plugin, target = 'aws'] = process.argv.slice(2);
 const SIZES_MB = [31, 40, 50, 60, 63, 65, 70];
 
-function rssMb(pid) {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(status.match(/VmRSS:\s+(\d+) kB/)[1]) / 1024;
-}
-
 (async () => {
   const proc = await harness.startPlugin({ plugin });
   try {
-    await boot(proc, target === 'aws'
-      ? { target, aws: { subnetIds: ['subnet-a', 'subnet-b'], vpcId: 'vpc-1' } }
-      : { target });
+    await boot(proc, targetConfig(target));
     const monitor = await harness.startMonitor({ dryRun: true });
     const start = rssMb(proc.proc.pid);
     let peak = start;

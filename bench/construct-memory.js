@@ -3,24 +3,17 @@
 // components, as the engine would send them in one large program (preview). Flat memory means the plugin keeps
 // only what the program-wide quota and budget checks need per component.
 // Usage: node bench/construct-memory.js PLUGIN [N] [TARGET]   (bench/construct-memory.sh builds the plugin)
-const fs = require('node:fs');
 const harness = require('../tests/conformance/lib/harness');
 const { boot, constructRequest } = require('../tests/conformance/lib/engine');
+const { rssMb, targetConfig } = require('./plugin-rig');
 
 const [plugin, n = '2000', target = 'aws'] = process.argv.slice(2);
 const WARMUP = 200;
 
-function rssMb(pid) {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(status.match(/VmRSS:\s+(\d+) kB/)[1]) / 1024;
-}
-
 (async () => {
   const proc = await harness.startPlugin({ plugin });
   try {
-    await boot(proc, target === 'aws'
-      ? { target, aws: { subnetIds: ['subnet-a', 'subnet-b'], vpcId: 'vpc-1' } }
-      : { target });
+    await boot(proc, targetConfig(target));
     const monitor = await harness.startMonitor({ dryRun: true });
     let i = 0;
     const construct = async (count) => {

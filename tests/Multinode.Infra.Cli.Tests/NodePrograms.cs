@@ -141,23 +141,8 @@ internal static class NodePrograms
         return (process.ExitCode, stdout.Result, stderr.Result, clock.Elapsed);
     }
 
-    public static (int Code, string Output) Exec(string folder, string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, $"{file} {string.Join(' ', args)} did not end within 5 minutes\n{stdout}");
-        }
-        return (process.ExitCode, stdout + stderr.Result);
-    }
+    public static (int Code, string Output) Exec(string folder, string file, params string[] args) =>
+        Node.Run(folder, file, args);
 }
 
 /// <summary>A program folder under tests/cli-node, removed on dispose.</summary>

@@ -102,7 +102,7 @@ public sealed class NamesInCodeTests
 
     /// <summary>C# source without its comments, and the text of its string and character literals (interpolation holes
     /// included: good enough to count names).</summary>
-    private static (string Code, IReadOnlyList<string> Literals) Split(string source)
+    internal static (string Code, IReadOnlyList<string> Literals) Split(string source)
     {
         var code = new StringBuilder(source.Length);
         var literals = new List<string>();

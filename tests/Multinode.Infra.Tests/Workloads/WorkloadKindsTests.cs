@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 using Multinode.Infra.Values;
 using Multinode.Infra.Workloads;
@@ -39,47 +38,9 @@ public sealed partial class WorkloadKindsTests
     public void Code_LeavesOutCommentsAndStrings(string source, bool names) =>
         Assert.Equal(names, ScheduledTaskIdentifier().IsMatch(Code(source)));
 
-    /// <summary>C# source without its comments and string and character literals (interpolation holes included:
-    /// good enough to count identifiers).</summary>
-    private static string Code(string source)
-    {
-        var code = new StringBuilder(source.Length);
-        var i = 0;
-        while (i < source.Length)
-        {
-            var c = source[i];
-            var next = i + 1 < source.Length ? source[i + 1] : '\0';
-            if (c == '/' && next == '/') i = source.IndexOf('\n', i) is var end and >= 0 ? end : source.Length;
-            else if (c == '/' && next == '*') i = source.IndexOf("*/", i + 2, StringComparison.Ordinal) is var end and >= 0 ? end + 2 : source.Length;
-            else if (c == '"' && source.AsSpan(i).StartsWith("\"\"\""))
-            {
-                var quotes = 0;
-                while (i + quotes < source.Length && source[i + quotes] == '"') quotes++;
-                var close = source.IndexOf(new string('"', quotes), i + quotes, StringComparison.Ordinal);
-                i = close >= 0 ? close + quotes : source.Length;
-                code.Append(' ');
-            }
-            else if (c == '"' || c == '\'')
-            {
-                var verbatim = i > 0 && (source[i - 1] == '@' || (source[i - 1] == '$' && i > 1 && source[i - 2] == '@'));
-                i++;
-                while (i < source.Length)
-                {
-                    if (!verbatim && source[i] == '\\') i += 2;
-                    else if (verbatim && source[i] == '"' && i + 1 < source.Length && source[i + 1] == '"') i += 2;
-                    else if (source[i] == c) { i++; break; }
-                    else i++;
-                }
-                code.Append(' ');
-            }
-            else
-            {
-                code.Append(c);
-                i++;
-            }
-        }
-        return code.ToString();
-    }
+    /// <summary>C# source without its comments and string and character literals (<see
+    /// cref="NamesInCodeTests"/> reads code the same way).</summary>
+    private static string Code(string source) => NamesInCodeTests.Split(source).Code;
 
     [Fact]
     public void All_ListsEachKindOnceWithItsToken()

@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using Xunit;
 
-namespace Multinode.Infra.Tests;
+namespace Multinode.Testing;
 
 /// <summary>Runs Node tooling for tests; installs a node project's locked packages once when missing.</summary>
 public static class Node
@@ -22,7 +23,7 @@ public static class Node
         if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
         {
             process.Kill(entireProcessTree: true);
-            return (-1, $"{file} timed out after 5 minutes\n{stdout}");
+            return (-1, $"{file} {string.Join(' ', args)} did not end within 5 minutes\n{stdout}");
         }
         return (process.ExitCode, stdout + stderr.Result);
     }
