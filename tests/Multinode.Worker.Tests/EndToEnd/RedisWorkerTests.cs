@@ -130,8 +130,9 @@ public sealed class RedisWorkerTests(RedisServer redis) : IClassFixture<RedisSer
         await server.ReadyAsync();
         using var c = await redis.ConnectAsync();
         using var worker = StartWorker(RedisEnv(redis, "bad", server.Port, timeoutSeconds: 2));
-        await PushAsync(c, "bad", Message("hang", """{"hang":true}""", "bad:replies"), Message("500", """{"status":500}""", "bad:replies"));
+        // Before the push: the worker may take the message (and start its 2 s timeout) before the push returns.
         var started = DateTime.UtcNow;
+        await PushAsync(c, "bad", Message("hang", """{"hang":true}""", "bad:replies"), Message("500", """{"status":500}""", "bad:replies"));
 
         var hang = Assert.Single(await RepliesAsync(c, "bad:replies", 1, Limit));
         var failed = Assert.Single(await RepliesAsync(c, "bad:replies", 1, Limit));

@@ -19,11 +19,15 @@ const FEATURES = new Set(['secrets', 'resourceReferences', 'outputValues', 'dele
 /** A custom resource type whose `value` output is computed by its provider: unknown in preview. */
 const TOKEN_TYPE = 'sdktest:index:Token';
 
+/** Like TOKEN_TYPE, with a whole (non-secret) env map as its computed `value`. */
+const ENV_MAP_TYPE = 'sdktest:index:EnvMap';
+
 /** Outputs a provider computes in an update (unknown in preview), by type; other resources echo their inputs.
  * An SQS queue's URL is https://sqs.<region>.amazonaws.com/<account>/<name> (Amazon SQS Developer Guide,
  * "Queue and message identifiers"). */
 const COMPUTED = {
   [TOKEN_TYPE]: (name) => ({ value: `token-of-${name}` }),
+  [ENV_MAP_TYPE]: (name) => ({ value: { FROM: `map-of-${name}` } }),
   'aws:sqs/queue:Queue': (name, inputs) => {
     const queueName = typeof inputs.name === 'string' ? inputs.name : name;
     return { url: `https://sqs.us-east-1.amazonaws.com/123456789012/${queueName}` };
@@ -199,4 +203,4 @@ function runProgram({ sdkProject, programDir, engine, dryRun, config, timeoutMs 
   });
 }
 
-module.exports = { startEngine, runProgram, TOKEN_TYPE };
+module.exports = { startEngine, runProgram, TOKEN_TYPE, ENV_MAP_TYPE };

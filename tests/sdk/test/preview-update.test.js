@@ -1,6 +1,6 @@
 'use strict';
-// Preview registers exactly the children update registers (issue 21): a real @pulumi/pulumi program whose image and
-// env values are other resources' outputs (unknown in preview, known in update) runs through the SDK's program
+// Preview registers exactly the children update registers (issue 21): a real @pulumi/pulumi program whose image,
+// env values and a whole env map are other resources' outputs (unknown in preview, known in update) runs through the SDK's program
 // runner against the local engine and the published plugin, in preview and in update, on both targets. (Subnets as
 // an output need an explicit Provider whose config is unknown in preview; lib/engine.js starts such a provider with
 // its registered config as is and cannot send an unknown to CheckConfig, so that case is covered by the core's
@@ -27,6 +27,11 @@ class Token extends pulumi.CustomResource {
     constructor(name: string) { super("sdktest:index:Token", name, { value: undefined }); }
 }
 
+class EnvMap extends pulumi.CustomResource {
+    declare public readonly value: pulumi.Output<Record<string, string>>;
+    constructor(name: string) { super("sdktest:index:EnvMap", name, { value: undefined }); }
+}
+
 const image = pulumi.interpolate\`\${new Token("repo").value}:1.0\`;
 const env = { PLAIN: new Token("plain").value, KEY: pulumi.secret(new Token("key").value), FIXED: "x" };
 new multinode.Function("fn", { image, env });
@@ -34,6 +39,8 @@ new multinode.Job("job", { image, env });
 new multinode.Service("web", { image, env });
 new multinode.ScheduledTask("nightly", { image, env, schedule: "0 3 * * *" });
 new multinode.Daemon("agent", { image, env });
+// A plain env map unknown as a whole in preview: a plain env in update, so no secrets holder in either.
+new multinode.Function("whole", { image: "ghcr.io/example/app:1.0", env: new EnvMap("settings").value });
 `;
 
 /** The custom children the plugin registered under the components, as "type urn" lines. */
@@ -49,13 +56,13 @@ async function children(dir, target, dryRun) {
   assert.equal(r.code, 0, `${target} ${dryRun ? 'preview' : 'update'} succeeds:\n${r.stderr}\n${engine.logs.join('\n')}`);
   const components = new Set(engine.registrations.filter((x) => !x.remote && x.type.startsWith('multinode:index:'))
     .map((x) => x.urn));
-  assert.equal(components.size, 5, 'the plugin constructed every component');
+  assert.equal(components.size, 6, 'the plugin constructed every component');
   return engine.registrations.filter((x) => x.custom && components.has(x.parent)).map((x) => `${x.type} ${x.urn}`)
     .sort();
 }
 
 for (const target of ['aws', 'kubernetes']) {
-  it(`${target}: preview registers the children update registers, with an unknown image and env values`, async () => {
+  it(`${target}: preview registers the children update registers, with an unknown image, env values and env map`, async () => {
     const dir = fs.mkdtempSync(path.join(here, '.preview-update-'));
     try {
       fs.writeFileSync(path.join(dir, 'index.ts'), PROGRAM);
