@@ -110,11 +110,23 @@ public static class ProviderConfigReader
         }
     }
 
+    /// <summary>A target's block unknown as a whole (preview) read as that target's keys, each unknown, where the
+    /// target can plan without knowing them (<see cref="ITarget.UnknownSettings"/>).</summary>
+    private static PropertyMap WithUnknownBlocks(PropertyMap config, KindRegistry kinds)
+    {
+        foreach (var target in kinds.Targets)
+            if (config.Get(target.Name) is (UnknownValue or ReferenceValue) and var block &&
+                target.UnknownSettings(block) is { } settings)
+                config = new PropertyMap(config.Where(e => e.Key != target.Name)
+                    .Append(KeyValuePair.Create(target.Name, PropertyValue.From(settings))));
+        return config;
+    }
+
     /// <summary>Reads the config; its target is one of <paramref name="kinds"/>' targets.</summary>
     public static Result<ProviderConfig> Read(PropertyMap config, KindRegistry kinds)
     {
         var reader = new InputReader(Resource);
-        reader.Check(config, Inputs, owner: "multinode config");
+        reader.Check(WithUnknownBlocks(config, kinds), Inputs, owner: "multinode config");
         var target = kinds.Target(reader.String("target"));
         TargetConfig? settings = null;
         // Every target's block is checked, in the order they are listed, whichever is chosen.

@@ -35,6 +35,11 @@ public interface ITarget
     /// its typed config. Every target's block is checked, chosen or not.</summary>
     TargetConfig? ReadConfig(InputReader reader, PropertyMap given, bool chosen);
 
+    /// <summary>Its block's keys when the whole block is unknown (preview: an explicit provider whose settings come from
+    /// other resources' outputs), each unknown and made of <paramref name="block"/>; null when the block decides the
+    /// shape of the plan and so must be known (then validation says so).</summary>
+    PropertyMap? UnknownSettings(PropertyValue block) => null;
+
     /// <summary>What every cost figure rests on, said next to the costs.</summary>
     string PricingNote(InstanceCatalog catalog);
 

@@ -29,7 +29,7 @@ public sealed class PreviewUpdateTests
     {
         { "image", "ecr" }, { "image", "ghcr" }, { "secret image", "ecr" },
         { "subnets", "" }, { "vpcId", "" }, { "env value", "" }, { "secret env value", "" },
-        { "secret whole env", "" }, { "whole env", "" },
+        { "secret whole env", "" }, { "whole env", "" }, { "aws settings", "" },
     };
 
     [Theory]
@@ -60,8 +60,12 @@ public sealed class PreviewUpdateTests
                 };
                 Plan Planned(bool preview)
                 {
-                    var config = Config(target, unknown == "subnets" && preview ? PropertyValue.Unknown : Subnets,
-                        unknown == "vpcId" ? (preview ? PropertyValue.Unknown : "vpc-1") : "vpc-1");
+                    // "aws settings": an explicit provider whose whole multinode:aws block is another resource's
+                    // output, sent as one unknown value in preview.
+                    var config = unknown == "aws settings" && preview && target == "aws"
+                        ? new PropertyMap(("target", "aws"), ("aws", PropertyValue.Unknown))
+                        : Config(target, unknown == "subnets" && preview ? PropertyValue.Unknown : Subnets,
+                            unknown == "vpcId" ? (preview ? PropertyValue.Unknown : "vpc-1") : "vpc-1");
                     var program = new ProgramDeclaration([new ResourceDeclaration("w", kind.Token, Properties(kind, Image(preview), Env(preview)))], config);
                     var result = Planner.Plan(program, KindRegistry.Default);
                     Assert.True(result.IsValid, $"{target} {kind} {unknown} preview={preview}: {string.Join("\n", result.Failures)}");
@@ -73,6 +77,26 @@ public sealed class PreviewUpdateTests
                     $"update {string.Join(", ", Children(Planned(false)))}");
             }
         }
+    }
+
+    [Fact]
+    public void Plan_AwsSettingsUnknownAsAWhole_InventsNoSetting()
+    {
+        var program = new ProgramDeclaration([new ResourceDeclaration("api", ServiceKind.Instance.Token,
+            Properties(ServiceKind.Instance, "ghcr.io/example/app:1.0", new PropertyMap()))],
+            new PropertyMap(("target", "aws"), ("aws", PropertyValue.Unknown)));
+        var result = Planner.Plan(program, KindRegistry.Default);
+        Assert.True(result.IsValid, string.Join("\n", result.Failures));
+        var children = result.Value!.Workloads.Single().Resources;
+        // Which egress rule, AMI, subnets and VPC the update uses is not known yet: none is made up.
+        var groups = children.Where(r => r.Type == "aws:ec2/securityGroup:SecurityGroup").ToList();
+        Assert.NotEmpty(groups);
+        Assert.All(groups, g => Assert.True(g.Inputs.Get("vpcId")!.ContainsUnknown));
+        Assert.Contains(groups, g => g.Inputs.Get("egress") is UnknownValue);
+        var template = Assert.Single(children, r => r.Type == "aws:ec2/launchTemplate:LaunchTemplate");
+        Assert.IsType<UnknownValue>(template.Inputs.Get("imageId"));
+        var group = Assert.Single(children, r => r.Type == "aws:autoscaling/group:Group");
+        Assert.True(group.Inputs.Get("vpcZoneIdentifiers")!.ContainsUnknown);
     }
 
     [Fact]

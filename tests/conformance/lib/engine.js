@@ -16,9 +16,11 @@ async function boot(plugin, config, { asStrings = false } = {}) {
   const check = await plugin.call('checkConfig', new providerPb.CheckRequest()
     .setUrn('urn:pulumi:dev::proj::pulumi:providers:multinode::default').setNews(news).setOlds(new Struct()));
   assert.deepEqual(check.getFailuresList().map((f) => f.toObject()), [], 'CheckConfig found no problem');
-  const diff = await plugin.call('diffConfig', new providerPb.DiffRequest()
+  // Olds as the engine keeps them are never unknown: a config unknown in preview (an explicit provider's settings
+  // from other resources' outputs) is a new provider, which the engine does not diff.
+  const diff = JSON.stringify(args).includes(UNKNOWN) ? null : await plugin.call('diffConfig', new providerPb.DiffRequest()
     .setUrn('urn:pulumi:dev::proj::pulumi:providers:multinode::default').setOlds(check.getInputs()).setNews(check.getInputs()));
-  assert.equal(diff.getChanges(), providerPb.DiffResponse.DiffChanges.DIFF_NONE);
+  if (diff) assert.equal(diff.getChanges(), providerPb.DiffResponse.DiffChanges.DIFF_NONE);
   const configure = await plugin.call('configure', new providerPb.ConfigureRequest()
     .setArgs(check.getInputs()).setAcceptsecrets(true).setAcceptresources(true));
   return { handshake, info, schema: JSON.parse(schema.getSchema()), check, configure };

@@ -1,10 +1,9 @@
 'use strict';
 // Preview registers exactly the children update registers (issue 21): a real @pulumi/pulumi program whose image,
-// env values and a whole env map are other resources' outputs (unknown in preview, known in update) runs through the SDK's program
-// runner against the local engine and the published plugin, in preview and in update, on both targets. (Subnets as
-// an output need an explicit Provider whose config is unknown in preview; lib/engine.js starts such a provider with
-// its registered config as is and cannot send an unknown to CheckConfig, so that case is covered by the core's
-// PreviewUpdateTests only.) Pulumi's update plans (`pulumi up --plan`) refuse an update that registers a resource the preview did not
+// env values, a whole env map and an explicit provider's subnets are other resources' outputs (unknown in preview,
+// known in update) runs through the SDK's program runner against the local engine and the published plugin, in
+// preview and in update, on both default targets (the explicit provider's Service is on AWS in both runs). Pulumi's
+// update plans (`pulumi up --plan`) refuse an update that registers a resource the preview did not
 // (https://www.pulumi.com/docs/iac/concepts/update-plans/), so the set of child URNs and types must be the same.
 const { it } = require('node:test');
 const assert = require('node:assert/strict');
@@ -41,6 +40,9 @@ new multinode.ScheduledTask("nightly", { image, env, schedule: "0 3 * * *" });
 new multinode.Daemon("agent", { image, env });
 // A plain env map unknown as a whole in preview: a plain env in update, so no secrets holder in either.
 new multinode.Function("whole", { image: "ghcr.io/example/app:1.0", env: new EnvMap("settings").value });
+// An explicit provider whose subnets are another resource's output: its whole aws block is unknown in preview.
+const vpc = new multinode.Provider("vpc", { target: "aws", aws: { subnetIds: [new Token("subnet-a").value, "subnet-b"] } });
+new multinode.Service("private", { image: "ghcr.io/example/app:1.0" }, { provider: vpc });
 `;
 
 /** The custom children the plugin registered under the components, as "type urn" lines. */
@@ -56,13 +58,13 @@ async function children(dir, target, dryRun) {
   assert.equal(r.code, 0, `${target} ${dryRun ? 'preview' : 'update'} succeeds:\n${r.stderr}\n${engine.logs.join('\n')}`);
   const components = new Set(engine.registrations.filter((x) => !x.remote && x.type.startsWith('multinode:index:'))
     .map((x) => x.urn));
-  assert.equal(components.size, 6, 'the plugin constructed every component');
+  assert.equal(components.size, 7, 'the plugin constructed every component');
   return engine.registrations.filter((x) => x.custom && components.has(x.parent)).map((x) => `${x.type} ${x.urn}`)
     .sort();
 }
 
 for (const target of ['aws', 'kubernetes']) {
-  it(`${target}: preview registers the children update registers, with an unknown image, env values and env map`, async () => {
+  it(`${target}: preview registers the children update registers, with an unknown image, env values, env map and subnets`, async () => {
     const dir = fs.mkdtempSync(path.join(here, '.preview-update-'));
     try {
       fs.writeFileSync(path.join(dir, 'index.ts'), PROGRAM);

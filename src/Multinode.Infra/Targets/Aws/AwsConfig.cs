@@ -19,6 +19,9 @@ public sealed record AwsConfig(PropertyValue SubnetIds, int? KnownSubnetCount, P
     /// <summary>Outbound connections of the instances are HTTPS (443) only.</summary>
     public bool EgressRestricted { get; init; }
 
+    /// <summary>The whole block is unknown (preview), so the egress choice is too: made of <see cref="Block"/>.</summary>
+    public PropertyValue? Block { get; init; }
+
     /// <summary>The <c>multinode:aws</c> block.</summary>
     public static readonly InputSpec Spec = new("aws", InputType.Object, "AWS settings; required when target is aws.")
     {
@@ -37,8 +40,9 @@ public sealed record AwsConfig(PropertyValue SubnetIds, int? KnownSubnetCount, P
         ],
     };
 
-    /// <summary>The block's own rules: subnets are required (and not none) when AWS is the target.</summary>
-    public static AwsConfig? Read(InputReader reader, bool chosen)
+    /// <summary>The block's own rules: subnets are required (and not none) when AWS is the target.
+    /// <paramref name="unknownBlock"/>: the block was unknown as a whole (<see cref="UnknownSettings"/>).</summary>
+    public static AwsConfig? Read(InputReader reader, bool chosen, bool unknownBlock = false)
     {
         if (!chosen) return null;
         var subnets = reader.Get("aws.subnetIds");
@@ -54,8 +58,19 @@ public sealed record AwsConfig(PropertyValue SubnetIds, int? KnownSubnetCount, P
                 reader.String("aws.region") ?? DefaultRegion, reader.Get("aws.vpcId") ?? VpcOfFirstSubnet(subnets))
             {
                 EgressRestricted = reader.String("aws.egress") == RestrictedEgress,
+                Block = unknownBlock ? subnets : null,
             };
     }
+
+    /// <summary>The keys a whole unknown block stands for: those the plan passes through, each unknown, so preview
+    /// registers the children the update does (which keys were set, and to what, is known only then). The egress
+    /// choice, an inline input of the security groups, is unknown through <see cref="Block"/>.</summary>
+    public static PropertyMap UnknownSettings(PropertyValue block) => new(
+        ("subnetIds", PropertyValue.UnknownFrom("aws.subnetIds", block)),
+        ("vpcId", PropertyValue.UnknownFrom("aws.vpcId", block)),
+        ("amiId", PropertyValue.UnknownFrom("aws.amiId", block)),
+        ("securityGroupIds", PropertyValue.UnknownFrom("aws.securityGroupIds", block)),
+        ("keyName", PropertyValue.UnknownFrom("aws.keyName", block)));
 
     /// <summary>The invoke that finds a subnet's VPC when <c>aws.vpcId</c> is left out (the provider makes it).</summary>
     public const string GetSubnet = "aws:ec2/getSubnet:getSubnet";
@@ -75,6 +90,7 @@ public sealed record AwsConfig(PropertyValue SubnetIds, int? KnownSubnetCount, P
             ("aws.securityGroupIds", SecurityGroupIds),
             ("aws.keyName", KeyName),
             ("aws.region", Region),
-            ("aws.egress", EgressRestricted ? RestrictedEgress : OpenEgress),
+            ("aws.egress", Block is not null ? PropertyValue.UnknownFrom("aws.egress", Block)
+                : EgressRestricted ? RestrictedEgress : OpenEgress),
         }.Where(s => s.Value is not null).Select(s => KeyValuePair.Create(s.Key, s.Value!));
 }

@@ -18,7 +18,10 @@ internal static class AwsNetwork
     /// balanced, the load balancer's. Descriptions, which AWS cannot change in place, depend on kind and name only.</summary>
     public static (string Instances, string? LoadBalancer) SecurityGroups(AwsChildren c)
     {
-        var allOutbound = c.Aws.EgressRestricted
+        var allOutbound = c.Aws.Block is { } unknown
+            // The whole multinode:aws block is unknown in preview: so is the egress choice.
+            ? PropertyValue.UnknownFrom("aws.egress", unknown)
+            : c.Aws.EgressRestricted
             // aws.egress = restricted: HTTPS only, what the boot script, the worker and the Docker daemon use (EC2 Auto
             // Scaling, SQS, SSM, ECR and S3 for its layers, public registries, dnf's repositories). DNS to the VPC
             // resolver, instance metadata and the Time Sync Service need no rule: security groups do not filter them

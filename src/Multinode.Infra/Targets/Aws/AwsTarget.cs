@@ -37,7 +37,10 @@ public sealed partial class AwsTarget(InstanceCatalog catalog, IReadOnlyDictiona
     /// <summary>@pulumi/aws, at the version the type-check tests lock.</summary>
     public ChildPackage ChildPackage { get; } = new("aws", "7.48.0");
 
-    public TargetConfig? ReadConfig(InputReader reader, PropertyMap given, bool chosen) => AwsConfig.Read(reader, chosen);
+    public TargetConfig? ReadConfig(InputReader reader, PropertyMap given, bool chosen) =>
+        AwsConfig.Read(reader, chosen, given.Get(Name) is UnknownValue or ReferenceValue);
+
+    public PropertyMap? UnknownSettings(PropertyValue block) => AwsConfig.UnknownSettings(block);
 
     public string PricingNote(InstanceCatalog catalog) => PricingNotes.WorstCase(catalog) + ".";
 
