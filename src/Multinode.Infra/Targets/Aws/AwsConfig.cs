@@ -19,7 +19,7 @@ public sealed record AwsConfig(PropertyValue SubnetIds, int? KnownSubnetCount, P
     /// <summary>Outbound connections of the instances are HTTPS (443) only.</summary>
     public bool EgressRestricted { get; init; }
 
-    /// <summary>The whole block is unknown (preview), so the egress choice is too: made of <see cref="Block"/>.</summary>
+    /// <summary>The whole block as given when it is unknown (preview): the egress choice is unknown too, made of it.</summary>
     public PropertyValue? Block { get; init; }
 
     /// <summary>The <c>multinode:aws</c> block.</summary>
@@ -41,8 +41,8 @@ public sealed record AwsConfig(PropertyValue SubnetIds, int? KnownSubnetCount, P
     };
 
     /// <summary>The block's own rules: subnets are required (and not none) when AWS is the target.
-    /// <paramref name="unknownBlock"/>: the block was unknown as a whole (<see cref="UnknownSettings"/>).</summary>
-    public static AwsConfig? Read(InputReader reader, bool chosen, bool unknownBlock = false)
+    /// <paramref name="unknownBlock"/>: the block as given when it was unknown as a whole (<see cref="UnknownSettings"/>).</summary>
+    public static AwsConfig? Read(InputReader reader, bool chosen, PropertyValue? unknownBlock = null)
     {
         if (!chosen) return null;
         var subnets = reader.Get("aws.subnetIds");
@@ -58,7 +58,7 @@ public sealed record AwsConfig(PropertyValue SubnetIds, int? KnownSubnetCount, P
                 reader.String("aws.region") ?? DefaultRegion, reader.Get("aws.vpcId") ?? VpcOfFirstSubnet(subnets))
             {
                 EgressRestricted = reader.String("aws.egress") == RestrictedEgress,
-                Block = unknownBlock ? subnets : null,
+                Block = unknownBlock,
             };
     }
 

@@ -38,7 +38,7 @@ public sealed partial class AwsTarget(InstanceCatalog catalog, IReadOnlyDictiona
     public ChildPackage ChildPackage { get; } = new("aws", "7.48.0");
 
     public TargetConfig? ReadConfig(InputReader reader, PropertyMap given, bool chosen) =>
-        AwsConfig.Read(reader, chosen, given.Get(Name) is UnknownValue or ReferenceValue);
+        AwsConfig.Read(reader, chosen, given.Get(Name) is (UnknownValue or ReferenceValue) and var block ? block : null);
 
     public PropertyMap? UnknownSettings(PropertyValue block) => AwsConfig.UnknownSettings(block);
 
